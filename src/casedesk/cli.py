@@ -1,0 +1,137 @@
+"""The `casedesk` command: the desktop app with no arguments, scriptable subcommands otherwise.
+
+Passphrases come from `--passphrase-file` or `CASEDESK_PASSPHRASE` (or a prompt on a terminal), never from a
+plain argument, which would leak into shell history and process lists. Every user-caused failure prints one
+line and exits non-zero (2 for a wrong passphrase or an unusable database), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from casedesk import __version__
+from casedesk.errors import CaseDeskError, ValidationError
+from casedesk.paths import default_database_path
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def read_secret(file_arg: Path | None, env_name: str, prompt: str, *, confirm: bool = False) -> str:
+    """A secret from a file, else the environment, else a prompt when a person is at a terminal."""
+    if file_arg is not None:
+        try:
+            return file_arg.read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise CaseDeskError(f"Cannot read {file_arg}: {exc.strerror}.") from exc
+    value = os.environ.get(env_name)
+    if value:
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Again, to confirm: ") != first:
+            raise ValidationError("The two passphrases differ.")
+        return first
+    raise CaseDeskError(f"No passphrase given: set {env_name} or use the --*-file option.")
+
+
+def passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    return read_secret(args.passphrase_file, "CASEDESK_PASSPHRASE", "Passphrase: ", confirm=confirm)
+
+
+def add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=None, help="database file (default: the per-user database)")
+    parser.add_argument("--passphrase-file", type=Path, help="read the passphrase from this file")
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else default_database_path()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from casedesk import cli_commands as cmd
+
+    parser = argparse.ArgumentParser(prog="casedesk", description="CaseDesk: the encrypted, offline-first case desk.")
+    parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create a new encrypted database")
+    add_db(p)
+    p.set_defaults(handler=cmd.cmd_init)
+
+    p = sub.add_parser("passwd", help="change the passphrase (rewraps the key; instant)")
+    add_db(p)
+    p.add_argument("--new-passphrase-file", type=Path, help="read the new passphrase from this file")
+    p.set_defaults(handler=cmd.cmd_passwd)
+
+    p = sub.add_parser("backup", help="write an encrypted backup (restores under the same passphrase)")
+    add_db(p)
+    p.add_argument("--out", type=Path, required=True, help="backup file to write")
+    p.set_defaults(handler=cmd.cmd_backup)
+
+    p = sub.add_parser("restore", help="restore an encrypted backup to a new database path")
+    add_db(p)
+    p.add_argument("--from", dest="source", type=Path, required=True, help="backup file to restore")
+    p.set_defaults(handler=cmd.cmd_restore)
+
+    p = sub.add_parser("wipe", help="crypto-erase a database: destroy its key, then its files")
+    p.add_argument("--db", type=Path, default=None)
+    p.add_argument("--yes", action="store_true", help="confirm: the data cannot be recovered afterwards")
+    p.set_defaults(handler=cmd.cmd_wipe)
+
+    p = sub.add_parser("audit", help="audit log tools")
+    audit_sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    v = audit_sub.add_parser("verify", help="check the audit hash chain and say where it breaks")
+    add_db(v)
+    v.set_defaults(handler=cmd.cmd_audit_verify)
+
+    p = sub.add_parser("demo", help="fill a database with realistic synthetic children")
+    add_db(p)
+    p.add_argument("--children", type=int, default=200)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(handler=cmd.cmd_demo)
+
+    p = sub.add_parser("export", help="export a child's record (subject access) or the whole database")
+    add_db(p)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--child", help="the child's id")
+    which.add_argument("--all", action="store_true", help="every child")
+    p.add_argument("--format", choices=["json"], default="json")
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=cmd.cmd_export)
+
+    p = sub.add_parser("selftest", help="check this install works (offline, uses a temporary database)")
+    p.set_defaults(handler=cmd.cmd_selftest)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        from casedesk.app import run_desktop
+
+        return run_desktop()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 1
+    try:
+        return handler(args)
+    except CaseDeskError as exc:
+        print(f"casedesk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("casedesk: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("CASEDESK_DEBUG"):
+            traceback.print_exc()
+        print(f"casedesk: unexpected error ({type(exc).__name__}); set CASEDESK_DEBUG=1 for details", file=sys.stderr)
+        return 1

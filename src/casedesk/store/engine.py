@@ -1,0 +1,60 @@
+"""SQLCipher connections for SQLAlchemy.
+
+Each connection is keyed with the raw 256-bit database key (no per-connection KDF), and its first statement
+reads `sqlite_master`, so a wrong key or a file that is not a SQLCipher database fails here, at open, rather
+than at the first query a user happens to run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from casedesk.errors import NotADatabase
+
+CASEDESK_APPLICATION_ID = 0x43534B44  # "CSKD": written by the first migration, checked at open
+
+
+def _key_pragma(key: bytes) -> str:
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def connect_raw(path: Path, key: bytes) -> sqlcipher3.dbapi2.Connection:
+    """A keyed DB-API connection, verified and set up (WAL, foreign keys, no SQLCipher logging)."""
+    conn = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False, isolation_level=None)
+    try:
+        conn.execute(_key_pragma(key))
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.dbapi2.DatabaseError as exc:
+        conn.close()
+        raise NotADatabase(f"{path} is not a CaseDesk database, or its key file belongs to another database.") from exc
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA temp_store = MEMORY")  # temporary tables and sorts never touch the disk in clear
+    conn.execute("PRAGMA busy_timeout = 10000")
+    return conn
+
+
+def make_engine(path: Path, key: bytes) -> Engine:
+    """An engine over the encrypted file; transactions are explicit (`BEGIN` issued by SQLAlchemy's events)."""
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        module=sqlcipher3.dbapi2,
+        creator=lambda: connect_raw(path, key),
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=4,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # type: ignore[no-untyped-def]
+        # pysqlite's implicit transactions are disabled (isolation_level=None); start them ourselves so that
+        # SAVEPOINTs and rollbacks behave as SQLAlchemy expects.
+        conn.exec_driver_sql("BEGIN")
+
+    return engine

@@ -1,0 +1,184 @@
+"""The device database's tables (schema v1), as SQLAlchemy 2 typed models.
+
+Synced tables carry `versions` (the server version of each field the device last saw: the *base* of the next
+edit) and `deleted` (deletes travel as tombstones). Chronology events and the audit log are append-only:
+triggers in the migration refuse UPDATE on them, so an edit can only be an amendment.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored as ISO-8601 UTC text, so they sort as text and come back timezone-aware."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: str | None, dialect: Any) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SyncedMixin:
+    """Columns every synced record has."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict, server_default="{}")
+
+
+class OrganisationRow(SyncedMixin, Base):
+    __tablename__ = "organisations"
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    urn: Mapped[str | None] = mapped_column(String(6))
+    ods_code: Mapped[str | None] = mapped_column(String(10))
+    la_code: Mapped[str | None] = mapped_column(String(3))
+
+
+class WorkerRow(SyncedMixin, Base):
+    __tablename__ = "workers"
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+
+
+class ChildRow(SyncedMixin, Base):
+    __tablename__ = "children"
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100), index=True)
+    preferred_name: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1), default="U")
+    gender: Mapped[str | None] = mapped_column(String(60))
+    upn: Mapped[str | None] = mapped_column(String(13), index=True)
+    upn_unknown_reason: Mapped[str | None] = mapped_column(String(3))
+    uln: Mapped[str | None] = mapped_column(String(10))
+    nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
+    address_line1: Mapped[str | None] = mapped_column(String(200))
+    address_line2: Mapped[str | None] = mapped_column(String(200))
+    town: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    la_code: Mapped[str | None] = mapped_column(String(3))
+    current_school_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+
+
+class StatusPeriodRow(SyncedMixin, Base):
+    __tablename__ = "status_periods"
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(String(100))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+
+class InvolvementRow(SyncedMixin, Base):
+    __tablename__ = "involvements"
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    worker_id: Mapped[str | None] = mapped_column(ForeignKey("workers.id", ondelete="SET NULL"))
+    role: Mapped[str] = mapped_column(String(60))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+
+class EventRow(SyncedMixin, Base):
+    """A chronology entry. Append-only: amendments point at the original through `amends_id`."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_child_occurred", "child_id", "occurred_at"),)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    author: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    category: Mapped[str] = mapped_column(String(40), default="general")
+    significance: Mapped[str] = mapped_column(String(20), default="routine")
+    summary: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
+    amends_id: Mapped[str | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+
+
+class OutboxRow(Base):
+    """The change journal: every local write, appended in the same transaction, waiting to be pushed."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(String(36), unique=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[str] = mapped_column(String(36), index=True)
+    op: Mapped[str] = mapped_column(String(10))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    base_versions: Mapped[dict[str, int]] = mapped_column(JSON)
+    hlc: Mapped[str] = mapped_column(String(80))
+    device_id: Mapped[str] = mapped_column(String(36))
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditRow(Base):
+    """Who did what, when, before → after; each entry's hash covers the previous one (a tamper-evident chain)."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[str] = mapped_column(String(36), index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class SettingRow(Base):
+    """Device-local state: device id, clock, profile, sync cursor. Never synced."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+SYNCED_TABLES: dict[str, type[SyncedMixin]] = {
+    "organisations": OrganisationRow,
+    "workers": WorkerRow,
+    "children": ChildRow,
+    "status_periods": StatusPeriodRow,
+    "involvements": InvolvementRow,
+    "events": EventRow,
+}
+APPEND_ONLY_TABLES = frozenset({"events"})

@@ -1,0 +1,141 @@
+"""Read side: queries that take the caller's session and return plain domain records (never ORM objects)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, func, or_, select
+from sqlalchemy.orm import Session
+
+from casedesk.domain.records import (
+    AuditEntry,
+    Child,
+    ChronologyEvent,
+    Involvement,
+    Organisation,
+    StatusPeriod,
+    Worker,
+)
+from casedesk.errors import NotFound
+from casedesk.store.models import (
+    SYNCED_TABLES,
+    AuditRow,
+    ChildRow,
+    EventRow,
+    InvolvementRow,
+    OrganisationRow,
+    OutboxRow,
+    StatusPeriodRow,
+    WorkerRow,
+)
+
+R = TypeVar("R")
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def to_record(record_type: type[R], row: Any) -> R:
+    """Build a frozen record from a row mapping, taking only the record's own fields."""
+    names = _FIELDS.get(record_type)
+    if names is None:
+        names = _FIELDS[record_type] = tuple(f.name for f in fields(record_type))  # type: ignore[arg-type]
+    mapping = row._mapping if hasattr(row, "_mapping") else row
+    return record_type(**{name: mapping[name] for name in names})
+
+
+def _table(model: type) -> Table:
+    return model.__table__  # type: ignore[attr-defined, no-any-return]
+
+
+def _records(session: Session, record_type: type[R], model: type, *where: Any, order: Sequence[Any] = ()) -> list[R]:
+    table = _table(model)
+    query = select(table).where(table.c.deleted.is_(False), *where).order_by(*order)
+    return [to_record(record_type, row) for row in session.execute(query)]
+
+
+def get_child(session: Session, child_id: str) -> Child:
+    table = _table(ChildRow)
+    row = session.execute(select(table).where(table.c.id == child_id, table.c.deleted.is_(False))).first()
+    if row is None:
+        raise NotFound(f"No child with id {child_id}.")
+    return to_record(Child, row)
+
+
+def list_children(session: Session) -> list[Child]:
+    table = _table(ChildRow)
+    return _records(session, Child, ChildRow, order=(table.c.family_name, table.c.given_name))
+
+
+def child_ids(session: Session) -> list[str]:
+    table = _table(ChildRow)
+    return list(session.execute(select(table.c.id).where(table.c.deleted.is_(False))).scalars())
+
+
+def find_children_by_identifier(session: Session, upn: str | None, nhs_number: str | None) -> list[Child]:
+    table = _table(ChildRow)
+    conditions = []
+    if upn:
+        conditions.append(table.c.upn == upn)
+    if nhs_number:
+        conditions.append(table.c.nhs_number == nhs_number)
+    if not conditions:
+        return []
+    return _records(session, Child, ChildRow, or_(*conditions))
+
+
+def children_born_between(session: Session, first: Any, last: Any) -> list[Child]:
+    table = _table(ChildRow)
+    return _records(session, Child, ChildRow, table.c.date_of_birth.between(first, last))
+
+
+def statuses_for_child(session: Session, child_id: str) -> list[StatusPeriod]:
+    table = _table(StatusPeriodRow)
+    return _records(session, StatusPeriod, StatusPeriodRow, table.c.child_id == child_id, order=(table.c.start_date,))
+
+
+def involvements_for_child(session: Session, child_id: str) -> list[Involvement]:
+    table = _table(InvolvementRow)
+    return _records(session, Involvement, InvolvementRow, table.c.child_id == child_id, order=(table.c.start_date,))
+
+
+def events_for_child(session: Session, child_id: str) -> list[ChronologyEvent]:
+    """Every chronology entry, originals and amendments alike, oldest first."""
+    table = _table(EventRow)
+    return _records(
+        session, ChronologyEvent, EventRow, table.c.child_id == child_id, order=(table.c.occurred_at, table.c.id)
+    )
+
+
+def organisations(session: Session, ids: Iterable[str] | None = None) -> dict[str, Organisation]:
+    table = _table(OrganisationRow)
+    where = [] if ids is None else [table.c.id.in_(list(ids))]
+    return {o.id: o for o in _records(session, Organisation, OrganisationRow, *where, order=(table.c.name,))}
+
+
+def workers(session: Session, ids: Iterable[str] | None = None) -> dict[str, Worker]:
+    table = _table(WorkerRow)
+    where = [] if ids is None else [table.c.id.in_(list(ids))]
+    return {w.id: w for w in _records(session, Worker, WorkerRow, *where, order=(table.c.name,))}
+
+
+def audit_entries_for(session: Session, row_ids: Iterable[str]) -> list[AuditEntry]:
+    table = _table(AuditRow)
+    query = select(table).where(table.c.row_id.in_(list(row_ids))).order_by(table.c.seq)
+    return [to_record(AuditEntry, row) for row in session.execute(query)]
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    """Live (not deleted) records per synced table."""
+    counts = {}
+    for name, model in SYNCED_TABLES.items():
+        table = _table(model)
+        counts[name] = session.execute(
+            select(func.count()).select_from(table).where(table.c.deleted.is_(False))
+        ).scalar_one()
+    return counts
+
+
+def pending_change_count(session: Session) -> int:
+    table = _table(OutboxRow)
+    return session.execute(select(func.count()).select_from(table).where(table.c.state == "pending")).scalar_one()
