@@ -96,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(handler=cmd.cmd_demo)
 
+    p = sub.add_parser("import", help="import children (CSV), and later directories and questionnaires")
+    import_sub = p.add_subparsers(dest="import_kind", metavar="KIND", required=True)
+    c = import_sub.add_parser("children", help="children from a UTF-8 CSV file (all or nothing)")
+    add_db(c)
+    c.add_argument("file", type=Path)
+    c.set_defaults(handler=cmd.cmd_import_children)
+
     p = sub.add_parser("export", help="export a child's record (subject access) or the whole database")
     add_db(p)
     which = p.add_mutually_exclusive_group(required=True)
@@ -124,6 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         return handler(args)
+    except ValidationError as exc:
+        print(f"casedesk: {exc.args[0]}", file=sys.stderr)
+        for where, message in exc.problems:
+            print(f"  {where}: {message}", file=sys.stderr)
+        return exc.exit_code
     except CaseDeskError as exc:
         print(f"casedesk: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -76,6 +76,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_children(args: argparse.Namespace) -> int:
+    from casedesk.services.import_children import import_children
+
+    with Database.open(db_path(args), passphrase(args)) as db:
+        report = import_children(db, args.file, CLI_ACTOR)
+    for warning in report.warnings:
+        print(f"warning: {warning}")
+    for name in report.already_held:
+        print(f"already held (same UPN or NHS number), not imported: {name}")
+    print(f"Imported {report.imported} child record(s) from {args.file}.")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from casedesk.services.export import export_all, export_child, write_json
 
