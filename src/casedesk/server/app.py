@@ -1,0 +1,114 @@
+"""The FastAPI application: enrolment, push, pull, digest and snapshot, each checking the device token.
+
+Endpoints are plain (threaded) functions because the database calls are blocking; uvicorn runs them in its
+thread pool. Every error is JSON `{"error": code, "detail": sentence}`, declared in the OpenAPI description.
+"""
+
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
+
+from casedesk import __version__
+from casedesk.server import auth
+from casedesk.server.db import ServerDB, accounts, migrate, pulls, push
+from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
+from casedesk.sync.wire import (
+    ENTITIES,
+    MAX_PAGE,
+    PROTOCOL,
+    DigestRequest,
+    DigestResponse,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorBody,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SnapshotResponse,
+)
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 403, 413, 422, 429)
+}
+
+
+def create_app(store: ServerDB, *, max_body: int = MAX_BODY) -> FastAPI:
+    migrate(store.engine)
+    server_id = accounts.server_id(store)
+    limiter = auth.RateLimiter()
+    app = FastAPI(title="CaseDesk sync server", version=__version__, responses=ERRORS)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimitMiddleware, max_body=max_body)
+    app.state.store = store
+
+    @app.exception_handler(auth.AuthFailure)
+    async def _auth_failure(_request: Request, exc: auth.AuthFailure) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "detail": exc.detail}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"])
+        return JSONResponse({"error": "invalid_request", "detail": f"{where}: {first['msg']}"}, status_code=422)
+
+    def current_device(
+        authorization: Annotated[str, Header()] = "",
+        x_casedesk_device: Annotated[str, Header()] = "",
+    ) -> Any:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise auth.AuthFailure("invalid_token", "A device token is required; enrol this device first.")
+        return accounts.authenticate(store, token.strip(), x_casedesk_device)
+
+    Device = Annotated[Any, Depends(current_device)]
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "protocol": PROTOCOL, "server_id": server_id, "version": __version__}
+
+    @app.post("/v1/enrol", response_model=EnrolResponse)
+    def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
+        client = request.client.host if request.client else "?"
+        keys = (f"user:{body.username.lower()}", f"addr:{client}")
+        limiter.check(*keys)
+        try:
+            with store.write() as conn:
+                token, user = accounts.enrol(conn, body.username, body.password, body.code, body.device_id,
+                                         body.device_name)
+        except auth.AuthFailure as exc:
+            if exc.status == 401:
+                limiter.fail(*keys)
+            raise
+        return EnrolResponse(device_token=token, username=user.username, organisation_id=user.org_id,
+                             server_id=server_id)
+
+    @app.post("/v1/push", response_model=PushResponse)
+    def push_changes(body: PushRequest, device: Device) -> PushResponse:
+        with store.write(ordered=True) as conn:
+            results = push.Pusher(conn, device.device_id, device.org_id).push(body.changes)
+        return PushResponse(results=results)
+
+    @app.get("/v1/pull", response_model=PullResponse)
+    def pull(device: Device, cursor: Annotated[int, Query(ge=0)] = 0,
+             limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500) -> PullResponse:
+        with store.read() as conn:
+            return pulls.pull(conn, device.org_id, cursor, limit)
+
+    @app.post("/v1/digest", response_model=DigestResponse)
+    def digest(body: DigestRequest, device: Device) -> DigestResponse:
+        with store.read() as conn:
+            return pulls.digest(conn, device.org_id, set(body.exclude))
+
+    @app.get("/v1/snapshot", response_model=SnapshotResponse)
+    def snapshot(device: Device, entity: str, after: str | None = None,
+                 limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500) -> SnapshotResponse:
+        if entity not in ENTITIES:
+            raise auth.AuthFailure("invalid_request", f"Unknown kind of record {entity!r}.", status=422)
+        with store.read() as conn:
+            return pulls.snapshot(conn, device.org_id, entity, after, limit)
+
+    return app

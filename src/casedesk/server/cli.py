@@ -1,0 +1,98 @@
+"""`casedesk-server`: run the sync server, or administer it (`casedesk-server admin …`).
+
+With no database URL the server keeps an SQLite file in the current folder, so one command runs it;
+`--database-url postgresql+psycopg://…` runs it on PostgreSQL. Passwords come from an environment variable or
+a file, never from a plain argument (it would leak into shell history and process lists).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from casedesk.server.db import DEFAULT_SQLITE_NAME, ServerDB, migrate
+from casedesk.server.db import accounts as admin
+
+PASSWORD_ENV = "CASEDESK_USER_PASSWORD"
+
+
+def _url(args: argparse.Namespace) -> str:
+    return args.database_url or os.environ.get("CASEDESK_DATABASE_URL") or f"sqlite:///{Path(DEFAULT_SQLITE_NAME)}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="casedesk-server", description="CaseDesk sync server.")
+    parser.add_argument("--database-url", help=f"SQLAlchemy URL (default: sqlite:///{DEFAULT_SQLITE_NAME})")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8470)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("serve", help="run the server (the default)")
+    adm = sub.add_parser("admin", help="administration").add_subparsers(dest="action", metavar="ACTION",
+                                                                         required=True)
+    p = adm.add_parser("create-org", help="create an organisation; prints its id")
+    p.add_argument("name")
+    p.add_argument("--kind", default="school")
+    p = adm.add_parser("create-user", help=f"create a user; password from ${PASSWORD_ENV} or --password-file")
+    p.add_argument("username")
+    p.add_argument("--org", required=True, help="organisation id")
+    p.add_argument("--password-file", type=Path)
+    p = adm.add_parser("enrolment-code", help="issue a one-time, expiring code for enrolling a device")
+    p.add_argument("username")
+    p.add_argument("--hours", type=float, default=24.0)
+    adm.add_parser("list-devices", help="list enrolled devices")
+    p = adm.add_parser("revoke-device", help="revoke a device: it crypto-erases itself at its next contact")
+    p.add_argument("device_id")
+    return parser
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_file:
+        return Path(args.password_file).read_text(encoding="utf-8").rstrip("\r\n")
+    value = os.environ.get(PASSWORD_ENV)
+    if not value:
+        raise admin.AdminError(f"No password given: set {PASSWORD_ENV} or use --password-file.")
+    return value
+
+
+def _admin(store: ServerDB, args: argparse.Namespace) -> int:
+    if args.action == "create-org":
+        print(admin.create_org(store, args.name, args.kind))
+    elif args.action == "create-user":
+        print(admin.create_user(store, args.org, args.username, _password(args)))
+    elif args.action == "enrolment-code":
+        print(admin.enrolment_code(store, args.username, args.hours))
+    elif args.action == "list-devices":
+        for d in admin.list_devices(store):
+            state = "revoked" if d["revoked_at"] else "active"
+            print(f"{d['device_id']}  {d['username']:<20} {d['name']:<24} {state}  last seen {d['last_seen_at']}")
+    elif args.action == "revoke-device":
+        admin.revoke_device(store, args.device_id)
+        print(f"Revoked {args.device_id}.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    store = ServerDB(_url(args))
+    try:
+        if args.command == "admin":
+            migrate(store.engine)
+            return _admin(store, args)
+        import uvicorn
+
+        from casedesk.server.app import create_app
+
+        uvicorn.run(create_app(store), host=args.host, port=args.port, log_level="info")
+        return 0
+    except admin.AdminError as exc:
+        print(f"casedesk-server: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

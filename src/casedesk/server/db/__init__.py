@@ -1,0 +1,209 @@
+"""The server's own database: tables, engine and migrations. The only server module that speaks SQLAlchemy.
+
+The server keeps no copy of the device schema. Every synced row is one `records` row holding its fields as
+JSON, each field with the version (feed sequence number) and clock of the change that last wrote it. The
+`feed` is the change log devices pull by cursor; its sequence numbers are handed out under one lock, so they
+commit in order and a cursor can never skip a change that committed late.
+
+SQLite (a file, the default: one command runs a server) and PostgreSQL (production) run the same code.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    text,
+)
+
+from casedesk.paths import migrations_dir
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+SeqType = BigInteger().with_variant(Integer(), "sqlite")  # SQLite only autoincrements INTEGER PRIMARY KEY
+
+meta = Table("meta", metadata, Column("key", String(60), primary_key=True), Column("value", Text, nullable=False))
+orgs = Table(
+    "orgs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("org_id", String(36), nullable=False, index=True),
+    Column("username", String(200), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+enrolment_codes = Table(
+    "enrolment_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("user_id", String(36), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+)
+devices = Table(
+    "devices",
+    metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("user_id", String(36), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("enrolled_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+records = Table(
+    "records",
+    metadata,
+    Column("entity", String(40), primary_key=True),
+    Column("row_id", String(36), primary_key=True),
+    Column("child_id", String(36), index=True),
+    Column("created_by_org", String(36)),
+    Column("created_seq", SeqType, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("versions", JSON, nullable=False),
+    Column("hlcs", JSON, nullable=False),
+    Column("authors", JSON, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+)
+feed = Table(
+    "feed",
+    metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),  # row | enter | leave | conflict
+    Column("entity", String(40), nullable=False),
+    Column("row_id", String(36), nullable=False),
+    Column("child_id", String(36)),
+    Column("audience_org", String(36)),
+    Column("fields", JSON, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("hlc", String(80), nullable=False),
+)
+applied_changes = Table(
+    "applied_changes",
+    metadata,
+    Column("change_id", String(36), primary_key=True),
+    Column("device_id", String(36), nullable=False),
+    Column("result", JSON, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+conflicts = Table(
+    "conflicts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("entity", String(40), nullable=False),
+    Column("row_id", String(36), nullable=False),
+    Column("child_id", String(36), index=True),
+    Column("field", String(60), nullable=False),
+    Column("critical", Boolean, nullable=False),
+    Column("kept", JSON),
+    Column("candidates", JSON, nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("resolution", JSON),
+    Column("resolved_by", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_conflicts_row", "entity", "row_id", "field"),
+)
+org_scope = Table(
+    "org_scope",
+    metadata,
+    Column("org_id", String(36), primary_key=True),
+    Column("child_id", String(36), primary_key=True),
+    Column("visible", Boolean, nullable=False),
+    Column("since_seq", SeqType, nullable=False),
+)
+
+DEFAULT_SQLITE_NAME = "casedesk-server.db"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for either backend; SQLite gets WAL and a generous busy timeout for many readers."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_setup(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            dbapi_conn.execute("PRAGMA journal_mode = WAL")
+            dbapi_conn.execute("PRAGMA synchronous = NORMAL")
+
+        return engine
+    return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the server database to the newest schema (run at every start)."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir("server")))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with engine.connect() as connection:
+        if MigrationContext.configure(connection).get_current_revision() == head:
+            return
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        connection.commit()
+
+
+class ServerDB:
+    """The engine plus the one write lock that keeps feed sequence numbers in commit order."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self, *, ordered: bool = False) -> Iterator[Connection]:
+        """A write transaction. `ordered` ones (those that append to the feed) run one at a time, across
+        threads here and, on PostgreSQL, across server processes through an advisory lock."""
+        with self._lock if (ordered or self.is_sqlite) else _nothing(), self.engine.begin() as conn:
+            if ordered and not self.is_sqlite:
+                conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield

@@ -1,0 +1,138 @@
+"""What a device pulls: the change feed after its cursor, filtered to what its organisation may see.
+
+A child entering the organisation's view arrives as an `enter` item, expanded here into the child's full current
+state; rows written before that point are skipped for the organisation (the snapshot already holds them). A
+child leaving arrives as a `purge`. Expanding from current state is safe because the device applies a field only
+when its version is newer than the one it holds, so later feed items for the same row change nothing twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from casedesk.server import policy
+from casedesk.server.db import conflicts, feed, org_scope, records
+from casedesk.sync.wire import (
+    ENTITIES,
+    ENTITY_ORDER,
+    ConflictInfo,
+    DigestResponse,
+    EntityDigest,
+    PullItem,
+    PullResponse,
+    SnapshotResponse,
+    entity_digest,
+    row_digest,
+)
+
+
+def _conflict_item(row: Any) -> PullItem:
+    info = ConflictInfo(
+        conflict_id=row.id, entity=row.entity, row_id=row.row_id, child_id=row.child_id, field=row.field,
+        critical=bool(row.critical), kept=row.kept, candidates=row.candidates, state=row.state,
+        resolution=row.resolution, resolved_by=row.resolved_by,
+    )
+    return PullItem(kind="conflict", entity=row.entity, row_id=row.row_id, conflict=info)
+
+
+def _row_item(row: Any) -> PullItem:
+    return PullItem(kind="row", entity=row.entity, row_id=row.row_id, fields=row.data, versions=row.versions,
+                    deleted=bool(row.deleted))
+
+
+def child_snapshot(conn: Connection, child_id: str) -> list[PullItem]:
+    """Every row of one child, parents first, and its conflicts: what a device needs when the child arrives."""
+    rows = conn.execute(select(records).where(records.c.child_id == child_id)).all()
+    rows.sort(key=lambda r: (ENTITY_ORDER.index(r.entity), r.created_seq))
+    items = [_row_item(r) for r in rows]
+    items += [_conflict_item(c) for c in conn.execute(select(conflicts).where(conflicts.c.child_id == child_id))]
+    return items
+
+
+def _visible_now(conn: Connection, org_id: str, child_id: str) -> bool:
+    return bool(
+        conn.execute(
+            select(org_scope.c.visible).where(org_scope.c.org_id == org_id, org_scope.c.child_id == child_id)
+        ).scalar()
+    )
+
+
+def pull(conn: Connection, org_id: str, cursor: int, limit: int) -> PullResponse:
+    high_water = int(conn.execute(select(func.coalesce(func.max(feed.c.seq), 0))).scalar_one())
+    scope = org_scope.alias("s")
+    query = (
+        select(feed)
+        .select_from(feed.outerjoin(scope, and_(scope.c.child_id == feed.c.child_id, scope.c.org_id == org_id)))
+        .where(
+            feed.c.seq > cursor,
+            feed.c.seq <= high_water,
+            or_(
+                and_(feed.c.kind.in_(("enter", "leave")), feed.c.audience_org == org_id),
+                and_(
+                    feed.c.kind.in_(("row", "conflict")),
+                    or_(feed.c.child_id.is_(None), and_(scope.c.visible.is_(True), feed.c.seq >= scope.c.since_seq)),
+                ),
+            ),
+        )
+        .order_by(feed.c.seq)
+        .limit(limit)
+    )
+    rows = conn.execute(query).all()
+    items: list[PullItem] = []
+    for row in rows:
+        if row.kind == "row":
+            versions = dict.fromkeys(row.fields, row.seq)
+            if row.deleted:
+                versions["deleted"] = row.seq
+            items.append(PullItem(kind="row", entity=row.entity, row_id=row.row_id, fields=row.fields,
+                                  versions=versions, deleted=bool(row.deleted), hlc=row.hlc))
+        elif row.kind == "conflict":
+            found = conn.execute(select(conflicts).where(conflicts.c.id == row.fields["conflict_id"])).first()
+            if found is not None:
+                items.append(_conflict_item(found))
+        elif row.kind == "enter":
+            if _visible_now(conn, org_id, row.child_id):
+                items += child_snapshot(conn, row.child_id)
+        else:
+            items.append(PullItem(kind="purge", entity="children", row_id=row.child_id))
+    has_more = len(rows) == limit
+    next_cursor = int(rows[-1].seq) if has_more else max(high_water, cursor)
+    return PullResponse(items=items, cursor=next_cursor, has_more=has_more)
+
+
+def _visible_rows(conn: Connection, org_id: str, entity: str, after: str | None = None, limit: int | None = None):
+    scope = org_scope.alias("s")
+    query = select(records).where(records.c.entity == entity)
+    if ENTITIES[entity].child_key is not None:
+        query = query.join(
+            scope, and_(scope.c.child_id == records.c.child_id, scope.c.org_id == org_id, scope.c.visible.is_(True))
+        )
+    if after is not None:
+        query = query.where(records.c.row_id > after)
+    query = query.order_by(records.c.row_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return conn.execute(query)
+
+
+def digest(conn: Connection, org_id: str, exclude: set[str]) -> DigestResponse:
+    """Row counts and a hash per entity over what this organisation sees, minus rows the device still holds back."""
+    out = {}
+    for entity, spec in ENTITIES.items():
+        lines = [
+            row_digest(r.row_id, r.data, r.deleted, spec)
+            for r in _visible_rows(conn, org_id, entity)
+            if r.row_id not in exclude and policy.may_receive(entity, True)
+        ]
+        count, whole = entity_digest(lines)
+        out[entity] = EntityDigest(count=count, hash=whole)
+    return DigestResponse(entities=out)
+
+
+def snapshot(conn: Connection, org_id: str, entity: str, after: str | None, limit: int) -> SnapshotResponse:
+    """Current state of one entity, paged by row id: the targeted resync after a digest mismatch."""
+    rows = _visible_rows(conn, org_id, entity, after, limit).all()
+    items = [_row_item(r) for r in rows]
+    return SnapshotResponse(items=items, next_after=rows[-1].row_id if len(rows) == limit else None)

@@ -1,0 +1,345 @@
+"""Apply pushed changes: idempotent by change id, merged per field, one bad change never blocking the rest.
+
+Rules (DESIGN.md §4, issue 4):
+- a field edited from the version the server holds wins; edits to different fields of a record both survive;
+- a field edited from an older base whose value differs is a **conflict**: both values are recorded, the
+  newer clock's value is kept — except for critical fields, where the server keeps the value it holds and a
+  person decides; the conflict goes to every device that holds the record until someone resolves it;
+- append-only rows are only ever added, so they never conflict; deletes are tombstones;
+- a change that breaks a rule is rejected with a reason and the next one is applied as if it were not there.
+
+Everything runs in the caller's transaction, under the feed lock (see `ServerDB.write(ordered=True)`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pydantic
+from sqlalchemy import Connection, and_, insert, select, update
+
+from casedesk.domain.ids import new_id
+from casedesk.server import policy
+from casedesk.server.db import applied_changes, conflicts, feed, org_scope, records
+from casedesk.sync.wire import (
+    DATE_FIELDS,
+    DATETIME_FIELDS,
+    ENTITIES,
+    HLC_PATTERN,
+    MAX_TEXT,
+    ChangeResult,
+    EntitySpec,
+    WireChange,
+    is_critical,
+)
+
+
+class Rejected(Exception):
+    """A change that breaks a rule; its message is the reason shown on the device."""
+
+
+def _check_values(spec: EntitySpec, entity: str, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - spec.fields
+    if unknown:
+        raise Rejected(f"{entity} has no field(s) {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if not isinstance(value, str | int | float | bool):
+            raise Rejected(f"{name}: only plain values can be stored")
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise Rejected(f"{name}: text longer than {MAX_TEXT} characters")
+        try:
+            if name in DATE_FIELDS:
+                date.fromisoformat(str(value))
+            elif name in DATETIME_FIELDS and datetime.fromisoformat(str(value)).tzinfo is None:
+                raise ValueError
+        except ValueError:
+            raise Rejected(f"{name}: {value!r} is not a valid {'date' if name in DATE_FIELDS else 'time'}") from None
+
+
+def device_of(hlc: str) -> str:
+    return hlc.split("-", 2)[2] if hlc.count("-") >= 2 else ""
+
+
+class Pusher:
+    """One push request from one device, inside one transaction."""
+
+    def __init__(self, conn: Connection, device_id: str, org_id: str) -> None:
+        self.conn = conn
+        self.device_id = device_id
+        self.org_id = org_id
+        self.now = datetime.now(UTC)
+
+    # -- the batch ---------------------------------------------------------------------------------------------
+    def push(self, raw_changes: list[dict[str, Any]]) -> list[ChangeResult]:
+        ids = [str(raw.get("change_id", "")) for raw in raw_changes]
+        done = {
+            row.change_id: ChangeResult.model_validate(row.result)
+            for row in self.conn.execute(
+                select(applied_changes.c.change_id, applied_changes.c.result)
+                .where(applied_changes.c.change_id.in_(ids))
+            )
+        }
+        results = []
+        for change_id, raw in zip(ids, raw_changes, strict=True):
+            if change_id in done:  # a retried batch: answer as before, apply nothing twice
+                results.append(done[change_id])
+                continue
+            result = self._one(change_id, raw)
+            if change_id and result.reason != "malformed change id":
+                self.conn.execute(
+                    insert(applied_changes).values(
+                        change_id=change_id, device_id=self.device_id, result=result.model_dump(), at=self.now
+                    )
+                )
+                done[change_id] = result
+            results.append(result)
+        return results
+
+    def _one(self, change_id: str, raw: dict[str, Any]) -> ChangeResult:
+        try:
+            change = WireChange.model_validate(raw)
+        except pydantic.ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            reason = "malformed change id" if not change_id else f"malformed change ({where}: {first['msg']})"
+            return ChangeResult(change_id=change_id or "?", status="rejected", reason=reason)
+        try:
+            if not HLC_PATTERN.match(change.hlc):
+                raise Rejected("malformed clock value")
+            if change.device_id != self.device_id:
+                raise Rejected("the change names another device")
+            return self._apply(change)
+        except Rejected as exc:
+            return ChangeResult(change_id=change_id, status="rejected", reason=str(exc))
+
+    # -- helpers -----------------------------------------------------------------------------------------------
+    def _get(self, entity: str, row_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(select(records).where(records.c.entity == entity, records.c.row_id == row_id)).first()
+        return None if row is None else dict(row._mapping)
+
+    def _feed(self, kind: str, entity: str, row_id: str, child_id: str | None, fields: dict[str, Any], *,
+              deleted: bool = False, hlc: str = "", audience: str | None = None) -> int:
+        result = self.conn.execute(
+            insert(feed).values(kind=kind, entity=entity, row_id=row_id, child_id=child_id, audience_org=audience,
+                                fields=fields, deleted=deleted, hlc=hlc)
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def _visible(self, child_id: str) -> bool:
+        return bool(
+            self.conn.execute(
+                select(org_scope.c.visible).where(org_scope.c.org_id == self.org_id, org_scope.c.child_id == child_id)
+            ).scalar()
+        )
+
+    def _child_of(self, spec: EntitySpec, row_id: str, fields: dict[str, Any]) -> str | None:
+        if spec.child_key is None:
+            return None
+        return row_id if spec.child_key == "id" else fields.get(spec.child_key)
+
+    def _check_references(self, spec: EntitySpec, fields: dict[str, Any]) -> None:
+        for name, target in spec.references.items():
+            value = fields.get(name)
+            if value is not None and self._get(target, str(value)) is None:
+                raise Rejected(f"{name} points at a {target[:-1].replace('_', ' ')} the server does not hold")
+
+    # -- the rules ---------------------------------------------------------------------------------------------
+    def _apply(self, change: WireChange) -> ChangeResult:
+        if change.op == "resolve":
+            return self._resolve(change)
+        spec = ENTITIES.get(change.entity)
+        if spec is None:
+            raise Rejected(f"unknown kind of record {change.entity!r}")
+        current = self._get(change.entity, change.row_id)
+        if change.op in ("insert", "append") and current is None:
+            return self._insert(change, spec)
+        if change.op == "append":  # already there: an append-only row never changes
+            return ChangeResult(change_id=change.change_id, status="applied", versions=current["versions"])
+        if current is None:
+            raise Rejected(f"no such {change.entity[:-1].replace('_', ' ')} on the server")
+        child_id = current["child_id"]
+        if child_id and not self._visible(child_id):
+            raise Rejected("this child is not shared with your organisation")
+        if change.op == "delete":
+            return self._delete(change, current)
+        if spec.append_only:
+            raise Rejected(f"{change.entity} are append-only: record an amendment instead")
+        return self._update(change, spec, current)
+
+    def _insert(self, change: WireChange, spec: EntitySpec) -> ChangeResult:
+        fields = {**spec.defaults, **change.fields}
+        _check_values(spec, change.entity, fields)
+        missing = sorted(name for name in spec.required if fields.get(name) in (None, ""))
+        if missing:
+            raise Rejected(f"missing {', '.join(missing)}")
+        self._check_references(spec, fields)
+        child_id = self._child_of(spec, change.row_id, fields)
+        if child_id and spec.child_key != "id" and not self._visible(child_id):
+            raise Rejected("this child is not shared with your organisation")
+        seq = self._feed("row", change.entity, change.row_id, child_id, fields, hlc=change.hlc)
+        versions = dict.fromkeys(fields, seq)
+        self.conn.execute(
+            insert(records).values(
+                entity=change.entity, row_id=change.row_id, child_id=child_id,
+                created_by_org=self.org_id if change.entity == "children" else None, created_seq=seq, data=fields,
+                versions=versions, hlcs=dict.fromkeys(fields, change.hlc),
+                authors=dict.fromkeys(fields, change.author), deleted=False,
+            )
+        )
+        if change.entity == "children":
+            self.conn.execute(insert(org_scope).values(org_id=self.org_id, child_id=child_id, visible=True,
+                                                       since_seq=seq))
+        elif change.entity == "involvements" and child_id:
+            self._rescope(child_id)
+        return ChangeResult(change_id=change.change_id, status="applied", versions=versions)
+
+    def _update(self, change: WireChange, spec: EntitySpec, current: dict[str, Any]) -> ChangeResult:
+        _check_values(spec, change.entity, change.fields)
+        self._check_references(spec, change.fields)
+        if spec.child_key and spec.child_key in change.fields and change.fields[spec.child_key] != current["child_id"]:
+            raise Rejected("a record cannot move to another child")
+        data, versions = dict(current["data"]), dict(current["versions"])
+        hlcs, authors = dict(current["hlcs"]), dict(current["authors"])
+        winners: dict[str, Any] = {}
+        result_versions: dict[str, int] = {}
+        conflicted = False
+        for name, value in change.fields.items():
+            base, held = int(change.base_versions.get(name, 0)), int(versions.get(name, 0))
+            held_hlc = str(hlcs.get(name, ""))
+            if base >= held or (device_of(held_hlc) == change.device_id and change.hlc > held_hlc):
+                # fresh, or this device superseding its own earlier edit that it had not yet heard back about
+                winners[name] = value
+            elif data.get(name) == value:
+                result_versions[name] = held  # the same value arrived by another road: nothing to decide
+            else:
+                conflicted = True
+                incoming_wins = not is_critical(change.entity, name) and change.hlc > str(hlcs.get(name, ""))
+                if incoming_wins:
+                    winners[name] = value
+                self._record_conflict(change, current, name, value, kept=value if incoming_wins else data.get(name))
+        if winners:
+            seq = self._feed("row", change.entity, change.row_id, current["child_id"], winners, hlc=change.hlc,
+                             deleted=bool(current["deleted"]))
+            for name, value in winners.items():
+                data[name], versions[name], hlcs[name], authors[name] = value, seq, change.hlc, change.author
+                result_versions[name] = seq
+            self.conn.execute(
+                update(records)
+                .where(records.c.entity == change.entity, records.c.row_id == change.row_id)
+                .values(data=data, versions=versions, hlcs=hlcs, authors=authors)
+            )
+            if change.entity == "involvements" and "organisation_id" in winners:
+                self._rescope(current["child_id"], also=current["data"].get("organisation_id"))
+        status = "conflict" if conflicted else "applied"
+        return ChangeResult(change_id=change.change_id, status=status, versions=result_versions)
+
+    def _delete(self, change: WireChange, current: dict[str, Any]) -> ChangeResult:
+        if current["deleted"]:
+            return ChangeResult(change_id=change.change_id, status="applied",
+                                versions={"deleted": int(current["versions"].get("deleted", 0))})
+        seq = self._feed("row", change.entity, change.row_id, current["child_id"], {}, deleted=True, hlc=change.hlc)
+        versions = {**current["versions"], "deleted": seq}
+        self.conn.execute(
+            update(records)
+            .where(records.c.entity == change.entity, records.c.row_id == change.row_id)
+            .values(deleted=True, versions=versions)
+        )
+        if change.entity == "involvements":
+            self._rescope(current["child_id"])
+        return ChangeResult(change_id=change.change_id, status="applied", versions={"deleted": seq})
+
+    # -- conflicts ---------------------------------------------------------------------------------------------
+    def _record_conflict(self, change: WireChange, current: dict[str, Any], name: str, value: Any, kept: Any) -> None:
+        incoming = {"value": value, "hlc": change.hlc, "device_id": change.device_id, "author": change.author}
+        held_hlc = str(current["hlcs"].get(name, ""))
+        held = {"value": current["data"].get(name), "hlc": held_hlc, "device_id": device_of(held_hlc),
+                "author": str(current["authors"].get(name, ""))}
+        existing = self.conn.execute(
+            select(conflicts).where(
+                conflicts.c.entity == change.entity, conflicts.c.row_id == change.row_id,
+                conflicts.c.field == name, conflicts.c.state == "open",
+            )
+        ).first()
+        if existing is None:
+            conflict_id = new_id()
+            self.conn.execute(
+                insert(conflicts).values(
+                    id=conflict_id, entity=change.entity, row_id=change.row_id, child_id=current["child_id"],
+                    field=name, critical=is_critical(change.entity, name), kept=kept,
+                    candidates=sorted([held, incoming], key=lambda c: c["hlc"]), state="open", created_at=self.now,
+                )
+            )
+        else:
+            conflict_id = existing.id
+            candidates = sorted([*existing.candidates, incoming], key=lambda c: c["hlc"])
+            self.conn.execute(
+                update(conflicts).where(conflicts.c.id == conflict_id).values(candidates=candidates, kept=kept)
+            )
+        self._feed("conflict", change.entity, change.row_id, current["child_id"], {"conflict_id": conflict_id},
+                   hlc=change.hlc)
+
+    def _resolve(self, change: WireChange) -> ChangeResult:
+        found = self.conn.execute(select(conflicts).where(conflicts.c.id == change.row_id)).first()
+        if found is None:
+            raise Rejected("no such conflict on the server")
+        if "value" not in change.fields:
+            raise Rejected("a resolution needs the chosen value")
+        if found.child_id and not self._visible(found.child_id):
+            raise Rejected("this child is not shared with your organisation")
+        if found.state == "resolved":
+            return ChangeResult(change_id=change.change_id, status="applied")
+        record = self._get(found.entity, found.row_id)
+        assert record is not None
+        value = change.fields["value"]
+        _check_values(ENTITIES[found.entity], found.entity, {found.field: value})
+        seq = self._feed("row", found.entity, found.row_id, found.child_id, {found.field: value}, hlc=change.hlc,
+                         deleted=bool(record["deleted"]))
+        data = {**record["data"], found.field: value}
+        versions = {**record["versions"], found.field: seq}
+        self.conn.execute(
+            update(records)
+            .where(and_(records.c.entity == found.entity, records.c.row_id == found.row_id))
+            .values(data=data, versions=versions, hlcs={**record["hlcs"], found.field: change.hlc},
+                    authors={**record["authors"], found.field: change.author})
+        )
+        self.conn.execute(
+            update(conflicts).where(conflicts.c.id == found.id)
+            .values(state="resolved", resolution=value, kept=value, resolved_by=change.author)
+        )
+        self._feed("conflict", found.entity, found.row_id, found.child_id, {"conflict_id": found.id}, hlc=change.hlc)
+        return ChangeResult(change_id=change.change_id, status="applied", versions={found.field: seq})
+
+    # -- scope -------------------------------------------------------------------------------------------------
+    def _rescope(self, child_id: str, also: str | None = None) -> None:
+        """After an involvement changes, tell organisations that gain or lose the child (enter/leave items)."""
+        child = self._get("children", child_id)
+        if child is None:
+            return
+        involvements = [
+            dict(r._mapping)
+            for r in self.conn.execute(
+                select(records.c.data, records.c.deleted).where(
+                    records.c.entity == "involvements", records.c.child_id == child_id
+                )
+            )
+        ]
+        now_visible = policy.visible_orgs(child["created_by_org"], involvements)
+        held = {
+            r.org_id: bool(r.visible)
+            for r in self.conn.execute(select(org_scope).where(org_scope.c.child_id == child_id))
+        }
+        for org in (set(held) | now_visible | ({also} if also else set())):
+            was, now = held.get(org, False), org in now_visible
+            if was == now:
+                continue
+            seq = self._feed("enter" if now else "leave", "children", child_id, child_id, {}, audience=org)
+            if org in held:
+                self.conn.execute(
+                    update(org_scope).where(org_scope.c.org_id == org, org_scope.c.child_id == child_id)
+                    .values(visible=now, since_seq=seq)
+                )
+            else:
+                self.conn.execute(insert(org_scope).values(org_id=org, child_id=child_id, visible=now, since_seq=seq))

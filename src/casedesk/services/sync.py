@@ -1,0 +1,133 @@
+"""Sync as the app and the CLI use it: enrol, status, one round, set-aside changes, conflicts, resolve.
+
+The UI calls these from its network pool (never the UI thread) and shows `SyncStatus` in the status bar:
+
+    service = SyncService(db)                  # transport built from the stored server URL and token
+    service.status()     -> SyncStatus         # online?, changes waiting, set aside, conflicts, last success/error
+    service.probe()      -> bool               # is the server reachable right now (cheap)
+    service.run_once()   -> SyncReport         # one full round; raises DeviceWiped if the device was revoked
+    service.set_aside()  -> list[SetAside]     # changes the server refused, with its reasons
+    service.retry(change_id)                   # put a set-aside change back in the queue
+    service.conflicts()  -> list[ConflictView] # open conflicts: every candidate value, and what is kept for now
+    service.resolve(conflict_id, value, author) -> Changes
+
+Enrolment, the server URL, the device token and the cursor live in the device's settings, inside the encrypted
+database. A revoked device erases itself: the key file is destroyed (crypto-erase) and the user is told why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from casedesk.domain.records import Changes
+from casedesk.errors import AuthError, CaseDeskError
+from casedesk.store import maintenance, sync_conflicts, sync_outbox
+from casedesk.store.database import Database
+from casedesk.sync.engine import SyncEngine, SyncReport
+from casedesk.sync.http import HttpTransport
+from casedesk.sync.transport import DeviceRevoked, Offline, Transport
+from casedesk.sync.wire import EnrolRequest
+
+URL_KEY, TOKEN_KEY, ORG_KEY, USER_KEY = "sync.server_url", "sync.token", "sync.organisation_id", "sync.username"
+LAST_SUCCESS_KEY, LAST_ERROR_KEY, LAST_REPORT_KEY = "sync.last_success", "sync.last_error", "sync.last_report"
+
+
+class NotEnrolled(CaseDeskError):
+    """This device has not been enrolled with a server yet."""
+
+
+class DeviceWiped(AuthError):
+    """The server revoked this device, so its local data was crypto-erased."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    enrolled: bool
+    server_url: str | None
+    online: bool | None  # None: not checked in this call
+    pending: int
+    set_aside: int
+    open_conflicts: int
+    last_success: str | None
+    last_error: str | None
+
+
+def enrol(db: Database, server_url: str, username: str, password: str, code: str, *,
+          device_name: str = "", transport: Transport | None = None) -> str:
+    """Enrol this device; stores the server URL and token in the encrypted database. Returns the organisation id."""
+    remote = transport or HttpTransport(server_url)
+    answer = remote.enrol(EnrolRequest(username=username, password=password, code=code, device_id=db.device_id,
+                                       device_name=device_name or db.device_id))
+    for key, value in ((URL_KEY, server_url.rstrip("/")), (TOKEN_KEY, answer.device_token),
+                       (ORG_KEY, answer.organisation_id), (USER_KEY, answer.username)):
+        db.set_setting(key, value)
+    return answer.organisation_id
+
+
+class SyncService:
+    def __init__(self, db: Database, transport: Transport | None = None) -> None:
+        self.db = db
+        self._transport = transport
+
+    @property
+    def transport(self) -> Transport:
+        if self._transport is None:
+            url, token = self.db.get_setting(URL_KEY), self.db.get_setting(TOKEN_KEY)
+            if not url or not token:
+                raise NotEnrolled("This device is not enrolled: run `casedesk enrol` first.")
+            self._transport = HttpTransport(url, device_id=self.db.device_id, token=token)
+        return self._transport
+
+    def status(self, *, probe: bool = False) -> SyncStatus:
+        counts = sync_outbox.count_by_state(self.db)
+        enrolled = bool(self.db.get_setting(TOKEN_KEY))
+        return SyncStatus(
+            enrolled=enrolled, server_url=self.db.get_setting(URL_KEY),
+            online=self.probe() if (probe and enrolled) else None,
+            pending=counts.get("pending", 0), set_aside=counts.get("rejected", 0),
+            open_conflicts=len(sync_conflicts.list_conflicts(self.db)),
+            last_success=self.db.get_setting(LAST_SUCCESS_KEY), last_error=self.db.get_setting(LAST_ERROR_KEY),
+        )
+
+    def probe(self) -> bool:
+        return self.transport.probe()
+
+    def run_once(self) -> SyncReport:
+        try:
+            report = SyncEngine(self.db, self.transport).run()
+        except DeviceRevoked as exc:
+            self._erase()
+            raise DeviceWiped(
+                f"{exc} This device's CaseDesk data has been erased (its key was destroyed). "
+                "Ask your administrator to enrol it again."
+            ) from exc
+        except (Offline, CaseDeskError) as exc:
+            self.db.set_setting(LAST_ERROR_KEY, f"{_now()} {exc}")
+            raise
+        self.db.set_setting(LAST_SUCCESS_KEY, _now())
+        self.db.set_setting(LAST_ERROR_KEY, None if report.digest_ok else f"{_now()} digest mismatch")
+        self.db.set_setting(LAST_REPORT_KEY, report.describe())
+        return report
+
+    def _erase(self) -> None:
+        path = self.db.path
+        self.db.close()
+        maintenance.wipe(path)
+
+    def set_aside(self) -> list[sync_outbox.SetAside]:
+        return sync_outbox.set_aside(self.db)
+
+    def retry(self, change_id: str) -> None:
+        sync_outbox.retry(self.db, change_id)
+
+    def conflicts(self, *, include_resolved: bool = False) -> list[sync_conflicts.ConflictView]:
+        return sync_conflicts.list_conflicts(self.db, include_resolved=include_resolved)
+
+    def resolve(self, conflict_id: str, value: Any, author: str) -> Changes:
+        return sync_conflicts.resolve(self.db, conflict_id, value, author)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,142 @@
+"""The device side of push: read the outbox in order, and record what the server said about each change.
+
+States: `pending` (waiting), `applied`, `conflict` (the server kept a decision for a person), `rejected`
+(set aside with the server's reason; shown to the user, never blocking what comes after it).
+A change that cannot even be put on the wire is set aside here, before it is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+
+from casedesk.store.database import Database
+from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, OutboxRow
+
+_outbox = OutboxRow.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """A change the server refused (or that could not be sent), with the reason."""
+
+    change_id: str
+    entity: str
+    row_id: str
+    op: str
+    fields: dict[str, Any]
+    author: str
+    created_at: datetime
+    reason: str
+
+
+def wire_dict(row: Any) -> dict[str, Any]:
+    return {
+        "change_id": row.change_id, "entity": row.entity, "row_id": row.row_id, "op": row.op,
+        "fields": row.fields, "base_versions": row.base_versions, "hlc": row.hlc, "device_id": row.device_id,
+        "author": row.author,
+    }
+
+
+def pending_batch(db: Database, limit: int) -> list[dict[str, Any]]:
+    """The oldest pending changes, in the order they were made, as wire dictionaries."""
+    with db.session() as session:
+        rows = session.execute(
+            select(_outbox).where(_outbox.c.state == "pending").order_by(_outbox.c.seq).limit(limit)
+        ).all()
+    return [wire_dict(r) for r in rows]
+
+
+def set_aside_locally(db: Database, change_id: str, reason: str) -> None:
+    with db._write_lock, db.engine.begin() as conn:
+        conn.execute(update(_outbox).where(_outbox.c.change_id == change_id).values(state="rejected",
+                                                                                    last_error=reason))
+
+
+def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[Any]) -> dict[str, int]:
+    """Mark each sent change with the server's answer and store the new field versions, in one transaction.
+
+    Versions matter: the next local edit of a field must name the version the server gave this one as its
+    base, or it would look stale. Fields the server did not take (a lost conflict) keep their old version, so
+    the winning value still arrives on the next pull.
+    """
+    by_id = {c["change_id"]: c for c in sent}
+    counts = {"applied": 0, "conflict": 0, "rejected": 0}
+    with db._write_lock, db.engine.begin() as conn:
+        for result in results:
+            change = by_id.get(result.change_id)
+            if change is None:
+                continue
+            counts[result.status] += 1
+            conn.execute(
+                update(_outbox).where(_outbox.c.change_id == result.change_id)
+                .values(state=result.status, attempts=_outbox.c.attempts + 1, last_error=result.reason)
+            )
+            entity = change["entity"]
+            if not result.versions or entity not in SYNCED_TABLES or entity in APPEND_ONLY_TABLES:
+                continue
+            table = SYNCED_TABLES[entity].__table__  # type: ignore[attr-defined]
+            held = conn.execute(select(table.c.versions).where(table.c.id == change["row_id"])).scalar()
+            if held is None:
+                continue
+            merged = dict(held)
+            for name, version in result.versions.items():
+                if int(version) > int(merged.get(name, 0)):
+                    merged[name] = int(version)
+            if merged != held:
+                conn.execute(update(table).where(table.c.id == change["row_id"]).values(versions=merged))
+    return counts
+
+
+def count_by_state(db: Database) -> dict[str, int]:
+    with db.session() as session:
+        rows = session.execute(select(_outbox.c.state, func.count()).group_by(_outbox.c.state)).all()
+    return {state: int(n) for state, n in rows}
+
+
+def set_aside(db: Database) -> list[SetAside]:
+    with db.session() as session:
+        rows = session.execute(select(_outbox).where(_outbox.c.state == "rejected").order_by(_outbox.c.seq)).all()
+    return [
+        SetAside(r.change_id, r.entity, r.row_id, r.op, r.fields, r.author, r.created_at, r.last_error or "")
+        for r in rows
+    ]
+
+
+def retry(db: Database, change_id: str) -> None:
+    """Put a set-aside change back in the queue (after the cause was fixed, e.g. the referenced record)."""
+    with db._write_lock, db.engine.begin() as conn:
+        conn.execute(update(_outbox).where(_outbox.c.change_id == change_id, _outbox.c.state == "rejected")
+                     .values(state="pending", last_error=None))
+
+
+def held_back_row_ids(db: Database) -> set[str]:
+    """Rows with changes still pending or set aside: they differ from the server on purpose."""
+    with db.session() as session:
+        return set(
+            session.execute(
+                select(_outbox.c.row_id).where(_outbox.c.state.in_(("pending", "rejected"))).distinct()
+            ).scalars()
+        )
+
+
+def pending_fields(conn: Any) -> dict[tuple[str, str], set[str]]:
+    """(entity, row id) → fields with a local edit not yet pushed: a pull must not overwrite those."""
+    out: dict[tuple[str, str], set[str]] = {}
+    rows = conn.execute(select(_outbox.c.entity, _outbox.c.row_id, _outbox.c.fields)
+                        .where(_outbox.c.state == "pending"))
+    for entity, row_id, fields in rows:
+        out.setdefault((entity, row_id), set()).update(fields)
+    return out
+
+
+def forget_rows(conn: Any, row_ids: Iterable[str]) -> None:
+    """Drop finished outbox entries of rows that left the device (they hold the rows' values)."""
+    ids = list(row_ids)
+    for start in range(0, len(ids), 500):
+        conn.execute(delete(_outbox).where(_outbox.c.row_id.in_(ids[start:start + 500]),
+                                           _outbox.c.state != "pending"))

@@ -1,0 +1,147 @@
+"""One sync round, as a short list of named steps (Joplin's shape): push → purge → pull → finalize.
+
+- **push** the outbox in batches of ≤ 500, oldest first, and record each answer; a change that cannot even be
+  put on the wire is set aside locally and the rest go on;
+- **purge** children that left the user's view while changes for them were waiting (those are now pushed);
+- **pull** pages from the stored cursor; each page and its cursor are applied in one local transaction, so an
+  interrupted pull resumes where it stopped;
+- **finalize** with the digest: on a mismatch, resync only the entities that differ, log it, and check again.
+
+Any step may raise `Offline`; whatever finished before it is kept, and the next round carries on from there.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydantic
+
+from casedesk.store import sync_apply, sync_digest, sync_outbox
+from casedesk.store.database import Database
+from casedesk.sync.transport import Transport
+from casedesk.sync.wire import ENTITIES, MAX_BATCH, WireChange, entity_digest, row_digest
+
+log = logging.getLogger(__name__)
+PAGE = 500
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    conflicts: int = 0
+    set_aside: int = 0
+    pulled_rows: int = 0
+    pulled_conflicts: int = 0
+    pages: int = 0
+    purged: list[str] = field(default_factory=list)
+    digest_ok: bool = False
+    resynced: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        text = (
+            f"pushed {self.pushed} change(s), pulled {self.pulled_rows} row(s) in {self.pages} page(s), "
+            f"{self.set_aside} set aside, {self.conflicts + self.pulled_conflicts} conflict(s) reported"
+        )
+        if self.purged:
+            text += f", {len(self.purged)} child record(s) removed (no longer shared)"
+        if self.resynced:
+            text += f"; resynced {', '.join(self.resynced)} after a digest mismatch"
+        return text + ("; digest matches" if self.digest_ok else "; digest MISMATCH")
+
+
+class SyncEngine:
+    def __init__(self, db: Database, transport: Transport, *, batch: int = MAX_BATCH, page: int = PAGE) -> None:
+        self.db = db
+        self.transport = transport
+        self.batch = min(batch, MAX_BATCH)
+        self.page = page
+
+    def run(self) -> SyncReport:
+        report = SyncReport()
+        self.push(report)
+        report.purged += sync_apply.run_deferred_purges(self.db)
+        self.pull(report)
+        self.finalize(report)
+        return report
+
+    # -- steps -------------------------------------------------------------------------------------------------
+    def push(self, report: SyncReport) -> None:
+        while True:
+            batch = sync_outbox.pending_batch(self.db, self.batch)
+            if not batch:
+                return
+            sendable = []
+            for change in batch:
+                try:
+                    WireChange.model_validate(change)
+                    sendable.append(change)
+                except pydantic.ValidationError as exc:
+                    sync_outbox.set_aside_locally(self.db, change["change_id"], f"cannot be sent: {exc.errors()[0]}")
+                    report.set_aside += 1
+            if not sendable:
+                continue
+            response = self.transport.push(sendable)
+            counts = sync_outbox.record_results(self.db, sendable, response.results)
+            report.pushed += counts["applied"]
+            report.conflicts += counts["conflict"]
+            report.set_aside += counts["rejected"]
+            if not any(counts.values()):
+                raise RuntimeError("the server answered a push without accounting for any change")
+
+    def pull(self, report: SyncReport) -> None:
+        cursor = int(self.db.get_setting(sync_apply.CURSOR_KEY, 0))
+        while True:
+            page = self.transport.pull(cursor, self.page)
+            stats = sync_apply.apply_page(self.db, page.items, page.cursor)
+            report.pages += 1
+            report.pulled_rows += stats.rows
+            report.pulled_conflicts += stats.conflicts
+            report.purged += stats.purged
+            cursor = page.cursor
+            if not page.has_more:
+                return
+
+    def finalize(self, report: SyncReport) -> None:
+        exclude = sync_outbox.held_back_row_ids(self.db)
+        mismatched = self._mismatched(exclude)
+        if mismatched:
+            log.warning("sync digest mismatch in %s; resyncing those entities", ", ".join(mismatched))
+            for entity in mismatched:
+                self.resync(entity, exclude)
+            report.resynced = mismatched
+            mismatched = self._mismatched(exclude)
+            if mismatched:
+                log.error("sync digest still differs after resync: %s", ", ".join(mismatched))
+        report.digest_ok = not mismatched
+
+    # -- helpers -----------------------------------------------------------------------------------------------
+    def local_digest(self, exclude: set[str]) -> dict[str, tuple[int, str]]:
+        out = {}
+        for entity, spec in ENTITIES.items():
+            lines = [
+                row_digest(row_id, values, deleted, spec)
+                for row_id, deleted, values in sync_digest.digest_rows(self.db, entity)
+                if row_id not in exclude
+            ]
+            out[entity] = entity_digest(lines)
+        return out
+
+    def _mismatched(self, exclude: set[str]) -> list[str]:
+        remote = self.transport.digest(sorted(exclude)).entities
+        local = self.local_digest(exclude)
+        return [e for e in ENTITIES if e not in remote or (remote[e].count, remote[e].hash) != local[e]]
+
+    def resync(self, entity: str, exclude: set[str]) -> None:
+        """Make one entity match the server: overwrite from its current rows, drop rows it does not have."""
+        seen: set[str] = set()
+        after: str | None = None
+        while True:
+            page: Any = self.transport.snapshot(entity, after, self.page)
+            sync_digest.overwrite_rows(self.db, entity, page.items)
+            seen.update(item.row_id for item in page.items)
+            after = page.next_after
+            if after is None:
+                break
+        sync_digest.remove_unknown(self.db, entity, seen, exclude)

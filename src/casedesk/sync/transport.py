@@ -1,0 +1,54 @@
+"""How the sync engine reaches a server: a small Protocol, and the errors every transport raises.
+
+The engine only knows this interface, so tests can put faults between it and a real server (see `fake.py`)
+and the desktop app can swap the network stack without touching the sync rules.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from casedesk.errors import AuthError, CaseDeskError
+from casedesk.sync.wire import (
+    DigestResponse,
+    EnrolRequest,
+    EnrolResponse,
+    PullResponse,
+    PushResponse,
+    SnapshotResponse,
+)
+
+
+class Offline(CaseDeskError):
+    """The server could not be reached (or kept failing) — try again later; nothing was lost."""
+
+
+class Refused(CaseDeskError):
+    """The server understood the request and said no (e.g. 413 too large); `code` is its error code."""
+
+    def __init__(self, message: str, code: str = "", status: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+class TokenRefused(AuthError):
+    """The device token was not accepted: enrol the device again."""
+
+
+class DeviceRevoked(AuthError):
+    """An administrator revoked this device: it must erase its local data."""
+
+
+class Transport(Protocol):
+    def enrol(self, request: EnrolRequest) -> EnrolResponse: ...
+
+    def push(self, changes: list[dict[str, object]]) -> PushResponse: ...
+
+    def pull(self, cursor: int, limit: int) -> PullResponse: ...
+
+    def digest(self, exclude: list[str]) -> DigestResponse: ...
+
+    def snapshot(self, entity: str, after: str | None, limit: int) -> SnapshotResponse: ...
+
+    def probe(self) -> bool: ...

@@ -1,0 +1,246 @@
+"""The sync protocol: what a device and the server say to each other, shared by both sides.
+
+Both sides import these models, so the OpenAPI description, the server's validation and the device's parsing
+cannot drift apart. The per-entity field lists also live here because the server keeps no copy of the device
+schema: it validates every pushed change against `ENTITIES` (a test checks them against the device models).
+
+Versions are the server's feed sequence numbers: a field's version is the sequence number of the change that
+last wrote it, so a device's "base version" says exactly which server state an edit was made from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_BATCH = 500
+MAX_PAGE = 1000
+PROTOCOL = 1
+HLC_PATTERN = re.compile(r"^\d{13}-\d{6}-[0-9A-Za-z-]{1,40}$")
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """What the server needs to know about one synced table: its fields and how it hangs off a child."""
+
+    fields: frozenset[str]
+    required: frozenset[str]
+    references: dict[str, str] = field(default_factory=dict)  # field -> entity it points at
+    child_key: str | None = None  # the field naming the child this row belongs to (None: shared directory)
+    append_only: bool = False
+    defaults: dict[str, Any] = field(default_factory=dict)  # the device's column defaults, applied on insert
+
+
+ENTITIES: dict[str, EntitySpec] = {
+    "organisations": EntitySpec(
+        fields=frozenset({"name", "kind", "urn", "ods_code", "la_code"}), required=frozenset({"name", "kind"})
+    ),
+    "workers": EntitySpec(
+        fields=frozenset({"organisation_id", "name", "role", "email", "phone"}),
+        required=frozenset({"organisation_id", "name"}),
+        references={"organisation_id": "organisations"},
+    ),
+    "children": EntitySpec(
+        fields=frozenset(
+            {
+                "given_name", "family_name", "preferred_name", "date_of_birth", "sex", "gender", "upn",
+                "upn_unknown_reason", "uln", "nhs_number", "address_line1", "address_line2", "town", "postcode",
+                "la_code", "current_school_id",
+            }
+        ),
+        required=frozenset({"given_name", "family_name", "date_of_birth"}),
+        references={"current_school_id": "organisations"},
+        child_key="id",
+        defaults={"sex": "U"},
+    ),
+    "status_periods": EntitySpec(
+        fields=frozenset({"child_id", "kind", "detail", "start_date", "end_date"}),
+        required=frozenset({"child_id", "kind", "start_date"}),
+        references={"child_id": "children"},
+        child_key="child_id",
+    ),
+    "involvements": EntitySpec(
+        fields=frozenset({"child_id", "organisation_id", "worker_id", "role", "start_date", "end_date"}),
+        required=frozenset({"child_id", "organisation_id", "role", "start_date"}),
+        references={"child_id": "children", "organisation_id": "organisations", "worker_id": "workers"},
+        child_key="child_id",
+    ),
+    "events": EntitySpec(
+        fields=frozenset(
+            {
+                "child_id", "kind", "occurred_at", "recorded_at", "author", "organisation_id", "category",
+                "significance", "summary", "body", "amends_id",
+            }
+        ),
+        required=frozenset({"child_id", "kind", "occurred_at", "recorded_at", "author", "summary"}),
+        references={"child_id": "children", "organisation_id": "organisations", "amends_id": "events"},
+        child_key="child_id",
+        append_only=True,
+        defaults={"category": "general", "significance": "routine"},
+    ),
+}
+
+# Fields a clock must never decide (DESIGN.md §4): protection and legal status, address, named worker. When two
+# devices change one of these from the same base, the server keeps the value it already holds and the conflict
+# waits for a person; the clock only orders the candidates for display. (Level of need joins when triage syncs.)
+CRITICAL_FIELDS: dict[str, frozenset[str]] = {
+    "children": frozenset({"address_line1", "address_line2", "town", "postcode"}),
+    "status_periods": frozenset({"kind", "detail", "start_date", "end_date"}),
+    "involvements": frozenset({"worker_id"}),
+}
+
+DATE_FIELDS = frozenset({"date_of_birth", "start_date", "end_date"})
+DATETIME_FIELDS = frozenset({"occurred_at", "recorded_at"})
+MAX_TEXT = 20_000
+
+# Order in which a snapshot of one child is sent, parents first, so foreign keys hold on the device.
+ENTITY_ORDER = ("organisations", "workers", "children", "status_periods", "involvements", "events")
+
+
+def row_digest(row_id: str, values: dict[str, Any], deleted: bool, spec: EntitySpec) -> str:
+    """One line per row; both sides hash the same canonical JSON, so equal rows give equal lines."""
+    canonical = {name: values.get(name) for name in sorted(spec.fields)}
+    canonical["deleted"] = bool(deleted)
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return f"{row_id}:{hashlib.sha256(text.encode('utf-8')).hexdigest()}"
+
+
+def entity_digest(lines: list[str]) -> tuple[int, str]:
+    """Row count and one hash over every row's line, in id order."""
+    whole = hashlib.sha256()
+    for line in sorted(lines):
+        whole.update(line.encode("ascii"))
+        whole.update(b"\n")
+    return len(lines), whole.hexdigest()
+
+
+def is_critical(entity: str, field_name: str) -> bool:
+    return field_name in CRITICAL_FIELDS.get(entity, frozenset())
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- errors --------------------------------------------------------------------------------------------------
+class ErrorBody(_Model):
+    """Every error the server returns: a stable code for programs and a sentence for people."""
+
+    error: str
+    detail: str
+
+
+# -- enrolment -----------------------------------------------------------------------------------------------
+class EnrolRequest(_Model):
+    username: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=1000)
+    code: str = Field(min_length=1, max_length=100)
+    device_id: str = Field(min_length=1, max_length=36)
+    device_name: str = Field(default="", max_length=200)
+
+
+class EnrolResponse(_Model):
+    device_token: str
+    username: str
+    organisation_id: str
+    server_id: str
+
+
+# -- push ----------------------------------------------------------------------------------------------------
+Op = Literal["insert", "append", "update", "delete", "resolve"]
+
+
+class WireChange(_Model):
+    """One journaled write. `resolve` carries a person's decision on a conflict: row_id is the conflict's id."""
+
+    change_id: str = Field(min_length=1, max_length=36)
+    entity: str = Field(max_length=40)
+    row_id: str = Field(min_length=1, max_length=36)
+    op: Op
+    fields: dict[str, Any]
+    base_versions: dict[str, int] = Field(default_factory=dict)
+    hlc: str = Field(max_length=80)
+    device_id: str = Field(max_length=36)
+    author: str = Field(max_length=200)
+
+
+class PushRequest(_Model):
+    # Items are validated one by one on the server, so one malformed change is rejected on its own.
+    changes: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+
+
+class ChangeResult(_Model):
+    change_id: str
+    status: Literal["applied", "conflict", "rejected"]
+    versions: dict[str, int] = Field(default_factory=dict)
+    reason: str | None = None
+
+
+class PushResponse(_Model):
+    results: list[ChangeResult]
+
+
+# -- pull ----------------------------------------------------------------------------------------------------
+class Candidate(_Model):
+    value: Any
+    hlc: str
+    device_id: str
+    author: str
+
+
+class ConflictInfo(_Model):
+    conflict_id: str
+    entity: str
+    row_id: str
+    child_id: str | None
+    field: str
+    critical: bool
+    kept: Any
+    candidates: list[Candidate]
+    state: Literal["open", "resolved"]
+    resolution: Any = None
+    resolved_by: str | None = None
+
+
+class PullItem(_Model):
+    """A row's fields as written (with their versions), a conflict, or a purge of a child leaving scope."""
+
+    kind: Literal["row", "conflict", "purge"]
+    entity: str = ""
+    row_id: str = ""
+    fields: dict[str, Any] = Field(default_factory=dict)
+    versions: dict[str, int] = Field(default_factory=dict)
+    deleted: bool = False
+    hlc: str = ""
+    conflict: ConflictInfo | None = None
+
+
+class PullResponse(_Model):
+    items: list[PullItem]
+    cursor: int
+    has_more: bool
+
+
+# -- digest and targeted resync ------------------------------------------------------------------------------
+class EntityDigest(_Model):
+    count: int
+    hash: str
+
+
+class DigestRequest(_Model):
+    # Rows with changes still waiting on the device (or set aside) are left out on both sides.
+    exclude: list[str] = Field(default_factory=list, max_length=100_000)
+
+
+class DigestResponse(_Model):
+    entities: dict[str, EntityDigest]
+
+
+class SnapshotResponse(_Model):
+    items: list[PullItem]
+    next_after: str | None

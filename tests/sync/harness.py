@@ -1,0 +1,163 @@
+"""Real parts for sync tests: a real server app (in process, or under uvicorn), real encrypted device databases.
+
+`Server` wraps the FastAPI app over a real database (SQLite file or PostgreSQL); `Device` is one install with
+its own SQLCipher file, enrolled through the real enrolment endpoint, syncing through the real HTTP transport
+(over an in-process client, or a socket to uvicorn).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from casedesk.server.app import create_app
+from casedesk.server.db import ServerDB
+from casedesk.server.db import accounts as admin
+from casedesk.services import export, sync
+from casedesk.store.database import Database
+from casedesk.sync.engine import SyncReport
+from casedesk.sync.fake import Faults, FaultyTransport
+from casedesk.sync.http import HttpTransport
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+PASSWORD = "a long enough password"
+PASSPHRASE = "correct horse battery"
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+class Server:
+    """The real app over a real database, reachable in process (no sockets)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.store = ServerDB(url)
+        self.app = create_app(self.store)
+        self.base_url = "http://testserver"
+
+    def client(self) -> httpx.Client:
+        return TestClient(self.app)
+
+    def org(self, name: str) -> str:
+        return admin.create_org(self.store, name)
+
+    def user(self, org_id: str, username: str) -> str:
+        return admin.create_user(self.store, org_id, username, PASSWORD)
+
+    def code(self, username: str) -> str:
+        return admin.enrolment_code(self.store, username)
+
+    def close(self) -> None:
+        self.store.dispose()
+
+
+@dataclass
+class Device:
+    name: str
+    db: Database
+    transport: HttpTransport
+    faults: Faults
+    username: str
+
+    @property
+    def service(self) -> sync.SyncService:
+        return sync.SyncService(self.db, FaultyTransport(self.transport, self.faults))
+
+    def sync(self) -> SyncReport:
+        return self.service.run_once()
+
+    # -- edits made offline, through the ordinary unit of work ---------------------------------------------
+    def add_child(self, given: str, family: str, org_id: str | None = None, **extra: Any) -> str:
+        with self.db.unit_of_work(self.username) as uow:
+            child_id = uow.insert("children", {"given_name": given, "family_name": family,
+                                               "date_of_birth": date(2012, 5, 1), **extra})
+            if org_id:
+                uow.insert("involvements", {"child_id": child_id, "organisation_id": org_id, "role": "school",
+                                            "start_date": date(2024, 9, 1)})
+        return child_id
+
+    def edit(self, entity: str, row_id: str, **changes: Any) -> None:
+        with self.db.unit_of_work(self.username) as uow:
+            uow.update(entity, row_id, changes)
+
+    def note(self, child_id: str, summary: str) -> str:
+        now = datetime.now(UTC)
+        with self.db.unit_of_work(self.username) as uow:
+            return uow.insert("events", {"child_id": child_id, "kind": "note", "occurred_at": now,
+                                         "recorded_at": now, "author": self.username, "summary": summary})
+
+    def export(self) -> dict[str, Any]:
+        """The whole database as a user would export it, minus the moment of export."""
+        document = export.export_all(self.db, "test")
+        return {k: v for k, v in document.items() if k != "exported_at"}
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def make_device(tmp: Path, name: str, server: Server | None, username: str, *, base_url: str | None = None,
+                org_server: Server | None = None) -> Device:
+    db = Database.create(tmp / f"{name}.db", PASSPHRASE)
+    owner = server or org_server
+    assert owner is not None
+    client = server.client() if server is not None and base_url is None else None
+    transport = HttpTransport(base_url or owner.base_url, device_id=db.device_id, client=client,
+                              sleep=lambda _s: None)
+    sync.enrol(db, base_url or owner.base_url, username, PASSWORD, owner.code(username), transport=transport)
+    transport.token = db.get_setting(sync.TOKEN_KEY)
+    device = Device(name, db, transport, Faults(), username)
+    device.sync()  # the directory (organisations) arrives before anything is recorded against it
+    return device
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class UvicornProcess:
+    """`casedesk-server` in its own process on 127.0.0.1, so a test can kill it as hard as a power cut."""
+
+    def __init__(self, url: str, port: int | None = None) -> None:
+        self.url = url
+        self.port = port or free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> UvicornProcess:
+        env = {**os.environ, "PYTHONPATH": str(SRC)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "casedesk.server.cli", "--database-url", self.url, "--port", str(self.port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base_url}/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.kill()
+        raise RuntimeError("casedesk-server did not start")
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.proc = None
