@@ -114,6 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("selftest", help="check this install works (offline, uses a temporary database)")
     p.set_defaults(handler=cmd.cmd_selftest)
+
+    from casedesk.cli_sync import add_sync_commands
+
+    add_sync_commands(sub)
     return parser
 
 

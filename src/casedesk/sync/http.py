@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel
 
-from casedesk.sync.transport import DeviceRevoked, Offline, Refused, TokenRefused
+from casedesk.sync.transport import CredentialsRefused, DeviceRevoked, Offline, Refused, TokenRefused
 from casedesk.sync.wire import (
     DigestRequest,
     DigestResponse,
@@ -125,5 +125,7 @@ def _refusal(response: httpx.Response) -> Exception:
         return DeviceRevoked(detail or "This device has been revoked.")
     if response.status_code == 401 and code == "invalid_token":
         return TokenRefused(detail or "The device token was refused.")
+    if response.status_code in (401, 403):
+        return CredentialsRefused(detail or "The server refused these credentials.")
     return Refused(f"The server refused the request (HTTP {response.status_code}): {detail}", code,
                    response.status_code)

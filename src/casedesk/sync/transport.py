@@ -36,6 +36,10 @@ class TokenRefused(AuthError):
     """The device token was not accepted: enrol the device again."""
 
 
+class CredentialsRefused(AuthError):
+    """Enrolment was refused: wrong password, or a used, expired or mistyped code."""
+
+
 class DeviceRevoked(AuthError):
     """An administrator revoked this device: it must erase its local data."""
 
