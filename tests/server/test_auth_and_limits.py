@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -13,7 +14,7 @@ from casedesk.server.db import accounts
 from tests.sync.harness import PASSWORD, Server
 
 
-def _enrol(client: httpx.Client, server: Server, device_id: str = "device-1", code: str | None = None) -> httpx.Response:
+def _enrol(client: httpx.Client, server: Server, device_id: str = "device-1", code: str | None = None) -> Any:
     return client.post("/v1/enrol", json={"username": "ann", "password": PASSWORD,
                                           "code": code or server.code("ann"), "device_id": device_id})
 
@@ -86,7 +87,7 @@ def test_enrolment_codes_are_one_time_and_passwords_are_rate_limited(enrolled) -
 
 
 def test_oversized_and_bomb_pushes_get_413(enrolled) -> None:
-    server, client, headers = enrolled
+    _server, client, headers = enrolled
     big = json.dumps({"changes": [], "pad": "x" * (9 * 1024 * 1024)}).encode()
     response = client.post("/v1/push", headers={**headers, "Content-Type": "application/json"}, content=big)
     assert response.status_code == 413 and response.json()["error"] == "too_large"

@@ -20,7 +20,17 @@ _counter = itertools.count()
 
 
 @pytest.fixture
-def server(tmp_path: Path, fast_kdf: keyfile.KdfParams) -> Iterator[Server]:
+def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cheap Argon2id cost for tests that are not about it (same code path, like `fast_kdf`)."""
+    from argon2 import PasswordHasher
+
+    from casedesk.server import auth
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def server(tmp_path: Path, fast_kdf: keyfile.KdfParams, fast_passwords: None) -> Iterator[Server]:
     srv = Server(f"sqlite:///{tmp_path / 'server.db'}")
     yield srv
     srv.close()
@@ -65,7 +75,9 @@ def pg_url(postgres_cluster: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def any_server(request: pytest.FixtureRequest, tmp_path: Path, fast_kdf: keyfile.KdfParams) -> Iterator[Server]:
+def any_server(
+    request: pytest.FixtureRequest, tmp_path: Path, fast_kdf: keyfile.KdfParams, fast_passwords: None
+) -> Iterator[Server]:
     """The same test against both backends."""
     url = f"sqlite:///{tmp_path / 'server.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
     srv = Server(url)
