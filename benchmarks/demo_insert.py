@@ -17,15 +17,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import record, scratch  # noqa: E402
+from _common import record, scratch
+from casedesk.services.demo_data import generate_demo
 
-from casedesk.services.demo import seed_demo  # noqa: E402
-from casedesk.services.demo_data import generate_demo  # noqa: E402
-from casedesk.store import keyfile  # noqa: E402
-from casedesk.store.database import Database  # noqa: E402
-from casedesk.store.engine import connect_raw  # noqa: E402
-from casedesk.store.models import SYNCED_TABLES, Base  # noqa: E402
-from casedesk.store.wire_values import to_json_value  # noqa: E402
+from casedesk.services.demo import seed_demo
+from casedesk.store import keyfile
+from casedesk.store.database import Database
+from casedesk.store.engine import connect_raw
+from casedesk.store.models import SYNCED_TABLES, Base
+from casedesk.store.wire_values import to_json_value
 
 PASSPHRASE = "benchmark passphrase"
 ORDER = ["organisations", "workers", "children", "status_periods", "involvements", "events"]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import record, scratch, summary, timed  # noqa: E402
+from _common import record, scratch, summary, timed
 
-from casedesk.store import keyfile, maintenance  # noqa: E402
-from casedesk.store.database import Database  # noqa: E402
+from casedesk.store import keyfile, maintenance
+from casedesk.store.database import Database
 
 PASSPHRASE = "benchmark passphrase"
 

@@ -71,7 +71,7 @@ def test_wrong_passphrase_exits_2_with_one_line_on_every_command(
     monkeypatch.setenv("CASEDESK_NEW_PASSPHRASE", "another passphrase")
     before = file_digests(tmp_path)
     args = [a.replace("{tmp}", str(tmp_path)) for a in argv]
-    code, out, err = run(capsys, *args, "--db", str(db))
+    code, _, err = run(capsys, *args, "--db", str(db))
     assert code == 2
     assert err.strip() == "casedesk: Wrong passphrase: the database was not unlocked."
     assert file_digests(tmp_path) == before
@@ -114,10 +114,9 @@ def test_passwd_backup_restore_wipe(tmp_path: Path, env_passphrase: None, monkey
 
 def test_audit_verify_reports_where_the_chain_breaks(tmp_path: Path, env_passphrase: None, capsys) -> None:  # type: ignore[no-untyped-def]
     db_file = tmp_path / "case.db"
-    with Database.create(db_file, PASSPHRASE) as db:
-        with db.unit_of_work("alice") as uow:
-            for name in ("Ada", "Bo", "Cy"):
-                uow.insert("organisations", {"name": name, "kind": "school"})
+    with Database.create(db_file, PASSPHRASE) as db, db.unit_of_work("alice") as uow:
+        for name in ("Ada", "Bo", "Cy"):
+            uow.insert("organisations", {"name": name, "kind": "school"})
     code, out, _ = run(capsys, "audit", "verify", "--db", str(db_file))
     assert code == 0 and "intact: 3 entries" in out
     with Database.open(db_file, PASSPHRASE) as db, db.session() as session:

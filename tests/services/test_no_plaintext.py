@@ -35,7 +35,18 @@ def test_demo_leaves_no_plaintext_anywhere(tmp_path: Path, cli_env: dict[str, st
     data_dir = tmp_path / "data"
     cli_env["CASEDESK_PASSPHRASE"] = PASSPHRASE
     result = subprocess.run(
-        [sys.executable, "-m", "casedesk", "demo", "--db", str(data_dir / "case.db"), "--children", "40", "--seed", "7"],
+        [
+            sys.executable,
+            "-m",
+            "casedesk",
+            "demo",
+            "--db",
+            str(data_dir / "case.db"),
+            "--children",
+            "40",
+            "--seed",
+            "7",
+        ],
         env=cli_env,
         capture_output=True,
         text=True,
@@ -45,8 +56,15 @@ def test_demo_leaves_no_plaintext_anywhere(tmp_path: Path, cli_env: dict[str, st
         needles = _identifying_strings(db)
         # While the database is open its WAL holds recent pages too: they must be encrypted as well.
         with db.unit_of_work("tester") as uow:
-            uow.insert("children", {"given_name": "Wilhelmina", "family_name": "Okonkwo-Brandt",
-                                    "date_of_birth": date(2012, 1, 2), "upn": "B801200005001"})
+            uow.insert(
+                "children",
+                {
+                    "given_name": "Wilhelmina",
+                    "family_name": "Okonkwo-Brandt",
+                    "date_of_birth": date(2012, 1, 2),
+                    "upn": "B801200005001",
+                },
+            )
         assert any(p.name.endswith("-wal") for p in data_dir.iterdir())
         assert _files_containing(data_dir, {"Wilhelmina", "Okonkwo-Brandt", "B801200005001"}) == []
     assert len(needles) > 100

@@ -19,8 +19,21 @@ from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
 COLUMNS = (
-    "given_name", "family_name", "preferred_name", "date_of_birth", "sex", "gender", "upn", "upn_unknown_reason",
-    "uln", "nhs_number", "address_line1", "address_line2", "town", "postcode", "la_code",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "gender",
+    "upn",
+    "upn_unknown_reason",
+    "uln",
+    "nhs_number",
+    "address_line1",
+    "address_line2",
+    "town",
+    "postcode",
+    "la_code",
 )
 REQUIRED = ("given_name", "family_name", "date_of_birth")
 MAX_ROWS = 100_000
@@ -33,7 +46,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def _parse_date(text: str | None) -> date | None | str:
+def _parse_date(text: str | None) -> date | str | None:
     if not text:
         return None
     try:
@@ -51,7 +64,9 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
                 raise ValidationError(f"{path.name}: missing column(s) {', '.join(missing)}.")
             unknown = [c for c in reader.fieldnames or [] if c not in COLUMNS]
             if unknown:
-                raise ValidationError(f"{path.name}: unknown column(s) {', '.join(unknown)}; expected {', '.join(COLUMNS)}.")
+                raise ValidationError(
+                    f"{path.name}: unknown column(s) {', '.join(unknown)}; expected {', '.join(COLUMNS)}."
+                )
             rows = []
             for row in reader:
                 if len(rows) >= MAX_ROWS:
