@@ -66,40 +66,70 @@ def get_setting(conn: Connection, key: str, default: Any = None) -> Any:
 
 
 def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str], set[str]]) -> int:
-    """Insert rows the device lacks and merge newer field versions into rows it has."""
+    """Insert rows the device lacks and merge newer field versions into rows it has.
+
+    Rows are looked up per entity in one query and new ones written with one executemany per entity: a first
+    sync brings tens of thousands of rows, and per-row statements would dominate (foreign keys are deferred
+    to the end of the page's transaction, so the order of the bulk inserts does not matter).
+    """
     now = datetime.now(UTC)
-    applied = 0
+    state: dict[tuple[str, str], dict[str, Any]] = {}
+    ids_by_entity: dict[str, set[str]] = {}
+    for item in items:
+        ids_by_entity.setdefault(item.entity, set()).add(item.row_id)
+    for entity, ids in ids_by_entity.items():
+        table = table_of(entity)
+        chunk_ids = sorted(ids)
+        for start in range(0, len(chunk_ids), 500):
+            query = select(table.c.id, table.c.versions, table.c.deleted).where(
+                table.c.id.in_(chunk_ids[start:start + 500]))
+            for row in conn.execute(query):
+                state[(entity, row.id)] = {"versions": dict(row.versions), "deleted": bool(row.deleted),
+                                           "new": False, "changes": {}}
     for item in items:
         table = table_of(item.entity)
-        current = conn.execute(
-            select(table.c.versions, table.c.deleted).where(table.c.id == item.row_id)
-        ).first()
-        if current is None:
+        key = (item.entity, item.row_id)
+        held = state.get(key)
+        if held is None:
             if not _has_required(table, item.fields):
                 continue  # a partial row for something this device never had (it arrives whole with its child)
             values = {k: from_wire(table, k, v) for k, v in item.fields.items() if k in table.c}
-            conn.execute(insert(table).values(id=item.row_id, created_at=now, updated_at=now,
-                                              deleted=item.deleted, versions=item.versions, **values))
-            applied += 1
+            state[key] = {"versions": dict(item.versions), "deleted": item.deleted, "new": True, "changes": values}
             continue
-        if item.entity in APPEND_ONLY_TABLES:
+        if item.entity in APPEND_ONLY_TABLES and not held["new"]:
             continue  # append-only: the row never changes once written
-        versions = dict(current.versions)
-        held_back = pending.get((item.entity, item.row_id), set())
-        changes: dict[str, Any] = {}
+        held_back = pending.get(key, set())
         for name, value in item.fields.items():
             version = int(item.versions.get(name, 0))
-            if version > int(versions.get(name, 0)) and name not in held_back and name in table.c:
-                changes[name] = from_wire(table, name, value)
-                versions[name] = version
-        if item.deleted and not current.deleted:
-            changes["deleted"] = True
-            versions["deleted"] = int(item.versions.get("deleted", 0))
-        if changes:
-            conn.execute(update(table).where(table.c.id == item.row_id)
-                         .values(**changes, versions=versions, updated_at=now))
-            applied += 1
+            if version > int(held["versions"].get(name, 0)) and name not in held_back and name in table.c:
+                held["changes"][name] = from_wire(table, name, value)
+                held["versions"][name] = version
+        if item.deleted and not held["deleted"]:
+            held["changes"]["deleted"] = held["deleted"] = True
+            held["versions"]["deleted"] = int(item.versions.get("deleted", 0))
+    applied = 0
+    inserts: dict[str, list[dict[str, Any]]] = {}
+    for (entity, row_id), held in state.items():
+        table = table_of(entity)
+        if held["new"]:
+            row = {c.name: _column_default(c) for c in table.c}
+            row.update(held["changes"], id=row_id, created_at=now, updated_at=now, deleted=held["deleted"],
+                       versions=held["versions"])
+            inserts.setdefault(entity, []).append(row)
+        elif held["changes"]:
+            conn.execute(update(table).where(table.c.id == row_id)
+                         .values(**held["changes"], versions=held["versions"], updated_at=now))
+        else:
+            continue
+        applied += 1
+    for entity, rows in inserts.items():
+        conn.execute(insert(table_of(entity)), rows)
     return applied
+
+
+def _column_default(column: Any) -> Any:
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None
 
 
 def _has_required(table: Any, fields: dict[str, Any]) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from casedesk.store.database import Database
 from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, OutboxRow
@@ -66,29 +66,43 @@ def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[A
     """
     by_id = {c["change_id"]: c for c in sent}
     counts = {"applied": 0, "conflict": 0, "rejected": 0}
-    with db._write_lock, db.engine.begin() as conn:
-        for result in results:
-            change = by_id.get(result.change_id)
-            if change is None:
-                continue
-            counts[result.status] += 1
-            conn.execute(
-                update(_outbox).where(_outbox.c.change_id == result.change_id)
-                .values(state=result.status, attempts=_outbox.c.attempts + 1, last_error=result.reason)
-            )
-            entity = change["entity"]
-            if not result.versions or entity not in SYNCED_TABLES or entity in APPEND_ONLY_TABLES:
-                continue
-            table = SYNCED_TABLES[entity].__table__  # type: ignore[attr-defined]
-            held = conn.execute(select(table.c.versions).where(table.c.id == change["row_id"])).scalar()
-            if held is None:
-                continue
-            merged = dict(held)
+    marks: list[dict[str, Any]] = []
+    versions_by_row: dict[tuple[str, str], dict[str, int]] = {}
+    for result in results:
+        change = by_id.get(result.change_id)
+        if change is None:
+            continue
+        counts[result.status] += 1
+        marks.append({"cid": result.change_id, "st": result.status, "err": result.reason})
+        entity = change["entity"]
+        if result.versions and entity in SYNCED_TABLES and entity not in APPEND_ONLY_TABLES:
+            seen = versions_by_row.setdefault((entity, change["row_id"]), {})
             for name, version in result.versions.items():
-                if int(version) > int(merged.get(name, 0)):
-                    merged[name] = int(version)
-            if merged != held:
-                conn.execute(update(table).where(table.c.id == change["row_id"]).values(versions=merged))
+                seen[name] = max(int(version), seen.get(name, 0))
+    with db._write_lock, db.engine.begin() as conn:
+        if marks:
+            conn.execute(
+                update(_outbox).where(_outbox.c.change_id == bindparam("cid"))
+                .values(state=bindparam("st"), last_error=bindparam("err"), attempts=_outbox.c.attempts + 1),
+                marks,
+            )
+        for entity in {e for e, _ in versions_by_row}:
+            table = SYNCED_TABLES[entity].__table__  # type: ignore[attr-defined]
+            wanted = {row_id: v for (e, row_id), v in versions_by_row.items() if e == entity}
+            ids = list(wanted)
+            updates = []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for row_id, held in conn.execute(select(table.c.id, table.c.versions).where(table.c.id.in_(chunk))):
+                    merged = dict(held)
+                    for name, version in wanted[row_id].items():
+                        if version > int(merged.get(name, 0)):
+                            merged[name] = version
+                    if merged != held:
+                        updates.append({"rid": row_id, "v": merged})
+            if updates:
+                conn.execute(update(table).where(table.c.id == bindparam("rid")).values(versions=bindparam("v")),
+                             updates)
     return counts
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, insert, select, update
 from casedesk.domain.ids import new_id
 from casedesk.server.auth import AuthFailure, digest, hash_password, new_code, normalise_code, verify_password
 from casedesk.server.db import ServerDB, devices, enrolment_codes, feed, meta, orgs, records, users
+from casedesk.server.db.cache import next_seq
 from casedesk.sync.wire import ENTITIES
 
 
@@ -29,12 +30,9 @@ def create_org(store: ServerDB, name: str, kind: str = "school") -> str:
     hlc = f"{int(datetime.now(UTC).timestamp() * 1000):013d}-000000-server"
     with store.write(ordered=True) as conn:
         conn.execute(insert(orgs).values(id=org_id, name=name, kind=kind, created_at=datetime.now(UTC)))
-        seq = int(
-            conn.execute(
-                insert(feed).values(kind="row", entity="organisations", row_id=org_id, child_id=None,
-                                    audience_org=None, fields=fields, deleted=False, hlc=hlc)
-            ).inserted_primary_key[0]  # type: ignore[index]
-        )
+        seq = next_seq(conn)  # numbered like pushes, under the same feed lock
+        conn.execute(insert(feed).values(seq=seq, kind="row", entity="organisations", row_id=org_id, child_id=None,
+                                         audience_org=None, fields=fields, deleted=False, hlc=hlc))
         conn.execute(
             insert(records).values(entity="organisations", row_id=org_id, child_id=None, created_by_org=org_id,
                                    created_seq=seq, data=fields, versions=dict.fromkeys(fields, seq),

@@ -17,11 +17,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pydantic
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from casedesk.domain.ids import new_id
 from casedesk.server import policy
-from casedesk.server.db import applied_changes, conflicts, feed, org_scope, records
+from casedesk.server.db import applied_changes, conflicts
+from casedesk.server.db.cache import BatchCache
 from casedesk.sync.wire import (
     DATE_FIELDS,
     DATETIME_FIELDS,
@@ -71,6 +72,26 @@ class Pusher:
         self.device_id = device_id
         self.org_id = org_id
         self.now = datetime.now(UTC)
+        self.cache = BatchCache(conn)
+
+    def _prefetch(self, raw_changes: list[dict[str, Any]]) -> None:
+        """Read everything the batch can touch in a few queries (see `BatchCache`)."""
+        row_ids: set[str] = set()
+        child_ids: set[str] = set()
+        for raw in raw_changes:
+            spec = ENTITIES.get(str(raw.get("entity")))
+            fields = raw.get("fields") if isinstance(raw.get("fields"), dict) else {}
+            if spec is None:
+                continue
+            row_ids.add(str(raw.get("row_id", "")))
+            row_ids.update(str(fields[name]) for name in spec.references if fields.get(name))
+            if spec.child_key == "id":
+                child_ids.add(str(raw.get("row_id", "")))
+            elif spec.child_key and fields.get(spec.child_key):
+                child_ids.add(str(fields[spec.child_key]))
+        self.cache.load_rows(row_ids)
+        child_ids.update(r["child_id"] for r in self.cache.records.values() if r and r["child_id"])
+        self.cache.load_children(child_ids)
 
     # -- the batch ---------------------------------------------------------------------------------------------
     def push(self, raw_changes: list[dict[str, Any]]) -> list[ChangeResult]:
@@ -82,20 +103,22 @@ class Pusher:
                 .where(applied_changes.c.change_id.in_(ids))
             )
         }
+        self._prefetch([raw for raw, cid in zip(raw_changes, ids, strict=True) if cid not in done])
         results = []
+        answers = []
         for change_id, raw in zip(ids, raw_changes, strict=True):
             if change_id in done:  # a retried batch: answer as before, apply nothing twice
                 results.append(done[change_id])
                 continue
             result = self._one(change_id, raw)
             if change_id and result.reason != "malformed change id":
-                self.conn.execute(
-                    insert(applied_changes).values(
-                        change_id=change_id, device_id=self.device_id, result=result.model_dump(), at=self.now
-                    )
-                )
+                answers.append({"change_id": change_id, "device_id": self.device_id, "result": result.model_dump(),
+                                "at": self.now})
                 done[change_id] = result
             results.append(result)
+        self.cache.flush()
+        if answers:
+            self.conn.execute(insert(applied_changes), answers)
         return results
 
     def _one(self, change_id: str, raw: dict[str, Any]) -> ChangeResult:
@@ -117,23 +140,21 @@ class Pusher:
 
     # -- helpers -----------------------------------------------------------------------------------------------
     def _get(self, entity: str, row_id: str) -> dict[str, Any] | None:
-        row = self.conn.execute(select(records).where(records.c.entity == entity, records.c.row_id == row_id)).first()
-        return None if row is None else dict(row._mapping)
+        return self.cache.get(entity, row_id)
 
     def _feed(self, kind: str, entity: str, row_id: str, child_id: str | None, fields: dict[str, Any], *,
               deleted: bool = False, hlc: str = "", audience: str | None = None) -> int:
-        result = self.conn.execute(
-            insert(feed).values(kind=kind, entity=entity, row_id=row_id, child_id=child_id, audience_org=audience,
-                                fields=fields, deleted=deleted, hlc=hlc)
-        )
-        return int(result.inserted_primary_key[0])  # type: ignore[index]
+        return self.cache.add_feed(kind=kind, entity=entity, row_id=row_id, child_id=child_id, audience_org=audience,
+                                   fields=fields, deleted=deleted, hlc=hlc)
 
     def _visible(self, child_id: str) -> bool:
-        return bool(
-            self.conn.execute(
-                select(org_scope.c.visible).where(org_scope.c.org_id == self.org_id, org_scope.c.child_id == child_id)
-            ).scalar()
-        )
+        return self.cache.visible(self.org_id, child_id)
+
+    def _save(self, entity: str, row_id: str, **values: Any) -> None:
+        record = self.cache.get(entity, row_id)
+        assert record is not None
+        record.update(values)
+        self.cache.touch_record(entity, row_id)
 
     def _child_of(self, spec: EntitySpec, row_id: str, fields: dict[str, Any]) -> str | None:
         if spec.child_key is None:
@@ -181,17 +202,16 @@ class Pusher:
             raise Rejected("this child is not shared with your organisation")
         seq = self._feed("row", change.entity, change.row_id, child_id, fields, hlc=change.hlc)
         versions = dict.fromkeys(fields, seq)
-        self.conn.execute(
-            insert(records).values(
-                entity=change.entity, row_id=change.row_id, child_id=child_id,
-                created_by_org=self.org_id if change.entity == "children" else None, created_seq=seq, data=fields,
-                versions=versions, hlcs=dict.fromkeys(fields, change.hlc),
-                authors=dict.fromkeys(fields, change.author), deleted=False,
-            )
+        self.cache.add_record(
+            {
+                "entity": change.entity, "row_id": change.row_id, "child_id": child_id,
+                "created_by_org": self.org_id if change.entity == "children" else None, "created_seq": seq,
+                "data": fields, "versions": versions, "hlcs": dict.fromkeys(fields, change.hlc),
+                "authors": dict.fromkeys(fields, change.author), "deleted": False,
+            }
         )
         if change.entity == "children":
-            self.conn.execute(insert(org_scope).values(org_id=self.org_id, child_id=child_id, visible=True,
-                                                       since_seq=seq))
+            self.cache.set_scope(self.org_id, child_id, True, seq)
         elif change.entity == "involvements" and child_id:
             self._rescope(child_id)
         return ChangeResult(change_id=change.change_id, status="applied", versions=versions)
@@ -226,11 +246,7 @@ class Pusher:
             for name, value in winners.items():
                 data[name], versions[name], hlcs[name], authors[name] = value, seq, change.hlc, change.author
                 result_versions[name] = seq
-            self.conn.execute(
-                update(records)
-                .where(records.c.entity == change.entity, records.c.row_id == change.row_id)
-                .values(data=data, versions=versions, hlcs=hlcs, authors=authors)
-            )
+            self._save(change.entity, change.row_id, data=data, versions=versions, hlcs=hlcs, authors=authors)
             if change.entity == "involvements" and "organisation_id" in winners:
                 self._rescope(current["child_id"], also=current["data"].get("organisation_id"))
         status = "conflict" if conflicted else "applied"
@@ -242,11 +258,7 @@ class Pusher:
                                 versions={"deleted": int(current["versions"].get("deleted", 0))})
         seq = self._feed("row", change.entity, change.row_id, current["child_id"], {}, deleted=True, hlc=change.hlc)
         versions = {**current["versions"], "deleted": seq}
-        self.conn.execute(
-            update(records)
-            .where(records.c.entity == change.entity, records.c.row_id == change.row_id)
-            .values(deleted=True, versions=versions)
-        )
+        self._save(change.entity, change.row_id, deleted=True, versions=versions)
         if change.entity == "involvements":
             self._rescope(current["child_id"])
         return ChangeResult(change_id=change.change_id, status="applied", versions={"deleted": seq})
@@ -299,12 +311,9 @@ class Pusher:
                          deleted=bool(record["deleted"]))
         data = {**record["data"], found.field: value}
         versions = {**record["versions"], found.field: seq}
-        self.conn.execute(
-            update(records)
-            .where(and_(records.c.entity == found.entity, records.c.row_id == found.row_id))
-            .values(data=data, versions=versions, hlcs={**record["hlcs"], found.field: change.hlc},
-                    authors={**record["authors"], found.field: change.author})
-        )
+        self._save(found.entity, found.row_id, data=data, versions=versions,
+                   hlcs={**record["hlcs"], found.field: change.hlc},
+                   authors={**record["authors"], found.field: change.author})
         self.conn.execute(
             update(conflicts).where(conflicts.c.id == found.id)
             .values(state="resolved", resolution=value, kept=value, resolved_by=change.author)
@@ -318,28 +327,10 @@ class Pusher:
         child = self._get("children", child_id)
         if child is None:
             return
-        involvements = [
-            dict(r._mapping)
-            for r in self.conn.execute(
-                select(records.c.data, records.c.deleted).where(
-                    records.c.entity == "involvements", records.c.child_id == child_id
-                )
-            )
-        ]
-        now_visible = policy.visible_orgs(child["created_by_org"], involvements)
-        held = {
-            r.org_id: bool(r.visible)
-            for r in self.conn.execute(select(org_scope).where(org_scope.c.child_id == child_id))
-        }
-        for org in (set(held) | now_visible | ({also} if also else set())):
+        now_visible = policy.visible_orgs(child["created_by_org"], self.cache.child_involvements(child_id))
+        held = {org: bool(value["visible"]) for org, value in self.cache.scope_of(child_id).items()}
+        for org in sorted(set(held) | now_visible | ({also} if also else set())):
             was, now = held.get(org, False), org in now_visible
-            if was == now:
-                continue
-            seq = self._feed("enter" if now else "leave", "children", child_id, child_id, {}, audience=org)
-            if org in held:
-                self.conn.execute(
-                    update(org_scope).where(org_scope.c.org_id == org, org_scope.c.child_id == child_id)
-                    .values(visible=now, since_seq=seq)
-                )
-            else:
-                self.conn.execute(insert(org_scope).values(org_id=org, child_id=child_id, visible=now, since_seq=seq))
+            if was != now:
+                seq = self._feed("enter" if now else "leave", "children", child_id, child_id, {}, audience=org)
+                self.cache.set_scope(org, child_id, now, seq)

@@ -1,0 +1,160 @@
+"""A write-behind view of the server tables for one push: read once, decide in memory, write with executemany.
+
+A 500-change batch would otherwise cost several small statements per change, and statement overhead (not the
+database) dominated. Everything a batch can touch — the records it names or points at, the involvements and
+scope of the children involved — is fetched up front in a few `IN` queries; decisions update the in-memory
+copies; `flush()` writes feed items, records, scope and answers in bulk, inside the caller's transaction.
+
+Feed sequence numbers are assigned here (max + 1, …) because pushes run one at a time under the feed lock,
+so numbering in memory is as safe as a database sequence and lets the feed be written in one statement.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from casedesk.server.db import feed, org_scope, records
+
+Key = tuple[str, str]
+_CHUNK = 500
+
+
+def next_seq(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(feed.c.seq), 0))).scalar_one()) + 1
+
+
+class BatchCache:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.records: dict[Key, dict[str, Any] | None] = {}
+        self.loaded_ids: set[str] = set()  # row ids looked up in every entity: absent means absent
+        self.new_records: set[Key] = set()
+        self.dirty_records: set[Key] = set()
+        self.involvements: dict[str, set[str]] = defaultdict(set)  # child id -> involvement row ids
+        self.scope: dict[tuple[str, str], dict[str, Any]] = {}
+        self.scope_loaded: set[str] = set()
+        self.new_scope: set[tuple[str, str]] = set()
+        self.dirty_scope: set[tuple[str, str]] = set()
+        self.feed_rows: list[dict[str, Any]] = []
+        self._seq: int | None = None
+
+    # -- loading -----------------------------------------------------------------------------------------------
+    def _chunks(self, values: Iterable[str]) -> Iterable[list[str]]:
+        items = sorted(set(values))
+        for start in range(0, len(items), _CHUNK):
+            yield items[start:start + _CHUNK]
+
+    def load_rows(self, row_ids: Iterable[str]) -> None:
+        wanted = [r for r in set(row_ids) if r]
+        for chunk in self._chunks(wanted):
+            for row in self.conn.execute(select(records).where(records.c.row_id.in_(chunk))):
+                self._remember(dict(row._mapping))
+            self.loaded_ids.update(chunk)
+
+    def load_children(self, child_ids: Iterable[str]) -> None:
+        """Involvements and scope rows of these children (for visibility decisions)."""
+        fresh = [c for c in set(child_ids) if c and c not in self.scope_loaded]
+        for chunk in self._chunks(fresh):
+            for row in self.conn.execute(
+                select(records).where(records.c.entity == "involvements", records.c.child_id.in_(chunk))
+            ):
+                self._remember(dict(row._mapping))
+            for row in self.conn.execute(select(org_scope).where(org_scope.c.child_id.in_(chunk))):
+                self.scope[(row.org_id, row.child_id)] = {"visible": bool(row.visible), "since_seq": row.since_seq}
+        self.scope_loaded.update(fresh)
+
+    def _remember(self, row: dict[str, Any]) -> None:
+        key = (row["entity"], row["row_id"])
+        if key not in self.records or self.records[key] is None:
+            self.records[key] = row
+            if row["entity"] == "involvements" and row["child_id"]:
+                self.involvements[row["child_id"]].add(row["row_id"])
+
+    # -- reading -----------------------------------------------------------------------------------------------
+    def get(self, entity: str, row_id: str) -> dict[str, Any] | None:
+        key = (entity, row_id)
+        if key not in self.records and row_id in self.loaded_ids:
+            return None
+        if key not in self.records:
+            row = self.conn.execute(
+                select(records).where(records.c.entity == entity, records.c.row_id == row_id)
+            ).first()
+            self.records[key] = None if row is None else dict(row._mapping)
+        return self.records[key]
+
+    def child_involvements(self, child_id: str) -> list[dict[str, Any]]:
+        self.load_children([child_id])
+        return [r for i in self.involvements[child_id] if (r := self.records.get(("involvements", i)))]
+
+    def scope_of(self, child_id: str) -> dict[str, dict[str, Any]]:
+        self.load_children([child_id])
+        return {org: value for (org, child), value in self.scope.items() if child == child_id}
+
+    def visible(self, org_id: str, child_id: str) -> bool:
+        self.load_children([child_id])
+        held = self.scope.get((org_id, child_id))
+        return bool(held and held["visible"])
+
+    # -- writing -----------------------------------------------------------------------------------------------
+    def add_feed(self, **item: Any) -> int:
+        if self._seq is None:
+            self._seq = next_seq(self.conn)
+        seq, self._seq = self._seq, self._seq + 1
+        self.feed_rows.append({"seq": seq, "audience_org": None, "deleted": False, "hlc": "", **item})
+        return seq
+
+    def add_record(self, row: dict[str, Any]) -> None:
+        key = (row["entity"], row["row_id"])
+        self.records[key] = row
+        self.new_records.add(key)
+        if row["entity"] == "involvements" and row["child_id"]:
+            self.involvements[row["child_id"]].add(row["row_id"])
+
+    def touch_record(self, entity: str, row_id: str) -> None:
+        if (entity, row_id) not in self.new_records:
+            self.dirty_records.add((entity, row_id))
+
+    def set_scope(self, org_id: str, child_id: str, visible: bool, since_seq: int) -> None:
+        self.load_children([child_id])
+        key = (org_id, child_id)
+        if key not in self.scope and key not in self.new_scope:
+            self.new_scope.add(key)
+        elif key not in self.new_scope:
+            self.dirty_scope.add(key)
+        self.scope[key] = {"visible": visible, "since_seq": since_seq}
+        self.scope_loaded.add(child_id)
+
+    def flush(self) -> None:
+        c = self.conn
+        if self.feed_rows:
+            c.execute(insert(feed), self.feed_rows)
+        if self.new_records:
+            c.execute(insert(records), [self.records[k] for k in sorted(self.new_records)])
+        if self.dirty_records:
+            c.execute(
+                update(records)
+                .where(records.c.entity == bindparam("k_entity"), records.c.row_id == bindparam("k_row"))
+                .values(data=bindparam("b_data"), versions=bindparam("b_versions"), hlcs=bindparam("b_hlcs"),
+                        authors=bindparam("b_authors"), deleted=bindparam("b_deleted")),
+                [
+                    {"k_entity": e, "k_row": r, "b_data": row["data"], "b_versions": row["versions"],
+                     "b_hlcs": row["hlcs"], "b_authors": row["authors"], "b_deleted": row["deleted"]}
+                    for (e, r) in sorted(self.dirty_records)
+                    if (row := self.records[(e, r)]) is not None
+                ],
+            )
+        if self.new_scope:
+            c.execute(insert(org_scope), [{"org_id": o, "child_id": ch, **self.scope[(o, ch)]}
+                                          for (o, ch) in sorted(self.new_scope)])
+        if self.dirty_scope:
+            c.execute(
+                update(org_scope)
+                .where(org_scope.c.org_id == bindparam("k_org"), org_scope.c.child_id == bindparam("k_child"))
+                .values(visible=bindparam("b_visible"), since_seq=bindparam("b_since")),
+                [{"k_org": o, "k_child": ch, "b_visible": self.scope[(o, ch)]["visible"],
+                  "b_since": self.scope[(o, ch)]["since_seq"]} for (o, ch) in sorted(self.dirty_scope)],
+            )
