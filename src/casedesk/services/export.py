@@ -76,3 +76,19 @@ def _envelope(content: dict[str, Any]) -> dict[str, Any]:
 def write_json(document: dict[str, Any], out: Path) -> None:
     text = json.dumps(to_json_value(document), indent=2, ensure_ascii=False)
     out.write_text(text + "\n", encoding="utf-8")
+
+
+def write_chronology_pdf(db: Database, child_id: str, actor: str, out: Path, now: datetime) -> None:
+    """The child's chronology as a printable PDF; printing is a disclosure, so it is audited too."""
+    from casedesk.reports.chronology import render_chronology_pdf
+
+    with db.session() as session:
+        child = repo.get_child(session, child_id)
+        events = repo.events_for_child(session, child_id)
+        statuses = repo.statuses_for_child(session, child_id)
+        involvements = repo.involvements_for_child(session, child_id)
+        orgs = repo.organisations(session)
+        people = repo.workers(session)
+    render_chronology_pdf(out, child, events, statuses, involvements, orgs, people, actor, now)
+    with db.unit_of_work(actor, journal=False) as uow:
+        uow.note("print", "children", child_id, reason="chronology PDF")

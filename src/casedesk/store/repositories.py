@@ -139,3 +139,34 @@ def row_counts(session: Session) -> dict[str, int]:
 def pending_change_count(session: Session) -> int:
     table = _table(OutboxRow)
     return session.execute(select(func.count()).select_from(table).where(table.c.state == "pending")).scalar_one()
+
+
+def current_status_periods(session: Session, day: Any) -> list[StatusPeriod]:
+    """Every status period in force on `day`, for all children (the caseload's badges)."""
+    table = _table(StatusPeriodRow)
+    return _records(
+        session,
+        StatusPeriod,
+        StatusPeriodRow,
+        table.c.start_date <= day,
+        or_(table.c.end_date.is_(None), table.c.end_date >= day),
+    )
+
+
+def current_involvements(session: Session, day: Any) -> list[Involvement]:
+    table = _table(InvolvementRow)
+    return _records(
+        session,
+        Involvement,
+        InvolvementRow,
+        table.c.start_date <= day,
+        or_(table.c.end_date.is_(None), table.c.end_date >= day),
+    )
+
+
+def get_event(session: Session, event_id: str) -> ChronologyEvent:
+    table = _table(EventRow)
+    row = session.execute(select(table).where(table.c.id == event_id, table.c.deleted.is_(False))).first()
+    if row is None:
+        raise NotFound(f"No chronology entry with id {event_id}.")
+    return to_record(ChronologyEvent, row)

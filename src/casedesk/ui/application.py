@@ -1,0 +1,52 @@
+"""Start the desktop app: first run or unlock, then the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QDialog
+
+from casedesk import __version__
+from casedesk.paths import default_database_path
+from casedesk.ui.context import AppContext
+from casedesk.ui.first_run_dialog import FirstRunDialog
+from casedesk.ui.main_window import MainWindow
+from casedesk.ui.tasks import TaskRunner
+from casedesk.ui.unlock_dialog import UnlockDialog
+
+
+def make_app(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("CaseDesk")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("CaseDesk")
+    return app  # type: ignore[return-value]
+
+
+def start(context: AppContext) -> MainWindow | None:
+    """Show first run or unlock; return the main window once the database is open, or None if cancelled."""
+    path = context.db_path
+    dialog: QDialog = UnlockDialog(context, path) if path.exists() else FirstRunDialog(context, path)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    window = MainWindow(context)
+    QApplication.instance().installEventFilter(window.idle)  # type: ignore[union-attr]
+    window.show()
+    return window
+
+
+def run(argv: list[str], db_path: Path | None = None) -> int:
+    app = make_app(argv)
+    runner = TaskRunner()
+    context = AppContext(db_path or default_database_path(), runner)
+    window = start(context)
+    if window is None:
+        runner.shutdown()
+        return 0
+    code = app.exec()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv))

@@ -1,0 +1,97 @@
+"""The child's details form, used to record a new child and to edit one, with validation as you type."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QLineEdit, QWidget
+
+from casedesk.domain.records import Child
+from casedesk.domain.validation import normalise_child, validate_child
+from casedesk.domain.vocab import UPN_UNKNOWN_REASONS, Sex
+
+TEXT_FIELDS = (
+    ("given_name", "Given name"),
+    ("family_name", "Family name"),
+    ("preferred_name", "Preferred name"),
+    ("gender", "Gender (as the child describes it)"),
+    ("upn", "UPN"),
+    ("uln", "ULN"),
+    ("nhs_number", "NHS number"),
+    ("address_line1", "Address"),
+    ("address_line2", "Address line 2"),
+    ("town", "Town"),
+    ("postcode", "Postcode"),
+    ("la_code", "Local authority code"),
+)
+
+
+class ChildForm(QWidget):
+    def __init__(self, today: date | None = None) -> None:
+        super().__init__()
+        self.today = today or date.today()
+        self.inputs: dict[str, QLineEdit] = {}
+        self.messages: dict[str, QLabel] = {}
+        form = QFormLayout(self)
+        self.dob = QDateEdit(calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.dob.setMaximumDate(QDate.currentDate())
+        self.dob.setDate(QDate.currentDate().addYears(-10))
+        self.dob.setAccessibleName("Date of birth")
+        self.sex = QComboBox()
+        for label, value in (("Not known", Sex.UNKNOWN), ("Female", Sex.FEMALE), ("Male", Sex.MALE)):
+            self.sex.addItem(label, value.value)
+        self.sex.setAccessibleName("Sex")
+        self.un_reason = QComboBox()
+        self.un_reason.addItem("—", None)
+        for code, text in UPN_UNKNOWN_REASONS.items():
+            self.un_reason.addItem(f"{code}: {text}", code)
+        self.un_reason.setAccessibleName("Why there is no UPN")
+        for name, label in TEXT_FIELDS:
+            edit = QLineEdit()
+            edit.setAccessibleName(label)
+            message = QLabel()
+            message.setWordWrap(True)
+            message.setAccessibleName(f"{label} message")
+            self.inputs[name], self.messages[name] = edit, message
+            edit.textChanged.connect(self.revalidate)
+            form.addRow(label, edit)
+            form.addRow("", message)
+            if name == "preferred_name":
+                form.addRow("Date of birth", self.dob)
+                self.messages["date_of_birth"] = QLabel()
+                form.addRow("", self.messages["date_of_birth"])
+                form.addRow("Sex", self.sex)
+            if name == "upn":
+                form.addRow("No UPN because", self.un_reason)
+        self.dob.dateChanged.connect(self.revalidate)
+        self.un_reason.currentIndexChanged.connect(self.revalidate)
+        self.revalidate()
+
+    def load(self, child: Child) -> None:
+        for name, edit in self.inputs.items():
+            edit.setText(getattr(child, name) or "")
+        d = child.date_of_birth
+        self.dob.setDate(QDate(d.year, d.month, d.day))
+        self.sex.setCurrentIndex(max(0, self.sex.findData(child.sex)))
+        self.un_reason.setCurrentIndex(max(0, self.un_reason.findData(child.upn_unknown_reason)))
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {name: edit.text() for name, edit in self.inputs.items()}
+        values["date_of_birth"] = self.dob.date().toPython()
+        values["sex"] = self.sex.currentData()
+        values["upn_unknown_reason"] = self.un_reason.currentData()
+        return normalise_child(values)
+
+    def revalidate(self) -> bool:
+        """Show each field's problems beside it; return whether the form can be saved."""
+        report = validate_child(self.values(), self.today)
+        for label in self.messages.values():
+            label.clear()
+        for items, colour in ((report.warnings, "#8a6d00"), (report.errors, "#a4262c")):
+            for field, message in items:
+                label = self.messages.get(field) or self.messages["given_name"]
+                label.setText(message)
+                label.setStyleSheet(f"color: {colour};")
+        return not report.errors

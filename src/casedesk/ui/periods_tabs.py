@@ -1,0 +1,111 @@
+"""Statuses and involvements over time: tables of periods with start and end, current ones first."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind
+from casedesk.services.children import ChildView
+
+
+def _label(enum_type, value: str) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return enum_type(value).label
+    except ValueError:
+        return value
+
+
+def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            table.setItem(r, c, QTableWidgetItem(text))
+
+
+class StatusesTab(QWidget):
+    add_requested = Signal()
+    end_requested = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table = _table(("Status", "Detail", "From", "To", "Current"), "Statuses")
+        self._ids: list[str] = []
+        add, end = QPushButton("Add status…"), QPushButton("End selected…")
+        add.clicked.connect(self.add_requested)
+        end.clicked.connect(self._end)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(add)
+        buttons.addWidget(end)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+
+    def show_child(self, view: ChildView, today: date) -> None:
+        periods = sorted(view.statuses, key=lambda p: (not p.is_current(today), p.start_date), reverse=False)
+        self._ids = [p.id for p in periods]
+        _fill(
+            self.table,
+            [
+                (
+                    _label(StatusKind, p.kind),
+                    SEN_PRIMARY_NEEDS.get(p.detail or "", p.detail or ""),
+                    f"{p.start_date:%d %b %Y}",
+                    f"{p.end_date:%d %b %Y}" if p.end_date else "",
+                    "Yes" if p.is_current(today) else "",
+                )
+                for p in periods
+            ],
+        )
+
+    def _end(self) -> None:
+        rows = {i.row() for i in self.table.selectedIndexes()}
+        if len(rows) == 1:
+            self.end_requested.emit(self._ids[rows.pop()])
+
+
+class InvolvementsTab(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.table = _table(("Organisation", "Named worker", "Role", "From", "To"), "Involvements")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+
+    def show_child(self, view: ChildView, today: date) -> None:
+        involvements = sorted(view.involvements, key=lambda i: (not i.is_current(today), i.start_date))
+        _fill(
+            self.table,
+            [
+                (
+                    view.organisations[i.organisation_id].name if i.organisation_id in view.organisations else "",
+                    view.workers[i.worker_id].name if i.worker_id in view.workers else "",
+                    _label(InvolvementRole, i.role),
+                    f"{i.start_date:%d %b %Y}",
+                    f"{i.end_date:%d %b %Y}" if i.end_date else "",
+                )
+                for i in involvements
+            ],
+        )

@@ -1,0 +1,62 @@
+"""Unlock: one passphrase field; a wrong passphrase says so and lets the user try again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+
+from casedesk.errors import CaseDeskError, WrongPassphrase
+from casedesk.ui.context import AppContext, open_database
+
+
+class UnlockDialog(QDialog):
+    def __init__(self, context: AppContext, path: Path, parent=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.context = context
+        self.path = path
+        self.setWindowTitle("Unlock CaseDesk")
+        self.setModal(True)
+        intro = QLabel(f"<b>CaseDesk is locked.</b><br>Enter your passphrase to open<br><tt>{path.name}</tt>.")
+        self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase.setPlaceholderText("Passphrase")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #a4262c;")
+        self.error.setAccessibleName("Unlock error")
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Unlock")
+        self.buttons.accepted.connect(self.try_unlock)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (intro, self.passphrase, self.error, self.buttons):
+            layout.addWidget(widget)
+        self.setMinimumWidth(380)
+
+    def try_unlock(self) -> None:
+        secret = self.passphrase.text()
+        if not secret:
+            self.error.setText("Enter your passphrase.")
+            return
+        self.buttons.setEnabled(False)
+        self.error.setText("Unlocking…")
+        self.context.runner.run_db(
+            lambda: open_database(self.path, secret), self._unlocked, self._failed, progress="Unlocking…", parent=self
+        )
+
+    def _unlocked(self, opened) -> None:  # type: ignore[no-untyped-def]
+        self.context.attach(opened)
+        self.passphrase.clear()
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        if isinstance(error, WrongPassphrase):
+            self.error.setText("That passphrase is not right. Try again.")
+        elif isinstance(error, CaseDeskError):
+            self.error.setText(str(error))
+        else:
+            self.error.setText(f"CaseDesk could not open the database ({type(error).__name__}).")
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()

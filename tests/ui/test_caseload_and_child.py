@@ -1,0 +1,133 @@
+"""The caseload and the child record, driven as a practitioner would."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from sqlalchemy import select
+
+from casedesk.store.database import Database
+from casedesk.store.models import AuditRow
+from casedesk.ui.caseload_view import CaseloadView
+from casedesk.ui.context import AppContext
+from casedesk.ui.main_window import MainWindow
+from casedesk.ui.new_child_dialog import NewChildDialog
+from casedesk.ui.tasks import TaskRunner
+from tests.ui.conftest import add_child
+
+
+def _seed(db: Database) -> dict[str, str]:
+    return {
+        "jonathan": add_child(db, "Jonathan", "Smithers", date(2012, 5, 17), upn="B801200005001"),
+        "amelia": add_child(db, "Amelia", "Okafor", date(2013, 1, 2)),
+        "kacper": add_child(db, "Kacper", "Nowak", date(2011, 9, 30), nhs_number="9434765870"),
+    }
+
+
+def _names(view: CaseloadView) -> list[str]:
+    return [view.model.row_at(r).name for r in range(view.model.rowCount())]
+
+
+def test_search_finds_a_child_by_misspelt_name_reversed_order_and_upn(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    _seed(context.db)
+    view = CaseloadView(context)
+    qtbot.addWidget(view)
+    view.reload()
+    assert len(_names(view)) == 3 and view.count.text() == "3 children"
+    for text in ("jonathon smithres", "Smithers Jonathan", "B801200005001", "9434765870", "17/05/2012"):
+        view.search.setText(text)
+        view.apply_filter()
+        assert _names(view)[:1] in (["Jonathan Smithers"], ["Kacper Nowak"]), text
+    view.search.setText("B801200005001")
+    view.apply_filter()
+    assert _names(view) == ["Jonathan Smithers"]
+    view.search.setText("zzzzqqq")
+    view.apply_filter()
+    assert _names(view) == [] and view.count.text() == "0 of 3 children"
+
+
+def test_status_filter_and_badges(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    ids = _seed(context.db)
+    context.children.add_status(ids["amelia"], "child_protection_plan", date(2024, 1, 1))
+    view = CaseloadView(context)
+    qtbot.addWidget(view)
+    view.reload()
+    view.status_filter.setCurrentIndex(view.status_filter.findData("child_protection_plan"))
+    assert _names(view) == ["Amelia Okafor"]
+    assert view.model.row_at(0).badges == ("CP",)
+
+
+def test_new_child_then_duplicate_block_and_similar_name_warning(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    ids = _seed(context.db)
+    dialog = NewChildDialog(context)
+    qtbot.addWidget(dialog)
+    form = dialog.form
+    form.inputs["given_name"].setText("Rosa")
+    form.inputs["family_name"].setText("Delgado")
+    form.inputs["upn"].setText("A801200005001")
+    assert not form.revalidate() and "check letter" in form.messages["upn"].text().lower()
+    form.inputs["upn"].setText("B801200005001")
+    dialog.save()
+    assert "already recorded" in dialog.error.text() and ids["jonathan"] in dialog.error.text()
+    form.inputs["upn"].setText("")
+    dialog.save()
+    assert dialog.created_id is not None  # Rosa Delgado is new
+
+    similar = NewChildDialog(context)
+    qtbot.addWidget(similar)
+    similar.form.inputs["given_name"].setText("Jonathon")
+    similar.form.inputs["family_name"].setText("Smithers")
+    similar.form.dob.setDate(date(2012, 5, 20))
+    asked: list[list[str]] = []
+
+    def answer(error):  # type: ignore[no-untyped-def]
+        asked.append([c.id for c in error.candidates])
+        return "different", "Cousin with a similar name; different parents and address"
+
+    similar.ask_about_candidates = answer  # type: ignore[method-assign]
+    similar.save()
+    assert asked == [[ids["jonathan"]]] and similar.created_id
+    with context.db.session() as session:
+        notes = session.execute(select(AuditRow).where(AuditRow.action == "different-child")).scalars().all()
+    assert [n.reason for n in notes] == ["Cousin with a similar name; different parents and address"]
+
+
+def test_add_and_amend_a_note_keeps_the_original(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    ids = _seed(context.db)
+    window = MainWindow(context, idle_seconds=3600)
+    qtbot.addWidget(window)
+    event_id, _ = context.children.add_event(
+        ids["amelia"], kind="note", summary="Seen with bruised arm", occurred_at=datetime.now(UTC)
+    )
+    context.children.amend_event(
+        event_id, summary="Seen with bruised forearm", body="Explained by PE lesson.", reason="Wrong body part recorded"
+    )
+    window.open_child(ids["amelia"])
+    table = window.child.chronology.table
+    texts = [table.item(r, 4).text() for r in range(table.rowCount())]
+    assert any(t.startswith("[amended] Seen with bruised arm") for t in texts)
+    assert any("Amendment: Seen with bruised forearm" in t and "was: Seen with bruised arm" in t for t in texts)
+
+
+def test_caseload_stays_usable_while_a_long_database_task_runs(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    from casedesk.ui.context import Profile
+
+    _seed(db)
+    runner = TaskRunner()  # real threads
+    context = AppContext(db.path, runner)
+    context.attach((db, Profile(name="Sam Tester", role="", organisation="")))
+    view = CaseloadView(context)
+    qtbot.addWidget(view)
+    view.reload()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=5000)
+    release = threading.Event()
+    runner.run_db(lambda: release.wait(10))  # a long import, say
+    view.search.setText("amelia")
+    qtbot.waitUntil(lambda: _names(view) == ["Amelia Okafor"], timeout=3000)
+    assert not release.is_set() and runner.busy
+    release.set()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    runner.shutdown()
