@@ -101,7 +101,7 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY) -> FastAPI:
     @app.post("/v1/digest", response_model=DigestResponse)
     def digest(body: DigestRequest, device: Device) -> DigestResponse:
         with store.read() as conn:
-            return pulls.digest(conn, device.org_id, set(body.exclude))
+            return pulls.digest(conn, device.org_id, set(body.exclude), body.only)
 
     @app.get("/v1/snapshot", response_model=SnapshotResponse)
     def snapshot(device: Device, entity: str, after: str | None = None,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from casedesk.store.database import Database
 from casedesk.store.sync_apply import apply_rows, from_wire, table_of
@@ -28,13 +28,36 @@ class ResyncRefused(Exception):
     """A resync would delete too much; nothing was deleted."""
 
 
-def digest_rows(db: Database, entity: str) -> Iterator[tuple[str, bool, dict[str, Any]]]:
-    """Every row of a synced table as (id, deleted, JSON-safe values), for the digest the sync layer computes."""
+DigestRow = tuple[str, bool, dict[str, Any]]
+
+
+def digest_rows(db: Database, entity: str, among: list[str] | None = None) -> Iterator[DigestRow]:
+    """Rows of a synced table (all, or those in `among`) as (id, deleted, JSON-safe values), for the digest the
+    sync layer computes."""
     table = table_of(entity)
     names = [c.name for c in table.c if c.name not in BOOKKEEPING]
+    query = select(table.c.id, table.c.deleted, *(table.c[n] for n in names))
     with db.engine.connect() as conn:
-        for row in conn.execute(select(table.c.id, table.c.deleted, *(table.c[n] for n in names))):
-            yield row.id, bool(row.deleted), {n: to_json_value(getattr(row, n)) for n in names}
+        if among is None:
+            batches = [conn.execute(query)]
+        else:
+            ids = sorted(set(among))
+            batches = [conn.execute(query.where(table.c.id.in_(ids[i:i + 500]))) for i in range(0, len(ids), 500)]
+        for rows in batches:
+            for row in rows:
+                yield row.id, bool(row.deleted), {n: to_json_value(getattr(row, n)) for n in names}
+
+
+def count_rows(db: Database, entity: str, exclude: set[str]) -> int:
+    """Rows of a synced table, leaving out held-back ones."""
+    table = table_of(entity)
+    with db.engine.connect() as conn:
+        total = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+        ids = sorted(exclude)
+        for i in range(0, len(ids), 500):
+            total -= int(conn.execute(select(func.count()).select_from(table)
+                                      .where(table.c.id.in_(ids[i:i + 500]))).scalar_one())
+    return total
 
 
 def overwrite_rows(db: Database, entity: str, items: list[Any]) -> int:

@@ -6,6 +6,8 @@
 - **pull** pages from the stored cursor; each page and its cursor are applied in one local transaction, so an
   interrupted pull resumes where it stopped;
 - **finalize** with the digest: on a mismatch, resync only the entities that differ, log it, and check again.
+  Every round compares row counts of every entity and hashes of the rows it moved; once a day (and on a
+  device's first sync) it hashes every row, which also catches a change that never arrived.
 
 Any step may raise `Offline`; whatever finished before it is kept, and the next round carries on from there.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pydantic
@@ -25,6 +28,8 @@ from casedesk.sync.wire import ENTITIES, MAX_BATCH, WireChange, entity_digest, r
 
 log = logging.getLogger(__name__)
 PAGE = 500
+FULL_DIGEST_KEY = "sync.last_full_digest"
+FULL_DIGEST_EVERY = timedelta(hours=24)
 
 
 @dataclass
@@ -37,6 +42,7 @@ class SyncReport:
     pages: int = 0
     purged: list[str] = field(default_factory=list)
     digest_ok: bool = False
+    digest_rows: int | None = None  # rows hashed by the digest; None when it hashed every row
     resynced: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
@@ -57,6 +63,7 @@ class SyncEngine:
         self.transport = transport
         self.batch = min(batch, MAX_BATCH)
         self.page = page
+        self.touched: set[str] = set()
 
     def run(self) -> SyncReport:
         report = SyncReport()
@@ -82,6 +89,7 @@ class SyncEngine:
                     report.set_aside += 1
             if not sendable:
                 continue
+            self.touched.update(c["row_id"] for c in sendable)
             response = self.transport.push(sendable)
             counts = sync_outbox.record_results(self.db, sendable, response.results)
             report.pushed += counts["applied"]
@@ -95,6 +103,7 @@ class SyncEngine:
         while True:
             page = self.transport.pull(cursor, self.page)
             stats = sync_apply.apply_page(self.db, page.items, page.cursor)
+            self.touched.update(item.row_id for item in page.items)
             report.pages += 1
             report.pulled_rows += stats.rows
             report.pulled_conflicts += stats.conflicts
@@ -105,32 +114,42 @@ class SyncEngine:
 
     def finalize(self, report: SyncReport) -> None:
         exclude = sync_outbox.held_back_row_ids(self.db)
-        mismatched = self._mismatched(exclude)
+        last_full = self.db.get_setting(FULL_DIGEST_KEY)
+        full = (last_full is None or len(self.touched) > 20_000
+                or datetime.fromisoformat(last_full) < datetime.now(UTC) - FULL_DIGEST_EVERY)
+        only = None if full else sorted(self.touched)
+        mismatched = self._mismatched(exclude, only)
         if mismatched:
             log.warning("sync digest mismatch in %s; resyncing those entities", ", ".join(mismatched))
             for entity in mismatched:
                 self.resync(entity, exclude)
             report.resynced = mismatched
-            mismatched = self._mismatched(exclude)
+            only = None
+            mismatched = self._mismatched(exclude, only)
             if mismatched:
                 log.error("sync digest still differs after resync: %s", ", ".join(mismatched))
         report.digest_ok = not mismatched
+        report.digest_rows = None if only is None else len(only)
+        if report.digest_ok and only is None:
+            self.db.set_setting(FULL_DIGEST_KEY, datetime.now(UTC).isoformat())
 
     # -- helpers -----------------------------------------------------------------------------------------------
-    def local_digest(self, exclude: set[str]) -> dict[str, tuple[int, str]]:
+    def local_digest(self, exclude: set[str], only: list[str] | None = None) -> dict[str, tuple[int, str]]:
         out = {}
+        among = None if only is None else sorted(set(only) - exclude)
         for entity, spec in ENTITIES.items():
             lines = [
                 row_digest(row_id, values, deleted, spec)
-                for row_id, deleted, values in sync_digest.digest_rows(self.db, entity)
+                for row_id, deleted, values in sync_digest.digest_rows(self.db, entity, among)
                 if row_id not in exclude
             ]
-            out[entity] = entity_digest(lines)
+            count = sync_digest.count_rows(self.db, entity, exclude)
+            out[entity] = (count, entity_digest(lines)[1])
         return out
 
-    def _mismatched(self, exclude: set[str]) -> list[str]:
-        remote = self.transport.digest(sorted(exclude)).entities
-        local = self.local_digest(exclude)
+    def _mismatched(self, exclude: set[str], only: list[str] | None) -> list[str]:
+        remote = self.transport.digest(sorted(exclude), only).entities
+        local = self.local_digest(exclude, only)
         return [e for e in ENTITIES if e not in remote or (remote[e].count, remote[e].hash) != local[e]]
 
     def resync(self, entity: str, exclude: set[str]) -> None:

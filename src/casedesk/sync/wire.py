@@ -235,6 +235,8 @@ class EntityDigest(_Model):
 class DigestRequest(_Model):
     # Rows with changes still waiting on the device (or set aside) are left out on both sides.
     exclude: list[str] = Field(default_factory=list, max_length=100_000)
+    # None: hash every row. A list: hash only these rows (those this round moved); counts always cover all.
+    only: list[str] | None = Field(default=None, max_length=100_000)
 
 
 class DigestResponse(_Model):

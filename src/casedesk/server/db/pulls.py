@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select
 
-from casedesk.server import policy
 from casedesk.server.db import conflicts, feed, org_scope, records
 from casedesk.sync.wire import (
     ENTITIES,
@@ -102,31 +101,43 @@ def pull(conn: Connection, org_id: str, cursor: int, limit: int) -> PullResponse
     return PullResponse(items=items, cursor=next_cursor, has_more=has_more)
 
 
-def _visible_rows(conn: Connection, org_id: str, entity: str, after: str | None = None, limit: int | None = None):
+def _visible_rows(conn: Connection, org_id: str, entity: str, after: str | None = None, limit: int | None = None,
+                  among: list[str] | None = None, columns: Any = None) -> Any:
     scope = org_scope.alias("s")
-    query = select(records).where(records.c.entity == entity)
+    query = select(*(columns if columns is not None else [records])).where(records.c.entity == entity)
     if ENTITIES[entity].child_key is not None:
         query = query.join(
             scope, and_(scope.c.child_id == records.c.child_id, scope.c.org_id == org_id, scope.c.visible.is_(True))
         )
     if after is not None:
         query = query.where(records.c.row_id > after)
-    query = query.order_by(records.c.row_id)
+    if among is not None:
+        query = query.where(records.c.row_id.in_(among))
+    if columns is None:
+        query = query.order_by(records.c.row_id)
     if limit is not None:
         query = query.limit(limit)
     return conn.execute(query)
 
 
-def digest(conn: Connection, org_id: str, exclude: set[str]) -> DigestResponse:
-    """Row counts and a hash per entity over what this organisation sees, minus rows the device still holds back."""
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[i:i + 500] for i in range(0, len(ids), 500)]
+
+
+def digest(conn: Connection, org_id: str, exclude: set[str], only: list[str] | None = None) -> DigestResponse:
+    """Per entity: the count of every row this organisation sees and a hash over all of them — or, when `only`
+    is given, over just those rows — leaving out rows the device still holds back."""
     out = {}
     for entity, spec in ENTITIES.items():
-        lines = [
-            row_digest(r.row_id, r.data, r.deleted, spec)
-            for r in _visible_rows(conn, org_id, entity)
-            if r.row_id not in exclude and policy.may_receive(entity, True)
-        ]
-        count, whole = entity_digest(lines)
+        count = int(_visible_rows(conn, org_id, entity, columns=[func.count()]).scalar_one())
+        for chunk in _chunks(sorted(exclude)):
+            count -= int(_visible_rows(conn, org_id, entity, among=chunk, columns=[func.count()]).scalar_one())
+        if only is None:
+            rows = [r for r in _visible_rows(conn, org_id, entity) if r.row_id not in exclude]
+        else:
+            rows = [r for chunk in _chunks(sorted(set(only) - exclude))
+                    for r in _visible_rows(conn, org_id, entity, among=chunk)]
+        _, whole = entity_digest([row_digest(r.row_id, r.data, r.deleted, spec) for r in rows])
         out[entity] = EntityDigest(count=count, hash=whole)
     return DigestResponse(entities=out)
 
