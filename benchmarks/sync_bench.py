@@ -77,7 +77,8 @@ def postgres() -> Any:
 def live_server(url: str, workers: int = 1) -> Any:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(SRC)}
-    proc = subprocess.Popen([sys.executable, "-m", "casedesk.server.cli", "--database-url", url, "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "casedesk.server.cli", "--database-url", url, "--port", str(port),
+                             "--workers", str(workers)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -5,6 +5,7 @@ thread pool. Every error is JSON `{"error": code, "detail": sentence}`, declared
 """
 
 
+import os
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
@@ -34,6 +35,11 @@ from casedesk.sync.wire import (
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 403, 413, 422, 429)
 }
+
+
+def app_from_environment() -> FastAPI:
+    """The app for `uvicorn --factory` worker processes: the database URL comes from CASEDESK_DATABASE_URL."""
+    return create_app(ServerDB(os.environ["CASEDESK_DATABASE_URL"]))
 
 
 def create_app(store: ServerDB, *, max_body: int = MAX_BODY) -> FastAPI:

@@ -101,45 +101,55 @@ def pull(conn: Connection, org_id: str, cursor: int, limit: int) -> PullResponse
     return PullResponse(items=items, cursor=next_cursor, has_more=has_more)
 
 
-def _visible_rows(conn: Connection, org_id: str, entity: str, after: str | None = None, limit: int | None = None,
-                  among: list[str] | None = None, columns: Any = None) -> Any:
+def _visible_rows(conn: Connection, org_id: str, entity: str, after: str | None, limit: int) -> Any:
     scope = org_scope.alias("s")
-    query = select(*(columns if columns is not None else [records])).where(records.c.entity == entity)
+    query = select(records).where(records.c.entity == entity)
     if ENTITIES[entity].child_key is not None:
         query = query.join(
             scope, and_(scope.c.child_id == records.c.child_id, scope.c.org_id == org_id, scope.c.visible.is_(True))
         )
     if after is not None:
         query = query.where(records.c.row_id > after)
-    if among is not None:
-        query = query.where(records.c.row_id.in_(among))
-    if columns is None:
-        query = query.order_by(records.c.row_id)
-    if limit is not None:
-        query = query.limit(limit)
-    return conn.execute(query)
+    return conn.execute(query.order_by(records.c.row_id).limit(limit))
 
 
 def _chunks(ids: list[str]) -> list[list[str]]:
     return [ids[i:i + 500] for i in range(0, len(ids), 500)]
 
 
+def _seen_by(org_id: str, *columns: Any) -> Any:
+    """All records an organisation sees, every entity at once: directory rows, and rows of visible children."""
+    scope = org_scope.alias("s")
+    return (
+        select(*columns)
+        .select_from(records.outerjoin(scope, and_(scope.c.child_id == records.c.child_id, scope.c.org_id == org_id)))
+        .where(or_(records.c.child_id.is_(None), scope.c.visible.is_(True)))
+    )
+
+
 def digest(conn: Connection, org_id: str, exclude: set[str], only: list[str] | None = None) -> DigestResponse:
     """Per entity: the count of every row this organisation sees and a hash over all of them — or, when `only`
     is given, over just those rows — leaving out rows the device still holds back."""
-    out = {}
-    for entity, spec in ENTITIES.items():
-        count = int(_visible_rows(conn, org_id, entity, columns=[func.count()]).scalar_one())
-        for chunk in _chunks(sorted(exclude)):
-            count -= int(_visible_rows(conn, org_id, entity, among=chunk, columns=[func.count()]).scalar_one())
-        if only is None:
-            rows = [r for r in _visible_rows(conn, org_id, entity) if r.row_id not in exclude]
-        else:
-            rows = [r for chunk in _chunks(sorted(set(only) - exclude))
-                    for r in _visible_rows(conn, org_id, entity, among=chunk)]
-        _, whole = entity_digest([row_digest(r.row_id, r.data, r.deleted, spec) for r in rows])
-        out[entity] = EntityDigest(count=count, hash=whole)
-    return DigestResponse(entities=out)
+    counts = dict.fromkeys(ENTITIES, 0)
+    grouped = _seen_by(org_id, records.c.entity, func.count()).group_by(records.c.entity)
+    for entity, n in conn.execute(grouped):
+        counts[entity] = counts.get(entity, 0) + int(n)
+    for chunk in _chunks(sorted(exclude)):
+        for entity, n in conn.execute(grouped.where(records.c.row_id.in_(chunk))):
+            counts[entity] -= int(n)
+    columns = (records.c.entity, records.c.row_id, records.c.data, records.c.deleted)
+    if only is None:
+        rows = [r for r in conn.execute(_seen_by(org_id, *columns)) if r.row_id not in exclude]
+    else:
+        rows = [r for chunk in _chunks(sorted(set(only) - exclude))
+                for r in conn.execute(_seen_by(org_id, *columns).where(records.c.row_id.in_(chunk)))]
+    lines: dict[str, list[str]] = {entity: [] for entity in ENTITIES}
+    for r in rows:
+        if r.entity in lines:
+            lines[r.entity].append(row_digest(r.row_id, r.data, r.deleted, ENTITIES[r.entity]))
+    return DigestResponse(entities={
+        entity: EntityDigest(count=counts[entity], hash=entity_digest(lines[entity])[1]) for entity in ENTITIES
+    })
 
 
 def snapshot(conn: Connection, org_id: str, entity: str, after: str | None, limit: int) -> SnapshotResponse:
