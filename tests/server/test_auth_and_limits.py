@@ -113,3 +113,9 @@ def test_the_openapi_description_matches_the_endpoints(enrolled) -> None:
     push = spec["paths"]["/v1/push"]["post"]
     assert {"401", "403", "413", "422"} <= set(push["responses"])
     assert spec["components"]["schemas"]["PushRequest"]["properties"]["changes"]["maxItems"] == 500
+
+
+def test_unknown_paths_answer_in_the_same_json_shape(enrolled) -> None:
+    _server, client, _headers = enrolled
+    response = client.get("/v1/nothing-here")
+    assert response.status_code == 404 and response.json()["error"] == "not_found"

@@ -187,3 +187,25 @@ def test_a_revoked_device_erases_itself(trio: tuple[str, list[Device]], server: 
     with pytest.raises(DeviceWiped, match="erased"):
         a.sync()
     assert not path.exists() and not path.with_name(path.name + ".key").exists()
+
+
+def test_an_edit_refused_because_the_child_left_view_stays_visible(server: Server, tmp_path: Path) -> None:
+    from datetime import date
+
+    school, social_care = server.org("Riverside Academy"), server.org("Children's Services")
+    server.user(school, "ann"), server.user(social_care, "sam")
+    a, s = make_device(tmp_path, "ann", server, "ann"), make_device(tmp_path, "sam", server, "sam")
+    child = a.add_child("Ada", "Okafor", school)
+    with a.db.unit_of_work("ann") as uow:
+        involvement = uow.insert("involvements", {"child_id": child, "organisation_id": social_care,
+                                                  "role": "social_worker", "start_date": date(2025, 1, 6)})
+    a.sync(), s.sync()
+    s.edit("children", child, preferred_name="Addie")  # offline, while the school closes the involvement
+    with a.db.unit_of_work("ann") as uow:
+        uow.delete("involvements", involvement)
+    a.sync()
+    report = s.sync()
+    assert report.purged == [child] and s.export()["children"] == []
+    (refused,) = s.service.set_aside()
+    assert refused.fields == {"preferred_name": "Addie"} and "not shared" in refused.reason
+    a.close(), s.close()

@@ -5,6 +5,7 @@ thread pool. Every error is JSON `{"error": code, "detail": sentence}`, declared
 """
 
 
+import logging
 import os
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
 from casedesk.server import auth
@@ -32,6 +34,7 @@ from casedesk.sync.wire import (
     SnapshotResponse,
 )
 
+log = logging.getLogger(__name__)
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 403, 413, 422, 429)
 }
@@ -54,6 +57,17 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY) -> FastAPI:
     @app.exception_handler(auth.AuthFailure)
     async def _auth_failure(_request: Request, exc: auth.AuthFailure) -> JSONResponse:
         return JSONResponse({"error": exc.code, "detail": exc.detail}, status_code=exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse({"error": code, "detail": str(exc.detail)}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return JSONResponse({"error": "server_error", "detail": "The server failed; nothing was changed."},
+                            status_code=500)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -149,8 +149,9 @@ def pending_fields(conn: Any) -> dict[tuple[str, str], set[str]]:
 
 
 def forget_rows(conn: Any, row_ids: Iterable[str]) -> None:
-    """Drop finished outbox entries of rows that left the device (they hold the rows' values)."""
+    """Drop finished outbox entries of rows that left the device (they hold the rows' values). Set-aside changes
+    stay, with the server's reason, so a person sees what was refused rather than losing it silently."""
     ids = list(row_ids)
     for start in range(0, len(ids), 500):
         conn.execute(delete(_outbox).where(_outbox.c.row_id.in_(ids[start:start + 500]),
-                                           _outbox.c.state != "pending"))
+                                           _outbox.c.state.in_(("applied", "conflict"))))
