@@ -116,7 +116,7 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY) -> FastAPI:
     def pull(device: Device, cursor: Annotated[int, Query(ge=0)] = 0,
              limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500) -> PullResponse:
         with store.read() as conn:
-            return pulls.pull(conn, device.org_id, cursor, limit)
+            return pulls.pull(conn, device.org_id, cursor, limit, device.device_id)
 
     @app.post("/v1/digest", response_model=DigestResponse)
     def digest(body: DigestRequest, device: Device) -> DigestResponse:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Date, delete, insert, select, update
@@ -41,16 +42,29 @@ def table_of(entity: str) -> Any:
     return SYNCED_TABLES[entity].__table__  # type: ignore[attr-defined]
 
 
+def _to_datetime(value: Any) -> Any:
+    return datetime.fromisoformat(value).astimezone(UTC) if isinstance(value, str) else value
+
+
+def _to_date(value: Any) -> Any:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+@cache
+def _converters(table: Any) -> dict[str, Any]:
+    """Per column, how a JSON value becomes what the column stores (dates and times arrive as ISO text)."""
+    out = {}
+    for column in table.c:
+        if isinstance(column.type, UTCDateTime):
+            out[column.name] = _to_datetime
+        elif isinstance(column.type, Date):
+            out[column.name] = _to_date
+    return out
+
+
 def from_wire(table: Any, name: str, value: Any) -> Any:
-    """A JSON value back into what the column stores (dates and times arrive as ISO text)."""
-    if value is None or name not in table.c:
-        return value
-    kind = table.c[name].type
-    if isinstance(kind, UTCDateTime) and isinstance(value, str):
-        return datetime.fromisoformat(value).astimezone(UTC)
-    if isinstance(kind, Date) and isinstance(value, str):
-        return date.fromisoformat(value)
-    return value
+    convert = _converters(table).get(name)
+    return value if value is None or convert is None else convert(value)
 
 
 def put_setting(conn: Connection, key: str, value: Any) -> None:
@@ -132,13 +146,17 @@ def _column_default(column: Any) -> Any:
     return default.arg if default is not None and default.is_scalar else None
 
 
-def _has_required(table: Any, fields: dict[str, Any]) -> bool:
-    return all(
-        fields.get(c.name) is not None
-        for c in table.c
+@cache
+def _required(table: Any) -> tuple[str, ...]:
+    return tuple(
+        c.name for c in table.c
         if not c.nullable and c.default is None and c.server_default is None
         and c.name not in ("id", "created_at", "updated_at", "versions", "deleted")
     )
+
+
+def _has_required(table: Any, fields: dict[str, Any]) -> bool:
+    return all(fields.get(name) is not None for name in _required(table))
 
 
 def child_row_ids(conn: Connection, child_id: str) -> list[str]:
