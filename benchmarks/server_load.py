@@ -42,11 +42,12 @@ def hlc(device_id: str) -> str:
 
 
 class VirtualDevice:
-    def __init__(self, base: str, store: ServerDB) -> None:
+    def __init__(self, base: str, store: ServerDB, username: str) -> None:
         self.device_id = new_id()
         self.transport = HttpTransport(base, device_id=self.device_id)
-        answer = self.transport.enrol(EnrolRequest(username="load", password=PASSWORD,
-                                                   code=admin.enrolment_code(store, "load"), device_id=self.device_id))
+        answer = self.transport.enrol(EnrolRequest(username=username, password=PASSWORD,
+                                                   code=admin.enrolment_code(store, username),
+                                                   device_id=self.device_id))
         self.transport.token = answer.device_token
         self.cursor = 0
         self.child_id = ""
@@ -77,7 +78,8 @@ class VirtualDevice:
         return time.perf_counter() - start
 
 
-def run_backend(url: str, devices: int, rounds: int, changes: int, workers: int = 1) -> dict[str, str]:
+def run_backend(url: str, devices: int, rounds: int, changes: int, workers: int = 1,
+                per_org: int = 5) -> dict[str, str]:
     from argon2 import PasswordHasher
 
     from casedesk.server import auth
@@ -85,11 +87,12 @@ def run_backend(url: str, devices: int, rounds: int, changes: int, workers: int 
     auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # logins are not measured
     store = ServerDB(url)
     migrate(store.engine)
-    org = admin.create_org(store, "Load Academy")
-    admin.create_user(store, org, "load", PASSWORD)
+    orgs = max(1, devices // per_org)  # devices spread over organisations: each pulls its own caseload
+    for k in range(orgs):
+        admin.create_user(store, admin.create_org(store, f"Load Academy {k}"), f"load{k}", PASSWORD)
     out: dict[str, str] = {}
     with live_server(url, workers) as base:
-        fleet = [VirtualDevice(base, store) for _ in range(devices)]
+        fleet = [VirtualDevice(base, store, f"load{i % orgs}") for i in range(devices)]
         for device in fleet:  # each device records one child of its own, then every device catches up
             device.child_id = new_id()
             device.transport.push([{
@@ -111,7 +114,7 @@ def run_backend(url: str, devices: int, rounds: int, changes: int, workers: int 
         def pct(p: float) -> str:
             return f"{latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000:.0f} ms"
 
-        out[f"{devices} devices x {rounds} rounds, {changes} changes each"] = (
+        out[f"{devices} devices in {orgs} organisations x {rounds} rounds, {changes} changes each"] = (
             f"{len(latencies) / wall:.1f} syncs/s, {len(latencies) * changes / wall:.0f} changes/s; "
             f"p50 {pct(0.5)}, p95 {pct(0.95)}, p99 {pct(0.99)}, max {latencies[-1] * 1000:.0f} ms, "
             f"mean {statistics.mean(latencies) * 1000:.0f} ms"
@@ -125,17 +128,20 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--changes", type=int, default=5)
+    parser.add_argument("--per-org", type=int, default=5, help="devices per organisation (fan-out of each change)")
     parser.add_argument("--workers", type=int, default=1, help="server processes for PostgreSQL")
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
     results: dict[str, object] = {}
     with scratch() as tmp:
         if args.backend in ("sqlite", "both"):
-            for k, v in run_backend(f"sqlite:///{tmp / 'load.db'}", args.devices, args.rounds, args.changes).items():
+            for k, v in run_backend(f"sqlite:///{tmp / 'load.db'}", args.devices, args.rounds, args.changes,
+                                    per_org=args.per_org).items():
                 results[f"sqlite: {k}"] = v
         if args.backend in ("postgres", "both") and (PG_BIN / "initdb").exists():
             with postgres() as url:
-                for k, v in run_backend(url, args.devices, args.rounds, args.changes, args.workers).items():
+                for k, v in run_backend(url, args.devices, args.rounds, args.changes, args.workers,
+                                        args.per_org).items():
                     results[f"postgres ({args.workers} worker(s)): {k}"] = v
     record("server_load", results)
 
