@@ -75,7 +75,7 @@ def test_killing_the_server_mid_push_loses_and_doubles_nothing(live, tmp_path: P
     with a.db.unit_of_work("ann") as uow:
         from datetime import date
 
-        for i in range(700):
+        for i in range(1500):
             child = uow.insert("children", {"given_name": f"C{i}", "family_name": "Bulk",
                                             "date_of_birth": date(2012, 1, 1)})
             uow.insert("involvements", {"child_id": child, "organisation_id": org, "role": "school",
@@ -96,14 +96,14 @@ def test_killing_the_server_mid_push_loses_and_doubles_nothing(live, tmp_path: P
     proc.kill()  # as hard as a power cut: no shutdown, no flush
     worker.join(60)
     assert failure and isinstance(failure[0], Offline)
-    assert 0 < _count(server, "select count(*) from applied_changes") < 1400
+    assert 0 < _count(server, "select count(*) from applied_changes") < 3000
     proc.start()
     a.sync()
-    assert sync_outbox.count_by_state(a.db) == {"applied": 1400}
-    assert _count(server, "select count(*) from records where entity = 'children'") == 700
-    assert _count(server, "select count(*) from feed where entity = 'children' and kind = 'row'") == 700
+    assert sync_outbox.count_by_state(a.db) == {"applied": 3000}
+    assert _count(server, "select count(*) from records where entity = 'children'") == 1500
+    assert _count(server, "select count(*) from feed where entity = 'children' and kind = 'row'") == 1500
     b = make_device(tmp_path, "ben", server, "ben", base_url=proc.base_url)
-    assert len(b.export()["children"]) == 700
+    assert len(b.export()["children"]) == 1500
     a.close(), b.close()
 
 

@@ -111,7 +111,7 @@ class Pusher:
                 results.append(done[change_id])
                 continue
             result = self._one(change_id, raw)
-            if change_id and result.reason != "malformed change id":
+            if result.status != "rejected":  # a refusal wrote nothing: a retried one is judged afresh
                 answers.append({"change_id": change_id, "device_id": self.device_id, "result": result.model_dump(),
                                 "at": self.now})
                 done[change_id] = result
