@@ -13,22 +13,20 @@ Everything runs in the caller's transaction, under the feed lock (see `ServerDB.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pydantic
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select
 
-from casedesk.domain.ids import new_id
 from casedesk.server import policy
-from casedesk.server.db import applied_changes, conflicts
+from casedesk.server.db import applied_changes
 from casedesk.server.db.cache import BatchCache
+from casedesk.server.db.decisions import ConflictRules
+from casedesk.server.db.rules import Rejected, check_values, device_of
 from casedesk.sync.wire import (
-    DATE_FIELDS,
-    DATETIME_FIELDS,
     ENTITIES,
     HLC_PATTERN,
-    MAX_TEXT,
     ChangeResult,
     EntitySpec,
     WireChange,
@@ -36,35 +34,7 @@ from casedesk.sync.wire import (
 )
 
 
-class Rejected(Exception):
-    """A change that breaks a rule; its message is the reason shown on the device."""
-
-
-def _check_values(spec: EntitySpec, entity: str, fields: dict[str, Any]) -> None:
-    unknown = set(fields) - spec.fields
-    if unknown:
-        raise Rejected(f"{entity} has no field(s) {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        if value is None:
-            continue
-        if not isinstance(value, str | int | float | bool):
-            raise Rejected(f"{name}: only plain values can be stored")
-        if isinstance(value, str) and len(value) > MAX_TEXT:
-            raise Rejected(f"{name}: text longer than {MAX_TEXT} characters")
-        try:
-            if name in DATE_FIELDS:
-                date.fromisoformat(str(value))
-            elif name in DATETIME_FIELDS and datetime.fromisoformat(str(value)).tzinfo is None:
-                raise ValueError
-        except ValueError:
-            raise Rejected(f"{name}: {value!r} is not a valid {'date' if name in DATE_FIELDS else 'time'}") from None
-
-
-def device_of(hlc: str) -> str:
-    return hlc.split("-", 2)[2] if hlc.count("-") >= 2 else ""
-
-
-class Pusher:
+class Pusher(ConflictRules):
     """One push request from one device, inside one transaction."""
 
     def __init__(self, conn: Connection, device_id: str, org_id: str) -> None:
@@ -192,7 +162,7 @@ class Pusher:
 
     def _insert(self, change: WireChange, spec: EntitySpec) -> ChangeResult:
         fields = {**spec.defaults, **change.fields}
-        _check_values(spec, change.entity, fields)
+        check_values(spec, change.entity, fields)
         missing = sorted(name for name in spec.required if fields.get(name) in (None, ""))
         if missing:
             raise Rejected(f"missing {', '.join(missing)}")
@@ -217,7 +187,7 @@ class Pusher:
         return ChangeResult(change_id=change.change_id, status="applied", versions=versions)
 
     def _update(self, change: WireChange, spec: EntitySpec, current: dict[str, Any]) -> ChangeResult:
-        _check_values(spec, change.entity, change.fields)
+        check_values(spec, change.entity, change.fields)
         self._check_references(spec, change.fields)
         if spec.child_key and spec.child_key in change.fields and change.fields[spec.child_key] != current["child_id"]:
             raise Rejected("a record cannot move to another child")
@@ -262,64 +232,6 @@ class Pusher:
         if change.entity == "involvements":
             self._rescope(current["child_id"])
         return ChangeResult(change_id=change.change_id, status="applied", versions={"deleted": seq})
-
-    # -- conflicts ---------------------------------------------------------------------------------------------
-    def _record_conflict(self, change: WireChange, current: dict[str, Any], name: str, value: Any, kept: Any) -> None:
-        incoming = {"value": value, "hlc": change.hlc, "device_id": change.device_id, "author": change.author}
-        held_hlc = str(current["hlcs"].get(name, ""))
-        held = {"value": current["data"].get(name), "hlc": held_hlc, "device_id": device_of(held_hlc),
-                "author": str(current["authors"].get(name, ""))}
-        existing = self.conn.execute(
-            select(conflicts).where(
-                conflicts.c.entity == change.entity, conflicts.c.row_id == change.row_id,
-                conflicts.c.field == name, conflicts.c.state == "open",
-            )
-        ).first()
-        if existing is None:
-            conflict_id = new_id()
-            self.conn.execute(
-                insert(conflicts).values(
-                    id=conflict_id, entity=change.entity, row_id=change.row_id, child_id=current["child_id"],
-                    field=name, critical=is_critical(change.entity, name), kept=kept,
-                    candidates=sorted([held, incoming], key=lambda c: c["hlc"]), state="open", created_at=self.now,
-                )
-            )
-        else:
-            conflict_id = existing.id
-            candidates = sorted([*existing.candidates, incoming], key=lambda c: c["hlc"])
-            self.conn.execute(
-                update(conflicts).where(conflicts.c.id == conflict_id).values(candidates=candidates, kept=kept)
-            )
-        self._feed("conflict", change.entity, change.row_id, current["child_id"], {"conflict_id": conflict_id},
-                   hlc=change.hlc)
-
-    def _resolve(self, change: WireChange) -> ChangeResult:
-        found = self.conn.execute(select(conflicts).where(conflicts.c.id == change.row_id)).first()
-        if found is None:
-            raise Rejected("no such conflict on the server")
-        if "value" not in change.fields:
-            raise Rejected("a resolution needs the chosen value")
-        if found.child_id and not self._visible(found.child_id):
-            raise Rejected("this child is not shared with your organisation")
-        if found.state == "resolved":
-            return ChangeResult(change_id=change.change_id, status="applied")
-        record = self._get(found.entity, found.row_id)
-        assert record is not None
-        value = change.fields["value"]
-        _check_values(ENTITIES[found.entity], found.entity, {found.field: value})
-        seq = self._feed("row", found.entity, found.row_id, found.child_id, {found.field: value}, hlc=change.hlc,
-                         deleted=bool(record["deleted"]))
-        data = {**record["data"], found.field: value}
-        versions = {**record["versions"], found.field: seq}
-        self._save(found.entity, found.row_id, data=data, versions=versions,
-                   hlcs={**record["hlcs"], found.field: change.hlc},
-                   authors={**record["authors"], found.field: change.author})
-        self.conn.execute(
-            update(conflicts).where(conflicts.c.id == found.id)
-            .values(state="resolved", resolution=value, kept=value, resolved_by=change.author)
-        )
-        self._feed("conflict", found.entity, found.row_id, found.child_id, {"conflict_id": found.id}, hlc=change.hlc)
-        return ChangeResult(change_id=change.change_id, status="applied", versions={found.field: seq})
 
     # -- scope -------------------------------------------------------------------------------------------------
     def _rescope(self, child_id: str, also: str | None = None) -> None:

@@ -1,0 +1,87 @@
+"""Conflicts on the server: recording both values of a same-field clash, and applying a person's decision.
+
+A mixin of `Pusher` (it uses the batch's feed, records and scope), kept apart so each file reads on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from casedesk.domain.ids import new_id
+from casedesk.server.db import conflicts
+from casedesk.server.db.rules import Rejected, check_values, device_of
+from casedesk.sync.wire import ENTITIES, ChangeResult, WireChange, is_critical
+
+
+class ConflictRules:
+    """Needs from its host: conn, now, org_id and _feed/_get/_visible/_save (see `Pusher`)."""
+
+    conn: Any
+    now: Any
+
+    def _feed(self, *args: Any, **kwargs: Any) -> int: ...  # provided by Pusher
+
+    def _get(self, entity: str, row_id: str) -> dict[str, Any] | None: ...
+
+    def _visible(self, child_id: str) -> bool: ...
+
+    def _save(self, entity: str, row_id: str, **values: Any) -> None: ...
+
+    def _record_conflict(self, change: WireChange, current: dict[str, Any], name: str, value: Any, kept: Any) -> None:
+        incoming = {"value": value, "hlc": change.hlc, "device_id": change.device_id, "author": change.author}
+        held_hlc = str(current["hlcs"].get(name, ""))
+        held = {"value": current["data"].get(name), "hlc": held_hlc, "device_id": device_of(held_hlc),
+                "author": str(current["authors"].get(name, ""))}
+        existing = self.conn.execute(
+            select(conflicts).where(
+                conflicts.c.entity == change.entity, conflicts.c.row_id == change.row_id,
+                conflicts.c.field == name, conflicts.c.state == "open",
+            )
+        ).first()
+        if existing is None:
+            conflict_id = new_id()
+            self.conn.execute(
+                insert(conflicts).values(
+                    id=conflict_id, entity=change.entity, row_id=change.row_id, child_id=current["child_id"],
+                    field=name, critical=is_critical(change.entity, name), kept=kept,
+                    candidates=sorted([held, incoming], key=lambda c: c["hlc"]), state="open", created_at=self.now,
+                )
+            )
+        else:
+            conflict_id = existing.id
+            candidates = sorted([*existing.candidates, incoming], key=lambda c: c["hlc"])
+            self.conn.execute(
+                update(conflicts).where(conflicts.c.id == conflict_id).values(candidates=candidates, kept=kept)
+            )
+        self._feed("conflict", change.entity, change.row_id, current["child_id"], {"conflict_id": conflict_id},
+                   hlc=change.hlc)
+
+    def _resolve(self, change: WireChange) -> ChangeResult:
+        found = self.conn.execute(select(conflicts).where(conflicts.c.id == change.row_id)).first()
+        if found is None:
+            raise Rejected("no such conflict on the server")
+        if "value" not in change.fields:
+            raise Rejected("a resolution needs the chosen value")
+        if found.child_id and not self._visible(found.child_id):
+            raise Rejected("this child is not shared with your organisation")
+        if found.state == "resolved":
+            return ChangeResult(change_id=change.change_id, status="applied")
+        record = self._get(found.entity, found.row_id)
+        assert record is not None
+        value = change.fields["value"]
+        check_values(ENTITIES[found.entity], found.entity, {found.field: value})
+        seq = self._feed("row", found.entity, found.row_id, found.child_id, {found.field: value}, hlc=change.hlc,
+                         deleted=bool(record["deleted"]))
+        data = {**record["data"], found.field: value}
+        versions = {**record["versions"], found.field: seq}
+        self._save(found.entity, found.row_id, data=data, versions=versions,
+                   hlcs={**record["hlcs"], found.field: change.hlc},
+                   authors={**record["authors"], found.field: change.author})
+        self.conn.execute(
+            update(conflicts).where(conflicts.c.id == found.id)
+            .values(state="resolved", resolution=value, kept=value, resolved_by=change.author)
+        )
+        self._feed("conflict", found.entity, found.row_id, found.child_id, {"conflict_id": found.id}, hlc=change.hlc)
+        return ChangeResult(change_id=change.change_id, status="applied", versions={found.field: seq})

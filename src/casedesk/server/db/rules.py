@@ -1,0 +1,36 @@
+"""The checks every pushed value must pass before the server stores it, shared by edits and resolutions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from casedesk.sync.wire import DATE_FIELDS, DATETIME_FIELDS, MAX_TEXT, EntitySpec
+
+
+class Rejected(Exception):
+    """A change that breaks a rule; its message is the reason shown on the device."""
+
+
+def check_values(spec: EntitySpec, entity: str, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - spec.fields
+    if unknown:
+        raise Rejected(f"{entity} has no field(s) {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if not isinstance(value, str | int | float | bool):
+            raise Rejected(f"{name}: only plain values can be stored")
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise Rejected(f"{name}: text longer than {MAX_TEXT} characters")
+        try:
+            if name in DATE_FIELDS:
+                date.fromisoformat(str(value))
+            elif name in DATETIME_FIELDS and datetime.fromisoformat(str(value)).tzinfo is None:
+                raise ValueError
+        except ValueError:
+            raise Rejected(f"{name}: {value!r} is not a valid {'date' if name in DATE_FIELDS else 'time'}") from None
+
+
+def device_of(hlc: str) -> str:
+    return hlc.split("-", 2)[2] if hlc.count("-") >= 2 else ""
