@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from casedesk.services.demo_data import generate_demo
+from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
 DEMO_AUTHOR = "casedesk-demo"
@@ -49,6 +50,12 @@ def seed_demo(
 
         raise ValidationError("The number of demo children must be between 1 and 200,000.")
     data = generate_demo(children, seed=seed, today=today)
+    with db.session() as session:
+        held = repo.organisations(session, [data.organisations[0]["id"]])
+    if data.organisations[0]["id"] in held:
+        from casedesk.errors import ValidationError
+
+        raise ValidationError(f"This database already holds the demo data for seed {seed}; use another --seed.")
     related: dict[str, dict[str, list[dict[str, Any]]]] = {t: defaultdict(list) for t in _CHILD_TABLES}
     for table in _CHILD_TABLES:
         for row in getattr(data, table):

@@ -187,7 +187,7 @@ class UnitOfWork:
         for table_name in sorted(self._inserts, key=_TABLE_ORDER.__getitem__):
             rows = self._inserts[table_name]
             if rows:
-                self.session.execute(insert(_table(table_name)), rows)
+                self.session.execute(insert(_table(table_name)), _uniform(_table(table_name), rows))
         self._inserts.clear()
 
     def commit(self) -> Changes:
@@ -204,3 +204,16 @@ class UnitOfWork:
     @property
     def changes(self) -> Changes:
         return Changes(frozenset(self._entities), frozenset(self._row_ids))
+
+
+def _uniform(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give every row every column (its default, else NULL) so one executemany can write them, in order.
+
+    Rows of one table may name different optional fields; SQLAlchemy's executemany needs the same keys in
+    each, and grouping rows by their keys would reorder them (an amendment could land before its original).
+    """
+    names = [c.name for c in table.columns]
+    if all(len(row) == len(names) for row in rows):
+        return rows
+    defaults = {c.name: c.default.arg if c.default is not None and c.default.is_scalar else None for c in table.columns}
+    return [{**defaults, **row} for row in rows]
