@@ -54,14 +54,33 @@ class SyncStatus:
     last_error: str | None
 
 
-def enrol(db: Database, server_url: str, username: str, password: str, code: str, *,
-          device_name: str = "", transport: Transport | None = None) -> str:
+def enrol(
+    db: Database,
+    server_url: str,
+    username: str,
+    password: str,
+    code: str,
+    *,
+    device_name: str = "",
+    transport: Transport | None = None,
+) -> str:
     """Enrol this device; stores the server URL and token in the encrypted database. Returns the organisation id."""
     remote = transport or HttpTransport(server_url)
-    answer = remote.enrol(EnrolRequest(username=username, password=password, code=code, device_id=db.device_id,
-                                       device_name=device_name or db.device_id))
-    for key, value in ((URL_KEY, server_url.rstrip("/")), (TOKEN_KEY, answer.device_token),
-                       (ORG_KEY, answer.organisation_id), (USER_KEY, answer.username)):
+    answer = remote.enrol(
+        EnrolRequest(
+            username=username,
+            password=password,
+            code=code,
+            device_id=db.device_id,
+            device_name=device_name or db.device_id,
+        )
+    )
+    for key, value in (
+        (URL_KEY, server_url.rstrip("/")),
+        (TOKEN_KEY, answer.device_token),
+        (ORG_KEY, answer.organisation_id),
+        (USER_KEY, answer.username),
+    ):
         db.set_setting(key, value)
     return answer.organisation_id
 
@@ -84,11 +103,14 @@ class SyncService:
         counts = sync_outbox.count_by_state(self.db)
         enrolled = bool(self.db.get_setting(TOKEN_KEY))
         return SyncStatus(
-            enrolled=enrolled, server_url=self.db.get_setting(URL_KEY),
+            enrolled=enrolled,
+            server_url=self.db.get_setting(URL_KEY),
             online=self.probe() if (probe and enrolled) else None,
-            pending=counts.get("pending", 0), set_aside=counts.get("rejected", 0),
+            pending=counts.get("pending", 0),
+            set_aside=counts.get("rejected", 0),
             open_conflicts=len(sync_conflicts.list_conflicts(self.db)),
-            last_success=self.db.get_setting(LAST_SUCCESS_KEY), last_error=self.db.get_setting(LAST_ERROR_KEY),
+            last_success=self.db.get_setting(LAST_SUCCESS_KEY),
+            last_error=self.db.get_setting(LAST_ERROR_KEY),
         )
 
     def probe(self) -> bool:
