@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import record, scratch
-from casedesk.services.demo_data import generate_demo
 
 from casedesk.services.demo import seed_demo
+from casedesk.services.demo_data import generate_demo
 from casedesk.store import keyfile
 from casedesk.store.database import Database
 from casedesk.store.engine import connect_raw
