@@ -45,9 +45,14 @@ class VirtualDevice:
     def __init__(self, base: str, store: ServerDB, username: str) -> None:
         self.device_id = new_id()
         self.transport = HttpTransport(base, device_id=self.device_id)
-        answer = self.transport.enrol(EnrolRequest(username=username, password=PASSWORD,
-                                                   code=admin.enrolment_code(store, username),
-                                                   device_id=self.device_id))
+        answer = self.transport.enrol(
+            EnrolRequest(
+                username=username,
+                password=PASSWORD,
+                code=admin.enrolment_code(store, username),
+                device_id=self.device_id,
+            )
+        )
         self.transport.token = answer.device_token
         self.cursor = 0
         self.child_id = ""
@@ -65,10 +70,24 @@ class VirtualDevice:
         start = time.perf_counter()
         now = datetime.now(UTC).isoformat()
         batch: list[dict[str, Any]] = [
-            {"change_id": new_id(), "entity": "events", "row_id": new_id(), "op": "append",
-             "fields": {"child_id": self.child_id, "kind": "note", "occurred_at": now, "recorded_at": now,
-                        "author": "load", "summary": "Visit"},
-             "base_versions": {}, "hlc": hlc(self.device_id), "device_id": self.device_id, "author": "load"}
+            {
+                "change_id": new_id(),
+                "entity": "events",
+                "row_id": new_id(),
+                "op": "append",
+                "fields": {
+                    "child_id": self.child_id,
+                    "kind": "note",
+                    "occurred_at": now,
+                    "recorded_at": now,
+                    "author": "load",
+                    "summary": "Visit",
+                },
+                "base_versions": {},
+                "hlc": hlc(self.device_id),
+                "device_id": self.device_id,
+                "author": "load",
+            }
             for _ in range(changes)
         ]
         answer = self.transport.push(batch)
@@ -78,8 +97,9 @@ class VirtualDevice:
         return time.perf_counter() - start
 
 
-def run_backend(url: str, devices: int, rounds: int, changes: int, workers: int = 1,
-                per_org: int = 5) -> dict[str, str]:
+def run_backend(
+    url: str, devices: int, rounds: int, changes: int, workers: int = 1, per_org: int = 5
+) -> dict[str, str]:
     from argon2 import PasswordHasher
 
     from casedesk.server import auth
@@ -95,11 +115,21 @@ def run_backend(url: str, devices: int, rounds: int, changes: int, workers: int 
         fleet = [VirtualDevice(base, store, f"load{i % orgs}") for i in range(devices)]
         for device in fleet:  # each device records one child of its own, then every device catches up
             device.child_id = new_id()
-            device.transport.push([{
-                "change_id": new_id(), "entity": "children", "row_id": device.child_id, "op": "insert",
-                "fields": {"given_name": "Load", "family_name": "Test", "date_of_birth": "2012-01-01"},
-                "base_versions": {}, "hlc": hlc(device.device_id), "device_id": device.device_id, "author": "load",
-            }])
+            device.transport.push(
+                [
+                    {
+                        "change_id": new_id(),
+                        "entity": "children",
+                        "row_id": device.child_id,
+                        "op": "insert",
+                        "fields": {"given_name": "Load", "family_name": "Test", "date_of_birth": "2012-01-01"},
+                        "base_versions": {},
+                        "hlc": hlc(device.device_id),
+                        "device_id": device.device_id,
+                        "author": "load",
+                    }
+                ]
+            )
         for device in fleet:
             device.catch_up()
         latencies: list[float] = []
@@ -135,13 +165,15 @@ def main() -> None:
     results: dict[str, object] = {}
     with scratch() as tmp:
         if args.backend in ("sqlite", "both"):
-            for k, v in run_backend(f"sqlite:///{tmp / 'load.db'}", args.devices, args.rounds, args.changes,
-                                    per_org=args.per_org).items():
+            for k, v in run_backend(
+                f"sqlite:///{tmp / 'load.db'}", args.devices, args.rounds, args.changes, per_org=args.per_org
+            ).items():
                 results[f"sqlite: {k}"] = v
         if args.backend in ("postgres", "both") and (PG_BIN / "initdb").exists():
             with postgres() as url:
-                for k, v in run_backend(url, args.devices, args.rounds, args.changes, args.workers,
-                                        args.per_org).items():
+                for k, v in run_backend(
+                    url, args.devices, args.rounds, args.changes, args.workers, args.per_org
+                ).items():
                     results[f"postgres ({args.workers} worker(s)): {k}"] = v
     record("server_load", results)
 

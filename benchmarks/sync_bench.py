@@ -60,16 +60,34 @@ def postgres() -> Any:
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
     port = free_port()
-    subprocess.run([*as_pg, str(PG_BIN / "initdb"), "-D", str(folder / "d"), "-A", "trust", "-U", "postgres"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*as_pg, str(PG_BIN / "initdb"), "-D", str(folder / "d"), "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=400"
-    subprocess.run([*as_pg, str(PG_BIN / "pg_ctl"), "-D", str(folder / "d"), "-o", options, "-w", "-l",
-                    str(folder / "log"), "start"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *as_pg,
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(folder / "d"),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(folder / "log"),
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*as_pg, str(PG_BIN / "pg_ctl"), "-D", str(folder / "d"), "-m", "fast", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*as_pg, str(PG_BIN / "pg_ctl"), "-D", str(folder / "d"), "-m", "fast", "stop"], capture_output=True
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -77,9 +95,22 @@ def postgres() -> Any:
 def live_server(url: str, workers: int = 1) -> Any:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(SRC)}
-    proc = subprocess.Popen([sys.executable, "-m", "casedesk.server.cli", "--database-url", url, "--port", str(port),
-                             "--workers", str(workers)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "casedesk.server.cli",
+            "--database-url",
+            url,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -99,16 +130,36 @@ def caseload(db: Database, org_id: str, children: int) -> int:
     for start in range(0, children, 500):
         with db.unit_of_work("bench") as uow:
             for i in range(start, min(children, start + 500)):
-                child = uow.insert("children", {"given_name": f"Child{i}", "family_name": "Example",
-                                                "date_of_birth": date(2010 + i % 8, 1 + i % 12, 1 + i % 28),
-                                                "postcode": "LS1 4AP", "town": "Leeds"})
-                uow.insert("status_periods", {"child_id": child, "kind": "child_in_need",
-                                              "start_date": date(2024, 1, 8)})
-                uow.insert("involvements", {"child_id": child, "organisation_id": org_id, "role": "school",
-                                            "start_date": date(2024, 9, 1)})
+                child = uow.insert(
+                    "children",
+                    {
+                        "given_name": f"Child{i}",
+                        "family_name": "Example",
+                        "date_of_birth": date(2010 + i % 8, 1 + i % 12, 1 + i % 28),
+                        "postcode": "LS1 4AP",
+                        "town": "Leeds",
+                    },
+                )
+                uow.insert(
+                    "status_periods", {"child_id": child, "kind": "child_in_need", "start_date": date(2024, 1, 8)}
+                )
+                uow.insert(
+                    "involvements",
+                    {"child_id": child, "organisation_id": org_id, "role": "school", "start_date": date(2024, 9, 1)},
+                )
                 for k in range(4):
-                    uow.insert("events", {"child_id": child, "kind": "note", "occurred_at": now, "recorded_at": now,
-                                          "author": "bench", "summary": f"Contact {k}", "body": "Seen at school."})
+                    uow.insert(
+                        "events",
+                        {
+                            "child_id": child,
+                            "kind": "note",
+                            "occurred_at": now,
+                            "recorded_at": now,
+                            "author": "bench",
+                            "summary": f"Contact {k}",
+                            "body": "Seen at school.",
+                        },
+                    )
     return sync_outbox.count_by_state(db).get("pending", 0)
 
 
@@ -160,18 +211,21 @@ def run_backend(url: str, children: int, tmp: Path) -> dict[str, str]:
         changes = caseload(a, org, children)
         secs, up, down, _ = timed_round(a, ta)
         out[f"push {changes:,} changes ({children:,} children)"] = (
-            f"{secs:.1f} s, {changes / secs:,.0f} changes/s, {up / 1e6:.1f} MB up, {down / 1e6:.1f} MB down")
+            f"{secs:.1f} s, {changes / secs:,.0f} changes/s, {up / 1e6:.1f} MB up, {down / 1e6:.1f} MB down"
+        )
         b, tb = device(tmp, "b", store, base)
         secs, up, down, report = timed_round(b, tb)
         out[f"first sync onto a new device ({report.pulled_rows:,} rows)"] = (
             f"{secs:.1f} s, {report.pulled_rows / secs:,.0f} rows/s, {down / 1e6:.1f} MB down, "
-            f"{report.pages} pages, digest {'ok' if report.digest_ok else 'MISMATCH'}")
+            f"{report.pages} pages, digest {'ok' if report.digest_ok else 'MISMATCH'}"
+        )
         c, tc = device(tmp, "c", store, base)
         SyncEngine(c, tc).run()
         ten_k = caseload(c, org, 10_000 // 7 + 1)
         secs, up, down, _ = timed_round(c, tc)
         out[f"push of {ten_k:,} changes (device with the caseload)"] = (
-            f"{secs:.1f} s, {ten_k / secs:,.0f} changes/s, {up / 1e6:.2f} MB up")
+            f"{secs:.1f} s, {ten_k / secs:,.0f} changes/s, {up / 1e6:.2f} MB up"
+        )
         SyncEngine(a, ta).run()
         SyncEngine(b, tb).run()
         with a.session() as session:
@@ -183,7 +237,8 @@ def run_backend(url: str, children: int, tmp: Path) -> dict[str, str]:
         pull_secs, _, down, report = timed_round(b, tb)
         out["incremental: push 100 changes (whole round)"] = f"{push_secs * 1000:.0f} ms, {up / 1e3:.1f} kB up"
         out["incremental: pull 100 changes (whole round)"] = (
-            f"{pull_secs * 1000:.0f} ms, {report.pulled_rows} rows, {down / 1e3:.1f} kB down")
+            f"{pull_secs * 1000:.0f} ms, {report.pulled_rows} rows, {down / 1e3:.1f} kB down"
+        )
         raw_secs, rows = ceiling(tmp, b)
         out["ceiling: raw executemany of the same rows"] = f"{raw_secs:.2f} s, {rows / raw_secs:,.0f} rows/s"
         for db in (a, b, c):

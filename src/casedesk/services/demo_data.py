@@ -20,6 +20,7 @@ from faker import Faker
 from casedesk.domain import identifiers as ids
 from casedesk.domain.vocab import (
     SEN_PRIMARY_NEEDS,
+    EventKind,
     OrgKind,
     Sex,
     Significance,
@@ -121,11 +122,12 @@ class _Generator:
         born = self.today - timedelta(days=rng.randint(4 * 365 + 1, 17 * 365 + 300))
         sex = rng.choices((Sex.FEMALE, Sex.MALE, Sex.UNKNOWN), (49, 49, 2))[0]
         given = rng.choice(self.female if sex == Sex.FEMALE else self.male)
-        school = rng.choice(self.orgs_by_kind[OrgKind.SCHOOL])
+        primary = ids_age(born, self.today) < 11  # DfE establishment numbers 2xxx are primary, 4xxx secondary
+        school = rng.choice([s for s in self.orgs_by_kind[OrgKind.SCHOOL] if s["_estab"].startswith("2") == primary])
         row: Row = {"id": self.new_id(), "given_name": given, "family_name": rng.choice(self.surnames)}
         row.update(date_of_birth=born, sex=sex.value, la_code=text.DEMO_LA_CODE, current_school_id=school["id"])
-        if rng.random() < 0.08 and len(given) > 4:
-            row["preferred_name"] = given[:3]
+        if given in text.SHORT_NAMES and rng.random() < 0.3:
+            row["preferred_name"] = text.SHORT_NAMES[given]
         if rng.random() < 0.01:
             row["gender"] = rng.choice(("Non-binary", "Trans boy", "Trans girl"))
         row["address_line1"] = f"{rng.randint(1, 180)} {rng.choice(self.streets)}"
@@ -206,14 +208,25 @@ class _Generator:
             time(8),
             UTC,
         )
-        span = max(1, int((datetime.combine(self.today, time(8), UTC) - start).total_seconds() // 60))
+        days = max(1, (self.today - start.date()).days)
         name = child.get("preferred_name") or child["given_name"]
         end_of_today = datetime.combine(self.today, time(18), UTC)
-        moments = sorted(start + timedelta(minutes=rng.randrange(span)) for _ in range(rng.randint(6, 36)))
+        # Work happens on weekdays in working hours; police and missing-episode entries are the exception below.
+        moments = sorted(
+            start + timedelta(days=rng.randrange(days), minutes=rng.randrange(30, 570), seconds=0)
+            for _ in range(rng.randint(6, 36))
+        )
         for occurred in moments:
             kind = rng.choices(kinds, weights)[0]
+            if kind in (EventKind.POLICE_CONTACT, EventKind.MISSING_EPISODE):
+                occurred += timedelta(hours=rng.randint(8, 14))  # evenings and nights
+            elif occurred.weekday() >= 5:
+                occurred += timedelta(days=7 - occurred.weekday())
+            occurred = min(occurred, end_of_today - timedelta(hours=2))
             _, category, org_kind, summaries = text.EVENT_TEMPLATES[kind]
-            org = agencies.get(org_kind, school)
+            org = agencies.get(org_kind) or (
+                rng.choice(self.orgs_by_kind[org_kind]) if org_kind in (OrgKind.POLICE, OrgKind.HEALTH) else school
+            )
             author = rng.choice(self.workers_by_org[org["id"]])["name"]
             recorded = min(occurred + timedelta(hours=rng.randint(0, 72)), end_of_today)
             event = {"id": self.new_id(), "child_id": child["id"], "kind": kind.value, "category": category.value}

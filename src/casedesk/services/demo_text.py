@@ -276,3 +276,18 @@ SCHOOL_NAMES = [
     "Hawksworth",
     "Wortley",
 ]
+
+SHORT_NAMES = {
+    "William": "Will",
+    "Thomas": "Tom",
+    "Samuel": "Sam",
+    "Daniel": "Dan",
+    "Joshua": "Josh",
+    "Isabella": "Bella",
+    "Charlotte": "Lottie",
+    "Matilda": "Tilly",
+    "Jessica": "Jess",
+    "Alexander": "Alex",
+    "Frederick": "Freddie",
+    "Oliver": "Ollie",
+}

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from casedesk.domain.identifiers import format_nhs_number
 from casedesk.domain.records import Changes, ChronologyEvent
 from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind
 from casedesk.services.children import ChildView
@@ -70,11 +72,14 @@ class ChildPage(QWidget):
         details_layout.addWidget(self.details)
         details_layout.addWidget(save_details)
         details_layout.addStretch(1)
+        details_scroll = QScrollArea()  # the form is taller than a 768-pixel laptop screen
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setWidget(details_page)
         self.statuses = StatusesTab()
         self.involvements = InvolvementsTab()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.chronology, "Chronology")
-        self.tabs.addTab(details_page, "Details")
+        self.tabs.addTab(details_scroll, "Details")
         self.tabs.addTab(self.statuses, "Statuses")
         self.tabs.addTab(self.involvements, "Involvements")
         self.message = QLabel()
@@ -104,8 +109,8 @@ class ChildPage(QWidget):
         self.facts.setText(
             f"Age {child.age_on(today)} · born {child.date_of_birth:%d %B %Y}"
             f" · UPN {child.upn or child.upn_unknown_reason or '—'}"
-            f" · NHS {child.nhs_number or '—'} · {school.name if school else 'No current school'}"
-            + (f" · {child.postcode}" if child.postcode else "")
+            f" · NHS {format_nhs_number(child.nhs_number) if child.nhs_number else '—'}"
+            f" · {school.name if school else 'No current school'}" + (f" · {child.postcode}" if child.postcode else "")
         )
         current = [p for p in view.statuses if p.is_current(today)]
         chips = [

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -59,7 +59,13 @@ class ChronologyTab(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column, width in enumerate((130, 130, 170, 95, 0, 140)):
+            if width:
+                self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # Wrapped rows need their height recomputed once the summary column has its real width.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.itemSelectionChanged.connect(lambda: self.amend.setEnabled(self.selected() is not None))
         self.table.doubleClicked.connect(lambda _: self._amend_selected())
         self.count = QLabel()
@@ -136,6 +142,11 @@ class ChronologyTab(QWidget):
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
         self.count.setText(f"{len(shown)} of {len(view.events)} entries")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Row heights follow the summary column's width, which Qt settles only after the resize."""
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.table.resizeRowsToContents)
 
     def selected(self) -> ChronologyEvent | None:
         rows = {i.row() for i in self.table.selectedIndexes()}
