@@ -29,9 +29,9 @@ KEY_BYTES = 32
 
 @dataclass(frozen=True, slots=True)
 class KdfParams:
-    """Argon2id cost. The defaults cost about 0.3 s per guess on a 2-core machine (see benchmarks/)."""
+    """Argon2id cost. The defaults cost 0.25–0.5 s per guess on a 2-core machine (see benchmarks/unlock.py)."""
 
-    time_cost: int = 2
+    time_cost: int = 4
     memory_cost_kib: int = 131072
     parallelism: int = 2
 
