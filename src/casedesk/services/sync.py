@@ -153,3 +153,29 @@ class SyncService:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+SYNCED_ENTITIES = frozenset({"organisations", "workers", "children", "status_periods", "involvements", "events"})
+
+
+def describe_status(status: SyncStatus, now: datetime | None = None) -> tuple[str, str]:
+    """The status bar's short line and its longer tooltip, in words a practitioner reads at a glance."""
+    if not status.enrolled:
+        return "Not enrolled with a server (records stay on this computer)", "Run `casedesk enrol` to connect."
+    state = {True: "Online", False: "Offline", None: "Sync"}[status.online]
+    parts = [state, f"{status.pending} change{'s' if status.pending != 1 else ''} waiting"]
+    if status.set_aside:
+        parts.append(f"{status.set_aside} set aside")
+    if status.open_conflicts:
+        parts.append(f"{status.open_conflicts} conflict{'s' if status.open_conflicts != 1 else ''} to resolve")
+    parts.append(f"last sync {_when(status.last_success, now)}" if status.last_success else "never synced")
+    tooltip = f"Server: {status.server_url}"
+    if status.last_error:
+        tooltip += f"\nLast error: {status.last_error}"
+    return " · ".join(parts), tooltip
+
+
+def _when(iso: str, now: datetime | None) -> str:
+    moment = datetime.fromisoformat(iso).astimezone()
+    today = (now or datetime.now(UTC)).astimezone().date()
+    return f"{moment:%H:%M}" if moment.date() == today else f"{moment:%d %b %H:%M}"

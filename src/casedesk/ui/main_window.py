@@ -21,13 +21,14 @@ from casedesk.ui.child_view import ChildPage
 from casedesk.ui.context import AppContext
 from casedesk.ui.idle import IdleWatcher
 from casedesk.ui.new_child_dialog import NewChildDialog
+from casedesk.ui.sync_controller import SyncController
+from casedesk.ui.sync_page import SyncPage
 from casedesk.ui.unlock_dialog import UnlockDialog
 
 PAGES = ("Caseload", "Child", "Directory", "Referrals", "Sync")
 LATER = {
     "Directory": "The local service directory will appear here.",
     "Referrals": "Referrals you make and their progress will appear here.",
-    "Sync": "Connection to your organisation's CaseDesk server will be shown here.",
 }
 
 
@@ -54,8 +55,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.caseload)
         self.stack.addWidget(self.child)
-        for name in PAGES[2:]:
+        for name in PAGES[2:4]:
             self.stack.addWidget(_later_page(LATER[name]))
+        self.sync = SyncController(context, self)
+        self.sync_page = SyncPage(context, self.sync)
+        self.stack.addWidget(self.sync_page)
         self.locked_page = QWidget()
         unlock = QPushButton("Unlock…")
         unlock.clicked.connect(self.ask_unlock)
@@ -71,7 +75,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(body)
         self.lock_state = QLabel()
-        self.sync_state = QLabel("Not connected to a server")
+        self.sync_state = QLabel("Not enrolled with a server")
+        self.sync_state.setAccessibleName("Sync state")
         self.statusBar().addWidget(self.lock_state)
         self.statusBar().addPermanentWidget(self.sync_state)
         self._page_before_lock = 0
@@ -79,6 +84,8 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.caseload.open_child.connect(self.open_child)
         self.caseload.new_child.connect(self.new_child)
+        self.sync.status_changed.connect(self._show_sync_state)
+        self.sync.wiped.connect(self._wiped)
         context.runner.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self._shortcut("Find", QKeySequence.StandardKey.Find, self.find)
         self._shortcut("New child", QKeySequence.StandardKey.New, self.new_child)
@@ -106,6 +113,8 @@ class MainWindow(QMainWindow):
         self.caseload.reload()
         if self.child.child_id:
             self.child.show_child(self.child.child_id)
+        self.sync_page.reload()
+        self.sync.start()
 
     # -- actions -----------------------------------------------------------------------------------------------
     def open_child(self, child_id: str) -> None:
@@ -132,6 +141,7 @@ class MainWindow(QMainWindow):
         self._page_before_lock = max(0, self.stack.currentIndex())
         for dialog in self.findChildren(QMessageBox):
             dialog.reject()
+        self.sync.stop()
         self.context.lock()
         self.caseload.model.set_rows([])
         self.nav.setEnabled(False)
@@ -150,7 +160,17 @@ class MainWindow(QMainWindow):
         self.idle.active = True
         self._show_unlocked()
 
+    def _show_sync_state(self, text: str, tooltip: str) -> None:
+        self.sync_state.setText(text)
+        self.sync_state.setToolTip(tooltip)
+
+    def _wiped(self, message: str) -> None:
+        """The server revoked this device and its data was erased: say why, then close."""
+        QMessageBox.critical(self, "This device was removed", message)
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.sync.stop()
         self.context.lock()
         self.context.runner.shutdown()
         super().closeEvent(event)
