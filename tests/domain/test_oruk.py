@@ -144,6 +144,23 @@ def test_hsds_datapackage_imports() -> None:
     assert by_name["Food Safety Program"].status == "inactive"
 
 
+def test_package_without_descriptor_is_checked_against_bundled_oruk1(tmp_path: Path) -> None:
+    folder = tmp_path / "v1"
+    shutil.copytree(HSDS, folder)
+    (folder / "datapackage.json").unlink()
+    result = load_directory(folder)
+    assert result.format == "csv-oruk1"
+    # ORUK 1.0 requires ages on eligibility rows and a contact on every phone; plain HSDS 1.1 has neither
+    found = {(e.file, e.location, e.field) for e in result.errors}
+    assert {("eligibility.csv", "header", "minimum_age"), ("phones.csv", "row 2", "contact_id")} <= found
+    # a phone row's problem skips the service it belongs to; a missing column blocks no particular service
+    assert len(result.services) == 11
+    assert result.skipped == (
+        "service Dear Teacher Skills Refresh (services.csv row 9)",
+        "service Bubbles at The Cross (services.csv row 14)",
+    )
+
+
 # --- The ORUK validator's responses ------------------------------------------------------------------------------
 
 

@@ -145,8 +145,9 @@ def load_csv_package(folder: Path) -> ParseResult:
         except (OSError, json.JSONDecodeError) as error:
             issue = ImportIssue("datapackage.json", "", "", f"is not valid JSON: {error}")
             return ParseResult(folder.name, "csv", errors=(issue,), skipped=(f"the whole of {folder.name}",))
-    else:
-        descriptor = bundled_datapackage("oruk3")
+    else:  # no descriptor: ORUK 1.0 if its table names are there, else the UK 3.0 profile
+        oruk1_files = ("services_at_location.csv", "physical_addresses.csv", "regular_schedules.csv")
+        descriptor = bundled_datapackage("oruk1" if any((folder / n).exists() for n in oruk1_files) else "oruk3")
     resources = [
         r for r in descriptor.get("resources") or () if isinstance(r, dict) and r.get("path") and r.get("name")
     ]
