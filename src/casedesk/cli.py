@@ -53,6 +53,19 @@ def db_path(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else default_database_path()
 
 
+def cmd_import_questionnaire(args: argparse.Namespace) -> int:
+    """Validate before asking for the passphrase: an invalid file never opens, let alone changes, the database."""
+    from casedesk.domain.triage_load import load_questionnaire
+    from casedesk.services.questionnaires import import_questionnaire
+    from casedesk.store.database import Database
+
+    load_questionnaire(args.file)
+    with Database.open(db_path(args), passphrase(args)) as db:
+        questionnaire = import_questionnaire(db, args.file, "casedesk-cli")
+    print(f"Imported questionnaire {questionnaire.id} version {questionnaire.version}: {questionnaire.title}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from casedesk import cli_commands as cmd
 
@@ -102,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(c)
     c.add_argument("file", type=Path)
     c.set_defaults(handler=cmd.cmd_import_children)
+    c = import_sub.add_parser("questionnaire", help="a triage questionnaire (JSON), validated first")
+    add_db(c)
+    c.add_argument("file", type=Path)
+    c.set_defaults(handler=cmd_import_questionnaire)
 
     p = sub.add_parser("export", help="export a child's record (subject access) or the whole database")
     add_db(p)
