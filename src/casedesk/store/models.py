@@ -126,6 +126,67 @@ class EventRow(SyncedMixin, Base):
     summary: Mapped[str] = mapped_column(String(300))
     body: Mapped[str | None] = mapped_column(Text)
     amends_id: Mapped[str | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # The triage result or referral this entry records (schema v2), so a referral's timeline is its events.
+    related_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class TriageResultRow(SyncedMixin, Base):
+    """A Presenting Needs Check: a draft while answered, then complete and frozen (a trigger refuses changes).
+
+    The questionnaire id and version are kept with the answers and the outcome as it was computed, so a result
+    made under an older questionnaire reads back exactly as recorded and is never silently re-scored.
+    """
+
+    __tablename__ = "triage_results"
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(80))
+    questionnaire_version: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(12), default="draft")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    level: Mapped[int | None] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ServiceRow(SyncedMixin, Base):
+    """A directory service: the whole ORUK 3.0 record (with CaseDesk's extension) plus columns to find it by.
+
+    `external_id` is the service's id in the directory it came from, so re-importing updates instead of
+    duplicating.
+    """
+
+    __tablename__ = "services"
+    external_id: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    organisation_name: Mapped[str | None] = mapped_column(String(300))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    last_reviewed: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(300))
+
+
+class ReferralRow(SyncedMixin, Base):
+    """A referral of a child to a service, from draft to closed; each transition is also a chronology event."""
+
+    __tablename__ = "referrals"
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[str | None] = mapped_column(ForeignKey("services.id", ondelete="SET NULL"), index=True)
+    service_name: Mapped[str] = mapped_column(String(300))
+    triage_result_id: Mapped[str | None] = mapped_column(ForeignKey("triage_results.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    urgency: Mapped[str] = mapped_column(String(20), default="routine")
+    shared_sections: Mapped[list[str]] = mapped_column(JSON)
+    sharing: Mapped[dict[str, Any]] = mapped_column(JSON)
+    referrer: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ack_within_days: Mapped[int] = mapped_column(Integer, default=5)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    inappropriate: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str | None] = mapped_column(Text)
 
 
 class OutboxRow(Base):
@@ -180,5 +241,8 @@ SYNCED_TABLES: dict[str, type[SyncedMixin]] = {
     "status_periods": StatusPeriodRow,
     "involvements": InvolvementRow,
     "events": EventRow,
+    "triage_results": TriageResultRow,
+    "services": ServiceRow,
+    "referrals": ReferralRow,
 }
 APPEND_ONLY_TABLES = frozenset({"events"})

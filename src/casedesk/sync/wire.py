@@ -74,7 +74,7 @@ ENTITIES: dict[str, EntitySpec] = {
         fields=frozenset(
             {
                 "child_id", "kind", "occurred_at", "recorded_at", "author", "organisation_id", "category",
-                "significance", "summary", "body", "amends_id",
+                "significance", "summary", "body", "amends_id", "related_id",
             }
         ),
         required=frozenset({"child_id", "kind", "occurred_at", "recorded_at", "author", "summary"}),
@@ -82,6 +82,39 @@ ENTITIES: dict[str, EntitySpec] = {
         child_key="child_id",
         append_only=True,
         defaults={"category": "general", "significance": "routine"},
+    ),
+    "triage_results": EntitySpec(
+        fields=frozenset(
+            {
+                "child_id", "questionnaire_id", "questionnaire_version", "state", "answers", "outcome", "level",
+                "author", "started_at", "completed_at",
+            }
+        ),
+        required=frozenset(
+            {"child_id", "questionnaire_id", "questionnaire_version", "answers", "author", "started_at"}
+        ),
+        references={"child_id": "children"},
+        child_key="child_id",
+        defaults={"state": "draft"},
+    ),
+    "services": EntitySpec(  # the area's directory: shared by every device, like organisations
+        fields=frozenset({"external_id", "name", "organisation_name", "document", "last_reviewed", "source"}),
+        required=frozenset({"external_id", "name", "document"}),
+    ),
+    "referrals": EntitySpec(
+        fields=frozenset(
+            {
+                "child_id", "service_id", "service_name", "triage_result_id", "reason", "urgency",
+                "shared_sections", "sharing", "referrer", "status", "status_changed_at", "sent_at",
+                "acknowledged_at", "ack_within_days", "decline_reason", "inappropriate", "outcome",
+            }
+        ),
+        required=frozenset(
+            {"child_id", "service_name", "reason", "status_changed_at", "shared_sections", "sharing", "referrer"}
+        ),
+        references={"child_id": "children", "service_id": "services", "triage_result_id": "triage_results"},
+        child_key="child_id",
+        defaults={"urgency": "routine", "status": "draft", "ack_within_days": 5, "inappropriate": False},
     ),
 }
 
@@ -92,14 +125,23 @@ CRITICAL_FIELDS: dict[str, frozenset[str]] = {
     "children": frozenset({"address_line1", "address_line2", "town", "postcode"}),
     "status_periods": frozenset({"kind", "detail", "start_date", "end_date"}),
     "involvements": frozenset({"worker_id"}),
+    "referrals": frozenset({"status", "sharing"}),
 }
 
-DATE_FIELDS = frozenset({"date_of_birth", "start_date", "end_date"})
-DATETIME_FIELDS = frozenset({"occurred_at", "recorded_at"})
+DATE_FIELDS = frozenset({"date_of_birth", "start_date", "end_date", "last_reviewed"})
+DATETIME_FIELDS = frozenset(
+    {"occurred_at", "recorded_at", "started_at", "completed_at", "status_changed_at", "sent_at", "acknowledged_at"}
+)
 MAX_TEXT = 20_000
+# Structured values (questionnaire answers and outcomes, a directory record, the information-sharing decision).
+JSON_FIELDS = frozenset({"answers", "outcome", "document", "shared_sections", "sharing", "referrer"})
+MAX_JSON = 200_000
 
 # Order in which a snapshot of one child is sent, parents first, so foreign keys hold on the device.
-ENTITY_ORDER = ("organisations", "workers", "children", "status_periods", "involvements", "events")
+ENTITY_ORDER = (
+    "organisations", "workers", "services", "children", "status_periods", "involvements", "triage_results",
+    "referrals", "events",
+)
 
 
 def row_digest(row_id: str, values: dict[str, Any], deleted: bool, spec: EntitySpec) -> str:

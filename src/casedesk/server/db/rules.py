@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
-from casedesk.sync.wire import DATE_FIELDS, DATETIME_FIELDS, MAX_TEXT, EntitySpec
+from casedesk.sync.wire import DATE_FIELDS, DATETIME_FIELDS, JSON_FIELDS, MAX_JSON, MAX_TEXT, EntitySpec
 
 
 class Rejected(Exception):
@@ -18,6 +19,10 @@ def check_values(spec: EntitySpec, entity: str, fields: dict[str, Any]) -> None:
         raise Rejected(f"{entity} has no field(s) {', '.join(sorted(unknown))}")
     for name, value in fields.items():
         if value is None:
+            continue
+        if name in JSON_FIELDS:
+            if not isinstance(value, dict | list) or len(json.dumps(value, default=str)) > MAX_JSON:
+                raise Rejected(f"{name}: expected a structured value of at most {MAX_JSON:,} characters")
             continue
         if not isinstance(value, str | int | float | bool):
             raise Rejected(f"{name}: only plain values can be stored")
