@@ -185,14 +185,16 @@ def ceiling(tmp: Path, source: Database) -> tuple[float, int]:
     target.close()
     tables = ["organisations", "workers", "children", "status_periods", "involvements", "events"]
     with source.engine.connect() as conn:
-        data = {t: conn.exec_driver_sql(f"select * from {t}").fetchall() for t in tables}
+        results = {t: conn.exec_driver_sql(f"select * from {t}") for t in tables}
+        columns = {t: list(result.keys()) for t, result in results.items()}
+        data = {t: result.fetchall() for t, result in results.items()}
     raw = connect_raw(path, key)
     start = time.perf_counter()
     raw.execute("BEGIN")
     for t in tables:
         if data[t]:
-            marks = ",".join("?" * len(data[t][0]))
-            raw.executemany(f"insert into {t} values ({marks})", data[t])
+            marks = ",".join("?" * len(columns[t]))
+            raw.executemany(f"insert into {t} ({', '.join(columns[t])}) values ({marks})", data[t])
     raw.execute("COMMIT")
     elapsed = time.perf_counter() - start
     raw.close()
