@@ -145,3 +145,10 @@ def test_domain_stays_free_of_qt_and_the_database() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_directory_and_triage_speak_the_same_need_domains() -> None:
+    from casedesk.domain.directory import NeedDomain
+    from casedesk.domain.triage_model import NEED_DOMAINS
+
+    assert {d.value for d in NeedDomain} == set(NEED_DOMAINS)

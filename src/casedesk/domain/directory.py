@@ -33,6 +33,7 @@ class NeedDomain(StrEnum):
     SAFEGUARDING = "safeguarding"
     HEALTH = "health"
     YOUTH_JUSTICE = "youth_justice"
+    HOUSING_MONEY = "housing_money"
 
     @property
     def label(self) -> str:
@@ -48,6 +49,7 @@ _DOMAIN_LABELS = {
     NeedDomain.SAFEGUARDING: "Safeguarding",
     NeedDomain.HEALTH: "Health",
     NeedDomain.YOUTH_JUSTICE: "Youth justice",
+    NeedDomain.HOUSING_MONEY: "Housing, income and environment",
 }
 
 
