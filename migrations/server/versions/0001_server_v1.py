@@ -131,6 +131,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("org_scope", "conflicts", "applied_changes", "feed", "records", "devices", "enrolment_codes",
-                 "users", "orgs", "meta"):
+    for name in (
+        "org_scope",
+        "conflicts",
+        "applied_changes",
+        "feed",
+        "records",
+        "devices",
+        "enrolment_codes",
+        "users",
+        "orgs",
+        "meta",
+    ):
         op.drop_table(name)
