@@ -109,6 +109,7 @@ class ChronologyEvent:
     body: str | None = None
     organisation_id: str | None = None
     amends_id: str | None = None
+    related_id: str | None = None  # the triage result or referral this entry records
 
 
 @dataclass(frozen=True, slots=True)

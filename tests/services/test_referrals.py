@@ -1,0 +1,168 @@
+"""Referrals: the workflow (allowed and refused steps), the sharing decision, and packs that share only what was
+chosen (checked in the PDF's own text with pdftotext)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from casedesk.domain.referrals import SharingDecision, acknowledgement_due, add_working_days
+from casedesk.errors import ValidationError
+from casedesk.paths import resource_path
+from casedesk.services import referrals
+from casedesk.services.referral_pack import build_pack, write_pack_pdf
+from casedesk.services.referrals import NewReferral
+from casedesk.store import repositories as repo
+from casedesk.store.database import Database
+
+CONSENT = SharingDecision(
+    consent=True,
+    consent_given_by="Mother (Grace Okafor)",
+    consent_given_on=date(2026, 11, 20),
+    consent_scope="referral to the service and sharing the reason and school details",
+    decided_by="Sam Patel",
+)
+REFERRER = {"name": "Sam Patel", "role": "DSL", "organisation": "Oakwood Primary", "email": "sam@oakwood.example"}
+
+
+@pytest.fixture
+def child(db: Database) -> dict[str, str]:
+    sample = json.loads(resource_path("directory", "sample_services.json").read_text())["contents"][0]
+    now = datetime.now(UTC)
+    with db.unit_of_work("tester") as uow:
+        school = uow.insert("organisations", {"name": "Oakwood Primary School", "kind": "school"})
+        child_id = uow.insert(
+            "children",
+            {
+                "given_name": "Ada",
+                "family_name": "Okafor",
+                "date_of_birth": date(2014, 3, 2),
+                "upn": "B801200005001",
+                "address_line1": "12 Elm Road",
+                "postcode": "LS6 3AB",
+                "current_school_id": school,
+            },
+        )
+        uow.insert("status_periods", {"child_id": child_id, "kind": "child_in_need", "start_date": date(2025, 1, 6)})
+        uow.insert(
+            "events",
+            {
+                "child_id": child_id,
+                "kind": "safeguarding_concern",
+                "occurred_at": now,
+                "recorded_at": now,
+                "author": "tester",
+                "significance": "significant",
+                "summary": "Disclosure to class teacher",
+            },
+        )
+        service_id = uow.insert("services", {"external_id": sample["id"], "name": sample["name"], "document": sample})
+    return {"child": child_id, "service": service_id, "service_name": sample["name"]}
+
+
+def _new(child: dict[str, str], **changes: object) -> NewReferral:
+    values: dict[str, object] = dict(
+        child_id=child["child"],
+        service_id=child["service"],
+        service_name=child["service_name"],
+        reason="Attendance has fallen to 82% this term and mornings are hard at home.",
+        sharing=CONSENT,
+        referrer=REFERRER,
+        sections=("identity", "school"),
+    )
+    values.update(changes)
+    return NewReferral(**values)  # type: ignore[arg-type]
+
+
+def test_workflow_allows_its_steps_records_each_in_the_chronology_and_refuses_others(db: Database, child) -> None:  # type: ignore[no-untyped-def]
+    referral_id = referrals.create_referral(db, _new(child), "Sam Patel")
+    with pytest.raises(ValidationError, match="draft referral cannot become accepted"):
+        referrals.transition(db, referral_id, "accepted", "Sam Patel")
+    referrals.transition(db, referral_id, "sent", "Sam Patel")
+    referrals.transition(db, referral_id, "acknowledged", "Sam Patel")
+    with pytest.raises(ValidationError, match="reason"):
+        referrals.transition(db, referral_id, "declined", "Sam Patel")
+    declined = referrals.transition(
+        db, referral_id, "declined", "Sam Patel", reason="does not meet the service's threshold"
+    )
+    assert declined.inappropriate and declined.status == "declined"
+    with pytest.raises(ValidationError, match="outcome"):
+        referrals.transition(db, referral_id, "closed", "Sam Patel")
+    closed = referrals.transition(db, referral_id, "closed", "Sam Patel", outcome="Signposted to early help instead")
+    with pytest.raises(ValidationError, match="cannot become sent"):
+        referrals.transition(db, referral_id, "sent", "Sam Patel")
+    timeline = referrals.timeline(db, referral_id)
+    assert [e.summary.rsplit(" ", 1)[-1] for e in timeline] == ["drafted", "sent", "acknowledged", "declined", "closed"]
+    with db.session() as session:
+        chronology = {e.id for e in repo.events_for_child(session, child["child"])}
+    assert {e.id for e in timeline} <= chronology and closed.outcome == "Signposted to early help instead"
+
+
+def test_an_incomplete_referral_or_sharing_decision_is_refused_with_every_problem(db: Database, child) -> None:  # type: ignore[no-untyped-def]
+    no_basis = SharingDecision(consent=False, decided_by="Sam Patel")
+    with pytest.raises(ValidationError) as caught:
+        referrals.create_referral(db, _new(child, reason="x", sharing=no_basis, referrer={}), "Sam Patel")
+    fields = {f for f, _ in caught.value.problems}
+    assert {"reason", "lawful_basis", "reason_without_consent", "referrer"} <= fields
+    assert referrals.referrals(db) == []
+    justified = SharingDecision(
+        consent=False,
+        lawful_basis="public_task",
+        decided_by="Sam Patel",
+        reason_without_consent="Asking would put the child at greater risk of harm.",
+    )
+    assert referrals.create_referral(db, _new(child, sharing=justified), "Sam Patel")
+
+
+def test_overdue_when_not_acknowledged_in_working_days(db: Database, child) -> None:  # type: ignore[no-untyped-def]
+    assert add_working_days(date(2026, 11, 20), 5) == date(2026, 11, 27)  # Friday + 5 working days
+    sent = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    referral_id = referrals.create_referral(db, _new(child), "Sam Patel", now=sent)
+    referrals.transition(db, referral_id, "sent", "Sam Patel", now=sent)
+    assert acknowledgement_due(sent, 5) == date(2026, 11, 9)
+    assert referrals.overdue(db, today=date(2026, 11, 9)) == []
+    assert [r.id for r in referrals.overdue(db, today=date(2026, 11, 10))] == [referral_id]
+    referrals.transition(db, referral_id, "acknowledged", "Sam Patel", now=sent + timedelta(days=9))
+    assert referrals.overdue(db, today=date(2026, 11, 10)) == []
+
+
+def _pdf_text(path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_service_pack_holds_the_chosen_sections_and_none_of_the_others(db: Database, child, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    referral_id = referrals.create_referral(db, _new(child, sections=("identity", "school")), "Sam Patel")
+    pack = build_pack(db, referral_id)
+    assert pack.school == "Oakwood Primary School" and pack.address is None and pack.statuses == ()
+    write_pack_pdf(db, referral_id, "service", tmp_path / "service.pdf", "Sam Patel")
+    text = _pdf_text(tmp_path / "service.pdf")
+    assert "Ada Okafor" in text and "Oakwood Primary School" in text and "B801200005001" in text
+    assert "OFFICIAL-SENSITIVE" in text and "Page 1 of" in text and "Consent given by Mother" in text
+    for withheld in ("12 Elm Road", "LS6 3AB", "Child in need", "Disclosure to class teacher"):
+        assert withheld not in text
+    wider = referrals.create_referral(
+        db, _new(child, sections=("identity", "contact", "statuses", "chronology")), "Sam Patel"
+    )
+    write_pack_pdf(db, wider, "service", tmp_path / "wider.pdf", "Sam Patel")
+    text = _pdf_text(tmp_path / "wider.pdf")
+    assert "12 Elm Road" in text and "Child in need" in text and "Disclosure to class teacher" in text
+    assert "Oakwood Primary School" not in text
+
+
+def test_family_pack_is_plain_and_complete(db: Database, child, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    referral_id = referrals.create_referral(db, _new(child), "Sam Patel")
+    referrals.transition(db, referral_id, "sent", "Sam Patel")
+    write_pack_pdf(db, referral_id, "family", tmp_path / "family.pdf", "Sam Patel")
+    text = " ".join(_pdf_text(tmp_path / "family.pdf").split())
+    assert child["service_name"] in text and "What happens next" in text and "working days" in text
+    assert "Who to contact" in text and "sam@oakwood.example" in text and "How they can help" in text
+    assert "B801200005001" not in text and "Ada Okafor" not in text  # no case detail: first name only
+    with db.session() as session:
+        assert any(e.action == "print" for e in repo.audit_entries_for(session, [referral_id]))
