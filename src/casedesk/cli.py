@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(handler=cmd.cmd_demo)
 
-    p = sub.add_parser("import", help="import children (CSV), and later directories and questionnaires")
+    p = sub.add_parser("import", help="import children (CSV), a service directory or a questionnaire")
     import_sub = p.add_subparsers(dest="import_kind", metavar="KIND", required=True)
     c = import_sub.add_parser("children", help="children from a UTF-8 CSV file (all or nothing)")
     add_db(c)
@@ -119,15 +119,24 @@ def build_parser() -> argparse.ArgumentParser:
     add_db(c)
     c.add_argument("file", type=Path)
     c.set_defaults(handler=cmd_import_questionnaire)
+    from casedesk import cli_directory
 
-    p = sub.add_parser("export", help="export a child's record (subject access) or the whole database")
+    cli_directory.add_import_directory(import_sub, add_db)
+
+    p = sub.add_parser(
+        "export", help="export a child's record (subject access), the whole database, or the service directory"
+    )
     add_db(p)
-    which = p.add_mutually_exclusive_group(required=True)
+    which = p.add_mutually_exclusive_group()  # one of them, unless exporting the directory (checked by the handler)
     which.add_argument("--child", help="the child's id")
     which.add_argument("--all", action="store_true", help="every child")
-    p.add_argument("--format", choices=["json"], default="json")
+    cli_directory.add_export_target(p)
+    p.add_argument("--format", choices=["json", "oruk3"], default=None, help="json (records) or oruk3 (directory)")
     p.add_argument("--out", type=Path, required=True)
-    p.set_defaults(handler=cmd.cmd_export)
+    p.set_defaults(handler=cli_directory.cmd_export)
+    from casedesk.cli_triage import add_export_triage
+
+    add_export_triage(p)  # `export triage --result ID`: wraps the handler above
 
     p = sub.add_parser("selftest", help="check this install works (offline, uses a temporary database)")
     p.set_defaults(handler=cmd.cmd_selftest)

@@ -30,11 +30,13 @@ class DemoSummary:
     status_periods: int
     involvements: int
     events: int
+    services: int = 0  # sample directory services added (none when the database already had a directory)
 
     def __str__(self) -> str:
         return (
             f"{self.children:,} children, {self.events:,} chronology events, {self.status_periods:,} status periods, "
             f"{self.involvements:,} involvements across {self.organisations:,} organisations"
+            + (f", {self.services} sample directory services" if self.services else "")
         )
 
 
@@ -77,7 +79,11 @@ def seed_demo(
         written += len(batch)
         if progress:
             progress(written, len(data.children))
+    from casedesk.services.directory import load_sample_directory
+
+    services = load_sample_directory(db, DEMO_AUTHOR)
     return DemoSummary(
+        services=services,
         organisations=len(data.organisations),
         workers=len(data.workers),
         children=len(data.children),
