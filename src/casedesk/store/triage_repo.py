@@ -1,0 +1,74 @@
+"""Read side for Presenting Needs Check results: a child's results, one result, a child's open draft.
+
+Returns plain `TriageResult` records built from the stored row as it is: a completed result's outcome is handed
+back exactly as recorded, so nothing downstream can mistake a re-scored result for the one that was made.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from casedesk.domain.triage_result import DRAFT, TriageResult
+from casedesk.errors import NotFound
+from casedesk.store.models import EventRow, TriageResultRow
+
+_TABLE: Table = TriageResultRow.__table__  # type: ignore[assignment]
+_EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
+
+
+def _record(row: Any) -> TriageResult:
+    m = row._mapping
+    return TriageResult(
+        id=m["id"],
+        child_id=m["child_id"],
+        questionnaire_id=m["questionnaire_id"],
+        questionnaire_version=m["questionnaire_version"],
+        state=m["state"],
+        answers=dict(m["answers"] or {}),
+        author=m["author"],
+        started_at=m["started_at"],
+        updated_at=m["updated_at"],
+        outcome=m["outcome"],
+        level=m["level"],
+        completed_at=m["completed_at"],
+    )
+
+
+def results_for_child(session: Session, child_id: str) -> list[TriageResult]:
+    """Every live result for a child, newest first (by completion, else by start)."""
+    t = _TABLE
+    query = select(t).where(t.c.child_id == child_id, t.c.deleted.is_(False))
+    results = [_record(row) for row in session.execute(query)]
+    results.sort(key=lambda r: (r.completed_at or r.started_at, r.started_at, r.id), reverse=True)
+    return results
+
+
+def get_result(session: Session, result_id: str) -> TriageResult:
+    t = _TABLE
+    row = session.execute(select(t).where(t.c.id == result_id, t.c.deleted.is_(False))).first()
+    if row is None:
+        raise NotFound(f"No Presenting Needs Check with id {result_id}.")
+    return _record(row)
+
+
+def open_draft(session: Session, child_id: str) -> TriageResult | None:
+    """The child's most recently touched draft, the one the wizard resumes, or None."""
+    t = _TABLE
+    query = (
+        select(t)
+        .where(t.c.child_id == child_id, t.c.state == DRAFT, t.c.deleted.is_(False))
+        .order_by(t.c.updated_at.desc(), t.c.id.desc())
+        .limit(1)
+    )
+    row = session.execute(query).first()
+    return None if row is None else _record(row)
+
+
+def event_ids_for_result(session: Session, result_id: str) -> list[str]:
+    """The chronology entries that record this result (normally exactly one)."""
+    e = _EVENTS
+    query = select(e.c.id).where(e.c.related_id == result_id, e.c.deleted.is_(False)).order_by(e.c.recorded_at)
+    return list(session.execute(query).scalars())
