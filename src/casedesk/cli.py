@@ -137,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     from casedesk.cli_triage import add_export_triage
 
     add_export_triage(p)  # `export triage --result ID`: wraps the handler above
+    from casedesk.cli_referrals import add_export_referral
+
+    add_export_referral(p)  # `export referral --referral ID --audience service|family`
 
     p = sub.add_parser("selftest", help="check this install works (offline, uses a temporary database)")
     p.set_defaults(handler=cmd.cmd_selftest)

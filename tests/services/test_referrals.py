@@ -166,3 +166,29 @@ def test_family_pack_is_plain_and_complete(db: Database, child, tmp_path: Path) 
     assert "B801200005001" not in text and "Ada Okafor" not in text  # no case detail: first name only
     with db.session() as session:
         assert any(e.action == "print" for e in repo.audit_entries_for(session, [referral_id]))
+
+
+def test_cli_exports_either_pack_as_pdf_or_eml_and_refuses_bad_input(  # type: ignore[no-untyped-def]
+    db: Database, child, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from email import message_from_bytes
+
+    from casedesk.cli import main
+    from tests.conftest import PASSPHRASE
+
+    monkeypatch.setenv("CASEDESK_PASSPHRASE", PASSPHRASE)
+    referral_id = referrals.create_referral(db, _new(child), "Sam Patel")
+    base = ["export", "referral", "--db", str(db.path), "--referral", referral_id]
+    assert main([*base, "--audience", "family", "--out", str(tmp_path / "f.pdf")]) == 0
+    assert (tmp_path / "f.pdf").read_bytes().startswith(b"%PDF")
+    assert main([*base, "--out", str(tmp_path / "r.eml"), "--to", "intake@service.example"]) == 0
+    message = message_from_bytes((tmp_path / "r.eml").read_bytes())
+    assert message["To"] == "intake@service.example"
+    assert any(p.get_content_type() == "application/pdf" for p in message.walk())
+    capsys.readouterr()
+    assert main([*base, "--out", str(tmp_path / "x.eml")]) != 0
+    assert "--to" in capsys.readouterr().err
+    assert main([*base, "--out", str(tmp_path / "y.eml"), "--to", "not-an-address"]) != 0
+    assert "not an email address" in capsys.readouterr().err
+    assert main(["export", "referral", "--db", str(db.path), "--referral", "nope", "--out", str(tmp_path / "z.pdf")])
+    assert "No referral with id nope" in capsys.readouterr().err and not (tmp_path / "z.pdf").exists()

@@ -9,14 +9,14 @@ import logging
 import os
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import BackgroundTasks, Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
-from casedesk.server import auth
+from casedesk.server import auth, mail
 from casedesk.server.db import ServerDB, accounts, migrate, pulls, push
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
 from casedesk.sync.wire import (
@@ -45,8 +45,10 @@ def app_from_environment() -> FastAPI:
     return create_app(ServerDB(os.environ["CASEDESK_DATABASE_URL"]))
 
 
-def create_app(store: ServerDB, *, max_body: int = MAX_BODY) -> FastAPI:
+def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSettings | None = None) -> FastAPI:
+    """The app over `store`; SMTP settings for the mail relay default to the CASEDESK_SMTP_* environment."""
     migrate(store.engine)
+    smtp = smtp or mail.SmtpSettings.from_env()
     server_id = accounts.server_id(store)
     limiter = auth.RateLimiter()
     app = FastAPI(title="CaseDesk sync server", version=__version__, responses=ERRORS)
@@ -107,9 +109,11 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY) -> FastAPI:
                              server_id=server_id)
 
     @app.post("/v1/push", response_model=PushResponse)
-    def push_changes(body: PushRequest, device: Device) -> PushResponse:
+    def push_changes(body: PushRequest, device: Device, background: BackgroundTasks) -> PushResponse:
         with store.write(ordered=True) as conn:
             results = push.Pusher(conn, device.device_id, device.org_id).push(body.changes)
+        if smtp is not None and any(change.get("entity") == "mail_requests" for change in body.changes):
+            background.add_task(mail.deliver_pending, store, smtp)  # after the answer: sync never waits on SMTP
         return PushResponse(results=results)
 
     @app.get("/v1/pull", response_model=PullResponse)

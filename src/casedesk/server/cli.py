@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from casedesk.server import mail
 from casedesk.server.db import DEFAULT_SQLITE_NAME, ServerDB, migrate
 from casedesk.server.db import accounts as admin
 
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     adm.add_parser("list-devices", help="list enrolled devices")
     p = adm.add_parser("revoke-device", help="revoke a device: it crypto-erases itself at its next contact")
     p.add_argument("device_id")
+    adm.add_parser("mail-status", help="list the referral emails devices asked the relay to send")
+    adm.add_parser("send-mail", help="send waiting referral emails now (SMTP from CASEDESK_SMTP_*)")
     return parser
 
 
@@ -73,6 +76,14 @@ def _admin(store: ServerDB, args: argparse.Namespace) -> int:
     elif args.action == "revoke-device":
         admin.revoke_device(store, args.device_id)
         print(f"Revoked {args.device_id}.")
+    elif args.action == "mail-status":
+        for m in mail.mail_status(store):
+            print(f"{m['request_id']}  {m['to']:<32} {m['state']:<8} attempts {m['attempts']}  {m['last_error'] or ''}")
+    elif args.action == "send-mail":
+        settings = mail.SmtpSettings.from_env()
+        if settings is None:
+            raise admin.AdminError("No mail relay configured: set CASEDESK_SMTP_HOST (and _PORT, _FROM).")
+        print(f"Sent {mail.deliver_pending(store, settings)} email(s).")
     return 0
 
 

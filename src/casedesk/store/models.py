@@ -189,6 +189,22 @@ class ReferralRow(SyncedMixin, Base):
     outcome: Mapped[str | None] = mapped_column(Text)
 
 
+class MailRequestRow(SyncedMixin, Base):
+    """An email the server's relay is asked to send (a referral pack), made offline if need be.
+
+    Append-only and synced: it reaches the server with the next sync, and the server sends it once.
+    """
+
+    __tablename__ = "mail_requests"
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    referral_id: Mapped[str | None] = mapped_column(ForeignKey("referrals.id", ondelete="SET NULL"))
+    recipient: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(300))
+    message: Mapped[dict[str, Any]] = mapped_column(JSON)  # body, attachment name and base64 content
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class OutboxRow(Base):
     """The change journal: every local write, appended in the same transaction, waiting to be pushed."""
 
@@ -244,5 +260,6 @@ SYNCED_TABLES: dict[str, type[SyncedMixin]] = {
     "triage_results": TriageResultRow,
     "services": ServiceRow,
     "referrals": ReferralRow,
+    "mail_requests": MailRequestRow,
 }
-APPEND_ONLY_TABLES = frozenset({"events"})
+APPEND_ONLY_TABLES = frozenset({"events", "mail_requests"})

@@ -48,9 +48,22 @@ ENTITIES: dict[str, EntitySpec] = {
     "children": EntitySpec(
         fields=frozenset(
             {
-                "given_name", "family_name", "preferred_name", "date_of_birth", "sex", "gender", "upn",
-                "upn_unknown_reason", "uln", "nhs_number", "address_line1", "address_line2", "town", "postcode",
-                "la_code", "current_school_id",
+                "given_name",
+                "family_name",
+                "preferred_name",
+                "date_of_birth",
+                "sex",
+                "gender",
+                "upn",
+                "upn_unknown_reason",
+                "uln",
+                "nhs_number",
+                "address_line1",
+                "address_line2",
+                "town",
+                "postcode",
+                "la_code",
+                "current_school_id",
             }
         ),
         required=frozenset({"given_name", "family_name", "date_of_birth"}),
@@ -73,8 +86,18 @@ ENTITIES: dict[str, EntitySpec] = {
     "events": EntitySpec(
         fields=frozenset(
             {
-                "child_id", "kind", "occurred_at", "recorded_at", "author", "organisation_id", "category",
-                "significance", "summary", "body", "amends_id", "related_id",
+                "child_id",
+                "kind",
+                "occurred_at",
+                "recorded_at",
+                "author",
+                "organisation_id",
+                "category",
+                "significance",
+                "summary",
+                "body",
+                "amends_id",
+                "related_id",
             }
         ),
         required=frozenset({"child_id", "kind", "occurred_at", "recorded_at", "author", "summary"}),
@@ -86,8 +109,16 @@ ENTITIES: dict[str, EntitySpec] = {
     "triage_results": EntitySpec(
         fields=frozenset(
             {
-                "child_id", "questionnaire_id", "questionnaire_version", "state", "answers", "outcome", "level",
-                "author", "started_at", "completed_at",
+                "child_id",
+                "questionnaire_id",
+                "questionnaire_version",
+                "state",
+                "answers",
+                "outcome",
+                "level",
+                "author",
+                "started_at",
+                "completed_at",
             }
         ),
         required=frozenset(
@@ -104,9 +135,23 @@ ENTITIES: dict[str, EntitySpec] = {
     "referrals": EntitySpec(
         fields=frozenset(
             {
-                "child_id", "service_id", "service_name", "triage_result_id", "reason", "urgency",
-                "shared_sections", "sharing", "referrer", "status", "status_changed_at", "sent_at",
-                "acknowledged_at", "ack_within_days", "decline_reason", "inappropriate", "outcome",
+                "child_id",
+                "service_id",
+                "service_name",
+                "triage_result_id",
+                "reason",
+                "urgency",
+                "shared_sections",
+                "sharing",
+                "referrer",
+                "status",
+                "status_changed_at",
+                "sent_at",
+                "acknowledged_at",
+                "ack_within_days",
+                "decline_reason",
+                "inappropriate",
+                "outcome",
             }
         ),
         required=frozenset(
@@ -115,6 +160,15 @@ ENTITIES: dict[str, EntitySpec] = {
         references={"child_id": "children", "service_id": "services", "triage_result_id": "triage_results"},
         child_key="child_id",
         defaults={"urgency": "routine", "status": "draft", "ack_within_days": 5, "inappropriate": False},
+    ),
+    "mail_requests": EntitySpec(  # sent once by the server's mail relay after it arrives
+        fields=frozenset(
+            {"child_id", "referral_id", "recipient", "subject", "message", "requested_by", "requested_at"}
+        ),
+        required=frozenset({"child_id", "recipient", "subject", "message", "requested_by", "requested_at"}),
+        references={"child_id": "children", "referral_id": "referrals"},
+        child_key="child_id",
+        append_only=True,
     ),
 }
 
@@ -130,17 +184,34 @@ CRITICAL_FIELDS: dict[str, frozenset[str]] = {
 
 DATE_FIELDS = frozenset({"date_of_birth", "start_date", "end_date", "last_reviewed"})
 DATETIME_FIELDS = frozenset(
-    {"occurred_at", "recorded_at", "started_at", "completed_at", "status_changed_at", "sent_at", "acknowledged_at"}
+    {
+        "occurred_at",
+        "recorded_at",
+        "started_at",
+        "completed_at",
+        "status_changed_at",
+        "sent_at",
+        "acknowledged_at",
+        "requested_at",
+    }
 )
 MAX_TEXT = 20_000
 # Structured values (questionnaire answers and outcomes, a directory record, the information-sharing decision).
-JSON_FIELDS = frozenset({"answers", "outcome", "document", "shared_sections", "sharing", "referrer"})
+JSON_FIELDS = frozenset({"answers", "outcome", "document", "shared_sections", "sharing", "referrer", "message"})
 MAX_JSON = 200_000
 
 # Order in which a snapshot of one child is sent, parents first, so foreign keys hold on the device.
 ENTITY_ORDER = (
-    "organisations", "workers", "services", "children", "status_periods", "involvements", "triage_results",
-    "referrals", "events",
+    "organisations",
+    "workers",
+    "services",
+    "children",
+    "status_periods",
+    "involvements",
+    "triage_results",
+    "referrals",
+    "mail_requests",
+    "events",
 )
 
 

@@ -142,6 +142,17 @@ org_scope = Table(
     Column("since_seq", SeqType, nullable=False),
 )
 
+mail_deliveries = Table(
+    "mail_deliveries",
+    metadata,
+    Column("request_id", String(36), primary_key=True),  # the device's mail request: one delivery each
+    Column("state", String(10), nullable=False),  # sending | sent | failed
+    Column("attempts", Integer, nullable=False),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+)
+
 DEFAULT_SQLITE_NAME = "casedesk-server.db"
 
 
