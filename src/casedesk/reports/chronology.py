@@ -1,0 +1,230 @@
+"""The child's chronology as a PDF: who the child is, who is involved now, and everything recorded, in date order.
+
+Chronologies are shared between agencies and read at case conferences, so an amended entry always shows what it
+originally said as well as what it says now: nothing recorded is ever silently replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, Table, TableStyle
+
+from casedesk.domain.records import Child, ChronologyEvent, Involvement, Organisation, StatusPeriod, Worker
+from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, EventKind, InvolvementRole, StatusKind
+from casedesk.reports.base import build_pdf, content_width, esc, make_styles, table_style
+
+_HIGHLIGHT = {"significant": colors.HexColor("#FFF4E0"), "critical": colors.HexColor("#FDE2E2")}
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What one chronology row shows: the newest version of an event, plus the versions it replaced."""
+
+    current: ChronologyEvent
+    original: ChronologyEvent
+    amendments: tuple[ChronologyEvent, ...]
+    orphan: bool = False
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d %b %Y") if value else ""
+
+
+def _label(enum: type[StatusKind] | type[EventKind] | type[InvolvementRole], code: str) -> str:
+    """The readable label for a stored code, falling back to the code so an unknown value still prints."""
+    try:
+        return enum(code).label
+    except ValueError:
+        return code.replace("_", " ").capitalize()
+
+
+def collapse_amendments(events: Iterable[ChronologyEvent]) -> list[_Entry]:
+    """Group each original with its amendments (following chains) and sort by when the newest version happened."""
+    by_id = {e.id: e for e in events}
+    chains: dict[str, list[ChronologyEvent]] = {}
+    orphans: set[str] = set()
+    for event in by_id.values():
+        root, seen = event, {event.id}
+        while root.amends_id and root.amends_id in by_id and root.amends_id not in seen:
+            root = by_id[root.amends_id]
+            seen.add(root.id)
+        if root.amends_id and root.amends_id not in by_id:
+            orphans.add(root.id)
+        chains.setdefault(root.id, []).append(event)
+    entries = []
+    for root_id, chain in chains.items():
+        chain.sort(key=lambda e: (e.id != root_id, e.recorded_at))
+        entries.append(_Entry(chain[-1], chain[0], tuple(chain[1:]), orphan=root_id in orphans))
+    entries.sort(key=lambda x: (x.current.occurred_at, x.original.recorded_at))
+    return entries
+
+
+def _amendment_note(entry: _Entry) -> str:
+    if not entry.amendments:
+        return ""
+    latest = entry.current
+    note = f"amended on {_day(latest.recorded_at.date())} by {latest.author}; original: {entry.original.summary}"
+    if len(entry.amendments) > 1:
+        earlier = "; ".join(f"{_day(a.recorded_at.date())} by {a.author}" for a in entry.amendments[:-1])
+        note += f" (also amended {earlier})"
+    return note
+
+
+def _child_header(child: Child, now: datetime, styles: dict) -> Table:
+    address = ", ".join(p for p in (child.address_line1, child.address_line2, child.town, child.postcode) if p)
+    upn = child.upn or (f"Not known ({child.upn_unknown_reason})" if child.upn_unknown_reason else "Not recorded")
+    pairs = [
+        ("Name", child.display_name, "Date of birth", _day(child.date_of_birth)),
+        ("Age", str(child.age_on(now.date())), "UPN", upn),
+        ("NHS number", child.nhs_number or "Not recorded", "Address", address or "Not recorded"),
+    ]
+    rows = [
+        [
+            Paragraph(esc(a), styles["head"]),
+            Paragraph(esc(b), styles["cell"]),
+            Paragraph(esc(c), styles["head"]),
+            Paragraph(esc(d), styles["cell"]),
+        ]
+        for a, b, c, d in pairs
+    ]
+    w = content_width()
+    table = Table(rows, colWidths=[0.14 * w, 0.36 * w, 0.14 * w, 0.36 * w])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#9AA5B1")),
+                ("LINEBELOW", (0, 0), (-1, -2), 0.25, colors.HexColor("#C9D1DA")),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#E4E9F0")),
+                ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#E4E9F0")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _simple_table(head: Sequence[str], rows: list[list[str]], widths: Sequence[float], styles: dict) -> Flowable:
+    """A small table, or a line saying there is nothing to show."""
+    if not rows:
+        return Paragraph("None recorded.", styles["muted"])
+    data = [[Paragraph(esc(h), styles["head"]) for h in head]]
+    data += [[Paragraph(esc(cell), styles["cell"]) for cell in row] for row in rows]
+    table = LongTable(data, colWidths=[f * content_width() for f in widths], repeatRows=1)
+    table.setStyle(TableStyle(table_style()))
+    return table
+
+
+def _status_rows(statuses: Iterable[StatusPeriod], today: date) -> list[list[str]]:
+    rows = []
+    for s in sorted((s for s in statuses if s.is_current(today)), key=lambda s: s.start_date):
+        detail = SEN_PRIMARY_NEEDS.get(s.detail or "", s.detail or "")
+        rows.append([_label(StatusKind, s.kind), _day(s.start_date), _day(s.end_date) or "Ongoing", detail])
+    return rows
+
+
+def _involvement_rows(
+    involvements: Iterable[Involvement], orgs: dict[str, Organisation], workers: dict[str, Worker], today: date
+) -> list[list[str]]:
+    rows = []
+    for inv in sorted((i for i in involvements if i.is_current(today)), key=lambda i: i.start_date):
+        org = orgs.get(inv.organisation_id)
+        worker = workers.get(inv.worker_id or "")
+        who = "Not named" if worker is None else worker.name + (f" ({worker.role})" if worker.role else "")
+        rows.append(
+            [
+                org.name if org else "Unknown organisation",
+                who,
+                _label(InvolvementRole, inv.role),
+                _day(inv.start_date),
+                _day(inv.end_date) or "Ongoing",
+            ]
+        )
+    return rows
+
+
+def _event_cell(entry: _Entry, styles: dict) -> list[Flowable]:
+    """Summary, body and any amendment note as separate flowables, so a long entry can split across pages."""
+    event = entry.current
+    cell: list[Flowable] = [Paragraph(esc(event.summary), styles["cell_bold"])]
+    for para in (event.body or "").split("\n\n"):
+        if para.strip():
+            cell.append(Paragraph(esc(para.strip()), styles["cell"]))
+    note = _amendment_note(entry)
+    if note:
+        cell.append(Paragraph(esc(note), styles["note"]))
+    if entry.orphan:
+        cell.append(Paragraph("Amends an entry not included in this report.", styles["note"]))
+    return cell
+
+
+def _chronology_table(entries: list[_Entry], orgs: dict[str, Organisation], styles: dict) -> Flowable:
+    if not entries:
+        return Paragraph("No chronology entries recorded.", styles["muted"])
+    head = ["Date", "Kind", "Significance", "Organisation", "Summary", "Recorded by"]
+    data: list[list[object]] = [[Paragraph(h, styles["head"]) for h in head]]
+    extra = table_style()
+    for row, entry in enumerate(entries, start=1):
+        e = entry.current
+        org = orgs.get(e.organisation_id or "")
+        sig_style = styles["cell_bold"] if e.significance in _HIGHLIGHT else styles["cell"]
+        data.append(
+            [
+                Paragraph(esc(e.occurred_at.strftime("%d %b %Y %H:%M")), styles["cell"]),
+                Paragraph(esc(_label(EventKind, e.kind)), styles["cell"]),
+                Paragraph(esc(e.significance.capitalize()), sig_style),
+                Paragraph(esc(org.name if org else ""), styles["cell"]),
+                _event_cell(entry, styles),
+                Paragraph(esc(e.author), styles["cell"]),
+            ]
+        )
+        if e.significance in _HIGHLIGHT:
+            extra.append(("BACKGROUND", (0, row), (-1, row), _HIGHLIGHT[e.significance]))
+    widths = [21 * mm, 22 * mm, 20 * mm, 28 * mm, None, 24 * mm]
+    widths[4] = content_width() - sum(w for w in widths if w)
+    table = LongTable(data, colWidths=widths, repeatRows=1, splitInRow=1)
+    table.setStyle(TableStyle(extra))
+    return table
+
+
+def render_chronology_pdf(
+    path: Path,
+    child: Child,
+    events: Iterable[ChronologyEvent],
+    statuses: Iterable[StatusPeriod],
+    involvements: Iterable[Involvement],
+    organisations: Iterable[Organisation],
+    workers: Iterable[Worker],
+    generated_by: str,
+    now: datetime,
+) -> None:
+    """Write the child's chronology to `path`, as of `now`, marked and paginated for sharing."""
+    styles = make_styles()
+    orgs = {o.id: o for o in organisations}
+    people = {w.id: w for w in workers}
+    today = now.date()
+    title = f"Chronology: {child.full_name}"
+    story: list[Flowable] = [
+        Paragraph(esc(title), styles["title"]),
+        Spacer(1, 4 * mm),
+        _child_header(child, now, styles),
+        Paragraph("Current statuses", styles["h2"]),
+        _simple_table(
+            ["Status", "Since", "Until", "Detail"], _status_rows(statuses, today), [0.3, 0.15, 0.15, 0.4], styles
+        ),
+        Paragraph("Current involvements", styles["h2"]),
+        _simple_table(
+            ["Organisation", "Worker", "Role", "From", "To"],
+            _involvement_rows(involvements, orgs, people, today),
+            [0.28, 0.26, 0.22, 0.12, 0.12],
+            styles,
+        ),
+        Paragraph("Chronology", styles["h2"]),
+        _chronology_table(collapse_amendments(events), orgs, styles),
+    ]
+    build_pdf(path, title, story, generated_by=generated_by, generated_at=now)
