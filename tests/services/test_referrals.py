@@ -192,3 +192,39 @@ def test_cli_exports_either_pack_as_pdf_or_eml_and_refuses_bad_input(  # type: i
     assert "not an email address" in capsys.readouterr().err
     assert main(["export", "referral", "--db", str(db.path), "--referral", "nope", "--out", str(tmp_path / "z.pdf")])
     assert "No referral with id nope" in capsys.readouterr().err and not (tmp_path / "z.pdf").exists()
+
+
+def test_analytics_count_by_service_status_and_outcome_with_small_numbers_suppressed(  # type: ignore[no-untyped-def]
+    db: Database, child, tmp_path: Path
+) -> None:
+    from casedesk.services.referral_analytics import referral_analytics, write_analytics_pdf
+
+    ids = [referrals.create_referral(db, _new(child), "Sam Patel") for _ in range(12)]
+    for referral_id in ids:
+        referrals.transition(db, referral_id, "sent", "Sam Patel")
+    for referral_id in ids[:6]:
+        referrals.transition(db, referral_id, "accepted", "Sam Patel")
+    for referral_id in ids[6:11]:
+        referrals.transition(db, referral_id, "declined", "Sam Patel", reason="does not meet the service's threshold")
+    referrals.transition(db, ids[0], "closed", "Sam Patel", outcome="Attendance back above 95%")
+    result = referral_analytics(db)
+    tables = {t.title: dict(t.display()) for t in result.tables}
+    assert result.total == 12 and tables["Referrals by service"] == {child["service_name"]: "12"}
+    assert tables["Referrals by status"] == {"Accepted": "5", "Declined": "5", "Sent": "<5", "Closed": "<5"}
+    assert tables["Referrals by outcome"]["Accepted"] == "6"  # the closed one keeps its decision
+    assert tables["Referrals by outcome"]["Declined: does not meet the service's threshold"] == "5"
+    assert result.inappropriate_rate == "45% (5 of 11)"
+    write_analytics_pdf(db, tmp_path / "a.pdf", "Sam Patel")
+    text = _pdf_text(tmp_path / "a.pdf")
+    assert "Referral analytics" in text and "<5" in text and "45% (5 of 11)" in text
+    referrals.transition(db, ids[11], "declined", "Sam Patel", reason="family declined the service")
+    assert referral_analytics(db).inappropriate_rate == "42% (5 of 12)"
+
+
+def test_small_numbers_withhold_the_rate(db: Database, child) -> None:  # type: ignore[no-untyped-def]
+    from casedesk.services.referral_analytics import referral_analytics
+
+    referral_id = referrals.create_referral(db, _new(child), "Sam Patel")
+    referrals.transition(db, referral_id, "sent", "Sam Patel")
+    referrals.transition(db, referral_id, "declined", "Sam Patel", reason="does not meet the service's threshold")
+    assert referral_analytics(db).inappropriate_rate == "withheld (fewer than 5)"

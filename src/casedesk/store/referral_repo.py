@@ -58,3 +58,19 @@ def service_document(session: Session, service_id: str) -> dict[str, Any] | None
         select(ServiceRow.__table__.c.document).where(ServiceRow.__table__.c.id == service_id)
     ).first()
     return None if row is None else row[0]
+
+
+def referral_steps(session: Session) -> dict[str, list[str]]:
+    """Each referral's statuses in order, read from the chronology entries its transitions wrote."""
+    statuses = {"drafted", "sent", "acknowledged", "accepted", "declined", "withdrawn", "closed"}
+    query = (
+        select(_events.c.related_id, _events.c.summary)
+        .where(_events.c.kind == "referral", _events.c.related_id.is_not(None), _events.c.deleted.is_(False))
+        .order_by(_events.c.recorded_at, _events.c.id)
+    )
+    steps: dict[str, list[str]] = {}
+    for related_id, summary in session.execute(query):
+        word = summary.rsplit(" ", 1)[-1]
+        if word in statuses:
+            steps.setdefault(related_id, []).append(word)
+    return steps
