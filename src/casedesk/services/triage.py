@@ -10,7 +10,7 @@ is always shown from its stored outcome: a newer questionnaire version never re-
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +200,20 @@ def write_pdf(db: Database, result_id: str, actor: str, out: Path, now: datetime
     with db.unit_of_work(actor, journal=False) as uow:
         uow.note("print", "triage_results", result_id, reason="Presenting Needs Check PDF")
     return child
+
+
+# -- finding services ------------------------------------------------------------------------------------------
+def match_request(db: Database, result_id: str, today: date | None = None) -> dict[str, Any]:
+    """What the directory needs to rank services for a recorded check: level, domain scores, age, district."""
+    result = get_result(db, result_id)
+    with db.session() as session:
+        child = repo.get_child(session, result.child_id)
+    outcome = outcome_of(db, result)
+    postcode = (child.postcode or "").strip().upper()
+    return {
+        "outcome_level": outcome.level,
+        "outcome_domains": {d.id: d.score for d in outcome.domains},
+        "child_age": child.age_on(today or date.today()),
+        "postcode_district": postcode.split()[0] if postcode else None,
+        "child_name": child.display_name,
+    }

@@ -32,6 +32,7 @@ from casedesk.ui.child_form import ChildForm
 from casedesk.ui.chronology_tab import ChronologyTab
 from casedesk.ui.context import AppContext
 from casedesk.ui.event_dialog import EventDialog
+from casedesk.ui.needs_checks_tab import NeedsChecksTab
 from casedesk.ui.periods_tabs import InvolvementsTab, StatusesTab
 
 
@@ -58,6 +59,9 @@ class ChildPage(QWidget):
         header = QVBoxLayout()
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        needs_check = QPushButton("Presenting Needs Check…")  # resumes the child's open draft, if any
+        needs_check.clicked.connect(lambda: self.needs_checks.start_check())
+        top.addWidget(needs_check)
         top.addWidget(export_json)
         top.addWidget(export_pdf)
         header.addLayout(top)
@@ -82,6 +86,8 @@ class ChildPage(QWidget):
         self.tabs.addTab(details_scroll, "Details")
         self.tabs.addTab(self.statuses, "Statuses")
         self.tabs.addTab(self.involvements, "Involvements")
+        self.needs_checks = NeedsChecksTab(context)
+        self.tabs.addTab(self.needs_checks, "Needs checks")
         self.message = QLabel()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -129,6 +135,7 @@ class ChildPage(QWidget):
         self.details.load(child)
         self.statuses.show_child(view, today)
         self.involvements.show_child(view, today)
+        self.needs_checks.show_child(child.id, child.display_name)
         self.child_loaded.emit(child.id)
 
     def _failed(self, error: BaseException) -> None:

@@ -1,0 +1,173 @@
+"""The child's Presenting Needs Checks: every result with its level and date, drafts first to be resumed.
+
+Starting a check always resumes the child's open draft when there is one, so two half-finished checks of the
+same child cannot pile up by accident. A recorded check opens on its stored outcome, read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.domain.records import Changes
+from casedesk.domain.triage_result import TriageResult
+from casedesk.services import triage
+from casedesk.ui.context import AppContext
+from casedesk.ui.triage_summary import LEVEL_COLOURS
+from casedesk.ui.triage_wizard import TriageWizard
+
+HEADERS = ("Date", "Level of need", "State", "Questionnaire", "By")
+
+
+class NeedsChecksTab(QWidget):
+    find_services = Signal(str)  # result id, passed on from the wizard
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.child_id: str | None = None
+        self.child_name = ""
+        self.results: list[TriageResult] = []
+        self.wizard: TriageWizard | None = None
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setAccessibleName("Presenting Needs Checks")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        for column, width in enumerate((150, 330, 90, 0, 150)):
+            if width:
+                self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.start = QPushButton("Presenting Needs Check…")
+        self.open_button = QPushButton("Open")
+        self.discard = QPushButton("Discard draft")
+        self.start.clicked.connect(self.start_check)
+        self.open_button.clicked.connect(self.open_selected)
+        self.discard.clicked.connect(self.discard_selected)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.count = QLabel()
+        row = QHBoxLayout()
+        row.addWidget(self.count, 1)
+        for button in (self.discard, self.open_button, self.start):
+            row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        self._selection_changed()
+        context.runner.changes_applied.connect(self._on_changes)
+
+    # -- loading -----------------------------------------------------------------------------------------------
+    def show_child(self, child_id: str, child_name: str) -> None:
+        self.child_id, self.child_name = child_id, child_name
+        db = self.context.db
+        self.context.runner.run_db(lambda: (child_id, triage.results_for_child(db, child_id)), self._show)
+
+    def _show(self, loaded: tuple[str, list[TriageResult]]) -> None:
+        child_id, results = loaded
+        if child_id != self.child_id:
+            return
+        self.results = sorted(results, key=lambda r: r.is_complete)  # drafts first, then newest recorded
+        self.table.setRowCount(len(self.results))
+        for row, result in enumerate(self.results):
+            outcome = result.outcome or {}
+            when = result.completed_at or result.updated_at
+            level = f"Level {result.level}: {outcome.get('level_name', '')}" if result.level else "Not recorded yet"
+            title = outcome.get("questionnaire", {}).get("title") or result.questionnaire_id
+            cells = (
+                f"{when.astimezone():%d %b %Y %H:%M}",
+                level + (" — STOP" if outcome.get("stop") else ""),
+                "Recorded" if result.is_complete else "Draft",
+                f"{title} (version {result.questionnaire_version})",
+                result.author,
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 1 and result.level:
+                    item.setForeground(QColor(LEVEL_COLOURS.get(result.level, "#000000")))
+                self.table.setItem(row, column, item)
+        drafts = sum(not r.is_complete for r in self.results)
+        recorded = len(self.results) - drafts
+        self.count.setText(f"{recorded} recorded, {drafts} draft" + ("" if drafts == 1 else "s"))
+        self.start.setText("Resume draft check…" if drafts else "Presenting Needs Check…")
+        self._selection_changed()
+
+    def _on_changes(self, changes: Changes, initiator: object) -> None:
+        if self.child_id and "triage_results" in changes.entities and self.context.unlocked:
+            self.show_child(self.child_id, self.child_name)
+
+    def selected(self) -> TriageResult | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.results[rows[0].row()] if rows and rows[0].row() < len(self.results) else None
+
+    def _selection_changed(self) -> None:
+        chosen = self.selected()
+        self.open_button.setEnabled(chosen is not None)
+        self.discard.setEnabled(chosen is not None and not chosen.is_complete)
+
+    # -- actions -----------------------------------------------------------------------------------------------
+    def start_check(self) -> None:
+        """Resume the child's open draft if any, else choose a questionnaire and start one."""
+        if not self.child_id:
+            return
+        db, child_id = self.context.db, self.child_id
+        self.context.runner.run_db(lambda: triage.open_draft(db, child_id), self._open_wizard)
+
+    def open_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is not None:
+            self._open_wizard(chosen)
+
+    def _open_wizard(self, result: TriageResult | None) -> None:
+        if not self.child_id:
+            return
+        wizard = self.wizard = TriageWizard(self.context, self.child_id, self.child_name, self)
+        wizard.find_services.connect(self.find_services)
+        if result is None:
+            wizard.start_new()
+        else:
+            wizard.open_result(result)
+        wizard.open()
+
+    def discard_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is None or chosen.is_complete:
+            return
+        answer = QMessageBox.question(self, "Discard draft", "Discard this draft check and its answers?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        db, actor = self.context.db, self.context.profile.name
+        self.context.runner.run_db(
+            lambda: triage.discard_draft(db, chosen.id, actor), lambda changes: self.context.runner.announce(changes)
+        )
+
+
+def show_services_for(context: AppContext, directory: QWidget, result_id: str, reveal: Callable[[], None]) -> None:
+    """Find services: the recorded check goes to the directory page (its `show_matches`), which is then shown."""
+    show_matches = getattr(directory, "show_matches", None)
+    if show_matches is None or not context.unlocked:
+        return
+    db = context.db
+
+    def show(request: dict[str, Any]) -> None:
+        show_matches(**request)
+        reveal()
+
+    context.runner.run_db(lambda: triage.match_request(db, result_id), show)
