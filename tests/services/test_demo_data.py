@@ -81,10 +81,20 @@ def test_seed_demo_writes_through_the_unit_of_work_and_refuses_a_rerun(db: Datab
     summary = seed_demo(db, 30, seed=3, today=TODAY)
     with db.session() as session:
         counts = repo.row_counts(session)
-        assert counts["children"] == 30 and counts["events"] == summary.events
+        assert counts["children"] == 30 and counts["events"] >= summary.events  # plus referral steps
         assert repo.pending_change_count(session) > summary.events
         assert verify_chain(session).ok
     with pytest.raises(ValidationError, match="already holds the demo data"):
         seed_demo(db, 30, seed=3, today=TODAY)
     with db.session() as session:
         assert repo.row_counts(session)["children"] == 30
+
+
+def test_demo_makes_referrals_in_every_state(db: Database) -> None:
+    from casedesk.domain.referrals import ReferralStatus
+    from casedesk.services.referrals import referrals
+
+    summary = seed_demo(db, 150, seed=5, today=TODAY)
+    made = referrals(db)
+    assert summary.referrals == len(made) > 0
+    assert {r.status for r in made} == {s.value for s in ReferralStatus}

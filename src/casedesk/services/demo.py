@@ -31,12 +31,14 @@ class DemoSummary:
     involvements: int
     events: int
     services: int = 0  # sample directory services added (none when the database already had a directory)
+    referrals: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.children:,} children, {self.events:,} chronology events, {self.status_periods:,} status periods, "
             f"{self.involvements:,} involvements across {self.organisations:,} organisations"
             + (f", {self.services} sample directory services" if self.services else "")
+            + (f", {self.referrals} referrals" if self.referrals else "")
         )
 
 
@@ -82,8 +84,12 @@ def seed_demo(
     from casedesk.services.directory import load_sample_directory
 
     services = load_sample_directory(db, DEMO_AUTHOR)
+    from casedesk.services.demo_referrals import seed_demo_referrals
+
+    referral_count = seed_demo_referrals(db, seed, today or date.today(), DEMO_AUTHOR)
     return DemoSummary(
         services=services,
+        referrals=referral_count,
         organisations=len(data.organisations),
         workers=len(data.workers),
         children=len(data.children),

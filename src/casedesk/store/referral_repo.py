@@ -74,3 +74,19 @@ def referral_steps(session: Session) -> dict[str, list[str]]:
         if word in statuses:
             steps.setdefault(related_id, []).append(word)
     return steps
+
+
+def latest_completed_triage(session: Session) -> dict[str, str]:
+    """Each child's newest completed Presenting Needs Check id (for linking demo referrals to a result)."""
+    results = TriageResultRow.__table__
+    query = (
+        select(results.c.child_id, results.c.id)
+        .where(results.c.state == "complete", results.c.deleted.is_(False))
+        .order_by(results.c.completed_at)
+    )
+    return {child_id: result_id for child_id, result_id in session.execute(query)}
+
+
+def service_ids(session: Session) -> list[str]:
+    services = ServiceRow.__table__
+    return [row[0] for row in session.execute(select(services.c.id).where(services.c.deleted.is_(False)))]
