@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 from casedesk.ui.caseload_view import CaseloadView
 from casedesk.ui.child_view import ChildPage
 from casedesk.ui.context import AppContext
+from casedesk.ui.directory_page import DirectoryPage
 from casedesk.ui.idle import IdleWatcher
+from casedesk.ui.needs_checks_tab import show_services_for
 from casedesk.ui.new_child_dialog import NewChildDialog
 from casedesk.ui.sync_controller import SyncController
 from casedesk.ui.sync_page import SyncPage
@@ -27,7 +29,6 @@ from casedesk.ui.unlock_dialog import UnlockDialog
 
 PAGES = ("Caseload", "Child", "Directory", "Referrals", "Sync")
 LATER = {
-    "Directory": "The local service directory will appear here.",
     "Referrals": "Referrals you make and their progress will appear here.",
 }
 
@@ -55,7 +56,9 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.caseload)
         self.stack.addWidget(self.child)
-        for name in PAGES[2:4]:
+        self.directory = DirectoryPage(context)
+        self.stack.addWidget(self.directory)
+        for name in PAGES[3:4]:
             self.stack.addWidget(_later_page(LATER[name]))
         self.sync = SyncController(context, self)
         self.sync_page = SyncPage(context, self.sync)
@@ -84,6 +87,13 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.caseload.open_child.connect(self.open_child)
         self.caseload.new_child.connect(self.new_child)
+        directory = getattr(self, "directory_page", None) or getattr(self, "directory", None)
+        if directory is not None:  # the triage wizard's "Find services" opens the directory on its matches
+            self.child.needs_checks.find_services.connect(
+                lambda rid: show_services_for(
+                    context, directory, rid, lambda: self.nav.setCurrentRow(self.stack.indexOf(directory))
+                )
+            )
         self.sync.status_changed.connect(self._show_sync_state)
         self.sync.wiped.connect(self._wiped)
         context.runner.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
