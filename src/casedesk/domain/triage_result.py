@@ -130,7 +130,6 @@ def chronology_body(outcome: TriageOutcome) -> str:
         lines.append("Need domains: none scored.")
     reasons = [r for r in outcome.reasons if r.kind == "rule"]
     if reasons:
-        lines.append("Reasons:")
-        lines += [f"- {r.text}" for r in reasons]
+        lines.append("Reasons: " + " ".join(r.text if r.text.endswith(".") else f"{r.text}." for r in reasons))
     lines.append(f"Questionnaire: {outcome.questionnaire_title} (version {outcome.questionnaire_version}).")
     return "\n".join(lines)

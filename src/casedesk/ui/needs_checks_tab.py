@@ -51,12 +51,12 @@ class NeedsChecksTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        for column, width in enumerate((150, 330, 90, 0, 150)):
+        for column, width in enumerate((140, 460, 90, 0, 150)):
             if width:
                 self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        self.start = QPushButton("Presenting Needs Check…")
+        self.start = QPushButton("Start a check…")
         self.open_button = QPushButton("Open")
         self.discard = QPushButton("Discard draft")
         self.start.clicked.connect(self.start_check)
@@ -106,7 +106,7 @@ class NeedsChecksTab(QWidget):
         drafts = sum(not r.is_complete for r in self.results)
         recorded = len(self.results) - drafts
         self.count.setText(f"{recorded} recorded, {drafts} draft" + ("" if drafts == 1 else "s"))
-        self.start.setText("Resume draft check…" if drafts else "Presenting Needs Check…")
+        self.start.setText("Resume the draft check…" if drafts else "Start a check…")
         self._selection_changed()
 
     def _on_changes(self, changes: Changes, initiator: object) -> None:

@@ -44,7 +44,10 @@ class WizardFrame(QDialog):
         self.progress.setFixedHeight(8)
         self.stop_note = QLabel()
         self.stop_note.setWordWrap(True)
-        self.stop_note.setStyleSheet("background: #fde7e9; border: 2px solid #a4262c; padding: 6px; font-weight: 600;")
+        self.stop_note.setStyleSheet(
+            "background: #fde7e9; border: 3px solid #a4262c; padding: 8px; font-weight: 700; font-size: 11pt;"
+        )
+        self.stop_note.setAccessibleName("Stop instruction")
         self.stop_note.hide()
         self.choose = ChoosePage()
         self.section_scroll = QScrollArea()

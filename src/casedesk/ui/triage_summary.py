@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -71,7 +72,8 @@ class SummaryPanel(QWidget):
         self.domains.setColumnWidth(0, 240)
         self.domains.setColumnWidth(1, 55)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.sectionResized.connect(lambda *_: self.domains.resizeRowsToContents())
+        header.sectionResized.connect(lambda *_: self._fit_domains())
+        self.domains.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.reasons = _wrapped()
         self.reasons.setAccessibleName("Reasons")
         layout = QVBoxLayout(self)
@@ -80,9 +82,17 @@ class SummaryPanel(QWidget):
         for widget in (self.status, self.level, self.next_step, self.why, self.missing):
             layout.addWidget(widget)
         layout.addWidget(_wrapped("Need domains", "font-weight: 600; margin-top: 6px;"))
-        layout.addWidget(self.domains, 1)
+        layout.addWidget(self.domains)
         layout.addWidget(_wrapped("Reasons: the answers behind them", "font-weight: 600; margin-top: 6px;"))
         layout.addWidget(self.reasons)
+        layout.addStretch(1)
+
+    def _fit_domains(self) -> None:
+        """Rows as tall as their wrapped text and the table as tall as its rows: one scroll bar, the page's."""
+        table = self.domains
+        table.resizeRowsToContents()
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        table.setFixedHeight(table.horizontalHeader().height() + rows + 2 * table.frameWidth() + 2)
 
     def show_outcome(self, outcome: TriageOutcome, status: str, missing: list[str] | None = None) -> None:
         """Fill the page; `missing` lists the texts of required questions still unanswered."""
@@ -111,7 +121,7 @@ class SummaryPanel(QWidget):
             because = "\n".join(texts.get(rid, rid) for rid in domain.reasons)
             for column, text in enumerate((domain.name, str(domain.score), because)):
                 self.domains.setItem(row, column, QTableWidgetItem(text))
-        self.domains.resizeRowsToContents()
+        self._fit_domains()
         lines = []
         for reason in (r for r in outcome.reasons if r.kind == "rule"):
             answers = _e("; ".join(f"{e.question} — {e.answer}" for e in reason.evidence))

@@ -35,7 +35,7 @@ class TriageWizard(WizardFrame):
 
     def __init__(self, context: AppContext, child_id: str, child_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.context, self.child_id = context, child_id
+        self.context, self.child_id, self.child_name = context, child_id, child_name
         self.setWindowTitle(f"Presenting Needs Check — {child_name}")
         self.resize(860, 660)
         self.questionnaire: Questionnaire | None = None
@@ -110,13 +110,13 @@ class TriageWizard(WizardFrame):
         visible = {q.id for s, qs in pages if s.id == self.section_id for q in qs}
         self.page.show_only(visible)
         self.title.setText(f"{self.page.section.title}")
-        self.progress_text.setText(f"Section {index + 1} of {len(pages)}")
+        self.progress_text.setText(f"Section {index + 1} of {len(pages)} · {self.child_name}")
         self.progress.setRange(0, len(pages))
         self.progress.setValue(index + 1)
         stop = evaluate(self.questionnaire, self.answers).stop
         self.stop_note.setVisible(stop is not None)
         if stop is not None:
-            self.stop_note.setText(f"STOP: {stop.instruction}")
+            self.stop_note.setText(stop.instruction)
             self.next.setText("See the result >")
         else:
             self.next.setText("Next >")
