@@ -157,3 +157,21 @@ def test_from_a_recorded_check_to_ranked_matches(qtbot, context: AppContext, ser
     assert page.detail.service is not None and page.detail.service.id == fits[0].service.id
     text = page.detail.text()
     assert "Fits Ava" in text and "Expectation card" in text and "A referral must include" in text
+
+
+def test_lock_forgets_the_child_and_unlock_reloads(qtbot, context: AppContext, services: dict[str, Service]) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(context, idle_seconds=3600)
+    qtbot.addWidget(window)
+    window.show()
+    window.nav.setCurrentRow(PAGES.index("Directory"))
+    page = window.directory
+    assert len(page.listed_ids()) == 43  # loaded when first shown
+    page.show_matches(**AVA, postcode_district=None, child_name="Ava Test")
+    assert page.request is not None and page.listed_ids()
+    db = context.db
+    page.forget()  # what the window's lock does (the real lock also asks for the passphrase)
+    assert page.request is None and page.list.count() == 0 and "Ava" not in page.detail.text()
+    assert not page.banner_row.isVisibleTo(page)
+    window.nav.setCurrentRow(0)
+    window.nav.setCurrentRow(PAGES.index("Directory"))
+    assert context.db is db and len(page.listed_ids()) == 43

@@ -174,6 +174,16 @@ class DirectoryPage(QWidget):
         self.services = services
         self.refresh()
 
+    def forget(self) -> None:
+        """On lock: drop the child being matched (their name and needs) and the list; both return on unlock."""
+        self.request = None
+        self.matches = []
+        self.services = []
+        self._loaded_once = False
+        self.banner_row.hide()
+        self.list.clear()
+        self.detail.clear()
+
     def _on_changes(self, changes: Changes, _initiator: object) -> None:
         if "services" in changes.entities and self.context.unlocked:
             self.reload()

@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.sync.stop()
         self.context.lock()
         self.caseload.model.set_rows([])
+        self.directory.forget()
         self.nav.setEnabled(False)
         self.stack.setCurrentWidget(self.locked_page)
         self.lock_state.setText("Locked")
