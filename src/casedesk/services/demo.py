@@ -32,6 +32,8 @@ class DemoSummary:
     events: int
     services: int = 0  # sample directory services added (none when the database already had a directory)
     referrals: int = 0
+    triage_results: int = 0  # recorded Presenting Needs Checks
+    triage_drafts: int = 0
 
     def __str__(self) -> str:
         return (
@@ -39,6 +41,7 @@ class DemoSummary:
             f"{self.involvements:,} involvements across {self.organisations:,} organisations"
             + (f", {self.services} sample directory services" if self.services else "")
             + (f", {self.referrals} referrals" if self.referrals else "")
+            + (f", {self.triage_results} needs checks ({self.triage_drafts} drafts)" if self.triage_results else "")
         )
 
 
@@ -84,12 +87,17 @@ def seed_demo(
     from casedesk.services.directory import load_sample_directory
 
     services = load_sample_directory(db, DEMO_AUTHOR)
+    from casedesk.services.demo_triage import seed_demo_triage
+
+    triage_results, triage_drafts = seed_demo_triage(db, seed, today or date.today(), DEMO_AUTHOR)
     from casedesk.services.demo_referrals import seed_demo_referrals
 
     referral_count = seed_demo_referrals(db, seed, today or date.today(), DEMO_AUTHOR)
     return DemoSummary(
         services=services,
         referrals=referral_count,
+        triage_results=triage_results,
+        triage_drafts=triage_drafts,
         organisations=len(data.organisations),
         workers=len(data.workers),
         children=len(data.children),
