@@ -19,6 +19,7 @@ from casedesk.domain.referrals import (
     ReferralStatus,
     SharingDecision,
     TransitionRefused,
+    acknowledgement_due,
     check_transition,
     check_transition_details,
     chosen_sections,
@@ -191,3 +192,28 @@ def overdue(db: Database, today: date | None = None) -> list[Referral]:
 def timeline(db: Database, referral_id: str) -> list[Any]:
     with db.session() as session:
         return referral_repo.referral_timeline(session, referral_id)
+
+
+@dataclass(frozen=True)
+class ReferralListItem:
+    referral: Referral
+    child_name: str
+    overdue: bool
+    due: date | None
+
+
+def referral_list(db: Database, today: date | None = None, child_id: str | None = None) -> list[ReferralListItem]:
+    """Referrals with the child's name, whether acknowledgement is overdue, and when it is due."""
+    today = today or date.today()
+    with db.session() as session:
+        found = referral_repo.list_referrals(session, child_id)
+        names = referral_repo.child_names(session, sorted({r.child_id for r in found}))
+    return [
+        ReferralListItem(
+            referral=r,
+            child_name=names.get(r.child_id, "(child not held)"),
+            overdue=r.overdue(today),
+            due=acknowledgement_due(r.sent_at, r.ack_within_days) if r.sent_at else None,
+        )
+        for r in found
+    ]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.records import ChronologyEvent
 from casedesk.domain.referrals import Referral
 from casedesk.errors import NotFound
-from casedesk.store.models import EventRow, ReferralRow, ServiceRow, TriageResultRow
+from casedesk.store.models import ChildRow, EventRow, ReferralRow, ServiceRow, TriageResultRow
 from casedesk.store.repositories import to_record
 
 _referrals = ReferralRow.__table__
@@ -90,3 +90,16 @@ def latest_completed_triage(session: Session) -> dict[str, str]:
 def service_ids(session: Session) -> list[str]:
     services = ServiceRow.__table__
     return [row[0] for row in session.execute(select(services.c.id).where(services.c.deleted.is_(False)))]
+
+
+def child_names(session: Session, child_ids: list[str]) -> dict[str, str]:
+    """Display names for the children some referrals belong to (without loading the whole caseload)."""
+    children = ChildRow.__table__
+    names: dict[str, str] = {}
+    for start in range(0, len(child_ids), 500):
+        chunk = child_ids[start : start + 500]
+        query = select(children.c.id, children.c.given_name, children.c.family_name, children.c.preferred_name)
+        for row in session.execute(query.where(children.c.id.in_(chunk))):
+            given = row.preferred_name or row.given_name
+            names[row.id] = f"{given} {row.family_name}"
+    return names

@@ -29,6 +29,7 @@ from casedesk.domain.records import Changes, ChronologyEvent
 from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind
 from casedesk.services.children import ChildView
 from casedesk.ui.child_form import ChildForm
+from casedesk.ui.child_referrals_tab import ChildReferralsTab
 from casedesk.ui.chronology_tab import ChronologyTab
 from casedesk.ui.context import AppContext
 from casedesk.ui.event_dialog import EventDialog
@@ -88,6 +89,8 @@ class ChildPage(QWidget):
         self.tabs.addTab(self.involvements, "Involvements")
         self.needs_checks = NeedsChecksTab(context)
         self.tabs.addTab(self.needs_checks, "Needs checks")
+        self.referrals = ChildReferralsTab(context)
+        self.tabs.addTab(self.referrals, "Referrals")
         self.message = QLabel()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -136,6 +139,7 @@ class ChildPage(QWidget):
         self.statuses.show_child(view, today)
         self.involvements.show_child(view, today)
         self.needs_checks.show_child(child.id, child.display_name)
+        self.referrals.show_child(child.id)
         self.child_loaded.emit(child.id)
 
     def _failed(self, error: BaseException) -> None:

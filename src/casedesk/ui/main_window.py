@@ -23,23 +23,13 @@ from casedesk.ui.directory_page import DirectoryPage
 from casedesk.ui.idle import IdleWatcher
 from casedesk.ui.needs_checks_tab import show_services_for
 from casedesk.ui.new_child_dialog import NewChildDialog
+from casedesk.ui.referral_dialog import ReferralDialog
+from casedesk.ui.referrals_page import ReferralsPage
 from casedesk.ui.sync_controller import SyncController
 from casedesk.ui.sync_page import SyncPage
 from casedesk.ui.unlock_dialog import UnlockDialog
 
 PAGES = ("Caseload", "Child", "Directory", "Referrals", "Sync")
-LATER = {
-    "Referrals": "Referrals you make and their progress will appear here.",
-}
-
-
-def _later_page(text: str) -> QWidget:
-    page = QWidget()
-    label = QLabel(text)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setStyleSheet("color: #605e5c; font-size: 12pt;")
-    QVBoxLayout(page).addWidget(label)
-    return page
 
 
 class MainWindow(QMainWindow):
@@ -58,8 +48,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.child)
         self.directory = DirectoryPage(context)
         self.stack.addWidget(self.directory)
-        for name in PAGES[3:4]:
-            self.stack.addWidget(_later_page(LATER[name]))
+        self.referrals = ReferralsPage(context)
+        self.stack.addWidget(self.referrals)
         self.sync = SyncController(context, self)
         self.sync_page = SyncPage(context, self.sync)
         self.stack.addWidget(self.sync_page)
@@ -87,13 +77,12 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.caseload.open_child.connect(self.open_child)
         self.caseload.new_child.connect(self.new_child)
-        directory = getattr(self, "directory_page", None) or getattr(self, "directory", None)
-        if directory is not None:  # the triage wizard's "Find services" opens the directory on its matches
-            self.child.needs_checks.find_services.connect(
-                lambda rid: show_services_for(
-                    context, directory, rid, lambda: self.nav.setCurrentRow(self.stack.indexOf(directory))
-                )
-            )
+        self._triage_for_referral: tuple[str, str] | None = None  # (child id, triage result id)
+        self.child.needs_checks.find_services.connect(self.find_services_for)
+        self.child.referrals.find_services.connect(lambda: self.show_page(self.directory))
+        self.child.referrals.open_referral.connect(self.open_referral)
+        self.directory.refer_requested.connect(self.refer)
+        self.referrals.open_child.connect(self.open_child)
         self.sync.status_changed.connect(self._show_sync_state)
         self.sync.wiped.connect(self._wiped)
         context.runner.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
@@ -121,6 +110,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self._page_before_lock)
         self.stack.setCurrentIndex(self._page_before_lock)
         self.caseload.reload()
+        self.referrals.reload()
         if self.child.child_id:
             self.child.show_child(self.child.child_id)
         self.sync_page.reload()
@@ -130,6 +120,44 @@ class MainWindow(QMainWindow):
     def open_child(self, child_id: str) -> None:
         self.child.show_child(child_id)
         self.nav.setCurrentRow(PAGES.index("Child"))
+
+    def show_page(self, page: QWidget) -> None:
+        self.nav.setCurrentRow(self.stack.indexOf(page))
+
+    def find_services_for(self, result_id: str) -> None:
+        """The triage wizard's "Find services": the directory ranks services for this child's outcome."""
+        if self.child.child_id:
+            self._triage_for_referral = (self.child.child_id, result_id)
+        show_services_for(self.context, self.directory, result_id, lambda: self.show_page(self.directory))
+
+    def refer(self, service_id: str) -> None:
+        """ "Refer…" on a directory service: a referral for the child whose record is open."""
+        child_id = self.child.child_id
+        if not child_id or not self.context.unlocked:
+            QMessageBox.information(self, "Refer", "Open the child's record first, then choose the service.")
+            return
+        service = next((s for s in self.directory.services if s.id == service_id), None)
+        triage_id = (
+            self._triage_for_referral[1]
+            if self._triage_for_referral
+            and (self._triage_for_referral[0] == child_id and self.directory.request is not None)
+            else None
+        )
+        dialog = self.make_referral_dialog(child_id, service_id, service.name if service else "Service", triage_id)
+        if dialog.exec() and dialog.created_id:
+            self.open_referral(dialog.created_id)
+
+    def make_referral_dialog(
+        self, child_id: str, service_id: str, service_name: str, triage_id: str | None
+    ) -> ReferralDialog:
+        return ReferralDialog(
+            self.context, child_id, self.child.title.text(), service_id, service_name, triage_id, self
+        )
+
+    def open_referral(self, referral_id: str) -> None:
+        self.show_page(self.referrals)
+        self.referrals.reload()
+        self.referrals.select(referral_id)
 
     def find(self) -> None:
         if self.context.unlocked:
