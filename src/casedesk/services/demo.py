@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from casedesk.services.demo_data import generate_demo
+from casedesk.services.demo_data import DemoData, generate_demo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
@@ -63,27 +63,7 @@ def seed_demo(
         from casedesk.errors import ValidationError
 
         raise ValidationError(f"This database already holds the demo data for seed {seed}; use another --seed.")
-    related: dict[str, dict[str, list[dict[str, Any]]]] = {t: defaultdict(list) for t in _CHILD_TABLES}
-    for table in _CHILD_TABLES:
-        for row in getattr(data, table):
-            related[table][row["child_id"]].append(row)
-    with db.unit_of_work(DEMO_AUTHOR) as uow:
-        for row in data.organisations:
-            uow.insert("organisations", row)
-        for row in data.workers:
-            uow.insert("workers", row)
-    written = 0
-    for start in range(0, len(data.children), BATCH_CHILDREN):
-        batch = data.children[start : start + BATCH_CHILDREN]
-        with db.unit_of_work(DEMO_AUTHOR) as uow:
-            for child in batch:
-                uow.insert("children", child)
-                for table in _CHILD_TABLES:
-                    for row in related[table].get(child["id"], ()):
-                        uow.insert(table, row)
-        written += len(batch)
-        if progress:
-            progress(written, len(data.children))
+    write_demo_data(db, data, progress)
     from casedesk.services.directory import load_sample_directory
 
     services = load_sample_directory(db, DEMO_AUTHOR)
@@ -105,3 +85,28 @@ def seed_demo(
         involvements=len(data.involvements),
         events=len(data.events),
     )
+
+
+def write_demo_data(db: Database, data: DemoData, progress: Callable[[int, int], None] | None = None) -> None:
+    """The generated rows through the unit of work, a batch of children per transaction (also the benchmark's)."""
+    related: dict[str, dict[str, list[dict[str, Any]]]] = {t: defaultdict(list) for t in _CHILD_TABLES}
+    for table in _CHILD_TABLES:
+        for row in getattr(data, table):
+            related[table][row["child_id"]].append(row)
+    with db.unit_of_work(DEMO_AUTHOR) as uow:
+        for row in data.organisations:
+            uow.insert("organisations", row)
+        for row in data.workers:
+            uow.insert("workers", row)
+    written = 0
+    for start in range(0, len(data.children), BATCH_CHILDREN):
+        batch = data.children[start : start + BATCH_CHILDREN]
+        with db.unit_of_work(DEMO_AUTHOR) as uow:
+            for child in batch:
+                uow.insert("children", child)
+                for table in _CHILD_TABLES:
+                    for row in related[table].get(child["id"], ()):
+                        uow.insert(table, row)
+        written += len(batch)
+        if progress:
+            progress(written, len(data.children))
