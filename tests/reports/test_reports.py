@@ -152,12 +152,14 @@ def test_chronology_content_and_amendment(tmp_path: Path) -> None:
 @pdftotext_missing
 def test_long_chronology_spans_pages_with_correct_count(tmp_path: Path) -> None:
     pdf = tmp_path / "long.pdf"
-    _render(pdf, [_event(n, body=f"Body text for entry {n}. " * (n % 7)) for n in range(300)])
+    events = [_event(n, body=f"Body text for entry {n}. " * (n % 7)) for n in range(300)]
+    events[150] = _event(150, summary="Very long entry", body="A long paragraph of notes. " * 1200)
+    _render(pdf, events)
     text = _text(pdf)
     pages = text.split("\f")[:-1]
     assert len(pages) > 5
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in page
         assert page.count(MARKING) == 2
-        assert "Recorded by" in page  # the heading row repeats on every page
+        assert page.count("Recorded by") == 1  # the heading row repeats once at the top of every page
     assert "Entry number 0" in text and "Entry number 299" in text

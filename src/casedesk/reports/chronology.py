@@ -19,6 +19,8 @@ from casedesk.domain.records import Child, ChronologyEvent, Involvement, Organis
 from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, EventKind, InvolvementRole, StatusKind
 from casedesk.reports.base import build_pdf, content_width, esc, make_styles, table_style
 
+_MIN_IN_ROW_SPLIT = 72  # points: split inside a tall entry only if at least this much of it fits the page
+
 _HIGHLIGHT = {"significant": colors.HexColor("#FFF4E0"), "critical": colors.HexColor("#FDE2E2")}
 
 
@@ -30,6 +32,18 @@ class _Entry:
     original: ChronologyEvent
     amendments: tuple[ChronologyEvent, ...]
     orphan: bool = False
+
+
+class _FlowingTable(LongTable):
+    """A LongTable that splits inside a tall entry rather than leave a large gap (or a repeated heading) mid-page."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        if parts and availHeight - parts[0].wrap(availWidth, availHeight)[1] > _MIN_IN_ROW_SPLIT:
+            in_row = self._splitRows(availHeight, doInRowSplit=True)
+            if in_row:
+                return in_row
+        return parts
 
 
 def _day(value: date | None) -> str:
@@ -185,9 +199,9 @@ def _chronology_table(entries: list[_Entry], orgs: dict[str, Organisation], styl
         )
         if e.significance in _HIGHLIGHT:
             extra.append(("BACKGROUND", (0, row), (-1, row), _HIGHLIGHT[e.significance]))
-    widths = [21 * mm, 22 * mm, 20 * mm, 28 * mm, None, 24 * mm]
+    widths = [20 * mm, 21 * mm, 23 * mm, 27 * mm, None, 22 * mm]
     widths[4] = content_width() - sum(w for w in widths if w)
-    table = LongTable(data, colWidths=widths, repeatRows=1, splitInRow=1)
+    table = _FlowingTable(data, colWidths=widths, repeatRows=1, splitInRow=_MIN_IN_ROW_SPLIT)
     table.setStyle(TableStyle(extra))
     return table
 
