@@ -21,8 +21,14 @@ from casedesk.store.wire_values import to_json_value
 GENESIS_HASH = "0" * 64
 
 
+def _json_default(value: Any) -> Any:
+    return to_json_value(value)
+
+
 def entry_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    canonical = json.dumps(to_json_value(fields), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Fields are already JSON-safe on every path (the unit of work converts them once); dates are converted
+    here only as a fallback, with the same result `to_json_value` gives."""
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 

@@ -140,6 +140,7 @@ class UnitOfWork:
     ) -> None:
         self._entities.add(table_name)
         self._row_ids.add(row_id)
+        json_fields = to_json_dict(fields)  # converted once: the outbox and the audit entry share it
         if self.journal:
             self._outbox.append(
                 {
@@ -147,7 +148,7 @@ class UnitOfWork:
                     "entity": table_name,
                     "row_id": row_id,
                     "op": op,
-                    "fields": to_json_dict(fields),
+                    "fields": json_fields,
                     "base_versions": base_versions,
                     "hlc": self.clock.now(),
                     "device_id": self.device_id,
@@ -163,7 +164,7 @@ class UnitOfWork:
             table_name,
             row_id,
             None if before is None else to_json_dict(before),
-            None if after is None else to_json_dict(after),
+            None if after is None else (json_fields if after is fields else to_json_dict(after)),
             reason,
         )
 
