@@ -174,11 +174,12 @@ ENTITIES: dict[str, EntitySpec] = {
 
 # Fields a clock must never decide (DESIGN.md §4): protection and legal status, address, named worker. When two
 # devices change one of these from the same base, the server keeps the value it already holds and the conflict
-# waits for a person; the clock only orders the candidates for display. (Level of need joins when triage syncs.)
+# waits for a person; the clock only orders the candidates for display.
 CRITICAL_FIELDS: dict[str, frozenset[str]] = {
     "children": frozenset({"address_line1", "address_line2", "town", "postcode"}),
     "status_periods": frozenset({"kind", "detail", "start_date", "end_date"}),
     "involvements": frozenset({"worker_id"}),
+    "triage_results": frozenset({"level", "outcome"}),  # the level of need
     "referrals": frozenset({"status", "sharing"}),
 }
 
