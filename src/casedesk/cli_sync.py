@@ -51,6 +51,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         for conflict in service.conflicts():
             values = " / ".join(repr(c["value"]) for c in conflict.candidates)
             marker = " (critical: needs a person)" if conflict.critical else ""
-            print(f"  conflict: {conflict.entity} {conflict.row_id} {conflict.field}: {values}; "
-                  f"kept {conflict.kept!r}{marker}")
+            print(
+                f"  conflict: {conflict.entity} {conflict.row_id} {conflict.field}: {values}; "
+                f"kept {conflict.kept!r}{marker}"
+            )
     return 0 if report.digest_ok else 1

@@ -53,7 +53,10 @@ def test_three_devices_edit_offline_sync_in_any_order_and_agree(live, tmp_path: 
     record = children[shared]
     assert {e["id"] for e in record["events"]} == set(notes)
     assert (record["child"]["preferred_name"], record["child"]["gender"], record["child"]["uln"]) == (
-        "Addie", "female", "1234567890")
+        "Addie",
+        "female",
+        "1234567890",
+    )
     for device in (a, b, c):  # town is an address field: kept as first stored, waiting for a person
         (conflict,) = device.service.conflicts()
         assert conflict.critical and {x["value"] for x in conflict.candidates} == {"Leeds", "York"}
@@ -76,10 +79,13 @@ def test_killing_the_server_mid_push_loses_and_doubles_nothing(live, tmp_path: P
         from datetime import date
 
         for i in range(1500):
-            child = uow.insert("children", {"given_name": f"C{i}", "family_name": "Bulk",
-                                            "date_of_birth": date(2012, 1, 1)})
-            uow.insert("involvements", {"child_id": child, "organisation_id": org, "role": "school",
-                                        "start_date": date(2024, 9, 1)})
+            child = uow.insert(
+                "children", {"given_name": f"C{i}", "family_name": "Bulk", "date_of_birth": date(2012, 1, 1)}
+            )
+            uow.insert(
+                "involvements",
+                {"child_id": child, "organisation_id": org, "role": "school", "start_date": date(2024, 9, 1)},
+            )
     failure: list[BaseException] = []
 
     def push() -> None:
@@ -110,8 +116,13 @@ def test_killing_the_server_mid_push_loses_and_doubles_nothing(live, tmp_path: P
 def test_the_command_line_enrols_and_syncs(tmp_path: Path, server: Server) -> None:
     proc = UvicornProcess(server.url).start()
     try:
-        env = {**os.environ, "CASEDESK_PASSPHRASE": PASSPHRASE, "CASEDESK_USER_PASSWORD": PASSWORD,
-               "CASEDESK_SERVER_PASSWORD": PASSWORD, "CASEDESK_HOME": str(tmp_path / "home")}
+        env = {
+            **os.environ,
+            "CASEDESK_PASSPHRASE": PASSPHRASE,
+            "CASEDESK_USER_PASSWORD": PASSWORD,
+            "CASEDESK_SERVER_PASSWORD": PASSWORD,
+            "CASEDESK_HOME": str(tmp_path / "home"),
+        }
         admin = [sys.executable, "-m", "casedesk.server.cli", "--database-url", server.url, "admin"]
 
         def run(args: list[str]) -> subprocess.CompletedProcess[str]:
@@ -141,8 +152,9 @@ def test_uvicorn_refuses_an_oversized_push(server: Server, tmp_path: Path, fast_
 
     proc = UvicornProcess(server.url).start()
     try:
-        response = httpx.post(f"{proc.base_url}/v1/push", content=b"x" * (9 * 1024 * 1024),
-                              headers={"Content-Type": "application/json"})
+        response = httpx.post(
+            f"{proc.base_url}/v1/push", content=b"x" * (9 * 1024 * 1024), headers={"Content-Type": "application/json"}
+        )
         assert response.status_code == 413 and response.json()["error"] == "too_large"
     finally:
         proc.kill()

@@ -15,8 +15,10 @@ from tests.sync.harness import PASSWORD, Server
 
 
 def _enrol(client: httpx.Client, server: Server, device_id: str = "device-1", code: str | None = None) -> Any:
-    return client.post("/v1/enrol", json={"username": "ann", "password": PASSWORD,
-                                          "code": code or server.code("ann"), "device_id": device_id})
+    return client.post(
+        "/v1/enrol",
+        json={"username": "ann", "password": PASSWORD, "code": code or server.code("ann"), "device_id": device_id},
+    )
 
 
 @pytest.fixture
@@ -79,8 +81,9 @@ def test_enrolment_codes_are_one_time_and_passwords_are_rate_limited(enrolled) -
     replay = _enrol(client, server, "device-3", code)
     assert replay.status_code == 401 and replay.json()["error"] == "code_used"
     for _ in range(4):  # the replayed code counted as the first of five failures
-        bad = client.post("/v1/enrol", json={"username": "ann", "password": "wrong guess", "code": "X",
-                                             "device_id": "device-9"})
+        bad = client.post(
+            "/v1/enrol", json={"username": "ann", "password": "wrong guess", "code": "X", "device_id": "device-9"}
+        )
         assert bad.status_code == 401 and bad.json()["error"] == "bad_credentials"
     limited = _enrol(client, server, "device-9")
     assert limited.status_code == 429 and limited.json()["error"] == "rate_limited"
@@ -92,8 +95,9 @@ def test_oversized_and_bomb_pushes_get_413(enrolled) -> None:
     response = client.post("/v1/push", headers={**headers, "Content-Type": "application/json"}, content=big)
     assert response.status_code == 413 and response.json()["error"] == "too_large"
     bomb = gzip.compress(b" " * (64 * 1024 * 1024))  # ~64 KB on the wire, 64 MB inflated
-    response = client.post("/v1/push", content=bomb, headers={**headers, "Content-Encoding": "gzip",
-                                                               "Content-Type": "application/json"})
+    response = client.post(
+        "/v1/push", content=bomb, headers={**headers, "Content-Encoding": "gzip", "Content-Type": "application/json"}
+    )
     assert response.status_code == 413
     too_many = {"changes": [{"change_id": str(i)} for i in range(501)]}
     response = client.post("/v1/push", headers=headers, json=too_many)

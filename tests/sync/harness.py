@@ -81,11 +81,14 @@ class Device:
     # -- edits made offline, through the ordinary unit of work ---------------------------------------------
     def add_child(self, given: str, family: str, org_id: str | None = None, **extra: Any) -> str:
         with self.db.unit_of_work(self.username) as uow:
-            child_id = uow.insert("children", {"given_name": given, "family_name": family,
-                                               "date_of_birth": date(2012, 5, 1), **extra})
+            child_id = uow.insert(
+                "children", {"given_name": given, "family_name": family, "date_of_birth": date(2012, 5, 1), **extra}
+            )
             if org_id:
-                uow.insert("involvements", {"child_id": child_id, "organisation_id": org_id, "role": "school",
-                                            "start_date": date(2024, 9, 1)})
+                uow.insert(
+                    "involvements",
+                    {"child_id": child_id, "organisation_id": org_id, "role": "school", "start_date": date(2024, 9, 1)},
+                )
         return child_id
 
     def edit(self, entity: str, row_id: str, **changes: Any) -> None:
@@ -95,8 +98,17 @@ class Device:
     def note(self, child_id: str, summary: str) -> str:
         now = datetime.now(UTC)
         with self.db.unit_of_work(self.username) as uow:
-            return uow.insert("events", {"child_id": child_id, "kind": "note", "occurred_at": now,
-                                         "recorded_at": now, "author": self.username, "summary": summary})
+            return uow.insert(
+                "events",
+                {
+                    "child_id": child_id,
+                    "kind": "note",
+                    "occurred_at": now,
+                    "recorded_at": now,
+                    "author": self.username,
+                    "summary": summary,
+                },
+            )
 
     def export(self) -> dict[str, Any]:
         """The whole database as a user would export it, minus the moment of export."""
@@ -107,14 +119,20 @@ class Device:
         self.db.close()
 
 
-def make_device(tmp: Path, name: str, server: Server | None, username: str, *, base_url: str | None = None,
-                org_server: Server | None = None) -> Device:
+def make_device(
+    tmp: Path,
+    name: str,
+    server: Server | None,
+    username: str,
+    *,
+    base_url: str | None = None,
+    org_server: Server | None = None,
+) -> Device:
     db = Database.create(tmp / f"{name}.db", PASSPHRASE)
     owner = server or org_server
     assert owner is not None
     client = server.client() if server is not None and base_url is None else None
-    transport = HttpTransport(base_url or owner.base_url, device_id=db.device_id, client=client,
-                              sleep=lambda _s: None)
+    transport = HttpTransport(base_url or owner.base_url, device_id=db.device_id, client=client, sleep=lambda _s: None)
     sync.enrol(db, base_url or owner.base_url, username, PASSWORD, owner.code(username), transport=transport)
     transport.token = db.get_setting(sync.TOKEN_KEY)
     device = Device(name, db, transport, Faults(), username)
@@ -144,7 +162,9 @@ class UvicornProcess:
         env = {**os.environ, "PYTHONPATH": str(SRC)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "casedesk.server.cli", "--database-url", self.url, "--port", str(self.port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

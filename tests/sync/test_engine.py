@@ -115,8 +115,13 @@ def test_a_malformed_change_is_set_aside_while_the_rest_sync(trio: tuple[str, li
     org, (a, b, _c) = trio
     good = a.add_child("Ada", "Okafor", org)
     with a.db.engine.begin() as conn:  # a change damaged on disk: a date that is not a date
-        conn.execute(text("update outbox set fields = json_set(fields, '$.date_of_birth', 'soon') "
-                          "where row_id = :id and op = 'insert'"), {"id": good})
+        conn.execute(
+            text(
+                "update outbox set fields = json_set(fields, '$.date_of_birth', 'soon') "
+                "where row_id = :id and op = 'insert'"
+            ),
+            {"id": good},
+        )
     after = a.add_child("Bea", "Mensah", org)
     report = a.sync()
     assert report.set_aside >= 1 and report.digest_ok
@@ -139,8 +144,15 @@ def test_children_enter_and_leave_another_organisations_view(server: Server, tmp
     with a.db.unit_of_work("ann") as uow:
         from datetime import date
 
-        involvement = uow.insert("involvements", {"child_id": child, "organisation_id": social_care,
-                                                  "role": "social_worker", "start_date": date(2025, 1, 6)})
+        involvement = uow.insert(
+            "involvements",
+            {
+                "child_id": child,
+                "organisation_id": social_care,
+                "role": "social_worker",
+                "start_date": date(2025, 1, 6),
+            },
+        )
     a.sync(), s.sync()
     (arrived,) = s.export()["children"]
     assert arrived["child"]["given_name"] == "Ada" and arrived["events"][0]["summary"] == "Concern raised"
@@ -197,8 +209,15 @@ def test_an_edit_refused_because_the_child_left_view_stays_visible(server: Serve
     a, s = make_device(tmp_path, "ann", server, "ann"), make_device(tmp_path, "sam", server, "sam")
     child = a.add_child("Ada", "Okafor", school)
     with a.db.unit_of_work("ann") as uow:
-        involvement = uow.insert("involvements", {"child_id": child, "organisation_id": social_care,
-                                                  "role": "social_worker", "start_date": date(2025, 1, 6)})
+        involvement = uow.insert(
+            "involvements",
+            {
+                "child_id": child,
+                "organisation_id": social_care,
+                "role": "social_worker",
+                "start_date": date(2025, 1, 6),
+            },
+        )
     a.sync(), s.sync()
     s.edit("children", child, preferred_name="Addie")  # offline, while the school closes the involvement
     with a.db.unit_of_work("ann") as uow:

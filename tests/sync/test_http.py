@@ -14,8 +14,9 @@ from casedesk.sync.transport import DeviceRevoked, Offline, Refused
 
 def _transport(handler, sleeps: list[float]) -> HttpTransport:  # type: ignore[no-untyped-def]
     client = httpx.Client(base_url="http://127.0.0.1:9", transport=httpx.MockTransport(handler))
-    return HttpTransport("http://127.0.0.1:9", device_id="d1", token="t", client=client, retries=3, backoff=0.5,
-                         sleep=sleeps.append)
+    return HttpTransport(
+        "http://127.0.0.1:9", device_id="d1", token="t", client=client, retries=3, backoff=0.5, sleep=sleeps.append
+    )
 
 
 def test_push_bodies_are_gzipped_and_transient_failures_are_retried_with_backoff() -> None:
@@ -46,8 +47,10 @@ def test_giving_up_means_offline_and_nothing_is_assumed() -> None:
 
 @pytest.mark.parametrize(
     ("status", "body", "error"),
-    [(403, {"error": "device_revoked", "detail": "revoked"}, DeviceRevoked),
-     (413, {"error": "too_large", "detail": "too big"}, Refused)],
+    [
+        (403, {"error": "device_revoked", "detail": "revoked"}, DeviceRevoked),
+        (413, {"error": "too_large", "detail": "too big"}, Refused),
+    ],
 )
 def test_refusals_are_not_retried(status: int, body: dict, error: type[Exception]) -> None:
     calls: list[int] = []

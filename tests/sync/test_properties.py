@@ -30,8 +30,9 @@ step = st.one_of(
 )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(steps=st.lists(step, min_size=1, max_size=14))
 def test_any_interleaving_converges(steps: list[tuple], fast_kdf: keyfile.KdfParams, fast_passwords: None) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -28,15 +28,22 @@ def test_status_counts_waiting_and_set_aside_changes_and_retry_requeues(server: 
     status = a.service.status(probe=True)
     assert status.enrolled and status.online and status.pending == 2 and status.last_success is not None
     with a.db.engine.begin() as conn:
-        conn.execute(text("update outbox set fields = json_set(fields, '$.date_of_birth', 'soon') "
-                          "where row_id = :id and op = 'insert'"), {"id": child})
+        conn.execute(
+            text(
+                "update outbox set fields = json_set(fields, '$.date_of_birth', 'soon') "
+                "where row_id = :id and op = 'insert'"
+            ),
+            {"id": child},
+        )
     a.sync()
     status = a.service.status()
     assert (status.pending, status.set_aside, status.open_conflicts) == (0, 2, 0)  # the child, and what hangs off it
     (first, _second) = a.service.set_aside()
     with a.db.engine.begin() as conn:  # the cause is fixed (here: by hand) and the change is queued again
-        conn.execute(text("update outbox set fields = json_set(fields, '$.date_of_birth', '2012-05-01') "
-                          "where change_id = :id"), {"id": first.change_id})
+        conn.execute(
+            text("update outbox set fields = json_set(fields, '$.date_of_birth', '2012-05-01') where change_id = :id"),
+            {"id": first.change_id},
+        )
     for item in a.service.set_aside():
         a.service.retry(item.change_id)
     a.sync()

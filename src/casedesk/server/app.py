@@ -4,7 +4,6 @@ Endpoints are plain (threaded) functions because the database calls are blocking
 thread pool. Every error is JSON `{"error": code, "detail": sentence}`, declared in the OpenAPI description.
 """
 
-
 import logging
 import os
 from typing import Annotated, Any
@@ -35,9 +34,7 @@ from casedesk.sync.wire import (
 )
 
 log = logging.getLogger(__name__)
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 413, 422, 429)
-}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 403, 413, 422, 429)}
 
 
 def app_from_environment() -> FastAPI:
@@ -68,8 +65,9 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSett
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)
-        return JSONResponse({"error": "server_error", "detail": "The server failed; nothing was changed."},
-                            status_code=500)
+        return JSONResponse(
+            {"error": "server_error", "detail": "The server failed; nothing was changed."}, status_code=500
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -99,14 +97,16 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSett
         limiter.check(*keys)
         try:
             with store.write() as conn:
-                token, user = accounts.enrol(conn, body.username, body.password, body.code, body.device_id,
-                                         body.device_name)
+                token, user = accounts.enrol(
+                    conn, body.username, body.password, body.code, body.device_id, body.device_name
+                )
         except auth.AuthFailure as exc:
             if exc.status == 401:
                 limiter.fail(*keys)
             raise
-        return EnrolResponse(device_token=token, username=user.username, organisation_id=user.org_id,
-                             server_id=server_id)
+        return EnrolResponse(
+            device_token=token, username=user.username, organisation_id=user.org_id, server_id=server_id
+        )
 
     @app.post("/v1/push", response_model=PushResponse)
     def push_changes(body: PushRequest, device: Device, background: BackgroundTasks) -> PushResponse:
@@ -117,8 +117,9 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSett
         return PushResponse(results=results)
 
     @app.get("/v1/pull", response_model=PullResponse)
-    def pull(device: Device, cursor: Annotated[int, Query(ge=0)] = 0,
-             limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500) -> PullResponse:
+    def pull(
+        device: Device, cursor: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500
+    ) -> PullResponse:
         with store.read() as conn:
             return pulls.pull(conn, device.org_id, cursor, limit, device.device_id)
 
@@ -128,8 +129,9 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSett
             return pulls.digest(conn, device.org_id, set(body.exclude), body.only)
 
     @app.get("/v1/snapshot", response_model=SnapshotResponse)
-    def snapshot(device: Device, entity: str, after: str | None = None,
-                 limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500) -> SnapshotResponse:
+    def snapshot(
+        device: Device, entity: str, after: str | None = None, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500
+    ) -> SnapshotResponse:
         if entity not in ENTITIES:
             raise auth.AuthFailure("invalid_request", f"Unknown kind of record {entity!r}.", status=422)
         with store.read() as conn:

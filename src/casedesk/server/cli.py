@@ -29,12 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--database-url", help=f"SQLAlchemy URL (default: sqlite:///{DEFAULT_SQLITE_NAME})")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8470)
-    parser.add_argument("--workers", type=int, default=1,
-                        help="worker processes (PostgreSQL only: SQLite serialises writers within one process)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (PostgreSQL only: SQLite serialises writers within one process)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("serve", help="run the server (the default)")
-    adm = sub.add_parser("admin", help="administration").add_subparsers(dest="action", metavar="ACTION",
-                                                                         required=True)
+    adm = sub.add_parser("admin", help="administration").add_subparsers(dest="action", metavar="ACTION", required=True)
     p = adm.add_parser("create-org", help="create an organisation; prints its id")
     p.add_argument("name")
     p.add_argument("--kind", default="school")
@@ -103,8 +106,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise admin.AdminError("--workers needs PostgreSQL; an SQLite server runs as one process.")
             migrate(store.engine)  # once, before the workers start
             os.environ["CASEDESK_DATABASE_URL"] = store.url
-            uvicorn.run("casedesk.server.app:app_from_environment", factory=True, host=args.host, port=args.port,
-                        workers=args.workers, log_level="info")
+            uvicorn.run(
+                "casedesk.server.app:app_from_environment",
+                factory=True,
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                log_level="info",
+            )
         else:
             uvicorn.run(create_app(store), host=args.host, port=args.port, log_level="info")
         return 0

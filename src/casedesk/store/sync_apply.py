@@ -96,10 +96,15 @@ def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str]
         chunk_ids = sorted(ids)
         for start in range(0, len(chunk_ids), 500):
             query = select(table.c.id, table.c.versions, table.c.deleted).where(
-                table.c.id.in_(chunk_ids[start:start + 500]))
+                table.c.id.in_(chunk_ids[start : start + 500])
+            )
             for row in conn.execute(query):
-                state[(entity, row.id)] = {"versions": dict(row.versions), "deleted": bool(row.deleted),
-                                           "new": False, "changes": {}}
+                state[(entity, row.id)] = {
+                    "versions": dict(row.versions),
+                    "deleted": bool(row.deleted),
+                    "new": False,
+                    "changes": {},
+                }
     for item in items:
         table = table_of(item.entity)
         key = (item.entity, item.row_id)
@@ -127,12 +132,21 @@ def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str]
         table = table_of(entity)
         if held["new"]:
             row = {c.name: _column_default(c) for c in table.c}
-            row.update(held["changes"], id=row_id, created_at=now, updated_at=now, deleted=held["deleted"],
-                       versions=held["versions"])
+            row.update(
+                held["changes"],
+                id=row_id,
+                created_at=now,
+                updated_at=now,
+                deleted=held["deleted"],
+                versions=held["versions"],
+            )
             inserts.setdefault(entity, []).append(row)
         elif held["changes"]:
-            conn.execute(update(table).where(table.c.id == row_id)
-                         .values(**held["changes"], versions=held["versions"], updated_at=now))
+            conn.execute(
+                update(table)
+                .where(table.c.id == row_id)
+                .values(**held["changes"], versions=held["versions"], updated_at=now)
+            )
         else:
             continue
         applied += 1
@@ -149,8 +163,11 @@ def _column_default(column: Any) -> Any:
 @cache
 def _required(table: Any) -> tuple[str, ...]:
     return tuple(
-        c.name for c in table.c
-        if not c.nullable and c.default is None and c.server_default is None
+        c.name
+        for c in table.c
+        if not c.nullable
+        and c.default is None
+        and c.server_default is None
         and c.name not in ("id", "created_at", "updated_at", "versions", "deleted")
     )
 
@@ -178,14 +195,16 @@ def purge_child(conn: Connection, child_id: str) -> None:
         conn.execute(delete(table).where(table.c.child_id == child_id))
     conn.execute(delete(table_of("children")).where(table_of("children").c.id == child_id))
     forget_rows(conn, row_ids)
-    for key, value in conn.execute(select(_settings.c.key, _settings.c.value)
-                                   .where(_settings.c.key.like(CONFLICT_PREFIX + "%"))):
+    for key, value in conn.execute(
+        select(_settings.c.key, _settings.c.value).where(_settings.c.key.like(CONFLICT_PREFIX + "%"))
+    ):
         if value.get("child_id") == child_id:
             conn.execute(delete(_settings).where(_settings.c.key == key))
 
 
-def purge_or_defer(conn: Connection, child_ids: list[str], pending: dict[tuple[str, str], set[str]],
-                   stats: PageStats) -> None:
+def purge_or_defer(
+    conn: Connection, child_ids: list[str], pending: dict[tuple[str, str], set[str]], stats: PageStats
+) -> None:
     pending_rows = {row_id for _, row_id in pending}
     deferred = set(get_setting(conn, DEFERRED_PURGES_KEY, []))
     for child_id in child_ids:

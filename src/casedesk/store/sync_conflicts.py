@@ -43,17 +43,22 @@ class ConflictView:
 
 def _view(value: dict[str, Any]) -> ConflictView:
     return ConflictView(
-        value["conflict_id"], value["entity"], value["row_id"], value.get("child_id"), value["field"],
-        bool(value["critical"]), value.get("kept"), list(value["candidates"]), value["state"],
+        value["conflict_id"],
+        value["entity"],
+        value["row_id"],
+        value.get("child_id"),
+        value["field"],
+        bool(value["critical"]),
+        value.get("kept"),
+        list(value["candidates"]),
+        value["state"],
         value.get("resolution"),
     )
 
 
 def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictView]:
     with db.session() as session:
-        values = session.execute(
-            select(_settings.c.value).where(_settings.c.key.like(CONFLICT_PREFIX + "%"))
-        ).scalars()
+        values = session.execute(select(_settings.c.value).where(_settings.c.key.like(CONFLICT_PREFIX + "%"))).scalars()
         views = [_view(v) for v in values]
     views = [v for v in views if include_resolved or v.state == "open"]
     return sorted(views, key=lambda v: (v.entity, v.row_id, v.field))
@@ -71,16 +76,32 @@ def resolve(db: Database, conflict_id: str, value: Any, author: str) -> Changes:
     chosen = from_wire(table, held["field"], to_json_value(value))
     with db.unit_of_work(author, journal=False) as uow:
         uow.update(held["entity"], held["row_id"], {held["field"]: chosen})
-        uow.note("resolve-conflict", held["entity"], held["row_id"], reason=f"conflict on {held['field']}",
-                 conflict_id=conflict_id, chosen=to_json_value(chosen))
+        uow.note(
+            "resolve-conflict",
+            held["entity"],
+            held["row_id"],
+            reason=f"conflict on {held['field']}",
+            conflict_id=conflict_id,
+            chosen=to_json_value(chosen),
+        )
         uow.session.execute(
             insert(OutboxRow.__table__),  # type: ignore[arg-type]
-            [{
-                "change_id": new_id(), "entity": "conflicts", "row_id": conflict_id, "op": "resolve",
-                "fields": {"value": to_json_value(chosen)}, "base_versions": {}, "hlc": uow.clock.now(),
-                "device_id": uow.device_id, "author": author, "created_at": datetime.now(UTC),
-                "state": "pending", "attempts": 0,
-            }],
+            [
+                {
+                    "change_id": new_id(),
+                    "entity": "conflicts",
+                    "row_id": conflict_id,
+                    "op": "resolve",
+                    "fields": {"value": to_json_value(chosen)},
+                    "base_versions": {},
+                    "hlc": uow.clock.now(),
+                    "device_id": uow.device_id,
+                    "author": author,
+                    "created_at": datetime.now(UTC),
+                    "state": "pending",
+                    "attempts": 0,
+                }
+            ],
         )
         put_setting(uow.session.connection(), key, {**held, "state": "resolved", "resolution": to_json_value(chosen)})
     return Changes(frozenset({held["entity"]}), frozenset({held["row_id"]}))

@@ -42,7 +42,7 @@ def digest_rows(db: Database, entity: str, among: list[str] | None = None) -> It
             batches = [conn.execute(query)]
         else:
             ids = sorted(set(among))
-            batches = [conn.execute(query.where(table.c.id.in_(ids[i:i + 500]))) for i in range(0, len(ids), 500)]
+            batches = [conn.execute(query.where(table.c.id.in_(ids[i : i + 500]))) for i in range(0, len(ids), 500)]
         for rows in batches:
             for row in rows:
                 yield row.id, bool(row.deleted), {n: to_json_value(getattr(row, n)) for n in names}
@@ -55,8 +55,11 @@ def count_rows(db: Database, entity: str, exclude: set[str]) -> int:
         total = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
         ids = sorted(exclude)
         for i in range(0, len(ids), 500):
-            total -= int(conn.execute(select(func.count()).select_from(table)
-                                      .where(table.c.id.in_(ids[i:i + 500]))).scalar_one())
+            total -= int(
+                conn.execute(
+                    select(func.count()).select_from(table).where(table.c.id.in_(ids[i : i + 500]))
+                ).scalar_one()
+            )
     return total
 
 
@@ -77,8 +80,11 @@ def overwrite_rows(db: Database, entity: str, items: list[Any]) -> int:
                 continue
             held_back = pending.get((entity, item.row_id), set())
             values = {k: from_wire(table, k, v) for k, v in item.fields.items() if k in table.c and k not in held_back}
-            conn.execute(update(table).where(table.c.id == item.row_id)
-                         .values(**values, deleted=item.deleted, versions=item.versions, updated_at=now))
+            conn.execute(
+                update(table)
+                .where(table.c.id == item.row_id)
+                .values(**values, deleted=item.deleted, versions=item.versions, updated_at=now)
+            )
             changed += 1
     return changed
 
@@ -95,6 +101,6 @@ def remove_unknown(db: Database, entity: str, server_ids: set[str], exclude: set
             )
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         for start in range(0, len(doomed), 500):
-            conn.execute(delete(table).where(table.c.id.in_(doomed[start:start + 500])))
+            conn.execute(delete(table).where(table.c.id.in_(doomed[start : start + 500])))
         forget_rows(conn, doomed)
     return len(doomed)

@@ -36,8 +36,14 @@ class SetAside:
 
 def wire_dict(row: Any) -> dict[str, Any]:
     return {
-        "change_id": row.change_id, "entity": row.entity, "row_id": row.row_id, "op": row.op,
-        "fields": row.fields, "base_versions": row.base_versions, "hlc": row.hlc, "device_id": row.device_id,
+        "change_id": row.change_id,
+        "entity": row.entity,
+        "row_id": row.row_id,
+        "op": row.op,
+        "fields": row.fields,
+        "base_versions": row.base_versions,
+        "hlc": row.hlc,
+        "device_id": row.device_id,
         "author": row.author,
     }
 
@@ -53,8 +59,9 @@ def pending_batch(db: Database, limit: int) -> list[dict[str, Any]]:
 
 def set_aside_locally(db: Database, change_id: str, reason: str) -> None:
     with db._write_lock, db.engine.begin() as conn:
-        conn.execute(update(_outbox).where(_outbox.c.change_id == change_id).values(state="rejected",
-                                                                                    last_error=reason))
+        conn.execute(
+            update(_outbox).where(_outbox.c.change_id == change_id).values(state="rejected", last_error=reason)
+        )
 
 
 def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[Any]) -> dict[str, int]:
@@ -82,7 +89,8 @@ def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[A
     with db._write_lock, db.engine.begin() as conn:
         if marks:
             conn.execute(
-                update(_outbox).where(_outbox.c.change_id == bindparam("cid"))
+                update(_outbox)
+                .where(_outbox.c.change_id == bindparam("cid"))
                 .values(state=bindparam("st"), last_error=bindparam("err"), attempts=_outbox.c.attempts + 1),
                 marks,
             )
@@ -92,7 +100,7 @@ def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[A
             ids = list(wanted)
             updates = []
             for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
+                chunk = ids[start : start + 500]
                 for row_id, held in conn.execute(select(table.c.id, table.c.versions).where(table.c.id.in_(chunk))):
                     merged = dict(held)
                     for name, version in wanted[row_id].items():
@@ -101,8 +109,9 @@ def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[A
                     if merged != held:
                         updates.append({"rid": row_id, "v": merged})
             if updates:
-                conn.execute(update(table).where(table.c.id == bindparam("rid")).values(versions=bindparam("v")),
-                             updates)
+                conn.execute(
+                    update(table).where(table.c.id == bindparam("rid")).values(versions=bindparam("v")), updates
+                )
     return counts
 
 
@@ -124,8 +133,11 @@ def set_aside(db: Database) -> list[SetAside]:
 def retry(db: Database, change_id: str) -> None:
     """Put a set-aside change back in the queue (after the cause was fixed, e.g. the referenced record)."""
     with db._write_lock, db.engine.begin() as conn:
-        conn.execute(update(_outbox).where(_outbox.c.change_id == change_id, _outbox.c.state == "rejected")
-                     .values(state="pending", last_error=None))
+        conn.execute(
+            update(_outbox)
+            .where(_outbox.c.change_id == change_id, _outbox.c.state == "rejected")
+            .values(state="pending", last_error=None)
+        )
 
 
 def held_back_row_ids(db: Database) -> set[str]:
@@ -141,8 +153,9 @@ def held_back_row_ids(db: Database) -> set[str]:
 def pending_fields(conn: Any) -> dict[tuple[str, str], set[str]]:
     """(entity, row id) → fields with a local edit not yet pushed: a pull must not overwrite those."""
     out: dict[tuple[str, str], set[str]] = {}
-    rows = conn.execute(select(_outbox.c.entity, _outbox.c.row_id, _outbox.c.fields)
-                        .where(_outbox.c.state == "pending"))
+    rows = conn.execute(
+        select(_outbox.c.entity, _outbox.c.row_id, _outbox.c.fields).where(_outbox.c.state == "pending")
+    )
     for entity, row_id, fields in rows:
         out.setdefault((entity, row_id), set()).update(fields)
     return out
@@ -153,5 +166,8 @@ def forget_rows(conn: Any, row_ids: Iterable[str]) -> None:
     stay, with the server's reason, so a person sees what was refused rather than losing it silently."""
     ids = list(row_ids)
     for start in range(0, len(ids), 500):
-        conn.execute(delete(_outbox).where(_outbox.c.row_id.in_(ids[start:start + 500]),
-                                           _outbox.c.state.in_(("applied", "conflict"))))
+        conn.execute(
+            delete(_outbox).where(
+                _outbox.c.row_id.in_(ids[start : start + 500]), _outbox.c.state.in_(("applied", "conflict"))
+            )
+        )

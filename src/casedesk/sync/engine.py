@@ -115,8 +115,11 @@ class SyncEngine:
     def finalize(self, report: SyncReport) -> None:
         exclude = sync_outbox.held_back_row_ids(self.db)
         last_full = self.db.get_setting(FULL_DIGEST_KEY)
-        full = (last_full is None or len(self.touched) > 20_000
-                or datetime.fromisoformat(last_full) < datetime.now(UTC) - FULL_DIGEST_EVERY)
+        full = (
+            last_full is None
+            or len(self.touched) > 20_000
+            or datetime.fromisoformat(last_full) < datetime.now(UTC) - FULL_DIGEST_EVERY
+        )
         only = None if full else sorted(self.touched)
         mismatched = self._mismatched(exclude, only)
         if mismatched:

@@ -86,8 +86,9 @@ class HttpTransport:
             return False
 
     # -- plumbing ----------------------------------------------------------------------------------------------
-    def _call(self, method: str, path: str, *, body: Any = None, params: dict[str, Any] | None = None,
-              auth: bool = True) -> Any:
+    def _call(
+        self, method: str, path: str, *, body: Any = None, params: dict[str, Any] | None = None, auth: bool = True
+    ) -> Any:
         headers = {"Accept-Encoding": "gzip"}
         content = None
         if body is not None:
@@ -128,5 +129,6 @@ def _refusal(response: httpx.Response) -> Exception:
         return TokenRefused(detail or "The device token was refused.")
     if response.status_code in (401, 403):
         return CredentialsRefused(detail or "The server refused these credentials.")
-    return Refused(f"The server refused the request (HTTP {response.status_code}): {detail}", code,
-                   response.status_code)
+    return Refused(
+        f"The server refused the request (HTTP {response.status_code}): {detail}", code, response.status_code
+    )

@@ -31,13 +31,32 @@ def create_org(store: ServerDB, name: str, kind: str = "school") -> str:
     with store.write(ordered=True) as conn:
         conn.execute(insert(orgs).values(id=org_id, name=name, kind=kind, created_at=datetime.now(UTC)))
         seq = next_seq(conn)  # numbered like pushes, under the same feed lock
-        conn.execute(insert(feed).values(seq=seq, kind="row", entity="organisations", row_id=org_id, child_id=None,
-                                         audience_org=None, fields=fields, deleted=False, hlc=hlc))
         conn.execute(
-            insert(records).values(entity="organisations", row_id=org_id, child_id=None, created_by_org=org_id,
-                                   created_seq=seq, data=fields, versions=dict.fromkeys(fields, seq),
-                                   hlcs=dict.fromkeys(fields, hlc), authors=dict.fromkeys(fields, "server"),
-                                   deleted=False)
+            insert(feed).values(
+                seq=seq,
+                kind="row",
+                entity="organisations",
+                row_id=org_id,
+                child_id=None,
+                audience_org=None,
+                fields=fields,
+                deleted=False,
+                hlc=hlc,
+            )
+        )
+        conn.execute(
+            insert(records).values(
+                entity="organisations",
+                row_id=org_id,
+                child_id=None,
+                created_by_org=org_id,
+                created_seq=seq,
+                data=fields,
+                versions=dict.fromkeys(fields, seq),
+                hlcs=dict.fromkeys(fields, hlc),
+                authors=dict.fromkeys(fields, "server"),
+                deleted=False,
+            )
         )
     return org_id
 
@@ -52,8 +71,13 @@ def create_user(store: ServerDB, org_id: str, username: str, password: str) -> s
         if conn.execute(select(users.c.id).where(users.c.username == username)).first() is not None:
             raise AdminError(f"A user called {username!r} already exists.")
         conn.execute(
-            insert(users).values(id=user_id, org_id=org_id, username=username,
-                                 password_hash=hash_password(password), created_at=datetime.now(UTC))
+            insert(users).values(
+                id=user_id,
+                org_id=org_id,
+                username=username,
+                password_hash=hash_password(password),
+                created_at=datetime.now(UTC),
+            )
         )
     return user_id
 
@@ -69,8 +93,14 @@ def enrolment_code(store: ServerDB, username: str, hours: float = 24.0) -> str:
 def list_devices(store: ServerDB) -> list[dict[str, Any]]:
     with store.read() as conn:
         rows = conn.execute(
-            select(devices.c.device_id, devices.c.name, users.c.username, devices.c.enrolled_at,
-                   devices.c.last_seen_at, devices.c.revoked_at)
+            select(
+                devices.c.device_id,
+                devices.c.name,
+                users.c.username,
+                devices.c.enrolled_at,
+                devices.c.last_seen_at,
+                devices.c.revoked_at,
+            )
             .join(users, users.c.id == devices.c.user_id)
             .order_by(devices.c.enrolled_at)
         ).all()
@@ -80,7 +110,8 @@ def list_devices(store: ServerDB) -> list[dict[str, Any]]:
 def revoke_device(store: ServerDB, device_id: str) -> None:
     with store.write() as conn:
         done = conn.execute(
-            update(devices).where(devices.c.device_id == device_id, devices.c.revoked_at.is_(None))
+            update(devices)
+            .where(devices.c.device_id == device_id, devices.c.revoked_at.is_(None))
             .values(revoked_at=datetime.now(UTC))
         )
         if done.rowcount == 0:
@@ -91,7 +122,8 @@ def issue_code(conn: Connection, user_id: str, hours: float) -> str:
     code = new_code()
     conn.execute(
         insert(enrolment_codes).values(
-            code_hash=digest(normalise_code(code)), user_id=user_id,
+            code_hash=digest(normalise_code(code)),
+            user_id=user_id,
             expires_at=datetime.now(UTC) + timedelta(hours=hours),
         )
     )
@@ -120,8 +152,14 @@ def enrol(conn: Connection, username: str, password: str, code: str, device_id: 
     token = secrets.token_urlsafe(32)
     if existing is None:
         conn.execute(
-            insert(devices).values(device_id=device_id, user_id=user.id, name=name or device_id,
-                                   token_hash=digest(token), enrolled_at=now, last_seen_at=now)
+            insert(devices).values(
+                device_id=device_id,
+                user_id=user.id,
+                name=name or device_id,
+                token_hash=digest(token),
+                enrolled_at=now,
+                last_seen_at=now,
+            )
         )
     else:
         conn.execute(update(devices).where(devices.c.device_id == device_id).values(token_hash=digest(token)))
@@ -146,8 +184,6 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-
-
 def server_id(store: ServerDB) -> str:
     """This server's stable id (made on first start), so a device can tell servers apart."""
     with store.write() as conn:
@@ -167,6 +203,7 @@ def authenticate(store: ServerDB, token: str, device_id: str) -> Any:
         seen = seen.replace(tzinfo=UTC)
     if seen is None or seen < datetime.now(UTC) - timedelta(minutes=1):
         with store.write() as conn:
-            conn.execute(update(devices).where(devices.c.device_id == device.device_id)
-                         .values(last_seen_at=datetime.now(UTC)))
+            conn.execute(
+                update(devices).where(devices.c.device_id == device.device_id).values(last_seen_at=datetime.now(UTC))
+            )
     return device

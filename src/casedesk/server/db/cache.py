@@ -46,7 +46,7 @@ class BatchCache:
     def _chunks(self, values: Iterable[str]) -> Iterable[list[str]]:
         items = sorted(set(values))
         for start in range(0, len(items), _CHUNK):
-            yield items[start:start + _CHUNK]
+            yield items[start : start + _CHUNK]
 
     def load_rows(self, row_ids: Iterable[str]) -> None:
         wanted = [r for r in set(row_ids) if r]
@@ -138,23 +138,44 @@ class BatchCache:
             c.execute(
                 update(records)
                 .where(records.c.entity == bindparam("k_entity"), records.c.row_id == bindparam("k_row"))
-                .values(data=bindparam("b_data"), versions=bindparam("b_versions"), hlcs=bindparam("b_hlcs"),
-                        authors=bindparam("b_authors"), deleted=bindparam("b_deleted")),
+                .values(
+                    data=bindparam("b_data"),
+                    versions=bindparam("b_versions"),
+                    hlcs=bindparam("b_hlcs"),
+                    authors=bindparam("b_authors"),
+                    deleted=bindparam("b_deleted"),
+                ),
                 [
-                    {"k_entity": e, "k_row": r, "b_data": row["data"], "b_versions": row["versions"],
-                     "b_hlcs": row["hlcs"], "b_authors": row["authors"], "b_deleted": row["deleted"]}
+                    {
+                        "k_entity": e,
+                        "k_row": r,
+                        "b_data": row["data"],
+                        "b_versions": row["versions"],
+                        "b_hlcs": row["hlcs"],
+                        "b_authors": row["authors"],
+                        "b_deleted": row["deleted"],
+                    }
                     for (e, r) in sorted(self.dirty_records)
                     if (row := self.records[(e, r)]) is not None
                 ],
             )
         if self.new_scope:
-            c.execute(insert(org_scope), [{"org_id": o, "child_id": ch, **self.scope[(o, ch)]}
-                                          for (o, ch) in sorted(self.new_scope)])
+            c.execute(
+                insert(org_scope),
+                [{"org_id": o, "child_id": ch, **self.scope[(o, ch)]} for (o, ch) in sorted(self.new_scope)],
+            )
         if self.dirty_scope:
             c.execute(
                 update(org_scope)
                 .where(org_scope.c.org_id == bindparam("k_org"), org_scope.c.child_id == bindparam("k_child"))
                 .values(visible=bindparam("b_visible"), since_seq=bindparam("b_since")),
-                [{"k_org": o, "k_child": ch, "b_visible": self.scope[(o, ch)]["visible"],
-                  "b_since": self.scope[(o, ch)]["since_seq"]} for (o, ch) in sorted(self.dirty_scope)],
+                [
+                    {
+                        "k_org": o,
+                        "k_child": ch,
+                        "b_visible": self.scope[(o, ch)]["visible"],
+                        "b_since": self.scope[(o, ch)]["since_seq"],
+                    }
+                    for (o, ch) in sorted(self.dirty_scope)
+                ],
             )

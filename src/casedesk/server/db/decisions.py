@@ -32,21 +32,34 @@ class ConflictRules:
     def _record_conflict(self, change: WireChange, current: dict[str, Any], name: str, value: Any, kept: Any) -> None:
         incoming = {"value": value, "hlc": change.hlc, "device_id": change.device_id, "author": change.author}
         held_hlc = str(current["hlcs"].get(name, ""))
-        held = {"value": current["data"].get(name), "hlc": held_hlc, "device_id": device_of(held_hlc),
-                "author": str(current["authors"].get(name, ""))}
+        held = {
+            "value": current["data"].get(name),
+            "hlc": held_hlc,
+            "device_id": device_of(held_hlc),
+            "author": str(current["authors"].get(name, "")),
+        }
         existing = self.conn.execute(
             select(conflicts).where(
-                conflicts.c.entity == change.entity, conflicts.c.row_id == change.row_id,
-                conflicts.c.field == name, conflicts.c.state == "open",
+                conflicts.c.entity == change.entity,
+                conflicts.c.row_id == change.row_id,
+                conflicts.c.field == name,
+                conflicts.c.state == "open",
             )
         ).first()
         if existing is None:
             conflict_id = new_id()
             self.conn.execute(
                 insert(conflicts).values(
-                    id=conflict_id, entity=change.entity, row_id=change.row_id, child_id=current["child_id"],
-                    field=name, critical=is_critical(change.entity, name), kept=kept,
-                    candidates=sorted([held, incoming], key=lambda c: c["hlc"]), state="open", created_at=self.now,
+                    id=conflict_id,
+                    entity=change.entity,
+                    row_id=change.row_id,
+                    child_id=current["child_id"],
+                    field=name,
+                    critical=is_critical(change.entity, name),
+                    kept=kept,
+                    candidates=sorted([held, incoming], key=lambda c: c["hlc"]),
+                    state="open",
+                    created_at=self.now,
                 )
             )
         else:
@@ -55,8 +68,9 @@ class ConflictRules:
             self.conn.execute(
                 update(conflicts).where(conflicts.c.id == conflict_id).values(candidates=candidates, kept=kept)
             )
-        self._feed("conflict", change.entity, change.row_id, current["child_id"], {"conflict_id": conflict_id},
-                   hlc=change.hlc)
+        self._feed(
+            "conflict", change.entity, change.row_id, current["child_id"], {"conflict_id": conflict_id}, hlc=change.hlc
+        )
 
     def _resolve(self, change: WireChange) -> ChangeResult:
         found = self.conn.execute(select(conflicts).where(conflicts.c.id == change.row_id)).first()
@@ -72,15 +86,28 @@ class ConflictRules:
         assert record is not None
         value = change.fields["value"]
         check_values(ENTITIES[found.entity], found.entity, {found.field: value})
-        seq = self._feed("row", found.entity, found.row_id, found.child_id, {found.field: value}, hlc=change.hlc,
-                         deleted=bool(record["deleted"]))
+        seq = self._feed(
+            "row",
+            found.entity,
+            found.row_id,
+            found.child_id,
+            {found.field: value},
+            hlc=change.hlc,
+            deleted=bool(record["deleted"]),
+        )
         data = {**record["data"], found.field: value}
         versions = {**record["versions"], found.field: seq}
-        self._save(found.entity, found.row_id, data=data, versions=versions,
-                   hlcs={**record["hlcs"], found.field: change.hlc},
-                   authors={**record["authors"], found.field: change.author})
+        self._save(
+            found.entity,
+            found.row_id,
+            data=data,
+            versions=versions,
+            hlcs={**record["hlcs"], found.field: change.hlc},
+            authors={**record["authors"], found.field: change.author},
+        )
         self.conn.execute(
-            update(conflicts).where(conflicts.c.id == found.id)
+            update(conflicts)
+            .where(conflicts.c.id == found.id)
             .values(state="resolved", resolution=value, kept=value, resolved_by=change.author)
         )
         self._feed("conflict", found.entity, found.row_id, found.child_id, {"conflict_id": found.id}, hlc=change.hlc)

@@ -29,16 +29,30 @@ from casedesk.sync.wire import (
 
 def _conflict_item(row: Any) -> PullItem:
     info = ConflictInfo(
-        conflict_id=row.id, entity=row.entity, row_id=row.row_id, child_id=row.child_id, field=row.field,
-        critical=bool(row.critical), kept=row.kept, candidates=row.candidates, state=row.state,
-        resolution=row.resolution, resolved_by=row.resolved_by,
+        conflict_id=row.id,
+        entity=row.entity,
+        row_id=row.row_id,
+        child_id=row.child_id,
+        field=row.field,
+        critical=bool(row.critical),
+        kept=row.kept,
+        candidates=row.candidates,
+        state=row.state,
+        resolution=row.resolution,
+        resolved_by=row.resolved_by,
     )
     return PullItem(kind="conflict", entity=row.entity, row_id=row.row_id, conflict=info)
 
 
 def _row_item(row: Any) -> PullItem:
-    return PullItem(kind="row", entity=row.entity, row_id=row.row_id, fields=row.data, versions=row.versions,
-                    deleted=bool(row.deleted))
+    return PullItem(
+        kind="row",
+        entity=row.entity,
+        row_id=row.row_id,
+        fields=row.data,
+        versions=row.versions,
+        deleted=bool(row.deleted),
+    )
 
 
 def child_snapshot(conn: Connection, child_id: str) -> list[PullItem]:
@@ -88,8 +102,17 @@ def pull(conn: Connection, org_id: str, cursor: int, limit: int, device_id: str 
             versions = dict.fromkeys(row.fields, row.seq)
             if row.deleted:
                 versions["deleted"] = row.seq
-            items.append(PullItem(kind="row", entity=row.entity, row_id=row.row_id, fields=row.fields,
-                                  versions=versions, deleted=bool(row.deleted), hlc=row.hlc))
+            items.append(
+                PullItem(
+                    kind="row",
+                    entity=row.entity,
+                    row_id=row.row_id,
+                    fields=row.fields,
+                    versions=versions,
+                    deleted=bool(row.deleted),
+                    hlc=row.hlc,
+                )
+            )
         elif row.kind == "conflict":
             found = conn.execute(select(conflicts).where(conflicts.c.id == row.fields["conflict_id"])).first()
             if found is not None:
@@ -117,7 +140,7 @@ def _visible_rows(conn: Connection, org_id: str, entity: str, after: str | None,
 
 
 def _chunks(ids: list[str]) -> list[list[str]]:
-    return [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    return [ids[i : i + 500] for i in range(0, len(ids), 500)]
 
 
 def _seen_by(org_id: str, *columns: Any) -> Any:
@@ -144,15 +167,20 @@ def digest(conn: Connection, org_id: str, exclude: set[str], only: list[str] | N
     if only is None:
         rows = [r for r in conn.execute(_seen_by(org_id, *columns)) if r.row_id not in exclude]
     else:
-        rows = [r for chunk in _chunks(sorted(set(only) - exclude))
-                for r in conn.execute(_seen_by(org_id, *columns).where(records.c.row_id.in_(chunk)))]
+        rows = [
+            r
+            for chunk in _chunks(sorted(set(only) - exclude))
+            for r in conn.execute(_seen_by(org_id, *columns).where(records.c.row_id.in_(chunk)))
+        ]
     lines: dict[str, list[str]] = {entity: [] for entity in ENTITIES}
     for r in rows:
         if r.entity in lines:
             lines[r.entity].append(row_digest(r.row_id, r.data, r.deleted, ENTITIES[r.entity]))
-    return DigestResponse(entities={
-        entity: EntityDigest(count=counts[entity], hash=entity_digest(lines[entity])[1]) for entity in ENTITIES
-    })
+    return DigestResponse(
+        entities={
+            entity: EntityDigest(count=counts[entity], hash=entity_digest(lines[entity])[1]) for entity in ENTITIES
+        }
+    )
 
 
 def snapshot(conn: Connection, org_id: str, entity: str, after: str | None, limit: int) -> SnapshotResponse:

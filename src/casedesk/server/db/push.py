@@ -69,8 +69,9 @@ class Pusher(ConflictRules):
         done = {
             row.change_id: ChangeResult.model_validate(row.result)
             for row in self.conn.execute(
-                select(applied_changes.c.change_id, applied_changes.c.result)
-                .where(applied_changes.c.change_id.in_(ids))
+                select(applied_changes.c.change_id, applied_changes.c.result).where(
+                    applied_changes.c.change_id.in_(ids)
+                )
             )
         }
         self._prefetch([raw for raw, cid in zip(raw_changes, ids, strict=True) if cid not in done])
@@ -82,8 +83,9 @@ class Pusher(ConflictRules):
                 continue
             result = self._one(change_id, raw)
             if result.status != "rejected":  # a refusal wrote nothing: a retried one is judged afresh
-                answers.append({"change_id": change_id, "device_id": self.device_id, "result": result.model_dump(),
-                                "at": self.now})
+                answers.append(
+                    {"change_id": change_id, "device_id": self.device_id, "result": result.model_dump(), "at": self.now}
+                )
                 done[change_id] = result
             results.append(result)
         self.cache.flush()
@@ -112,10 +114,28 @@ class Pusher(ConflictRules):
     def _get(self, entity: str, row_id: str) -> dict[str, Any] | None:
         return self.cache.get(entity, row_id)
 
-    def _feed(self, kind: str, entity: str, row_id: str, child_id: str | None, fields: dict[str, Any], *,
-              deleted: bool = False, hlc: str = "", audience: str | None = None) -> int:
-        return self.cache.add_feed(kind=kind, entity=entity, row_id=row_id, child_id=child_id, audience_org=audience,
-                                   fields=fields, deleted=deleted, hlc=hlc)
+    def _feed(
+        self,
+        kind: str,
+        entity: str,
+        row_id: str,
+        child_id: str | None,
+        fields: dict[str, Any],
+        *,
+        deleted: bool = False,
+        hlc: str = "",
+        audience: str | None = None,
+    ) -> int:
+        return self.cache.add_feed(
+            kind=kind,
+            entity=entity,
+            row_id=row_id,
+            child_id=child_id,
+            audience_org=audience,
+            fields=fields,
+            deleted=deleted,
+            hlc=hlc,
+        )
 
     def _visible(self, child_id: str) -> bool:
         return self.cache.visible(self.org_id, child_id)
@@ -174,10 +194,16 @@ class Pusher(ConflictRules):
         versions = dict.fromkeys(fields, seq)
         self.cache.add_record(
             {
-                "entity": change.entity, "row_id": change.row_id, "child_id": child_id,
-                "created_by_org": self.org_id if change.entity == "children" else None, "created_seq": seq,
-                "data": fields, "versions": versions, "hlcs": dict.fromkeys(fields, change.hlc),
-                "authors": dict.fromkeys(fields, change.author), "deleted": False,
+                "entity": change.entity,
+                "row_id": change.row_id,
+                "child_id": child_id,
+                "created_by_org": self.org_id if change.entity == "children" else None,
+                "created_seq": seq,
+                "data": fields,
+                "versions": versions,
+                "hlcs": dict.fromkeys(fields, change.hlc),
+                "authors": dict.fromkeys(fields, change.author),
+                "deleted": False,
             }
         )
         if change.entity == "children":
@@ -211,8 +237,15 @@ class Pusher(ConflictRules):
                     winners[name] = value
                 self._record_conflict(change, current, name, value, kept=value if incoming_wins else data.get(name))
         if winners:
-            seq = self._feed("row", change.entity, change.row_id, current["child_id"], winners, hlc=change.hlc,
-                             deleted=bool(current["deleted"]))
+            seq = self._feed(
+                "row",
+                change.entity,
+                change.row_id,
+                current["child_id"],
+                winners,
+                hlc=change.hlc,
+                deleted=bool(current["deleted"]),
+            )
             for name, value in winners.items():
                 data[name], versions[name], hlcs[name], authors[name] = value, seq, change.hlc, change.author
                 result_versions[name] = seq
@@ -224,8 +257,11 @@ class Pusher(ConflictRules):
 
     def _delete(self, change: WireChange, current: dict[str, Any]) -> ChangeResult:
         if current["deleted"]:
-            return ChangeResult(change_id=change.change_id, status="applied",
-                                versions={"deleted": int(current["versions"].get("deleted", 0))})
+            return ChangeResult(
+                change_id=change.change_id,
+                status="applied",
+                versions={"deleted": int(current["versions"].get("deleted", 0))},
+            )
         seq = self._feed("row", change.entity, change.row_id, current["child_id"], {}, deleted=True, hlc=change.hlc)
         versions = {**current["versions"], "deleted": seq}
         self._save(change.entity, change.row_id, deleted=True, versions=versions)
