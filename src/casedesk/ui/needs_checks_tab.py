@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 from casedesk.domain.records import Changes
 from casedesk.domain.triage_result import TriageResult
 from casedesk.services import triage
+from casedesk.services.questionnaires import list_questionnaires
+from casedesk.store.database import Database
 from casedesk.ui.context import AppContext
 from casedesk.ui.triage_summary import LEVEL_COLOURS
 from casedesk.ui.triage_wizard import TriageWizard
@@ -78,19 +80,20 @@ class NeedsChecksTab(QWidget):
     def show_child(self, child_id: str, child_name: str) -> None:
         self.child_id, self.child_name = child_id, child_name
         db = self.context.db
-        self.context.runner.run_db(lambda: (child_id, triage.results_for_child(db, child_id)), self._show)
+        self.context.runner.run_db(lambda: (child_id, triage.results_for_child(db, child_id), _titles(db)), self._show)
 
-    def _show(self, loaded: tuple[str, list[TriageResult]]) -> None:
-        child_id, results = loaded
+    def _show(self, loaded: tuple[str, list[TriageResult], dict[str, str]]) -> None:
+        child_id, results, titles = loaded
         if child_id != self.child_id:
             return
         self.results = sorted(results, key=lambda r: r.is_complete)  # drafts first, then newest recorded
         self.table.setRowCount(len(self.results))
         for row, result in enumerate(self.results):
             outcome = result.outcome or {}
-            when = result.completed_at or result.updated_at
+            when = result.completed_at or result.started_at  # a draft: when it was begun
             level = f"Level {result.level}: {outcome.get('level_name', '')}" if result.level else "Not recorded yet"
-            title = outcome.get("questionnaire", {}).get("title") or result.questionnaire_id
+            title = outcome.get("questionnaire", {}).get("title") or titles.get(result.questionnaire_key)
+            title = title or result.questionnaire_id
             cells = (
                 f"{when.astimezone():%d %b %Y %H:%M}",
                 level + (" — STOP" if outcome.get("stop") else ""),
@@ -157,6 +160,11 @@ class NeedsChecksTab(QWidget):
         self.context.runner.run_db(
             lambda: triage.discard_draft(db, chosen.id, actor), lambda changes: self.context.runner.announce(changes)
         )
+
+
+def _titles(db: Database) -> dict[str, str]:
+    """Questionnaire titles by id:version, for drafts (a recorded result carries its own title)."""
+    return {entry.questionnaire.key: entry.title for entry in list_questionnaires(db)}
 
 
 def show_services_for(context: AppContext, directory: QWidget, result_id: str, reveal: Callable[[], None]) -> None:
