@@ -88,6 +88,7 @@ class QuestionWidget(QFrame):
         if len(options) > COMBO_OVER:
             combo = self._combo = QComboBox()
             combo.setAccessibleName(self.question.text)
+            combo.setMaximumWidth(460)
             combo.addItem("Choose…", None)
             for option in options:
                 combo.addItem(option.label, option.value)
