@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QGridLayout, QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from casedesk.domain.records import Changes
 from casedesk.domain.referrals import Referral
@@ -21,7 +21,7 @@ class PackActions(QWidget):
         self.referral: Referral | None = None
         self.message = QLabel()
         self.message.setWordWrap(True)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two by two: the detail pane stays narrow enough for the list beside it
         self.buttons = {
             "service": QPushButton("Service pack (PDF)…"),
             "family": QPushButton("Family sheet (PDF)…"),
@@ -32,8 +32,8 @@ class PackActions(QWidget):
         self.buttons["family"].clicked.connect(lambda: self.save_pdf("family"))
         self.buttons["eml"].clicked.connect(self.save_email)
         self.buttons["relay"].clicked.connect(self.send_via_server)
-        for button in self.buttons.values():
-            buttons.addWidget(button)
+        for index, button in enumerate(self.buttons.values()):
+            buttons.addWidget(button, index // 2, index % 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)

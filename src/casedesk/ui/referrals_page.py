@@ -33,7 +33,8 @@ from casedesk.ui.context import AppContext
 from casedesk.ui.referral_actions import PackActions
 from casedesk.ui.referral_analytics_tab import AnalyticsTab
 
-HEADERS = ("Child", "Service", "Status", "Urgency", "Sent", "Acknowledge by")
+HEADERS = ("Child", "Service", "Status", "Urgency", "Sent", "Ack. due")
+WIDTHS = (125, 215, 95, 62, 92)
 RED = QColor("#a4262c")
 
 
@@ -63,7 +64,11 @@ class ReferralsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate(WIDTHS):
+            self.table.setColumnWidth(column, width)
+        self.table.setWordWrap(False)
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.count = QLabel()
 
@@ -71,6 +76,7 @@ class ReferralsPage(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.timeline = QListWidget()
+        self.timeline.setWordWrap(True)
         self.timeline.setAccessibleName("Referral timeline")
         self.step_buttons = QHBoxLayout()
         self.open_child_button = QPushButton("Open child's record")
@@ -97,7 +103,7 @@ class ReferralsPage(QWidget):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(detail)
-        split.setSizes([760, 440])
+        split.setSizes([860, 340])
         self.analytics = AnalyticsTab(context)
         tabs = QTabWidget()
         tabs.addTab(split, "Referrals")
@@ -146,12 +152,12 @@ class ReferralsPage(QWidget):
         self.table.setRowCount(len(self.shown))
         for row, item in enumerate(self.shown):
             r = item.referral
-            due = f"{item.due:%d %b %Y}" + (" — OVERDUE" if item.overdue else "") if item.due else ""
+            due = f"{item.due:%d %b %Y}" + (" overdue" if item.overdue else "") if item.due else ""
             cells = (
                 item.child_name,
                 r.service_name,
                 ReferralStatus(r.status).label,
-                URGENCIES.get(r.urgency, r.urgency),
+                URGENCIES.get(r.urgency, r.urgency).split(" (")[0].replace("Within a week", "Soon"),
                 f"{r.sent_at:%d %b %Y}" if r.sent_at else "",
                 due,
             )
