@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,6 +20,7 @@ from casedesk.domain.vocab import StatusKind
 from casedesk.services.caseload import CaseloadData, CaseloadFilter, CaseloadRow
 from casedesk.ui.caseload_model import CaseloadModel, ChildIdRole, SortRole
 from casedesk.ui.context import AppContext
+from casedesk.ui.widgets import filter_combo
 
 SEARCH_DELAY_MS = 150
 
@@ -37,10 +37,10 @@ class CaseloadView(QWidget):
         self.search = QLineEdit(placeholderText="Search by name, UPN, NHS number or date of birth (Ctrl+F)")
         self.search.setAccessibleName("Search the caseload")
         self.search.setClearButtonEnabled(True)
-        self.status_filter = self._combo("Any status", [(k.label, k.value) for k in StatusKind])
-        self.school_filter = self._combo("Any school", [])
-        self.org_filter = self._combo("Any organisation", [])
-        self.worker_filter = self._combo("Any worker", [])
+        self.status_filter = filter_combo("Any status", [(k.label, k.value) for k in StatusKind])
+        self.school_filter = filter_combo("Any school", [])
+        self.org_filter = filter_combo("Any organisation", [])
+        self.worker_filter = filter_combo("Any worker", [])
         self.count = QLabel()
         self.count.setAccessibleName("Number of children shown")
         add = QPushButton("New child…")
@@ -84,15 +84,6 @@ class CaseloadView(QWidget):
             combo.currentIndexChanged.connect(self.apply_filter)
         context.runner.changes_applied.connect(self._on_changes)
         self.setTabOrder(self.search, self.status_filter)
-
-    @staticmethod
-    def _combo(any_label: str, items: list[tuple[str, str]]) -> QComboBox:
-        combo = QComboBox()
-        combo.setAccessibleName(any_label.replace("Any", "Filter by"))
-        combo.addItem(any_label, None)
-        for label, value in items:
-            combo.addItem(label, value)
-        return combo
 
     # -- loading -----------------------------------------------------------------------------------------------
     def reload(self) -> None:

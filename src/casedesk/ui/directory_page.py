@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,6 +32,7 @@ from casedesk.services.directory import Attendance, Cost, DirectoryFilter, load_
 from casedesk.ui.context import AppContext
 from casedesk.ui.directory_detail import ServiceDetail
 from casedesk.ui.directory_list import ServiceIdRole, ServiceList
+from casedesk.ui.widgets import filter_combo
 
 SEARCH_DELAY_MS = 150
 LIST_REASONS = (
@@ -88,8 +88,8 @@ class DirectoryPage(QWidget):
         self.search = QLineEdit(placeholderText="Search services by name, description or tag")
         self.search.setAccessibleName("Search the directory")
         self.search.setClearButtonEnabled(True)
-        self.domain = self._combo("Any need", [(d.label, d.value) for d in NeedDomain])
-        self.level = self._combo("Any level", [(f"Level {n}: {label}", n) for n, label in LEVEL_LABELS.items()])
+        self.domain = filter_combo("Any need", [(d.label, d.value) for d in NeedDomain])
+        self.level = filter_combo("Any level", [(f"Level {n}: {label}", n) for n, label in LEVEL_LABELS.items()])
         self.age = QSpinBox(minimum=-1, maximum=25, value=-1)
         self.age.setSpecialValueText("Any age")
         self.age.setSuffix(" years")
@@ -97,8 +97,8 @@ class DirectoryPage(QWidget):
         self.area = QLineEdit(placeholderText="Postcode district")
         self.area.setAccessibleName("Filter by postcode district")
         self.area.setMaximumWidth(140)
-        self.cost = self._combo("Any cost", [(c.label, c.value) for c in Cost])
-        self.attendance = self._combo("Any way of attending", [(a.label, a.value) for a in Attendance])
+        self.cost = filter_combo("Any cost", [(c.label, c.value) for c in Cost])
+        self.attendance = filter_combo("Any way of attending", [(a.label, a.value) for a in Attendance])
         self.count = QLabel()
         self.count.setAccessibleName("Number of services shown")
 
@@ -149,15 +149,6 @@ class DirectoryPage(QWidget):
         self.list.currentItemChanged.connect(self._show_current)
         self.detail.refer_requested.connect(self.refer_requested)
         context.runner.changes_applied.connect(self._on_changes)
-
-    @staticmethod
-    def _combo(any_label: str, items: list[tuple[str, object]]) -> QComboBox:
-        combo = QComboBox()
-        combo.setAccessibleName(any_label.replace("Any", "Filter by"))
-        combo.addItem(any_label, None)
-        for label, value in items:
-            combo.addItem(label, value)
-        return combo
 
     # -- loading -----------------------------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
