@@ -35,11 +35,16 @@ R = TypeVar("R")
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def to_record(record_type: type[R], row: Any) -> R:
-    """Build a frozen record from a row mapping, taking only the record's own fields."""
+def _field_names(record_type: type) -> tuple[str, ...]:
     names = _FIELDS.get(record_type)
     if names is None:
         names = _FIELDS[record_type] = tuple(f.name for f in fields(record_type))  # type: ignore[arg-type]
+    return names
+
+
+def to_record(record_type: type[R], row: Any) -> R:
+    """Build a frozen record from a row mapping, taking only the record's own fields."""
+    names = _field_names(record_type)
     mapping = row._mapping if hasattr(row, "_mapping") else row
     return record_type(**{name: mapping[name] for name in names})
 
@@ -50,8 +55,10 @@ def _table(model: type) -> Table:
 
 def _records(session: Session, record_type: type[R], model: type, *where: Any, order: Sequence[Any] = ()) -> list[R]:
     table = _table(model)
-    query = select(table).where(table.c.deleted.is_(False), *where).order_by(*order)
-    return [to_record(record_type, row) for row in session.execute(query)]
+    # Only the record's own columns, in field order: bookkeeping (versions JSON, timestamps) costs a parse a row.
+    columns = [table.c[name] for name in _field_names(record_type)]
+    query = select(*columns).where(table.c.deleted.is_(False), *where).order_by(*order)
+    return [record_type(*row) for row in session.execute(query)]
 
 
 def get_child(session: Session, child_id: str) -> Child:
