@@ -1,0 +1,74 @@
+"""The schema v2/v3 records travel like the rest: the directory to every device, needs checks and referrals to
+the devices that may see the child, with their structured values intact and the digest agreeing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from casedesk.domain.referrals import SharingDecision
+from casedesk.paths import resource_path
+from casedesk.services import referrals, triage
+from casedesk.services.directory import load_directory_services
+from casedesk.services.referrals import NewReferral
+from casedesk.store import sync_outbox
+from tests.services.test_triage_service import LEVEL3, Q_ID, Q_VERSION
+from tests.sync.harness import Server, make_device
+
+
+def test_directory_needs_checks_and_referrals_reach_the_other_device(server: Server, tmp_path: Path) -> None:
+    org = server.org("Oakwood Primary School")
+    other_org = server.org("Elsewhere Academy")
+    for name, where in (("ann", org), ("ben", org), ("eve", other_org)):
+        server.user(where, name)
+    ann, ben, eve = (make_device(tmp_path, n, server, n) for n in ("ann", "ben", "eve"))
+    sample = json.loads(resource_path("directory", "sample_services.json").read_text())["contents"][:3]
+    with ann.db.unit_of_work("ann") as uow:
+        service_ids = [
+            uow.insert("services", {"external_id": s["id"], "name": s["name"], "document": s}) for s in sample
+        ]
+    child = ann.add_child("Ada", "Okafor", org, postcode="LS6 3AB")
+    draft, _ = triage.start_draft(ann.db, child, Q_ID, Q_VERSION, "ann")
+    triage.save_answers(ann.db, draft.id, LEVEL3, "ann")
+    result, _ = triage.complete(ann.db, draft.id, "ann")
+    referral = referrals.create_referral(
+        ann.db,
+        NewReferral(
+            child_id=child,
+            service_id=service_ids[0],
+            service_name=sample[0]["name"],
+            triage_result_id=result.id,
+            reason="Attendance has fallen and the family asked for help.",
+            referrer={"name": "Ann", "phone": "0113"},
+            sharing=SharingDecision(
+                consent=True,
+                consent_given_by="Mother",
+                consent_given_on=date(2026, 11, 20),
+                consent_scope="this referral",
+                decided_by="Ann",
+            ),
+            sections=("identity", "triage"),
+        ),
+        "ann",
+    )
+    referrals.transition(ann.db, referral, "sent", "ann")
+    assert ann.sync().digest_ok
+    assert set(sync_outbox.count_by_state(ann.db)) == {"applied"}
+
+    assert ben.sync().digest_ok and eve.sync().digest_ok
+    assert {s.name for s in load_directory_services(ben.db)} == {s["name"] for s in sample}
+    assert {s.name for s in load_directory_services(eve.db)} == {s["name"] for s in sample}  # the shared directory
+    (theirs,) = referrals.referrals(ben.db)
+    assert theirs.status == "sent" and theirs.sharing["consent_given_by"] == "Mother"
+    assert triage.get_result(ben.db, result.id).outcome == triage.get_result(ann.db, result.id).outcome
+    assert referrals.referrals(eve.db) == []  # another organisation, not involved with the child
+
+    referrals.transition(ben.db, referral, "acknowledged", "ben")
+    ben.sync(), ann.sync()
+    assert referrals.referrals(ann.db)[0].status == "acknowledged"
+    assert [e.summary.rsplit(" ", 1)[-1] for e in referrals.timeline(ann.db, referral)] == [
+        "drafted",
+        "sent",
+        "acknowledged",
+    ]
