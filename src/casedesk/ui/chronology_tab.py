@@ -25,6 +25,9 @@ from casedesk.services.children import ChildView
 HEADERS = ("When", "Kind", "Agency", "Significance", "Summary", "Recorded by")
 
 
+PREVIEW_CHARS = 260
+
+
 class ChronologyTab(QWidget):
     add_requested = Signal()
     amend_requested = Signal(object)  # ChronologyEvent
@@ -124,7 +127,9 @@ class ChronologyTab(QWidget):
             if event.amends_id:
                 original = by_id.get(event.amends_id)
                 summary = f"Amendment: {summary}" + (f"  (was: {original.summary})" if original else "")
-            body = f"{summary}\n{event.body}" if event.body else summary
+            full = f"{summary}\n{event.body}" if event.body else summary
+            # Long entries (a needs check's reasons) are cut in the list; the tooltip and the PDF hold all of it.
+            body = full if len(full) <= PREVIEW_CHARS else full[:PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
             cells = (
                 event.occurred_at.astimezone().strftime("%d %b %Y %H:%M"),
                 EventKind(event.kind).label if event.kind in EventKind._value2member_map_ else event.kind,
@@ -135,6 +140,8 @@ class ChronologyTab(QWidget):
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if column == 4 and body != full:
+                    item.setToolTip(full)
                 if event.id in view.amended_ids:
                     item.setForeground(QColor("#767676"))
                 if event.significance in ("significant", "critical") and column == 3:
