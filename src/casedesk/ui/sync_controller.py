@@ -72,6 +72,8 @@ class SyncController(QObject):
 
     def _done(self, result: tuple[SyncReport | None, SyncStatus]) -> None:
         self.running = False
+        if not self.context.unlocked:
+            return
         report, status = result
         self._show(status)
         if report is not None and (report.pulled_rows or report.pulled_conflicts or report.conflicts):
@@ -80,6 +82,8 @@ class SyncController(QObject):
 
     def _failed(self, error: BaseException) -> None:
         self.running = False
+        if not self.context.unlocked:
+            return  # locked mid-round: the database was closed under it; the next unlock syncs again
         if isinstance(error, DeviceWiped):
             self.stop()
             self.wiped.emit(str(error))
