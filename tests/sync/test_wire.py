@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES
 from casedesk.store.uow import BOOKKEEPING
-from casedesk.sync.wire import CRITICAL_FIELDS, DATE_FIELDS, DATETIME_FIELDS, ENTITIES
+from casedesk.sync.entities import CRITICAL_FIELDS, DATE_FIELDS, DATETIME_FIELDS, ENTITIES
 
 
 def test_entities_match_the_device_models() -> None:

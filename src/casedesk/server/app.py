@@ -18,8 +18,8 @@ from casedesk import __version__
 from casedesk.server import auth, mail
 from casedesk.server.db import ServerDB, accounts, migrate, pulls, push
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
+from casedesk.sync.entities import ENTITIES
 from casedesk.sync.wire import (
-    ENTITIES,
     MAX_PAGE,
     PROTOCOL,
     DigestRequest,

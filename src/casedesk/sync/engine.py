@@ -23,8 +23,9 @@ import pydantic
 
 from casedesk.store import sync_apply, sync_digest, sync_outbox
 from casedesk.store.database import Database
+from casedesk.sync.entities import ENTITIES, entity_digest, row_digest
 from casedesk.sync.transport import Transport
-from casedesk.sync.wire import ENTITIES, MAX_BATCH, WireChange, entity_digest, row_digest
+from casedesk.sync.wire import MAX_BATCH, WireChange
 
 log = logging.getLogger(__name__)
 PAGE = 500

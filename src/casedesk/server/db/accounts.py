@@ -17,7 +17,7 @@ from casedesk.domain.ids import new_id
 from casedesk.server.auth import AuthFailure, digest, hash_password, new_code, normalise_code, verify_password
 from casedesk.server.db import ServerDB, devices, enrolment_codes, feed, meta, orgs, records, users
 from casedesk.server.db.cache import next_seq
-from casedesk.sync.wire import ENTITIES
+from casedesk.sync.entities import ENTITIES
 
 
 class AdminError(Exception):

@@ -12,7 +12,8 @@ from sqlalchemy import insert, select, update
 from casedesk.domain.ids import new_id
 from casedesk.server.db import conflicts
 from casedesk.server.db.rules import Rejected, check_values, device_of
-from casedesk.sync.wire import ENTITIES, ChangeResult, WireChange, is_critical
+from casedesk.sync.entities import ENTITIES, is_critical
+from casedesk.sync.wire import ChangeResult, WireChange
 
 
 class ConflictRules:

@@ -13,18 +13,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, or_, select
 
 from casedesk.server.db import conflicts, feed, org_scope, records
-from casedesk.sync.wire import (
-    ENTITIES,
-    ENTITY_ORDER,
-    ConflictInfo,
-    DigestResponse,
-    EntityDigest,
-    PullItem,
-    PullResponse,
-    SnapshotResponse,
-    entity_digest,
-    row_digest,
-)
+from casedesk.sync.entities import ENTITIES, ENTITY_ORDER, entity_digest, row_digest
+from casedesk.sync.wire import ConflictInfo, DigestResponse, EntityDigest, PullItem, PullResponse, SnapshotResponse
 
 
 def _conflict_item(row: Any) -> PullItem:

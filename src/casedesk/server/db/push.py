@@ -24,14 +24,8 @@ from casedesk.server.db import applied_changes
 from casedesk.server.db.cache import BatchCache
 from casedesk.server.db.decisions import ConflictRules
 from casedesk.server.db.rules import Rejected, check_values, device_of
-from casedesk.sync.wire import (
-    ENTITIES,
-    HLC_PATTERN,
-    ChangeResult,
-    EntitySpec,
-    WireChange,
-    is_critical,
-)
+from casedesk.sync.entities import ENTITIES, EntitySpec, is_critical
+from casedesk.sync.wire import HLC_PATTERN, ChangeResult, WireChange
 
 
 class Pusher(ConflictRules):

@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from casedesk.sync.wire import DATE_FIELDS, DATETIME_FIELDS, JSON_FIELDS, MAX_JSON, MAX_TEXT, EntitySpec
+from casedesk.sync.entities import DATE_FIELDS, DATETIME_FIELDS, JSON_FIELDS, MAX_JSON, MAX_TEXT, EntitySpec
 
 
 class Rejected(Exception):
