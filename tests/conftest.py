@@ -18,7 +18,9 @@ from casedesk.store.database import Database
 FAST_KDF = keyfile.KdfParams(time_cost=1, memory_cost_kib=8192, parallelism=1)
 PASSPHRASE = "correct horse battery"
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+# Public reference data the tests read (ORUK examples, an HSDS package, validator responses), vendored with their
+# licences and sources (tests/data/SOURCES.md) so a fresh clone tests the same files everywhere.
+SHARED_DATA = REPO_ROOT / "tests" / "data"
 
 
 @pytest.fixture(autouse=True)

@@ -16,14 +16,14 @@ from casedesk.domain.oruk import load_directory, parse_json, record_kind, sample
 from casedesk.domain.oruk_export import export_issues, to_oruk3, to_oruk3_page
 from casedesk.domain.oruk_schema import is_date_time, is_uri, is_uuid, oruk3_validator
 from casedesk.paths import resource_path
+from tests.conftest import SHARED_DATA
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = SHARED_DATA
 EXAMPLES = DATA / "oruk_uk_profile_3.0" / "examples"
 MOCKS = DATA / "oruk_validator_mocks"
 HSDS = DATA / "hsds_1.1_sample_datapackage"
 SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
 
-pytestmark = pytest.mark.skipif(not DATA.exists(), reason="shared ORUK data not available")
 
 
 def _write(tmp_path: Path, name: str, data: Any) -> Path:

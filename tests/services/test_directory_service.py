@@ -33,7 +33,6 @@ HSDS = SHARED_DATA / "hsds_1.1_sample_datapackage"
 FAIL = SHARED_DATA / "oruk_validator_mocks" / "fail"
 SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
 
-pytestmark = pytest.mark.skipif(not SHARED_DATA.exists(), reason="shared ORUK data not available")
 
 # example file → services it holds
 EXAMPLE_SERVICES = {
