@@ -58,7 +58,7 @@ def _records(session: Session, record_type: type[R], model: type, *where: Any, o
     # Only the record's own columns, in field order: bookkeeping (versions JSON, timestamps) costs a parse a row.
     columns = [table.c[name] for name in _field_names(record_type)]
     query = select(*columns).where(table.c.deleted.is_(False), *where).order_by(*order)
-    return [record_type(*row) for row in session.execute(query)]
+    return [record_type(*row) for row in session.execute(query).all()]
 
 
 def get_child(session: Session, child_id: str) -> Child:
