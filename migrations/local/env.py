@@ -10,6 +10,7 @@ cascade-delete every status, involvement and event.
 
 from alembic import context
 
+from casedesk.store.migrate import include_name
 from casedesk.store.models import Base
 
 config = context.config
@@ -28,6 +29,7 @@ try:
         target_metadata=Base.metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

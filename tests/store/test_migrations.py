@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from casedesk.paths import migrations_dir
 from casedesk.store.database import Database
-from casedesk.store.migrate import alembic_config, upgrade_if_needed
+from casedesk.store.migrate import alembic_config, include_name, upgrade_if_needed
 from casedesk.store.models import Base
 
 
@@ -27,7 +27,9 @@ def test_revision_chain_is_linear() -> None:
 
 def test_models_and_migrations_do_not_drift(db: Database) -> None:
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name}), Base.metadata
+        )
     assert diff == [], f"models differ from migrations: {diff}"
 
 

@@ -146,8 +146,20 @@ def load_caseload(db: Database, today: date | None = None) -> list[CaseloadRow]:
 _IDENTIFIER = re.compile(r"^[A-Za-z]?\d[\d\s/-]{5,}[A-Za-z0-9]?$")
 
 
-def search_caseload(rows: list[CaseloadRow], text: str, limit: int = 500) -> list[CaseloadRow]:
-    """Rows matching `text`, best first. Empty text returns every row unchanged."""
+def indexed_matches(db: Database, text: str) -> list[str] | None:
+    """Ids from the database's full-text index for what was typed (None when nothing is long enough to look up)."""
+    with db.session() as session:
+        return repo.search_child_ids(session, text)
+
+
+def search_caseload(
+    rows: list[CaseloadRow], text: str, limit: int = 500, indexed: list[str] | None = None
+) -> list[CaseloadRow]:
+    """Rows matching `text`, best first. Empty text returns every row unchanged.
+
+    Exact identifiers first; then rows containing what was typed — from the full-text index when `indexed` is
+    given (every piece, in any order), else a substring match in memory; then names similar despite typos.
+    """
     query = " ".join(text.lower().split())
     if not query:
         return rows
@@ -156,7 +168,11 @@ def search_caseload(rows: list[CaseloadRow], text: str, limit: int = 500) -> lis
         exact = [r for r in rows if compact in r.search_text.replace(" ", "") or query in r.search_text]
         if exact:
             return exact[:limit]
-    contains = [r for r in rows if query in r.search_text]
+    if indexed is not None:
+        by_id = {r.child_id: r for r in rows}
+        contains = [by_id[child_id] for child_id in indexed if child_id in by_id]
+    else:
+        contains = [r for r in rows if query in r.search_text]
     if len(contains) >= limit:
         return contains[:limit]
     # Names only for the fuzzy part: identifiers and dates would dilute the similarity of a misspelt name.
@@ -176,7 +192,7 @@ class CaseloadFilter:
     organisation_id: str | None = None
     worker_id: str | None = None
 
-    def apply(self, rows: list[CaseloadRow]) -> list[CaseloadRow]:
+    def apply(self, rows: list[CaseloadRow], indexed: list[str] | None = None) -> list[CaseloadRow]:
         kept = [
             r
             for r in rows
@@ -185,4 +201,4 @@ class CaseloadFilter:
             and (self.organisation_id is None or self.organisation_id in r.organisation_ids)
             and (self.worker_id is None or self.worker_id in r.worker_ids)
         ]
-        return search_caseload(kept, self.text)
+        return search_caseload(kept, self.text, indexed=indexed)

@@ -7,6 +7,7 @@ from dataclasses import fields
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, func, or_, select
+from sqlalchemy import text as text_sql
 from sqlalchemy.orm import Session
 
 from casedesk.domain.records import (
@@ -177,3 +178,23 @@ def get_event(session: Session, event_id: str) -> ChronologyEvent:
     if row is None:
         raise NotFound(f"No chronology entry with id {event_id}.")
     return to_record(ChronologyEvent, row)
+
+
+def search_child_ids(session: Session, text: str, limit: int = 2000) -> list[str] | None:
+    """Children whose names, identifiers or date of birth contain every typed piece of 3+ characters, best first.
+
+    Uses the FTS5 trigram index (migration 0004). Returns None when nothing typed is long enough to look up, so the
+    caller can fall back to matching in memory.
+    """
+    pieces = [p for p in text.lower().split() if len(p) >= 3]
+    if not pieces:
+        return None
+    query = " ".join('"' + p.replace('"', '""') + '"' for p in pieces)
+    rows = session.execute(
+        text_sql(
+            "SELECT c.id FROM child_search JOIN children AS c ON c.rowid = child_search.rowid "
+            "WHERE child_search MATCH :query AND c.deleted = 0 ORDER BY child_search.rank LIMIT :limit"
+        ),
+        {"query": query, "limit": limit},
+    )
+    return [row[0] for row in rows]

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.domain.records import Changes
 from casedesk.domain.vocab import StatusKind
-from casedesk.services.caseload import CaseloadData, CaseloadFilter, CaseloadRow
+from casedesk.services.caseload import CaseloadData, CaseloadFilter, CaseloadRow, indexed_matches
 from casedesk.ui.caseload_model import CaseloadModel, ChildIdRole, SortRole
 from casedesk.ui.context import AppContext
 from casedesk.ui.widgets import filter_combo
@@ -125,7 +125,18 @@ class CaseloadView(QWidget):
         """Search off the UI thread; only the newest request's answer is shown."""
         self._generation += 1
         generation, wanted, rows = self._generation, self.current_filter(), self._all
-        self.context.runner.run_net(lambda: wanted.apply(rows), lambda result: self._show(generation, result))
+
+        def show(result: list[CaseloadRow]) -> None:
+            self._show(generation, result)
+
+        db = self.context.db if self.context.unlocked else None
+
+        def search() -> list[CaseloadRow]:
+            # The index is read on its own connection (WAL lets it run beside writes): a long import never
+            # stalls typing.
+            return wanted.apply(rows, indexed_matches(db, wanted.text) if db is not None else None)
+
+        self.context.runner.run_net(search, show)
 
     def _show(self, generation: int, rows: list[CaseloadRow]) -> None:
         if generation != self._generation:
