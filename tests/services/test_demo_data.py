@@ -98,3 +98,17 @@ def test_demo_makes_referrals_in_every_state(db: Database) -> None:
     made = referrals(db)
     assert summary.referrals == len(made) > 0
     assert {r.status for r in made} == {s.value for s in ReferralStatus}
+
+
+def test_children_home_educated_now_have_no_school_and_an_ehe_officer(demo) -> None:  # type: ignore[no-untyped-def]
+    current = {
+        p["child_id"] for p in demo.status_periods if p["kind"] == "elective_home_education" and not p["end_date"]
+    }
+    assert current
+    children = {c["id"]: c for c in demo.children}
+    roles: dict[str, set[str]] = {}
+    for inv in demo.involvements:
+        if inv["end_date"] is None:
+            roles.setdefault(inv["child_id"], set()).add(inv["role"])
+    for child_id in current:
+        assert children[child_id]["current_school_id"] is None and "ehe_officer" in roles[child_id]

@@ -21,6 +21,7 @@ from casedesk.domain import identifiers as ids
 from casedesk.domain.vocab import (
     SEN_PRIMARY_NEEDS,
     EventKind,
+    InvolvementRole,
     OrgKind,
     Sex,
     Significance,
@@ -170,6 +171,7 @@ class _Generator:
         rng, start_window = self.rng, self.today - timedelta(days=YEARS_OF_CHRONOLOGY * 365)
         earliest = max(start_window, child["date_of_birth"] + timedelta(days=4 * 365))
         agencies = {OrgKind.SCHOOL: school}
+        home_educated_since: date | None = None
         for kind, rate in STATUS_RATES.items():
             if kind is StatusKind.YOUTH_JUSTICE and ids_age(child["date_of_birth"], self.today) < 10:
                 continue
@@ -185,6 +187,8 @@ class _Generator:
             period = {"id": self.new_id(), "child_id": child["id"], "kind": kind.value, "detail": detail}
             period.update(start_date=start, end_date=end)
             self.data.status_periods.append(period)
+            if kind is StatusKind.ELECTIVE_HOME_EDUCATION and end is None:
+                home_educated_since = start  # off the school's roll: no current school, the EHE team involved
             if kind in AGENCY_FOR_STATUS:
                 agencies.setdefault(AGENCY_FOR_STATUS[kind], rng.choice(self.orgs_by_kind[AGENCY_FOR_STATUS[kind]]))
         if rng.random() < 0.3:
@@ -194,7 +198,19 @@ class _Generator:
             worker = rng.choice(self.workers_by_org[org["id"]])
             started = earliest + timedelta(days=rng.randint(0, max(0, (self.today - earliest).days - 60)))
             row = {"id": self.new_id(), "child_id": child["id"], "organisation_id": org["id"]}
-            row.update(worker_id=worker["id"], role=role.value, start_date=started, end_date=None)
+            ended = None
+            if kind is OrgKind.SCHOOL and home_educated_since is not None:
+                started, ended = min(started, home_educated_since - timedelta(days=30)), home_educated_since
+            row.update(worker_id=worker["id"], role=role.value, start_date=started, end_date=ended)
+            self.data.involvements.append(row)
+        if home_educated_since is not None:
+            child["current_school_id"] = None
+            team = next(o for o in self.orgs_by_kind[OrgKind.EARLY_HELP] if "Home Education" in o["name"])
+            row = {"id": self.new_id(), "child_id": child["id"], "organisation_id": team["id"]}
+            row.update(
+                worker_id=rng.choice(self.workers_by_org[team["id"]])["id"], role=InvolvementRole.EHE_OFFICER.value
+            )
+            row.update(start_date=home_educated_since, end_date=None)
             self.data.involvements.append(row)
         child["_agencies"] = agencies
 
