@@ -182,3 +182,12 @@ class InvolvementRole(StrEnum):
         return {"designated_safeguarding_lead": "Designated safeguarding lead", "senco": "SENCo"}.get(
             self.value, self.value.replace("_", " ").capitalize()
         )
+
+
+def label_of(vocabulary: type[StrEnum], code: str) -> str:
+    """The words for a stored code; a code this version does not know (e.g. synced from a newer one) still reads
+    as words rather than failing."""
+    try:
+        return str(vocabulary(code).label)  # type: ignore[attr-defined]
+    except ValueError:
+        return code.replace("_", " ").capitalize()

@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, Table, TableStyle
 
 from casedesk.domain.records import Child, ChronologyEvent, Involvement, Organisation, StatusPeriod, Worker
-from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, EventKind, InvolvementRole, StatusKind
+from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, EventKind, InvolvementRole, StatusKind, label_of
 from casedesk.reports.base import build_pdf, content_width, esc, make_styles, table_style
 
 _MIN_IN_ROW_SPLIT = 72  # points: split inside a tall entry only if at least this much of it fits the page
@@ -48,14 +48,6 @@ class _FlowingTable(LongTable):
 
 def _day(value: date | None) -> str:
     return value.strftime("%d %b %Y") if value else ""
-
-
-def _label(enum: type[StatusKind] | type[EventKind] | type[InvolvementRole], code: str) -> str:
-    """The readable label for a stored code, falling back to the code so an unknown value still prints."""
-    try:
-        return enum(code).label
-    except ValueError:
-        return code.replace("_", " ").capitalize()
 
 
 def collapse_amendments(events: Iterable[ChronologyEvent]) -> list[_Entry]:
@@ -138,7 +130,7 @@ def _status_rows(statuses: Iterable[StatusPeriod], today: date) -> list[list[str
     rows = []
     for s in sorted((s for s in statuses if s.is_current(today)), key=lambda s: s.start_date):
         detail = SEN_PRIMARY_NEEDS.get(s.detail or "", s.detail or "")
-        rows.append([_label(StatusKind, s.kind), _day(s.start_date), _day(s.end_date) or "Ongoing", detail])
+        rows.append([label_of(StatusKind, s.kind), _day(s.start_date), _day(s.end_date) or "Ongoing", detail])
     return rows
 
 
@@ -154,7 +146,7 @@ def _involvement_rows(
             [
                 org.name if org else "Unknown organisation",
                 who,
-                _label(InvolvementRole, inv.role),
+                label_of(InvolvementRole, inv.role),
                 _day(inv.start_date),
                 _day(inv.end_date) or "Ongoing",
             ]
@@ -190,7 +182,7 @@ def _chronology_table(entries: list[_Entry], orgs: dict[str, Organisation], styl
         data.append(
             [
                 Paragraph(esc(e.occurred_at.strftime("%d %b %Y %H:%M")), styles["cell"]),
-                Paragraph(esc(_label(EventKind, e.kind)), styles["cell"]),
+                Paragraph(esc(label_of(EventKind, e.kind)), styles["cell"]),
                 Paragraph(esc(e.significance.capitalize()), sig_style),
                 Paragraph(esc(org.name if org else ""), styles["cell"]),
                 _event_cell(entry, styles),

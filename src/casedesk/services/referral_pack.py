@@ -10,20 +10,13 @@ from pathlib import Path
 
 from casedesk.domain.referral_pack import ReferralPack, ServiceCard
 from casedesk.domain.referrals import acknowledgement_due
-from casedesk.domain.vocab import EventKind, InvolvementRole, StatusKind
+from casedesk.domain.vocab import EventKind, InvolvementRole, StatusKind, label_of
 from casedesk.store import referral_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
 AUDIENCES = ("service", "family")
 CHRONOLOGY_MONTHS = 12
-
-
-def _label(enum: type[StatusKind] | type[EventKind] | type[InvolvementRole], code: str) -> str:
-    try:
-        return enum(code).label
-    except ValueError:
-        return code.replace("_", " ").capitalize()
 
 
 def build_pack(db: Database, referral_id: str, today: date | None = None) -> ReferralPack:
@@ -45,14 +38,14 @@ def build_pack(db: Database, referral_id: str, today: date | None = None) -> Ref
         if "statuses" in sections:
             current = [p for p in repo.statuses_for_child(session, child.id) if p.is_current(today)]
             extra["statuses"] = tuple(
-                _label(StatusKind, p.kind) + (f" ({p.detail})" if p.detail else "") for p in current
+                label_of(StatusKind, p.kind) + (f" ({p.detail})" if p.detail else "") for p in current
             )
         if "involvements" in sections:
             extra["involvements"] = tuple(
                 (
                     orgs[i.organisation_id].name if i.organisation_id in orgs else "",
                     people[i.worker_id].name if i.worker_id in people else "",
-                    _label(InvolvementRole, i.role),
+                    label_of(InvolvementRole, i.role),
                 )
                 for i in repo.involvements_for_child(session, child.id)
                 if i.is_current(today)
@@ -64,7 +57,7 @@ def build_pack(db: Database, referral_id: str, today: date | None = None) -> Ref
             events = repo.events_for_child(session, child.id)
             replaced = {e.amends_id for e in events if e.amends_id}
             extra["chronology"] = tuple(
-                (e.occurred_at.date(), _label(EventKind, e.kind), e.summary)
+                (e.occurred_at.date(), label_of(EventKind, e.kind), e.summary)
                 for e in events
                 if e.occurred_at >= since and e.significance in ("significant", "critical") and e.id not in replaced
             )

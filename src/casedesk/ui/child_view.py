@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.domain.identifiers import format_nhs_number
 from casedesk.domain.records import Changes, ChronologyEvent
-from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind
+from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind, label_of
 from casedesk.services.children import ChildView
 from casedesk.ui.child_form import ChildForm
 from casedesk.ui.child_referrals_tab import ChildReferralsTab
@@ -123,13 +123,13 @@ class ChildPage(QWidget):
         )
         current = [p for p in view.statuses if p.is_current(today)]
         chips = [
-            StatusKind(p.kind).label + (f" ({SEN_PRIMARY_NEEDS.get(p.detail or '', p.detail)})" if p.detail else "")
+            label_of(StatusKind, p.kind) + (f" ({SEN_PRIMARY_NEEDS.get(p.detail or '', p.detail)})" if p.detail else "")
             for p in current
-            if p.kind in StatusKind._value2member_map_
         ]
         self.badges.setText("Current: " + (" · ".join(chips) if chips else "no statuses recorded"))
         named = [
-            f"{view.workers[i.worker_id].name} — {_role(i.role)}, {view.organisations[i.organisation_id].name}"
+            f"{view.workers[i.worker_id].name} — {label_of(InvolvementRole, i.role)}, "
+            f"{view.organisations[i.organisation_id].name}"
             for i in view.involvements
             if i.is_current(today) and i.worker_id in view.workers and i.organisation_id in view.organisations
         ]
@@ -245,7 +245,3 @@ class ChildPage(QWidget):
 
     def _show_error(self, error: BaseException) -> None:
         QMessageBox.warning(self, "CaseDesk", str(error))
-
-
-def _role(role: str) -> str:
-    return InvolvementRole(role).label if role in InvolvementRole._value2member_map_ else role

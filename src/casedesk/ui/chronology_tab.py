@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.domain.records import ChronologyEvent
-from casedesk.domain.vocab import EventKind
+from casedesk.domain.vocab import EventKind, label_of
 from casedesk.services.children import ChildView
 
 HEADERS = ("When", "Kind", "Agency", "Significance", "Summary", "Recorded by")
@@ -132,7 +132,7 @@ class ChronologyTab(QWidget):
             body = full if len(full) <= PREVIEW_CHARS else full[:PREVIEW_CHARS].rsplit(" ", 1)[0] + " …"
             cells = (
                 event.occurred_at.astimezone().strftime("%d %b %Y %H:%M"),
-                EventKind(event.kind).label if event.kind in EventKind._value2member_map_ else event.kind,
+                label_of(EventKind, event.kind),
                 org.name if org else "",
                 event.significance.capitalize(),
                 body,

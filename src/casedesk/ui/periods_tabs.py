@@ -16,15 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind
+from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind, label_of
 from casedesk.services.children import ChildView
-
-
-def _label(enum_type, value: str) -> str:  # type: ignore[no-untyped-def]
-    try:
-        return enum_type(value).label
-    except ValueError:
-        return value
 
 
 def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
@@ -71,7 +64,7 @@ class StatusesTab(QWidget):
             self.table,
             [
                 (
-                    _label(StatusKind, p.kind),
+                    label_of(StatusKind, p.kind),
                     SEN_PRIMARY_NEEDS.get(p.detail or "", p.detail or ""),
                     f"{p.start_date:%d %b %Y}",
                     f"{p.end_date:%d %b %Y}" if p.end_date else "",
@@ -102,7 +95,7 @@ class InvolvementsTab(QWidget):
                 (
                     view.organisations[i.organisation_id].name if i.organisation_id in view.organisations else "",
                     view.workers[i.worker_id].name if i.worker_id in view.workers else "",
-                    _label(InvolvementRole, i.role),
+                    label_of(InvolvementRole, i.role),
                     f"{i.start_date:%d %b %Y}",
                     f"{i.end_date:%d %b %Y}" if i.end_date else "",
                 )
