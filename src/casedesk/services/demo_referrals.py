@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from casedesk.domain.referrals import DECLINE_REASONS, SharingDecision
 from casedesk.services.referrals import NewReferral, create_referral, transition
-from casedesk.store import referral_repo
+from casedesk.store import directory_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
@@ -42,9 +42,9 @@ def seed_demo_referrals(db: Database, seed: int, today: date, author: str = "cas
     rng = random.Random(seed * 7919)
     with db.session() as session:
         children = {c.id: c for c in repo.list_children(session)}
-        service_ids = sorted(referral_repo.service_ids(session))
-        triage = referral_repo.latest_completed_triage(session)
-        documents = {sid: referral_repo.service_document(session, sid) or {} for sid in service_ids}
+        services = {s.id: s.name for s in directory_repo.list_services(session)}
+        triage = triage_repo.latest_completed_by_child(session)
+    service_ids = sorted(services)
     if not service_ids or not children:
         return 0
     chosen = sorted(children)[:: max(1, round(1 / SHARE_OF_CHILDREN))][:MAX_REFERRALS]
@@ -65,7 +65,7 @@ def seed_demo_referrals(db: Database, seed: int, today: date, author: str = "cas
         new = NewReferral(
             child_id=child_id,
             service_id=service_id,
-            service_name=documents[service_id].get("name", "Service"),
+            service_name=services[service_id],
             reason=rng.choice(REASONS),
             sharing=sharing,
             referrer={"name": "Demo DSL", "role": "Designated safeguarding lead", "email": "dsl@demo.casedesk.example"},

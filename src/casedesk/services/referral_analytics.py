@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from casedesk.domain.referrals import ReferralStatus
-from casedesk.store import referral_repo
+from casedesk.store import referral_repo, triage_repo
 from casedesk.store.database import Database
 
 SUPPRESS_BELOW = 5
@@ -66,11 +66,7 @@ def _table(title: str, counter: Counter[str]) -> CountTable:
 def referral_analytics(db: Database, since: date | None = None) -> ReferralAnalytics:
     with db.session() as session:
         found = [r for r in referral_repo.list_referrals(session) if since is None or r.created_at.date() >= since]
-        outcomes = {
-            r.triage_result_id: referral_repo.triage_outcome(session, r.triage_result_id)
-            for r in found
-            if r.triage_result_id
-        }
+        outcomes = triage_repo.outcomes(session, [r.triage_result_id for r in found if r.triage_result_id])
         steps = referral_repo.referral_steps(session)
     services, domains, statuses, decisions = Counter[str](), Counter[str](), Counter[str](), Counter[str]()
     decided = inappropriate = 0

@@ -5,13 +5,15 @@ Reading, not writing: but a pack is a disclosure, so producing one is audited (w
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from casedesk.domain.referral_pack import ReferralPack, ServiceCard
 from casedesk.domain.referrals import acknowledgement_due
 from casedesk.domain.vocab import EventKind, InvolvementRole, StatusKind, label_of
-from casedesk.store import referral_repo
+from casedesk.errors import NotFound
+from casedesk.store import directory_repo, referral_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
@@ -24,7 +26,10 @@ def build_pack(db: Database, referral_id: str, today: date | None = None) -> Ref
     with db.session() as session:
         referral = referral_repo.get_referral(session, referral_id)
         child = repo.get_child(session, referral.child_id)
-        document = referral_repo.service_document(session, referral.service_id) if referral.service_id else None
+        document = None  # a service since removed from the directory leaves only its name on the pack
+        if referral.service_id:
+            with suppress(NotFound):
+                document = directory_repo.get_service(session, referral.service_id).document
         sections = set(referral.shared_sections) | {"identity"}
         orgs = repo.organisations(session)
         people = repo.workers(session)
@@ -51,7 +56,7 @@ def build_pack(db: Database, referral_id: str, today: date | None = None) -> Ref
                 if i.is_current(today)
             )
         if "triage" in sections and referral.triage_result_id:
-            extra["triage"] = referral_repo.triage_outcome(session, referral.triage_result_id)
+            extra["triage"] = triage_repo.outcomes(session, [referral.triage_result_id]).get(referral.triage_result_id)
         if "chronology" in sections:
             since = datetime.combine(today - timedelta(days=CHRONOLOGY_MONTHS * 31), datetime.min.time(), UTC)
             events = repo.events_for_child(session, child.id)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.records import ChronologyEvent
 from casedesk.domain.referrals import Referral
 from casedesk.errors import NotFound
-from casedesk.store.models import ChildRow, EventRow, ReferralRow, ServiceRow, TriageResultRow
+from casedesk.store.models import ChildRow, EventRow, ReferralRow
 from casedesk.store.repositories import to_record
 
 _referrals = ReferralRow.__table__
@@ -45,21 +43,6 @@ def referral_timeline(session: Session, referral_id: str) -> list[ChronologyEven
     return [to_record(ChronologyEvent, row) for row in session.execute(query)]
 
 
-def triage_outcome(session: Session, result_id: str) -> dict[str, Any] | None:
-    """The outcome stored with a completed triage result, exactly as recorded (never re-scored)."""
-    row = session.execute(
-        select(TriageResultRow.__table__.c.outcome).where(TriageResultRow.__table__.c.id == result_id)
-    ).first()
-    return None if row is None else row[0]
-
-
-def service_document(session: Session, service_id: str) -> dict[str, Any] | None:
-    row = session.execute(
-        select(ServiceRow.__table__.c.document).where(ServiceRow.__table__.c.id == service_id)
-    ).first()
-    return None if row is None else row[0]
-
-
 def referral_steps(session: Session) -> dict[str, list[str]]:
     """Each referral's statuses in order, read from the chronology entries its transitions wrote."""
     statuses = {"drafted", "sent", "acknowledged", "accepted", "declined", "withdrawn", "closed"}
@@ -74,22 +57,6 @@ def referral_steps(session: Session) -> dict[str, list[str]]:
         if word in statuses:
             steps.setdefault(related_id, []).append(word)
     return steps
-
-
-def latest_completed_triage(session: Session) -> dict[str, str]:
-    """Each child's newest completed Presenting Needs Check id (for linking demo referrals to a result)."""
-    results = TriageResultRow.__table__
-    query = (
-        select(results.c.child_id, results.c.id)
-        .where(results.c.state == "complete", results.c.deleted.is_(False))
-        .order_by(results.c.completed_at)
-    )
-    return {child_id: result_id for child_id, result_id in session.execute(query)}
-
-
-def service_ids(session: Session) -> list[str]:
-    services = ServiceRow.__table__
-    return [row[0] for row in session.execute(select(services.c.id).where(services.c.deleted.is_(False)))]
 
 
 def child_names(session: Session, child_ids: list[str]) -> dict[str, str]:

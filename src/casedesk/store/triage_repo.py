@@ -72,3 +72,19 @@ def event_ids_for_result(session: Session, result_id: str) -> list[str]:
     e = _EVENTS
     query = select(e.c.id).where(e.c.related_id == result_id, e.c.deleted.is_(False)).order_by(e.c.recorded_at)
     return list(session.execute(query).scalars())
+
+
+def outcomes(session: Session, result_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored outcomes of these results (completed ones), exactly as recorded, in one query."""
+    t = _TABLE
+    query = select(t.c.id, t.c.outcome).where(t.c.id.in_(sorted(set(result_ids))), t.c.outcome.is_not(None))
+    return {result_id: outcome for result_id, outcome in session.execute(query)}
+
+
+def latest_completed_by_child(session: Session) -> dict[str, str]:
+    """Each child's newest completed result id."""
+    t = _TABLE
+    query = (
+        select(t.c.child_id, t.c.id).where(t.c.state == "complete", t.c.deleted.is_(False)).order_by(t.c.completed_at)
+    )
+    return {child_id: result_id for child_id, result_id in session.execute(query)}
