@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from casedesk.domain.referral_pack import ReferralPack
 from casedesk.errors import ValidationError
 from casedesk.services.referral_pack import build_pack, write_pack_pdf
 from casedesk.store.database import Database
@@ -30,9 +31,8 @@ def _check_recipient(recipient: str) -> str:
     return recipient
 
 
-def _letter(db: Database, referral_id: str, audience: str) -> tuple[str, str, str]:
+def _letter(pack: ReferralPack, audience: str) -> tuple[str, str, str]:
     """Subject, plain-text body and attachment name; no case detail in the body, which mail servers can read."""
-    pack = build_pack(db, referral_id)
     referrer = pack.referral.referrer
     subject = f"Referral to {pack.service.name}" if audience == "service" else f"About {pack.service.name}"
     body = (
@@ -45,11 +45,14 @@ def _letter(db: Database, referral_id: str, audience: str) -> tuple[str, str, st
     return subject, body.rstrip() + "\n", name
 
 
-def _render(db: Database, referral_id: str, audience: str, actor: str) -> bytes:
+def _prepare(db: Database, referral_id: str, audience: str, actor: str) -> tuple[ReferralPack, str, str, str, bytes]:
+    """The pack (read once), the letter around it and the rendered (and audited) PDF."""
+    pack = build_pack(db, referral_id)
+    subject, body, name = _letter(pack, audience)
     with tempfile.TemporaryDirectory(prefix="casedesk-pack-") as tmp:
         path = Path(tmp) / "pack.pdf"
-        write_pack_pdf(db, referral_id, audience, path, actor)
-        return path.read_bytes()
+        write_pack_pdf(db, referral_id, audience, path, actor, pack=pack)
+        return pack, subject, body, name, path.read_bytes()
 
 
 def build_eml(sender: str, recipient: str, subject: str, body: str, attachment_name: str, pdf: bytes) -> bytes:
@@ -64,20 +67,17 @@ def build_eml(sender: str, recipient: str, subject: str, body: str, attachment_n
 def save_eml(db: Database, referral_id: str, audience: str, recipient: str, out: Path, actor: str) -> None:
     """An email file with the pack attached, to open and send from the user's own mail program."""
     recipient = _check_recipient(recipient)
-    subject, body, name = _letter(db, referral_id, audience)
-    pdf = _render(db, referral_id, audience, actor)
-    sender = build_pack(db, referral_id).referral.referrer.get("email", "") or actor
+    pack, subject, body, name, pdf = _prepare(db, referral_id, audience, actor)
+    sender = pack.referral.referrer.get("email", "") or actor
     out.write_bytes(build_eml(sender, recipient, subject, body, name, pdf))
 
 
 def queue_via_server(db: Database, referral_id: str, audience: str, recipient: str, actor: str) -> str:
     """Ask the server's relay to send the pack; works offline (sent after the next sync). Returns the request id."""
     recipient = _check_recipient(recipient)
-    subject, body, name = _letter(db, referral_id, audience)
-    pdf = _render(db, referral_id, audience, actor)
+    pack, subject, body, name, pdf = _prepare(db, referral_id, audience, actor)
     if len(pdf) > MAX_ATTACHMENT:
         raise ValidationError("The pack is too large to send through the server; save it and attach it instead.")
-    pack = build_pack(db, referral_id)
     now = datetime.now(UTC)
     with db.unit_of_work(actor) as uow:
         request_id = uow.insert(

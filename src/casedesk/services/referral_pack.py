@@ -83,13 +83,15 @@ def build_pack(db: Database, referral_id: str, today: date | None = None) -> Ref
     )
 
 
-def write_pack_pdf(db: Database, referral_id: str, audience: str, out: Path, actor: str) -> None:
-    """Render the service's or the family's pack and audit the disclosure."""
+def write_pack_pdf(
+    db: Database, referral_id: str, audience: str, out: Path, actor: str, pack: ReferralPack | None = None
+) -> None:
+    """Render the service's or the family's pack (from `pack` when the caller built it) and audit the disclosure."""
     from casedesk.reports.referral_pack import render_family_pack, render_service_pack
 
     if audience not in AUDIENCES:
         raise ValueError(f"audience is one of {', '.join(AUDIENCES)}")
-    pack = build_pack(db, referral_id)
+    pack = pack or build_pack(db, referral_id)
     now = datetime.now(UTC)
     (render_service_pack if audience == "service" else render_family_pack)(out, pack, actor, now)
     with db.unit_of_work(actor, journal=False) as uow:
