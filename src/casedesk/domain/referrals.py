@@ -79,6 +79,21 @@ LAWFUL_BASES = {
 SPECIAL_CATEGORY_CONDITION = "DPA 2018 Schedule 1 Part 2 paragraph 18 (safeguarding of children)"
 
 
+# How each step reads in the chronology. The referral's own history (which decision came before "closed") is read
+# back from these entries, so the wording and its reading live together here.
+_STEP_WORDS = {status: status.value for status in ReferralStatus} | {ReferralStatus.DRAFT: "drafted"}
+_WORD_STEPS = {word: status for status, word in _STEP_WORDS.items()}
+
+
+def step_summary(service_name: str, status: str) -> str:
+    return f"Referral to {service_name} {_STEP_WORDS[ReferralStatus(status)]}"
+
+
+def step_of(summary: str) -> ReferralStatus | None:
+    """The status a chronology entry written by `step_summary` records (None for other referral entries)."""
+    return _WORD_STEPS.get(summary.rsplit(" ", 1)[-1])
+
+
 class TransitionRefused(ValueError):
     """A status change the workflow does not allow; the message says what is allowed instead."""
 

@@ -49,13 +49,11 @@ class ReferralAnalytics:
         return f"{100 * self.inappropriate / self.decided:.0f}% ({self.inappropriate:,} of {self.decided:,})"
 
 
-def _decision(steps: list[str]) -> str:
+def _decision(steps: list[ReferralStatus]) -> str:
     """What the service decided, from the referral's own history (a closed referral keeps its decision)."""
     for step in reversed(steps):
-        if step == "accepted":
-            return "Accepted"
-        if step in ("declined", "withdrawn"):
-            return step.capitalize()
+        if step in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN):
+            return step.label
     return "Awaiting a decision"
 
 

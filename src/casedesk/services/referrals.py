@@ -23,22 +23,13 @@ from casedesk.domain.referrals import (
     check_transition,
     check_transition_details,
     chosen_sections,
+    step_summary,
 )
 from casedesk.domain.vocab import DataCategory, EventKind, Significance
 from casedesk.errors import ValidationError
 from casedesk.store import referral_repo
 from casedesk.store.database import Database
 from casedesk.store.uow import UnitOfWork
-
-_SUMMARIES = {
-    ReferralStatus.DRAFT: "Referral to {service} drafted",
-    ReferralStatus.SENT: "Referral to {service} sent",
-    ReferralStatus.ACKNOWLEDGED: "Referral to {service} acknowledged",
-    ReferralStatus.ACCEPTED: "Referral to {service} accepted",
-    ReferralStatus.DECLINED: "Referral to {service} declined",
-    ReferralStatus.WITHDRAWN: "Referral to {service} withdrawn",
-    ReferralStatus.CLOSED: "Referral to {service} closed",
-}
 
 
 @dataclass(frozen=True)
@@ -130,7 +121,7 @@ def create_referral(db: Database, new: NewReferral, actor: str, now: datetime | 
             uow,
             new.child_id,
             referral_id,
-            _SUMMARIES[ReferralStatus.DRAFT].format(service=new.service_name),
+            step_summary(new.service_name, ReferralStatus.DRAFT),
             body,
             actor,
             now,
@@ -172,7 +163,7 @@ def transition(
     significance = Significance.SIGNIFICANT if target == ReferralStatus.DECLINED else Significance.NOTABLE
     with db.unit_of_work(actor) as uow:
         uow.update("referrals", referral_id, changes)
-        summary = _SUMMARIES[ReferralStatus(target)].format(service=current.service_name)
+        summary = step_summary(current.service_name, target)
         _record(uow, current.child_id, referral_id, summary, detail or summary, actor, now, significance)
     with db.session() as session:
         return referral_repo.get_referral(session, referral_id)

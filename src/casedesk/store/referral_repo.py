@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.records import ChronologyEvent
-from casedesk.domain.referrals import Referral
+from casedesk.domain.referrals import Referral, ReferralStatus, step_of
 from casedesk.errors import NotFound
 from casedesk.store.models import ChildRow, EventRow, ReferralRow
 from casedesk.store.repositories import to_record
@@ -43,19 +43,18 @@ def referral_timeline(session: Session, referral_id: str) -> list[ChronologyEven
     return [to_record(ChronologyEvent, row) for row in session.execute(query)]
 
 
-def referral_steps(session: Session) -> dict[str, list[str]]:
+def referral_steps(session: Session) -> dict[str, list[ReferralStatus]]:
     """Each referral's statuses in order, read from the chronology entries its transitions wrote."""
-    statuses = {"drafted", "sent", "acknowledged", "accepted", "declined", "withdrawn", "closed"}
     query = (
         select(_events.c.related_id, _events.c.summary)
         .where(_events.c.kind == "referral", _events.c.related_id.is_not(None), _events.c.deleted.is_(False))
         .order_by(_events.c.recorded_at, _events.c.id)
     )
-    steps: dict[str, list[str]] = {}
+    steps: dict[str, list[ReferralStatus]] = {}
     for related_id, summary in session.execute(query):
-        word = summary.rsplit(" ", 1)[-1]
-        if word in statuses:
-            steps.setdefault(related_id, []).append(word)
+        step = step_of(summary)
+        if step is not None:
+            steps.setdefault(related_id, []).append(step)
     return steps
 
 
