@@ -23,10 +23,11 @@ AFTER_CHANGE_MS = 5_000
 
 def _round(service: SyncService) -> tuple[SyncReport | None, SyncStatus]:
     """Runs on a network thread: probe, then one full round if the server answers."""
-    if not service.status().enrolled:
-        return None, service.status()
+    before = service.status()
+    if not before.enrolled:
+        return None, before
     if not service.probe():
-        return None, replace(service.status(), online=False)
+        return None, replace(before, online=False)
     report = service.run_once()
     return report, replace(service.status(), online=True)
 
