@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.errors import NotFound
 from casedesk.store.models import ServiceRow
+from casedesk.store.repositories import to_record
 
 
 @dataclass(frozen=True)
@@ -36,25 +37,11 @@ def _table() -> Table:
     return ServiceRow.__table__  # type: ignore[attr-defined, no-any-return]
 
 
-def _stored(row: Any) -> StoredService:
-    m = row._mapping
-    return StoredService(
-        id=m["id"],
-        external_id=m["external_id"],
-        name=m["name"],
-        organisation_name=m["organisation_name"],
-        document=dict(m["document"] or {}),
-        last_reviewed=m["last_reviewed"],
-        source=m["source"],
-        deleted=bool(m["deleted"]),
-    )
-
-
 def list_services(session: Session) -> list[StoredService]:
     """Every live service, by name (case-insensitive, so "after-school" sits with "After School")."""
     table = _table()
     query = select(table).where(table.c.deleted.is_(False)).order_by(func.lower(table.c.name), table.c.id)
-    return [_stored(row) for row in session.execute(query)]
+    return [to_record(StoredService, row) for row in session.execute(query)]
 
 
 def get_service(session: Session, service_id: str) -> StoredService:
@@ -62,7 +49,7 @@ def get_service(session: Session, service_id: str) -> StoredService:
     row = session.execute(select(table).where(table.c.id == service_id, table.c.deleted.is_(False))).first()
     if row is None:
         raise NotFound(f"No directory service with id {service_id}.")
-    return _stored(row)
+    return to_record(StoredService, row)
 
 
 def find_by_external_ids(session: Session, external_ids: list[str]) -> dict[str, StoredService]:
@@ -74,7 +61,7 @@ def find_by_external_ids(session: Session, external_ids: list[str]) -> dict[str,
         chunk = unique[start : start + 500]
         query = select(table).where(table.c.external_id.in_(chunk), table.c.deleted.is_(False))
         for row in session.execute(query):
-            stored = _stored(row)
+            stored = to_record(StoredService, row)
             found.setdefault(stored.external_id, stored)
     return found
 

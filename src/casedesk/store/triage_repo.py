@@ -14,34 +14,17 @@ from sqlalchemy.orm import Session
 from casedesk.domain.triage_result import DRAFT, TriageResult
 from casedesk.errors import NotFound
 from casedesk.store.models import EventRow, TriageResultRow
+from casedesk.store.repositories import to_record
 
 _TABLE: Table = TriageResultRow.__table__  # type: ignore[assignment]
 _EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
-
-
-def _record(row: Any) -> TriageResult:
-    m = row._mapping
-    return TriageResult(
-        id=m["id"],
-        child_id=m["child_id"],
-        questionnaire_id=m["questionnaire_id"],
-        questionnaire_version=m["questionnaire_version"],
-        state=m["state"],
-        answers=dict(m["answers"] or {}),
-        author=m["author"],
-        started_at=m["started_at"],
-        updated_at=m["updated_at"],
-        outcome=m["outcome"],
-        level=m["level"],
-        completed_at=m["completed_at"],
-    )
 
 
 def results_for_child(session: Session, child_id: str) -> list[TriageResult]:
     """Every live result for a child, newest first (by completion, else by start)."""
     t = _TABLE
     query = select(t).where(t.c.child_id == child_id, t.c.deleted.is_(False))
-    results = [_record(row) for row in session.execute(query)]
+    results = [to_record(TriageResult, row) for row in session.execute(query)]
     results.sort(key=lambda r: (r.completed_at or r.started_at, r.started_at, r.id), reverse=True)
     return results
 
@@ -51,7 +34,7 @@ def get_result(session: Session, result_id: str) -> TriageResult:
     row = session.execute(select(t).where(t.c.id == result_id, t.c.deleted.is_(False))).first()
     if row is None:
         raise NotFound(f"No Presenting Needs Check with id {result_id}.")
-    return _record(row)
+    return to_record(TriageResult, row)
 
 
 def open_draft(session: Session, child_id: str) -> TriageResult | None:
@@ -64,7 +47,7 @@ def open_draft(session: Session, child_id: str) -> TriageResult | None:
         .limit(1)
     )
     row = session.execute(query).first()
-    return None if row is None else _record(row)
+    return None if row is None else to_record(TriageResult, row)
 
 
 def event_ids_for_result(session: Session, result_id: str) -> list[str]:
