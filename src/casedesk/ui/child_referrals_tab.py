@@ -7,12 +7,9 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -22,6 +19,7 @@ from casedesk.domain.records import Changes
 from casedesk.domain.referrals import ReferralStatus
 from casedesk.services.referrals import ReferralListItem, referral_list
 from casedesk.ui.context import AppContext
+from casedesk.ui.widgets import read_only_table
 
 HEADERS = ("Service", "Status", "Made", "Acknowledge by")
 
@@ -35,13 +33,7 @@ class ChildReferralsTab(QWidget):
         self.context = context
         self.child_id: str | None = None
         self.items: list[ReferralListItem] = []
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setAccessibleName("The child's referrals")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table = read_only_table(HEADERS, "The child's referrals")
         self.table.doubleClicked.connect(self._open)
         self.note = QLabel()
         find = QPushButton("Find a service to refer to…")

@@ -5,14 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -21,9 +19,9 @@ from PySide6.QtWidgets import (
 from casedesk.domain.records import ChronologyEvent
 from casedesk.domain.vocab import EventKind, label_of
 from casedesk.services.children import ChildView
+from casedesk.ui.widgets import read_only_table
 
 HEADERS = ("When", "Kind", "Agency", "Significance", "Summary", "Recorded by")
-
 
 PREVIEW_CHARS = 260
 
@@ -55,14 +53,10 @@ class ChronologyTab(QWidget):
         self.amend.setEnabled(False)
         add.clicked.connect(self.add_requested)
         self.amend.clicked.connect(self._amend_selected)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setAccessibleName("Chronology")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = read_only_table(HEADERS, "Chronology")
         self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate((130, 130, 170, 95, 0, 140)):
             if width:
                 self.table.setColumnWidth(column, width)

@@ -12,13 +12,11 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,6 +30,7 @@ from casedesk.store.database import Database
 from casedesk.ui.context import AppContext
 from casedesk.ui.triage_summary import LEVEL_COLOURS
 from casedesk.ui.triage_wizard import TriageWizard
+from casedesk.ui.widgets import read_only_table
 
 HEADERS = ("Date", "Level of need", "State", "Questionnaire", "By")
 
@@ -46,13 +45,8 @@ class NeedsChecksTab(QWidget):
         self.child_name = ""
         self.results: list[TriageResult] = []
         self.wizard: TriageWizard | None = None
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setAccessibleName("Presenting Needs Checks")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(HEADERS, "Presenting Needs Checks")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate((140, 460, 90, 0, 150)):
             if width:
                 self.table.setColumnWidth(column, width)

@@ -6,9 +6,7 @@ from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -18,17 +16,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind, label_of
 from casedesk.services.children import ChildView
-
-
-def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setAccessibleName(name)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    return table
+from casedesk.ui.widgets import read_only_table
 
 
 def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
@@ -44,7 +32,7 @@ class StatusesTab(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.table = _table(("Status", "Detail", "From", "To", "Current"), "Statuses")
+        self.table = read_only_table(("Status", "Detail", "From", "To", "Current"), "Statuses")
         self._ids: list[str] = []
         add, end = QPushButton("Add status…"), QPushButton("End selected…")
         add.clicked.connect(self.add_requested)
@@ -83,7 +71,7 @@ class StatusesTab(QWidget):
 class InvolvementsTab(QWidget):
     def __init__(self) -> None:
         super().__init__()
-        self.table = _table(("Organisation", "Named worker", "Role", "From", "To"), "Involvements")
+        self.table = read_only_table(("Organisation", "Named worker", "Role", "From", "To"), "Involvements")
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
 

@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -32,6 +30,7 @@ from casedesk.services.referrals import ReferralListItem
 from casedesk.ui.context import AppContext
 from casedesk.ui.referral_actions import PackActions
 from casedesk.ui.referral_analytics_tab import AnalyticsTab
+from casedesk.ui.widgets import read_only_table
 
 HEADERS = ("Child", "Service", "Status", "Urgency", "Sent", "Ack. due")
 WIDTHS = (125, 215, 95, 62, 92)
@@ -57,13 +56,7 @@ class ReferralsPage(QWidget):
         for widget in (self.status, self.service):
             widget.currentIndexChanged.connect(self.refresh)
         self.overdue_only.toggled.connect(self.refresh)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setAccessibleName("Referrals")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(HEADERS, "Referrals")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate(WIDTHS):

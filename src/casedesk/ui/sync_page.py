@@ -10,12 +10,10 @@ import json
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QRadioButton,
@@ -31,6 +29,7 @@ from casedesk.store.sync_conflicts import ConflictView
 from casedesk.store.sync_outbox import SetAside
 from casedesk.ui.context import AppContext
 from casedesk.ui.sync_controller import SyncController
+from casedesk.ui.widgets import read_only_table
 
 
 def _shown(value: Any) -> str:
@@ -84,10 +83,14 @@ class SyncPage(QWidget):
         self.status.setAccessibleName("Sync status")
         self.sync_button = QPushButton("Sync now")
         self.sync_button.clicked.connect(controller.sync_now)
-        self.set_aside_table = self._table(("When", "Record", "By", "Why the server refused it"))
+        self.set_aside_table = read_only_table(
+            ("When", "Record", "By", "Why the server refused it"), "Changes the server set aside"
+        )
         self.retry_button = QPushButton("Retry selected")
         self.retry_button.clicked.connect(self.retry_selected)
-        self.conflict_table = self._table(("Record", "Field", "Kept for now", "Other values"))
+        self.conflict_table = read_only_table(
+            ("Record", "Field", "Kept for now", "Other values"), "Conflicts waiting for a person"
+        )
         self.resolve_button = QPushButton("Resolve…")
         self.resolve_button.clicked.connect(self.resolve_selected)
         self.conflict_table.doubleClicked.connect(lambda _: self.resolve_selected())
@@ -113,18 +116,6 @@ class SyncPage(QWidget):
         controller.status_changed.connect(lambda text, tip: self.status.setText(f"{text}\n{tip}"))
         controller.round_finished.connect(lambda _: self.reload())
         context.runner.changes_applied.connect(lambda *_: self.reload())
-
-    @staticmethod
-    def _table(headers: tuple[str, ...]) -> QTableWidget:
-        table = QTableWidget(0, len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        table.setAccessibleName(headers[-1])
-        return table
 
     def reload(self) -> None:
         if not self.context.unlocked:
