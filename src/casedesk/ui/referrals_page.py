@@ -129,8 +129,10 @@ class ReferralsPage(QWidget):
             self.select(wanted)
 
     def _on_changes(self, changes: Changes, _initiator: object) -> None:
-        if changes.touches("referrals") or changes.touches("events"):
+        if changes.touches("referrals"):
             self.reload()
+        elif changes.touches("events") and self.selected() is not None:
+            self._show_selected()  # e.g. "pack emailed" joins the timeline; the list itself is unchanged
 
     def refresh(self) -> None:
         selected = self.selected()

@@ -115,7 +115,6 @@ class SyncPage(QWidget):
             layout.addLayout(row)
         controller.status_changed.connect(lambda text, tip: self.status.setText(f"{text}\n{tip}"))
         controller.round_finished.connect(lambda _: self.reload())
-        context.runner.changes_applied.connect(lambda *_: self.reload())
 
     def reload(self) -> None:
         if not self.context.unlocked:
