@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +53,16 @@ def setting_key(questionnaire_id: str, version: str) -> str:
 
 def bundled_questionnaires() -> list[Questionnaire]:
     """The questionnaires shipped in resources/triage (every JSON file but the schema)."""
+    return list(_load_bundled())
+
+
+@cache
+def _load_bundled() -> tuple[Questionnaire, ...]:
+    """Read and validated once per run: the files ship with the app and never change while it runs, and the child
+    record, the wizard and every result's display ask for them."""
     folder = resource_path("triage")
     paths = sorted(p for p in folder.glob("*.json") if p.name != SCHEMA_FILE)
-    return [load_questionnaire(p) for p in paths]
+    return tuple(load_questionnaire(p) for p in paths)
 
 
 def _digest(document: Any) -> str:
