@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from casedesk.domain.identifiers import postcode_district
 from casedesk.domain.records import Changes, Child
 from casedesk.domain.triage import check_answers, evaluate
 from casedesk.domain.triage_model import Questionnaire, TriageOutcome
@@ -209,11 +210,10 @@ def match_request(db: Database, result_id: str, today: date | None = None) -> di
     with db.session() as session:
         child = repo.get_child(session, result.child_id)
     outcome = outcome_of(db, result)
-    postcode = (child.postcode or "").strip().upper()
     return {
         "outcome_level": outcome.level,
         "outcome_domains": {d.id: d.score for d in outcome.domains},
         "child_age": child.age_on(today or date.today()),
-        "postcode_district": postcode.split()[0] if postcode else None,
+        "postcode_district": postcode_district(child.postcode),
         "child_name": child.display_name,
     }

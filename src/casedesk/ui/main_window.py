@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -16,12 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casedesk.services import triage
 from casedesk.ui.caseload_view import CaseloadView
 from casedesk.ui.child_view import ChildPage
 from casedesk.ui.context import AppContext
 from casedesk.ui.directory_page import DirectoryPage
 from casedesk.ui.idle import IdleWatcher
-from casedesk.ui.needs_checks_tab import show_services_for
 from casedesk.ui.new_child_dialog import NewChildDialog
 from casedesk.ui.referral_dialog import ReferralDialog
 from casedesk.ui.referrals_page import ReferralsPage
@@ -128,7 +130,15 @@ class MainWindow(QMainWindow):
         """The triage wizard's "Find services": the directory ranks services for this child's outcome."""
         if self.child.child_id:
             self._triage_for_referral = (self.child.child_id, result_id)
-        show_services_for(self.context, self.directory, result_id, lambda: self.show_page(self.directory))
+        if not self.context.unlocked:
+            return
+        db = self.context.db
+
+        def show(request: dict[str, Any]) -> None:
+            self.directory.show_matches(**request)
+            self.show_page(self.directory)
+
+        self.context.runner.run_db(lambda: triage.match_request(db, result_id), show)
 
     def refer(self, service_id: str) -> None:
         """ "Refer…" on a directory service: a referral for the child whose record is open."""

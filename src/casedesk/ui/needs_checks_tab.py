@@ -6,9 +6,6 @@ same child cannot pile up by accident. A recorded check opens on its stored outc
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -159,17 +156,3 @@ class NeedsChecksTab(QWidget):
 def _titles(db: Database) -> dict[str, str]:
     """Questionnaire titles by id:version, for drafts (a recorded result carries its own title)."""
     return {entry.questionnaire.key: entry.title for entry in list_questionnaires(db)}
-
-
-def show_services_for(context: AppContext, directory: QWidget, result_id: str, reveal: Callable[[], None]) -> None:
-    """Find services: the recorded check goes to the directory page (its `show_matches`), which is then shown."""
-    show_matches = getattr(directory, "show_matches", None)
-    if show_matches is None or not context.unlocked:
-        return
-    db = context.db
-
-    def show(request: dict[str, Any]) -> None:
-        show_matches(**request)
-        reveal()
-
-    context.runner.run_db(lambda: triage.match_request(db, result_id), show)
