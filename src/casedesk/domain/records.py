@@ -30,6 +30,11 @@ class Worker:
     phone: str | None = None
 
 
+def age_on(born: date, day: date) -> int:
+    """Age in whole years on `day` (a birthday on 29 February counts from 1 March in other years)."""
+    return day.year - born.year - int((day.month, day.day) < (born.month, born.day))
+
+
 @dataclass(frozen=True, slots=True)
 class Child:
     id: str
@@ -62,8 +67,7 @@ class Child:
         return self.full_name
 
     def age_on(self, day: date) -> int:
-        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
-        return day.year - self.date_of_birth.year - int(before_birthday)
+        return age_on(self.date_of_birth, day)
 
 
 @dataclass(frozen=True, slots=True)

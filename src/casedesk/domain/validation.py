@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from casedesk.domain import identifiers as ids
+from casedesk.domain.records import age_on
 from casedesk.domain.vocab import UPN_UNKNOWN_REASONS, Sex
 
 NAME_MAX = 100
@@ -65,10 +66,6 @@ def normalise_child(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _age_on(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
 def _check_names(values: dict[str, Any], errors: list[Problem]) -> None:
     for name, label in (("given_name", "Given name"), ("family_name", "Family name")):
         if not values.get(name):
@@ -86,7 +83,7 @@ def _check_birth(values: dict[str, Any], today: date, errors: list[Problem], war
         errors.append(("date_of_birth", "Date of birth is not a date (use YYYY-MM-DD)."))
     elif born > today:
         errors.append(("date_of_birth", "Date of birth cannot be in the future."))
-    elif _age_on(born, today) > OLDEST_AGE:
+    elif age_on(born, today) > OLDEST_AGE:
         warnings.append(("date_of_birth", f"This child would be over {OLDEST_AGE}; check the year of birth."))
 
 
@@ -102,7 +99,7 @@ def _check_upn(values: dict[str, Any], today: date, errors: list[Problem], warni
         warnings.extend(("upn", m) for m in check.warnings)
     elif not reason:
         born = values.get("date_of_birth")
-        if isinstance(born, date) and 5 <= _age_on(born, today) <= 16:
+        if isinstance(born, date) and 5 <= age_on(born, today) <= 16:
             warnings.append(("upn", "No UPN: add it, or choose why it is not known (UN1–UN7)."))
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from faker import Faker
 
 from casedesk.domain import identifiers as ids
+from casedesk.domain.records import age_on
 from casedesk.domain.vocab import (
     SEN_PRIMARY_NEEDS,
     EventKind,
@@ -123,7 +124,7 @@ class _Generator:
         born = self.today - timedelta(days=rng.randint(4 * 365 + 1, 17 * 365 + 300))
         sex = rng.choices((Sex.FEMALE, Sex.MALE, Sex.UNKNOWN), (49, 49, 2))[0]
         given = rng.choice(self.female if sex == Sex.FEMALE else self.male)
-        primary = ids_age(born, self.today) < 11  # DfE establishment numbers 2xxx are primary, 4xxx secondary
+        primary = age_on(born, self.today) < 11  # DfE establishment numbers 2xxx are primary, 4xxx secondary
         school = rng.choice([s for s in self.orgs_by_kind[OrgKind.SCHOOL] if s["_estab"].startswith("2") == primary])
         row: Row = {"id": self.new_id(), "given_name": given, "family_name": rng.choice(self.surnames)}
         row.update(date_of_birth=born, sex=sex.value, la_code=text.DEMO_LA_CODE, current_school_id=school["id"])
@@ -136,7 +137,7 @@ class _Generator:
         inward = "".join(rng.choice(text.INWARD_LETTERS) for _ in range(2))
         row["postcode"] = f"{rng.choice(text.DEMO_DISTRICTS)} {rng.randint(1, 9)}{inward}"
         row["nhs_number"] = self._nhs_number()
-        age = ids_age(born, self.today)
+        age = age_on(born, self.today)
         if rng.random() < 0.03:
             row["upn_unknown_reason"] = rng.choice(("UN2", "UN3", "UN4"))
         else:
@@ -173,7 +174,7 @@ class _Generator:
         agencies = {OrgKind.SCHOOL: school}
         home_educated_since: date | None = None
         for kind, rate in STATUS_RATES.items():
-            if kind is StatusKind.YOUTH_JUSTICE and ids_age(child["date_of_birth"], self.today) < 10:
+            if kind is StatusKind.YOUTH_JUSTICE and age_on(child["date_of_birth"], self.today) < 10:
                 continue
             if rng.random() >= rate:
                 continue
@@ -256,10 +257,6 @@ class _Generator:
                 amended["recorded_at"] = min(recorded + timedelta(days=rng.randint(1, 10)), end_of_today)
                 amended["body"] = f"{event['body']} Correction: date of the next review confirmed."
                 self.data.events.append(amended)
-
-
-def ids_age(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def generate_demo(children: int, seed: int = 1, today: date | None = None) -> DemoData:
