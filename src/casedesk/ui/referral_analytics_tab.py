@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QWidget
 
 from casedesk.services.referral_analytics import ReferralAnalytics, referral_analytics, write_analytics_pdf
@@ -22,6 +23,11 @@ class AnalyticsTab(QWidget):
         self.grid = QGridLayout(self)
         self.grid.addWidget(self.summary, 0, 0, 1, 2)
         self.grid.addWidget(self.save, 0, 2)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Counted when looked at, not at every unlock."""
+        super().showEvent(event)
+        self.reload()
 
     def reload(self) -> None:
         if self.context.unlocked:

@@ -111,7 +111,8 @@ class ReferralsPage(QWidget):
             return
         db = self.context.db
         self.context.runner.run_db(lambda: service.referral_list(db, date.today()), self._loaded)
-        self.analytics.reload()
+        if self.analytics.isVisible():  # otherwise it loads when its tab is opened
+            self.analytics.reload()
 
     def _loaded(self, items: list[ReferralListItem]) -> None:
         self.items = items
