@@ -89,6 +89,6 @@ def write_chronology_pdf(db: Database, child_id: str, actor: str, out: Path, now
         involvements = repo.involvements_for_child(session, child_id)
         orgs = repo.organisations(session)
         people = repo.workers(session)
-    render_chronology_pdf(out, child, events, statuses, involvements, orgs, people, actor, now)
+    render_chronology_pdf(out, child, events, statuses, involvements, orgs.values(), people.values(), actor, now)
     with db.unit_of_work(actor, journal=False) as uow:
         uow.note("print", "children", child_id, reason="chronology PDF")
