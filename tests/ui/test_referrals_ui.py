@@ -74,6 +74,9 @@ def test_triage_result_to_matched_service_to_referral_to_pack(qtbot, context: Ap
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
         assert "Presenting Needs Check" in text and "LS6 3AB" not in text  # contact details were not chosen
+        outcome = triage.outcome_of(context.db, result)
+        scored = next(d for d in outcome.domains if d.score)
+        assert outcome.reasons_for(scored)[0] in " ".join(text.split())  # the words, not the rule ids
 
     window.open_child(child_id)
     assert window.child.referrals.table.rowCount() == 1

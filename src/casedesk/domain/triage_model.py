@@ -181,6 +181,11 @@ class TriageOutcome:
     def complete(self) -> bool:
         return self.stop is not None or not self.unanswered
 
+    def reasons_for(self, domain: DomainResult) -> list[str]:
+        """The words of the rules that scored this domain (a domain keeps only their ids)."""
+        texts = {r.rule_id: r.text for r in self.reasons}
+        return [texts.get(rule_id, rule_id) for rule_id in domain.reasons]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": OUTCOME_FORMAT,

@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from casedesk.domain.referral_pack import ReferralPack, ServiceCard
 from casedesk.domain.referrals import SECTIONS, URGENCIES
+from casedesk.domain.triage_model import TriageOutcome
 from casedesk.reports.base import build_pdf, content_width, esc, make_styles, table_style
 
 _STYLES = make_styles()
@@ -58,25 +59,24 @@ def _card(service: ServiceCard, plain: bool) -> list[Flowable]:
     return story
 
 
-def _triage(outcome: dict[str, Any]) -> list[Flowable]:
-    story: list[Flowable] = [_p("Presenting Needs Check", "h2")]
-    questionnaire = outcome.get("questionnaire") or {}
-    story.append(
+def _triage(stored: dict[str, Any]) -> list[Flowable]:
+    """The needs check as it was recorded (read back, never re-scored), with the words behind each domain."""
+    outcome = TriageOutcome.from_dict(stored)
+    story: list[Flowable] = [
+        _p("Presenting Needs Check", "h2"),
         _p(
-            f"<b>Level {esc(outcome.get('level'))}: {esc(outcome.get('level_name', ''))}</b> — "
-            f"{esc(questionnaire.get('title', ''))} (version {esc(questionnaire.get('version', ''))})"
-        )
-    )
-    if outcome.get("stop"):
-        story.append(_p(f"<b>Immediate risk:</b> {esc(outcome['stop'].get('reason', ''))}", "body"))
-    domains = [d for d in outcome.get("domains") or () if d.get("score")]
+            f"<b>Level {outcome.level}: {esc(outcome.level_name)}</b> — {esc(outcome.questionnaire_title)} "
+            f"(version {esc(outcome.questionnaire_version)})"
+        ),
+    ]
+    if outcome.stop is not None:
+        story.append(_p(f"<b>Immediate risk:</b> {esc(outcome.stop.reason)}"))
+    domains = [d for d in outcome.domains if d.score]
     if domains:
         rows = [[_p("Need domain", "head"), _p("Score", "head"), _p("Why", "head")]]
         for domain in domains:
-            why = "; ".join(str(r) for r in domain.get("reasons") or ())
-            rows.append(
-                [_p(esc(domain.get("name", "")), "cell"), _p(esc(domain.get("score")), "cell"), _p(esc(why), "cell")]
-            )
+            why = "\n".join(outcome.reasons_for(domain))
+            rows.append([_p(esc(domain.name), "cell"), _p(str(domain.score), "cell"), _p(esc(why), "cell")])
         width = content_width()
         table = Table(rows, colWidths=[50 * mm, 15 * mm, width - 65 * mm], repeatRows=1)
         table.setStyle(TableStyle(table_style()))

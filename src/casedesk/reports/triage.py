@@ -122,8 +122,7 @@ def _table(head: Sequence[str], rows: list[list[Any]], widths: Sequence[float], 
 def _domains(outcome: TriageOutcome, styles: dict) -> Flowable:
     if not outcome.domains:
         return Paragraph("No need domain scored.", styles["muted"])
-    texts = {r.rule_id: r.text for r in outcome.reasons}
-    rows = [[d.name, str(d.score), "\n".join(texts.get(rid, rid) for rid in d.reasons)] for d in outcome.domains]
+    rows = [[d.name, str(d.score), "\n".join(outcome.reasons_for(d))] for d in outcome.domains]
     return _table(["Need domain", "Score", "Because"], rows, [0.38, 0.07, 0.55], styles)
 
 

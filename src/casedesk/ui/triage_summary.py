@@ -115,10 +115,9 @@ class SummaryPanel(QWidget):
         self.missing.setText(
             "Still to answer before the result can be recorded:<br>• " + "<br>• ".join(map(_e, missing or []))
         )
-        texts = {r.rule_id: r.text for r in outcome.reasons}
         self.domains.setRowCount(len(outcome.domains))
         for row, domain in enumerate(outcome.domains):
-            because = "\n".join(texts.get(rid, rid) for rid in domain.reasons)
+            because = "\n".join(outcome.reasons_for(domain))
             for column, text in enumerate((domain.name, str(domain.score), because)):
                 self.domains.setItem(row, column, QTableWidgetItem(text))
         self._fit_domains()
