@@ -26,6 +26,7 @@ from casedesk.errors import AuthError, CaseDeskError
 from casedesk.store import maintenance, sync_conflicts, sync_outbox
 from casedesk.store.database import Database
 from casedesk.sync.engine import SyncEngine, SyncReport
+from casedesk.sync.entities import ENTITIES
 from casedesk.sync.http import HttpTransport
 from casedesk.sync.transport import DeviceRevoked, Offline, Transport
 from casedesk.sync.wire import EnrolRequest
@@ -155,7 +156,8 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-SYNCED_ENTITIES = frozenset({"organisations", "workers", "children", "status_periods", "involvements", "events"})
+# Everything a pull can bring in, so views refresh after a round (derived: a new synced entity is never missed).
+SYNCED_ENTITIES = frozenset(ENTITIES)
 
 
 def describe_status(status: SyncStatus, now: datetime | None = None) -> tuple[str, str]:
