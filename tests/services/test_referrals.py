@@ -228,3 +228,17 @@ def test_small_numbers_withhold_the_rate(db: Database, child) -> None:  # type: 
     referrals.transition(db, referral_id, "sent", "Sam Patel")
     referrals.transition(db, referral_id, "declined", "Sam Patel", reason="does not meet the service's threshold")
     assert referral_analytics(db).inappropriate_rate == "withheld (fewer than 5)"
+
+
+def test_subject_access_export_holds_referrals_and_the_emails_sent_about_them(db: Database, child) -> None:  # type: ignore[no-untyped-def]
+    from casedesk.services.export import export_child
+    from casedesk.services.referral_mail import queue_via_server
+
+    referral_id = referrals.create_referral(db, _new(child), "Sam Patel")
+    queue_via_server(db, referral_id, "service", "intake@service.example", "Sam Patel")
+    (bundle,) = export_child(db, child["child"], "Sam Patel")["children"]
+    assert [r["id"] for r in bundle["referrals"]] == [referral_id]
+    assert bundle["referrals"][0]["sharing"]["consent_given_by"] == "Mother (Grace Okafor)"
+    (email,) = bundle["referral_emails"]
+    assert email["recipient"] == "intake@service.example" and "attachment_base64" not in str(email)
+    assert bundle["needs_checks"] == [] and any(a["row_id"] == referral_id for a in bundle["audit"])

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from casedesk import __version__
+from casedesk.store import referral_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 from casedesk.store.wire_values import to_json_value
@@ -25,6 +26,8 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
     statuses = repo.statuses_for_child(session, child_id)
     involvements = repo.involvements_for_child(session, child_id)
     events = repo.events_for_child(session, child_id)
+    checks = triage_repo.results_for_child(session, child_id)
+    referrals = referral_repo.list_referrals(session, child_id)
     org_ids = {i.organisation_id for i in involvements} | {e.organisation_id for e in events if e.organisation_id}
     if child.current_school_id:
         org_ids.add(child.current_school_id)
@@ -34,11 +37,15 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
         "status_periods": [asdict(s) for s in statuses],
         "involvements": [asdict(i) for i in involvements],
         "events": [asdict(e) for e in events],
+        "needs_checks": [asdict(c) for c in checks],
+        "referrals": [asdict(r) for r in referrals],
+        "referral_emails": referral_repo.mail_requests_for_child(session, child_id),
         "organisations": [asdict(o) for o in repo.organisations(session, org_ids).values()],
         "workers": [asdict(w) for w in repo.workers(session, worker_ids).values()],
     }
     if include_audit:
         row_ids = {child_id} | {s.id for s in statuses} | {i.id for i in involvements} | {e.id for e in events}
+        row_ids |= {c.id for c in checks} | {r.id for r in referrals}
         bundle["audit"] = [asdict(a) for a in repo.audit_entries_for(session, row_ids)]
     return bundle
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.records import ChronologyEvent
 from casedesk.domain.referrals import Referral, ReferralStatus, step_of
 from casedesk.errors import NotFound
-from casedesk.store.models import ChildRow, EventRow, ReferralRow
+from casedesk.store.models import ChildRow, EventRow, MailRequestRow, ReferralRow
 from casedesk.store.repositories import to_record
 
 _referrals = ReferralRow.__table__
@@ -69,3 +71,17 @@ def child_names(session: Session, child_ids: list[str]) -> dict[str, str]:
             given = row.preferred_name or row.given_name
             names[row.id] = f"{given} {row.family_name}"
     return names
+
+
+def mail_requests_for_child(session: Session, child_id: str) -> list[dict[str, Any]]:
+    """Emails asked of the server's relay about this child: who, what and when (the attached pack is a rendering
+    of the record, so it is left out)."""
+    mail = MailRequestRow.__table__
+    query = (
+        select(
+            mail.c.id, mail.c.referral_id, mail.c.recipient, mail.c.subject, mail.c.requested_by, mail.c.requested_at
+        )
+        .where(mail.c.child_id == child_id, mail.c.deleted.is_(False))
+        .order_by(mail.c.requested_at, mail.c.id)
+    )
+    return [dict(row._mapping) for row in session.execute(query)]
