@@ -123,23 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_directory.add_import_directory(import_sub, add_db)
 
-    p = sub.add_parser(
-        "export", help="export a child's record (subject access), the whole database, or the service directory"
-    )
-    add_db(p)
-    which = p.add_mutually_exclusive_group()  # one of them, unless exporting the directory (checked by the handler)
-    which.add_argument("--child", help="the child's id")
-    which.add_argument("--all", action="store_true", help="every child")
-    cli_directory.add_export_target(p)
-    p.add_argument("--format", choices=["json", "oruk3"], default=None, help="json (records) or oruk3 (directory)")
-    p.add_argument("--out", type=Path, required=True)
-    p.set_defaults(handler=cli_directory.cmd_export)
-    from casedesk.cli_triage import add_export_triage
+    from casedesk.cli_export import add_export_parser
 
-    add_export_triage(p)  # `export triage --result ID`: wraps the handler above
-    from casedesk.cli_referrals import add_export_referral
-
-    add_export_referral(p)  # `export referral --referral ID --audience service|family`
+    add_export_parser(sub, add_db)
 
     p = sub.add_parser("selftest", help="check this install works (offline, uses a temporary database)")
     p.set_defaults(handler=cmd.cmd_selftest)

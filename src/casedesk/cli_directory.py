@@ -47,13 +47,6 @@ def cmd_import_directory(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_export_target(export_parser: argparse.ArgumentParser) -> None:
-    """`casedesk export directory --format oruk3`: a positional target beside the child export's options."""
-    export_parser.add_argument(
-        "target", nargs="?", choices=["directory"], help="'directory' to export the service directory"
-    )
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     """Route `export directory` here and everything else to the record export as before."""
     if getattr(args, "target", None) != "directory":

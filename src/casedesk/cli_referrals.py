@@ -1,41 +1,16 @@
 """`casedesk export referral --referral ID --audience service|family --out FILE.pdf|FILE.eml [--to ADDRESS]`.
 
-Registered onto the shared `export` parser the same way as `export triage`: "referral" joins the positional
-target and the existing handler is wrapped, so the other exports are untouched. An `.eml` output holds the pack
-as an attachment for the user's own mail program; packs are disclosures and are audited either way.
+Dispatched by `casedesk.cli_export`. An `.eml` output holds the pack as an attachment for the user's own mail
+program; packs are disclosures and are audited either way.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
 from casedesk.errors import CaseDeskError, ValidationError
 
 CLI_ACTOR = "casedesk-cli"
-TARGET = "referral"
-
-
-def add_export_referral(export_parser: argparse.ArgumentParser) -> None:
-    target = next(a for a in export_parser._actions if a.dest == "target")
-    target.choices = [*(target.choices or ()), TARGET]
-    export_parser.add_argument("--referral", help="the referral id, for 'export referral'")
-    export_parser.add_argument(
-        "--audience", choices=["service", "family"], default="service", help="which referral pack (default service)"
-    )
-    export_parser.add_argument("--to", help="recipient address when --out ends in .eml")
-    previous: Callable[[argparse.Namespace], int] | None = export_parser.get_default("handler")
-
-    def handler(args: argparse.Namespace) -> int:
-        if getattr(args, "target", None) == TARGET:
-            return cmd_export_referral(args)
-        if args.referral:
-            raise ValidationError("--referral is for 'casedesk export referral'.")
-        if previous is None:
-            raise ValidationError("Say what to export.")
-        return previous(args)
-
-    export_parser.set_defaults(handler=handler)
 
 
 def cmd_export_referral(args: argparse.Namespace) -> int:
