@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import record, scratch, summary, timed
 
 from casedesk.services.caseload import CaseloadFilter, indexed_matches, load_caseload_data
-from casedesk.services.demo import seed_demo
+from casedesk.services.demo.load import seed_demo
 from casedesk.store.database import Database
 
 PASSPHRASE = "benchmark passphrase"
@@ -30,7 +30,7 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from casedesk.ui.caseload_model import CaseloadModel
+    from casedesk.ui.caseload.model import CaseloadModel
 
     app = QApplication.instance() or QApplication([])
     with scratch() as tmp:

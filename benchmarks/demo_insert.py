@@ -20,13 +20,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import record, scratch
 
-from casedesk.services.demo import write_demo_data
-from casedesk.services.demo_data import generate_demo
+from casedesk.services.demo.data import generate_demo
+from casedesk.services.demo.load import write_demo_data
 from casedesk.store import keyfile
 from casedesk.store.database import Database
 from casedesk.store.engine import connect_raw
+from casedesk.store.journal.wire_values import to_json_value
 from casedesk.store.models import Base
-from casedesk.store.wire_values import to_json_value
 
 PASSPHRASE = "benchmark passphrase"
 ORDER = ["organisations", "workers", "children", "status_periods", "involvements", "events"]

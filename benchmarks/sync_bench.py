@@ -33,9 +33,10 @@ from casedesk.server import auth  # noqa: E402
 from casedesk.server.db import ServerDB, migrate  # noqa: E402
 from casedesk.server.db import accounts as admin  # noqa: E402
 from casedesk.services import sync  # noqa: E402
-from casedesk.store import keyfile, sync_outbox  # noqa: E402
+from casedesk.store import keyfile  # noqa: E402
 from casedesk.store.database import Database  # noqa: E402
 from casedesk.store.engine import connect_raw  # noqa: E402
+from casedesk.store.journal import outbox as sync_outbox  # noqa: E402
 from casedesk.sync.engine import SyncEngine  # noqa: E402
 from casedesk.sync.http import HttpTransport  # noqa: E402
 

@@ -14,16 +14,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from casedesk.services import triage
+from casedesk.services.triage import service as triage
 from casedesk.store import keyfile
 from casedesk.store.database import Database
 from casedesk.ui.application import make_app
 from casedesk.ui.context import AppContext, Profile, create_database
-from casedesk.ui.first_run_dialog import FirstRunDialog
 from casedesk.ui.main_window import MainWindow
 from casedesk.ui.tasks import TaskRunner
-from casedesk.ui.triage_wizard import TriageWizard
-from casedesk.ui.unlock_dialog import UnlockDialog
+from casedesk.ui.triage.wizard import TriageWizard
+from casedesk.ui.unlock.first_run_dialog import FirstRunDialog
+from casedesk.ui.unlock.unlock_dialog import UnlockDialog
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 SIZE = (1366, 768)

@@ -8,6 +8,6 @@ import multiprocessing
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
-    from casedesk.cli import main
+    from casedesk.cli.main import main
 
     raise SystemExit(main())

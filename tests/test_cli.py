@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from casedesk.cli import main
+from casedesk.cli.main import main
 from casedesk.store import keyfile
 from casedesk.store.database import Database
 from tests.conftest import PASSPHRASE, file_digests

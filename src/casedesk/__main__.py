@@ -1,6 +1,6 @@
 """`python -m casedesk` runs the same command as the `casedesk` script."""
 
-from casedesk.cli import main
+from casedesk.cli.main import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from casedesk.domain.directory import (
+from casedesk.domain.directory.match import judge, match_services
+from casedesk.domain.directory.model import (
     Service,
     ServiceArea,
     format_ages,
@@ -16,7 +17,6 @@ from casedesk.domain.directory import (
     normalise_district,
     postcode_districts_in,
 )
-from casedesk.domain.directory_match import judge, match_services
 
 BASE = Service(
     id="s",
@@ -125,7 +125,7 @@ def test_ranking_fits_first_then_cover_then_wait() -> None:
 
 
 def test_sample_directory_matching() -> None:
-    from casedesk.domain.oruk import sample_services
+    from casedesk.domain.directory.oruk import sample_services
 
     ranked = match_services(sample_services(), 2, {"semh": 3}, 13, "LS6")
     fits = [m for m in ranked if m.fits]
@@ -137,8 +137,8 @@ def test_sample_directory_matching() -> None:
 
 def test_domain_stays_free_of_qt_and_the_database() -> None:
     code = (
-        "import sys, casedesk.domain.directory, casedesk.domain.directory_match, casedesk.domain.oruk, "
-        "casedesk.domain.oruk_csv, casedesk.domain.oruk_export\n"
+        "import sys, casedesk.domain.directory.model, casedesk.domain.directory.match, casedesk.domain.directory.oruk, "
+        "casedesk.domain.directory.oruk_csv, casedesk.domain.directory.oruk_export\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in {'sqlalchemy', 'PySide6'}"
         " or m.startswith('casedesk.store')]\n"
         "print(bad); sys.exit(1 if bad else 0)"
@@ -148,7 +148,7 @@ def test_domain_stays_free_of_qt_and_the_database() -> None:
 
 
 def test_directory_and_triage_speak_the_same_need_domains() -> None:
-    from casedesk.domain.directory import NeedDomain
-    from casedesk.domain.triage_model import NEED_DOMAINS
+    from casedesk.domain.directory.model import NeedDomain
+    from casedesk.domain.triage.model import NEED_DOMAINS
 
     assert {d.value for d in NeedDomain} == set(NEED_DOMAINS)

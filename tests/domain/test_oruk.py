@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from casedesk.domain.directory import LEVELS, NeedDomain, Service
-from casedesk.domain.oruk import load_directory, parse_json, record_kind, sample_services
-from casedesk.domain.oruk_export import export_issues, to_oruk3, to_oruk3_page
-from casedesk.domain.oruk_schema import is_date_time, is_uri, is_uuid, oruk3_validator
+from casedesk.domain.directory.model import LEVELS, NeedDomain, Service
+from casedesk.domain.directory.oruk import load_directory, parse_json, record_kind, sample_services
+from casedesk.domain.directory.oruk_export import export_issues, to_oruk3, to_oruk3_page
+from casedesk.domain.directory.oruk_schema import is_date_time, is_uri, is_uuid, oruk3_validator
 from casedesk.paths import resource_path
 from tests.conftest import SHARED_DATA
 
@@ -23,7 +23,6 @@ EXAMPLES = DATA / "oruk_uk_profile_3.0" / "examples"
 MOCKS = DATA / "oruk_validator_mocks"
 HSDS = DATA / "hsds_1.1_sample_datapackage"
 SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
-
 
 
 def _write(tmp_path: Path, name: str, data: Any) -> Path:

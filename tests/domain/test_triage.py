@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from casedesk.domain.triage import (
+from casedesk.domain.triage.engine import (
     NEED_DOMAINS,
     TriageOutcome,
     evaluate,

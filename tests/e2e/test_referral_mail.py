@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from casedesk.domain.referrals import SharingDecision
+from casedesk.domain.referrals.workflow import SharingDecision
 from casedesk.paths import resource_path
-from casedesk.services import referrals
-from casedesk.services.referral_mail import queue_via_server
-from casedesk.services.referrals import NewReferral
+from casedesk.services.referrals import service as referrals
+from casedesk.services.referrals.mail import queue_via_server
+from casedesk.services.referrals.service import NewReferral
 from casedesk.sync.transport import Offline
 from tests.sync.harness import Server, UvicornProcess, free_port, make_device
 

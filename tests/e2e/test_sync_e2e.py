@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from casedesk.store import keyfile, sync_outbox
+from casedesk.store import keyfile
+from casedesk.store.journal import outbox as sync_outbox
 from casedesk.sync.transport import Offline
 from tests.sync.harness import PASSPHRASE, PASSWORD, Server, UvicornProcess, make_device
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from casedesk.cli import main
+from casedesk.cli.main import main
 from casedesk.domain.records import Child
-from casedesk.domain.triage import evaluate
-from casedesk.domain.triage_result import recorded_outcome
+from casedesk.domain.triage.engine import evaluate
+from casedesk.domain.triage.result import recorded_outcome
 from casedesk.reports.base import MARKING
 from casedesk.reports.triage import render_triage_pdf
-from casedesk.services import triage
-from casedesk.services.questionnaires import bundled_questionnaires
+from casedesk.services.triage import service as triage
+from casedesk.services.triage.questionnaires import bundled_questionnaires
 from casedesk.store.database import Database
 from tests.conftest import PASSPHRASE
 from tests.services.test_triage_service import LEVEL3

@@ -10,8 +10,8 @@ import pytest
 from casedesk.domain import identifiers as ids
 from casedesk.domain.validation import validate_child
 from casedesk.errors import ValidationError
-from casedesk.services.demo import seed_demo
-from casedesk.services.demo_data import STATUS_RATES, generate_demo
+from casedesk.services.demo.data import STATUS_RATES, generate_demo
+from casedesk.services.demo.load import seed_demo
 from casedesk.store import repositories as repo
 from casedesk.store.audit import verify_chain
 from casedesk.store.database import Database
@@ -91,8 +91,8 @@ def test_seed_demo_writes_through_the_unit_of_work_and_refuses_a_rerun(db: Datab
 
 
 def test_demo_makes_referrals_in_every_state(db: Database) -> None:
-    from casedesk.domain.referrals import ReferralStatus
-    from casedesk.services.referrals import referrals
+    from casedesk.domain.referrals.workflow import ReferralStatus
+    from casedesk.services.referrals.service import referrals
 
     summary = seed_demo(db, 150, seed=5, today=TODAY)
     made = referrals(db)

@@ -7,10 +7,10 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from casedesk.domain.triage import evaluate
-from casedesk.services import triage
-from casedesk.services.demo import seed_demo
-from casedesk.services.questionnaires import bundled_questionnaires
+from casedesk.domain.triage.engine import evaluate
+from casedesk.services.demo.load import seed_demo
+from casedesk.services.triage import service as triage
+from casedesk.services.triage.questionnaires import bundled_questionnaires
 from casedesk.store import repositories as repo
 from casedesk.store import triage_repo
 from casedesk.store.database import Database

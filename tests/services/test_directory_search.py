@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from casedesk.domain.directory import CostOption, Schedule, Service, ServiceArea
-from casedesk.domain.oruk import sample_services
-from casedesk.services.directory import Attendance, Cost, DirectoryFilter, attendance_modes, search_services
+from casedesk.domain.directory.model import CostOption, Schedule, Service, ServiceArea
+from casedesk.domain.directory.oruk import sample_services
+from casedesk.services.directory.service import Attendance, Cost, DirectoryFilter, attendance_modes, search_services
 
 SAMPLE = sample_services()
 BARE = Service(id="bare", name="Bare service")  # states nothing: no levels, ages, area, cost or attendance

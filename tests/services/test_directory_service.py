@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from casedesk.domain.oruk import load_directory, sample_services
-from casedesk.domain.oruk_export import export_issues
+from casedesk.domain.directory.oruk import load_directory, sample_services
+from casedesk.domain.directory.oruk_export import export_issues
 from casedesk.errors import ValidationError
-from casedesk.services.demo import seed_demo
-from casedesk.services.directory import (
+from casedesk.services.demo.load import seed_demo
+from casedesk.services.directory.service import (
     SAMPLE_SOURCE,
     export_directory,
     import_directory,

@@ -11,11 +11,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from casedesk.cli import main
-from casedesk.domain.oruk import sample_services
-from casedesk.domain.oruk_export import to_oruk3
+from casedesk.cli.main import main
+from casedesk.domain.directory.oruk import sample_services
+from casedesk.domain.directory.oruk_export import to_oruk3
 from casedesk.errors import CaseDeskError, ValidationError
-from casedesk.services.directory import import_directory, load_directory_services
+from casedesk.services.directory.service import import_directory, load_directory_services
 from casedesk.store import directory_repo
 from casedesk.store.database import Database
 from tests.conftest import PASSPHRASE

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from casedesk.cli import main
+from casedesk.cli.main import main
 from casedesk.errors import Conflict, NotFound, ValidationError
 from casedesk.paths import resource_path
-from casedesk.services.questionnaires import (
+from casedesk.services.triage.questionnaires import (
     INDEX_SETTING,
     get_questionnaire,
     import_questionnaire,

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from casedesk.domain.referrals import SharingDecision, acknowledgement_due, add_working_days
+from casedesk.domain.referrals.workflow import SharingDecision, acknowledgement_due, add_working_days
 from casedesk.errors import ValidationError
 from casedesk.paths import resource_path
-from casedesk.services import referrals
-from casedesk.services.referral_pack import build_pack, write_pack_pdf
-from casedesk.services.referrals import NewReferral
+from casedesk.services.referrals import service as referrals
+from casedesk.services.referrals.pack import build_pack, write_pack_pdf
+from casedesk.services.referrals.service import NewReferral
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
@@ -173,7 +173,7 @@ def test_cli_exports_either_pack_as_pdf_or_eml_and_refuses_bad_input(  # type: i
 ) -> None:
     from email import message_from_bytes
 
-    from casedesk.cli import main
+    from casedesk.cli.main import main
     from tests.conftest import PASSPHRASE
 
     monkeypatch.setenv("CASEDESK_PASSPHRASE", PASSPHRASE)
@@ -197,7 +197,7 @@ def test_cli_exports_either_pack_as_pdf_or_eml_and_refuses_bad_input(  # type: i
 def test_analytics_count_by_service_status_and_outcome_with_small_numbers_suppressed(  # type: ignore[no-untyped-def]
     db: Database, child, tmp_path: Path
 ) -> None:
-    from casedesk.services.referral_analytics import referral_analytics, write_analytics_pdf
+    from casedesk.services.referrals.analytics import referral_analytics, write_analytics_pdf
 
     ids = [referrals.create_referral(db, _new(child), "Sam Patel") for _ in range(12)]
     for referral_id in ids:
@@ -222,7 +222,7 @@ def test_analytics_count_by_service_status_and_outcome_with_small_numbers_suppre
 
 
 def test_small_numbers_withhold_the_rate(db: Database, child) -> None:  # type: ignore[no-untyped-def]
-    from casedesk.services.referral_analytics import referral_analytics
+    from casedesk.services.referrals.analytics import referral_analytics
 
     referral_id = referrals.create_referral(db, _new(child), "Sam Patel")
     referrals.transition(db, referral_id, "sent", "Sam Patel")
@@ -232,7 +232,7 @@ def test_small_numbers_withhold_the_rate(db: Database, child) -> None:  # type: 
 
 def test_subject_access_export_holds_referrals_and_the_emails_sent_about_them(db: Database, child) -> None:  # type: ignore[no-untyped-def]
     from casedesk.services.export import export_child
-    from casedesk.services.referral_mail import queue_via_server
+    from casedesk.services.referrals.mail import queue_via_server
 
     referral_id = referrals.create_referral(db, _new(child), "Sam Patel")
     queue_via_server(db, referral_id, "service", "intake@service.example", "Sam Patel")

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from casedesk.domain.triage import evaluate
-from casedesk.domain.triage_result import DOMAIN_CATEGORIES, recorded_outcome
+from casedesk.domain.triage.engine import evaluate
+from casedesk.domain.triage.result import DOMAIN_CATEGORIES, recorded_outcome
 from casedesk.errors import NotFound, ValidationError
-from casedesk.services import triage
-from casedesk.services.questionnaires import get_questionnaire
+from casedesk.services.triage import service as triage
+from casedesk.services.triage.questionnaires import get_questionnaire
 from casedesk.store import repositories as repo
 from casedesk.store import triage_repo
 from casedesk.store.database import Database

@@ -7,12 +7,13 @@ import json
 from datetime import date
 from pathlib import Path
 
-from casedesk.domain.referrals import SharingDecision
+from casedesk.domain.referrals.workflow import SharingDecision
 from casedesk.paths import resource_path
-from casedesk.services import referrals, triage
-from casedesk.services.directory import load_directory_services
-from casedesk.services.referrals import NewReferral
-from casedesk.store import sync_outbox
+from casedesk.services.directory.service import load_directory_services
+from casedesk.services.referrals import service as referrals
+from casedesk.services.referrals.service import NewReferral
+from casedesk.services.triage import service as triage
+from casedesk.store.journal import outbox as sync_outbox
 from tests.services.test_triage_service import LEVEL3, Q_ID, Q_VERSION
 from tests.sync.harness import Server, make_device
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from casedesk.services.sync import DeviceWiped
-from casedesk.store import sync_outbox
+from casedesk.store.journal import outbox as sync_outbox
 from casedesk.sync.transport import Offline
 from tests.sync.harness import Device, Server, make_device
 

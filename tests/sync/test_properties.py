@@ -15,7 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casedesk.store import keyfile, sync_outbox
+from casedesk.store import keyfile
+from casedesk.store.journal import outbox as sync_outbox
 from casedesk.sync.transport import Offline
 from tests.sync.harness import Server, make_device
 

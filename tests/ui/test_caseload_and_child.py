@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from casedesk.store.database import Database
 from casedesk.store.models import AuditRow
-from casedesk.ui.caseload_view import CaseloadView
+from casedesk.ui.caseload.new_child_dialog import NewChildDialog
+from casedesk.ui.caseload.view import CaseloadView
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import MainWindow
-from casedesk.ui.new_child_dialog import NewChildDialog
 from casedesk.ui.tasks import TaskRunner
 from tests.ui.conftest import add_child
 

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from casedesk.domain.directory import Service
+from casedesk.domain.directory.model import Service
 from casedesk.domain.records import Changes
-from casedesk.services import triage
-from casedesk.services.directory import import_directory, load_directory_services, load_sample_directory
+from casedesk.services.directory.service import import_directory, load_directory_services, load_sample_directory
+from casedesk.services.triage import service as triage
 from casedesk.ui.context import AppContext
-from casedesk.ui.directory_list import DetailRole, GreyRole, HeadingRole, ServiceIdRole
-from casedesk.ui.directory_page import DirectoryPage
+from casedesk.ui.directory.page import DirectoryPage
+from casedesk.ui.directory.service_list import DetailRole, GreyRole, HeadingRole, ServiceIdRole
 from casedesk.ui.main_window import PAGES, MainWindow
 from tests.conftest import SHARED_DATA
 from tests.services.test_triage_service import LEVEL3, Q_ID, Q_VERSION

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from casedesk.services import referrals as referral_service
-from casedesk.services import triage
-from casedesk.services.directory import load_sample_directory
+from casedesk.services.directory.service import load_sample_directory
+from casedesk.services.referrals import service as referral_service
+from casedesk.services.triage import service as triage
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import PAGES, MainWindow
-from casedesk.ui.referral_dialog import ReferralDialog
+from casedesk.ui.referrals.dialog import ReferralDialog
 from tests.services.test_triage_service import LEVEL3, Q_ID, Q_VERSION
 from tests.ui.conftest import add_child
 

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from casedesk.store import repositories as repo
 from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.main_window import MainWindow
-from casedesk.ui.sync_page import ConflictDialog
+from casedesk.ui.sync.page import ConflictDialog
 from casedesk.ui.tasks import TaskRunner
 from tests.sync.fixtures import fast_passwords, server  # noqa: F401
 from tests.sync.harness import Server, UvicornProcess, make_device

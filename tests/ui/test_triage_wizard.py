@@ -9,11 +9,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QPlainTextEdit, QPushButton
 
-from casedesk.services import triage
-from casedesk.ui.child_view import ChildPage
+from casedesk.services.triage import service as triage
+from casedesk.ui.child.view import ChildPage
 from casedesk.ui.context import AppContext
-from casedesk.ui.triage_frame import CHOOSE, SECTION, SUMMARY
-from casedesk.ui.triage_wizard import TriageWizard
+from casedesk.ui.triage.frame import CHOOSE, SECTION, SUMMARY
+from casedesk.ui.triage.wizard import TriageWizard
 from tests.services.test_triage_service import LEVEL3
 from tests.ui.conftest import add_child
 

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from casedesk.store.database import Database
 from casedesk.ui.context import AppContext
-from casedesk.ui.first_run_dialog import FirstRunDialog
 from casedesk.ui.main_window import MainWindow
 from casedesk.ui.tasks import TaskRunner
-from casedesk.ui.unlock_dialog import UnlockDialog
+from casedesk.ui.unlock.first_run_dialog import FirstRunDialog
+from casedesk.ui.unlock.unlock_dialog import UnlockDialog
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import add_child
 

@@ -15,9 +15,9 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from casedesk.domain.referral_pack import ReferralPack, ServiceCard
-from casedesk.domain.referrals import SECTIONS, URGENCIES
-from casedesk.domain.triage_model import TriageOutcome
+from casedesk.domain.referrals.pack import ReferralPack, ServiceCard
+from casedesk.domain.referrals.workflow import SECTIONS, URGENCIES
+from casedesk.domain.triage.model import TriageOutcome
 from casedesk.reports.base import build_pdf, content_width, esc, make_styles, table_style
 
 _STYLES = make_styles()

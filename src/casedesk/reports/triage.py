@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, LongTable, Paragraph, Spacer, Table, TableStyle
 
 from casedesk.domain.records import Child
-from casedesk.domain.triage_model import NEED_DOMAINS, Reason, TriageOutcome
+from casedesk.domain.triage.model import NEED_DOMAINS, Reason, TriageOutcome
 from casedesk.reports.base import FONT_BOLD, build_pdf, content_width, esc, make_styles, table_style
 
 STOP_RED = colors.HexColor("#B00020")

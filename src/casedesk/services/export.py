@@ -16,7 +16,7 @@ from casedesk import __version__
 from casedesk.store import referral_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
-from casedesk.store.wire_values import to_json_value
+from casedesk.store.journal.wire_values import to_json_value
 
 EXPORT_FORMAT = "casedesk-export"
 

@@ -23,8 +23,10 @@ from typing import Any
 
 from casedesk.domain.records import Changes
 from casedesk.errors import AuthError, CaseDeskError
-from casedesk.store import maintenance, sync_conflicts, sync_outbox
+from casedesk.store import maintenance
 from casedesk.store.database import Database
+from casedesk.store.journal import conflicts as sync_conflicts
+from casedesk.store.journal import outbox as sync_outbox
 from casedesk.sync.engine import SyncEngine, SyncReport
 from casedesk.sync.entities import ENTITIES
 from casedesk.sync.http import HttpTransport

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casedesk.store.journal.wire_values import to_json_value
 from casedesk.store.models import AuditRow
-from casedesk.store.wire_values import to_json_value
 
 GENESIS_HASH = "0" * 64
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.records import ChronologyEvent
-from casedesk.domain.referrals import Referral, ReferralStatus, step_of
+from casedesk.domain.referrals.workflow import Referral, ReferralStatus, step_of
 from casedesk.errors import NotFound
 from casedesk.store.models import ChildRow, EventRow, MailRequestRow, ReferralRow
 from casedesk.store.repositories import to_record

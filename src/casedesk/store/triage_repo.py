@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.triage_result import DRAFT, TriageResult
+from casedesk.domain.triage.result import DRAFT, TriageResult
 from casedesk.errors import NotFound
 from casedesk.store.models import EventRow, TriageResultRow
 from casedesk.store.repositories import to_record

@@ -23,8 +23,8 @@ from casedesk.domain.ids import new_id
 from casedesk.domain.records import Changes
 from casedesk.errors import NotFound, ValidationError
 from casedesk.store.audit import chain_tip, entry_hash, hashed_fields
+from casedesk.store.journal.wire_values import to_json_dict
 from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, AuditRow, Base, OutboxRow
-from casedesk.store.wire_values import to_json_dict
 
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "deleted", "versions"})
 _TABLE_ORDER = {table.name: index for index, table in enumerate(Base.metadata.sorted_tables)}

@@ -21,8 +21,10 @@ from typing import Any
 
 import pydantic
 
-from casedesk.store import sync_apply, sync_digest, sync_outbox
 from casedesk.store.database import Database
+from casedesk.store.journal import apply as sync_apply
+from casedesk.store.journal import digest as sync_digest
+from casedesk.store.journal import outbox as sync_outbox
 from casedesk.sync.entities import ENTITIES, entity_digest, row_digest
 from casedesk.sync.transport import Transport
 from casedesk.sync.wire import MAX_BATCH, WireChange

@@ -59,7 +59,7 @@ def create_database(path: Path, passphrase: str, profile: Profile, demo_children
     with db.unit_of_work(profile.name) as uow:
         uow.insert("organisations", {"name": profile.organisation, "kind": profile.organisation_kind})
     if demo_children:
-        from casedesk.services.demo import seed_demo
+        from casedesk.services.demo.load import seed_demo
 
         seed_demo(db, children=demo_children, seed=1)
     return db, profile

@@ -18,18 +18,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casedesk.services import triage
-from casedesk.ui.caseload_view import CaseloadView
-from casedesk.ui.child_view import ChildPage
+from casedesk.services.triage import service as triage
+from casedesk.ui.caseload.new_child_dialog import NewChildDialog
+from casedesk.ui.caseload.view import CaseloadView
+from casedesk.ui.child.view import ChildPage
 from casedesk.ui.context import AppContext
-from casedesk.ui.directory_page import DirectoryPage
-from casedesk.ui.idle import IdleWatcher
-from casedesk.ui.new_child_dialog import NewChildDialog
-from casedesk.ui.referral_dialog import ReferralDialog
-from casedesk.ui.referrals_page import ReferralsPage
-from casedesk.ui.sync_controller import SyncController
-from casedesk.ui.sync_page import SyncPage
-from casedesk.ui.unlock_dialog import UnlockDialog
+from casedesk.ui.directory.page import DirectoryPage
+from casedesk.ui.referrals.dialog import ReferralDialog
+from casedesk.ui.referrals.page import ReferralsPage
+from casedesk.ui.sync.controller import SyncController
+from casedesk.ui.sync.page import SyncPage
+from casedesk.ui.unlock.idle import IdleWatcher
+from casedesk.ui.unlock.unlock_dialog import UnlockDialog
 
 PAGES = ("Caseload", "Child", "Directory", "Referrals", "Sync")
 

@@ -1,0 +1,91 @@
+"""Demo referrals in every state, so the Referrals page, reminders and analytics have something real to show.
+
+Written through the referral service (each step a unit of work with its chronology entry), with past dates:
+drafted up to six months ago, sent a day later, then acknowledged, accepted, declined, withdrawn or closed — and
+some sent and never acknowledged, so the overdue reminder shows.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+
+from casedesk.domain.referrals.workflow import DECLINE_REASONS, SharingDecision
+from casedesk.services.referrals.service import NewReferral, create_referral, transition
+from casedesk.store import directory_repo, triage_repo
+from casedesk.store import repositories as repo
+from casedesk.store.database import Database
+
+SHARE_OF_CHILDREN = 0.06
+MAX_REFERRALS = 400
+REASONS = (
+    "Attendance has fallen below 85% this term; mornings are difficult at home and the family asked for support.",
+    "Repeated suspensions for disruptive behaviour; school believes unmet needs sit behind it.",
+    "Low mood and anxiety reported by the child and parent; school support has not been enough.",
+    "Parent caring for a sibling with a disability; the child is often late and tired.",
+    "Concerns about older peers and unexplained money; the child is at risk of exploitation.",
+)
+# path of statuses after "draft", and how likely each is
+PATHS = (
+    ((), 1),
+    (("sent",), 2),
+    (("sent", "acknowledged"), 2),
+    (("sent", "acknowledged", "accepted"), 3),
+    (("sent", "accepted", "closed"), 2),
+    (("sent", "declined"), 2),
+    (("sent", "acknowledged", "declined", "closed"), 1),
+    (("withdrawn",), 1),
+)
+
+
+def seed_demo_referrals(db: Database, seed: int, today: date, author: str = "casedesk-demo") -> int:
+    rng = random.Random(seed * 7919)
+    with db.session() as session:
+        children = {c.id: c for c in repo.list_children(session)}
+        services = {s.id: s.name for s in directory_repo.list_services(session)}
+        triage = triage_repo.latest_completed_by_child(session)
+    service_ids = sorted(services)
+    if not service_ids or not children:
+        return 0
+    chosen = sorted(children)[:: max(1, round(1 / SHARE_OF_CHILDREN))][:MAX_REFERRALS]
+    paths, weights = zip(*PATHS, strict=True)
+    for number, child_id in enumerate(chosen):
+        service_id = rng.choice(service_ids)
+        start = datetime.combine(today - timedelta(days=rng.randint(2, 180)), time(10), UTC)
+        consent = rng.random() < 0.85
+        sharing = SharingDecision(
+            consent=consent,
+            consent_given_by=rng.choice(("Mother", "Father", "Carer", "The young person")) if consent else "",
+            consent_given_on=start.date() if consent else None,
+            consent_scope="referral to this service and sharing the chosen sections" if consent else "",
+            lawful_basis="" if consent else "public_task",
+            reason_without_consent="" if consent else "Seeking consent would place the child at increased risk.",
+            decided_by="Demo DSL",
+        )
+        new = NewReferral(
+            child_id=child_id,
+            service_id=service_id,
+            service_name=services[service_id],
+            reason=rng.choice(REASONS),
+            sharing=sharing,
+            referrer={"name": "Demo DSL", "role": "Designated safeguarding lead", "email": "dsl@demo.casedesk.example"},
+            sections=("identity", "school", "triage") if child_id in triage else ("identity", "school", "statuses"),
+            urgency=rng.choice(("routine", "routine", "soon", "urgent")),
+            triage_result_id=triage.get(child_id),
+        )
+        referral_id = create_referral(db, new, author, now=start)
+        when = start
+        # the first few walk every path, so even a small demo has a referral in every state
+        for step in paths[number] if number < len(paths) else rng.choices(paths, weights)[0]:
+            when = min(when + timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 5)), datetime.now(UTC))
+            reason = rng.choice(DECLINE_REASONS) if step == "declined" else "Family moved out of the area"
+            transition(
+                db,
+                referral_id,
+                step,
+                author,
+                now=when,
+                reason=reason if step in ("declined", "withdrawn") else None,
+                outcome="Support completed; plan closed" if step == "closed" else None,
+            )
+    return len(chosen)

@@ -1,0 +1,98 @@
+"""Assemble a referral pack from the record: only the sections the referrer chose, nothing else.
+
+Reading, not writing: but a pack is a disclosure, so producing one is audited (who, when, which audience).
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from casedesk.domain.referrals.pack import ReferralPack, ServiceCard
+from casedesk.domain.referrals.workflow import acknowledgement_due
+from casedesk.domain.vocab import EventKind, InvolvementRole, StatusKind, label_of
+from casedesk.errors import NotFound
+from casedesk.store import directory_repo, referral_repo, triage_repo
+from casedesk.store import repositories as repo
+from casedesk.store.database import Database
+
+AUDIENCES = ("service", "family")
+CHRONOLOGY_MONTHS = 12
+
+
+def build_pack(db: Database, referral_id: str, today: date | None = None) -> ReferralPack:
+    today = today or date.today()
+    with db.session() as session:
+        referral = referral_repo.get_referral(session, referral_id)
+        child = repo.get_child(session, referral.child_id)
+        document = None  # a service since removed from the directory leaves only its name on the pack
+        if referral.service_id:
+            with suppress(NotFound):
+                document = directory_repo.get_service(session, referral.service_id).document
+        sections = set(referral.shared_sections) | {"identity"}
+        orgs = repo.organisations(session)
+        people = repo.workers(session)
+        extra: dict[str, object] = {}
+        if "contact" in sections:
+            parts = (child.address_line1, child.address_line2, child.town, child.postcode)
+            extra["address"] = ", ".join(p for p in parts if p) or "Not recorded"
+        if "school" in sections:
+            school = orgs.get(child.current_school_id or "")
+            extra["school"] = school.name if school else "No current school"
+        if "statuses" in sections:
+            current = [p for p in repo.statuses_for_child(session, child.id) if p.is_current(today)]
+            extra["statuses"] = tuple(
+                label_of(StatusKind, p.kind) + (f" ({p.detail})" if p.detail else "") for p in current
+            )
+        if "involvements" in sections:
+            extra["involvements"] = tuple(
+                (
+                    orgs[i.organisation_id].name if i.organisation_id in orgs else "",
+                    people[i.worker_id].name if i.worker_id in people else "",
+                    label_of(InvolvementRole, i.role),
+                )
+                for i in repo.involvements_for_child(session, child.id)
+                if i.is_current(today)
+            )
+        if "triage" in sections and referral.triage_result_id:
+            extra["triage"] = triage_repo.outcomes(session, [referral.triage_result_id]).get(referral.triage_result_id)
+        if "chronology" in sections:
+            since = datetime.combine(today - timedelta(days=CHRONOLOGY_MONTHS * 31), datetime.min.time(), UTC)
+            events = repo.events_for_child(session, child.id)
+            replaced = {e.amends_id for e in events if e.amends_id}
+            extra["chronology"] = tuple(
+                (e.occurred_at.date(), label_of(EventKind, e.kind), e.summary)
+                for e in events
+                if e.occurred_at >= since and e.significance in ("significant", "critical") and e.id not in replaced
+            )
+    identifiers = {"UPN": child.upn or child.upn_unknown_reason or "", "NHS number": child.nhs_number or ""}
+    return ReferralPack(
+        referral=referral,
+        service=ServiceCard.from_document(referral.service_name, document),
+        given_name=child.preferred_name or child.given_name,
+        full_name=child.full_name,
+        date_of_birth=child.date_of_birth,
+        age=child.age_on(today),
+        acknowledgement_due=acknowledgement_due(referral.sent_at, referral.ack_within_days)
+        if referral.sent_at
+        else None,
+        sections=tuple(s for s in referral.shared_sections),
+        identifiers={k: v for k, v in identifiers.items() if v},
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def write_pack_pdf(
+    db: Database, referral_id: str, audience: str, out: Path, actor: str, pack: ReferralPack | None = None
+) -> None:
+    """Render the service's or the family's pack (from `pack` when the caller built it) and audit the disclosure."""
+    from casedesk.reports.referral_pack import render_family_pack, render_service_pack
+
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience is one of {', '.join(AUDIENCES)}")
+    pack = pack or build_pack(db, referral_id)
+    now = datetime.now(UTC)
+    (render_service_pack if audience == "service" else render_family_pack)(out, pack, actor, now)
+    with db.unit_of_work(actor, journal=False) as uow:
+        uow.note("print", "referrals", referral_id, reason=f"referral pack for the {audience}")

@@ -1,0 +1,210 @@
+"""Making and tracking referrals: create a draft, move it through the workflow, list what is overdue.
+
+Every step is one unit of work that changes the referral *and* appends a chronology entry naming it
+(`related_id`), so the child's chronology and the referral's timeline are the same record and sync together;
+a referral made offline on a home visit waits in the outbox like any other change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from casedesk.domain.referrals.workflow import (
+    DEFAULT_ACK_WORKING_DAYS,
+    INAPPROPRIATE_REASONS,
+    URGENCIES,
+    Referral,
+    ReferralStatus,
+    SharingDecision,
+    TransitionRefused,
+    acknowledgement_due,
+    check_transition,
+    check_transition_details,
+    chosen_sections,
+    step_summary,
+)
+from casedesk.domain.vocab import DataCategory, EventKind, Significance
+from casedesk.errors import ValidationError
+from casedesk.store import referral_repo
+from casedesk.store.database import Database
+from casedesk.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class NewReferral:
+    child_id: str
+    service_name: str
+    reason: str
+    sharing: SharingDecision
+    referrer: dict[str, Any]
+    sections: tuple[str, ...] = ("identity",)
+    urgency: str = "routine"
+    service_id: str | None = None
+    triage_result_id: str | None = None
+    ack_within_days: int = DEFAULT_ACK_WORKING_DAYS
+
+    def problems(self) -> list[tuple[str, str]]:
+        found = list(self.sharing.problems())
+        if len(self.reason.strip()) < 10:
+            found.append(("reason", "Say why you are referring (a sentence or two the service will read)."))
+        if self.urgency not in URGENCIES:
+            found.append(("urgency", f"Urgency is one of {', '.join(URGENCIES)}."))
+        if not self.service_name.strip():
+            found.append(("service", "Choose the service."))
+        if not (self.referrer.get("name") and (self.referrer.get("email") or self.referrer.get("phone"))):
+            found.append(("referrer", "The service needs your name and an email address or phone number."))
+        if not 1 <= self.ack_within_days <= 60:
+            found.append(("ack_within_days", "The acknowledgement time is 1 to 60 working days."))
+        try:
+            chosen_sections(self.sections)
+        except ValueError as exc:
+            found.append(("sections", str(exc)))
+        return found
+
+
+def _record(
+    uow: UnitOfWork,
+    child_id: str,
+    referral_id: str,
+    text: str,
+    body: str,
+    actor: str,
+    when: datetime,
+    significance: Significance = Significance.NOTABLE,
+) -> None:
+    uow.insert(
+        "events",
+        {
+            "child_id": child_id,
+            "kind": EventKind.REFERRAL.value,
+            "occurred_at": when,
+            "recorded_at": when,
+            "author": actor,
+            "category": DataCategory.GENERAL.value,
+            "significance": significance.value,
+            "summary": text[:300],
+            "body": body,
+            "related_id": referral_id,
+        },
+    )
+
+
+def create_referral(db: Database, new: NewReferral, actor: str, now: datetime | None = None) -> str:
+    """A draft referral, with its sharing decision recorded; refuses an incomplete one with every problem."""
+    problems = new.problems()
+    if problems:
+        raise ValidationError("The referral is not complete.", problems)
+    now = now or datetime.now(UTC)
+    with db.unit_of_work(actor) as uow:
+        referral_id = uow.insert(
+            "referrals",
+            {
+                "child_id": new.child_id,
+                "service_id": new.service_id,
+                "service_name": new.service_name,
+                "triage_result_id": new.triage_result_id,
+                "reason": new.reason.strip(),
+                "urgency": new.urgency,
+                "shared_sections": chosen_sections(new.sections),
+                "sharing": new.sharing.to_dict(),
+                "referrer": dict(new.referrer),
+                "status": ReferralStatus.DRAFT.value,
+                "status_changed_at": now,
+                "ack_within_days": new.ack_within_days,
+                "inappropriate": False,
+            },
+        )
+        body = f"Reason: {new.reason.strip()}\nInformation sharing: {new.sharing.describe()}"
+        _record(
+            uow,
+            new.child_id,
+            referral_id,
+            step_summary(new.service_name, ReferralStatus.DRAFT),
+            body,
+            actor,
+            now,
+            Significance.ROUTINE,
+        )
+    return referral_id
+
+
+def transition(
+    db: Database,
+    referral_id: str,
+    target: str,
+    actor: str,
+    *,
+    reason: str | None = None,
+    outcome: str | None = None,
+    now: datetime | None = None,
+) -> Referral:
+    """Move a referral on; a step the workflow does not allow is refused with what is allowed instead."""
+    now = now or datetime.now(UTC)
+    with db.session() as session:
+        current = referral_repo.get_referral(session, referral_id)
+    try:
+        check_transition(current.status, target)
+        check_transition_details(target, reason, outcome)
+    except TransitionRefused as exc:
+        raise ValidationError(str(exc), [("status", str(exc))]) from None
+    changes: dict[str, Any] = {"status": target, "status_changed_at": now}
+    if target == ReferralStatus.SENT:
+        changes["sent_at"] = now
+    if target == ReferralStatus.ACKNOWLEDGED or (target == ReferralStatus.ACCEPTED and not current.acknowledged_at):
+        changes["acknowledged_at"] = now
+    if target in (ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN):
+        changes["decline_reason"] = reason
+        changes["inappropriate"] = target == ReferralStatus.DECLINED and reason in INAPPROPRIATE_REASONS
+    if target == ReferralStatus.CLOSED:
+        changes["outcome"] = outcome
+    detail = reason or outcome or ""
+    significance = Significance.SIGNIFICANT if target == ReferralStatus.DECLINED else Significance.NOTABLE
+    with db.unit_of_work(actor) as uow:
+        uow.update("referrals", referral_id, changes)
+        summary = step_summary(current.service_name, target)
+        _record(uow, current.child_id, referral_id, summary, detail or summary, actor, now, significance)
+    with db.session() as session:
+        return referral_repo.get_referral(session, referral_id)
+
+
+def referrals(db: Database, child_id: str | None = None) -> list[Referral]:
+    with db.session() as session:
+        return referral_repo.list_referrals(session, child_id)
+
+
+def overdue(db: Database, today: date | None = None) -> list[Referral]:
+    """Sent and not acknowledged within the service's stated working days."""
+    today = today or date.today()
+    return [r for r in referrals(db) if r.overdue(today)]
+
+
+def timeline(db: Database, referral_id: str) -> list[Any]:
+    with db.session() as session:
+        return referral_repo.referral_timeline(session, referral_id)
+
+
+@dataclass(frozen=True)
+class ReferralListItem:
+    referral: Referral
+    child_name: str
+    overdue: bool
+    due: date | None
+
+
+def referral_list(db: Database, today: date | None = None, child_id: str | None = None) -> list[ReferralListItem]:
+    """Referrals with the child's name, whether acknowledgement is overdue, and when it is due."""
+    today = today or date.today()
+    with db.session() as session:
+        found = referral_repo.list_referrals(session, child_id)
+        names = referral_repo.child_names(session, sorted({r.child_id for r in found}))
+    return [
+        ReferralListItem(
+            referral=r,
+            child_name=names.get(r.child_id, "(child not held)"),
+            overdue=r.overdue(today),
+            due=acknowledgement_due(r.sent_at, r.ack_within_days) if r.sent_at else None,
+        )
+        for r in found
+    ]

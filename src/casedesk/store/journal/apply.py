@@ -1,0 +1,264 @@
+"""The device side of pull: apply one page of the server's feed, and the new cursor, in one transaction.
+
+If anything in the page fails, nothing of it is kept and the cursor stays where it was, so the next sync
+starts again from the same place (Anki applies each chunk the same way). Pulled values are written directly —
+not through the unit of work — so they are not journaled again and never echo back to the server.
+
+A field is overwritten only by a newer server version, and never while a local edit of it waits to be pushed
+(the server will weigh that edit against this value). A child leaving the user's view is purged once nothing
+is waiting to be pushed for it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, Date, delete, insert, select, update
+
+from casedesk.store.database import Database
+from casedesk.store.journal.outbox import forget_rows, pending_fields
+from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, SettingRow, UTCDateTime
+
+CURSOR_KEY = "sync.cursor"
+CONFLICT_PREFIX = "sync.conflict:"
+DEFERRED_PURGES_KEY = "sync.deferred_purges"
+_settings = SettingRow.__table__
+CHILD_TABLES = ("events", "involvements", "status_periods")  # children's own rows, deleted before the child
+
+
+@dataclass
+class PageStats:
+    rows: int = 0
+    conflicts: int = 0
+    purged: list[str] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)
+
+
+def table_of(entity: str) -> Any:
+    return SYNCED_TABLES[entity].__table__  # type: ignore[attr-defined]
+
+
+def _to_datetime(value: Any) -> Any:
+    return datetime.fromisoformat(value).astimezone(UTC) if isinstance(value, str) else value
+
+
+def _to_date(value: Any) -> Any:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+@cache
+def _converters(table: Any) -> dict[str, Any]:
+    """Per column, how a JSON value becomes what the column stores (dates and times arrive as ISO text)."""
+    out = {}
+    for column in table.c:
+        if isinstance(column.type, UTCDateTime):
+            out[column.name] = _to_datetime
+        elif isinstance(column.type, Date):
+            out[column.name] = _to_date
+    return out
+
+
+def from_wire(table: Any, name: str, value: Any) -> Any:
+    convert = _converters(table).get(name)
+    return value if value is None or convert is None else convert(value)
+
+
+def put_setting(conn: Connection, key: str, value: Any) -> None:
+    if conn.execute(select(_settings.c.key).where(_settings.c.key == key)).first() is None:
+        conn.execute(insert(_settings).values(key=key, value=value))
+    else:
+        conn.execute(update(_settings).where(_settings.c.key == key).values(value=value))
+
+
+def get_setting(conn: Connection, key: str, default: Any = None) -> Any:
+    value = conn.execute(select(_settings.c.value).where(_settings.c.key == key)).scalar()
+    return default if value is None else value
+
+
+def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str], set[str]]) -> int:
+    """Insert rows the device lacks and merge newer field versions into rows it has.
+
+    Rows are looked up per entity in one query and new ones written with one executemany per entity: a first
+    sync brings tens of thousands of rows, and per-row statements would dominate (foreign keys are deferred
+    to the end of the page's transaction, so the order of the bulk inserts does not matter).
+    """
+    now = datetime.now(UTC)
+    state: dict[tuple[str, str], dict[str, Any]] = {}
+    ids_by_entity: dict[str, set[str]] = {}
+    for item in items:
+        ids_by_entity.setdefault(item.entity, set()).add(item.row_id)
+    for entity, ids in ids_by_entity.items():
+        table = table_of(entity)
+        chunk_ids = sorted(ids)
+        for start in range(0, len(chunk_ids), 500):
+            query = select(table.c.id, table.c.versions, table.c.deleted).where(
+                table.c.id.in_(chunk_ids[start : start + 500])
+            )
+            for row in conn.execute(query):
+                state[(entity, row.id)] = {
+                    "versions": dict(row.versions),
+                    "deleted": bool(row.deleted),
+                    "new": False,
+                    "changes": {},
+                }
+    for item in items:
+        table = table_of(item.entity)
+        key = (item.entity, item.row_id)
+        held = state.get(key)
+        if held is None:
+            if not _has_required(table, item.fields):
+                continue  # a partial row for something this device never had (it arrives whole with its child)
+            values = {k: from_wire(table, k, v) for k, v in item.fields.items() if k in table.c}
+            state[key] = {"versions": dict(item.versions), "deleted": item.deleted, "new": True, "changes": values}
+            continue
+        if item.entity in APPEND_ONLY_TABLES and not held["new"]:
+            continue  # append-only: the row never changes once written
+        held_back = pending.get(key, set())
+        for name, value in item.fields.items():
+            version = int(item.versions.get(name, 0))
+            if version > int(held["versions"].get(name, 0)) and name not in held_back and name in table.c:
+                held["changes"][name] = from_wire(table, name, value)
+                held["versions"][name] = version
+        if item.deleted and not held["deleted"]:
+            held["changes"]["deleted"] = held["deleted"] = True
+            held["versions"]["deleted"] = int(item.versions.get("deleted", 0))
+    applied = 0
+    inserts: dict[str, list[dict[str, Any]]] = {}
+    for (entity, row_id), held in state.items():
+        table = table_of(entity)
+        if held["new"]:
+            row = {c.name: _column_default(c) for c in table.c}
+            row.update(
+                held["changes"],
+                id=row_id,
+                created_at=now,
+                updated_at=now,
+                deleted=held["deleted"],
+                versions=held["versions"],
+            )
+            inserts.setdefault(entity, []).append(row)
+        elif held["changes"]:
+            conn.execute(
+                update(table)
+                .where(table.c.id == row_id)
+                .values(**held["changes"], versions=held["versions"], updated_at=now)
+            )
+        else:
+            continue
+        applied += 1
+    for entity, rows in inserts.items():
+        conn.execute(insert(table_of(entity)), rows)
+    return applied
+
+
+def _column_default(column: Any) -> Any:
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None
+
+
+@cache
+def _required(table: Any) -> tuple[str, ...]:
+    return tuple(
+        c.name
+        for c in table.c
+        if not c.nullable
+        and c.default is None
+        and c.server_default is None
+        and c.name not in ("id", "created_at", "updated_at", "versions", "deleted")
+    )
+
+
+def _has_required(table: Any, fields: dict[str, Any]) -> bool:
+    return all(fields.get(name) is not None for name in _required(table))
+
+
+def child_row_ids(conn: Connection, child_id: str) -> list[str]:
+    ids = [child_id]
+    for entity in CHILD_TABLES:
+        table = table_of(entity)
+        ids += list(conn.execute(select(table.c.id).where(table.c.child_id == child_id)).scalars())
+    return ids
+
+
+def purge_child(conn: Connection, child_id: str) -> None:
+    """Remove a child and everything recorded under it from this device (it left the user's view)."""
+    row_ids = child_row_ids(conn, child_id)
+    events = table_of("events")
+    # amendments point at the events they amend: delete newest first so no reference dangles mid-way
+    conn.execute(delete(events).where(events.c.child_id == child_id, events.c.amends_id.is_not(None)))
+    for entity in CHILD_TABLES:
+        table = table_of(entity)
+        conn.execute(delete(table).where(table.c.child_id == child_id))
+    conn.execute(delete(table_of("children")).where(table_of("children").c.id == child_id))
+    forget_rows(conn, row_ids)
+    for key, value in conn.execute(
+        select(_settings.c.key, _settings.c.value).where(_settings.c.key.like(CONFLICT_PREFIX + "%"))
+    ):
+        if value.get("child_id") == child_id:
+            conn.execute(delete(_settings).where(_settings.c.key == key))
+
+
+def purge_or_defer(
+    conn: Connection, child_ids: list[str], pending: dict[tuple[str, str], set[str]], stats: PageStats
+) -> None:
+    pending_rows = {row_id for _, row_id in pending}
+    deferred = set(get_setting(conn, DEFERRED_PURGES_KEY, []))
+    for child_id in child_ids:
+        if pending_rows & set(child_row_ids(conn, child_id)):
+            deferred.add(child_id)  # push what is waiting first; the next round purges
+            stats.deferred.append(child_id)
+        else:
+            purge_child(conn, child_id)
+            deferred.discard(child_id)
+            stats.purged.append(child_id)
+    put_setting(conn, DEFERRED_PURGES_KEY, sorted(deferred))
+
+
+def store_conflict(conn: Connection, info: Any) -> None:
+    key = CONFLICT_PREFIX + info.conflict_id
+    record = json.loads(info.model_dump_json())
+    held = get_setting(conn, key)
+    if held and held.get("state") == "resolved" and record["state"] == "open":
+        record["state"], record["resolution"] = "resolved", held.get("resolution")  # resolved here, not yet heard
+    put_setting(conn, key, record)
+
+
+def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
+    """Apply one pulled page and store `cursor`, all or nothing."""
+    stats = PageStats()
+    with db._write_lock, db.engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        pending = pending_fields(conn)
+        run: list[Any] = []
+        for item in items:
+            if item.kind == "row" and item.entity in SYNCED_TABLES:
+                run.append(item)
+                continue
+            stats.rows += apply_rows(conn, run, pending)
+            run = []
+            if item.kind == "conflict" and item.conflict is not None:
+                store_conflict(conn, item.conflict)
+                stats.conflicts += 1
+            elif item.kind == "purge":
+                purge_or_defer(conn, [item.row_id], pending, stats)
+        stats.rows += apply_rows(conn, run, pending)
+        put_setting(conn, CURSOR_KEY, int(cursor))
+        latest = max((i.hlc for i in items if i.hlc), default="")
+        if latest:
+            db._clock.observe(latest)
+            put_setting(conn, "hlc", db._clock.last)
+    return stats
+
+
+def run_deferred_purges(db: Database) -> list[str]:
+    """Purge children that left the view while changes for them were waiting (called after a push)."""
+    stats = PageStats()
+    with db._write_lock, db.engine.begin() as conn:
+        waiting = list(get_setting(conn, DEFERRED_PURGES_KEY, []))
+        if waiting:
+            purge_or_defer(conn, waiting, pending_fields(conn), stats)
+    return stats.purged

@@ -1,0 +1,169 @@
+"""The Caseload page: search as you type, filters, a sortable table of children with badges and named workers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.domain.records import Changes
+from casedesk.domain.vocab import StatusKind
+from casedesk.services.caseload import CaseloadData, CaseloadFilter, CaseloadRow, indexed_matches
+from casedesk.ui.caseload.model import CaseloadModel, ChildIdRole, SortRole
+from casedesk.ui.context import AppContext
+from casedesk.ui.widgets import filter_combo
+
+SEARCH_DELAY_MS = 150
+
+
+class CaseloadView(QWidget):
+    open_child = Signal(str)
+    new_child = Signal()
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self._all: list[CaseloadRow] = []
+        self._generation = 0
+        self.search = QLineEdit(placeholderText="Search by name, UPN, NHS number or date of birth (Ctrl+F)")
+        self.search.setAccessibleName("Search the caseload")
+        self.search.setClearButtonEnabled(True)
+        self.status_filter = filter_combo("Any status", [(k.label, k.value) for k in StatusKind])
+        self.school_filter = filter_combo("Any school", [])
+        self.org_filter = filter_combo("Any organisation", [])
+        self.worker_filter = filter_combo("Any worker", [])
+        self.count = QLabel()
+        self.count.setAccessibleName("Number of children shown")
+        add = QPushButton("New child…")
+        add.setToolTip("Record a new child (Ctrl+N)")
+        add.clicked.connect(self.new_child)
+
+        self.model = CaseloadModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Caseload")
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # Qt's default indicator is descending
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.activated.connect(self._open_index)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for combo in (self.status_filter, self.school_filter, self.org_filter, self.worker_filter):
+            filters.addWidget(combo, 1)
+        filters.addWidget(add)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+
+        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _: self._debounce.start())
+        self.search.returnPressed.connect(self._open_first)
+        for combo in (self.status_filter, self.school_filter, self.org_filter, self.worker_filter):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        context.runner.changes_applied.connect(self._on_changes)
+        self.setTabOrder(self.search, self.status_filter)
+
+    # -- loading -----------------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.count.setText("Loading…")
+        self.context.runner.run_db(self.context.load_caseload, self._loaded)
+
+    def _loaded(self, data: CaseloadData) -> None:
+        self._all = data.rows
+        self._fill_filters(data)
+        self.apply_filter()
+
+    def _fill_filters(self, data: CaseloadData) -> None:
+        orgs, people = data.organisations, data.workers
+        schools = sorted({(r.school, r.school_id) for r in self._all if r.school_id})
+        for combo, items in (
+            (self.school_filter, schools),
+            (self.org_filter, sorted((o.name, o.id) for o in orgs.values())),
+            (self.worker_filter, sorted((w.name, w.id) for w in people.values())),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for label, value in items:
+                combo.addItem(label, value)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def current_filter(self) -> CaseloadFilter:
+        return CaseloadFilter(
+            text=self.search.text(),
+            status=self.status_filter.currentData(),
+            school_id=self.school_filter.currentData(),
+            organisation_id=self.org_filter.currentData(),
+            worker_id=self.worker_filter.currentData(),
+        )
+
+    def apply_filter(self) -> None:
+        """Search off the UI thread; only the newest request's answer is shown."""
+        self._generation += 1
+        generation, wanted, rows = self._generation, self.current_filter(), self._all
+
+        def show(result: list[CaseloadRow]) -> None:
+            self._show(generation, result)
+
+        db = self.context.db if self.context.unlocked else None
+
+        def search() -> list[CaseloadRow]:
+            # The index is read on its own connection (WAL lets it run beside writes): a long import never
+            # stalls typing.
+            return wanted.apply(rows, indexed_matches(db, wanted.text) if db is not None else None)
+
+        self.context.runner.run_net(search, show)
+
+    def _show(self, generation: int, rows: list[CaseloadRow]) -> None:
+        if generation != self._generation:
+            return
+        searching = bool(self.search.text().strip())
+        self.proxy.setDynamicSortFilter(False)
+        if searching:
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self.proxy.sort(-1)
+        self.model.set_rows(rows)
+        shown, total = len(rows), len(self._all)
+        self.count.setText(f"{shown:,} of {total:,} children" if shown != total else f"{total:,} children")
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(0, max(self.table.columnWidth(0), 220))
+
+    def _on_changes(self, changes: Changes, initiator: object) -> None:
+        if changes.entities & {"children", "status_periods", "involvements", "organisations", "workers"}:
+            self.reload()
+
+    # -- opening -----------------------------------------------------------------------------------------------
+    def _open_index(self, index) -> None:  # type: ignore[no-untyped-def]
+        self.open_child.emit(self.proxy.data(index, ChildIdRole))
+
+    def _open_first(self) -> None:
+        if self.proxy.rowCount():
+            self.open_child.emit(self.proxy.data(self.proxy.index(0, 0), ChildIdRole))
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()

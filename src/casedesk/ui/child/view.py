@@ -1,0 +1,247 @@
+"""The single view of a child: who they are, what is true of them now, who is involved, and everything that
+happened, from every agency, in one place."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.domain.identifiers import format_nhs_number
+from casedesk.domain.records import Changes, ChronologyEvent
+from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind, label_of
+from casedesk.services.children import ChildView
+from casedesk.ui.child.chronology_tab import ChronologyTab
+from casedesk.ui.child.event_dialog import EventDialog
+from casedesk.ui.child.form import ChildForm
+from casedesk.ui.child.needs_checks_tab import NeedsChecksTab
+from casedesk.ui.child.periods_tabs import InvolvementsTab, StatusesTab
+from casedesk.ui.child.referrals_tab import ChildReferralsTab
+from casedesk.ui.context import AppContext
+
+
+class ChildPage(QWidget):
+    child_loaded = Signal(str)
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.child_id: str | None = None
+        self.view: ChildView | None = None
+        self.title = QLabel("Choose a child from the caseload.")
+        self.title.setStyleSheet("font-size: 18pt; font-weight: 600;")
+        self.title.setAccessibleName("Child name")
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.badges = QLabel()
+        self.badges.setAccessibleName("Current statuses")
+        self.workers = QLabel()
+        self.workers.setWordWrap(True)
+        export_json, export_pdf = QPushButton("Export JSON…"), QPushButton("Print chronology (PDF)…")
+        export_json.clicked.connect(self.export_json)
+        export_pdf.clicked.connect(self.export_pdf)
+        header = QVBoxLayout()
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        needs_check = QPushButton("Presenting Needs Check…")  # resumes the child's open draft, if any
+        needs_check.clicked.connect(lambda: self.needs_checks.start_check())
+        top.addWidget(needs_check)
+        top.addWidget(export_json)
+        top.addWidget(export_pdf)
+        header.addLayout(top)
+        for widget in (self.facts, self.badges, self.workers):
+            header.addWidget(widget)
+        self.chronology = ChronologyTab()
+        self.details = ChildForm()
+        save_details = QPushButton("Save details")
+        save_details.clicked.connect(self.save_details)
+        details_page = QWidget()
+        details_layout = QVBoxLayout(details_page)
+        details_layout.addWidget(self.details)
+        details_layout.addWidget(save_details)
+        details_layout.addStretch(1)
+        details_scroll = QScrollArea()  # the form is taller than a 768-pixel laptop screen
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setWidget(details_page)
+        self.statuses = StatusesTab()
+        self.involvements = InvolvementsTab()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.chronology, "Chronology")
+        self.tabs.addTab(details_scroll, "Details")
+        self.tabs.addTab(self.statuses, "Statuses")
+        self.tabs.addTab(self.involvements, "Involvements")
+        self.needs_checks = NeedsChecksTab(context)
+        self.tabs.addTab(self.needs_checks, "Needs checks")
+        self.referrals = ChildReferralsTab(context)
+        self.tabs.addTab(self.referrals, "Referrals")
+        self.message = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.message)
+        self.chronology.add_requested.connect(self.add_event)
+        self.chronology.amend_requested.connect(self.amend_event)
+        self.statuses.add_requested.connect(self.add_status)
+        self.statuses.end_requested.connect(self.end_status)
+        context.runner.changes_applied.connect(self._on_changes)
+
+    # -- loading -----------------------------------------------------------------------------------------------
+    def show_child(self, child_id: str) -> None:
+        self.child_id = child_id
+        self.context.runner.run_db(lambda: self.context.children.view(child_id), self._show, self._failed)
+
+    def _show(self, view: ChildView) -> None:
+        if view.child.id != self.child_id:
+            return
+        self.view = view
+        today = date.today()
+        child = view.child
+        self.title.setText(child.display_name)
+        school = view.organisations.get(child.current_school_id or "")
+        self.facts.setText(
+            f"Age {child.age_on(today)} · born {child.date_of_birth:%d %B %Y}"
+            f" · UPN {child.upn or child.upn_unknown_reason or '—'}"
+            f" · NHS {format_nhs_number(child.nhs_number) if child.nhs_number else '—'}"
+            f" · {school.name if school else 'No current school'}" + (f" · {child.postcode}" if child.postcode else "")
+        )
+        current = [p for p in view.statuses if p.is_current(today)]
+        chips = [
+            label_of(StatusKind, p.kind) + (f" ({SEN_PRIMARY_NEEDS.get(p.detail or '', p.detail)})" if p.detail else "")
+            for p in current
+        ]
+        self.badges.setText("Current: " + (" · ".join(chips) if chips else "no statuses recorded"))
+        named = [
+            f"{view.workers[i.worker_id].name} — {label_of(InvolvementRole, i.role)}, "
+            f"{view.organisations[i.organisation_id].name}"
+            for i in view.involvements
+            if i.is_current(today) and i.worker_id in view.workers and i.organisation_id in view.organisations
+        ]
+        self.workers.setText("Named workers: " + ("; ".join(named) if named else "none recorded"))
+        self.chronology.show_child(view)
+        self.details.load(child)
+        self.statuses.show_child(view, today)
+        self.involvements.show_child(view, today)
+        self.needs_checks.show_child(child.id, child.display_name)
+        self.referrals.show_child(child.id)
+        self.child_loaded.emit(child.id)
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.setText(str(error))
+
+    def _on_changes(self, changes: Changes, initiator: object) -> None:
+        if self.child_id and (
+            self.child_id in changes.row_ids or changes.entities & {"events", "status_periods", "involvements"}
+        ):
+            self.show_child(self.child_id)
+
+    def _run_write(self, fn, done_message: str) -> None:  # type: ignore[no-untyped-def]
+        def finished(result) -> None:  # type: ignore[no-untyped-def]
+            changes = result[1] if isinstance(result, tuple) else result
+            self.message.setText(done_message)
+            self.context.runner.announce(changes, self)
+
+        self.context.runner.run_db(fn, finished, self._failed)
+
+    # -- chronology ----------------------------------------------------------------------------------------------
+    def add_event(self) -> None:
+        dialog = EventDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and self.child_id:
+            child_id, values = self.child_id, dialog.values()
+            self._run_write(lambda: self.context.children.add_event(child_id, **values), "Entry added.")
+
+    def amend_event(self, event: ChronologyEvent) -> None:
+        dialog = EventDialog(self, amend=event)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            values, reason = dialog.values(), dialog.reason.text()
+            self._run_write(
+                lambda: self.context.children.amend_event(
+                    event.id, summary=values["summary"], body=values["body"], reason=reason
+                ),
+                "Amendment added; the original entry is kept.",
+            )
+
+    # -- details, statuses ---------------------------------------------------------------------------------------
+    def save_details(self) -> None:
+        if not self.child_id or not self.details.revalidate():
+            self.message.setText("Please correct the details marked in red.")
+            return
+        child_id, values = self.child_id, self.details.values()
+        values.pop("id", None)
+        self._run_write(lambda: self.context.children.update_child(child_id, values), "Details saved.")
+
+    def add_status(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Add status")
+        kind, detail = QComboBox(), QComboBox()
+        for k in StatusKind:
+            kind.addItem(k.label, k.value)
+        detail.addItem("—", None)
+        for code, text in SEN_PRIMARY_NEEDS.items():
+            detail.addItem(f"{code}: {text}", code)
+        start = QDateEdit(calendarPopup=True, displayFormat="dd MMM yyyy")
+        start.setDate(date.today())
+        form = QFormLayout(dialog)
+        form.addRow("Status", kind)
+        form.addRow("Primary need (SEN)", detail)
+        form.addRow("From", start)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() == QDialog.DialogCode.Accepted and self.child_id:
+            child_id, values = self.child_id, (kind.currentData(), start.date().toPython(), detail.currentData())
+            self._run_write(
+                lambda: self.context.children.add_status(child_id, values[0], values[1], values[2]), "Status added."
+            )
+
+    def end_status(self, status_id: str) -> None:
+        self._run_write(lambda: self.context.children.end_status(status_id, date.today()), "Status ended today.")
+
+    # -- export ------------------------------------------------------------------------------------------------
+    def export_json(self) -> None:
+        if not self.child_id:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export child record", "child-record.json", "JSON (*.json)")
+        if path:
+            self.export_to(Path(path), "json")
+
+    def export_pdf(self) -> None:
+        if not self.child_id:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Print chronology", "chronology.pdf", "PDF (*.pdf)")
+        if path:
+            self.export_to(Path(path), "pdf")
+
+    def export_to(self, path: Path, kind: str) -> None:
+        child_id, author = self.child_id or "", self.context.profile.name
+
+        def work() -> Path:
+            from casedesk.services import export
+
+            if kind == "json":
+                export.write_json(export.export_child(self.context.db, child_id, author), path)
+            else:
+                export.write_chronology_pdf(self.context.db, child_id, author, path, datetime.now(UTC))
+            return path
+
+        self.context.runner.run_db(work, lambda p: self.message.setText(f"Saved {p}."), self._show_error)
+
+    def _show_error(self, error: BaseException) -> None:
+        QMessageBox.warning(self, "CaseDesk", str(error))

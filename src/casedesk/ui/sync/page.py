@@ -1,0 +1,179 @@
+"""The Sync page: where this device stands with the server, what it refused, and conflicts waiting for a person.
+
+Nothing here decides anything by itself: a set-aside change waits until someone retries it (after fixing what the
+server objected to), and a conflict on a critical field keeps one value only "for now" until someone picks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casedesk.domain.records import Changes
+from casedesk.services.sync import SyncService
+from casedesk.store.journal.conflicts import ConflictView
+from casedesk.store.journal.outbox import SetAside
+from casedesk.ui.context import AppContext
+from casedesk.ui.sync.controller import SyncController
+from casedesk.ui.widgets import read_only_table
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(blank)"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+class ConflictDialog(QDialog):
+    """Both (or all) values side by side; the person picks the one to keep."""
+
+    def __init__(self, conflict: ConflictView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Resolve a conflict")
+        self.conflict = conflict
+        layout = QVBoxLayout(self)
+        field = conflict.field.replace("_", " ")
+        intro = QLabel(
+            f"Two people changed <b>{field}</b> of this {conflict.entity.rstrip('s').replace('_', ' ')} "
+            "while apart. Choose the value that is right; everyone's devices will get your choice."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.choices = QButtonGroup(self)
+        for index, candidate in enumerate(conflict.candidates):
+            kept = "  (kept for now)" if candidate["value"] == conflict.kept else ""
+            button = QRadioButton(f"{_shown(candidate['value'])} — by {candidate['author']}{kept}")
+            button.setAccessibleName(f"Value {index + 1}")
+            self.choices.addButton(button, index)
+            layout.addWidget(button)
+            if candidate["value"] == conflict.kept:
+                button.setChecked(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        keep = buttons.addButton("Keep this value", QDialogButtonBox.ButtonRole.AcceptRole)
+        keep.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def chosen_value(self) -> Any:
+        return self.conflict.candidates[max(0, self.choices.checkedId())]["value"]
+
+
+class SyncPage(QWidget):
+    def __init__(self, context: AppContext, controller: SyncController) -> None:
+        super().__init__()
+        self.context = context
+        self.controller = controller
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Sync status")
+        self.sync_button = QPushButton("Sync now")
+        self.sync_button.clicked.connect(controller.sync_now)
+        self.set_aside_table = read_only_table(
+            ("When", "Record", "By", "Why the server refused it"), "Changes the server set aside"
+        )
+        self.retry_button = QPushButton("Retry selected")
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.conflict_table = read_only_table(
+            ("Record", "Field", "Kept for now", "Other values"), "Conflicts waiting for a person"
+        )
+        self.resolve_button = QPushButton("Resolve…")
+        self.resolve_button.clicked.connect(self.resolve_selected)
+        self.conflict_table.doubleClicked.connect(lambda _: self.resolve_selected())
+        self.set_aside: list[SetAside] = []
+        self.conflicts: list[ConflictView] = []
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        top.addWidget(self.sync_button)
+        layout.addLayout(top)
+        for title, table, button in (
+            ("Conflicts waiting for a person", self.conflict_table, self.resolve_button),
+            ("Changes the server set aside", self.set_aside_table, self.retry_button),
+        ):
+            heading = QLabel(f"<b>{title}</b>")
+            layout.addWidget(heading)
+            layout.addWidget(table, 1)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(button)
+            layout.addLayout(row)
+        controller.status_changed.connect(lambda text, tip: self.status.setText(f"{text}\n{tip}"))
+        controller.round_finished.connect(lambda _: self.reload())
+
+    def reload(self) -> None:
+        if not self.context.unlocked:
+            return
+        db = self.context.db
+        self.context.runner.run_db(lambda: (SyncService(db).set_aside(), SyncService(db).conflicts()), self._fill)
+
+    def _fill(self, found: tuple[list[SetAside], list[ConflictView]]) -> None:
+        self.set_aside, self.conflicts = found
+        self.set_aside_table.setRowCount(len(self.set_aside))
+        for row, change in enumerate(self.set_aside):
+            cells = (
+                f"{change.created_at:%d %b %Y %H:%M}",
+                f"{change.entity} {change.op}",
+                change.author,
+                change.reason,
+            )
+            for column, text in enumerate(cells):
+                self.set_aside_table.setItem(row, column, QTableWidgetItem(text))
+        self.conflict_table.setRowCount(len(self.conflicts))
+        for row, conflict in enumerate(self.conflicts):
+            others = ", ".join(_shown(c["value"]) for c in conflict.candidates if c["value"] != conflict.kept)
+            cells = (conflict.entity.replace("_", " "), conflict.field.replace("_", " "), _shown(conflict.kept), others)
+            for column, text in enumerate(cells):
+                self.conflict_table.setItem(row, column, QTableWidgetItem(text))
+        self.retry_button.setEnabled(bool(self.set_aside))
+        self.resolve_button.setEnabled(bool(self.conflicts))
+
+    def _selected(self, table: QTableWidget, items: list[Any]) -> Any:
+        rows = table.selectionModel().selectedRows()
+        index = rows[0].row() if rows else 0
+        return items[index] if 0 <= index < len(items) else None
+
+    def retry_selected(self) -> None:
+        change = self._selected(self.set_aside_table, self.set_aside)
+        if change is None:
+            return
+        db = self.context.db
+        self.context.runner.run_db(lambda: SyncService(db).retry(change.change_id), lambda _: self._after_action())
+
+    def resolve_selected(self) -> None:
+        conflict = self._selected(self.conflict_table, self.conflicts)
+        if conflict is None:
+            return
+        dialog = self.make_dialog(conflict)
+        if not dialog.exec():
+            return
+        value, db, author = dialog.chosen_value(), self.context.db, self.context.profile.name
+        self.context.runner.run_db(lambda: SyncService(db).resolve(conflict.conflict_id, value, author), self._resolved)
+
+    def make_dialog(self, conflict: ConflictView) -> ConflictDialog:
+        """Separate so tests can answer the dialog without a modal loop."""
+        return ConflictDialog(conflict, self)
+
+    def _resolved(self, changes: Changes) -> None:
+        self.context.runner.announce(changes, self)
+        self._after_action()
+
+    def _after_action(self) -> None:
+        self.reload()
+        self.controller.refresh()
+        self.controller.sync_now()
