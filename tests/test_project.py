@@ -1,4 +1,4 @@
-"""The project's own promises: the layer rule holds and the code is lint-clean."""
+"""The project's own promises: the layer rule holds, no module imports itself in a loop, the code is lint-clean."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import grimp
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -26,3 +28,74 @@ def test_ruff_is_clean() -> None:
         [_tool("ruff"), "check", "src", "tests", "benchmarks", "migrations"], cwd=REPO, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def import_cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Every import loop between modules, as one chain per loop (Tarjan's strongly connected components).
+
+    Imports inside functions count: a loop hidden in a function body is still a loop in the design.
+    """
+    modules = sorted(graph.modules)
+    edges = {m: sorted(graph.find_modules_directly_imported_by(m) & set(modules)) for m in modules}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    loops: list[list[str]] = []
+    for root in modules:
+        if root in index:
+            continue
+        work = [(root, iter(edges[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        loops.append(_loop_through(graph, sorted(component)))
+            elif child not in index:
+                index[child] = low[child] = len(index)
+                stack.append(child)
+                on_stack.add(child)
+                work.append((child, iter(edges[child])))
+            elif child in on_stack:
+                low[node] = min(low[node], index[child])
+    return loops
+
+
+def _loop_through(graph: grimp.ImportGraph, component: list[str]) -> list[str]:
+    """One concrete loop in a strongly connected component, e.g. [a, b, a], to name in the failure."""
+    first = component[0]
+    nxt = next(m for m in sorted(graph.find_modules_directly_imported_by(first)) if m in component)
+    back = graph.find_shortest_chain(importer=nxt, imported=first) or ()
+    return [first, *back]
+
+
+def test_no_import_loops_anywhere() -> None:
+    graph = grimp.build_graph("casedesk", cache_dir=None)
+    loops = import_cycles(graph)
+    assert not loops, "import loops: " + "; ".join(" -> ".join(loop) for loop in loops)
+
+
+def test_the_loop_finder_finds_a_loop() -> None:
+    graph = grimp.ImportGraph()
+    for module in ("pkg", "pkg.a", "pkg.b", "pkg.c", "pkg.d"):
+        graph.add_module(module)
+    graph.add_import(importer="pkg.a", imported="pkg.b")
+    graph.add_import(importer="pkg.b", imported="pkg.c")
+    graph.add_import(importer="pkg.c", imported="pkg.a")
+    graph.add_import(importer="pkg.c", imported="pkg.d")
+    assert import_cycles(graph) == [["pkg.a", "pkg.b", "pkg.c", "pkg.a"]]

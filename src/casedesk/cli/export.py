@@ -1,22 +1,27 @@
 """`casedesk export [directory|triage|referral]`: one command, one dispatcher.
 
-With no target it exports children's records (`--child ID` or `--all`); the targets export the service directory,
-print one Presenting Needs Check, or render a referral pack. An option that belongs to another target is refused
-with a line saying which, so a mistyped command never silently exports something else.
+With no target it exports children's records (`--child ID` or `--all`); the targets export the service directory
+(ORUK 3.0 JSON), print one Presenting Needs Check, or render a referral pack. An option that belongs to another
+target is refused with a line saying which, so a mistyped command never silently exports something else. Every
+export is a disclosure and is audited by the service that makes it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
+from casedesk.cli.common import CLI_ACTOR, Subparsers, add_db, open_database, refuse_folder
 from casedesk.errors import ValidationError
 
 TARGETS = ("directory", "triage", "referral")
 OWNED_OPTIONS = {"result": "triage", "referral": "referral", "to": "referral"}
 
 
-def add_export_parser(sub: argparse._SubParsersAction, add_db) -> None:  # type: ignore[no-untyped-def, type-arg]
+def register(sub: Subparsers) -> None:
+    """Add `casedesk export` to the `casedesk` parser."""
     p = sub.add_parser(
         "export",
         help="export a child's record (subject access), the whole database, the service directory, "
@@ -45,17 +50,84 @@ def add_export_parser(sub: argparse._SubParsersAction, add_db) -> None:  # type:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """Refuse options that belong to another target, then hand over to the target's exporter."""
     for option, owner in OWNED_OPTIONS.items():
         if getattr(args, option) and args.target != owner:
             raise ValidationError(f"--{option} is for 'casedesk export {owner}'.")
     if args.target == "triage":
-        from casedesk.cli.triage import cmd_export_triage
-
-        return cmd_export_triage(args)
+        return export_triage(args)
     if args.target == "referral":
-        from casedesk.cli.referrals import cmd_export_referral
+        return export_referral(args)
+    if args.target == "directory":
+        return export_directory(args)
+    return export_records(args)
 
-        return cmd_export_referral(args)
-    from casedesk.cli.directory import cmd_export as export_directory_or_records
 
-    return export_directory_or_records(args)
+def export_records(args: argparse.Namespace) -> int:
+    """One child's record (subject access) or every child, as JSON."""
+    from casedesk.services.export import export_all, export_child, write_json
+
+    if args.format == "oruk3":
+        raise ValidationError("--format oruk3 is for 'casedesk export directory'.")
+    if not (args.child or args.all):
+        raise ValidationError("Say what to export: --child ID, --all, or 'directory'.")
+    with open_database(args) as db:
+        document = export_all(db, CLI_ACTOR) if args.all else export_child(db, args.child, CLI_ACTOR)
+    write_json(document, args.out)
+    print(f"Exported {len(document['children'])} child record(s) to {args.out} (OFFICIAL-SENSITIVE).")
+    return 0
+
+
+def export_directory(args: argparse.Namespace) -> int:
+    """The service directory as one ORUK 3.0 page."""
+    from casedesk.services.directory.service import export_directory as directory_page
+
+    if args.child or args.all:
+        raise ValidationError("'export directory' exports services only; leave out --child and --all.")
+    if args.format not in (None, "oruk3"):
+        raise ValidationError("The directory is exported as ORUK 3.0: use --format oruk3.")
+    out: Path = args.out
+    refuse_folder(out, "for the export")
+    with open_database(args) as db:
+        page = directory_page(db)
+    out.write_text(json.dumps(page, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"Exported {page['total_items']} service(s) to {out} (ORUK 3.0).")
+    return 0
+
+
+def export_triage(args: argparse.Namespace) -> int:
+    """One Presenting Needs Check as a PDF, drawn from the stored outcome (never re-scored)."""
+    from casedesk.services.triage.service import write_pdf
+
+    if not args.result:
+        raise ValidationError("Say which check to print: casedesk export triage --result ID --out FILE.pdf.")
+    if args.child or args.all:
+        raise ValidationError("'export triage' prints one check; leave out --child and --all.")
+    if args.format == "oruk3":
+        raise ValidationError("A Presenting Needs Check is exported as a PDF; leave out --format.")
+    out: Path = args.out
+    refuse_folder(out, "for the PDF")
+    with open_database(args) as db:
+        child = write_pdf(db, args.result, CLI_ACTOR, out, datetime.now(UTC))
+    print(f"Saved the Presenting Needs Check for {child.full_name} to {out} (OFFICIAL-SENSITIVE).")
+    return 0
+
+
+def export_referral(args: argparse.Namespace) -> int:
+    """A referral pack as a PDF, or as an .eml holding it for the user's own mail program."""
+    from casedesk.services.referrals.mail import save_eml
+    from casedesk.services.referrals.pack import write_pack_pdf
+
+    if not args.referral:
+        raise ValidationError("Say which referral: casedesk export referral --referral ID --out FILE.pdf.")
+    refuse_folder(args.out)
+    as_email = args.out.suffix.lower() == ".eml"
+    if as_email and not args.to:
+        raise ValidationError("An .eml needs the recipient: add --to ADDRESS.")
+    with open_database(args) as db:
+        if as_email:
+            save_eml(db, args.referral, args.audience, args.to, args.out, CLI_ACTOR)
+        else:
+            write_pack_pdf(db, args.referral, args.audience, args.out, CLI_ACTOR)
+    print(f"Saved the {args.audience} referral pack to {args.out} (OFFICIAL-SENSITIVE).")
+    return 0

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
-from casedesk.cli.main import add_db, db_path, passphrase, read_secret
-from casedesk.store.database import Database
+from casedesk.cli.common import Subparsers, add_db, open_database, read_secret
 
 
-def add_sync_commands(sub: Any) -> None:
-    """Register the sync subcommands on the main parser's subparsers."""
+def register(sub: Subparsers) -> None:
+    """Add `casedesk enrol` and `casedesk sync` to the `casedesk` parser."""
     p = sub.add_parser("enrol", help="enrol this device with a CaseDesk server (user name + one-time code)")
     add_db(p)
     p.add_argument("--server", required=True, help="server URL, e.g. https://casedesk.example.org")
@@ -33,7 +31,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     from casedesk.services.sync import enrol
 
     password = read_secret(args.password_file, "CASEDESK_SERVER_PASSWORD", "Server password: ")
-    with Database.open(db_path(args), passphrase(args)) as db:
+    with open_database(args) as db:
         org = enrol(db, args.server, args.user, password, args.code, device_name=args.name)
     print(f"Enrolled device {db.device_id} with {args.server} as {args.user} (organisation {org}).")
     return 0
@@ -42,7 +40,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     from casedesk.services.sync import SyncService
 
-    with Database.open(db_path(args), passphrase(args)) as db:
+    with open_database(args) as db:
         service = SyncService(db)
         report = service.run_once()
         print(f"Sync finished: {report.describe()}.")

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from casedesk.domain.directory.model import Organization, Service, TaxonomyTerm
+from casedesk.domain.directory.oruk_csv import load_csv_package
 from casedesk.domain.directory.oruk_map import organization_from, services_from_record, term_from
+from casedesk.domain.directory.oruk_result import PageInfo, ParseResult
 from casedesk.domain.directory.oruk_schema import (
     ImportIssue,
     json_path,
@@ -34,45 +35,12 @@ from casedesk.paths import resource_path
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class PageInfo:
-    """Where an API page sits, so a `--url` pull knows whether to fetch the next one."""
-
-    page_number: int
-    total_pages: int
-    total_items: int | None = None
-
-    @property
-    def is_last(self) -> bool:
-        return self.page_number >= self.total_pages
-
-
-@dataclass(frozen=True)
-class ParseResult:
-    """What a file holds: valid services, every problem, and the records left out because of them."""
-
-    source: str
-    format: str
-    services: tuple[Service, ...] = ()
-    errors: tuple[ImportIssue, ...] = ()
-    skipped: tuple[str, ...] = ()
-    organizations: tuple[Organization, ...] = ()
-    taxonomy_terms: tuple[TaxonomyTerm, ...] = ()
-    page: PageInfo | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
 # --- Entry points ------------------------------------------------------------------------------------------------
 
 
 def load_directory(path: Path) -> ParseResult:
     """A file or a CSV data-package folder, whichever `path` is."""
     if path.is_dir():
-        from casedesk.domain.directory.oruk_csv import load_csv_package
-
         return load_csv_package(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))

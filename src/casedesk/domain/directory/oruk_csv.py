@@ -21,8 +21,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from casedesk.domain.directory.oruk import ParseResult
 from casedesk.domain.directory.oruk_map import organization_from, service_from_oruk3
+from casedesk.domain.directory.oruk_result import ParseResult
 from casedesk.domain.directory.oruk_schema import (
     FORMAT_WORDS,
     ImportIssue,

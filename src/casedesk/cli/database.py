@@ -1,16 +1,57 @@
-"""What each `casedesk` subcommand does: parse nothing, decide nothing about the UI, call the core."""
+"""`casedesk init | passwd | backup | restore | wipe | audit verify | demo | selftest`: the database itself."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from casedesk.cli.main import db_path, passphrase, read_secret
+from casedesk.cli.common import CLI_ACTOR, Subparsers, add_db, db_path, open_database, passphrase, read_secret
 from casedesk.errors import CaseDeskError
 from casedesk.store import maintenance
 from casedesk.store.database import Database
 
-CLI_ACTOR = "casedesk-cli"
+
+def register(sub: Subparsers) -> None:
+    """Add the database commands to the `casedesk` parser."""
+    p = sub.add_parser("init", help="create a new encrypted database")
+    add_db(p)
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("passwd", help="change the passphrase (rewraps the key; instant)")
+    add_db(p)
+    p.add_argument("--new-passphrase-file", type=Path, help="read the new passphrase from this file")
+    p.set_defaults(handler=cmd_passwd)
+
+    p = sub.add_parser("backup", help="write an encrypted backup (restores under the same passphrase)")
+    add_db(p)
+    p.add_argument("--out", type=Path, required=True, help="backup file to write")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore an encrypted backup to a new database path")
+    add_db(p)
+    p.add_argument("--from", dest="source", type=Path, required=True, help="backup file to restore")
+    p.set_defaults(handler=cmd_restore)
+
+    p = sub.add_parser("wipe", help="crypto-erase a database: destroy its key, then its files")
+    p.add_argument("--db", type=Path, default=None)
+    p.add_argument("--yes", action="store_true", help="confirm: the data cannot be recovered afterwards")
+    p.set_defaults(handler=cmd_wipe)
+
+    p = sub.add_parser("audit", help="audit log tools")
+    audit_sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    v = audit_sub.add_parser("verify", help="check the audit hash chain and say where it breaks")
+    add_db(v)
+    v.set_defaults(handler=cmd_audit_verify)
+
+    p = sub.add_parser("demo", help="fill a database with realistic synthetic children")
+    add_db(p)
+    p.add_argument("--children", type=int, default=200)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("selftest", help="check this install works (offline, uses a temporary database)")
+    p.set_defaults(handler=cmd_selftest)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -31,7 +72,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    with Database.open(db_path(args), passphrase(args)) as db:
+    with open_database(args) as db:
         out = maintenance.backup(db, args.out)
         with db.unit_of_work(CLI_ACTOR, journal=False) as uow:
             uow.note("backup", "database", db.get_setting("database_id") or "", reason=f"backup written to {out.name}")
@@ -58,7 +99,7 @@ def cmd_wipe(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from casedesk.store.audit import verify_chain
 
-    with Database.open(db_path(args), passphrase(args)) as db, db.session() as session:
+    with open_database(args) as db, db.session() as session:
         report = verify_chain(session)
     print(report.describe(), file=sys.stdout if report.ok else sys.stderr)
     return 0 if report.ok else 1
@@ -73,29 +114,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with db:
         summary = seed_demo(db, children=args.children, seed=args.seed)
     print(f"Demo data added to {path}: {summary}.")
-    return 0
-
-
-def cmd_import_children(args: argparse.Namespace) -> int:
-    from casedesk.services.import_children import import_children
-
-    with Database.open(db_path(args), passphrase(args)) as db:
-        report = import_children(db, args.file, CLI_ACTOR)
-    for warning in report.warnings:
-        print(f"warning: {warning}")
-    for name in report.already_held:
-        print(f"already held (same UPN or NHS number), not imported: {name}")
-    print(f"Imported {report.imported} child record(s) from {args.file}.")
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from casedesk.services.export import export_all, export_child, write_json
-
-    with Database.open(db_path(args), passphrase(args)) as db:
-        document = export_all(db, CLI_ACTOR) if args.all else export_child(db, args.child, CLI_ACTOR)
-    write_json(document, args.out)
-    print(f"Exported {len(document['children'])} child record(s) to {args.out} (OFFICIAL-SENSITIVE).")
     return 0
 
 
