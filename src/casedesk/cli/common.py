@@ -26,12 +26,16 @@ from casedesk.paths import default_database_path
 if TYPE_CHECKING:
     from casedesk.store.database import Database
 
+    # What `ArgumentParser.add_subparsers()` returns; a command module's `register` adds its parsers to it. Generic
+    # only in the type stubs, so the subscripted form exists for the type checker alone.
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    Subparsers = argparse._SubParsersAction
+
 # The actor recorded in the audit log for everything done from the command line.
 CLI_ACTOR = "casedesk-cli"
 
 Handler = Callable[[argparse.Namespace], int]
-# What `ArgumentParser.add_subparsers()` returns; a command module's `register` adds its parsers to it.
-Subparsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
 def read_secret(file_arg: Path | None, env_name: str, prompt: str, *, confirm: bool = False) -> str:
