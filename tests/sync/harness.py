@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 
 from casedesk.server.app import create_app
 from casedesk.server.db import ServerDB
@@ -46,9 +48,29 @@ class Server:
         self.store = ServerDB(url)
         self.app = create_app(self.store)
         self.base_url = "http://testserver"
+        self._live: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
 
     def client(self) -> httpx.Client:
         return TestClient(self.app)
+
+    def serve(self) -> str:
+        """Serve the app with uvicorn on 127.0.0.1 (a real socket, in a thread); returns its base URL."""
+        if self._live is None:
+            port = free_port()
+            config = uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+            self._live = uvicorn.Server(config)
+            self._thread = threading.Thread(target=self._live.run, daemon=True)
+            self._thread.start()
+            deadline = time.monotonic() + 20
+            while not self._live.started and time.monotonic() < deadline:
+                time.sleep(0.02)
+            self.base_url = f"http://127.0.0.1:{port}"
+        return self.base_url
+
+    def loopback(self) -> httpx.Client:
+        """A plain HTTP client of the served app (see `serve`)."""
+        return httpx.Client(base_url=self.serve(), timeout=30)
 
     def org(self, name: str) -> str:
         return admin.create_org(self.store, name)
@@ -60,6 +82,10 @@ class Server:
         return admin.enrolment_code(self.store, username)
 
     def close(self) -> None:
+        if self._live is not None and self._thread is not None:
+            self._live.should_exit = True
+            self._thread.join(10)
+            self._live = None
         self.store.dispose()
 
 

@@ -34,6 +34,7 @@ from casedesk.sync.wire import (
 )
 
 log = logging.getLogger(__name__)
+MAX_CURSOR = 2**63 - 1
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 403, 413, 422, 429)}
 
 
@@ -118,8 +119,12 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSett
 
     @app.get("/v1/pull", response_model=PullResponse)
     def pull(
-        device: Device, cursor: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500
+        device: Device,
+        cursor: Annotated[int, Query(description="the last feed position this device applied")] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
     ) -> PullResponse:
+        if not 0 <= cursor <= MAX_CURSOR:  # feed positions are 63-bit: a larger one cannot have come from here
+            raise auth.AuthFailure("invalid_cursor", f"The cursor must be between 0 and {MAX_CURSOR}.", status=400)
         with store.read() as conn:
             return pulls.pull(conn, device.org_id, cursor, limit, device.device_id)
 

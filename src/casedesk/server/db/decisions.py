@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, update
 
 from casedesk.domain.ids import new_id
 from casedesk.server.db import conflicts
-from casedesk.server.db.rules import Rejected, check_values, device_of
+from casedesk.server.db.rules import NOT_VISIBLE, Rejected, check_values, device_of
 from casedesk.sync.entities import ENTITIES, is_critical
 from casedesk.sync.wire import ChangeResult, WireChange
 
@@ -41,8 +41,8 @@ class ConflictRules:
         }
         existing = self.conn.execute(
             select(conflicts).where(
-                conflicts.c.entity == change.entity,
-                conflicts.c.row_id == change.row_id,
+                conflicts.c.entity == current["entity"],
+                conflicts.c.row_id == current["row_id"],
                 conflicts.c.field == name,
                 conflicts.c.state == "open",
             )
@@ -52,11 +52,11 @@ class ConflictRules:
             self.conn.execute(
                 insert(conflicts).values(
                     id=conflict_id,
-                    entity=change.entity,
-                    row_id=change.row_id,
+                    entity=current["entity"],
+                    row_id=current["row_id"],
                     child_id=current["child_id"],
                     field=name,
-                    critical=is_critical(change.entity, name),
+                    critical=is_critical(current["entity"], name),
                     kept=kept,
                     candidates=sorted([held, incoming], key=lambda c: c["hlc"]),
                     state="open",
@@ -70,19 +70,22 @@ class ConflictRules:
                 update(conflicts).where(conflicts.c.id == conflict_id).values(candidates=candidates, kept=kept)
             )
         self._feed(
-            "conflict", change.entity, change.row_id, current["child_id"], {"conflict_id": conflict_id}, hlc=change.hlc
+            "conflict",
+            current["entity"],
+            current["row_id"],
+            current["child_id"],
+            {"conflict_id": conflict_id},
+            hlc=change.hlc,
         )
 
     def _resolve(self, change: WireChange) -> ChangeResult:
         found = self.conn.execute(select(conflicts).where(conflicts.c.id == change.row_id)).first()
-        if found is None:
-            raise Rejected("no such conflict on the server")
+        if found is None or (found.child_id and not self._visible(found.child_id)):
+            raise Rejected(NOT_VISIBLE)
         if "value" not in change.fields:
             raise Rejected("a resolution needs the chosen value")
-        if found.child_id and not self._visible(found.child_id):
-            raise Rejected("this child is not shared with your organisation")
         if found.state == "resolved":
-            return ChangeResult(change_id=change.change_id, status="applied")
+            return self._resolve_again(change, found)
         record = self._get(found.entity, found.row_id)
         assert record is not None
         value = change.fields["value"]
@@ -113,3 +116,20 @@ class ConflictRules:
         )
         self._feed("conflict", found.entity, found.row_id, found.child_id, {"conflict_id": found.id}, hlc=change.hlc)
         return ChangeResult(change_id=change.change_id, status="applied", versions={found.field: seq})
+
+    def _resolve_again(self, change: WireChange, found: Any) -> ChangeResult:
+        """A decision on a conflict someone already decided. The same choice is simply agreed; a different one
+        is a new disagreement about the field, recorded as a new conflict with the value now held — never
+        answered "applied" and thrown away."""
+        record = self._get(found.entity, found.row_id)
+        assert record is not None
+        value = change.fields["value"]
+        if value == found.resolution:
+            held = int(record["versions"].get(found.field, 0))
+            return ChangeResult(change_id=change.change_id, status="applied", versions={found.field: held})
+        check_values(ENTITIES[found.entity], found.entity, {found.field: value})
+        if record["data"].get(found.field) == value:  # the field holds that value already (edited since)
+            held = int(record["versions"].get(found.field, 0))
+            return ChangeResult(change_id=change.change_id, status="applied", versions={found.field: held})
+        self._record_conflict(change, record, found.field, value, kept=record["data"].get(found.field))
+        return ChangeResult(change_id=change.change_id, status="conflict")

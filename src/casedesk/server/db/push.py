@@ -21,9 +21,9 @@ from sqlalchemy import Connection, insert, select
 
 from casedesk.server import policy
 from casedesk.server.db import applied_changes
-from casedesk.server.db.cache import BatchCache
+from casedesk.server.db.cache import BatchCache, next_seq
 from casedesk.server.db.decisions import ConflictRules
-from casedesk.server.db.rules import Rejected, check_values, device_of
+from casedesk.server.db.rules import NOT_VISIBLE, Rejected, check_values, device_of
 from casedesk.sync.entities import ENTITIES, EntitySpec, is_critical
 from casedesk.sync.wire import HLC_PATTERN, ChangeResult, WireChange
 
@@ -37,6 +37,7 @@ class Pusher(ConflictRules):
         self.org_id = org_id
         self.now = datetime.now(UTC)
         self.cache = BatchCache(conn)
+        self.high_water = 0
 
     def _prefetch(self, raw_changes: list[dict[str, Any]]) -> None:
         """Read everything the batch can touch in a few queries (see `BatchCache`)."""
@@ -60,19 +61,24 @@ class Pusher(ConflictRules):
     # -- the batch ---------------------------------------------------------------------------------------------
     def push(self, raw_changes: list[dict[str, Any]]) -> list[ChangeResult]:
         ids = [str(raw.get("change_id", "")) for raw in raw_changes]
-        done = {
-            row.change_id: ChangeResult.model_validate(row.result)
-            for row in self.conn.execute(
-                select(applied_changes.c.change_id, applied_changes.c.result).where(
-                    applied_changes.c.change_id.in_(ids)
-                )
+        self.high_water = next_seq(self.conn) - 1  # the newest version this server has issued
+        done: dict[str, ChangeResult] = {}
+        for row in self.conn.execute(
+            select(applied_changes.c.change_id, applied_changes.c.device_id, applied_changes.c.result).where(
+                applied_changes.c.change_id.in_(ids)
             )
-        }
+        ):
+            if row.device_id == self.device_id:
+                done[row.change_id] = ChangeResult.model_validate(row.result)
+            else:  # a change id is its device's: another device's reuse must not pick up that answer
+                done[row.change_id] = ChangeResult(
+                    change_id=row.change_id, status="rejected", reason="this change id belongs to another device"
+                )
         self._prefetch([raw for raw, cid in zip(raw_changes, ids, strict=True) if cid not in done])
         results = []
         answers = []
         for change_id, raw in zip(ids, raw_changes, strict=True):
-            if change_id in done:  # a retried batch: answer as before, apply nothing twice
+            if change_id in done:  # a retried batch (or a reused id): answer as before, apply nothing twice
                 results.append(done[change_id])
                 continue
             result = self._one(change_id, raw)
@@ -148,8 +154,11 @@ class Pusher(ConflictRules):
     def _check_references(self, spec: EntitySpec, fields: dict[str, Any]) -> None:
         for name, target in spec.references.items():
             value = fields.get(name)
-            if value is not None and self._get(target, str(value)) is None:
-                raise Rejected(f"{name} points at a {target[:-1].replace('_', ' ')} the server does not hold")
+            if value is None:
+                continue
+            held = self._get(target, str(value))
+            if held is None or (held["child_id"] and not self._visible(held["child_id"])):
+                raise Rejected(f"{name}: {NOT_VISIBLE}")
 
     # -- the rules ---------------------------------------------------------------------------------------------
     def _apply(self, change: WireChange) -> ChangeResult:
@@ -159,20 +168,45 @@ class Pusher(ConflictRules):
         if spec is None:
             raise Rejected(f"unknown kind of record {change.entity!r}")
         current = self._get(change.entity, change.row_id)
+        self._check_scope(change, spec, current)  # before anything else, so no answer depends on a hidden record
+        self._check_bases(change)
         if change.op in ("insert", "append") and current is None:
             return self._insert(change, spec)
-        if change.op == "append":  # already there: an append-only row never changes
-            return ChangeResult(change_id=change.change_id, status="applied", versions=current["versions"])
         if current is None:
-            raise Rejected(f"no such {change.entity[:-1].replace('_', ' ')} on the server")
-        child_id = current["child_id"]
-        if child_id and not self._visible(child_id):
-            raise Rejected("this child is not shared with your organisation")
+            raise Rejected(NOT_VISIBLE)
+        if change.op == "append":  # already there: an append-only row never changes
+            return self._same_append(change, spec, current)
         if change.op == "delete":
             return self._delete(change, current)
         if spec.append_only:
             raise Rejected(f"{change.entity} are append-only: record an amendment instead")
         return self._update(change, spec, current)
+
+    def _check_scope(self, change: WireChange, spec: EntitySpec, current: dict[str, Any] | None) -> None:
+        """Refuse, in one wording, a change to a row of a child this organisation does not see — whether the
+        row or child exists or not — so the answer never tells a hidden record from a missing one."""
+        if current is not None:
+            child_id = current["child_id"]
+        elif change.op in ("insert", "append"):
+            child_id = None if spec.child_key == "id" else change.fields.get(spec.child_key or "")
+        else:
+            raise Rejected(NOT_VISIBLE)
+        if child_id is not None and (not isinstance(child_id, str) or not self._visible(child_id)):
+            raise Rejected(NOT_VISIBLE)
+
+    def _check_bases(self, change: WireChange) -> None:
+        """A base version is one the server handed out; a higher one would skip conflict detection."""
+        for name, base in change.base_versions.items():
+            if base > self.high_water or base < 0:
+                raise Rejected(f"{name}: base version {base} was never issued by this server")
+
+    def _same_append(self, change: WireChange, spec: EntitySpec, current: dict[str, Any]) -> ChangeResult:
+        """An append-only row sent again: the same content is the same row; different content is refused,
+        never answered "applied" and dropped."""
+        fields = {**spec.defaults, **change.fields}
+        if any(current["data"].get(name) != value for name, value in fields.items()):
+            raise Rejected(f"another {change.entity[:-1].replace('_', ' ')} already has this id")
+        return ChangeResult(change_id=change.change_id, status="applied", versions=current["versions"])
 
     def _insert(self, change: WireChange, spec: EntitySpec) -> ChangeResult:
         fields = {**spec.defaults, **change.fields}
@@ -182,8 +216,6 @@ class Pusher(ConflictRules):
             raise Rejected(f"missing {', '.join(missing)}")
         self._check_references(spec, fields)
         child_id = self._child_of(spec, change.row_id, fields)
-        if child_id and spec.child_key != "id" and not self._visible(child_id):
-            raise Rejected("this child is not shared with your organisation")
         seq = self._feed("row", change.entity, change.row_id, child_id, fields, hlc=change.hlc)
         versions = dict.fromkeys(fields, seq)
         self.cache.add_record(

@@ -8,6 +8,10 @@ from typing import Any
 
 from casedesk.sync.entities import DATE_FIELDS, DATETIME_FIELDS, JSON_FIELDS, MAX_JSON, MAX_TEXT, EntitySpec
 
+# One wording for a record that does not exist and one this organisation may not see, so that refusals never
+# reveal whether a hidden child (or anything recorded about it) exists.
+NOT_VISIBLE = "this record does not exist or is not shared with your organisation"
+
 
 class Rejected(Exception):
     """A change that breaks a rule; its message is the reason shown on the device."""
