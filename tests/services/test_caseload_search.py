@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from casedesk.services.caseload import CaseloadFilter, indexed_matches, load_caseload
+from casedesk.services.caseload import CaseloadFilter, indexed_matches, load_caseload, no_match_message
 from casedesk.store.database import Database
 
 
@@ -43,3 +43,26 @@ def test_caseload_ranks_index_hits_then_typos(db: Database) -> None:
     assert {r.child_id for r in found} == {jonathan, jon}
     misspelt = CaseloadFilter(text="Jonathon Smithers").apply(rows, indexed_matches(db, "Jonathon Smithers"))
     assert misspelt and misspelt[0].child_id == jonathan  # no index hit for the typo: fuzzy ranking finds him
+
+
+def test_a_misspelt_single_name_finds_the_child(db: Database) -> None:
+    ava, leo, maya = (_add(db, given, "Smith", date(2012, 1, n + 1)) for n, given in enumerate(("Ava", "Leo", "Maya")))
+    smiths = {ava, leo, maya}
+    boyle = _add(db, "Callum", "Boyle", date(2011, 3, 4))
+    olivia = _add(db, "Olivia", "Grant", date(2013, 6, 7))
+    _add(db, "Tim", "Hale", date(2014, 2, 2))
+    rows = load_caseload(db)
+
+    def search(text: str) -> list[str]:
+        return [r.child_id for r in CaseloadFilter(text=text).apply(rows, indexed_matches(db, text))]
+
+    assert set(search("smiht")) == smiths  # the surname alone, two letters swapped
+    assert search("Boyel") == [boyle]
+    assert search("Olivai") == [olivia]  # a given name alone
+    assert search("smiht ava")[0] == ava
+    assert search("tom") == []  # a short name is not stretched to "Tim"
+    assert search("zzzzz") == []
+
+
+def test_no_match_message_names_what_was_typed() -> None:
+    assert no_match_message(" smiht ") == "No child matches 'smiht' — check the spelling, or add a new child."

@@ -181,7 +181,48 @@ def search_caseload(
     )
     seen = {r.child_id for r in contains}
     fuzzy = [rows[index] for _, _, index in scored if rows[index].child_id not in seen]
-    return contains + fuzzy
+    seen.update(r.child_id for r in fuzzy)
+    single = [rows[index] for index in _single_name_matches(rows, query) if rows[index].child_id not in seen]
+    return (contains + fuzzy + single)[:limit]
+
+
+_NAME_PIECE = re.compile(r"\w+")
+SINGLE_NAME_CUTOFF = 80  # "smiht"→"smith", "boyel"→"boyle", "jonathon"→"jonathan"; "tom"→"tim" (67) is not a match
+
+
+def _single_name_matches(rows: list[CaseloadRow], query: str) -> list[int]:
+    """Rows where every typed piece of 4+ letters is close to one of the child's single names, best first.
+
+    Whole-name similarity misses a misspelt surname typed alone ("smiht" against "ava smith" scores low), so each
+    piece is compared with each given, preferred and family name (hyphenated parts separately). Unique names are
+    scored once, however many children share them.
+    """
+    pieces = [p for p in _NAME_PIECE.findall(query) if len(p) >= 4 and not p.isdigit()]
+    if not pieces:
+        return []
+    holders: dict[str, list[int]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        for name in set(_NAME_PIECE.findall(row.name_text)):
+            holders[name].append(index)
+    names = list(holders)
+    total: dict[int, float] = {}
+    for number, piece in enumerate(pieces):
+        best: dict[int, float] = {}
+        for name, score, _ in process.extract(
+            piece, names, scorer=fuzz.ratio, score_cutoff=SINGLE_NAME_CUTOFF, limit=None
+        ):
+            for index in holders[name]:
+                best[index] = max(best.get(index, 0.0), score)
+        if number == 0:
+            total = best
+        else:
+            total = {index: total[index] + score for index, score in best.items() if index in total}
+    return sorted(total, key=lambda index: (-total[index], rows[index].name))
+
+
+def no_match_message(text: str) -> str:
+    """What an empty search result says: the words typed, and the two ways on."""
+    return f"No child matches '{text.strip()}' — check the spelling, or add a new child."
 
 
 @dataclass(frozen=True, slots=True)
