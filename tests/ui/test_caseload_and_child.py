@@ -45,6 +45,22 @@ def test_search_finds_a_child_by_misspelt_name_reversed_order_and_upn(qtbot, con
     view.search.setText("zzzzqqq")
     view.apply_filter()
     assert _names(view) == [] and view.count.text() == "0 of 3 children"
+    assert view.empty.text() == "No child matches 'zzzzqqq' — check the spelling, or add a new child."
+    view.search.setText("smihters")  # the surname alone, misspelt
+    view.apply_filter()
+    assert _names(view) == ["Jonathan Smithers"] and not view.empty.is_empty
+
+
+def test_empty_caseload_says_how_to_add_the_first_child(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    view = CaseloadView(context)
+    qtbot.addWidget(view)
+    view.reload()
+    assert "No children yet" in view.empty.text() and "New child" in view.empty.text()
+    add_child(context.db, "Amelia", "Okafor", date(2013, 1, 2))
+    view.reload()
+    assert not view.empty.is_empty
+    view.status_filter.setCurrentIndex(view.status_filter.findData("looked_after"))
+    assert "No child matches these filters" in view.empty.text()
 
 
 def test_status_filter_and_badges(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]

@@ -175,3 +175,23 @@ def test_lock_forgets_the_child_and_unlock_reloads(qtbot, context: AppContext, s
     window.nav.setCurrentRow(0)
     window.nav.setCurrentRow(PAGES.index("Directory"))
     assert context.db is db and len(page.listed_ids()) == 43
+
+
+def test_a_row_naming_a_service_no_longer_held_clears_the_detail(
+    qtbot,  # type: ignore[no-untyped-def]
+    context: AppContext,
+    services: dict[str, Service],
+) -> None:
+    """Locking let go of the services while the list still named one; choosing it raised StopIteration."""
+    window = MainWindow(context, idle_seconds=3600)
+    qtbot.addWidget(window)
+    window.show()
+    window.nav.setCurrentRow(PAGES.index("Directory"))
+    page = window.directory
+    page.list.setCurrentRow(2)
+    page.services = []  # what lock does first on the way to clearing the list
+    page.list.setCurrentRow(4)
+    assert page.detail.service is None and page.detail.text().strip() == "Choose a service from the list."
+    window.lock()
+    assert page.list.count() == 0 and page._selected is None
+    window.unlock_dialog.reject()

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableWidget,
+    QWidget,
+)
 
 
 def filter_combo(any_label: str, items: Iterable[tuple[str, object]]) -> QComboBox:
@@ -29,3 +38,43 @@ def read_only_table(headers: tuple[str, ...], accessible_name: str) -> QTableWid
     table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     return table
+
+
+class EmptyState(QStackedWidget):
+    """A list, and in its place while it has nothing to show a sentence saying what it would show and how to add
+    the first item, so an empty page never looks broken ("0 referral(s)" over a blank table told nobody anything)."""
+
+    def __init__(self, view: QWidget, message: str) -> None:
+        super().__init__()
+        self.view = view
+        self.message = QLabel(message)
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setAccessibleName("Empty list")
+        self.message.setStyleSheet("QLabel { color: palette(text); padding: 24px; font-size: 11pt; }")
+        self.message.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.addWidget(view)
+        self.addWidget(self.message)
+
+    def show_list(self) -> None:
+        self.setCurrentWidget(self.view)
+
+    def show_message(self, message: str | None = None) -> None:
+        if message is not None:
+            self.message.setText(message)
+        self.setCurrentWidget(self.message)
+
+    def set_empty(self, empty: bool, message: str | None = None) -> None:
+        """Show the message (optionally a new one) when `empty`, else the list."""
+        if empty:
+            self.show_message(message)
+        else:
+            self.show_list()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.currentWidget() is self.message
+
+    def text(self) -> str:
+        return self.message.text() if self.is_empty else ""

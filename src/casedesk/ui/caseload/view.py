@@ -17,12 +17,17 @@ from PySide6.QtWidgets import (
 
 from casedesk.domain.records import Changes
 from casedesk.domain.vocab import StatusKind
-from casedesk.services.caseload import CaseloadData, CaseloadFilter, CaseloadRow, indexed_matches
+from casedesk.services.caseload import CaseloadData, CaseloadFilter, CaseloadRow, indexed_matches, no_match_message
 from casedesk.ui.caseload.model import CaseloadModel, ChildIdRole, SortRole
 from casedesk.ui.context import AppContext
-from casedesk.ui.widgets import filter_combo
+from casedesk.ui.widgets import EmptyState, filter_combo
 
 SEARCH_DELAY_MS = 150
+NO_CHILDREN = (
+    "No children yet. Each child you record appears here with their school, statuses and named workers.\n"
+    "Add the first with “New child…” (Ctrl+N)."
+)
+NO_FILTER_MATCH = "No child matches these filters. Set a filter back to “Any …” to see more children."
 
 
 class CaseloadView(QWidget):
@@ -73,7 +78,8 @@ class CaseloadView(QWidget):
         filters.addWidget(add)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
+        self.empty = EmptyState(self.table, NO_CHILDREN)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(self.count)
 
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -149,6 +155,12 @@ class CaseloadView(QWidget):
         self.model.set_rows(rows)
         shown, total = len(rows), len(self._all)
         self.count.setText(f"{shown:,} of {total:,} children" if shown != total else f"{total:,} children")
+        if not total:
+            self.empty.show_message(NO_CHILDREN)
+        elif not shown:
+            self.empty.show_message(no_match_message(self.search.text()) if searching else NO_FILTER_MATCH)
+        else:
+            self.empty.show_list()
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(0, max(self.table.columnWidth(0), 220))
 

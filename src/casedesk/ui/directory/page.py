@@ -173,12 +173,15 @@ class DirectoryPage(QWidget):
 
     def forget(self) -> None:
         """On lock: drop the child being matched (their name and needs) and the list; both return on unlock."""
+        self.list.blockSignals(True)  # the list empties before what it names, so no row is shown half-forgotten
+        self.list.clear()
+        self.list.blockSignals(False)
         self.request = None
         self.matches = []
         self.services = []
+        self._selected = None
         self._loaded_once = False
         self.banner_row.hide()
-        self.list.clear()
         self.detail.clear()
 
     def _on_changes(self, changes: Changes, _initiator: object) -> None:
@@ -272,7 +275,10 @@ class DirectoryPage(QWidget):
             return
         self._selected = service_id
         match = next((m for m in self.matches if m.service.id == service_id), None)
-        service = match.service if match else next(s for s in self.services if s.id == service_id)
+        service = match.service if match else next((s for s in self.services if s.id == service_id), None)
+        if service is None:  # the list still names a service the page has let go of (it is being cleared on lock)
+            self.detail.clear()
+            return
         self.detail.show_service(service, match, self.request.child_name if self.request else "")
 
     # -- for tests and the window ------------------------------------------------------------------------------
