@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 
+from PySide6.QtWidgets import QScrollArea
 from sqlalchemy import select
 
 from casedesk.store.database import Database
@@ -81,6 +82,7 @@ def test_new_child_then_duplicate_block_and_similar_name_warning(qtbot, context:
     form = dialog.form
     form.inputs["given_name"].setText("Rosa")
     form.inputs["family_name"].setText("Delgado")
+    form.dob.setDate(date(2014, 3, 9))
     form.inputs["upn"].setText("A801200005001")
     assert not form.revalidate() and "check letter" in form.messages["upn"].text().lower()
     form.inputs["upn"].setText("B801200005001")
@@ -147,3 +149,28 @@ def test_caseload_stays_usable_while_a_long_database_task_runs(qtbot, db: Databa
     release.set()
     qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
     runner.shutdown()
+
+
+def test_new_child_form_starts_without_a_date_of_birth_and_fits_without_scrolling_sideways(
+    qtbot, context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = NewChildDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    form = dialog.form
+    assert form.dob.text() == "" and form.values()["date_of_birth"] is None
+    form.inputs["given_name"].setText("Rosa")
+    form.inputs["family_name"].setText("Delgado")
+    assert not form.revalidate() and form.messages["date_of_birth"].text() == "Date of birth is required."
+    dialog.save()
+    assert dialog.created_id is None and "marked in red" in dialog.error.text()
+    form.dob.setText("31/02/2014")
+    assert not form.revalidate() and "day/month/year" in form.messages["date_of_birth"].text()
+    form.dob.setText("17/05/2012")
+    assert form.revalidate() and form.values()["date_of_birth"] == date(2012, 5, 17)
+    scroll = dialog.findChild(QScrollArea)
+    assert scroll.horizontalScrollBar().maximum() == 0 and scroll.widget().width() <= scroll.viewport().width()
+    assert all(edit.width() > 150 for edit in form.inputs.values())  # no input squeezed out of sight
+    dialog.save()
+    assert dialog.created_id is not None

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QStackedWidget,
     QTableWidget,
     QWidget,
@@ -78,3 +81,28 @@ class EmptyState(QStackedWidget):
 
     def text(self) -> str:
         return self.message.text() if self.is_empty else ""
+
+
+def scroll_body(content: QWidget) -> QScrollArea:
+    """A dialog's fields in a scroll area that scrolls only up and down, so on a small screen (1366×768 at 125%
+    leaves about 1090×540) the heading and the buttons stay in view while the fields scroll. It is as wide as the
+    fields need, so nothing is clipped and no horizontal scroll bar appears."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    area.setMinimumWidth(content.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width() + 4)
+    return area
+
+
+def fitted(wanted: QSize, available: QSize) -> QSize:
+    """The size to open a window at: what it would like, but never more than the screen leaves."""
+    return wanted.boundedTo(available)
+
+
+def resize_to_fit(window: QWidget, width: int, height: int) -> None:
+    """Open at width×height, or smaller where the screen (after scaling, less the taskbar) has less room."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry().size() if screen is not None else QSize(width, height)
+    window.resize(fitted(QSize(width, height), room - QSize(0, 32)))  # the title bar is outside the geometry

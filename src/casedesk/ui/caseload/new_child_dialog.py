@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMessageBox,
-    QScrollArea,
     QVBoxLayout,
 )
 
@@ -22,6 +21,7 @@ from casedesk.errors import CaseDeskError, ValidationError
 from casedesk.services.children import DuplicateChild, PossibleDuplicate
 from casedesk.ui.child.form import ChildForm
 from casedesk.ui.context import AppContext
+from casedesk.ui.widgets import resize_to_fit, scroll_body
 
 
 class NewChildDialog(QDialog):
@@ -33,9 +33,7 @@ class NewChildDialog(QDialog):
         self.created_id: str | None = None
         self.setWindowTitle("New child")
         self.form = ChildForm()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
+        scroll = scroll_body(self.form)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #a4262c;")
@@ -48,7 +46,7 @@ class NewChildDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.resize(620, 680)
+        resize_to_fit(self, 640, 680)
 
     def save(self, different_from: list[str] | None = None, reason: str | None = None) -> None:
         if not self.form.revalidate():

@@ -38,6 +38,7 @@ from casedesk.domain.referrals.workflow import (
 from casedesk.errors import ValidationError
 from casedesk.services.referrals.service import NewReferral, create_referral
 from casedesk.ui.context import AppContext
+from casedesk.ui.widgets import resize_to_fit, scroll_body
 
 
 class ReferralDialog(QDialog):
@@ -119,13 +120,18 @@ class ReferralDialog(QDialog):
         buttons.addButton("Save referral", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        body = QWidget()
+        fields = QVBoxLayout(body)
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.addLayout(form)
+        fields.addWidget(shared)
+        fields.addWidget(sharing)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(shared)
-        layout.addWidget(sharing)
+        layout.addWidget(scroll_body(body), 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._sharing_mode(True)
+        resize_to_fit(self, 640, 820)
 
     def _sharing_mode(self, consent: bool) -> None:
         for widget in (self.given_by, self.given_on, self.scope):

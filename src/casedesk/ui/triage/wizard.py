@@ -27,6 +27,7 @@ from casedesk.services.triage.questionnaires import list_questionnaires
 from casedesk.ui.context import AppContext
 from casedesk.ui.triage.frame import CHOOSE, SECTION, SUMMARY, WizardFrame
 from casedesk.ui.triage.questions import SectionPage
+from casedesk.ui.widgets import resize_to_fit
 
 
 class TriageWizard(WizardFrame):
@@ -37,7 +38,7 @@ class TriageWizard(WizardFrame):
         super().__init__(parent)
         self.context, self.child_id, self.child_name = context, child_id, child_name
         self.setWindowTitle(f"Presenting Needs Check — {child_name}")
-        self.resize(860, 660)
+        resize_to_fit(self, 860, 660)
         self.questionnaire: Questionnaire | None = None
         self.result: TriageResult | None = None
         self.answers: dict[str, Any] = {}
