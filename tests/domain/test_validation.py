@@ -68,3 +68,10 @@ def test_upn_and_reason_rules() -> None:
 def test_warnings_do_not_block() -> None:
     report = validate_child(_child(date_of_birth=date(1990, 1, 1)), TODAY)
     assert report.ok and report.messages_for("date_of_birth")
+
+
+def test_free_text_lengths_come_from_the_record_catalogue() -> None:
+    report = validate_child(_child(town="T" * 101, gender="g" * 61, address_line1="a" * 200), TODAY)
+    assert report.messages_for("town") == ["Town is at most 100 characters."]
+    assert report.messages_for("gender") == ["Gender is at most 60 characters."]
+    assert report.messages_for("address_line1") == []

@@ -85,7 +85,12 @@ def test_killing_the_server_mid_push_loses_and_doubles_nothing(live, tmp_path: P
             )
             uow.insert(
                 "involvements",
-                {"child_id": child, "organisation_id": org, "role": "school", "start_date": date(2024, 9, 1)},
+                {
+                    "child_id": child,
+                    "organisation_id": org,
+                    "role": "designated_safeguarding_lead",
+                    "start_date": date(2024, 9, 1),
+                },
             )
     failure: list[BaseException] = []
 

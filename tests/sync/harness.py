@@ -113,7 +113,12 @@ class Device:
             if org_id:
                 uow.insert(
                     "involvements",
-                    {"child_id": child_id, "organisation_id": org_id, "role": "school", "start_date": date(2024, 9, 1)},
+                    {
+                        "child_id": child_id,
+                        "organisation_id": org_id,
+                        "role": "designated_safeguarding_lead",
+                        "start_date": date(2024, 9, 1),
+                    },
                 )
         return child_id
 

@@ -13,10 +13,13 @@ from datetime import date
 from typing import Any
 
 from casedesk.domain import identifiers as ids
+from casedesk.domain import schema
 from casedesk.domain.records import age_on
-from casedesk.domain.vocab import UPN_UNKNOWN_REASONS, Sex
+from casedesk.domain.vocab import Sex
 
-NAME_MAX = 100
+CHILD = schema.record("children")
+NAME_MAX = CHILD.by_name["given_name"].max_length or 0
+_NAMES = ("given_name", "family_name", "preferred_name")
 OLDEST_AGE = 25  # care leavers are supported up to 25
 _TEXT_FIELDS = (
     "given_name",
@@ -28,6 +31,7 @@ _TEXT_FIELDS = (
     "town",
 )
 _IDENTIFIER_FIELDS = ("upn", "uln", "nhs_number", "la_code")
+_OWN_CHECKS = frozenset({*_NAMES, *_IDENTIFIER_FIELDS, "postcode"})  # fields whose format check says more
 
 Problem = tuple[str, str]
 
@@ -70,9 +74,20 @@ def _check_names(values: dict[str, Any], errors: list[Problem]) -> None:
     for name, label in (("given_name", "Given name"), ("family_name", "Family name")):
         if not values.get(name):
             errors.append((name, f"{label} is required."))
-    for name in ("given_name", "family_name", "preferred_name"):
+    for name in _NAMES:
         if len(values.get(name) or "") > NAME_MAX:
             errors.append((name, f"Names are at most {NAME_MAX} characters."))
+
+
+def _check_lengths(values: dict[str, Any], errors: list[Problem]) -> None:
+    """Every other free-text field within the length the record catalogue declares (what a device can sync)."""
+    for spec in CHILD.fields:
+        if spec.type is not schema.FieldType.TEXT or spec.choices or spec.name in _OWN_CHECKS:
+            continue
+        value = values.get(spec.name)
+        if isinstance(value, str) and spec.max_length is not None and len(value) > spec.max_length:
+            label = spec.name.replace("_", " ").capitalize()
+            errors.append((spec.name, f"{label} is at most {spec.max_length} characters."))
 
 
 def _check_birth(values: dict[str, Any], today: date, errors: list[Problem], warnings: list[Problem]) -> None:
@@ -89,7 +104,7 @@ def _check_birth(values: dict[str, Any], today: date, errors: list[Problem], war
 
 def _check_upn(values: dict[str, Any], today: date, errors: list[Problem], warnings: list[Problem]) -> None:
     upn, reason = values.get("upn"), values.get("upn_unknown_reason")
-    if reason and reason not in UPN_UNKNOWN_REASONS:
+    if reason and reason not in (CHILD.by_name["upn_unknown_reason"].choices or ()):
         errors.append(("upn", f"{reason} is not a reason code (UN1–UN7)."))
     if upn:
         if reason:
@@ -108,6 +123,7 @@ def validate_child(values: dict[str, Any], today: date) -> ValidationReport:
     errors: list[Problem] = []
     warnings: list[Problem] = []
     _check_names(values, errors)
+    _check_lengths(values, errors)
     _check_birth(values, today, errors, warnings)
     _check_upn(values, today, errors, warnings)
     for name, check in (("uln", ids.check_uln), ("nhs_number", ids.check_nhs_number)):
@@ -121,6 +137,6 @@ def validate_child(values: dict[str, Any], today: date) -> ValidationReport:
     if la_code and not re.fullmatch(r"\d{3}", la_code):
         errors.append(("la_code", "An LA code is three digits (for example 383 for Leeds)."))
     sex = values.get("sex")
-    if sex and sex not in {s.value for s in Sex}:
+    if sex and sex not in (CHILD.by_name["sex"].choices or ()):
         errors.append(("sex", "Sex is F, M or U (not known)."))
     return ValidationReport(tuple(errors), tuple(warnings))

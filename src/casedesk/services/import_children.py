@@ -13,29 +13,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from casedesk.domain import schema
 from casedesk.domain.validation import normalise_child, validate_child
 from casedesk.errors import ValidationError
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
-COLUMNS = (
-    "given_name",
-    "family_name",
-    "preferred_name",
-    "date_of_birth",
-    "sex",
-    "gender",
-    "upn",
-    "upn_unknown_reason",
-    "uln",
-    "nhs_number",
-    "address_line1",
-    "address_line2",
-    "town",
-    "postcode",
-    "la_code",
-)
-REQUIRED = ("given_name", "family_name", "date_of_birth")
+_CHILD = schema.record("children")
+# Every field of a child except references to other records (a CSV cannot name them): one catalogue line adds one.
+COLUMNS = tuple(f.name for f in _CHILD.fields if f.type is not schema.FieldType.UUID)
+REQUIRED = tuple(f.name for f in _CHILD.fields if f.required)
 MAX_ROWS = 100_000
 
 

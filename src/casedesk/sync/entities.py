@@ -1,8 +1,8 @@
-"""What the server knows of the device schema: each synced entity's fields, references and scope, the critical
-fields a clock must never decide, typed fields, and the digest lines both sides compute.
+"""What sync knows of the record types: each synced entity's fields, references and scope, the critical fields
+a clock must never decide, and the digest lines both sides compute.
 
-The server keeps no copy of the device's tables; it validates every pushed change against `ENTITIES`, and a test
-checks these specs against the device models so the two cannot drift apart.
+Derived from the one catalogue (`casedesk.domain.schema`); nothing here names a field. The server keeps no copy
+of the device's tables: it checks every pushed value against the catalogue (`casedesk.server.db.rules`).
 """
 
 from __future__ import annotations
@@ -12,11 +12,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from casedesk.domain import schema
+from casedesk.domain.schema import CATALOGUE, RecordSpec
+
 
 @dataclass(frozen=True)
 class EntitySpec:
-    """What the server needs to know about one synced table: its fields and how it hangs off a child."""
+    """What sync needs to know about one synced table, read off its catalogue entry."""
 
+    record: RecordSpec
     fields: frozenset[str]
     required: frozenset[str]
     references: dict[str, str] = field(default_factory=dict)  # field -> entity it points at
@@ -24,185 +28,27 @@ class EntitySpec:
     append_only: bool = False
     defaults: dict[str, Any] = field(default_factory=dict)  # the device's column defaults, applied on insert
 
+    @classmethod
+    def of(cls, record: RecordSpec) -> EntitySpec:
+        return cls(
+            record=record,
+            fields=record.names,
+            required=record.required,
+            references=record.references,
+            child_key=record.child_key,
+            append_only=record.append_only,
+            defaults=record.defaults,
+        )
 
-ENTITIES: dict[str, EntitySpec] = {
-    "organisations": EntitySpec(
-        fields=frozenset({"name", "kind", "urn", "ods_code", "la_code"}), required=frozenset({"name", "kind"})
-    ),
-    "workers": EntitySpec(
-        fields=frozenset({"organisation_id", "name", "role", "email", "phone"}),
-        required=frozenset({"organisation_id", "name"}),
-        references={"organisation_id": "organisations"},
-    ),
-    "children": EntitySpec(
-        fields=frozenset(
-            {
-                "given_name",
-                "family_name",
-                "preferred_name",
-                "date_of_birth",
-                "sex",
-                "gender",
-                "upn",
-                "upn_unknown_reason",
-                "uln",
-                "nhs_number",
-                "address_line1",
-                "address_line2",
-                "town",
-                "postcode",
-                "la_code",
-                "current_school_id",
-            }
-        ),
-        required=frozenset({"given_name", "family_name", "date_of_birth"}),
-        references={"current_school_id": "organisations"},
-        child_key="id",
-        defaults={"sex": "U"},
-    ),
-    "status_periods": EntitySpec(
-        fields=frozenset({"child_id", "kind", "detail", "start_date", "end_date"}),
-        required=frozenset({"child_id", "kind", "start_date"}),
-        references={"child_id": "children"},
-        child_key="child_id",
-    ),
-    "involvements": EntitySpec(
-        fields=frozenset({"child_id", "organisation_id", "worker_id", "role", "start_date", "end_date"}),
-        required=frozenset({"child_id", "organisation_id", "role", "start_date"}),
-        references={"child_id": "children", "organisation_id": "organisations", "worker_id": "workers"},
-        child_key="child_id",
-    ),
-    "events": EntitySpec(
-        fields=frozenset(
-            {
-                "child_id",
-                "kind",
-                "occurred_at",
-                "recorded_at",
-                "author",
-                "organisation_id",
-                "category",
-                "significance",
-                "summary",
-                "body",
-                "amends_id",
-                "related_id",
-            }
-        ),
-        required=frozenset({"child_id", "kind", "occurred_at", "recorded_at", "author", "summary"}),
-        references={"child_id": "children", "organisation_id": "organisations", "amends_id": "events"},
-        child_key="child_id",
-        append_only=True,
-        defaults={"category": "general", "significance": "routine"},
-    ),
-    "triage_results": EntitySpec(
-        fields=frozenset(
-            {
-                "child_id",
-                "questionnaire_id",
-                "questionnaire_version",
-                "state",
-                "answers",
-                "outcome",
-                "level",
-                "author",
-                "started_at",
-                "completed_at",
-            }
-        ),
-        required=frozenset(
-            {"child_id", "questionnaire_id", "questionnaire_version", "answers", "author", "started_at"}
-        ),
-        references={"child_id": "children"},
-        child_key="child_id",
-        defaults={"state": "draft"},
-    ),
-    "services": EntitySpec(  # the area's directory: shared by every device, like organisations
-        fields=frozenset({"external_id", "name", "organisation_name", "document", "last_reviewed", "source"}),
-        required=frozenset({"external_id", "name", "document"}),
-    ),
-    "referrals": EntitySpec(
-        fields=frozenset(
-            {
-                "child_id",
-                "service_id",
-                "service_name",
-                "triage_result_id",
-                "reason",
-                "urgency",
-                "shared_sections",
-                "sharing",
-                "referrer",
-                "status",
-                "status_changed_at",
-                "sent_at",
-                "acknowledged_at",
-                "ack_within_days",
-                "decline_reason",
-                "inappropriate",
-                "outcome",
-            }
-        ),
-        required=frozenset(
-            {"child_id", "service_name", "reason", "status_changed_at", "shared_sections", "sharing", "referrer"}
-        ),
-        references={"child_id": "children", "service_id": "services", "triage_result_id": "triage_results"},
-        child_key="child_id",
-        defaults={"urgency": "routine", "status": "draft", "ack_within_days": 5, "inappropriate": False},
-    ),
-    "mail_requests": EntitySpec(  # sent once by the server's mail relay after it arrives
-        fields=frozenset(
-            {"child_id", "referral_id", "recipient", "subject", "message", "requested_by", "requested_at"}
-        ),
-        required=frozenset({"child_id", "recipient", "subject", "message", "requested_by", "requested_at"}),
-        references={"child_id": "children", "referral_id": "referrals"},
-        child_key="child_id",
-        append_only=True,
-    ),
-}
+
+# Order in which a snapshot of one child is sent, parents first, so foreign keys hold on the device.
+ENTITY_ORDER = schema.ENTITY_ORDER
+ENTITIES: dict[str, EntitySpec] = {name: EntitySpec.of(record) for name, record in CATALOGUE.items()}
 
 # Fields a clock must never decide (DESIGN.md §4): protection and legal status, address, named worker. When two
 # devices change one of these from the same base, the server keeps the value it already holds and the conflict
 # waits for a person; the clock only orders the candidates for display.
-CRITICAL_FIELDS: dict[str, frozenset[str]] = {
-    "children": frozenset({"address_line1", "address_line2", "town", "postcode"}),
-    "status_periods": frozenset({"kind", "detail", "start_date", "end_date"}),
-    "involvements": frozenset({"worker_id"}),
-    "triage_results": frozenset({"level", "outcome"}),  # the level of need
-    "referrals": frozenset({"status", "sharing"}),
-}
-
-DATE_FIELDS = frozenset({"date_of_birth", "start_date", "end_date", "last_reviewed"})
-DATETIME_FIELDS = frozenset(
-    {
-        "occurred_at",
-        "recorded_at",
-        "started_at",
-        "completed_at",
-        "status_changed_at",
-        "sent_at",
-        "acknowledged_at",
-        "requested_at",
-    }
-)
-MAX_TEXT = 20_000
-# Structured values (questionnaire answers and outcomes, a directory record, the information-sharing decision).
-JSON_FIELDS = frozenset({"answers", "outcome", "document", "shared_sections", "sharing", "referrer", "message"})
-MAX_JSON = 200_000
-
-# Order in which a snapshot of one child is sent, parents first, so foreign keys hold on the device.
-ENTITY_ORDER = (
-    "organisations",
-    "workers",
-    "services",
-    "children",
-    "status_periods",
-    "involvements",
-    "triage_results",
-    "referrals",
-    "mail_requests",
-    "events",
-)
+CRITICAL_FIELDS: dict[str, frozenset[str]] = {name: r.critical for name, r in CATALOGUE.items() if r.critical}
 
 
 def row_digest(row_id: str, values: dict[str, Any], deleted: bool, spec: EntitySpec) -> str:

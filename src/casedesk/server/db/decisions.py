@@ -88,8 +88,7 @@ class ConflictRules:
             return self._resolve_again(change, found)
         record = self._get(found.entity, found.row_id)
         assert record is not None
-        value = change.fields["value"]
-        check_values(ENTITIES[found.entity], found.entity, {found.field: value})
+        value = check_values(ENTITIES[found.entity], found.entity, {found.field: change.fields["value"]})[found.field]
         seq = self._feed(
             "row",
             found.entity,

@@ -209,8 +209,7 @@ class Pusher(ConflictRules):
         return ChangeResult(change_id=change.change_id, status="applied", versions=current["versions"])
 
     def _insert(self, change: WireChange, spec: EntitySpec) -> ChangeResult:
-        fields = {**spec.defaults, **change.fields}
-        check_values(spec, change.entity, fields)
+        fields = check_values(spec, change.entity, {**spec.defaults, **change.fields})
         missing = sorted(name for name in spec.required if fields.get(name) in (None, ""))
         if missing:
             raise Rejected(f"missing {', '.join(missing)}")
@@ -239,7 +238,7 @@ class Pusher(ConflictRules):
         return ChangeResult(change_id=change.change_id, status="applied", versions=versions)
 
     def _update(self, change: WireChange, spec: EntitySpec, current: dict[str, Any]) -> ChangeResult:
-        check_values(spec, change.entity, change.fields)
+        change = change.model_copy(update={"fields": check_values(spec, change.entity, change.fields)})
         self._check_references(spec, change.fields)
         if spec.child_key and spec.child_key in change.fields and change.fields[spec.child_key] != current["child_id"]:
             raise Rejected("a record cannot move to another child")

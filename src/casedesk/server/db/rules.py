@@ -1,12 +1,15 @@
-"""The checks every pushed value must pass before the server stores it, shared by edits and resolutions."""
+"""The checks every pushed value must pass before the server stores it, shared by edits and resolutions.
+
+The types, ranges and vocabularies are the record catalogue's (`casedesk.domain.schema`): a value is refused
+when a device could not store it, and stored in the one canonical form every device stores, so digests agree.
+"""
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime
 from typing import Any
 
-from casedesk.sync.entities import DATE_FIELDS, DATETIME_FIELDS, JSON_FIELDS, MAX_JSON, MAX_TEXT, EntitySpec
+from casedesk.domain.schema import ValueRefused, canonical_fields
+from casedesk.sync.entities import EntitySpec
 
 # One wording for a record that does not exist and one this organisation may not see, so that refusals never
 # reveal whether a hidden child (or anything recorded about it) exists.
@@ -17,28 +20,12 @@ class Rejected(Exception):
     """A change that breaks a rule; its message is the reason shown on the device."""
 
 
-def check_values(spec: EntitySpec, entity: str, fields: dict[str, Any]) -> None:
-    unknown = set(fields) - spec.fields
-    if unknown:
-        raise Rejected(f"{entity} has no field(s) {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        if value is None:
-            continue
-        if name in JSON_FIELDS:
-            if not isinstance(value, dict | list) or len(json.dumps(value, default=str)) > MAX_JSON:
-                raise Rejected(f"{name}: expected a structured value of at most {MAX_JSON:,} characters")
-            continue
-        if not isinstance(value, str | int | float | bool):
-            raise Rejected(f"{name}: only plain values can be stored")
-        if isinstance(value, str) and len(value) > MAX_TEXT:
-            raise Rejected(f"{name}: text longer than {MAX_TEXT} characters")
-        try:
-            if name in DATE_FIELDS:
-                date.fromisoformat(str(value))
-            elif name in DATETIME_FIELDS and datetime.fromisoformat(str(value)).tzinfo is None:
-                raise ValueError
-        except ValueError:
-            raise Rejected(f"{name}: {value!r} is not a valid {'date' if name in DATE_FIELDS else 'time'}") from None
+def check_values(spec: EntitySpec, entity: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields in canonical form (what the server stores and feeds), or `Rejected` with the reason."""
+    try:
+        return canonical_fields(spec.record, fields)
+    except ValueRefused as exc:
+        raise Rejected(str(exc)) from None
 
 
 def device_of(hlc: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from casedesk.domain import schema
 from casedesk.domain.referrals.workflow import (
     DEFAULT_ACK_WORKING_DAYS,
     INAPPROPRIATE_REASONS,
@@ -55,8 +56,11 @@ class NewReferral:
             found.append(("service", "Choose the service."))
         if not (self.referrer.get("name") and (self.referrer.get("email") or self.referrer.get("phone"))):
             found.append(("referrer", "The service needs your name and an email address or phone number."))
-        if not 1 <= self.ack_within_days <= 60:
-            found.append(("ack_within_days", "The acknowledgement time is 1 to 60 working days."))
+        days = schema.record("referrals").by_name["ack_within_days"]
+        if not (days.minimum or 0) <= self.ack_within_days <= (days.maximum or 0):
+            found.append(
+                ("ack_within_days", f"The acknowledgement time is {days.minimum} to {days.maximum} working days.")
+            )
         try:
             chosen_sections(self.sections)
         except ValueError as exc:

@@ -1,0 +1,225 @@
+"""The catalogue: every synced record type, one line per field.
+
+Order of fields follows the device tables; `ENTITY_ORDER` is the order a child's rows are sent in (parents first,
+so foreign keys hold on the device).
+"""
+
+from __future__ import annotations
+
+from casedesk.domain.referrals.workflow import URGENCIES, ReferralStatus
+from casedesk.domain.schema.types import (
+    Category,
+    RecordSpec,
+    boolean,
+    day,
+    integer,
+    long_text,
+    moment,
+    ref,
+    structured,
+    text,
+)
+from casedesk.domain.triage.result import COMPLETE, DRAFT
+from casedesk.domain.vocab import (
+    UPN_UNKNOWN_REASONS,
+    DataCategory,
+    EventKind,
+    InvolvementRole,
+    OrgKind,
+    Sex,
+    Significance,
+    StatusKind,
+)
+
+C = Category
+
+# A status period files under the category of what it records.
+STATUS_CATEGORIES: dict[str, Category] = {
+    StatusKind.LOOKED_AFTER: C.SOCIAL_CARE,
+    StatusKind.CHILD_IN_NEED: C.SOCIAL_CARE,
+    StatusKind.CHILD_PROTECTION_PLAN: C.SAFEGUARDING,
+    StatusKind.EHC_PLAN: C.SEND,
+    StatusKind.SEN_SUPPORT: C.SEND,
+    StatusKind.ELECTIVE_HOME_EDUCATION: C.EDUCATION,
+    StatusKind.FREE_SCHOOL_MEALS: C.EDUCATION,
+    StatusKind.YOUNG_CARER: C.FAMILY,
+    StatusKind.YOUTH_JUSTICE: C.YOUTH_JUSTICE,
+}
+# A chronology entry files under the data category it was recorded with.
+EVENT_CATEGORIES: dict[str, Category] = {c.value: Category(c.value) for c in DataCategory}
+
+RECORDS: tuple[RecordSpec, ...] = (
+    RecordSpec(
+        "organisations",
+        C.ORGANISATION,
+        (
+            text("name", 200, required=True),
+            text("kind", 40, choices=OrgKind, required=True),
+            text("urn", 6),
+            text("ods_code", 10),
+            text("la_code", 3),
+        ),
+    ),
+    RecordSpec(
+        "workers",
+        C.ORGANISATION,
+        (
+            ref("organisation_id", "organisations", required=True),
+            text("name", 200, required=True),
+            text("role", 100),
+            text("email", 200),
+            text("phone", 40),
+        ),
+    ),
+    RecordSpec(
+        "children",
+        C.IDENTITY,
+        (
+            text("given_name", 100, required=True),
+            text("family_name", 100, required=True),
+            text("preferred_name", 100),
+            day("date_of_birth", required=True),
+            text("sex", 1, choices=Sex, default=Sex.UNKNOWN.value),
+            text("gender", 60),
+            text("upn", 13),
+            text("upn_unknown_reason", 3, choices=UPN_UNKNOWN_REASONS),
+            text("uln", 10),
+            text("nhs_number", 10),
+            text("address_line1", 200, C.CONTACT, critical=True),
+            text("address_line2", 200, C.CONTACT, critical=True),
+            text("town", 100, C.CONTACT, critical=True),
+            text("postcode", 8, C.CONTACT, critical=True),
+            text("la_code", 3, C.CONTACT),
+            ref("current_school_id", "organisations", C.EDUCATION),
+        ),
+        child_key="id",
+    ),
+    RecordSpec(
+        "status_periods",
+        C.SOCIAL_CARE,
+        (
+            ref("child_id", "children", required=True),
+            text("kind", 40, choices=StatusKind, required=True, critical=True),
+            text("detail", 100, critical=True),
+            day("start_date", required=True, critical=True),
+            day("end_date", critical=True),
+        ),
+        child_key="child_id",
+        row_category=("kind", STATUS_CATEGORIES),
+    ),
+    RecordSpec(
+        "involvements",
+        C.INVOLVEMENT,
+        (
+            ref("child_id", "children", required=True),
+            ref("organisation_id", "organisations", required=True),
+            ref("worker_id", "workers", critical=True),
+            text("role", 60, choices=InvolvementRole, required=True),
+            day("start_date", required=True),
+            day("end_date"),
+        ),
+        child_key="child_id",
+    ),
+    RecordSpec(
+        "events",
+        C.GENERAL,
+        (
+            ref("child_id", "children", required=True),
+            text("kind", 40, choices=EventKind, required=True),
+            moment("occurred_at", required=True),
+            moment("recorded_at", required=True),
+            text("author", 200, required=True),
+            ref("organisation_id", "organisations"),
+            text("category", 40, choices=DataCategory, default=DataCategory.GENERAL.value),
+            text("significance", 20, choices=Significance, default=Significance.ROUTINE.value),
+            text("summary", 300, required=True),
+            long_text("body"),
+            ref("amends_id", "events"),
+            ref("related_id", None),  # the triage result or referral this entry records
+        ),
+        child_key="child_id",
+        append_only=True,
+        row_category=("category", EVENT_CATEGORIES),
+    ),
+    RecordSpec(
+        "triage_results",
+        C.TRIAGE,
+        (
+            ref("child_id", "children", required=True),
+            text("questionnaire_id", 80, required=True),
+            text("questionnaire_version", 20, required=True),
+            text("state", 12, choices=(DRAFT, COMPLETE), default=DRAFT),
+            structured("answers", required=True),
+            structured("outcome", critical=True),
+            integer("level", 1, 4, critical=True),  # the level of need
+            text("author", 200, required=True),
+            moment("started_at", required=True),
+            moment("completed_at"),
+        ),
+        child_key="child_id",
+    ),
+    RecordSpec(
+        "services",
+        C.DIRECTORY,
+        (
+            text("external_id", 200, required=True),
+            text("name", 300, required=True),
+            text("organisation_name", 300),
+            structured("document", required=True),  # the whole ORUK 3.0 record
+            day("last_reviewed"),
+            text("source", 300),
+        ),
+    ),
+    RecordSpec(
+        "referrals",
+        C.REFERRAL,
+        (
+            ref("child_id", "children", required=True),
+            ref("service_id", "services"),
+            text("service_name", 300, required=True),
+            ref("triage_result_id", "triage_results"),
+            long_text("reason", required=True),
+            text("urgency", 20, choices=URGENCIES, default="routine"),
+            structured("shared_sections", shape=list, required=True),
+            structured("sharing", required=True, critical=True),
+            structured("referrer", required=True),
+            text("status", 20, choices=ReferralStatus, default=ReferralStatus.DRAFT.value, critical=True),
+            moment("status_changed_at", required=True),
+            moment("sent_at"),
+            moment("acknowledged_at"),
+            integer("ack_within_days", 1, 60, default=5),  # working days
+            long_text("decline_reason"),
+            boolean("inappropriate", default=False),
+            long_text("outcome"),
+        ),
+        child_key="child_id",
+    ),
+    RecordSpec(
+        "mail_requests",
+        C.REFERRAL,
+        (
+            ref("child_id", "children", required=True),
+            ref("referral_id", "referrals"),
+            text("recipient", 300, required=True),
+            text("subject", 300, required=True),
+            structured("message", required=True),  # body, attachment name and base64 content
+            text("requested_by", 200, required=True),
+            moment("requested_at", required=True),
+        ),
+        child_key="child_id",
+        append_only=True,
+    ),
+)
+
+ENTITY_ORDER: tuple[str, ...] = (
+    "organisations",
+    "workers",
+    "services",
+    "children",
+    "status_periods",
+    "involvements",
+    "triage_results",
+    "referrals",
+    "mail_requests",
+    "events",
+)
