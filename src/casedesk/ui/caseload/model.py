@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from casedesk.domain.vocab import StatusKind
 from casedesk.services.caseload import CaseloadRow
+from casedesk.ui.palette import RED
 
 COLUMNS = ("Name", "Age", "Date of birth", "UPN", "School", "Statuses", "Named workers")
 _URGENT = {StatusKind.CHILD_PROTECTION_PLAN.value, StatusKind.LOOKED_AFTER.value}
@@ -64,7 +65,7 @@ class CaseloadModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 5:
             return "\n".join(StatusKind(s).label for s in row.statuses) or "No current statuses"
         if role == Qt.ItemDataRole.ForegroundRole and column == 5 and _URGENT & set(row.statuses):
-            return QBrush(QColor("#a4262c"))
+            return QBrush(QColor(RED))
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 5:
             return ", ".join(StatusKind(s).label for s in row.statuses) or "No current statuses"
         return None

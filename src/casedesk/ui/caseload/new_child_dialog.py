@@ -21,6 +21,7 @@ from casedesk.errors import CaseDeskError, ValidationError
 from casedesk.services.children import DuplicateChild, PossibleDuplicate
 from casedesk.ui.child.form import ChildForm
 from casedesk.ui.context import AppContext
+from casedesk.ui.palette import RED
 from casedesk.ui.widgets import resize_to_fit, scroll_body
 
 
@@ -36,7 +37,7 @@ class NewChildDialog(QDialog):
         scroll = scroll_body(self.form)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a4262c;")
+        self.error.setStyleSheet(f"color: {RED};")
         self.error.setOpenExternalLinks(False)
         self.error.linkActivated.connect(self._open_link)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)

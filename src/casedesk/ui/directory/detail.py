@@ -22,8 +22,9 @@ from casedesk.domain.directory.model import (
     format_levels,
 )
 from casedesk.services.directory.service import attendance_modes
+from casedesk.ui.palette import AMBER, AMBER_BACKGROUND, GREEN, MUTED, PANEL_BACKGROUND, RED, RED_BACKGROUND
 
-GREY, RED, AMBER, GREEN = "#605e5c", "#a4262c", "#8a6100", "#107c10"
+GREY = MUTED
 STALE_AFTER_DAYS = 365
 
 
@@ -81,7 +82,7 @@ def card_html(service: Service) -> str:
     cells = "".join(f"<p style='margin-bottom:0'><b>{title}</b></p>{_items(values)}" for title, values in parts)
     note = "" if card.is_complete else f"<p style='color:{AMBER}'>This card is incomplete; ask the service.</p>"
     return (
-        "<table width='100%' cellpadding='8' style='background:#f3f2f1; border:1px solid #c8c6c4'>"
+        f"<table width='100%' cellpadding='8' style='background:{PANEL_BACKGROUND}; border:1px solid #c8c6c4'>"
         f"<tr><td><p style='font-size:13pt; margin-top:0'><b>Expectation card</b></p>{cells}{note}</td></tr></table>"
     )
 
@@ -186,9 +187,9 @@ class ServiceDetail(QWidget):
         self.subtitle.setText(service.organization.name if service.organization else "")
         badges = []
         if service.sample:
-            badges.append(_tag("SAMPLE DATA: a fictional service", "#fff4ce", AMBER))
+            badges.append(_tag("SAMPLE DATA: a fictional service", AMBER_BACKGROUND, AMBER))
         if not service.is_active:
-            badges.append(_tag(f"{service.status.upper()}: not taking referrals", "#fde7e9", RED))
+            badges.append(_tag(f"{service.status.upper()}: not taking referrals", RED_BACKGROUND, RED))
         self.badge.setText(" ".join(badges))
         self.badge.setVisible(bool(badges))
         self.refer.setEnabled(service.is_active)

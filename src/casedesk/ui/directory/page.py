@@ -38,6 +38,7 @@ from casedesk.services.directory.service import (
 from casedesk.ui.context import AppContext
 from casedesk.ui.directory.detail import ServiceDetail
 from casedesk.ui.directory.service_list import ServiceIdRole, ServiceList
+from casedesk.ui.palette import INFO_BACKGROUND
 from casedesk.ui.widgets import filter_combo
 
 SEARCH_DELAY_MS = 150
@@ -118,7 +119,7 @@ class DirectoryPage(QWidget):
         banner_layout.setContentsMargins(0, 0, 0, 0)
         banner_layout.addWidget(self.banner, 1)
         banner_layout.addWidget(self.show_all)
-        self.banner_row.setStyleSheet("background: #eff6fc;")
+        self.banner_row.setStyleSheet(f"background: {INFO_BACKGROUND};")
         self.banner_row.hide()
 
         self.list = ServiceList()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.domain.directory.model import Service
+from casedesk.ui.palette import AMBER, AMBER_BACKGROUND, MUTED, NEUTRAL_BACKGROUND, RED, RED_BACKGROUND, TEXT
 
 ServiceIdRole = Qt.ItemDataRole.UserRole
 DetailRole = Qt.ItemDataRole.UserRole + 1
@@ -26,8 +27,8 @@ TagRole = Qt.ItemDataRole.UserRole + 2
 GreyRole = Qt.ItemDataRole.UserRole + 3
 HeadingRole = Qt.ItemDataRole.UserRole + 4
 PAD = 6
-GREY = QColor("#767676")
-TAG_COLOURS = {"SAMPLE": ("#fff4ce", "#8a6100"), "INACTIVE": ("#fde7e9", "#a4262c")}
+GREY = QColor(MUTED)
+TAG_COLOURS = {"SAMPLE": (AMBER_BACKGROUND, AMBER), "INACTIVE": (RED_BACKGROUND, RED)}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -60,9 +61,9 @@ class ServiceDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         rect = option.rect
         if index.data(HeadingRole):
-            painter.fillRect(rect, QColor("#edebe9"))
+            painter.fillRect(rect, QColor(NEUTRAL_BACKGROUND))
             painter.setFont(bold)
-            painter.setPen(QColor("#323130"))
+            painter.setPen(QColor(TEXT))
             painter.drawText(rect.adjusted(PAD, 0, -PAD, 0), int(Qt.AlignmentFlag.AlignVCenter), index.data())
             painter.restore()
             return
@@ -82,7 +83,7 @@ class ServiceDelegate(QStyledItemDelegate):
         name = name_metrics.elidedText(index.data(), Qt.TextElideMode.ElideRight, inner.width() - tag_width - 8)
         painter.drawText(inner.topLeft() + _baseline(name_metrics), name)
         if tag:
-            background, foreground = TAG_COLOURS.get(tag, ("#edebe9", "#323130"))
+            background, foreground = TAG_COLOURS.get(tag, (NEUTRAL_BACKGROUND, TEXT))
             left = inner.left() + name_metrics.horizontalAdvance(name) + 8
             box = QRect(left, inner.top(), tag_width, name_metrics.height())
             painter.fillRect(box, QColor(background))
@@ -92,7 +93,7 @@ class ServiceDelegate(QStyledItemDelegate):
         detail = index.data(DetailRole)
         if detail:
             painter.setFont(normal)
-            painter.setPen(text_colour or (GREY if grey else QColor("#484644")))
+            painter.setPen(text_colour or (GREY if grey else QColor(TEXT)))
             below = inner.adjusted(0, name_metrics.height() + 2, 0, PAD)
             painter.drawText(below, int(Qt.TextFlag.TextWordWrap), detail)
         painter.restore()

@@ -38,6 +38,7 @@ from casedesk.domain.referrals.workflow import (
 from casedesk.errors import ValidationError
 from casedesk.services.referrals.service import NewReferral, create_referral
 from casedesk.ui.context import AppContext
+from casedesk.ui.palette import RED
 from casedesk.ui.widgets import resize_to_fit, scroll_body
 
 
@@ -115,7 +116,7 @@ class ReferralDialog(QDialog):
             form.addRow(f"Your {key}", edit)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a4262c;")
+        self.error.setStyleSheet(f"color: {RED};")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         buttons.addButton("Save referral", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.save)

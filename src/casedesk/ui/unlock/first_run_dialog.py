@@ -21,6 +21,7 @@ from casedesk.domain.vocab import OrgKind
 from casedesk.errors import CaseDeskError
 from casedesk.store.keyfile import MIN_PASSPHRASE_LENGTH
 from casedesk.ui.context import AppContext, Profile, create_database
+from casedesk.ui.palette import RED
 
 DEMO_CHILDREN = 200
 
@@ -50,7 +51,7 @@ class FirstRunDialog(QDialog):
         self.advice.setWordWrap(True)
         self.demo = QCheckBox(f"Load demo data ({DEMO_CHILDREN} synthetic children) to explore CaseDesk")
         self.error = QLabel()
-        self.error.setStyleSheet("color: #a4262c;")
+        self.error.setStyleSheet(f"color: {RED};")
         self.error.setWordWrap(True)
         form = QFormLayout()
         for label, widget in (

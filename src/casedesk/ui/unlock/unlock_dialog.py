@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 
 from casedesk.errors import CaseDeskError, WrongPassphrase
 from casedesk.ui.context import AppContext, open_database
+from casedesk.ui.palette import RED
 
 
 class UnlockDialog(QDialog):
@@ -22,7 +23,7 @@ class UnlockDialog(QDialog):
         self.passphrase.setAccessibleName("Passphrase")
         self.passphrase.setPlaceholderText("Passphrase")
         self.error = QLabel()
-        self.error.setStyleSheet("color: #a4262c;")
+        self.error.setStyleSheet(f"color: {RED};")
         self.error.setAccessibleName("Unlock error")
         self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
