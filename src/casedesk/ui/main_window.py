@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.directory.refer_requested.connect(self.refer)
         self.referrals.open_child.connect(self.open_child)
         self.sync.status_changed.connect(self._show_sync_state)
+        self.sync.status_changed.connect(self._offer_relay)
         self.sync.wiped.connect(self._wiped)
         context.runner.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self._shortcut("Find", QKeySequence.StandardKey.Find, self.find)
@@ -212,6 +213,9 @@ class MainWindow(QMainWindow):
     def _show_sync_state(self, text: str, tooltip: str) -> None:
         self.sync_state.setText(text)
         self.sync_state.setToolTip(tooltip)
+
+    def _offer_relay(self, *_: object) -> None:
+        self.referrals.packs.set_relay_available(bool(getattr(self.sync.last_status, "enrolled", False)))
 
     def _wiped(self, message: str) -> None:
         """The server revoked this device and its data was erased: say why, then close."""

@@ -25,11 +25,15 @@ from casedesk.services.triage import service as triage
 from casedesk.services.triage.questionnaires import list_questionnaires
 from casedesk.store.database import Database
 from casedesk.ui.context import AppContext
-from casedesk.ui.triage.summary import LEVEL_COLOURS
+from casedesk.ui.palette import LEVEL_COLOURS, TEXT
 from casedesk.ui.triage.wizard import TriageWizard
-from casedesk.ui.widgets import read_only_table
+from casedesk.ui.widgets import EmptyState, read_only_table
 
 HEADERS = ("Date", "Level of need", "State", "Questionnaire", "By")
+NO_CHECKS = (
+    "No Presenting Needs Check for this child yet. Each check appears here with its level of need and date, "
+    "drafts first.\nTo begin one, choose \u201cStart a check\u2026\u201d above."
+)
 
 
 class NeedsChecksTab(QWidget):
@@ -63,7 +67,8 @@ class NeedsChecksTab(QWidget):
             row.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
-        layout.addWidget(self.table, 1)
+        self.empty = EmptyState(self.table, NO_CHECKS)
+        layout.addWidget(self.empty, 1)
         self._selection_changed()
         context.runner.changes_applied.connect(self._on_changes)
 
@@ -95,8 +100,9 @@ class NeedsChecksTab(QWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 1 and result.level:
-                    item.setForeground(QColor(LEVEL_COLOURS.get(result.level, "#000000")))
+                    item.setForeground(QColor(LEVEL_COLOURS.get(result.level, TEXT)))
                 self.table.setItem(row, column, item)
+        self.empty.set_empty(not self.results)
         drafts = sum(not r.is_complete for r in self.results)
         recorded = len(self.results) - drafts
         self.count.setText(f"{recorded} recorded, {drafts} draft" + ("" if drafts == 1 else "s"))

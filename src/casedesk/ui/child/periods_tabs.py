@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind, label_of
 from casedesk.services.children import ChildView
-from casedesk.ui.widgets import read_only_table
+from casedesk.ui.widgets import EmptyState, read_only_table
 
 
 def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
@@ -43,7 +43,13 @@ class StatusesTab(QWidget):
         buttons.addWidget(end)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
-        layout.addWidget(self.table)
+        self.empty = EmptyState(
+            self.table,
+            "No statuses recorded for this child. Statuses such as child in need, a child protection plan, looked "
+            "after or an EHC plan appear here with their dates.\n"
+            "To record one, choose \u201cAdd status\u2026\u201d above.",
+        )
+        layout.addWidget(self.empty)
 
     def show_child(self, view: ChildView, today: date) -> None:
         periods = sorted(view.statuses, key=lambda p: (not p.is_current(today), p.start_date), reverse=False)
@@ -61,6 +67,7 @@ class StatusesTab(QWidget):
                 for p in periods
             ],
         )
+        self.empty.set_empty(not periods)
 
     def _end(self) -> None:
         rows = {i.row() for i in self.table.selectedIndexes()}
@@ -72,8 +79,13 @@ class InvolvementsTab(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.table = read_only_table(("Organisation", "Named worker", "Role", "From", "To"), "Involvements")
+        self.empty = EmptyState(
+            self.table,
+            "No agencies or named workers recorded for this child. Each agency involved appears here with its "
+            "named worker, their role and the dates.",
+        )
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
+        layout.addWidget(self.empty)
 
     def show_child(self, view: ChildView, today: date) -> None:
         involvements = sorted(view.involvements, key=lambda i: (not i.is_current(today), i.start_date))
@@ -90,3 +102,4 @@ class InvolvementsTab(QWidget):
                 for i in involvements
             ],
         )
+        self.empty.set_empty(not involvements)

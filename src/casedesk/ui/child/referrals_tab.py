@@ -19,9 +19,14 @@ from casedesk.domain.records import Changes
 from casedesk.domain.referrals.workflow import ReferralStatus
 from casedesk.services.referrals.service import ReferralListItem, referral_list
 from casedesk.ui.context import AppContext
-from casedesk.ui.widgets import read_only_table
+from casedesk.ui.palette import RED
+from casedesk.ui.widgets import EmptyState, read_only_table
 
 HEADERS = ("Service", "Status", "Made", "Acknowledge by")
+NO_REFERRALS = (
+    "No referrals for this child yet. Each one appears here with where it stands and when the service should "
+    "answer.\nTo make the first, choose \u201cFind a service to refer to\u2026\u201d below."
+)
 
 
 class ChildReferralsTab(QWidget):
@@ -42,7 +47,8 @@ class ChildReferralsTab(QWidget):
         row.addWidget(self.note, 1)
         row.addWidget(find)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
+        self.empty = EmptyState(self.table, NO_REFERRALS)
+        layout.addWidget(self.empty, 1)
         layout.addLayout(row)
         context.runner.changes_applied.connect(self._on_changes)
 
@@ -70,11 +76,15 @@ class ChildReferralsTab(QWidget):
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if item.overdue:
-                    cell.setForeground(QColor("#a4262c"))
+                    cell.setForeground(QColor(RED))
                 self.table.setItem(row, column, cell)
         overdue = sum(i.overdue for i in items)
+        self.empty.set_empty(not items)
         self.note.setText(
-            f"{len(items)} referral(s)" + (f", {overdue} waiting too long for acknowledgement" if overdue else "")
+            ""
+            if not items
+            else ("1 referral" if len(items) == 1 else f"{len(items)} referrals")
+            + (f", {overdue} waiting too long for acknowledgement" if overdue else "")
         )
 
     def _open(self, index) -> None:  # type: ignore[no-untyped-def]

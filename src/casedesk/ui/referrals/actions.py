@@ -38,7 +38,13 @@ class PackActions(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
+        self.set_relay_available(False)
         self.set_referral(None)
+
+    def set_relay_available(self, enrolled: bool) -> None:
+        """Offer "Send via server…" only on a device enrolled with a server: elsewhere it could never be sent."""
+        self.relay_available = enrolled
+        self.buttons["relay"].setVisible(enrolled)
 
     def set_referral(self, referral: Referral | None) -> None:
         self.referral = referral

@@ -28,13 +28,51 @@ from casedesk.domain.referrals.workflow import ACTIONS, DECLINE_REASONS, TRANSIT
 from casedesk.services.referrals import service
 from casedesk.services.referrals.service import ReferralListItem
 from casedesk.ui.context import AppContext
+from casedesk.ui.palette import RED
 from casedesk.ui.referrals.actions import PackActions
 from casedesk.ui.referrals.analytics_tab import AnalyticsTab
-from casedesk.ui.widgets import read_only_table
+from casedesk.ui.widgets import EmptyState, read_only_table
 
-HEADERS = ("Child", "Service", "Status", "Urgency", "Sent", "Ack. due")
-WIDTHS = (125, 215, 95, 62, 92)
-RED = QColor("#a4262c")
+HEADERS = ("Date", "Child", "Service", "Status", "Outcome", "Urgency", "Acknowledge by")
+SERVICE, OUTCOME, ACK = 2, 4, 6
+NO_REFERRALS = (
+    "No referrals yet. Each referral you make appears here with its status, when the service should acknowledge it "
+    "and its outcome.\nTo make the first, open a child's record and choose \u201cRefer\u2026\u201d, or find a "
+    "service in the Directory and choose \u201cRefer this child\u201d."
+)
+NO_FILTER_MATCH = "No referral matches these filters. Set them back to \u201cAny \u2026\u201d to see every referral."
+RED_FLAG = QColor(RED)
+
+
+def row_cells(item: ReferralListItem) -> tuple[tuple[str, str], ...]:
+    """The list's cells for one referral, each with its tooltip: the date it was sent (or drafted), names in full,
+    the outcome once there is one, and when the service should acknowledge it."""
+    r = item.referral
+    if r.sent_at is not None:
+        when = (f"{r.sent_at:%d %b %Y}", f"Sent {r.sent_at:%A %d %B %Y}")
+    else:
+        when = (f"{r.created_at:%d %b %Y}", f"Drafted {r.created_at:%A %d %B %Y}; not sent yet")
+    if r.outcome:
+        outcome = r.outcome
+    elif r.status in (ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN) and r.decline_reason:
+        outcome = r.decline_reason[:1].upper() + r.decline_reason[1:]
+    else:
+        outcome = ""
+    due = f"{item.due:%d %b %Y}" + (" (overdue)" if item.overdue else "") if item.due else ""
+    due_tip = (
+        f"The service should acknowledge by {item.due:%A %d %B %Y}" + (": overdue" if item.overdue else "")
+        if item.due
+        else "Acknowledgement is due once the referral is sent"
+    )
+    return (
+        when,
+        (item.child_name, ""),
+        (r.service_name, ""),
+        (ReferralStatus(r.status).label, ""),
+        (outcome, ""),
+        (URGENCIES.get(r.urgency, r.urgency).split(" (")[0], URGENCIES.get(r.urgency, r.urgency)),
+        (due, due_tip),
+    )
 
 
 class ReferralsPage(QWidget):
@@ -57,11 +95,12 @@ class ReferralsPage(QWidget):
             widget.currentIndexChanged.connect(self.refresh)
         self.overdue_only.toggled.connect(self.refresh)
         self.table = read_only_table(HEADERS, "Referrals")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate(WIDTHS):
-            self.table.setColumnWidth(column, width)
-        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in (SERVICE, OUTCOME):  # the long texts share what is left and wrap rather than being cut
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.count = QLabel()
 
@@ -91,7 +130,8 @@ class ReferralsPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addLayout(filters)
-        left_layout.addWidget(self.table, 1)
+        self.empty = EmptyState(self.table, NO_REFERRALS)
+        left_layout.addWidget(self.empty, 1)
         left_layout.addWidget(self.count)
         split = QSplitter()
         split.addWidget(left)
@@ -138,30 +178,26 @@ class ReferralsPage(QWidget):
     def refresh(self) -> None:
         selected = self.selected()
         status, name, overdue = self.status.currentData(), self.service.currentData(), self.overdue_only.isChecked()
-        self.shown = [
-            i
-            for i in self.items
-            if (status is None or i.referral.status == status)
-            and (name is None or i.referral.service_name == name)
-            and (not overdue or i.overdue)
-        ]
+        self.shown = sorted(
+            (
+                i
+                for i in self.items
+                if (status is None or i.referral.status == status)
+                and (name is None or i.referral.service_name == name)
+                and (not overdue or i.overdue)
+            ),
+            key=lambda i: (i.referral.sent_at or i.referral.created_at, i.referral.id),
+            reverse=True,
+        )
         self.table.setRowCount(len(self.shown))
         for row, item in enumerate(self.shown):
-            r = item.referral
-            due = f"{item.due:%d %b %Y}" + (" overdue" if item.overdue else "") if item.due else ""
-            cells = (
-                item.child_name,
-                r.service_name,
-                ReferralStatus(r.status).label,
-                URGENCIES.get(r.urgency, r.urgency).split(" (")[0].replace("Within a week", "Soon"),
-                f"{r.sent_at:%d %b %Y}" if r.sent_at else "",
-                due,
-            )
-            for column, text in enumerate(cells):
+            for column, (text, tip) in enumerate(row_cells(item)):
                 cell = QTableWidgetItem(text)
-                if item.overdue and column == 5:
-                    cell.setForeground(RED)
+                cell.setToolTip(tip or text)
+                if item.overdue and column == ACK:
+                    cell.setForeground(RED_FLAG)
                 self.table.setItem(row, column, cell)
+        self.empty.set_empty(not self.shown, NO_REFERRALS if not self.items else NO_FILTER_MATCH)
         overdue_count = sum(i.overdue for i in self.items)
         self.count.setText(
             f"{len(self.shown):,} of {len(self.items):,} referrals"
@@ -201,7 +237,7 @@ class ReferralsPage(QWidget):
         sharing = r.sharing_decision.describe()
         self.detail.setText(
             f"<b>{item.child_name}</b> → <b>{r.service_name}</b><br>{ReferralStatus(r.status).label}"
-            + (" · <span style='color:#a4262c'>acknowledgement overdue</span>" if item.overdue else "")
+            + (f" · <span style='color:{RED}'>acknowledgement overdue</span>" if item.overdue else "")
             + f"<br><i>{r.reason}</i><br><small>{sharing}</small>"
         )
         for status in sorted(TRANSITIONS[ReferralStatus(r.status)], key=list(ReferralStatus).index):

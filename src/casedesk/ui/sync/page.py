@@ -29,13 +29,23 @@ from casedesk.store.journal.conflicts import ConflictView
 from casedesk.store.journal.outbox import SetAside
 from casedesk.ui.context import AppContext
 from casedesk.ui.sync.controller import SyncController
-from casedesk.ui.widgets import read_only_table
+from casedesk.ui.widgets import EmptyState, read_only_table
 
 
 def _shown(value: Any) -> str:
     if value is None:
         return "(blank)"
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+NO_CONFLICTS = (
+    "No conflicts. When two people change the same detail while apart, both values wait here for a person to "
+    "choose; nothing needs doing until then."
+)
+NO_SET_ASIDE = (
+    "Nothing set aside. A change the server refuses waits here with the reason, to be fixed and retried; "
+    "everything else syncs by itself."
+)
 
 
 class ConflictDialog(QDialog):
@@ -102,9 +112,11 @@ class SyncPage(QWidget):
         top.addWidget(self.status, 1)
         top.addWidget(self.sync_button)
         layout.addLayout(top)
+        self.conflict_empty = EmptyState(self.conflict_table, NO_CONFLICTS)
+        self.set_aside_empty = EmptyState(self.set_aside_table, NO_SET_ASIDE)
         for title, table, button in (
-            ("Conflicts waiting for a person", self.conflict_table, self.resolve_button),
-            ("Changes the server set aside", self.set_aside_table, self.retry_button),
+            ("Conflicts waiting for a person", self.conflict_empty, self.resolve_button),
+            ("Changes the server set aside", self.set_aside_empty, self.retry_button),
         ):
             heading = QLabel(f"<b>{title}</b>")
             layout.addWidget(heading)
@@ -140,6 +152,8 @@ class SyncPage(QWidget):
             cells = (conflict.entity.replace("_", " "), conflict.field.replace("_", " "), _shown(conflict.kept), others)
             for column, text in enumerate(cells):
                 self.conflict_table.setItem(row, column, QTableWidgetItem(text))
+        self.conflict_empty.set_empty(not self.conflicts)
+        self.set_aside_empty.set_empty(not self.set_aside)
         self.retry_button.setEnabled(bool(self.set_aside))
         self.resolve_button.setEnabled(bool(self.conflicts))
 
