@@ -17,6 +17,7 @@ from casedesk.domain.triage.engine import (
     visible_questions,
     visible_sections,
 )
+from casedesk.domain.triage.model import as_sentences
 from casedesk.errors import ValidationError
 from casedesk.paths import resource_path
 
@@ -595,3 +596,15 @@ def test_a_file_that_is_not_json_names_the_line(tmp_path: Path) -> None:
     assert caught.value.problems[0][0] == "$" and "line 2" in caught.value.problems[0][1]
     with pytest.raises(ValidationError, match="Cannot read"):
         load_questionnaire(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["A suspension this year.", "Past self-harm disclosed"], "A suspension this year. Past self-harm disclosed."),
+        (["attendance below 90%;", "  ", "Worries at home!"], "Attendance below 90%. Worries at home!"),
+        ([], ""),
+    ],
+)
+def test_reasons_read_as_sentences_with_one_stop_each(texts: list[str], expected: str) -> None:
+    assert as_sentences(texts) == expected

@@ -148,6 +148,9 @@ def test_stop_rule_banner_shows_at_once_and_ends_the_check(qtbot, context: AppCo
     assert not wizard.stop_note.isVisibleTo(wizard)
     _answer(wizard, "sg_immediate_harm", True)
     assert wizard.stop_note.isVisibleTo(wizard) and "999" in wizard.stop_note.text()
+    assert "Because of the answer highlighted below" in wizard.stop_note.text()
+    assert wizard.page is not None and wizard.page.widgets["sg_immediate_harm"].property("stopped") is True
+    assert not wizard.page.widgets["sg_social_care"].property("stopped")
     assert wizard.next.text() == "See the result >"
     wizard.next.click()  # the rest of the page need not be answered
     assert wizard.stack.currentIndex() == SUMMARY
@@ -168,3 +171,54 @@ def test_stop_rule_banner_shows_at_once_and_ends_the_check(qtbot, context: AppCo
     assert opened.stack.currentIndex() == SUMMARY and opened.summary.stop_banner.isVisibleTo(opened)
     assert not opened.record.isVisible() and not opened.back.isVisible()
     opened.reject()
+
+
+def test_a_stop_answered_out_of_view_is_scrolled_to_and_highlighted(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    child_id = add_child(context.db, "Ben", "Stop", date(2011, 3, 2))
+    page = ChildPage(context)
+    qtbot.addWidget(page)
+    page.show_child(child_id)
+    wizard = _open(qtbot, page)
+    wizard.resize(760, 420)  # a small window: the section's later questions are below the fold
+    wizard.next.click()
+    while wizard.title.text() != "Safeguarding and exploitation":
+        _answer_page(wizard, LEVEL3)
+        wizard.next.click()
+    assert wizard.page is not None
+    _answer(wizard, "sg_immediate_harm", False)
+    _answer(wizard, "sg_exploitation", ["county_lines"])
+    fired = wizard.page.widgets["sg_exploitation_level"]
+    scroll = wizard.section_scroll.verticalScrollBar()
+    scroll.setValue(0)
+    _answer(wizard, "sg_exploitation_level", "immediate")
+    assert fired.property("stopped") is True and wizard.stop_note.isVisibleTo(wizard)
+    qtbot.waitUntil(lambda: scroll.value() > 0)
+    top = fired.mapTo(wizard.section_scroll.viewport(), fired.rect().topLeft()).y()
+    assert 0 <= top < wizard.section_scroll.viewport().height()
+    wizard.save_close.click()
+
+
+def test_the_check_starts_from_what_the_record_knows(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    child_id = add_child(context.db, "Ava", "Plan", date(2012, 1, 5))
+    context.children.add_status(child_id, "ehc_plan", date(2024, 1, 3), detail="SEMH")
+    context.children.add_status(child_id, "child_in_need", date(2025, 2, 1))
+    page = ChildPage(context)
+    qtbot.addWidget(page)
+    page.show_child(child_id)
+    wizard = _open(qtbot, page)
+    wizard.next.click()
+    assert wizard.answers["send_provision"] == "ehc_plan" and wizard.answers["send_primary"] == "semh"
+    assert wizard.answers["sg_social_care"] == "child_in_need"
+    while wizard.title.text() != "Learning and SEND":
+        _answer_page(wizard, LEVEL3)
+        wizard.next.click()
+    assert wizard.page is not None
+    provision = wizard.page.widgets["send_provision"]
+    assert provision.value() == "ehc_plan" and provision.known.isVisibleTo(wizard)
+    assert "EHC plan on record since 03 Jan 2024" in provision.known.text()
+    _answer(wizard, "send_provision", "sen_support")  # the user may change what the record said
+    assert wizard.answers["send_provision"] == "sen_support"
+    wizard.save_close.click()
+    draft = triage.open_draft(context.db, child_id)
+    assert draft is not None and draft.answers["send_provision"] == "sen_support"
+    assert draft.answers["sg_social_care"] == "child_in_need"  # confirmed by going on, saved with the rest

@@ -103,10 +103,10 @@ def _level_box(outcome: TriageOutcome, styles: dict[str, ParagraphStyle]) -> Flo
     content: list[Flowable] = [Paragraph(esc(f"Level {outcome.level}: {outcome.level_name}"), head)]
     if outcome.stop is None:
         content += [Spacer(1, 2 * mm), Paragraph(f"<b>Next step:</b> {esc(outcome.next_step)}", styles["body"])]
-    why = [r for r in outcome.level_reasons if r.kind != "stop"]
+    why = outcome.why_this_level()
     if why:
         content.append(Spacer(1, 2 * mm))
-        content.append(Paragraph("<b>Why this level:</b> " + esc("; ".join(r.text for r in why)), styles["body"]))
+        content.append(Paragraph("<b>Why this level:</b> " + esc(why), styles["body"]))
     return _boxed(content, colour, colors.white)
 
 

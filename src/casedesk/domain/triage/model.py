@@ -7,7 +7,7 @@ stored result reads back exactly as made, whichever questionnaire versions are i
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,18 @@ COMBINATORS = ("all", "any", "not")
 OUTCOME_FORMAT = 1
 
 Condition = Mapping[str, Any]
+
+
+def as_sentences(texts: Iterable[str]) -> str:
+    """Short texts run together as sentences: each starts with a capital and ends with exactly one stop."""
+    out = []
+    for text in texts:
+        text = text.strip().rstrip(";,")
+        if not text:
+            continue
+        text = text[0].upper() + text[1:]
+        out.append(text if text.endswith((".", "!", "?", "…")) else text + ".")
+    return " ".join(out)
 
 
 @dataclass(frozen=True)
@@ -180,6 +192,11 @@ class TriageOutcome:
     @property
     def complete(self) -> bool:
         return self.stop is not None or not self.unanswered
+
+    def why_this_level(self) -> str:
+        """The reasons for the level as sentences, each ending once: rule texts carry their own full stop, so
+        joining them with "; " printed "A suspension this year.; Past self-harm …"."""
+        return as_sentences(r.text for r in self.level_reasons if r.kind != "stop")
 
     def reasons_for(self, domain: DomainResult) -> list[str]:
         """The words of the rules that scored this domain (a domain keeps only their ids)."""

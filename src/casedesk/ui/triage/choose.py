@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 
 from casedesk.domain.triage.model import Questionnaire
 from casedesk.services.triage.questionnaires import QuestionnaireEntry
+from casedesk.ui.palette import AMBER, MUTED
 
 
 class ChoosePage(QWidget):
@@ -54,6 +55,6 @@ class ChoosePage(QWidget):
             return
         size = f"{len(q.sections)} sections, at most {sum(1 for _ in q.questions())} questions"
         self.about.setText(
-            f"<p>{html.escape(q.description)}</p><p style='color:#605e5c'>{size}.</p>"
-            f"<p style='color:#8a6100'><b>Please note:</b> {html.escape(q.notice)}</p>"
+            f"<p>{html.escape(q.description)}</p><p style='color:{MUTED}'>{size}.</p>"
+            f"<p style='color:{AMBER}'><b>Please note:</b> {html.escape(q.notice)}</p>"
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.domain.triage.result import TriageResult
+from casedesk.ui.palette import RED, RED_BACKGROUND
 from casedesk.ui.triage.choose import ChoosePage
 from casedesk.ui.triage.summary import SummaryPanel
 
@@ -43,9 +45,10 @@ class WizardFrame(QDialog):
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(8)
         self.stop_note = QLabel()
+        self.stop_note.setTextFormat(Qt.TextFormat.RichText)
         self.stop_note.setWordWrap(True)
         self.stop_note.setStyleSheet(
-            "background: #fde7e9; border: 3px solid #a4262c; padding: 8px; font-weight: 700; font-size: 11pt;"
+            f"background: {RED_BACKGROUND}; border: 3px solid {RED}; padding: 8px; font-weight: 700; font-size: 11pt;"
         )
         self.stop_note.setAccessibleName("Stop instruction")
         self.stop_note.hide()

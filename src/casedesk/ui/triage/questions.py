@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.domain.triage.model import Question, Section
+from casedesk.ui.palette import INFO_BACKGROUND, MUTED, RED, RED_BACKGROUND, TEXT
 
 COMBO_OVER = 7  # more options than this: a drop-down, so the page stays short
 NONE_OF_THESE = "None of these"
@@ -50,10 +51,16 @@ class QuestionWidget(QFrame):
         if question.help:
             help_text = QLabel(question.help)
             help_text.setWordWrap(True)
-            help_text.setStyleSheet("color: #605e5c;")
+            help_text.setStyleSheet(f"color: {MUTED};")
             self.layout_.addWidget(help_text)
+        self.known = QLabel()  # "From the record: …", when the answer was filled in from the child's record
+        self.known.setWordWrap(True)
+        self.known.setStyleSheet(f"color: {TEXT}; background: {INFO_BACKGROUND}; padding: 4px;")
+        self.known.setAccessibleName("Where this answer came from")
+        self.known.hide()
+        self.layout_.addWidget(self.known)
         self.warning = QLabel("Please answer this question.")
-        self.warning.setStyleSheet("color: #a4262c;")
+        self.warning.setStyleSheet(f"color: {RED};")
         self.warning.hide()
         self._group = QButtonGroup(self)
         self._boxes: list[QCheckBox] = []
@@ -164,6 +171,20 @@ class QuestionWidget(QFrame):
         checked = self._group.checkedId()
         return None if checked < 0 else self._values[checked]
 
+    def mark_known(self, source: str) -> None:
+        """Say the answer came from the record, for the user to confirm or change."""
+        self.known.setText(f"Filled in from the record ({source}). Change it if it is not right.")
+        self.known.show()
+
+    def mark_stop(self, on: bool) -> None:
+        """Highlight the answer that made a stop rule fire, so the user sees which one it was."""
+        self.setStyleSheet(
+            f"QFrame#question {{ background: {RED_BACKGROUND}; border: 3px solid {RED}; border-radius: 4px; }}"
+            if on
+            else ""
+        )
+        self.setProperty("stopped", on)
+
     def set_value(self, value: Any) -> None:
         if self._combo is not None:
             self._combo.setCurrentIndex(max(0, self._combo.findData(value)))
@@ -193,7 +214,7 @@ class SectionPage(QWidget):
         if section.description:
             about = QLabel(section.description)
             about.setWordWrap(True)
-            about.setStyleSheet("color: #323130; font-style: italic;")
+            about.setStyleSheet(f"color: {TEXT}; font-style: italic;")
             layout.addWidget(about)
         self.widgets: dict[str, QuestionWidget] = {}
         for question in section.questions:
@@ -212,6 +233,15 @@ class SectionPage(QWidget):
     def show_only(self, visible: set[str]) -> None:
         for qid, widget in self.widgets.items():
             widget.setVisible(qid in visible)
+
+    def mark_stop(self, question_ids: set[str]) -> QuestionWidget | None:
+        """Highlight the answers a stop rule fired on; returns the first, to scroll to."""
+        first = None
+        for qid, widget in self.widgets.items():
+            widget.mark_stop(qid in question_ids)
+            if qid in question_ids and first is None:
+                first = widget
+        return first
 
     def flag_unanswered(self, missing: list[str]) -> None:
         for qid, widget in self.widgets.items():

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.domain.triage.model import TriageOutcome
-
-LEVEL_COLOURS = {1: "#107c10", 2: "#8a6100", 3: "#c25100", 4: "#a4262c"}
+from casedesk.ui.palette import LEVEL_COLOURS, MUTED, RED, RED_BACKGROUND, TEXT
 
 
 def _e(text: str) -> str:
@@ -44,9 +43,9 @@ class SummaryPanel(QWidget):
         self.stop_banner = QFrame()
         self.stop_banner.setObjectName("stopBanner")
         self.stop_banner.setStyleSheet(
-            "#stopBanner { background: #fde7e9; border: 3px solid #a4262c; border-radius: 4px; }"
+            f"#stopBanner {{ background: {RED_BACKGROUND}; border: 3px solid {RED}; border-radius: 4px; }}"
         )
-        self.stop_title = _wrapped("STOP — immediate risk of significant harm", "color: #a4262c; font-size: 14pt;"
+        self.stop_title = _wrapped("STOP — immediate risk of significant harm", f"color: {RED}; font-size: 14pt;"
                                    " font-weight: 700;")  # fmt: skip
         self.stop_text = _wrapped(style="font-size: 11pt; font-weight: 600;")
         self.stop_text.setAccessibleName("Stop instruction")
@@ -54,13 +53,13 @@ class SummaryPanel(QWidget):
         banner = QVBoxLayout(self.stop_banner)
         for widget in (self.stop_title, self.stop_text, self.stop_why):
             banner.addWidget(widget)
-        self.status = _wrapped(style="color: #605e5c;")
+        self.status = _wrapped(style=f"color: {MUTED};")
         self.level = _wrapped(style="font-size: 15pt; font-weight: 700;")
         self.level.setAccessibleName("Level of need")
         self.next_step = _wrapped()
         self.next_step.setAccessibleName("Next step")
         self.why = _wrapped()
-        self.missing = _wrapped(style="color: #a4262c;")
+        self.missing = _wrapped(style=f"color: {RED};")
         self.domains = QTableWidget(0, 3)
         self.domains.setHorizontalHeaderLabels(("Need domain", "Score", "Because"))
         self.domains.setAccessibleName("Need domains")
@@ -103,14 +102,14 @@ class SummaryPanel(QWidget):
             answers = "".join(f"<br>Answer: {_e(e.question)} — <b>{_e(e.answer)}</b>" for e in stop.evidence)
             self.stop_why.setText(f"Why: {_e(stop.reason)}{answers}")
         self.status.setText(status)
-        colour = LEVEL_COLOURS.get(outcome.level, "#000000")
+        colour = LEVEL_COLOURS.get(outcome.level, TEXT)
         self.level.setText(f"Level {outcome.level}: {outcome.level_name}")
         self.level.setStyleSheet(f"font-size: 15pt; font-weight: 700; color: {colour};")
         self.next_step.setVisible(stop is None)
         self.next_step.setText(f"<b>Next step:</b> {_e(outcome.next_step)}")
-        why = [r.text for r in outcome.level_reasons if r.kind != "stop"]
+        why = outcome.why_this_level()
         self.why.setVisible(bool(why))
-        self.why.setText("<b>Why this level:</b> " + _e("; ".join(why)))
+        self.why.setText("<b>Why this level:</b> " + _e(why))
         self.missing.setVisible(bool(missing))
         self.missing.setText(
             "Still to answer before the result can be recorded:<br>• " + "<br>• ".join(map(_e, missing or []))
@@ -124,5 +123,5 @@ class SummaryPanel(QWidget):
         lines = []
         for reason in (r for r in outcome.reasons if r.kind == "rule"):
             answers = _e("; ".join(f"{e.question} — {e.answer}" for e in reason.evidence))
-            lines.append(f"• <b>{_e(reason.text)}</b><br>&nbsp;&nbsp;<span style='color:#605e5c'>{answers}</span>")
+            lines.append(f"• <b>{_e(reason.text)}</b><br>&nbsp;&nbsp;<span style='color:{MUTED}'>{answers}</span>")
         self.reasons.setText("<br>".join(lines) if lines else "No scoring rule fired.")

@@ -9,10 +9,11 @@ result opens straight on its stored outcome, never re-scored. Database work goes
 from __future__ import annotations
 
 import html
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -21,10 +22,12 @@ from PySide6.QtWidgets import (
 
 from casedesk.domain.triage.engine import evaluate, visible_sections
 from casedesk.domain.triage.model import Question, Questionnaire, Section
+from casedesk.domain.triage.prefill import KnownAnswer, known_answers
 from casedesk.domain.triage.result import TriageResult
 from casedesk.services.triage import service as triage
 from casedesk.services.triage.questionnaires import list_questionnaires
 from casedesk.ui.context import AppContext
+from casedesk.ui.palette import RED
 from casedesk.ui.triage.frame import CHOOSE, SECTION, SUMMARY, WizardFrame
 from casedesk.ui.triage.questions import SectionPage
 from casedesk.ui.widgets import resize_to_fit
@@ -45,6 +48,7 @@ class TriageWizard(WizardFrame):
         self.section_id: str | None = None
         self.page: SectionPage | None = None
         self.dirty = False
+        self.known: dict[str, KnownAnswer] = {}  # answers filled in from the record, to be confirmed
         self._build()
         self.choose.chosen.connect(self._start)
         self.back.clicked.connect(self.go_back)
@@ -98,6 +102,10 @@ class TriageWizard(WizardFrame):
         self.section_id = section_id
         section = next(s for s in self.questionnaire.sections if s.id == section_id)
         self.page = SectionPage(section, self.answers)
+        for qid, widget in self.page.widgets.items():
+            known = self.known.get(qid)
+            if known is not None and self.answers.get(qid) == known.value:
+                widget.mark_known(known.source)
         self.page.changed.connect(self._answer_changed)
         self.section_scroll.setWidget(self.page)
         self._refresh_section()
@@ -116,9 +124,17 @@ class TriageWizard(WizardFrame):
         self.progress.setValue(index + 1)
         stop = evaluate(self.questionnaire, self.answers).stop
         self.stop_note.setVisible(stop is not None)
+        fired = {e.question_id for e in stop.evidence} if stop is not None else set()
+        first = self.page.mark_stop(fired)
         if stop is not None:
-            self.stop_note.setText(stop.instruction)
+            because = html.escape("; ".join(f"{e.question} — {e.answer}" for e in stop.evidence))
+            self.stop_note.setText(
+                f"{html.escape(stop.instruction)}<br><span style='font-weight: 400; font-size: 10pt'>"
+                f"Because of the answer highlighted below: {because}</span>"
+            )
             self.next.setText("See the result >")
+            if first is not None:
+                QTimer.singleShot(0, lambda: self.section_scroll.ensureWidgetVisible(first, 0, 40))
         else:
             self.next.setText("Next >")
 
@@ -191,17 +207,23 @@ class TriageWizard(WizardFrame):
     def _start(self, questionnaire: Questionnaire) -> None:
         db, actor, child_id = self.context.db, self.context.profile.name, self.child_id
 
-        def started(result: Any) -> None:
-            self.result, changes = result
+        children = self.context.children
+
+        def start() -> tuple[Any, list[KnownAnswer]]:
+            draft = triage.start_draft(db, child_id, questionnaire.id, questionnaire.version, actor)
+            return draft, known_answers(questionnaire, children.view(child_id).statuses, date.today())
+
+        def started(done: tuple[Any, list[KnownAnswer]]) -> None:
+            (self.result, changes), known = done
             self.context.runner.announce(changes, self)
             self.questionnaire = questionnaire
+            self.known = {k.question_id: k for k in known}
+            for k in known:
+                self.answers.setdefault(k.question_id, k.value)
+            self.dirty = bool(known)
             self._show_section(self._pages()[0][0].id)
 
-        self.context.runner.run_db(
-            lambda: triage.start_draft(db, child_id, questionnaire.id, questionnaire.version, actor),
-            started,
-            self._failed,
-        )
+        self.context.runner.run_db(start, started, self._failed)
 
     # -- writes ------------------------------------------------------------------------------------------------
     def _save(self, then: Any = None) -> None:
@@ -271,4 +293,4 @@ class TriageWizard(WizardFrame):
         )
 
     def _failed(self, error: BaseException) -> None:
-        self.message.setText(f"<span style='color:#a4262c'>{html.escape(str(error))}</span>")
+        self.message.setText(f"<span style='color:{RED}'>{html.escape(str(error))}</span>")
