@@ -164,6 +164,12 @@ def test_family_pack_is_plain_and_complete(db: Database, child, tmp_path: Path) 
     assert child["service_name"] in text and "What happens next" in text and "working days" in text
     assert "Who to contact" in text and "sam@oakwood.example" in text and "How they can help" in text
     assert "B801200005001" not in text and "Ada Okafor" not in text  # no case detail: first name only
+    # What is shared, in plain words, and how to reach the service itself: where, when and how.
+    assert "With the agreement Mother (Grace Okafor) gave us on 20 November 2026" in text
+    assert "Ada's name, date of birth and school reference numbers" in text and "Which school Ada goes to" in text
+    assert "sections ticked" not in text and "Consent given by" not in text
+    assert f"How to contact {child['service_name']}" in text and "10 Sample Street, Leeds, LS2 1AA" in text
+    assert "Weekdays 9am to 5pm, term time and holidays (by phone)" in text and "0113 496 0200" in text
     with db.session() as session:
         assert any(e.action == "print" for e in repo.audit_entries_for(session, [referral_id]))
 
@@ -242,3 +248,26 @@ def test_subject_access_export_holds_referrals_and_the_emails_sent_about_them(db
     (email,) = bundle["referral_emails"]
     assert email["recipient"] == "intake@service.example" and "attachment_base64" not in str(email)
     assert bundle["needs_checks"] == [] and any(a["row_id"] == referral_id for a in bundle["audit"])
+
+
+def test_service_card_reads_address_and_opening_times_from_the_directory_record() -> None:
+    from casedesk.domain.referrals.pack import ServiceCard
+
+    document = {
+        "name": "Drop-in",
+        "url": "https://example.org/drop-in",
+        "service_at_locations": [{"location": {"addresses": [{"address_1": "1 High St", "postal_code": "LS1 1AA"}]}}],
+        "schedules": [
+            {"byday": "MO,TU,WE,TH,FR", "opens_at": "09:00:00", "closes_at": "17:30:00"},
+            {"byday": "SA", "opens_at": "10:00:00", "closes_at": "13:00:00", "attending_type": "In person"},
+            {"byday": "MO,WE", "opens_at": "15:30:00"},
+        ],
+    }
+    card = ServiceCard.from_document("Drop-in", document)
+    assert card.address == "1 High St, LS1 1AA" and card.website == "https://example.org/drop-in"
+    assert card.opening_times == (
+        "Monday to Friday, 9am to 5:30pm",
+        "Saturday, 10am to 1pm (in person)",
+        "Monday and Wednesday, 3:30pm",
+    )
+    assert ServiceCard.from_document("Bare", {}).opening_times == ()

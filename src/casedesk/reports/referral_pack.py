@@ -22,6 +22,17 @@ from casedesk.reports.base import build_pdf, content_width, esc, make_styles, ta
 
 _STYLES = make_styles()
 
+# What each shared section means, in the words a parent would use about their own child.
+FAMILY_SECTIONS = {
+    "identity": "{name}'s name, date of birth and school reference numbers",
+    "contact": "your address",
+    "school": "which school {name} goes to",
+    "statuses": "support {name} already has, such as a plan from social care or for special educational needs",
+    "involvements": "which other services and workers already help {name}",
+    "triage": "what we found when we talked through {name}'s needs, and why",
+    "chronology": "important things that have happened in the last year that the service should know",
+}
+
 
 def _p(text: str, style: str = "body") -> Paragraph:
     return Paragraph(text, _STYLES[style])
@@ -131,9 +142,44 @@ def render_service_pack(path: Path, pack: ReferralPack, generated_by: str, now: 
     build_pdf(path, f"Referral — {pack.service.name}", story, generated_by, now)
 
 
+def family_sharing_text(pack: ReferralPack) -> list[str]:
+    """What is shared and on what basis, in plain words: the sections by what they hold, never by their codes, and
+    the agreement by who gave it and when (a family sheet said "consent … for sharing the sections ticked")."""
+    name = esc(pack.given_name)
+    items = [FAMILY_SECTIONS[s].format(name=name) for s in pack.sections if s in FAMILY_SECTIONS]
+    decision = pack.referral.sharing_decision
+    if decision.consent:
+        when = f" on {decision.consent_given_on:%d %B %Y}" if decision.consent_given_on else ""
+        who = esc(decision.consent_given_by) or "you"
+        opening = f"With the agreement {who} gave us{when}, we are sending {esc(pack.service.name)}:"
+    else:
+        opening = (
+            f"We are sending {esc(pack.service.name)} this information without your agreement, because we believe "
+            "it is needed to keep your child safe. You can ask us why, and how it was decided. We are sending:"
+        )
+    closing = "We do not send anything else. You can ask us for a copy of what we sent."
+    return [opening, *(f"• {item[0].upper()}{item[1:]}" for item in items), closing]
+
+
+def _service_contact(service: ServiceCard) -> list[tuple[str, str]]:
+    """How a family reaches the service itself: where it is, when it is open, and how to get in touch."""
+    rows = [("Address", service.address)] if service.address else []
+    rows += [("Open", "; ".join(service.opening_times))] if service.opening_times else []
+    rows += [("Phone", service.phone)] if service.phone else []
+    rows += [("Email", service.email)] if service.email else []
+    rows += [("Website", service.website)] if service.website else []
+    return rows
+
+
 def render_family_pack(path: Path, pack: ReferralPack, generated_by: str, now: datetime) -> None:
     service, referral = pack.service, pack.referral
     contact = referral.referrer
+    ours = [
+        ("Your contact", f"{contact.get('name', '')}, {contact.get('role', '')}".strip(", ")),
+        ("Organisation", contact.get("organisation", "")),
+        ("Phone", contact.get("phone", "")),
+        ("Email", contact.get("email", "")),
+    ]
     story: list[Flowable] = [
         Paragraph(f"About {esc(service.name)}", _STYLES["title"]),
         Spacer(1, 3 * mm),
@@ -153,16 +199,13 @@ def render_family_pack(path: Path, pack: ReferralPack, generated_by: str, now: d
             + (f"Most families hear from them within {esc(service.typical_wait)}. " if service.typical_wait else "")
             + "If they cannot help, we will talk with you about other support."
         ),
-        _p("What we share", "h2"),
-        _p(esc(referral.sharing_decision.describe())),
+        _p("What we share with the service", "h2"),
+        *(_p(line) for line in family_sharing_text(pack)),
         _p("Who to contact", "h2"),
-        _facts(
-            [
-                ("Your contact", f"{contact.get('name', '')}, {contact.get('role', '')}".strip(", ")),
-                ("Phone", contact.get("phone", "")),
-                ("Email", contact.get("email", "")),
-            ]
-            + ([("The service", service.phone or service.email)] if (service.phone or service.email) else [])
-        ),
+        _p("If you have questions about this referral, talk to us first:"),
+        _facts([(label, value) for label, value in ours if value]),
     ]
+    reach = _service_contact(service)
+    if reach:
+        story += [_p(f"How to contact {esc(service.name)}", "h2"), _facts(reach)]
     build_pdf(path, f"{service.name} — for the family", story, generated_by, now)
