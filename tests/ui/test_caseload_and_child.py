@@ -124,10 +124,44 @@ def test_add_and_amend_a_note_keeps_the_original(qtbot, context: AppContext) -> 
         event_id, summary="Seen with bruised forearm", body="Explained by PE lesson.", reason="Wrong body part recorded"
     )
     window.open_child(ids["amelia"])
-    table = window.child.chronology.table
-    texts = [table.item(r, 4).text() for r in range(table.rowCount())]
-    assert any(t.startswith("[amended] Seen with bruised arm") for t in texts)
-    assert any("Amendment: Seen with bruised forearm" in t and "was: Seen with bruised arm" in t for t in texts)
+    chronology = window.child.chronology
+    table = chronology.table
+    assert table.rowCount() == 1  # the amendment is grouped with the entry it amends, as in the PDF
+    assert table.item(0, 4).text() == "Seen with bruised forearm  (amended 1×)"
+    chronology.table.selectRow(0)
+    reading = chronology.reader.toPlainText()
+    assert "Seen with bruised forearm" in reading and "Explained by PE lesson." in reading
+    assert "Original, replaced on" in reading and "Seen with bruised arm" in reading
+    assert "Amendment reason: Wrong body part recorded" in reading
+
+
+def test_chronology_reads_in_full_and_says_which_dates_it_shows(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    ids = _seed(context.db)
+    window = MainWindow(context, idle_seconds=3600)
+    qtbot.addWidget(window)
+    window.open_child(ids["kacper"])
+    chronology = window.child.chronology
+    assert chronology.empty.is_empty and "Add entry" in chronology.empty.text()
+    now = datetime.now(UTC)
+    long_body = " ".join(["The home visit found the family managing, with worries about mornings."] * 12)
+    context.children.add_event(ids["kacper"], kind="note", summary="Home visit", occurred_at=now, body=long_body)
+    old = now - timedelta(days=6 * 365)
+    context.children.add_event(ids["kacper"], kind="note", summary="Joined reception", occurred_at=old)
+    window.open_child(ids["kacper"])
+    assert chronology.table.rowCount() == 2  # the whole record by default: nothing hidden six years back
+    first = old.astimezone().date()
+    assert chronology.range_note.text() == (
+        f"All 2 entries, the whole record: {first:%d %b %Y} to today ({datetime.now().date():%d %b %Y})."
+    )
+    assert chronology.reader.toPlainText().count("worries about mornings") == 12  # read in full, not cut
+    chronology.period.setCurrentIndex(chronology.period.findData(365))
+    assert chronology.table.rowCount() == 1 and chronology.range_note.text().startswith(
+        "1 of 2 entries, the last 12 months: "
+    )
+    chronology.kind.setCurrentIndex(chronology.kind.findData("meeting"))
+    assert chronology.empty.is_empty and "No entry matches these filters" in chronology.empty.text()
 
 
 def test_caseload_stays_usable_while_a_long_database_task_runs(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -174,3 +208,32 @@ def test_new_child_form_starts_without_a_date_of_birth_and_fits_without_scrollin
     assert all(edit.width() > 150 for edit in form.inputs.values())  # no input squeezed out of sight
     dialog.save()
     assert dialog.created_id is not None
+
+
+def test_a_home_visit_asks_for_what_a_visit_records(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from casedesk.ui.child.event_dialog import EventDialog
+
+    dialog = EventDialog()
+    qtbot.addWidget(dialog)
+    assert not dialog.visit.isVisibleTo(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("home_visit"))
+    assert dialog.visit.isVisibleTo(dialog) and dialog.summary.text() == "Home visit"
+    dialog._check()
+    assert dialog.result() == 0 and "Say who was seen" in dialog.error.text()
+    visit = dialog.visit
+    visit.who_was_seen.setText("Finley and his mother")
+    visit.seen_alone.setCurrentIndex(visit.seen_alone.findData("yes"))
+    visit.childs_words.setPlainText("Mornings are hard")
+    due = date.today() + timedelta(days=7)
+    visit.add_action("Ask school about a soft start", "", f"{due:%d/%m/%Y}")
+    dialog._check()
+    assert "Next action 1: say who will do it." in dialog.error.text()
+    visit.actions.item(0, 1).setText("Lee Davis")
+    dialog.body.setPlainText("House warm and tidy.")
+    dialog._check()
+    assert dialog.result() == 1
+    body = dialog.values()["body"]
+    assert body.startswith("Who was seen: Finley and his mother\nChild seen alone: Yes\n")
+    assert f"Ask school about a soft start — Lee Davis, by {due:%d %b %Y}" in body and body.endswith("tidy.")

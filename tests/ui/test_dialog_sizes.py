@@ -59,6 +59,13 @@ def _dialogs(context: AppContext, tmp_path: Path) -> Iterator[tuple[str, Callabl
     yield "referral", lambda: ReferralDialog(context, child, "Ava Smith", None, "Early Help Hub (sample)")
     yield "new child", lambda: NewChildDialog(context)
     yield "chronology entry", lambda: EventDialog()
+
+    def visit() -> QDialog:
+        dialog = EventDialog()
+        dialog.kind.setCurrentIndex(dialog.kind.findData("home_visit"))
+        return dialog
+
+    yield "home visit", visit
     yield "conflict", lambda: ConflictDialog(_conflict())
     yield "unlock", lambda: UnlockDialog(context, context.db_path)
     yield "first run", lambda: FirstRunDialog(context, tmp_path / "new.db")

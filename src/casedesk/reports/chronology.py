@@ -7,7 +7,6 @@ originally said as well as what it says now: nothing recorded is ever silently r
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -15,6 +14,8 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, Table, TableStyle
 
+from casedesk.domain.chronology import ChronologyEntry, amendment_note, collapse_amendments
+from casedesk.domain.chronology import day as _day
 from casedesk.domain.records import Child, ChronologyEvent, Involvement, Organisation, StatusPeriod, Worker
 from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, EventKind, InvolvementRole, StatusKind, label_of
 from casedesk.reports.base import build_pdf, content_width, esc, make_styles, table_style
@@ -22,16 +23,6 @@ from casedesk.reports.base import build_pdf, content_width, esc, make_styles, ta
 _MIN_IN_ROW_SPLIT = 72  # points: split inside a tall entry only if at least this much of it fits the page
 
 _HIGHLIGHT = {"significant": colors.HexColor("#FFF4E0"), "critical": colors.HexColor("#FDE2E2")}
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """What one chronology row shows: the newest version of an event, plus the versions it replaced."""
-
-    current: ChronologyEvent
-    original: ChronologyEvent
-    amendments: tuple[ChronologyEvent, ...]
-    orphan: bool = False
 
 
 class _FlowingTable(LongTable):
@@ -44,42 +35,6 @@ class _FlowingTable(LongTable):
             if in_row:
                 return in_row
         return parts
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%d %b %Y") if value else ""
-
-
-def collapse_amendments(events: Iterable[ChronologyEvent]) -> list[_Entry]:
-    """Group each original with its amendments (following chains) and sort by when the newest version happened."""
-    by_id = {e.id: e for e in events}
-    chains: dict[str, list[ChronologyEvent]] = {}
-    orphans: set[str] = set()
-    for event in by_id.values():
-        root, seen = event, {event.id}
-        while root.amends_id and root.amends_id in by_id and root.amends_id not in seen:
-            root = by_id[root.amends_id]
-            seen.add(root.id)
-        if root.amends_id and root.amends_id not in by_id:
-            orphans.add(root.id)
-        chains.setdefault(root.id, []).append(event)
-    entries = []
-    for root_id, chain in chains.items():
-        chain.sort(key=lambda e: (e.id != root_id, e.recorded_at))
-        entries.append(_Entry(chain[-1], chain[0], tuple(chain[1:]), orphan=root_id in orphans))
-    entries.sort(key=lambda x: (x.current.occurred_at, x.original.recorded_at))
-    return entries
-
-
-def _amendment_note(entry: _Entry) -> str:
-    if not entry.amendments:
-        return ""
-    latest = entry.current
-    note = f"amended on {_day(latest.recorded_at.date())} by {latest.author}; original: {entry.original.summary}"
-    if len(entry.amendments) > 1:
-        earlier = "; ".join(f"{_day(a.recorded_at.date())} by {a.author}" for a in entry.amendments[:-1])
-        note += f" (also amended {earlier})"
-    return note
 
 
 def _child_header(child: Child, now: datetime, styles: dict) -> Table:
@@ -154,14 +109,14 @@ def _involvement_rows(
     return rows
 
 
-def _event_cell(entry: _Entry, styles: dict) -> list[Flowable]:
+def _event_cell(entry: ChronologyEntry, styles: dict) -> list[Flowable]:
     """Summary, body and any amendment note as separate flowables, so a long entry can split across pages."""
     event = entry.current
     cell: list[Flowable] = [Paragraph(esc(event.summary), styles["cell_bold"])]
     for para in (event.body or "").split("\n\n"):
         if para.strip():
             cell.append(Paragraph(esc(para.strip()), styles["cell"]))
-    note = _amendment_note(entry)
+    note = amendment_note(entry)
     if note:
         cell.append(Paragraph(esc(note), styles["note"]))
     if entry.orphan:
@@ -169,7 +124,7 @@ def _event_cell(entry: _Entry, styles: dict) -> list[Flowable]:
     return cell
 
 
-def _chronology_table(entries: list[_Entry], orgs: dict[str, Organisation], styles: dict) -> Flowable:
+def _chronology_table(entries: list[ChronologyEntry], orgs: dict[str, Organisation], styles: dict) -> Flowable:
     if not entries:
         return Paragraph("No chronology entries recorded.", styles["muted"])
     head = ["Date", "Kind", "Significance", "Organisation", "Summary", "Recorded by"]

@@ -1,8 +1,9 @@
-"""Add a chronology entry, or amend one (the original stays; the amendment needs a reason)."""
+"""Add a chronology entry, or amend one (the original stays; the amendment needs a reason). A home visit asks for
+what a visit must record (who was seen, seen alone, the child's words, next actions) in fields of their own."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date
 
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
@@ -15,10 +16,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
+    QWidget,
 )
 
 from casedesk.domain.records import ChronologyEvent
+from casedesk.domain.visits import VisitNote
 from casedesk.domain.vocab import DataCategory, EventKind, Significance
+from casedesk.ui.child.visit_fields import VisitFields
+from casedesk.ui.palette import RED
+from casedesk.ui.widgets import resize_to_fit, scroll_body
 
 
 class EventDialog(QDialog):
@@ -41,9 +47,11 @@ class EventDialog(QDialog):
         self.summary = QLineEdit()
         self.summary.setMaxLength(300)
         self.body = QPlainTextEdit()
+        self.visit = VisitFields()
+        self.visit.hide()
         self.reason = QLineEdit(placeholderText="Why is this entry being amended?")
         self.error = QLabel()
-        self.error.setStyleSheet("color: #a4262c;")
+        self.error.setStyleSheet(f"color: {RED};")
         form = QFormLayout()
         rows = [
             ("Kind", self.kind),
@@ -60,27 +68,57 @@ class EventDialog(QDialog):
             for combo in (self.kind, self.category, self.significance, self.when):
                 combo.setEnabled(False)
             self.kind.setCurrentIndex(max(0, self.kind.findData(amend.kind)))
+        details = QFormLayout()  # after the visit's own fields, so a visit reads top to bottom
         for label, widget in rows:
             widget.setAccessibleName(label)
-            form.addRow(label, widget)
+            (details if widget in (self.body, self.reason) else form).addRow(label, widget)
+        for part in (form, details):
+            part.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        fields = QVBoxLayout(body)
+        fields.setContentsMargins(0, 0, 0, 0)
         if amend:
             note = QLabel("The original entry is kept and shown as amended; your amendment is added beside it.")
             note.setWordWrap(True)
-            layout.addWidget(note)
-        layout.addLayout(form)
+            fields.addWidget(note)
+        fields.addLayout(form)
+        fields.addWidget(self.visit)
+        fields.addLayout(details)
+        self.error.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll_body(body), 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
+        if not amend:
+            self.kind.currentIndexChanged.connect(self._kind_changed)
+        resize_to_fit(self, 640, 560)
+
+    def _kind_changed(self) -> None:
+        """A home visit shows its own fields; the summary suggests itself and "Details" holds anything else."""
+        visiting = self.kind.currentData() == EventKind.HOME_VISIT
+        self.visit.setVisible(visiting)
+        self.body.setPlaceholderText("Anything else about the visit" if visiting else "")
+        self.body.setMaximumHeight(110 if visiting else 16777215)
+        if visiting and not self.summary.text().strip():
+            self.summary.setText("Home visit")
+
+    def is_visit(self) -> bool:
+        return self.amending is None and self.kind.currentData() == EventKind.HOME_VISIT
+
+    def visit_note(self) -> VisitNote:
+        return self.visit.note(self.body.toPlainText())
 
     def _check(self) -> None:
         if not self.summary.text().strip():
             self.error.setText("Write a one-line summary.")
         elif self.amending and not self.reason.text().strip():
             self.error.setText("Say why the entry is amended.")
+        elif self.is_visit() and self.visit_note().problems(date.today()):
+            self.error.setText("\n".join(f"• {m}" for _, m in self.visit_note().problems(date.today())))
         else:
             self.accept()
 
@@ -92,5 +130,5 @@ class EventDialog(QDialog):
             "significance": self.significance.currentData(),
             "occurred_at": occurred,
             "summary": self.summary.text().strip(),
-            "body": self.body.toPlainText().strip() or None,
+            "body": self.visit_note().body() if self.is_visit() else self.body.toPlainText().strip() or None,
         }

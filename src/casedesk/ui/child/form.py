@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 from casedesk.domain.records import Child
 from casedesk.domain.validation import normalise_child, validate_child
 from casedesk.domain.vocab import UPN_UNKNOWN_REASONS, Sex
+from casedesk.ui.palette import AMBER, RED
 
 TEXT_FIELDS = (
     ("given_name", "Given name"),
@@ -31,6 +32,19 @@ DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d", "%d 
 NOT_A_DATE = "Type the date of birth as day/month/year, for example 17/05/2012."
 
 
+def typed_date(text: str) -> date | str | None:
+    """A date as typed ("17/05/2012", "17 May 2012", "2012-05-17"): the date, None when blank, else the text."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return text
+
+
 class DateField(QLineEdit):
     """A date typed as the user says it (17/05/2012), starting empty: a date of birth that quietly defaulted to
     ten years ago was saved unnoticed. `date()` is the date, None while empty, or the text when it is not a date."""
@@ -40,15 +54,7 @@ class DateField(QLineEdit):
         self.setMaxLength(20)
 
     def date(self) -> date | str | None:
-        text = " ".join(self.text().split())
-        if not text:
-            return None
-        for pattern in DATE_FORMATS:
-            try:
-                return datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-        return text
+        return typed_date(self.text())
 
     def setDate(self, value: date) -> None:
         self.setText(f"{value:%d/%m/%Y}")
@@ -117,7 +123,7 @@ class ChildForm(QWidget):
         report = validate_child(self.values(), self.today)
         for label in self.messages.values():
             label.clear()
-        for items, colour in ((report.warnings, "#8a6d00"), (report.errors, "#a4262c")):
+        for items, colour in ((report.warnings, AMBER), (report.errors, RED)):
             for field, message in items:
                 if field == "date_of_birth" and isinstance(self.dob.date(), str):
                     message = NOT_A_DATE
