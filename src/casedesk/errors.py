@@ -65,3 +65,13 @@ class AuthError(CaseDeskError):
 
 class Cancelled(CaseDeskError):
     """The user or the program cancelled a running task."""
+
+
+class DatabaseDamaged(CaseDeskError):
+    """The encrypted file fails its checks: CaseDesk stops writing to it and leads the user to a restore."""
+
+    exit_code = 2
+
+
+class StorageError(CaseDeskError):
+    """The disk is full, or another CaseDesk holds the database: nothing was changed, and trying again may work."""

@@ -44,8 +44,10 @@ def test_wrong_passphrase_is_refused_and_changes_nothing(db: Database, db_path: 
 def test_edited_kdf_parameters_do_not_weaken_the_wrapping(db: Database, db_path: Path) -> None:
     db.close()
     content = json.loads(db.key_path.read_text())
-    content["kdf"]["time_cost"] = 1
-    content["kdf"]["memory_cost_kib"] = 8
+    content["kdf"]["time_cost"] = 2
+    content["kdf"]["memory_cost_kib"] = 16384
+    # A deliberate edit that also recomputes the checksum still cannot unwrap: the parameters are in the GCM data.
+    content[keyfile.CHECKSUM_FIELD] = keyfile._checksum(content)
     db.key_path.write_text(json.dumps(content))
     with pytest.raises(WrongPassphrase):
         Database.open(db_path, PASSPHRASE)

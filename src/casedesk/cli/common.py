@@ -105,7 +105,14 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
         print("casedesk: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
+        from casedesk.errorlog import describe_unexpected
+        from casedesk.store.failures import explain
+
         if os.environ.get("CASEDESK_DEBUG"):
             traceback.print_exc()
-        print(f"casedesk: unexpected error ({type(exc).__name__}); set CASEDESK_DEBUG=1 for details", file=sys.stderr)
+        explained = explain(exc, db_path(args) if hasattr(args, "db") else None)
+        if explained is not None:  # a full disk or a busy database: say so, it is not unexpected
+            print(f"casedesk: {explained}", file=sys.stderr)
+            return explained.exit_code
+        print(f"casedesk: {describe_unexpected(exc, f'casedesk {args.command}')}", file=sys.stderr)
         return 1

@@ -74,9 +74,10 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     with open_database(args) as db:
         out = maintenance.backup(db, args.out)
-        with db.unit_of_work(CLI_ACTOR, journal=False) as uow:
-            uow.note("backup", "database", db.get_setting("database_id") or "", reason=f"backup written to {out.name}")
+        warning = maintenance.note_backup(db, out, CLI_ACTOR)
     print(f"Encrypted backup written to {out}. It restores under the same passphrase.")
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from casedesk import __version__
-from casedesk.cli import database, export, imports, sync
+from casedesk.cli import check, database, export, imports, sync
 from casedesk.cli.common import Handler, run_handler
 
 
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     database.register(sub)
     imports.register(sub)
     export.register(sub)
+    check.register(sub)
     sync.register(sub)
     return parser
 

@@ -2,10 +2,18 @@
 
 `Database.create` and `Database.open` are the only ways in. Both check everything that can go wrong before
 any file is changed: a wrong passphrase, a missing or damaged key file, or a file that is not CaseDesk's.
+
+Creating makes the pair atomically enough that a kill at any point leaves either nothing usable (which the next
+`create` recognises as its own leftover and removes) or a complete database with its key: the database is built
+under a temporary name that carries its id (`NAME.init-ID`), the key file is written next, and the rename of the
+database to its real name comes last. A database file without its key therefore never comes from `create`.
+Opening refuses an empty file (it is never silently rebuilt) and authenticates every page; a damaged database
+is opened read-only in effect: every write is refused with advice to restore.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 from collections.abc import Iterator
@@ -18,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.hlc import HybridLogicalClock
 from casedesk.domain.ids import new_id
-from casedesk.errors import Conflict, NotADatabase
-from casedesk.store import keyfile
+from casedesk.errors import Conflict, DatabaseDamaged, NotADatabase
+from casedesk.store import health, keyfile, staging
 from casedesk.store.engine import CASEDESK_APPLICATION_ID, connect_raw, make_engine
 from casedesk.store.migrate import upgrade_if_needed
 from casedesk.store.models import SettingRow
@@ -36,6 +44,58 @@ def sidecar_files(db_path: Path) -> list[Path]:
     ]
 
 
+_INIT_MARK = ".init-"
+
+
+def _init_leftovers(path: Path) -> dict[str, list[Path]]:
+    """Temporary databases a killed `create` left beside `path`, by the database id in their name."""
+    found: dict[str, list[Path]] = {}
+    prefix = path.name + _INIT_MARK
+    if not path.parent.is_dir():
+        return found
+    for file in path.parent.iterdir():
+        if file.name.startswith(prefix):
+            database_id = file.name[len(prefix) :].removesuffix("-wal").removesuffix("-shm").removesuffix("-journal")
+            found.setdefault(database_id, []).append(file)
+    return found
+
+
+def _remove_init_leftovers(path: Path) -> None:
+    """Remove what an interrupted `create` left, including a key file that provably belongs to it: its database
+    id names a temporary database that was never renamed into place. Any other key file is left alone."""
+    leftovers = _init_leftovers(path)
+    key_path = keyfile.key_file_path(path)
+    if key_path.exists() and not path.exists():
+        try:
+            key_owner = keyfile.read_key_file(key_path).get("database_id")
+        except Exception:
+            key_owner = None
+        if not (isinstance(key_owner, str) and key_owner in leftovers):
+            raise Conflict(
+                f"{key_path} exists without its database; CaseDesk will not overwrite it. If the database was "
+                f"moved, move it back; if it was wiped, remove the key file with `casedesk wipe --db {path} --yes`."
+            )
+        keyfile.destroy_key_file(key_path)
+    for files in leftovers.values():
+        for file in files:
+            file.unlink(missing_ok=True)
+    key_path.with_name(key_path.name + ".tmp").unlink(missing_ok=True)
+
+
+def refuse_empty(path: Path) -> None:
+    """An existing database file is never re-created: an empty one (a truncated copy, a failed sync tool) is
+    refused rather than opened as a new, empty database."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise NotADatabase(f"No database at {path}. Create one with `casedesk init --db {path}`.") from None
+    if size == 0:
+        raise NotADatabase(
+            f"{path} is empty (0 bytes): it is not a usable CaseDesk database and will not be re-created. "
+            "Restore your last backup to a new path with `casedesk restore`."
+        )
+
+
 class Database:
     """An unlocked database. Close it (or use it as a context manager) to drop the key and the connections."""
 
@@ -44,22 +104,25 @@ class Database:
         self._key = key
         self.engine = engine
         self._write_lock = threading.Lock()
+        self.damage: list[str] = []  # problems the last check found; while any remain, writes are refused
         self.device_id: str = self.get_setting("device_id") or ""
         self._clock = HybridLogicalClock(self.device_id, last=self.get_setting("hlc"))
 
     # -- opening ---------------------------------------------------------------------------------------------
     @classmethod
     def create(cls, path: Path, passphrase: str, kdf: keyfile.KdfParams | None = None) -> Database:
-        """A new empty database with a new random key, wrapped by `passphrase`."""
+        """A new empty database with a new random key, wrapped by `passphrase` (see the module's note on order)."""
         path = Path(path)
         keyfile.check_new_passphrase(passphrase)
         key_path = keyfile.key_file_path(path)
-        if path.exists() or key_path.exists():
+        if path.exists():
             raise Conflict(f"{path} already exists; CaseDesk will not overwrite a database.")
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_init_leftovers(path)
         key = secrets.token_bytes(keyfile.KEY_BYTES)
         database_id = new_id()
-        engine = make_engine(path, key)
+        building = path.with_name(path.name + _INIT_MARK + database_id)
+        engine = make_engine(building, key)
         try:
             upgrade_if_needed(engine)
             with Session(engine) as session:
@@ -67,13 +130,30 @@ class Database:
                     [SettingRow(key="device_id", value=new_id()), SettingRow(key="database_id", value=database_id)]
                 )
                 session.commit()
+            engine.dispose()
+            raw = connect_raw(building, key)
+            try:
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+            wal = sidecar_files(building)[1]
+            if wal.exists() and wal.stat().st_size:
+                raise OSError(f"could not fold the new database's write-ahead log into {building.name}")
+            for sidecar in sidecar_files(building)[1:]:
+                sidecar.unlink(missing_ok=True)  # the file alone is now the whole database
+            with open(building, "rb+") as handle:
+                os.fsync(handle.fileno())
+            keyfile.write_key_file(key_path, keyfile.wrap_key(key, passphrase, database_id, kdf or keyfile.DEFAULT_KDF))
+            os.replace(building, path)
+            keyfile.fsync_dir(path.parent)
         except BaseException:
             engine.dispose()
-            for file in sidecar_files(path):
+            if not path.exists():
+                key_path.unlink(missing_ok=True)
+            for file in sidecar_files(building):
                 file.unlink(missing_ok=True)
             raise
-        keyfile.write_key_file(key_path, keyfile.wrap_key(key, passphrase, database_id, kdf or keyfile.DEFAULT_KDF))
-        return cls(path, key, engine)
+        return cls(path, key, make_engine(path, key))
 
     @classmethod
     def open(cls, path: Path, passphrase: str) -> Database:
@@ -81,23 +161,31 @@ class Database:
         path = Path(path)
         if not path.exists():
             raise NotADatabase(f"No database at {path}. Create one with `casedesk init --db {path}`.")
+        refuse_empty(path)
         key = keyfile.unwrap_key(keyfile.read_key_file(keyfile.key_file_path(path)), passphrase)
         return cls.open_with_key(path, key)
 
     @classmethod
     def open_with_key(cls, path: Path, key: bytes) -> Database:
+        """Open with the unwrapped key: refuse what is not a CaseDesk database, authenticate every page, and
+        migrate only a database that passed (a damaged one is opened for reading and rescue only)."""
+        refuse_empty(path)
+        staging.clean_stale(path)
         engine = make_engine(path, key)
         try:
             with engine.connect() as conn:
                 app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
-                tables = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
-            if app_id != CASEDESK_APPLICATION_ID and tables:
+            if app_id != CASEDESK_APPLICATION_ID:
                 raise NotADatabase(f"{path} is an encrypted database, but not a CaseDesk one.")
-            upgrade_if_needed(engine)
+            damage = health.quick_check(engine)
+            if not damage:
+                upgrade_if_needed(engine)
         except BaseException:
             engine.dispose()
             raise
-        return cls(path, key, engine)
+        db = cls(path, key, engine)
+        db.damage = damage
+        return db
 
     def close(self) -> None:
         """Drop every connection and forget the key (the app's lock)."""
@@ -114,6 +202,16 @@ class Database:
     def key_path(self) -> Path:
         return keyfile.key_file_path(self.path)
 
+    def refuse_if_damaged(self) -> None:
+        if self.damage:
+            raise DatabaseDamaged(f"The database {self.path} is damaged ({self.damage[0]}). {health.RESTORE_ADVICE}")
+
+    def check(self) -> health.CheckReport:
+        """The full check; damage found stops all further writes through this object."""
+        report = health.full_check(self.engine)
+        self.damage = list(report.problems)
+        return report
+
     # -- sessions ----------------------------------------------------------------------------------------------
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -124,6 +222,7 @@ class Database:
     @contextmanager
     def unit_of_work(self, author: str, *, journal: bool = True) -> Iterator[UnitOfWork]:
         """One transaction of writes, journal and audit; committed when the block ends without error."""
+        self.refuse_if_damaged()
         with self._write_lock, Session(self.engine) as session:
             uow = UnitOfWork(session, author=author, device_id=self.device_id, clock=self._clock, journal=journal)
             try:
@@ -142,6 +241,7 @@ class Database:
         return default if value is None else value
 
     def set_setting(self, key: str, value: Any) -> None:
+        self.refuse_if_damaged()
         with self._write_lock, Session(self.engine) as session:
             session.merge(SettingRow(key=key, value=value))
             session.commit()

@@ -16,6 +16,7 @@ from sqlalchemy.pool import QueuePool
 from casedesk.errors import NotADatabase
 
 CASEDESK_APPLICATION_ID = 0x43534B44  # "CSKD": written by the first migration, checked at open
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another process's write before "another CaseDesk is writing"
 
 
 def _key_pragma(key: bytes) -> str:
@@ -36,7 +37,7 @@ def connect_raw(path: Path, key: bytes) -> sqlcipher3.dbapi2.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA temp_store = MEMORY")  # temporary tables and sorts never touch the disk in clear
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     return conn
 
 

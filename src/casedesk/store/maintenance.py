@@ -1,21 +1,23 @@
 """Passphrase change, encrypted backup and restore, and crypto-erase.
 
 None of these ever writes the database's content in clear: a backup is an encrypted copy plus the wrapped key,
-restored under the same passphrase; a wipe destroys the key, after which the file is noise.
+restored under the same passphrase; a wipe destroys the key, after which the file is noise. Every temporary copy
+lives in the database's staging folder (see `staging`), so a kill leaves nothing that the next run or a wipe does
+not remove, and every file holding the wrapped key (key file, backup archive) is readable by its owner only.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
-import tempfile
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from casedesk import __version__
 from casedesk.errors import Conflict, KeyFileError, NotADatabase
-from casedesk.store import keyfile
+from casedesk.store import keyfile, staging
 from casedesk.store.database import Database, sidecar_files
 
 BACKUP_FORMAT = "casedesk-backup"
@@ -25,26 +27,36 @@ _MANIFEST_MEMBER = "manifest.json"
 
 
 def change_passphrase(db_path: Path, old: str, new: str, kdf: keyfile.KdfParams | None = None) -> None:
-    """Rewrap the database key under `new`: instant, and the database file is not touched."""
-    key_path = keyfile.key_file_path(Path(db_path))
+    """Rewrap the database key under `new`: instant, and the database file is not touched. The database is
+    opened and checked first, so a missing, foreign or damaged database is reported instead of a success."""
+    db_path = Path(db_path)
+    key_path = keyfile.key_file_path(db_path)
+    if not db_path.exists():
+        raise NotADatabase(f"No database at {db_path}: there is nothing to change the passphrase of.")
     content = keyfile.read_key_file(key_path)
     key = keyfile.unwrap_key(content, old)
     keyfile.check_new_passphrase(new)
-    params = kdf or keyfile.KdfParams(
-        time_cost=int(content["kdf"]["time_cost"]),
-        memory_cost_kib=int(content["kdf"]["memory_cost_kib"]),
-        parallelism=int(content["kdf"]["parallelism"]),
-    )
+    with Database.open_with_key(db_path, key) as db:
+        db.refuse_if_damaged()
+        if db.get_setting("database_id") != content.get("database_id"):
+            raise KeyFileError(f"The key file {key_path} belongs to another database.")
+    params = kdf or keyfile.kdf_params(content)
     keyfile.write_key_file(key_path, keyfile.wrap_key(key, new, content["database_id"], params))
 
 
+def _private_file(path: Path) -> int:
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+
 def backup(db: Database, out: Path) -> Path:
-    """Write `out`: a zip of the encrypted database copy, its key file and a manifest."""
+    """Write `out` (mode 0600): a zip of the encrypted database copy, its key file and a manifest. The archive
+    appears under its name only when complete; a damaged database is not backed up over a good backup."""
     out = Path(out)
     if out.exists():
         raise Conflict(f"{out} already exists; choose another name for the backup.")
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".casedesk-backup-") as tmp:
-        copy = Path(tmp) / _DB_MEMBER
+    db.refuse_if_damaged()
+    with staging.staging_area(db.path) as area:
+        copy = area.path / _DB_MEMBER
         db.export_encrypted_copy(copy)
         manifest = {
             "format": BACKUP_FORMAT,
@@ -53,13 +65,45 @@ def backup(db: Database, out: Path) -> Path:
             "app_version": __version__,
             "database_id": db.get_setting("database_id"),
         }
-        partial = Path(tmp) / "backup.zip"
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
-            archive.writestr(_MANIFEST_MEMBER, json.dumps(manifest, indent=2))
-            archive.write(db.key_path, _KEY_MEMBER)
-            archive.write(copy, _DB_MEMBER)
-        shutil.move(partial, out)
+        partial = area.path / "backup.zip"
+        with os.fdopen(_private_file(partial), "wb") as handle:
+            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+                archive.writestr(_MANIFEST_MEMBER, json.dumps(manifest, indent=2))
+                archive.write(db.key_path, _KEY_MEMBER)
+                archive.write(copy, _DB_MEMBER)
+            handle.flush()
+            os.fsync(handle.fileno())
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if partial.stat().st_dev != out.parent.stat().st_dev:
+            # Another disk: copy beside `out` under a hidden name (recorded, so a kill leaves nothing), then rename.
+            hidden = out.with_name(f".{out.name}.partial-{os.getpid()}")
+            area.record_outside(hidden)
+            with open(partial, "rb") as source, os.fdopen(_private_file(hidden), "wb") as target:
+                shutil.copyfileobj(source, target, 1024 * 1024)
+                target.flush()
+                os.fsync(target.fileno())
+            partial = hidden
+        if out.exists():
+            raise Conflict(f"{out} already exists; choose another name for the backup.")
+        os.replace(partial, out)
+        keyfile.fsync_dir(out.parent)
     return out
+
+
+def note_backup(db: Database, out: Path, actor: str) -> str | None:
+    """Record a written backup in the audit. The backup is good whatever happens here, so a busy database or a
+    full disk is returned as a warning for the user, never raised as if the backup had failed."""
+    from casedesk.store.failures import explain
+
+    try:
+        with db.unit_of_work(actor, journal=False) as uow:
+            uow.note("backup", "database", db.get_setting("database_id") or "", reason=f"backup written to {out.name}")
+    except Exception as exc:
+        explained = explain(exc, db.path)
+        if explained is None:
+            raise
+        return f"the backup is complete and valid, but it could not be noted in the audit log: {explained}"
+    return None
 
 
 def restore(backup_file: Path, db_path: Path, passphrase: str) -> None:
@@ -72,34 +116,48 @@ def restore(backup_file: Path, db_path: Path, passphrase: str) -> None:
     except (OSError, zipfile.BadZipFile) as exc:
         raise NotADatabase(f"{backup_file} is not a CaseDesk backup.") from exc
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with archive, tempfile.TemporaryDirectory(dir=db_path.parent, prefix=".casedesk-restore-") as tmp:
+    with archive, staging.staging_area(db_path) as area:
         names = set(archive.namelist())
         if not {_DB_MEMBER, _KEY_MEMBER, _MANIFEST_MEMBER} <= names:
             raise NotADatabase(f"{backup_file} is not a CaseDesk backup (parts are missing).")
+        staged = area.path / _DB_MEMBER
         try:
             manifest = json.loads(archive.read(_MANIFEST_MEMBER))
-        except ValueError as exc:
-            raise NotADatabase(f"{backup_file} is not a CaseDesk backup (unreadable manifest).") from exc
-        if manifest.get("format") != BACKUP_FORMAT:
+            key_content = json.loads(archive.read(_KEY_MEMBER))
+            archive.extract(_DB_MEMBER, area.path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+            raise NotADatabase(f"{backup_file} is damaged: a part of it cannot be read ({exc}).") from exc
+        if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
             raise NotADatabase(f"{backup_file} is not a CaseDesk backup.")
-        staged = Path(tmp) / _DB_MEMBER
-        archive.extract(_DB_MEMBER, tmp)
-        archive.extract(_KEY_MEMBER, tmp)
+        if not isinstance(key_content, dict):
+            raise NotADatabase(f"{backup_file} is damaged: its key file cannot be read.")
+        keyfile.write_key_file(keyfile.key_file_path(staged), key_content)
         # Prove the passphrase and the copy before anything appears at the destination.
         with Database.open(staged, passphrase) as check:
-            if check.integrity_check() != "ok":
-                raise NotADatabase(f"{backup_file} is damaged: the database inside fails its integrity check.")
+            report = check.check()
+            if not report.ok:
+                raise NotADatabase(
+                    f"{backup_file} is damaged: the database inside fails its check ({report.problems[0]})."
+                )
         for leftover in sidecar_files(staged)[1:]:
             leftover.unlink(missing_ok=True)
-        shutil.move(keyfile.key_file_path(staged), keyfile.key_file_path(db_path))
-        shutil.move(staged, db_path)
+        keyfile.write_key_file(keyfile.key_file_path(db_path), key_content)
+        os.chmod(staged, 0o600)
+        try:
+            shutil.move(staged, db_path)
+        except BaseException:
+            keyfile.key_file_path(db_path).unlink(missing_ok=True)
+            raise
+        keyfile.fsync_dir(db_path.parent)
 
 
 def wipe(db_path: Path) -> list[Path]:
-    """Crypto-erase: destroy the key file first (the data is unreadable from then on), then remove the files."""
+    """Crypto-erase: destroy the key file first (the data is unreadable from then on), then remove the files,
+    including every temporary copy in the staging folder."""
     db_path = Path(db_path)
     key_path = keyfile.key_file_path(db_path)
-    if not key_path.exists() and not db_path.exists():
+    staging_root = staging.staging_root(db_path)
+    if not key_path.exists() and not db_path.exists() and not staging_root.exists():
         raise KeyFileError(f"Nothing to wipe at {db_path}.")
     removed = []
     if key_path.exists():
@@ -109,4 +167,6 @@ def wipe(db_path: Path) -> list[Path]:
         if file.exists():
             file.unlink()
             removed.append(file)
+    if staging.remove_all(db_path):
+        removed.append(staging_root)
     return removed
