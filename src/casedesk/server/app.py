@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
 from casedesk.server import auth, mail
-from casedesk.server.db import ServerDB, accounts, migrate, pulls, push
+from casedesk.server.db import ServerDB, accounts, expiry, migrate, pulls, push
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
 from casedesk.sync.entities import ENTITIES
 from casedesk.sync.wire import (
@@ -49,6 +49,7 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSett
     smtp = smtp or mail.SmtpSettings.from_env()
     server_id = accounts.server_id(store)
     limiter = auth.RateLimiter()
+    daily_sweep = expiry.DailySweep(store)
     app = FastAPI(title="CaseDesk sync server", version=__version__, responses=ERRORS)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(BodyLimitMiddleware, max_body=max_body)
@@ -125,6 +126,7 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSett
     ) -> PullResponse:
         if not 0 <= cursor <= MAX_CURSOR:  # feed positions are 63-bit: a larger one cannot have come from here
             raise auth.AuthFailure("invalid_cursor", f"The cursor must be between 0 and {MAX_CURSOR}.", status=400)
+        daily_sweep()  # involvements whose end date has passed take their child out of view before this page
         with store.read() as conn:
             return pulls.pull(conn, device.org_id, cursor, limit, device.device_id)
 

@@ -131,6 +131,7 @@ class SyncEngine:
                 self.resync(entity, exclude)
             report.resynced = mismatched
             only = None
+            exclude = sync_outbox.held_back_row_ids(self.db)  # again: the person may have written meanwhile
             mismatched = self._mismatched(exclude, only)
             if mismatched:
                 log.error("sync digest still differs after resync: %s", ", ".join(mismatched))

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, update
 
 from casedesk.domain.ids import new_id
 from casedesk.server.db import conflicts
-from casedesk.server.db.rules import NOT_VISIBLE, Rejected, check_values, device_of
+from casedesk.server.db.rules import NOT_VISIBLE, SCOPE_FIELDS, Rejected, check_values, device_of
 from casedesk.sync.entities import ENTITIES, is_critical
 from casedesk.sync.wire import ChangeResult, WireChange
 
@@ -29,6 +29,8 @@ class ConflictRules:
     def _visible(self, child_id: str) -> bool: ...
 
     def _save(self, entity: str, row_id: str, **values: Any) -> None: ...
+
+    def _rescope_later(self, child_id: str | None, also: str | None = None) -> None: ...
 
     def _record_conflict(self, change: WireChange, current: dict[str, Any], name: str, value: Any, kept: Any) -> None:
         incoming = {"value": value, "hlc": change.hlc, "device_id": change.device_id, "author": change.author}
@@ -108,6 +110,8 @@ class ConflictRules:
             hlcs={**record["hlcs"], found.field: change.hlc},
             authors={**record["authors"], found.field: change.author},
         )
+        if found.entity == "involvements" and found.field in SCOPE_FIELDS:
+            self._rescope_later(found.child_id)
         self.conn.execute(
             update(conflicts)
             .where(conflicts.c.id == found.id)

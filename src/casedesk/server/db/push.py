@@ -23,7 +23,7 @@ from casedesk.server import policy
 from casedesk.server.db import applied_changes
 from casedesk.server.db.cache import BatchCache, next_seq
 from casedesk.server.db.decisions import ConflictRules
-from casedesk.server.db.rules import NOT_VISIBLE, Rejected, check_values, device_of
+from casedesk.server.db.rules import NOT_VISIBLE, SCOPE_FIELDS, Rejected, check_values, device_of
 from casedesk.sync.entities import ENTITIES, EntitySpec, is_critical
 from casedesk.sync.wire import HLC_PATTERN, ChangeResult, WireChange
 
@@ -38,6 +38,8 @@ class Pusher(ConflictRules):
         self.now = datetime.now(UTC)
         self.cache = BatchCache(conn)
         self.high_water = 0
+        self.today = policy.today()
+        self.rescope_due: dict[str, set[str]] = {}  # child id -> organisations that may have lost it
 
     def _prefetch(self, raw_changes: list[dict[str, Any]]) -> None:
         """Read everything the batch can touch in a few queries (see `BatchCache`)."""
@@ -88,6 +90,7 @@ class Pusher(ConflictRules):
                 )
                 done[change_id] = result
             results.append(result)
+        self.rescope_all()
         self.cache.flush()
         if answers:
             self.conn.execute(insert(applied_changes), answers)
@@ -234,7 +237,7 @@ class Pusher(ConflictRules):
         if change.entity == "children":
             self.cache.set_scope(self.org_id, child_id, True, seq)
         elif change.entity == "involvements" and child_id:
-            self._rescope(child_id)
+            self._rescope_later(child_id)
         return ChangeResult(change_id=change.change_id, status="applied", versions=versions)
 
     def _update(self, change: WireChange, spec: EntitySpec, current: dict[str, Any]) -> ChangeResult:
@@ -275,8 +278,8 @@ class Pusher(ConflictRules):
                 data[name], versions[name], hlcs[name], authors[name] = value, seq, change.hlc, change.author
                 result_versions[name] = seq
             self._save(change.entity, change.row_id, data=data, versions=versions, hlcs=hlcs, authors=authors)
-            if change.entity == "involvements" and "organisation_id" in winners:
-                self._rescope(current["child_id"], also=current["data"].get("organisation_id"))
+            if change.entity == "involvements" and winners.keys() & SCOPE_FIELDS:
+                self._rescope_later(current["child_id"], also=current["data"].get("organisation_id"))
         status = "conflict" if conflicted else "applied"
         return ChangeResult(change_id=change.change_id, status=status, versions=result_versions)
 
@@ -291,16 +294,31 @@ class Pusher(ConflictRules):
         versions = {**current["versions"], "deleted": seq}
         self._save(change.entity, change.row_id, deleted=True, versions=versions)
         if change.entity == "involvements":
-            self._rescope(current["child_id"])
+            self._rescope_later(current["child_id"])
         return ChangeResult(change_id=change.change_id, status="applied", versions={"deleted": seq})
 
     # -- scope -------------------------------------------------------------------------------------------------
+    def _rescope_later(self, child_id: str | None, also: str | None = None) -> None:
+        """Note a child whose visibility may change. Scope is decided once, after the whole batch: a device's
+        batch holds what it recorded while it still saw the child (a note written before the involvement was
+        ended), and that must not be refused because the ending arrived first in the same batch."""
+        if child_id:
+            self.rescope_due.setdefault(child_id, set()).update({also} if also else set())
+
+    def rescope_all(self) -> None:
+        for child_id, also in sorted(self.rescope_due.items()):
+            for org in sorted(also) or [None]:
+                self._rescope(child_id, also=org)
+        self.rescope_due.clear()
+
     def _rescope(self, child_id: str, also: str | None = None) -> None:
         """After an involvement changes, tell organisations that gain or lose the child (enter/leave items)."""
         child = self._get("children", child_id)
         if child is None:
             return
-        now_visible = policy.visible_orgs(child["created_by_org"], self.cache.child_involvements(child_id))
+        now_visible = policy.visible_orgs(
+            child["created_by_org"], self.cache.child_involvements(child_id), on=self.today
+        )
         held = {org: bool(value["visible"]) for org, value in self.cache.scope_of(child_id).items()}
         for org in sorted(set(held) | now_visible | ({also} if also else set())):
             was, now = held.get(org, False), org in now_visible

@@ -15,6 +15,8 @@ from casedesk.sync.entities import EntitySpec
 # reveal whether a hidden child (or anything recorded about it) exists.
 NOT_VISIBLE = "this record does not exist or is not shared with your organisation"
 
+SCOPE_FIELDS = frozenset({"organisation_id", "end_date"})  # involvement fields that decide who sees the child
+
 
 class Rejected(Exception):
     """A change that breaks a rule; its message is the reason shown on the device."""

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 
 from casedesk.store.database import Database
 from casedesk.store.journal.apply import apply_rows, from_wire, table_of
-from casedesk.store.journal.outbox import forget_rows, pending_fields
+from casedesk.store.journal.outbox import forget_rows, held_back_rows, pending_fields
 from casedesk.store.journal.wire_values import to_json_value
 from casedesk.store.uow import BOOKKEEPING
 
@@ -90,11 +90,13 @@ def overwrite_rows(db: Database, entity: str, items: list[Any]) -> int:
 
 
 def remove_unknown(db: Database, entity: str, server_ids: set[str], exclude: set[str]) -> int:
-    """Delete rows of `entity` the server does not hold for this device (never held-back ones)."""
+    """Delete rows of `entity` the server does not hold for this device (never held-back ones). Rows held back
+    are read again inside this transaction: a chronology entry written while the resync ran is not on the server
+    yet, and must not be taken for a row the server dropped."""
     table = table_of(entity)
     with db._write_lock, db.engine.begin() as conn:
         local = set(conn.execute(select(table.c.id)).scalars())
-        doomed = sorted(local - server_ids - exclude)
+        doomed = sorted(local - server_ids - exclude - held_back_rows(conn))
         if doomed and len(doomed) > 10 and len(doomed) > FAILSAFE_SHARE * len(local):
             raise ResyncRefused(
                 f"resync of {entity} would delete {len(doomed)} of {len(local)} rows; refused as a fail-safe"

@@ -143,11 +143,13 @@ def retry(db: Database, change_id: str) -> None:
 def held_back_row_ids(db: Database) -> set[str]:
     """Rows with changes still pending or set aside: they differ from the server on purpose."""
     with db.session() as session:
-        return set(
-            session.execute(
-                select(_outbox.c.row_id).where(_outbox.c.state.in_(("pending", "rejected"))).distinct()
-            ).scalars()
-        )
+        return held_back_rows(session)
+
+
+def held_back_rows(conn: Any) -> set[str]:
+    """`held_back_row_ids` inside the caller's transaction (a connection or a session)."""
+    query = select(_outbox.c.row_id).where(_outbox.c.state.in_(("pending", "rejected"))).distinct()
+    return set(conn.execute(query).scalars())
 
 
 def pending_fields(conn: Any) -> dict[tuple[str, str], set[str]]:
