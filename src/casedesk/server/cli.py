@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from casedesk.server import mail
-from casedesk.server.db import DEFAULT_SQLITE_NAME, ServerDB, migrate
+from casedesk.server.db import DEFAULT_SQLITE_NAME, DatabaseRefused, ServerDB, migrate
 from casedesk.server.db import accounts as admin
 
 PASSWORD_ENV = "CASEDESK_USER_PASSWORD"
@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             uvicorn.run(create_app(store), host=args.host, port=args.port, log_level="info")
         return 0
-    except admin.AdminError as exc:
+    except (admin.AdminError, DatabaseRefused) as exc:
         print(f"casedesk-server: {exc}", file=sys.stderr)
         return 1
     finally:

@@ -30,8 +30,11 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    exc,
+    inspect,
     text,
 )
+from sqlalchemy.pool import NullPool
 
 from casedesk.paths import migrations_dir
 
@@ -170,8 +173,16 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True)
 
 
+class DatabaseRefused(Exception):
+    """The database at the given URL is not one this server may use (foreign, newer or not a database)."""
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the server database to the newest schema (run at every start)."""
+    """Bring the server database to the newest schema (run at every start).
+
+    Only an empty database or one this server made is touched: a database holding other tables, one made by a
+    newer server, or a file that is not a database at all is refused with `DatabaseRefused` and left unchanged.
+    """
     from alembic import command
     from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
@@ -179,13 +190,43 @@ def migrate(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(migrations_dir("server")))
-    head = ScriptDirectory.from_config(config).get_current_head()
-    with engine.connect() as connection:
-        if MigrationContext.configure(connection).get_current_revision() == head:
-            return
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-        connection.commit()
+    scripts = ScriptDirectory.from_config(config)
+    head = scripts.get_current_head()
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        # Looked at first through a plain connection: the server's own connections switch SQLite to WAL, which
+        # would already change a file that turns out not to be ours.
+        plain = create_engine(engine.url, poolclass=NullPool)
+        try:
+            with plain.connect() as connection:
+                current = MigrationContext.configure(connection).get_current_revision()
+                if current == head:
+                    return
+                _check_ours(connection, current, {script.revision for script in scripts.walk_revisions()}, where)
+        finally:
+            plain.dispose()
+        with engine.connect() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            connection.commit()
+    except exc.DBAPIError as error:
+        first = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        raise DatabaseRefused(f"Cannot use {where} as the server database: {first}.") from None
+
+
+def _check_ours(connection: Connection, current: str | None, known: set[str], where: str) -> None:
+    if current is None:
+        foreign = sorted(set(inspect(connection).get_table_names()) - {"alembic_version"})
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+            raise DatabaseRefused(
+                f"{where} is not a CaseDesk server database (it already holds tables: {shown}); "
+                "give an empty database or one this server made."
+            )
+    elif current not in known:
+        raise DatabaseRefused(
+            f"{where} was made by a newer CaseDesk server (schema revision {current}); upgrade this server."
+        )
 
 
 class ServerDB:
