@@ -43,10 +43,10 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 class Server:
     """The real app over a real database, reachable in process (no sockets)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, **options: Any) -> None:
         self.url = url
         self.store = ServerDB(url)
-        self.app = create_app(self.store)
+        self.app = create_app(self.store, **options)
         self.base_url = "http://testserver"
         self._live: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -68,9 +68,11 @@ class Server:
             self.base_url = f"http://127.0.0.1:{port}"
         return self.base_url
 
-    def loopback(self) -> httpx.Client:
-        """A plain HTTP client of the served app (see `serve`)."""
-        return httpx.Client(base_url=self.serve(), timeout=30)
+    def loopback(self, source: str | None = None) -> httpx.Client:
+        """A plain HTTP client of the served app (see `serve`), from another loopback address if given
+        (127.0.0.2, …: a second machine as far as the server can tell)."""
+        transport = httpx.HTTPTransport(local_address=source) if source else None
+        return httpx.Client(base_url=self.serve(), timeout=30, transport=transport)
 
     def org(self, name: str) -> str:
         return admin.create_org(self.store, name)

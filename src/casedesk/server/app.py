@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
 from casedesk.server import auth, mail
-from casedesk.server.db import ServerDB, accounts, expiry, migrate, pulls, push
+from casedesk.server.db import ServerDB, accounts, expiry, migrate, pulls, push, ratelimits
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
 from casedesk.sync.entities import ENTITIES
 from casedesk.sync.wire import (
@@ -43,12 +43,18 @@ def app_from_environment() -> FastAPI:
     return create_app(ServerDB(os.environ["CASEDESK_DATABASE_URL"]))
 
 
-def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSettings | None = None) -> FastAPI:
+def create_app(
+    store: ServerDB,
+    *,
+    max_body: int = MAX_BODY,
+    smtp: mail.SmtpSettings | None = None,
+    limits: ratelimits.Limits | None = None,
+) -> FastAPI:
     """The app over `store`; SMTP settings for the mail relay default to the CASEDESK_SMTP_* environment."""
     migrate(store.engine)
     smtp = smtp or mail.SmtpSettings.from_env()
     server_id = accounts.server_id(store)
-    limiter = auth.RateLimiter()
+    limiter = ratelimits.Limiter(store, limits)
     daily_sweep = expiry.DailySweep(store)
     app = FastAPI(title="CaseDesk sync server", version=__version__, responses=ERRORS)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
@@ -58,6 +64,11 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSett
     @app.exception_handler(auth.AuthFailure)
     async def _auth_failure(_request: Request, exc: auth.AuthFailure) -> JSONResponse:
         return JSONResponse({"error": exc.code, "detail": exc.detail}, status_code=exc.status)
+
+    @app.exception_handler(ratelimits.RateLimited)
+    async def _limited(_request: Request, exc: ratelimits.RateLimited) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after)}
+        return JSONResponse({"error": "rate_limited", "detail": exc.detail}, status_code=429, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -78,13 +89,21 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSett
         return JSONResponse({"error": "invalid_request", "detail": f"{where}: {first['msg']}"}, status_code=422)
 
     def current_device(
+        request: Request,
         authorization: Annotated[str, Header()] = "",
         x_casedesk_device: Annotated[str, Header()] = "",
     ) -> Any:
+        address = request.client.host if request.client else "?"
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise auth.AuthFailure("invalid_token", "A device token is required; enrol this device first.")
-        return accounts.authenticate(store, token.strip(), x_casedesk_device)
+        try:
+            if scheme.lower() != "bearer" or not token:
+                raise auth.AuthFailure("invalid_token", "A device token is required; enrol this device first.")
+            device = accounts.authenticate(store, token.strip(), x_casedesk_device)
+        except auth.AuthFailure:
+            limiter.sync_request(address, None)  # refused tokens count against their address
+            raise
+        limiter.sync_request(address, device.device_id)
+        return device
 
     Device = Annotated[Any, Depends(current_device)]
 
@@ -95,8 +114,7 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSett
     @app.post("/v1/enrol", response_model=EnrolResponse)
     def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
         client = request.client.host if request.client else "?"
-        keys = (f"user:{body.username.lower()}", f"addr:{client}")
-        limiter.check(*keys)
+        limiter.check_enrolment(client, body.username)
         try:
             with store.write() as conn:
                 token, user = accounts.enrol(
@@ -104,7 +122,7 @@ def create_app(store: ServerDB, *, max_body: int = MAX_BODY, smtp: mail.SmtpSett
                 )
         except auth.AuthFailure as exc:
             if exc.status == 401:
-                limiter.fail(*keys)
+                limiter.enrolment_failed(client, body.username)
             raise
         return EnrolResponse(
             device_token=token, username=user.username, organisation_id=user.org_id, server_id=server_id

@@ -3,16 +3,13 @@
 - Passwords are hashed with Argon2id (argon2-cffi's defaults): slow on purpose, because people reuse them.
 - Enrolment codes and device tokens are random (≥ 50 bits and 256 bits), so a fast SHA-256 is enough to store
   them: the server keeps only hashes, and a stolen server database gives no usable token.
-- Login attempts are limited per user name and per client address, so a password cannot be guessed online.
+- Login attempts are limited (see `casedesk.server.db.ratelimits`), so a password cannot be guessed online.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -54,28 +51,3 @@ def new_code() -> str:
 
 def normalise_code(code: str) -> str:
     return code.strip().upper().replace(" ", "").replace("-", "")
-
-
-class RateLimiter:
-    """At most `limit` failed attempts per key in `window` seconds (in memory: per server process)."""
-
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def check(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                failures = self._failures[key]
-                while failures and now - failures[0] > self.window:
-                    failures.popleft()
-                if len(failures) >= self.limit:
-                    raise AuthFailure("rate_limited", "Too many failed attempts; wait a few minutes.", status=429)
-
-    def fail(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures[key].append(time.monotonic())

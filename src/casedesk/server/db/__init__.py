@@ -155,6 +155,13 @@ mail_deliveries = Table(
     Column("sent_at", DateTime(timezone=True)),
     Column("last_error", Text),
 )
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of the limit's key: no addresses or names at rest
+    Column("window_start", BigInteger, nullable=False),
+    Column("hits", Integer, nullable=False),
+)
 
 DEFAULT_SQLITE_NAME = "casedesk-server.db"
 

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import insert, select, update
 
 from casedesk.server import policy
-from casedesk.server.db import ServerDB, meta, org_scope, records
+from casedesk.server.db import ServerDB, meta, org_scope, ratelimits, records
 from casedesk.server.db.push import Pusher
 
 SWEPT_KEY = "scope.swept_through"
@@ -54,7 +54,8 @@ def sweep(store: ServerDB, on: date | None = None) -> list[str]:
 
 
 class DailySweep:
-    """Runs `sweep` at most once per day per process (the database decides between processes)."""
+    """Runs `sweep` (and drops stale rate-limit counters) at most once per day per process; the database
+    decides between processes."""
 
     def __init__(self, store: ServerDB) -> None:
         self.store = store
@@ -64,4 +65,5 @@ class DailySweep:
         today = policy.today()
         if self.last != today:
             sweep(self.store, today)
+            ratelimits.forget_old(self.store)
             self.last = today
