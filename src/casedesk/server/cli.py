@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("device_id")
     adm.add_parser("mail-status", help="list the referral emails devices asked the relay to send")
     adm.add_parser("send-mail", help="send waiting referral emails now (SMTP from CASEDESK_SMTP_*)")
+    p = adm.add_parser("mail-settle", help="settle an email in doubt after checking the mail server's log")
+    p.add_argument("request_id")
+    outcome = p.add_mutually_exclusive_group(required=True)
+    outcome.add_argument("--delivered", action="store_true", help="it arrived: mark it sent")
+    outcome.add_argument("--not-delivered", action="store_true", help="it did not: send it once more")
     return parser
 
 
@@ -81,12 +86,19 @@ def _admin(store: ServerDB, args: argparse.Namespace) -> int:
         print(f"Revoked {args.device_id}.")
     elif args.action == "mail-status":
         for m in mail.mail_status(store):
-            print(f"{m['request_id']}  {m['to']:<32} {m['state']:<8} attempts {m['attempts']}  {m['last_error'] or ''}")
+            line = f"{m['request_id']}  {m['to']:<32} {m['state']:<8} attempts {m['attempts']}  {m['last_error'] or ''}"
+            print(line + (f"  Message-ID {m['message_id']}" if m["state"] == "in_doubt" else ""))
     elif args.action == "send-mail":
         settings = mail.SmtpSettings.from_env()
         if settings is None:
             raise admin.AdminError("No mail relay configured: set CASEDESK_SMTP_HOST (and _PORT, _FROM).")
         print(f"Sent {mail.deliver_pending(store, settings)} email(s).")
+        doubtful = [m for m in mail.mail_status(store) if m["state"] == "in_doubt"]
+        if doubtful:
+            print(f"{len(doubtful)} email(s) in doubt: see mail-status, then mail-settle.")
+    elif args.action == "mail-settle":
+        mail.settle(store, args.request_id, delivered=args.delivered)
+        print(f"Settled {args.request_id}: {'delivered' if args.delivered else 'will be sent again'}.")
     return 0
 
 
@@ -117,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             uvicorn.run(create_app(store), host=args.host, port=args.port, log_level="info")
         return 0
-    except (admin.AdminError, DatabaseRefused) as exc:
+    except (admin.AdminError, DatabaseRefused, mail.MailError) as exc:
         print(f"casedesk-server: {exc}", file=sys.stderr)
         return 1
     finally:

@@ -149,7 +149,7 @@ mail_deliveries = Table(
     "mail_deliveries",
     metadata,
     Column("request_id", String(36), primary_key=True),  # the device's mail request: one delivery each
-    Column("state", String(10), nullable=False),  # sending | sent | failed
+    Column("state", String(10), nullable=False),  # sending | handing | sent | failed | in_doubt
     Column("attempts", Integer, nullable=False),
     Column("claimed_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
