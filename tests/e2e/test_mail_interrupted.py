@@ -18,8 +18,7 @@ from sqlalchemy import text
 
 from casedesk.domain.ids import new_id
 from casedesk.server import mail
-from tests.server.test_push_rules import CHILD, Peer
-from tests.sync.harness import SRC, Server, free_port
+from tests.sync.harness import CHILD, SRC, Peer, Server, free_port
 
 pytestmark = pytest.mark.slow
 

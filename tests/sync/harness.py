@@ -7,6 +7,7 @@ its own SQLCipher file, enrolled through the real enrolment endpoint, syncing th
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 import subprocess
@@ -22,6 +23,7 @@ from typing import Any
 import httpx
 import uvicorn
 
+from casedesk.domain.ids import new_id
 from casedesk.server.app import create_app
 from casedesk.server.db import ServerDB
 from casedesk.server.db import accounts as admin
@@ -214,3 +216,46 @@ class UvicornProcess:
             self.proc.kill()
             self.proc.wait(10)
         self.proc = None
+
+
+_tick = itertools.count()
+
+
+class Peer:
+    """A device speaking the protocol by hand, so a test can send what the app never would."""
+
+    def __init__(self, server: Server, username: str) -> None:
+        self.device_id = new_id()
+        self.client = server.loopback()
+        body = {"username": username, "password": PASSWORD, "code": server.code(username), "device_id": self.device_id}
+        token = self.client.post("/v1/enrol", json=body).json()["device_token"]
+        self.headers = {"Authorization": f"Bearer {token}", "X-CaseDesk-Device": self.device_id}
+
+    def change(self, entity: str, row_id: str, op: str, fields: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        hlc = f"{int(time.time() * 1000):013d}-{next(_tick) % 1_000_000:06d}-{self.device_id}"
+        return {
+            "change_id": new_id(),
+            "entity": entity,
+            "row_id": row_id,
+            "op": op,
+            "fields": fields,
+            "base_versions": {},
+            "hlc": hlc,
+            "device_id": self.device_id,
+            "author": "tester",
+            **extra,
+        }
+
+    def push(self, *changes: dict[str, Any]) -> list[dict[str, Any]]:
+        response = self.client.post("/v1/push", headers=self.headers, json={"changes": list(changes)})
+        assert response.status_code == 200, response.text
+        return response.json()["results"]
+
+    def pull(self, cursor: int = 0) -> httpx.Response:
+        return self.client.get("/v1/pull", headers=self.headers, params={"cursor": cursor})
+
+    def close(self) -> None:
+        self.client.close()
+
+
+CHILD = {"given_name": "Ada", "family_name": "Okafor", "date_of_birth": "2012-05-01"}
