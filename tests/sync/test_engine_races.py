@@ -48,3 +48,56 @@ def test_a_chronology_entry_written_during_a_resync_stays(server: Server, tmp_pa
     assert report.digest_ok  # the entry still waiting to be pushed is left out on both sides
     assert a.sync().pushed == 1 and sync_outbox.count_by_state(a.db) == {"applied": 4}
     a.close()
+
+
+class AnotherDeviceSyncsFirst:
+    """The device's own transport, except that another device pushes between this one's pull and its digest."""
+
+    def __init__(self, device: Device, other: Device, org: str) -> None:
+        self.inner, self.other, self.org = device.transport, other, org
+        self.made: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def digest(self, exclude: list[str], only: list[str] | None = None, cursor: int | None = None) -> Any:
+        if not self.made:
+            self.made.append(self.other.add_child("Bea", "Mensah", self.org))
+            self.other.sync()
+        return self.inner.digest(exclude, only, cursor)
+
+
+def test_a_write_landing_between_pull_and_digest_is_no_mismatch(server: Server, tmp_path: Path) -> None:
+    org = server.org("Riverside Academy")
+    server.user(org, "ann"), server.user(org, "ben")
+    url = server.serve()
+    a = make_device(tmp_path, "ann", None, "ann", base_url=url, org_server=server)
+    b = make_device(tmp_path, "ben", None, "ben", base_url=url, org_server=server)
+    a.add_child("Ada", "Okafor", org)
+    a.sync(), b.sync()
+    transport = AnotherDeviceSyncsFirst(a, b, org)
+    report = SyncEngine(a.db, transport).run()
+    assert transport.made and report.digest_ok and report.resynced == []
+    assert {c["child"]["given_name"] for c in a.export()["children"]} == {"Ada", "Bea"}  # pulled, not resynced
+    a.close(), b.close()
+
+
+class BusyServer(AnotherDeviceSyncsFirst):
+    """Another device pushes before every digest: the feed never holds still."""
+
+    def digest(self, exclude: list[str], only: list[str] | None = None, cursor: int | None = None) -> Any:
+        self.made.append(self.other.add_child(f"Busy{len(self.made)}", "Pupil", self.org))
+        self.other.sync()
+        return self.inner.digest(exclude, only, cursor)
+
+
+def test_a_feed_that_never_holds_still_defers_the_check_instead_of_resyncing(server: Server, tmp_path: Path) -> None:
+    org = server.org("Riverside Academy")
+    server.user(org, "ann"), server.user(org, "ben")
+    url = server.serve()
+    a = make_device(tmp_path, "ann", None, "ann", base_url=url, org_server=server)
+    b = make_device(tmp_path, "ben", None, "ben", base_url=url, org_server=server)
+    report = SyncEngine(a.db, BusyServer(a, b, org)).run()
+    assert report.digest_deferred and report.resynced == [] and "deferred" in report.describe()
+    assert a.sync().digest_ok  # the next quiet round compares
+    a.close(), b.close()

@@ -132,7 +132,8 @@ class SyncService:
             self.db.set_setting(LAST_ERROR_KEY, f"{_now()} {exc}")
             raise
         self.db.set_setting(LAST_SUCCESS_KEY, _now())
-        self.db.set_setting(LAST_ERROR_KEY, None if report.digest_ok else f"{_now()} digest mismatch")
+        clean = report.digest_ok or report.digest_deferred
+        self.db.set_setting(LAST_ERROR_KEY, None if clean else f"{_now()} digest mismatch")
         self.db.set_setting(LAST_REPORT_KEY, report.describe())
         return report
 

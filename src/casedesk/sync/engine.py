@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 PAGE = 500
 FULL_DIGEST_KEY = "sync.last_full_digest"
 FULL_DIGEST_EVERY = timedelta(hours=24)
+DIGEST_ATTEMPTS = 3
 
 
 @dataclass
@@ -47,6 +48,7 @@ class SyncReport:
     digest_ok: bool = False
     digest_rows: int | None = None  # rows hashed by the digest; None when it hashed every row
     resynced: list[str] = field(default_factory=list)
+    digest_deferred: bool = False  # the server's feed kept moving: compared next round instead
 
     def describe(self) -> str:
         text = (
@@ -57,6 +59,8 @@ class SyncReport:
             text += f", {len(self.purged)} child record(s) removed (no longer shared)"
         if self.resynced:
             text += f"; resynced {', '.join(self.resynced)} after a digest mismatch"
+        if self.digest_deferred:
+            return text + "; digest check deferred (the server was busy with newer changes)"
         return text + ("; digest matches" if self.digest_ok else "; digest MISMATCH")
 
 
@@ -116,7 +120,6 @@ class SyncEngine:
                 return
 
     def finalize(self, report: SyncReport) -> None:
-        exclude = sync_outbox.held_back_row_ids(self.db)
         last_full = self.db.get_setting(FULL_DIGEST_KEY)
         full = (
             last_full is None
@@ -124,21 +127,55 @@ class SyncEngine:
             or datetime.fromisoformat(last_full) < datetime.now(UTC) - FULL_DIGEST_EVERY
         )
         only = None if full else sorted(self.touched)
-        mismatched = self._mismatched(exclude, only)
+        compared = self._compare(report, only)
+        if compared is None:
+            return
+        exclude, mismatched = compared
         if mismatched:
             log.warning("sync digest mismatch in %s; resyncing those entities", ", ".join(mismatched))
             for entity in mismatched:
                 self.resync(entity, exclude)
             report.resynced = mismatched
             only = None
-            exclude = sync_outbox.held_back_row_ids(self.db)  # again: the person may have written meanwhile
-            mismatched = self._mismatched(exclude, only)
+            compared = self._compare(report, only)
+            if compared is None:
+                return
+            mismatched = compared[1]
             if mismatched:
                 log.error("sync digest still differs after resync: %s", ", ".join(mismatched))
         report.digest_ok = not mismatched
         report.digest_rows = None if only is None else len(only)
         if report.digest_ok and only is None:
             self.db.set_setting(FULL_DIGEST_KEY, datetime.now(UTC).isoformat())
+
+    def _compare(self, report: SyncReport, only: list[str] | None) -> tuple[set[str], list[str]] | None:
+        """Digests of the same moment on both sides: the device's own, then the server's for the feed position the
+        device has applied. While other devices keep writing what this one would pull, it pulls and compares
+        again (a few times); if the feed never holds still, the comparison waits for the next round rather
+        than calling a difference that is only a moment apart a mismatch."""
+        for _attempt in range(DIGEST_ATTEMPTS):
+            exclude, local = self._local_now(only)
+            cursor = int(self.db.get_setting(sync_apply.CURSOR_KEY, 0))
+            remote = self.transport.digest(sorted(exclude), only, cursor)
+            if remote.current:
+                theirs = remote.entities
+                return exclude, [
+                    e for e in ENTITIES if e not in theirs or (theirs[e].count, theirs[e].hash) != local[e]
+                ]
+            self.pull(report)
+            only = None if only is None else sorted(self.touched)
+        report.digest_deferred = True
+        return None
+
+    def _local_now(self, only: list[str] | None) -> tuple[set[str], dict[str, tuple[int, str]]]:
+        """The device's digest with the rows held back at that moment (a person writing meanwhile adds some)."""
+        exclude = sync_outbox.held_back_row_ids(self.db)
+        while True:
+            local = self.local_digest(exclude, only)
+            again = sync_outbox.held_back_row_ids(self.db)
+            if again <= exclude:
+                return exclude, local
+            exclude |= again
 
     # -- helpers -----------------------------------------------------------------------------------------------
     def local_digest(self, exclude: set[str], only: list[str] | None = None) -> dict[str, tuple[int, str]]:
@@ -153,11 +190,6 @@ class SyncEngine:
             count = sync_digest.count_rows(self.db, entity, exclude)
             out[entity] = (count, entity_digest(lines)[1])
         return out
-
-    def _mismatched(self, exclude: set[str], only: list[str] | None) -> list[str]:
-        remote = self.transport.digest(sorted(exclude), only).entities
-        local = self.local_digest(exclude, only)
-        return [e for e in ENTITIES if e not in remote or (remote[e].count, remote[e].hash) != local[e]]
 
     def resync(self, entity: str, exclude: set[str]) -> None:
         """Make one entity match the server: overwrite from its current rows, drop rows it does not have."""

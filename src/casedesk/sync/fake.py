@@ -62,9 +62,9 @@ class FaultyTransport:
         f.pull_cut_after_pages -= 1 if f.pull_cut_after_pages > 0 else 0
         return self.inner.pull(cursor, limit)
 
-    def digest(self, exclude: list[str], only: list[str] | None = None) -> DigestResponse:
+    def digest(self, exclude: list[str], only: list[str] | None = None, cursor: int | None = None) -> DigestResponse:
         self._check_offline("digest")
-        return self.inner.digest(exclude, only)
+        return self.inner.digest(exclude, only, cursor)
 
     def snapshot(self, entity: str, after: str | None, limit: int) -> SnapshotResponse:
         self._check_offline("snapshot")

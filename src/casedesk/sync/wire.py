@@ -135,10 +135,14 @@ class DigestRequest(_Model):
     exclude: list[str] = Field(default_factory=list, max_length=100_000)
     # None: hash every row. A list: hash only these rows (those this round moved); counts always cover all.
     only: list[str] | None = Field(default=None, max_length=100_000)
+    # The feed position the device has applied. The server then says whether anything the device would pull has
+    # arrived since, in which case the two sides are not looking at the same moment and must not be compared.
+    cursor: int | None = Field(default=None, ge=0, le=2**63 - 1)
 
 
 class DigestResponse(_Model):
     entities: dict[str, EntityDigest]
+    current: bool = True  # False: the device is behind the feed; pull, then compare again
 
 
 class SnapshotResponse(_Model):

@@ -62,17 +62,14 @@ def _visible_now(conn: Connection, org_id: str, child_id: str) -> bool:
     )
 
 
-def pull(conn: Connection, org_id: str, cursor: int, limit: int, device_id: str = "") -> PullResponse:
-    """A page of the feed after `cursor`. A device's own writes are not echoed back to it: it holds them
-    already, with the versions its push answers gave them (a 35,000-change push would otherwise come back)."""
-    high_water = int(conn.execute(select(func.coalesce(func.max(feed.c.seq), 0))).scalar_one())
+def _pullable(org_id: str, cursor: int, device_id: str) -> Any:
+    """Feed items after `cursor` that a pull by this organisation's device would return."""
     scope = org_scope.alias("s")
-    query = (
+    return (
         select(feed)
         .select_from(feed.outerjoin(scope, and_(scope.c.child_id == feed.c.child_id, scope.c.org_id == org_id)))
         .where(
             feed.c.seq > cursor,
-            feed.c.seq <= high_water,
             or_(
                 and_(feed.c.kind.in_(("enter", "leave")), feed.c.audience_org == org_id),
                 and_(
@@ -82,9 +79,19 @@ def pull(conn: Connection, org_id: str, cursor: int, limit: int, device_id: str 
                 ),
             ),
         )
-        .order_by(feed.c.seq)
-        .limit(limit)
     )
+
+
+def moved_since(conn: Connection, org_id: str, cursor: int, device_id: str) -> bool:
+    """Whether anything this device would pull arrived after `cursor` (so its digest is of an older moment)."""
+    return conn.execute(_pullable(org_id, cursor, device_id).limit(1)).first() is not None
+
+
+def pull(conn: Connection, org_id: str, cursor: int, limit: int, device_id: str = "") -> PullResponse:
+    """A page of the feed after `cursor`. A device's own writes are not echoed back to it: it holds them
+    already, with the versions its push answers gave them (a 35,000-change push would otherwise come back)."""
+    high_water = int(conn.execute(select(func.coalesce(func.max(feed.c.seq), 0))).scalar_one())
+    query = _pullable(org_id, cursor, device_id).where(feed.c.seq <= high_water).order_by(feed.c.seq).limit(limit)
     rows = conn.execute(query).all()
     items: list[PullItem] = []
     for row in rows:
