@@ -75,3 +75,10 @@ class DatabaseDamaged(CaseDeskError):
 
 class StorageError(CaseDeskError):
     """The disk is full, or another CaseDesk holds the database: nothing was changed, and trying again may work."""
+
+
+class Locked(Cancelled):
+    """CaseDesk is locked: nothing can be read or written until the user unlocks it again."""
+
+    def __init__(self, message: str = "CaseDesk is locked.") -> None:
+        super().__init__(message)

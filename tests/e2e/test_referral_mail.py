@@ -63,7 +63,7 @@ def test_offline_referral_email_is_sent_after_sync_exactly_once(
         with device.db.unit_of_work("sam") as uow:
             service = uow.insert("services", {"external_id": sample["id"], "name": sample["name"], "document": sample})
         proc.kill()  # on a home visit: no connection
-        referral = referrals.create_referral(
+        referral, _ = referrals.create_referral(
             device.db,
             NewReferral(
                 child_id=child,

@@ -80,20 +80,20 @@ def _new(child: dict[str, str], **changes: object) -> NewReferral:
 
 
 def test_workflow_allows_its_steps_records_each_in_the_chronology_and_refuses_others(db: Database, child) -> None:  # type: ignore[no-untyped-def]
-    referral_id = referrals.create_referral(db, _new(child), "Sam Patel")
+    referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel")
     with pytest.raises(ValidationError, match="draft referral cannot become accepted"):
         referrals.transition(db, referral_id, "accepted", "Sam Patel")
     referrals.transition(db, referral_id, "sent", "Sam Patel")
     referrals.transition(db, referral_id, "acknowledged", "Sam Patel")
     with pytest.raises(ValidationError, match="reason"):
         referrals.transition(db, referral_id, "declined", "Sam Patel")
-    declined = referrals.transition(
+    declined, _ = referrals.transition(
         db, referral_id, "declined", "Sam Patel", reason="does not meet the service's threshold"
     )
     assert declined.inappropriate and declined.status == "declined"
     with pytest.raises(ValidationError, match="outcome"):
         referrals.transition(db, referral_id, "closed", "Sam Patel")
-    closed = referrals.transition(db, referral_id, "closed", "Sam Patel", outcome="Signposted to early help instead")
+    closed, _ = referrals.transition(db, referral_id, "closed", "Sam Patel", outcome="Signposted to early help instead")
     with pytest.raises(ValidationError, match="cannot become sent"):
         referrals.transition(db, referral_id, "sent", "Sam Patel")
     timeline = referrals.timeline(db, referral_id)
@@ -122,7 +122,7 @@ def test_an_incomplete_referral_or_sharing_decision_is_refused_with_every_proble
 def test_overdue_when_not_acknowledged_in_working_days(db: Database, child) -> None:  # type: ignore[no-untyped-def]
     assert add_working_days(date(2026, 11, 20), 5) == date(2026, 11, 27)  # Friday + 5 working days
     sent = datetime(2026, 11, 2, 10, tzinfo=UTC)
-    referral_id = referrals.create_referral(db, _new(child), "Sam Patel", now=sent)
+    referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel", now=sent)
     referrals.transition(db, referral_id, "sent", "Sam Patel", now=sent)
     assert acknowledgement_due(sent, 5) == date(2026, 11, 9)
     assert referrals.overdue(db, today=date(2026, 11, 9)) == []
@@ -138,7 +138,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def test_service_pack_holds_the_chosen_sections_and_none_of_the_others(db: Database, child, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    referral_id = referrals.create_referral(db, _new(child, sections=("identity", "school")), "Sam Patel")
+    referral_id, _ = referrals.create_referral(db, _new(child, sections=("identity", "school")), "Sam Patel")
     pack = build_pack(db, referral_id)
     assert pack.school == "Oakwood Primary School" and pack.address is None and pack.statuses == ()
     write_pack_pdf(db, referral_id, "service", tmp_path / "service.pdf", "Sam Patel")
@@ -147,7 +147,7 @@ def test_service_pack_holds_the_chosen_sections_and_none_of_the_others(db: Datab
     assert "OFFICIAL-SENSITIVE" in text and "Page 1 of" in text and "Consent given by Mother" in text
     for withheld in ("12 Elm Road", "LS6 3AB", "Child in need", "Disclosure to class teacher"):
         assert withheld not in text
-    wider = referrals.create_referral(
+    wider, _ = referrals.create_referral(
         db, _new(child, sections=("identity", "contact", "statuses", "chronology")), "Sam Patel"
     )
     write_pack_pdf(db, wider, "service", tmp_path / "wider.pdf", "Sam Patel")
@@ -157,7 +157,7 @@ def test_service_pack_holds_the_chosen_sections_and_none_of_the_others(db: Datab
 
 
 def test_family_pack_is_plain_and_complete(db: Database, child, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    referral_id = referrals.create_referral(db, _new(child), "Sam Patel")
+    referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel")
     referrals.transition(db, referral_id, "sent", "Sam Patel")
     write_pack_pdf(db, referral_id, "family", tmp_path / "family.pdf", "Sam Patel")
     text = " ".join(_pdf_text(tmp_path / "family.pdf").split())
@@ -183,7 +183,7 @@ def test_cli_exports_either_pack_as_pdf_or_eml_and_refuses_bad_input(  # type: i
     from tests.conftest import PASSPHRASE
 
     monkeypatch.setenv("CASEDESK_PASSPHRASE", PASSPHRASE)
-    referral_id = referrals.create_referral(db, _new(child), "Sam Patel")
+    referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel")
     base = ["export", "referral", "--db", str(db.path), "--referral", referral_id]
     assert main([*base, "--audience", "family", "--out", str(tmp_path / "f.pdf")]) == 0
     assert (tmp_path / "f.pdf").read_bytes().startswith(b"%PDF")
@@ -205,7 +205,7 @@ def test_analytics_count_by_service_status_and_outcome_with_small_numbers_suppre
 ) -> None:
     from casedesk.services.referrals.analytics import referral_analytics, write_analytics_pdf
 
-    ids = [referrals.create_referral(db, _new(child), "Sam Patel") for _ in range(12)]
+    ids = [referrals.create_referral(db, _new(child), "Sam Patel")[0] for _ in range(12)]
     for referral_id in ids:
         referrals.transition(db, referral_id, "sent", "Sam Patel")
     for referral_id in ids[:6]:
@@ -230,7 +230,7 @@ def test_analytics_count_by_service_status_and_outcome_with_small_numbers_suppre
 def test_small_numbers_withhold_the_rate(db: Database, child) -> None:  # type: ignore[no-untyped-def]
     from casedesk.services.referrals.analytics import referral_analytics
 
-    referral_id = referrals.create_referral(db, _new(child), "Sam Patel")
+    referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel")
     referrals.transition(db, referral_id, "sent", "Sam Patel")
     referrals.transition(db, referral_id, "declined", "Sam Patel", reason="does not meet the service's threshold")
     assert referral_analytics(db).inappropriate_rate == "withheld (fewer than 5)"
@@ -240,7 +240,7 @@ def test_subject_access_export_holds_referrals_and_the_emails_sent_about_them(db
     from casedesk.services.export import export_child
     from casedesk.services.referrals.mail import queue_via_server
 
-    referral_id = referrals.create_referral(db, _new(child), "Sam Patel")
+    referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel")
     queue_via_server(db, referral_id, "service", "intake@service.example", "Sam Patel")
     (bundle,) = export_child(db, child["child"], "Sam Patel")["children"]
     assert [r["id"] for r in bundle["referrals"]] == [referral_id]

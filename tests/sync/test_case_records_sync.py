@@ -33,7 +33,7 @@ def test_directory_needs_checks_and_referrals_reach_the_other_device(server: Ser
     draft, _ = triage.start_draft(ann.db, child, Q_ID, Q_VERSION, "ann")
     triage.save_answers(ann.db, draft.id, LEVEL3, "ann")
     result, _ = triage.complete(ann.db, draft.id, "ann")
-    referral = referrals.create_referral(
+    referral, _ = referrals.create_referral(
         ann.db,
         NewReferral(
             child_id=child,

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog
 
+from casedesk.services.collection import Collection
 from casedesk.store.database import Database
 from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.tasks import TaskRunner
@@ -36,8 +37,13 @@ def runner(qapp: QApplication) -> Iterator[TaskRunner]:
 @pytest.fixture
 def context(db: Database, runner: TaskRunner) -> AppContext:
     app_context = AppContext(db.path, runner)
-    app_context.attach((db, Profile(name="Sam Tester", role="DSL", organisation="Hillside Academy")))
+    app_context.attach(opened(db, Profile(name="Sam Tester", role="DSL", organisation="Hillside Academy")))
     return app_context
+
+
+def opened(db: Database, profile: Profile) -> tuple[Collection, Profile]:
+    """What unlocking returns, for a database a test opened itself."""
+    return Collection(db, profile.name), profile
 
 
 def add_child(db: Database, given: str, family: str, born: date, **extra: object) -> str:

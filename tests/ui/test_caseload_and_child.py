@@ -15,7 +15,7 @@ from casedesk.ui.caseload.view import CaseloadView
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import MainWindow
 from casedesk.ui.tasks import TaskRunner
-from tests.ui.conftest import add_child
+from tests.ui.conftest import add_child, opened
 
 
 def _seed(db: Database) -> dict[str, str]:
@@ -31,7 +31,7 @@ def _names(view: CaseloadView) -> list[str]:
 
 
 def test_search_finds_a_child_by_misspelt_name_reversed_order_and_upn(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
-    _seed(context.db)
+    _seed(context.col.db)
     view = CaseloadView(context)
     qtbot.addWidget(view)
     view.reload()
@@ -57,7 +57,7 @@ def test_empty_caseload_says_how_to_add_the_first_child(qtbot, context: AppConte
     qtbot.addWidget(view)
     view.reload()
     assert "No children yet" in view.empty.text() and "New child" in view.empty.text()
-    add_child(context.db, "Amelia", "Okafor", date(2013, 1, 2))
+    add_child(context.col.db, "Amelia", "Okafor", date(2013, 1, 2))
     view.reload()
     assert not view.empty.is_empty
     view.status_filter.setCurrentIndex(view.status_filter.findData("looked_after"))
@@ -65,8 +65,8 @@ def test_empty_caseload_says_how_to_add_the_first_child(qtbot, context: AppConte
 
 
 def test_status_filter_and_badges(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
-    ids = _seed(context.db)
-    context.children.add_status(ids["amelia"], "child_protection_plan", date(2024, 1, 1))
+    ids = _seed(context.col.db)
+    context.col.children.add_status(ids["amelia"], "child_protection_plan", date(2024, 1, 1))
     view = CaseloadView(context)
     qtbot.addWidget(view)
     view.reload()
@@ -76,7 +76,7 @@ def test_status_filter_and_badges(qtbot, context: AppContext) -> None:  # type: 
 
 
 def test_new_child_then_duplicate_block_and_similar_name_warning(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
-    ids = _seed(context.db)
+    ids = _seed(context.col.db)
     dialog = NewChildDialog(context)
     qtbot.addWidget(dialog)
     form = dialog.form
@@ -106,7 +106,7 @@ def test_new_child_then_duplicate_block_and_similar_name_warning(qtbot, context:
     similar.ask_about_candidates = answer  # type: ignore[method-assign]
     similar.save()
     assert asked == [[ids["jonathan"]]] and similar.created_id
-    with context.db.session() as session:
+    with context.col.db.session() as session:
         notes = session.execute(select(AuditRow).where(AuditRow.action == "different-child")).scalars().all()
     assert [n.reason for n in notes] == ["Cousin with a similar name; different parents and address"]
 
@@ -114,13 +114,13 @@ def test_new_child_then_duplicate_block_and_similar_name_warning(qtbot, context:
 def test_add_and_amend_a_note_keeps_the_original(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
-    ids = _seed(context.db)
+    ids = _seed(context.col.db)
     window = MainWindow(context, idle_seconds=3600)
     qtbot.addWidget(window)
-    event_id, _ = context.children.add_event(
+    event_id, _ = context.col.children.add_event(
         ids["amelia"], kind="note", summary="Seen with bruised arm", occurred_at=datetime.now(UTC)
     )
-    context.children.amend_event(
+    context.col.children.amend_event(
         event_id, summary="Seen with bruised forearm", body="Explained by PE lesson.", reason="Wrong body part recorded"
     )
     window.open_child(ids["amelia"])
@@ -138,7 +138,7 @@ def test_add_and_amend_a_note_keeps_the_original(qtbot, context: AppContext) -> 
 def test_chronology_reads_in_full_and_says_which_dates_it_shows(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime, timedelta
 
-    ids = _seed(context.db)
+    ids = _seed(context.col.db)
     window = MainWindow(context, idle_seconds=3600)
     qtbot.addWidget(window)
     window.open_child(ids["kacper"])
@@ -146,9 +146,9 @@ def test_chronology_reads_in_full_and_says_which_dates_it_shows(qtbot, context: 
     assert chronology.empty.is_empty and "Add entry" in chronology.empty.text()
     now = datetime.now(UTC)
     long_body = " ".join(["The home visit found the family managing, with worries about mornings."] * 12)
-    context.children.add_event(ids["kacper"], kind="note", summary="Home visit", occurred_at=now, body=long_body)
+    context.col.children.add_event(ids["kacper"], kind="note", summary="Home visit", occurred_at=now, body=long_body)
     old = now - timedelta(days=6 * 365)
-    context.children.add_event(ids["kacper"], kind="note", summary="Joined reception", occurred_at=old)
+    context.col.children.add_event(ids["kacper"], kind="note", summary="Joined reception", occurred_at=old)
     window.open_child(ids["kacper"])
     assert chronology.table.rowCount() == 2  # the whole record by default: nothing hidden six years back
     first = old.astimezone().date()
@@ -170,7 +170,7 @@ def test_caseload_stays_usable_while_a_long_database_task_runs(qtbot, db: Databa
     _seed(db)
     runner = TaskRunner()  # real threads
     context = AppContext(db.path, runner)
-    context.attach((db, Profile(name="Sam Tester", role="", organisation="")))
+    context.attach(opened(db, Profile(name="Sam Tester", role="", organisation="")))
     view = CaseloadView(context)
     qtbot.addWidget(view)
     view.reload()

@@ -55,7 +55,7 @@ def _conflict() -> ConflictView:
 
 
 def _dialogs(context: AppContext, tmp_path: Path) -> Iterator[tuple[str, Callable[[], QDialog]]]:
-    child = add_child(context.db, "Ava", "Smith", date(2015, 3, 1))
+    child = add_child(context.col.db, "Ava", "Smith", date(2015, 3, 1))
     yield "referral", lambda: ReferralDialog(context, child, "Ava Smith", None, "Early Help Hub (sample)")
     yield "new child", lambda: NewChildDialog(context)
     yield "chronology entry", lambda: EventDialog()

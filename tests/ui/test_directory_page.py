@@ -23,8 +23,8 @@ AVA = {"outcome_level": 2, "outcome_domains": {"attendance": 3, "semh": 1}, "chi
 
 @pytest.fixture
 def services(context: AppContext) -> dict[str, Service]:
-    load_sample_directory(context.db, "tester")
-    return {s.name: s for s in load_directory_services(context.db)}
+    load_sample_directory(context.col.db, "tester")
+    return {s.name: s for s in load_directory_services(context.col.db)}
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ def test_show_matches_ranks_fits_first_with_reasons(page: DirectoryPage, service
 
 
 def test_reloads_when_services_change(page: DirectoryPage, context: AppContext) -> None:
-    report = import_directory(context.db, SHARED_DATA / "hsds_1.1_sample_datapackage", "tester")
+    report = import_directory(context.col.db, SHARED_DATA / "hsds_1.1_sample_datapackage", "tester")
     context.runner.announce(Changes(frozenset({"services"}), frozenset()), None)
     assert len(report.added) == 13 and page.count.text() == "56 of 56 services"
     page.search.setText("Never Homeless")
@@ -141,10 +141,10 @@ def test_reloads_when_services_change(page: DirectoryPage, context: AppContext) 
 
 
 def test_from_a_recorded_check_to_ranked_matches(qtbot, context: AppContext, services: dict[str, Service]) -> None:  # type: ignore[no-untyped-def]
-    child_id = add_child(context.db, "Ava", "Test", date(2012, 1, 5), postcode="LS6 3AB")
-    draft, _ = triage.start_draft(context.db, child_id, Q_ID, Q_VERSION, "Sam Tester")
-    triage.save_answers(context.db, draft.id, LEVEL3, "Sam Tester")
-    result, _ = triage.complete(context.db, draft.id, "Sam Tester")
+    child_id = add_child(context.col.db, "Ava", "Test", date(2012, 1, 5), postcode="LS6 3AB")
+    draft, _ = triage.start_draft(context.col.db, child_id, Q_ID, Q_VERSION, "Sam Tester")
+    triage.save_answers(context.col.db, draft.id, LEVEL3, "Sam Tester")
+    result, _ = triage.complete(context.col.db, draft.id, "Sam Tester")
     window = MainWindow(context, idle_seconds=3600)
     qtbot.addWidget(window)
     window.child.show_child(child_id)
@@ -168,13 +168,13 @@ def test_lock_forgets_the_child_and_unlock_reloads(qtbot, context: AppContext, s
     assert len(page.listed_ids()) == 43  # loaded when first shown
     page.show_matches(**AVA, postcode_district=None, child_name="Ava Test")
     assert page.request is not None and page.listed_ids()
-    db = context.db
+    db = context.col.db
     page.forget()  # what the window's lock does (the real lock also asks for the passphrase)
     assert page.request is None and page.list.count() == 0 and "Ava" not in page.detail.text()
     assert not page.banner_row.isVisibleTo(page)
     window.nav.setCurrentRow(0)
     window.nav.setCurrentRow(PAGES.index("Directory"))
-    assert context.db is db and len(page.listed_ids()) == 43
+    assert context.col.db is db and len(page.listed_ids()) == 43
 
 
 def test_a_row_naming_a_service_no_longer_held_clears_the_detail(

@@ -12,7 +12,7 @@ from tests.ui.conftest import add_child
 
 
 def test_a_new_childs_record_explains_each_empty_list(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
-    child = add_child(context.db, "Ava", "Test", date(2012, 1, 5))
+    child = add_child(context.col.db, "Ava", "Test", date(2012, 1, 5))
     page = ChildPage(context)
     qtbot.addWidget(page)
     page.show_child(child)
@@ -20,7 +20,7 @@ def test_a_new_childs_record_explains_each_empty_list(qtbot, context: AppContext
     assert "Find a service to refer to" in page.referrals.empty.text()
     assert "Add status" in page.statuses.empty.text()
     assert "No agencies" in page.involvements.empty.text()
-    context.children.add_status(child, "child_in_need", date(2024, 1, 1))
+    context.col.children.add_status(child, "child_in_need", date(2024, 1, 1))
     page.show_child(child)
     assert not page.statuses.empty.is_empty
 

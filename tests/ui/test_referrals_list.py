@@ -16,10 +16,10 @@ LONG = "Child and Adolescent Mental Health Service (CAMHS) — Community Eating 
 
 def _refer(context: AppContext, child: str, service: str, day: int, steps: tuple[str, ...]) -> str:
     new = NewReferral(child, service, "Mornings are hard and attendance has fallen.", CONSENT, REFERRER)
-    referral = create_referral(context.db, new, "Sam", now=datetime(2026, 3, day, 10, tzinfo=UTC))
+    referral, _ = create_referral(context.col.db, new, "Sam", now=datetime(2026, 3, day, 10, tzinfo=UTC))
     for step in steps:
         extra = {"outcome": "Six sessions; attendance back to 96%."} if step == "closed" else {}
-        transition(context.db, referral, step, "Sam", now=datetime(2026, 3, day + 1, 10, tzinfo=UTC), **extra)
+        transition(context.col.db, referral, step, "Sam", now=datetime(2026, 3, day + 1, 10, tzinfo=UTC), **extra)
     return referral
 
 
@@ -35,7 +35,7 @@ def test_empty_list_says_how_to_make_the_first_referral(qtbot, context: AppConte
 
 
 def test_newest_first_with_full_names_outcome_and_acknowledge_by(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
-    child = add_child(context.db, "Ava", "Test", date(2012, 1, 5))
+    child = add_child(context.col.db, "Ava", "Test", date(2012, 1, 5))
     closed = _refer(context, child, LONG, 2, ("sent", "acknowledged", "accepted", "closed"))
     sent = _refer(context, child, "Young Carers Café", 20, ("sent",))
     draft = _refer(context, child, "Early Help Hub", 9, ())

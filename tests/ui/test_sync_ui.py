@@ -16,6 +16,7 @@ from casedesk.ui.sync.page import ConflictDialog
 from casedesk.ui.tasks import TaskRunner
 from tests.sync.fixtures import fast_passwords, server  # noqa: F401
 from tests.sync.harness import Server, UvicornProcess, make_device
+from tests.ui.conftest import opened
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_background_sync_status_and_conflict_resolution(
     other.sync()
 
     context = AppContext(mine.db.path, runner)
-    context.attach((mine.db, Profile(name="Ann Ahmed", role="DSL", organisation="Riverside Academy")))
+    context.attach(opened(mine.db, Profile(name="Ann Ahmed", role="DSL", organisation="Riverside Academy")))
     window = MainWindow(context)  # unlocked: the first background round runs at once
     qtbot.addWidget(window)
     state = window.sync_state.text()
@@ -68,7 +69,7 @@ def test_background_sync_status_and_conflict_resolution(
 
     # offline: the change waits in the outbox and the status bar says so
     proc.kill()
-    context.children.update_child(child, {"town": "Otley"})
+    context.col.children.update_child(child, {"town": "Otley"})
     window.sync.sync_now()
     state = window.sync_state.text()
     assert state.startswith("Offline") and "1 change waiting" in state

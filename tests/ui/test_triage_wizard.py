@@ -70,7 +70,7 @@ def _open(qtbot, page: ChildPage) -> TriageWizard:  # type: ignore[no-untyped-de
 
 
 def test_answer_save_resume_finish_and_record(qtbot, context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    child_id = add_child(context.db, "Ava", "Test", date(2012, 1, 5), postcode="LS6 2AB")
+    child_id = add_child(context.col.db, "Ava", "Test", date(2012, 1, 5), postcode="LS6 2AB")
     page = ChildPage(context)
     qtbot.addWidget(page)
     page.show_child(child_id)
@@ -81,7 +81,7 @@ def test_answer_save_resume_finish_and_record(qtbot, context: AppContext, tmp_pa
     wizard.next.click()  # start with the bundled check: a draft exists from now on
     assert wizard.stack.currentIndex() == SECTION
     assert wizard.progress_text.text().startswith("Section 1 of 9 ·") and wizard.title.text() == "Attendance"
-    draft = triage.open_draft(context.db, child_id)
+    draft = triage.open_draft(context.col.db, child_id)
     assert draft is not None and draft.answers == {}
 
     wizard.next.click()  # nothing answered: stays, says why
@@ -101,7 +101,7 @@ def test_answer_save_resume_finish_and_record(qtbot, context: AppContext, tmp_pa
     wizard.next.click()
     wizard.save_close.click()
     assert not wizard.isVisible()
-    draft = triage.open_draft(context.db, child_id)
+    draft = triage.open_draft(context.col.db, child_id)
     assert draft is not None and draft.answers["beh_suspensions"] == "several" and draft.answers["att_missing"] is False
     assert page.needs_checks.table.rowCount() == 1 and page.needs_checks.table.item(0, 2).text() == "Draft"
 
@@ -119,7 +119,7 @@ def test_answer_save_resume_finish_and_record(qtbot, context: AppContext, tmp_pa
 
     wizard.record.click()
     assert "Recorded" in wizard.message.text() and not wizard.record.isVisible() and wizard.find.isEnabled()
-    result = triage.get_result(context.db, draft.id)
+    result = triage.get_result(context.col.db, draft.id)
     assert result.is_complete and result.level == 3
     events = page.view.events if page.view else []
     assert [e.summary for e in events] == [f"Presenting Needs Check: level 3 ({result.outcome['level_name']})"]
@@ -136,7 +136,7 @@ def test_answer_save_resume_finish_and_record(qtbot, context: AppContext, tmp_pa
 
 
 def test_stop_rule_banner_shows_at_once_and_ends_the_check(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
-    child_id = add_child(context.db, "Ben", "Stop", date(2011, 3, 2))
+    child_id = add_child(context.col.db, "Ben", "Stop", date(2011, 3, 2))
     page = ChildPage(context)
     qtbot.addWidget(page)
     page.show_child(child_id)
@@ -174,7 +174,7 @@ def test_stop_rule_banner_shows_at_once_and_ends_the_check(qtbot, context: AppCo
 
 
 def test_a_stop_answered_out_of_view_is_scrolled_to_and_highlighted(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
-    child_id = add_child(context.db, "Ben", "Stop", date(2011, 3, 2))
+    child_id = add_child(context.col.db, "Ben", "Stop", date(2011, 3, 2))
     page = ChildPage(context)
     qtbot.addWidget(page)
     page.show_child(child_id)
@@ -199,9 +199,9 @@ def test_a_stop_answered_out_of_view_is_scrolled_to_and_highlighted(qtbot, conte
 
 
 def test_the_check_starts_from_what_the_record_knows(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
-    child_id = add_child(context.db, "Ava", "Plan", date(2012, 1, 5))
-    context.children.add_status(child_id, "ehc_plan", date(2024, 1, 3), detail="SEMH")
-    context.children.add_status(child_id, "child_in_need", date(2025, 2, 1))
+    child_id = add_child(context.col.db, "Ava", "Plan", date(2012, 1, 5))
+    context.col.children.add_status(child_id, "ehc_plan", date(2024, 1, 3), detail="SEMH")
+    context.col.children.add_status(child_id, "child_in_need", date(2025, 2, 1))
     page = ChildPage(context)
     qtbot.addWidget(page)
     page.show_child(child_id)
@@ -219,6 +219,6 @@ def test_the_check_starts_from_what_the_record_knows(qtbot, context: AppContext)
     _answer(wizard, "send_provision", "sen_support")  # the user may change what the record said
     assert wizard.answers["send_provision"] == "sen_support"
     wizard.save_close.click()
-    draft = triage.open_draft(context.db, child_id)
+    draft = triage.open_draft(context.col.db, child_id)
     assert draft is not None and draft.answers["send_provision"] == "sen_support"
     assert draft.answers["sg_social_care"] == "child_in_need"  # confirmed by going on, saved with the rest

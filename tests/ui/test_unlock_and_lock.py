@@ -69,7 +69,7 @@ def test_lock_drops_the_database_and_unlock_returns_to_the_same_child(
     qtbot,
     context: AppContext,  # type: ignore[no-untyped-def]
 ) -> None:
-    child_id = add_child(context.db, "Hester", "Wainwright", date(2012, 4, 4))
+    child_id = add_child(context.col.db, "Hester", "Wainwright", date(2012, 4, 4))
     window = MainWindow(context, idle_seconds=3600)
     qtbot.addWidget(window)
     window.open_child(child_id)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 COMMON = {"password", "passw0rd", "qwerty", "letmein", "welcome", "casedesk", "123456", "iloveyou", "admin"}
 LABELS = ("Very weak", "Weak", "Fair", "Strong", "Very strong")
+MIN_PASSPHRASE_LENGTH = 8  # the one hard rule: enforced where a key is wrapped, shown where one is chosen
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -22,6 +23,8 @@ from casedesk.domain.records import (
 )
 from casedesk.domain.validation import normalise_child, validate_child
 from casedesk.errors import Conflict, ValidationError
+from casedesk.services import export
+from casedesk.services.caseload import CaseloadData, indexed_matches, load_caseload_data
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
@@ -124,6 +127,24 @@ class ChildrenService:
             people = repo.workers(session)
         amended = frozenset(e.amends_id for e in events if e.amends_id)
         return ChildView(child, statuses, involvements, events, orgs, people, amended)
+
+    def caseload(self) -> CaseloadData:
+        """Every child with badges and named workers, and the filter lists, for the Caseload page."""
+        return load_caseload_data(self.db)
+
+    def indexed_matches(self, text: str) -> list[str] | None:
+        """Child ids from the full-text index for what was typed (None when too short to look up)."""
+        return indexed_matches(self.db, text)
+
+    # -- disclosing (audited) ------------------------------------------------------------------------------------
+    def export_json(self, child_id: str, out: Path) -> Path:
+        """The child's whole record as JSON (a subject access export)."""
+        export.write_json(export.export_child(self.db, child_id, self.author), out)
+        return out
+
+    def write_chronology_pdf(self, child_id: str, out: Path, now: datetime | None = None) -> Path:
+        export.write_chronology_pdf(self.db, child_id, self.author, out, now or datetime.now(UTC))
+        return out
 
     # -- editing -----------------------------------------------------------------------------------------------
     def update_child(self, child_id: str, changes: dict[str, Any], today: date | None = None) -> tuple[Child, Changes]:

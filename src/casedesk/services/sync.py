@@ -6,6 +6,7 @@ The UI calls these from its network pool (never the UI thread) and shows `SyncSt
     service.status()     -> SyncStatus         # online?, changes waiting, set aside, conflicts, last success/error
     service.probe()      -> bool               # is the server reachable right now (cheap)
     service.run_once()   -> SyncReport         # one full round; raises DeviceWiped if the device was revoked
+    service.round()      -> (SyncRound, Changes)  # the app's background round: probe, then run_once if online
     service.set_aside()  -> list[SetAside]     # changes the server refused, with its reasons
     service.retry(change_id)                   # put a set-aside change back in the queue
     service.conflicts()  -> list[ConflictView] # open conflicts: every candidate value, and what is kept for now
@@ -17,7 +18,7 @@ database. A revoked device erases itself: the key file is destroyed (crypto-eras
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +33,21 @@ from casedesk.sync.entities import ENTITIES
 from casedesk.sync.http import HttpTransport
 from casedesk.sync.transport import DeviceRevoked, Offline, Transport
 from casedesk.sync.wire import EnrolRequest
+
+# What the UI shows of a round, of a refused change and of a conflict (the UI imports them from here, not store/sync).
+ConflictView = sync_conflicts.ConflictView
+SetAside = sync_outbox.SetAside
+__all__ = [
+    "ConflictView",
+    "DeviceWiped",
+    "NotEnrolled",
+    "SetAside",
+    "SyncReport",
+    "SyncRound",
+    "SyncService",
+    "SyncStatus",
+    "enrol",
+]
 
 URL_KEY, TOKEN_KEY, ORG_KEY, USER_KEY = "sync.server_url", "sync.token", "sync.organisation_id", "sync.username"
 LAST_SUCCESS_KEY, LAST_ERROR_KEY, LAST_REPORT_KEY = "sync.last_success", "sync.last_error", "sync.last_report"
@@ -88,6 +104,14 @@ def enrol(
     return answer.organisation_id
 
 
+@dataclass(frozen=True, slots=True)
+class SyncRound:
+    """What the app's background round did: its report (None when not enrolled or offline) and the status after."""
+
+    report: SyncReport | None
+    status: SyncStatus
+
+
 class SyncService:
     def __init__(self, db: Database, transport: Transport | None = None) -> None:
         self.db = db
@@ -118,6 +142,21 @@ class SyncService:
 
     def probe(self) -> bool:
         return self.transport.probe()
+
+    def round(self) -> tuple[SyncRound, Changes]:
+        """Probe, then one full round if the server answers: an offline laptop costs one quick failed request.
+
+        The changes name every synced entity when the round brought rows or conflicts in, so views refresh.
+        """
+        before = self.status()
+        if not before.enrolled:
+            return SyncRound(None, before), Changes()
+        if not self.probe():
+            return SyncRound(None, replace(before, online=False)), Changes()
+        report = self.run_once()
+        brought = report.pulled_rows or report.pulled_conflicts or report.conflicts
+        changes = Changes(SYNCED_ENTITIES if brought else frozenset())
+        return SyncRound(report, replace(self.status(), online=True)), changes
 
     def run_once(self) -> SyncReport:
         try:

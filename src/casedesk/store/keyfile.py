@@ -25,6 +25,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from casedesk.domain.passphrase import MIN_PASSPHRASE_LENGTH
 from casedesk.errors import KeyFileError, WrongPassphrase
 
 FORMAT = "casedesk-keyfile"
@@ -51,7 +52,6 @@ DEFAULT_KDF = KdfParams()
 # beyond would let a damaged file make every unlock hang or exhaust memory.
 KDF_BOUNDS = {"time_cost": (1, 16), "memory_cost_kib": (8192, 1048576), "parallelism": (1, 8)}
 CHECKSUM_FIELD = "checksum"
-MIN_PASSPHRASE_LENGTH = 8
 
 
 def key_file_path(db_path: Path) -> Path:

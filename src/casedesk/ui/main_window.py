@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casedesk.services.triage import service as triage
 from casedesk.ui.caseload.new_child_dialog import NewChildDialog
 from casedesk.ui.caseload.view import CaseloadView
 from casedesk.ui.child.view import ChildPage
@@ -133,13 +132,12 @@ class MainWindow(QMainWindow):
             self._triage_for_referral = (self.child.child_id, result_id)
         if not self.context.unlocked:
             return
-        db = self.context.db
 
         def show(request: dict[str, Any]) -> None:
             self.directory.show_matches(**request)
             self.show_page(self.directory)
 
-        self.context.runner.run_db(lambda: triage.match_request(db, result_id), show)
+        self.context.runner.query(lambda col: col.triage.match_request(result_id)).success(show).run()
 
     def refer(self, service_id: str) -> None:
         """ "Refer…" on a directory service: a referral for the child whose record is open."""

@@ -4,6 +4,15 @@ One single-thread executor serialises everything that touches the database; a sm
 `changes_applied(changes, initiator)` tells every view what a write changed and who asked for it, and each view
 decides whether to refresh. A progress dialog appears only if a task runs longer than ~600 ms, so quick work never
 flashes a window. Tests can switch to `synchronous=True`, which runs tasks inline on the calling thread.
+
+Views reach the open database only through operations on the collection (Anki's `CollectionOp` / `QueryOp`):
+
+    runner.op(lambda col: col.referrals.transition(rid, "sent")).success(show).failure(warn).run(initiator=self)
+    runner.query(lambda col: col.referrals.timeline(rid)).success(fill).run()
+
+`op` is for writes: the call returns `(result, Changes)` or `Changes`; `success` receives the result, then the
+changes are broadcast once. `query` is for reads and broadcasts nothing. Both run on the database thread, and
+both fail with `Locked` (to the failure callback, or the `failed` signal) when the app is locked.
 """
 
 from __future__ import annotations
@@ -12,12 +21,16 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from casedesk.domain.records import Changes
+from casedesk.errors import Locked
+from casedesk.services.collection import Collection
+
+T = TypeVar("T")
 
 PROGRESS_DELAY_MS = 600
 
@@ -44,6 +57,80 @@ class _Pending:
     timer: QTimer | None = None
 
 
+def _no_collection() -> Collection:
+    raise Locked()
+
+
+def split_changes(out: Any) -> tuple[Any, Changes]:
+    """An operation's `(result, Changes)` or bare `Changes`, as a pair; anything else is a programming error."""
+    if isinstance(out, Changes):
+        return None, out
+    if isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], Changes):
+        return out[0], out[1]
+    raise TypeError(f"an operation returns (result, Changes) or Changes, not {type(out).__name__}")
+
+
+class CollectionOp(Generic[T]):
+    """One call on the collection, built up then run: `.success(...).failure(...).with_progress(...).run(...)`."""
+
+    def __init__(self, runner: TaskRunner, fn: Callable[[Collection], Any], *, writes: bool) -> None:
+        self._runner = runner
+        self._fn = fn
+        self._writes = writes
+        self._success: Callable[[T], None] | None = None
+        self._failure: Callable[[BaseException], None] | None = None
+        self._progress: str | None = None
+        self._parent: QWidget | None = None
+        self._cancel: CancelFlag | None = None
+        self._network = False
+
+    def success(self, callback: Callable[[T], None]) -> CollectionOp[T]:
+        self._success = callback
+        return self
+
+    def failure(self, callback: Callable[[BaseException], None]) -> CollectionOp[T]:
+        self._failure = callback
+        return self
+
+    def with_progress(
+        self, label: str, parent: QWidget | None = None, cancel: CancelFlag | None = None
+    ) -> CollectionOp[T]:
+        """Show `label` in a progress dialog if the call is still running after ~600 ms."""
+        self._progress, self._parent, self._cancel = label, parent, cancel
+        return self
+
+    def on_network(self) -> CollectionOp[T]:
+        """Run on the network pool instead: for calls that wait on a server and reach the database only through
+        the collection's own hop to the database thread (a sync round)."""
+        self._network = True
+        return self
+
+    def run(self, initiator: object = None) -> None:
+        """Queue the call; `initiator` is named in the broadcast of what it changed."""
+        runner = self._runner
+        try:
+            col = runner.collection()
+        except Exception as exc:
+            runner._fail(self._failure, exc)
+            return
+        fn, writes = self._fn, self._writes
+        work = col.guarded(lambda: split_changes(fn(col)) if writes else fn(col))
+        done = (lambda out: self._finish(col, out, initiator)) if writes else self._success
+        if self._network:
+            runner.run_net(work, done, self._failure)
+        else:
+            runner.run_db(work, done, self._failure, progress=self._progress, parent=self._parent, cancel=self._cancel)
+
+    def _finish(self, col: Collection, out: tuple[Any, Changes], initiator: object) -> None:
+        result, changes = out
+        try:
+            if self._success:
+                self._success(result)
+        finally:
+            if self._runner.current() is col:  # locked meanwhile: the views were cleared and reload on unlock
+                self._runner.announce(changes, initiator)
+
+
 class TaskRunner(QObject):
     changes_applied = Signal(object, object)  # (Changes, initiator)
     _finished = Signal(int, object, object)  # (task id, result, error) — emitted from worker threads
@@ -57,6 +144,26 @@ class TaskRunner(QObject):
         self._pending: dict[int, _Pending] = {}
         self._next_id = 0
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.collection: Callable[[], Collection] = _no_collection
+
+    def bind(self, collection: Callable[[], Collection]) -> None:
+        """Where operations find the open collection: a callable that raises `Locked` while the app is locked."""
+        self.collection = collection
+
+    def current(self) -> Collection | None:
+        """The open collection, or None while locked."""
+        try:
+            return self.collection()
+        except Locked:
+            return None
+
+    def op(self, fn: Callable[[Collection], Any]) -> CollectionOp[Any]:
+        """A write: `fn(col)` returns `(result, Changes)` or `Changes`; the changes are broadcast after success."""
+        return CollectionOp(self, fn, writes=True)
+
+    def query(self, fn: Callable[[Collection], T]) -> CollectionOp[T]:
+        """A read: `fn(col)`'s result goes to the success callback; nothing is broadcast."""
+        return CollectionOp(self, fn, writes=False)
 
     def run_db(
         self,

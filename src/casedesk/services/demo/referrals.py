@@ -73,7 +73,7 @@ def seed_demo_referrals(db: Database, seed: int, today: date, author: str = "cas
             urgency=rng.choice(("routine", "routine", "soon", "urgent")),
             triage_result_id=triage.get(child_id),
         )
-        referral_id = create_referral(db, new, author, now=start)
+        referral_id, _ = create_referral(db, new, author, now=start)
         when = start
         # the first few walk every path, so even a small demo has a referral in every state
         for step in paths[number] if number < len(paths) else rng.choices(paths, weights)[0]:

@@ -219,3 +219,17 @@ def export_directory(db: Database) -> dict[str, Any]:
     if issues:
         raise CaseDeskError(f"The export would not be valid ORUK 3.0 ({issues[0]}); nothing was written.")
     return page
+
+
+class DirectoryService:
+    """The directory use cases bound to one open database and the acting user (`Collection.directory`)."""
+
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+
+    def services(self) -> list[Service]:
+        return load_directory_services(self.db)
+
+    def get(self, service_id: str) -> Service:
+        return get_directory_service(self.db, service_id)

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from casedesk.domain.records import Changes
 from casedesk.domain.referrals.pack import ReferralPack
 from casedesk.errors import ValidationError
 from casedesk.services.referrals.pack import build_pack, write_pack_pdf
@@ -72,7 +73,7 @@ def save_eml(db: Database, referral_id: str, audience: str, recipient: str, out:
     out.write_bytes(build_eml(sender, recipient, subject, body, name, pdf))
 
 
-def queue_via_server(db: Database, referral_id: str, audience: str, recipient: str, actor: str) -> str:
+def queue_via_server(db: Database, referral_id: str, audience: str, recipient: str, actor: str) -> tuple[str, Changes]:
     """Ask the server's relay to send the pack; works offline (sent after the next sync). Returns the request id."""
     recipient = _check_recipient(recipient)
     pack, subject, body, name, pdf = _prepare(db, referral_id, audience, actor)
@@ -109,4 +110,4 @@ def queue_via_server(db: Database, referral_id: str, audience: str, recipient: s
                 "related_id": referral_id,
             },
         )
-    return request_id
+    return request_id, uow.changes

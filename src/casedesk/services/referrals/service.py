@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from casedesk.domain import schema
+from casedesk.domain.records import Changes
 from casedesk.domain.referrals.workflow import (
     DEFAULT_ACK_WORKING_DAYS,
     INAPPROPRIATE_REASONS,
@@ -28,6 +30,8 @@ from casedesk.domain.referrals.workflow import (
 )
 from casedesk.domain.vocab import DataCategory, EventKind, Significance
 from casedesk.errors import ValidationError
+from casedesk.services.referrals import analytics, mail, pack
+from casedesk.services.referrals.analytics import ReferralAnalytics
 from casedesk.store import referral_repo
 from casedesk.store.database import Database
 from casedesk.store.uow import UnitOfWork
@@ -95,7 +99,7 @@ def _record(
     )
 
 
-def create_referral(db: Database, new: NewReferral, actor: str, now: datetime | None = None) -> str:
+def create_referral(db: Database, new: NewReferral, actor: str, now: datetime | None = None) -> tuple[str, Changes]:
     """A draft referral, with its sharing decision recorded; refuses an incomplete one with every problem."""
     problems = new.problems()
     if problems:
@@ -131,7 +135,7 @@ def create_referral(db: Database, new: NewReferral, actor: str, now: datetime | 
             now,
             Significance.ROUTINE,
         )
-    return referral_id
+    return referral_id, uow.changes
 
 
 def transition(
@@ -143,7 +147,7 @@ def transition(
     reason: str | None = None,
     outcome: str | None = None,
     now: datetime | None = None,
-) -> Referral:
+) -> tuple[Referral, Changes]:
     """Move a referral on; a step the workflow does not allow is refused with what is allowed instead."""
     now = now or datetime.now(UTC)
     with db.session() as session:
@@ -170,7 +174,7 @@ def transition(
         summary = step_summary(current.service_name, target)
         _record(uow, current.child_id, referral_id, summary, detail or summary, actor, now, significance)
     with db.session() as session:
-        return referral_repo.get_referral(session, referral_id)
+        return referral_repo.get_referral(session, referral_id), uow.changes
 
 
 def referrals(db: Database, child_id: str | None = None) -> list[Referral]:
@@ -212,3 +216,40 @@ def referral_list(db: Database, today: date | None = None, child_id: str | None 
         )
         for r in found
     ]
+
+
+class ReferralService:
+    """The referral use cases bound to one open database and the acting user (`Collection.referrals`)."""
+
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+
+    def create(self, new: NewReferral, now: datetime | None = None) -> tuple[str, Changes]:
+        return create_referral(self.db, new, self.actor, now)
+
+    def transition(
+        self, referral_id: str, target: str, *, reason: str | None = None, outcome: str | None = None
+    ) -> tuple[Referral, Changes]:
+        return transition(self.db, referral_id, target, self.actor, reason=reason, outcome=outcome)
+
+    def queue_via_server(self, referral_id: str, audience: str, recipient: str) -> tuple[str, Changes]:
+        return mail.queue_via_server(self.db, referral_id, audience, recipient, self.actor)
+
+    def save_eml(self, referral_id: str, audience: str, recipient: str, out: Path) -> None:
+        mail.save_eml(self.db, referral_id, audience, recipient, out, self.actor)
+
+    def write_pack_pdf(self, referral_id: str, audience: str, out: Path) -> None:
+        pack.write_pack_pdf(self.db, referral_id, audience, out, self.actor)
+
+    def listing(self, today: date | None = None, child_id: str | None = None) -> list[ReferralListItem]:
+        return referral_list(self.db, today, child_id)
+
+    def timeline(self, referral_id: str) -> list[Any]:
+        return timeline(self.db, referral_id)
+
+    def analytics(self) -> ReferralAnalytics:
+        return analytics.referral_analytics(self.db)
+
+    def write_analytics_pdf(self, out: Path) -> ReferralAnalytics:
+        return analytics.write_analytics_pdf(self.db, out, self.actor)

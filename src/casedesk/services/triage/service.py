@@ -30,7 +30,7 @@ from casedesk.domain.triage.result import (
     recorded_outcome,
 )
 from casedesk.errors import Conflict, ValidationError
-from casedesk.services.triage.questionnaires import get_questionnaire
+from casedesk.services.triage.questionnaires import QuestionnaireEntry, get_questionnaire, list_questionnaires
 from casedesk.store import repositories as repo
 from casedesk.store import triage_repo
 from casedesk.store.database import Database
@@ -217,3 +217,55 @@ def match_request(db: Database, result_id: str, today: date | None = None) -> di
         "postcode_district": postcode_district(child.postcode),
         "child_name": child.display_name,
     }
+
+
+class TriageService:
+    """The Presenting Needs Check use cases bound to one open database and the acting user (`Collection.triage`)."""
+
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+
+    # reading
+    def questionnaires(self) -> list[QuestionnaireEntry]:
+        return list_questionnaires(self.db)
+
+    def questionnaire_titles(self) -> dict[str, str]:
+        """Titles by questionnaire id:version, for drafts (a recorded result carries its own title)."""
+        return {entry.questionnaire.key: entry.title for entry in list_questionnaires(self.db)}
+
+    def get_result(self, result_id: str) -> TriageResult:
+        return get_result(self.db, result_id)
+
+    def results_for_child(self, child_id: str) -> list[TriageResult]:
+        return results_for_child(self.db, child_id)
+
+    def open_draft(self, child_id: str) -> TriageResult | None:
+        return open_draft(self.db, child_id)
+
+    def questionnaire_for(self, result: TriageResult) -> Questionnaire:
+        return questionnaire_for(self.db, result)
+
+    def outcome_of(self, result: TriageResult) -> TriageOutcome:
+        return outcome_of(self.db, result)
+
+    def match_request(self, result_id: str, today: date | None = None) -> dict[str, Any]:
+        return match_request(self.db, result_id, today)
+
+    # writing
+    def start_draft(
+        self, child_id: str, questionnaire_id: str, version: str, answers: Mapping[str, Any] = ()
+    ) -> tuple[TriageResult, Changes]:
+        return start_draft(self.db, child_id, questionnaire_id, version, self.actor, answers)
+
+    def save_answers(self, result_id: str, answers: Mapping[str, Any]) -> tuple[TriageResult, Changes]:
+        return save_answers(self.db, result_id, answers, self.actor)
+
+    def discard_draft(self, result_id: str) -> Changes:
+        return discard_draft(self.db, result_id, self.actor)
+
+    def complete(self, result_id: str) -> tuple[TriageResult, Changes]:
+        return complete(self.db, result_id, self.actor)
+
+    def write_pdf(self, result_id: str, out: Path) -> Child:
+        return write_pdf(self.db, result_id, self.actor, out)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from casedesk.domain.records import Child
 from casedesk.errors import CaseDeskError, ValidationError
 from casedesk.services.children import DuplicateChild, PossibleDuplicate
 from casedesk.ui.child.form import ChildForm
@@ -55,16 +56,12 @@ class NewChildDialog(QDialog):
             return
         values = self.form.values()
         self.buttons.setEnabled(False)
-        self.context.runner.run_db(
-            lambda: self.context.children.create_child(values, different_from=different_from, reason=reason),
-            self._saved,
-            self._failed,
-        )
+        self.context.runner.op(
+            lambda col: col.children.create_child(values, different_from=different_from, reason=reason)
+        ).success(self._saved).failure(self._failed).run(initiator=self)
 
-    def _saved(self, result) -> None:  # type: ignore[no-untyped-def]
-        child, changes = result
+    def _saved(self, child: Child) -> None:
         self.created_id = child.id
-        self.context.runner.announce(changes, self)
         self.accept()
 
     def _failed(self, error: BaseException) -> None:

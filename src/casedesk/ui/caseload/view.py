@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.domain.records import Changes
 from casedesk.domain.vocab import StatusKind
-from casedesk.services.caseload import CaseloadData, CaseloadFilter, CaseloadRow, indexed_matches, no_match_message
+from casedesk.services.caseload import CaseloadData, CaseloadFilter, CaseloadRow, no_match_message
 from casedesk.ui.caseload.model import CaseloadModel, ChildIdRole, SortRole
 from casedesk.ui.context import AppContext
 from casedesk.ui.widgets import EmptyState, filter_combo
@@ -94,7 +94,7 @@ class CaseloadView(QWidget):
     # -- loading -----------------------------------------------------------------------------------------------
     def reload(self) -> None:
         self.count.setText("Loading…")
-        self.context.runner.run_db(self.context.load_caseload, self._loaded)
+        self.context.runner.query(lambda col: col.children.caseload()).success(self._loaded).run()
 
     def _loaded(self, data: CaseloadData) -> None:
         self._all = data.rows
@@ -135,12 +135,13 @@ class CaseloadView(QWidget):
         def show(result: list[CaseloadRow]) -> None:
             self._show(generation, result)
 
-        db = self.context.db if self.context.unlocked else None
+        col = self.context.col if self.context.unlocked else None
 
         def search() -> list[CaseloadRow]:
             # The index is read on its own connection (WAL lets it run beside writes): a long import never
             # stalls typing.
-            return wanted.apply(rows, indexed_matches(db, wanted.text) if db is not None else None)
+            indexed = col.guarded(lambda: col.children.indexed_matches(wanted.text))() if col else None
+            return wanted.apply(rows, indexed)
 
         self.context.runner.run_net(search, show)
 

@@ -21,9 +21,6 @@ from PySide6.QtWidgets import (
 
 from casedesk.domain.records import Changes
 from casedesk.domain.triage.result import TriageResult
-from casedesk.services.triage import service as triage
-from casedesk.services.triage.questionnaires import list_questionnaires
-from casedesk.store.database import Database
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import LEVEL_COLOURS, TEXT
 from casedesk.ui.triage.wizard import TriageWizard
@@ -75,8 +72,10 @@ class NeedsChecksTab(QWidget):
     # -- loading -----------------------------------------------------------------------------------------------
     def show_child(self, child_id: str, child_name: str) -> None:
         self.child_id, self.child_name = child_id, child_name
-        db = self.context.db
-        self.context.runner.run_db(lambda: (child_id, triage.results_for_child(db, child_id), _titles(db)), self._show)
+        loading = self.context.runner.query(
+            lambda col: (child_id, col.triage.results_for_child(child_id), col.triage.questionnaire_titles())
+        )
+        loading.success(self._show).run()
 
     def _show(self, loaded: tuple[str, list[TriageResult], dict[str, str]]) -> None:
         child_id, results, titles = loaded
@@ -127,8 +126,8 @@ class NeedsChecksTab(QWidget):
         """Resume the child's open draft if any, else choose a questionnaire and start one."""
         if not self.child_id:
             return
-        db, child_id = self.context.db, self.child_id
-        self.context.runner.run_db(lambda: triage.open_draft(db, child_id), self._open_wizard)
+        child_id = self.child_id
+        self.context.runner.query(lambda col: col.triage.open_draft(child_id)).success(self._open_wizard).run()
 
     def open_selected(self) -> None:
         chosen = self.selected()
@@ -153,12 +152,4 @@ class NeedsChecksTab(QWidget):
         answer = QMessageBox.question(self, "Discard draft", "Discard this draft check and its answers?")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        db, actor = self.context.db, self.context.profile.name
-        self.context.runner.run_db(
-            lambda: triage.discard_draft(db, chosen.id, actor), lambda changes: self.context.runner.announce(changes)
-        )
-
-
-def _titles(db: Database) -> dict[str, str]:
-    """Questionnaire titles by id:version, for drafts (a recorded result carries its own title)."""
-    return {entry.questionnaire.key: entry.title for entry in list_questionnaires(db)}
+        self.context.runner.op(lambda col: col.triage.discard_draft(chosen.id)).run(initiator=self)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.domain.records import Changes
 from casedesk.domain.referrals.workflow import ReferralStatus
-from casedesk.services.referrals.service import ReferralListItem, referral_list
+from casedesk.services.referrals.service import ReferralListItem
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import RED
 from casedesk.ui.widgets import EmptyState, read_only_table
@@ -55,8 +55,9 @@ class ChildReferralsTab(QWidget):
     def show_child(self, child_id: str) -> None:
         self.child_id = child_id
         if self.context.unlocked:
-            db = self.context.db
-            self.context.runner.run_db(lambda: referral_list(db, date.today(), child_id), self._fill)
+            self.context.runner.query(lambda col: col.referrals.listing(date.today(), child_id)).success(
+                self._fill
+            ).run()
 
     def _on_changes(self, changes: Changes, _initiator: object) -> None:
         if self.child_id and changes.touches("referrals"):

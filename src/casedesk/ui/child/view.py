@@ -3,8 +3,10 @@ happened, from every agency, in one place."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -28,6 +30,7 @@ from casedesk.domain.identifiers import format_nhs_number
 from casedesk.domain.records import Changes, ChronologyEvent
 from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind, label_of
 from casedesk.services.children import ChildView
+from casedesk.services.collection import Collection
 from casedesk.ui.child.chronology_tab import ChronologyTab
 from casedesk.ui.child.event_dialog import EventDialog
 from casedesk.ui.child.form import ChildForm
@@ -105,7 +108,9 @@ class ChildPage(QWidget):
     # -- loading -----------------------------------------------------------------------------------------------
     def show_child(self, child_id: str) -> None:
         self.child_id = child_id
-        self.context.runner.run_db(lambda: self.context.children.view(child_id), self._show, self._failed)
+        self.context.runner.query(lambda col: col.children.view(child_id)).success(self._show).failure(
+            self._failed
+        ).run()
 
     def _show(self, view: ChildView) -> None:
         if view.child.id != self.child_id:
@@ -151,27 +156,24 @@ class ChildPage(QWidget):
         ):
             self.show_child(self.child_id)
 
-    def _run_write(self, fn, done_message: str) -> None:  # type: ignore[no-untyped-def]
-        def finished(result) -> None:  # type: ignore[no-untyped-def]
-            changes = result[1] if isinstance(result, tuple) else result
-            self.message.setText(done_message)
-            self.context.runner.announce(changes, self)
-
-        self.context.runner.run_db(fn, finished, self._failed)
+    def _run_write(self, fn: Callable[[Collection], Any], done_message: str) -> None:
+        self.context.runner.op(fn).success(lambda _: self.message.setText(done_message)).failure(self._failed).run(
+            initiator=self
+        )
 
     # -- chronology ----------------------------------------------------------------------------------------------
     def add_event(self) -> None:
         dialog = EventDialog(self)
         if dialog.exec() == QDialog.DialogCode.Accepted and self.child_id:
             child_id, values = self.child_id, dialog.values()
-            self._run_write(lambda: self.context.children.add_event(child_id, **values), "Entry added.")
+            self._run_write(lambda col: col.children.add_event(child_id, **values), "Entry added.")
 
     def amend_event(self, event: ChronologyEvent) -> None:
         dialog = EventDialog(self, amend=event)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             values, reason = dialog.values(), dialog.reason.text()
             self._run_write(
-                lambda: self.context.children.amend_event(
+                lambda col: col.children.amend_event(
                     event.id, summary=values["summary"], body=values["body"], reason=reason
                 ),
                 "Amendment added; the original entry is kept.",
@@ -184,7 +186,7 @@ class ChildPage(QWidget):
             return
         child_id, values = self.child_id, self.details.values()
         values.pop("id", None)
-        self._run_write(lambda: self.context.children.update_child(child_id, values), "Details saved.")
+        self._run_write(lambda col: col.children.update_child(child_id, values), "Details saved.")
 
     def add_status(self) -> None:
         dialog = QDialog(self)
@@ -208,11 +210,11 @@ class ChildPage(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted and self.child_id:
             child_id, values = self.child_id, (kind.currentData(), start.date().toPython(), detail.currentData())
             self._run_write(
-                lambda: self.context.children.add_status(child_id, values[0], values[1], values[2]), "Status added."
+                lambda col: col.children.add_status(child_id, values[0], values[1], values[2]), "Status added."
             )
 
     def end_status(self, status_id: str) -> None:
-        self._run_write(lambda: self.context.children.end_status(status_id, date.today()), "Status ended today.")
+        self._run_write(lambda col: col.children.end_status(status_id, date.today()), "Status ended today.")
 
     # -- export ------------------------------------------------------------------------------------------------
     def export_json(self) -> None:
@@ -230,18 +232,16 @@ class ChildPage(QWidget):
             self.export_to(Path(path), "pdf")
 
     def export_to(self, path: Path, kind: str) -> None:
-        child_id, author = self.child_id or "", self.context.profile.name
+        child_id = self.child_id or ""
 
-        def work() -> Path:
-            from casedesk.services import export
-
+        def work(col: Collection) -> Path:
             if kind == "json":
-                export.write_json(export.export_child(self.context.db, child_id, author), path)
-            else:
-                export.write_chronology_pdf(self.context.db, child_id, author, path, datetime.now(UTC))
-            return path
+                return col.children.export_json(child_id, path)
+            return col.children.write_chronology_pdf(child_id, path)
 
-        self.context.runner.run_db(work, lambda p: self.message.setText(f"Saved {p}."), self._show_error)
+        self.context.runner.query(work).success(lambda p: self.message.setText(f"Saved {p}.")).failure(
+            self._show_error
+        ).run()
 
     def _show_error(self, error: BaseException) -> None:
         QMessageBox.warning(self, "CaseDesk", str(error))

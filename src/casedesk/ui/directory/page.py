@@ -32,7 +32,6 @@ from casedesk.services.directory.service import (
     Attendance,
     Cost,
     DirectoryFilter,
-    load_directory_services,
     search_services,
 )
 from casedesk.ui.context import AppContext
@@ -166,7 +165,7 @@ class DirectoryPage(QWidget):
     def reload(self) -> None:
         self._loaded_once = True
         self.count.setText("Loading…")
-        self.context.runner.run_db(lambda: load_directory_services(self.context.db), self._loaded)
+        self.context.runner.query(lambda col: col.directory.services()).success(self._loaded).run()
 
     def _loaded(self, services: list[Service]) -> None:
         self.services = services

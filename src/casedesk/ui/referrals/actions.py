@@ -3,14 +3,13 @@ the server (queued offline, sent after the next sync). Every route is audited by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QInputDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from casedesk.domain.records import Changes
 from casedesk.domain.referrals.workflow import Referral
-from casedesk.services.referrals.mail import queue_via_server, save_eml
-from casedesk.services.referrals.pack import write_pack_pdf
+from casedesk.services.collection import Collection
 from casedesk.ui.context import AppContext
 
 
@@ -61,10 +60,10 @@ class PackActions(QWidget):
         text, ok = QInputDialog.getText(self, "Email the service", "The service's email address:")
         return text.strip() if ok and text.strip() else None
 
-    def _run(self, work, done_text: str) -> None:  # type: ignore[no-untyped-def]
-        self.context.runner.run_db(
-            work, lambda _: self.message.setText(done_text), lambda e: self.message.setText(str(e))
-        )
+    def _run(self, work: Callable[[Collection], object], done_text: str) -> None:
+        self.context.runner.query(work).success(lambda _: self.message.setText(done_text)).failure(
+            lambda e: self.message.setText(str(e))
+        ).run()
 
     def save_pdf(self, audience: str) -> None:
         if self.referral is None:
@@ -72,9 +71,10 @@ class PackActions(QWidget):
         out = self.save_path(f"referral-{audience}.pdf")
         if out is None:
             return
-        db, actor, referral_id = self.context.db, self.context.profile.name, self.referral.id
+        referral_id = self.referral.id
         self._run(
-            lambda: write_pack_pdf(db, referral_id, audience, out, actor), f"Saved {out.name} (OFFICIAL-SENSITIVE)."
+            lambda col: col.referrals.write_pack_pdf(referral_id, audience, out),
+            f"Saved {out.name} (OFFICIAL-SENSITIVE).",
         )
 
     def save_email(self) -> None:
@@ -84,9 +84,9 @@ class PackActions(QWidget):
         out = self.save_path("referral.eml", "Email (*.eml)") if recipient else None
         if out is None or recipient is None:
             return
-        db, actor, referral_id = self.context.db, self.context.profile.name, self.referral.id
+        referral_id = self.referral.id
         self._run(
-            lambda: save_eml(db, referral_id, "service", recipient, out, actor),
+            lambda col: col.referrals.save_eml(referral_id, "service", recipient, out),
             f"Saved {out.name}: open it in your mail program to send it.",
         )
 
@@ -96,16 +96,7 @@ class PackActions(QWidget):
         recipient = self.ask_recipient()
         if recipient is None:
             return
-        db, actor, referral = self.context.db, self.context.profile.name, self.referral
-
-        def queued(_: object) -> None:
-            self.message.setText("Queued: the server sends it after the next sync (works offline).")
-            self.context.runner.announce(
-                Changes(frozenset({"mail_requests", "events"}), frozenset({referral.id})), self
-            )
-
-        self.context.runner.run_db(
-            lambda: queue_via_server(db, referral.id, "service", recipient, actor),
-            queued,
-            lambda e: self.message.setText(str(e)),
-        )
+        referral_id = self.referral.id
+        self.context.runner.op(lambda col: col.referrals.queue_via_server(referral_id, "service", recipient)).success(
+            lambda _: self.message.setText("Queued: the server sends it after the next sync (works offline).")
+        ).failure(lambda e: self.message.setText(str(e))).run(initiator=self)

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QWidget
 
-from casedesk.services.referrals.analytics import ReferralAnalytics, referral_analytics, write_analytics_pdf
+from casedesk.services.referrals.analytics import ReferralAnalytics
 from casedesk.ui.context import AppContext
 
 
@@ -31,8 +31,7 @@ class AnalyticsTab(QWidget):
 
     def reload(self) -> None:
         if self.context.unlocked:
-            db = self.context.db
-            self.context.runner.run_db(lambda: referral_analytics(db), self._show)
+            self.context.runner.query(lambda col: col.referrals.analytics()).success(self._show).run()
 
     def _show(self, result: ReferralAnalytics) -> None:
         self.summary.setText(
@@ -63,8 +62,6 @@ class AnalyticsTab(QWidget):
         out = self.save_path()
         if out is None or not self.context.unlocked:
             return
-        db, actor = self.context.db, self.context.profile.name
-        self.context.runner.run_db(
-            lambda: write_analytics_pdf(db, out, actor),
-            lambda _: self.summary.setText(self.summary.text() + f"<br>Saved {out.name}."),
-        )
+        self.context.runner.query(lambda col: col.referrals.write_analytics_pdf(out)).success(
+            lambda _: self.summary.setText(self.summary.text() + f"<br>Saved {out.name}.")
+        ).run()

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casedesk.domain.records import Changes
 from casedesk.domain.referrals.workflow import (
     ALWAYS_SHARED,
     DEFAULT_ACK_WORKING_DAYS,
@@ -36,7 +35,7 @@ from casedesk.domain.referrals.workflow import (
     SharingDecision,
 )
 from casedesk.errors import ValidationError
-from casedesk.services.referrals.service import NewReferral, create_referral
+from casedesk.services.referrals.service import NewReferral
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import RED
 from casedesk.ui.widgets import resize_to_fit, scroll_body
@@ -165,16 +164,17 @@ class ReferralDialog(QDialog):
         )
 
     def save(self) -> None:
-        new, db, actor = self.new_referral(), self.context.db, self.context.profile.name
+        new = self.new_referral()
         problems = new.problems()
         if problems:
             self.error.setText("\n".join(f"• {message}" for _, message in problems))
             return
-        self.context.runner.run_db(lambda: create_referral(db, new, actor), self._saved, self._refused)
+        self.context.runner.op(lambda col: col.referrals.create(new)).success(self._saved).failure(self._refused).run(
+            initiator=self
+        )
 
     def _saved(self, referral_id: str) -> None:
         self.created_id = referral_id
-        self.context.runner.announce(Changes(frozenset({"referrals", "events"}), frozenset({referral_id})), self)
         self.accept()
 
     def _refused(self, error: BaseException) -> None:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from casedesk.domain.records import Changes
 from casedesk.domain.referrals.workflow import ACTIONS, DECLINE_REASONS, TRANSITIONS, URGENCIES, ReferralStatus
-from casedesk.services.referrals import service
 from casedesk.services.referrals.service import ReferralListItem
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import RED
@@ -149,8 +148,7 @@ class ReferralsPage(QWidget):
     def reload(self) -> None:
         if not self.context.unlocked:
             return
-        db = self.context.db
-        self.context.runner.run_db(lambda: service.referral_list(db, date.today()), self._loaded)
+        self.context.runner.query(lambda col: col.referrals.listing(date.today())).success(self._loaded).run()
         if self.analytics.isVisible():  # otherwise it loads when its tab is opened
             self.analytics.reload()
 
@@ -244,8 +242,7 @@ class ReferralsPage(QWidget):
             button = QPushButton(ACTIONS[status])
             button.clicked.connect(lambda _=False, s=status.value: self.step(s))
             self.step_buttons.addWidget(button)
-        db = self.context.db
-        self.context.runner.run_db(lambda: service.timeline(db, r.id), self._fill_timeline)
+        self.context.runner.query(lambda col: col.referrals.timeline(r.id)).success(self._fill_timeline).run()
 
     def _fill_timeline(self, events: list) -> None:  # type: ignore[type-arg]
         self.timeline.clear()
@@ -277,13 +274,10 @@ class ReferralsPage(QWidget):
             outcome = self.ask_text("Close", "What was the outcome?")
             if outcome is None:
                 return
-        db, actor, referral_id = self.context.db, self.context.profile.name, item.referral.id
-        self.context.runner.run_db(
-            lambda: service.transition(db, referral_id, target, actor, reason=reason, outcome=outcome),
-            lambda _: self.context.runner.announce(
-                Changes(frozenset({"referrals", "events"}), frozenset({referral_id})), self
-            ),
-        )
+        referral_id = item.referral.id
+        self.context.runner.op(
+            lambda col: col.referrals.transition(referral_id, target, reason=reason, outcome=outcome)
+        ).run(initiator=self)
 
     def _open_child(self) -> None:
         item = self.selected()

@@ -7,29 +7,16 @@ round that brought rows in, views are told through the same `changes_applied` br
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from casedesk.domain.records import Changes
-from casedesk.services.sync import SYNCED_ENTITIES, DeviceWiped, SyncService, SyncStatus, describe_status
-from casedesk.sync.engine import SyncReport
+from casedesk.services.sync import DeviceWiped, SyncRound, SyncStatus, describe_status
 from casedesk.ui.context import AppContext
 
 PERIOD_MS = 60_000
 AFTER_CHANGE_MS = 5_000
-
-
-def _round(service: SyncService) -> tuple[SyncReport | None, SyncStatus]:
-    """Runs on a network thread: probe, then one full round if the server answers."""
-    before = service.status()
-    if not before.enrolled:
-        return None, before
-    if not service.probe():
-        return None, replace(before, online=False)
-    report = service.run_once()
-    return report, replace(service.status(), online=True)
 
 
 class SyncController(QObject):
@@ -62,24 +49,21 @@ class SyncController(QObject):
         if self.running or not self.context.unlocked:
             return
         self.running = True
-        service = SyncService(self.context.db)
-        self.context.runner.run_net(lambda: _round(service), self._done, self._failed)
+        self.context.runner.op(lambda col: col.sync.round()).on_network().success(self._done).failure(self._failed).run(
+            initiator=self
+        )
 
     def refresh(self) -> None:
         """Update the status line from the database alone (no network)."""
         if self.context.unlocked:
-            db = self.context.db
-            self.context.runner.run_db(lambda: SyncService(db).status(), self._show)
+            self.context.runner.query(lambda col: col.sync.status()).success(self._show).run()
 
-    def _done(self, result: tuple[SyncReport | None, SyncStatus]) -> None:
+    def _done(self, result: SyncRound) -> None:
         self.running = False
         if not self.context.unlocked:
             return
-        report, status = result
-        self._show(status)
-        if report is not None and (report.pulled_rows or report.pulled_conflicts or report.conflicts):
-            self.context.runner.announce(Changes(SYNCED_ENTITIES, frozenset()), self)
-        self.round_finished.emit(report)
+        self._show(result.status)
+        self.round_finished.emit(result.report)
 
     def _failed(self, error: BaseException) -> None:
         self.running = False

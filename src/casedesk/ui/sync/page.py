@@ -23,10 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casedesk.domain.records import Changes
-from casedesk.services.sync import SyncService
-from casedesk.store.journal.conflicts import ConflictView
-from casedesk.store.journal.outbox import SetAside
+from casedesk.services.sync import ConflictView, SetAside
 from casedesk.ui.context import AppContext
 from casedesk.ui.sync.controller import SyncController
 from casedesk.ui.widgets import EmptyState, read_only_table
@@ -131,8 +128,7 @@ class SyncPage(QWidget):
     def reload(self) -> None:
         if not self.context.unlocked:
             return
-        db = self.context.db
-        self.context.runner.run_db(lambda: (SyncService(db).set_aside(), SyncService(db).conflicts()), self._fill)
+        self.context.runner.query(lambda col: (col.sync.set_aside(), col.sync.conflicts())).success(self._fill).run()
 
     def _fill(self, found: tuple[list[SetAside], list[ConflictView]]) -> None:
         self.set_aside, self.conflicts = found
@@ -166,8 +162,8 @@ class SyncPage(QWidget):
         change = self._selected(self.set_aside_table, self.set_aside)
         if change is None:
             return
-        db = self.context.db
-        self.context.runner.run_db(lambda: SyncService(db).retry(change.change_id), lambda _: self._after_action())
+        retrying = self.context.runner.query(lambda col: col.sync.retry(change.change_id))
+        retrying.success(lambda _: self._after_action()).run()
 
     def resolve_selected(self) -> None:
         conflict = self._selected(self.conflict_table, self.conflicts)
@@ -176,16 +172,13 @@ class SyncPage(QWidget):
         dialog = self.make_dialog(conflict)
         if not dialog.exec():
             return
-        value, db, author = dialog.chosen_value(), self.context.db, self.context.profile.name
-        self.context.runner.run_db(lambda: SyncService(db).resolve(conflict.conflict_id, value, author), self._resolved)
+        value = dialog.chosen_value()
+        resolving = self.context.runner.op(lambda col: col.sync.resolve(conflict.conflict_id, value, col.actor))
+        resolving.success(lambda _: self._after_action()).run(initiator=self)
 
     def make_dialog(self, conflict: ConflictView) -> ConflictDialog:
         """Separate so tests can answer the dialog without a modal loop."""
         return ConflictDialog(conflict, self)
-
-    def _resolved(self, changes: Changes) -> None:
-        self.context.runner.announce(changes, self)
-        self._after_action()
 
     def _after_action(self) -> None:
         self.reload()

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casedesk.domain.records import Changes
 from casedesk.domain.triage.engine import evaluate, visible_sections
 from casedesk.domain.triage.model import Question, Questionnaire, Section
 from casedesk.domain.triage.prefill import KnownAnswer, known_answers
 from casedesk.domain.triage.result import TriageResult
-from casedesk.services.triage import service as triage
-from casedesk.services.triage.questionnaires import list_questionnaires
+from casedesk.services.collection import Collection
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import RED
 from casedesk.ui.triage.frame import CHOOSE, SECTION, SUMMARY, WizardFrame
@@ -65,7 +65,8 @@ class TriageWizard(WizardFrame):
     def start_new(self) -> None:
         self.title.setText("Presenting Needs Check")
         self._show_page(CHOOSE)
-        self.context.runner.run_db(lambda: list_questionnaires(self.context.db), self.choose.set_entries, self._failed)
+        listing = self.context.runner.query(lambda col: col.triage.questionnaires())
+        listing.success(self.choose.set_entries).failure(self._failed).run()
 
     def open_result(self, result: TriageResult) -> None:
         """Resume a draft at its first unanswered page, or show a recorded result from its stored outcome."""
@@ -73,8 +74,8 @@ class TriageWizard(WizardFrame):
         if result.is_complete:
             self._show_summary()
             return
-        db = self.context.db
-        self.context.runner.run_db(lambda: triage.questionnaire_for(db, result), self._resume, self._failed)
+        loading = self.context.runner.query(lambda col: col.triage.questionnaire_for(result))
+        loading.success(self._resume).failure(self._failed).run()
 
     def _resume(self, questionnaire: Questionnaire) -> None:
         self.questionnaire = questionnaire
@@ -205,17 +206,14 @@ class TriageWizard(WizardFrame):
             self._save(lambda: self._show_section(pages[index - 1][0].id))
 
     def _start(self, questionnaire: Questionnaire) -> None:
-        db, actor, child_id = self.context.db, self.context.profile.name, self.child_id
+        child_id = self.child_id
 
-        children = self.context.children
+        def start(col: Collection) -> tuple[tuple[TriageResult, list[KnownAnswer]], Changes]:
+            draft, changes = col.triage.start_draft(child_id, questionnaire.id, questionnaire.version)
+            return (draft, known_answers(questionnaire, col.children.view(child_id).statuses, date.today())), changes
 
-        def start() -> tuple[Any, list[KnownAnswer]]:
-            draft = triage.start_draft(db, child_id, questionnaire.id, questionnaire.version, actor)
-            return draft, known_answers(questionnaire, children.view(child_id).statuses, date.today())
-
-        def started(done: tuple[Any, list[KnownAnswer]]) -> None:
-            (self.result, changes), known = done
-            self.context.runner.announce(changes, self)
+        def started(done: tuple[TriageResult, list[KnownAnswer]]) -> None:
+            self.result, known = done
             self.questionnaire = questionnaire
             self.known = {k.question_id: k for k in known}
             for k in known:
@@ -223,7 +221,7 @@ class TriageWizard(WizardFrame):
             self.dirty = bool(known)
             self._show_section(self._pages()[0][0].id)
 
-        self.context.runner.run_db(start, started, self._failed)
+        self.context.runner.op(start).success(started).failure(self._failed).run(initiator=self)
 
     # -- writes ------------------------------------------------------------------------------------------------
     def _save(self, then: Any = None) -> None:
@@ -232,16 +230,17 @@ class TriageWizard(WizardFrame):
             if then:
                 then()
             return
-        db, actor, result_id, answers = self.context.db, self.context.profile.name, self.result.id, dict(self.answers)
+        result_id, answers = self.result.id, dict(self.answers)
 
-        def saved(outcome: Any) -> None:
-            self.result, changes = outcome
+        def saved(result: TriageResult) -> None:
+            self.result = result
             self.dirty = False
-            self.context.runner.announce(changes, self)
             if then:
                 then()
 
-        self.context.runner.run_db(lambda: triage.save_answers(db, result_id, answers, actor), saved, self._failed)
+        self.context.runner.op(lambda col: col.triage.save_answers(result_id, answers)).success(saved).failure(
+            self._failed
+        ).run(initiator=self)
 
     def save_and_close(self) -> None:
         self._save(lambda: self.done(QDialog.DialogCode.Accepted))
@@ -256,18 +255,16 @@ class TriageWizard(WizardFrame):
     def record_result(self) -> None:
         if self.result is None:
             return
-        db, actor, result_id = self.context.db, self.context.profile.name, self.result.id
+        result_id = self.result.id
 
-        def recorded(outcome: Any) -> None:
-            self.result, changes = outcome
-            self.context.runner.announce(changes, self)
+        def recorded(result: TriageResult) -> None:
+            self.result = result
             self._show_summary()
             self.message.setText("Recorded. The result is in the child's chronology.")
             self.recorded.emit(result_id)
 
-        self._save(
-            lambda: self.context.runner.run_db(lambda: triage.complete(db, result_id, actor), recorded, self._failed)
-        )
+        completing = self.context.runner.op(lambda col: col.triage.complete(result_id))
+        self._save(lambda: completing.success(recorded).failure(self._failed).run(initiator=self))
 
     def _find_services(self) -> None:
         if self.result is not None:
@@ -283,13 +280,10 @@ class TriageWizard(WizardFrame):
     def save_pdf_to(self, path: Path) -> None:
         if self.result is None:
             return
-        db, actor, result_id = self.context.db, self.context.profile.name, self.result.id
+        result_id = self.result.id
+        printing = self.context.runner.query(lambda col: col.triage.write_pdf(result_id, path))
         self._save(
-            lambda: self.context.runner.run_db(
-                lambda: triage.write_pdf(db, result_id, actor, path),
-                lambda _child: self.message.setText(f"Saved {path}."),
-                self._failed,
-            )
+            lambda: printing.success(lambda _child: self.message.setText(f"Saved {path}.")).failure(self._failed).run()
         )
 
     def _failed(self, error: BaseException) -> None:

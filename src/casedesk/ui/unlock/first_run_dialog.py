@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from casedesk.domain.passphrase import estimate_strength
+from casedesk.domain.passphrase import MIN_PASSPHRASE_LENGTH, estimate_strength
 from casedesk.domain.vocab import OrgKind
 from casedesk.errors import CaseDeskError
-from casedesk.store.keyfile import MIN_PASSPHRASE_LENGTH
-from casedesk.ui.context import AppContext, Profile, create_database
+from casedesk.services.collection import create_collection
+from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.palette import RED
 
 DEMO_CHILDREN = 200
@@ -113,7 +113,7 @@ class FirstRunDialog(QDialog):
         self.buttons.setEnabled(False)
         self.error.setText("Creating your encrypted database…")
         self.context.runner.run_db(
-            lambda: create_database(self.path, secret, profile, demo),
+            lambda: create_collection(self.path, secret, profile, demo),
             self._created,
             self._failed,
             progress="Creating your encrypted database…",

@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
 from casedesk.errors import CaseDeskError, WrongPassphrase
-from casedesk.ui.context import AppContext, open_database
+from casedesk.services.collection import open_collection
+from casedesk.ui.context import AppContext
 from casedesk.ui.palette import RED
 
 
@@ -43,7 +44,7 @@ class UnlockDialog(QDialog):
         self.buttons.setEnabled(False)
         self.error.setText("Unlocking…")
         self.context.runner.run_db(
-            lambda: open_database(self.path, secret), self._unlocked, self._failed, progress="Unlocking…", parent=self
+            lambda: open_collection(self.path, secret), self._unlocked, self._failed, progress="Unlocking…", parent=self
         )
 
     def _unlocked(self, opened) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,89 @@
+"""One object per open database: every use case of the app, bound to that database and the acting user.
+
+Anki's `Collection` is the model. The desktop app holds one `Collection` while unlocked and reaches the data
+only through it, by feature (`col.children`, `col.triage`, `col.referrals`, `col.directory`, `col.sync`),
+never through the `Database`, repositories or the sync engine. Every call that writes returns what it made
+together with the `Changes` it made (or only the `Changes` when there is nothing else to return), so the
+caller announces exactly what changed and never has to work it out. The collection holds no lock of its own:
+the UI runs every call on its one database thread.
+
+Closing the collection (the app's lock) marks it closed before it drops the key, so work still queued for it
+stops with `Locked` (a `Cancelled`) instead of meeting a closed database halfway through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from casedesk.config import PROFILE, Profile
+from casedesk.errors import Locked
+from casedesk.services.children import ChildrenService
+from casedesk.services.directory.service import DirectoryService
+from casedesk.services.referrals.service import ReferralService
+from casedesk.services.sync import SyncService
+from casedesk.services.triage.service import TriageService
+from casedesk.store.database import Database
+
+T = TypeVar("T")
+
+
+def open_collection(path: Path, passphrase: str) -> tuple[Collection, Profile]:
+    """Unlock a database (Argon2id takes ~0.3 s: call it off the UI thread) and read whose device it is."""
+    db = Database.open(path, passphrase)
+    profile = PROFILE.decode(db.get_setting(PROFILE.key))
+    return Collection(db, profile.name), profile
+
+
+def create_collection(
+    path: Path, passphrase: str, profile: Profile, demo_children: int = 0
+) -> tuple[Collection, Profile]:
+    """First run: a new encrypted database, the user's profile and organisation, and optional demo data."""
+    db = Database.create(path, passphrase)
+    db.set_setting(PROFILE.key, PROFILE.encode(profile))
+    with db.unit_of_work(profile.name) as uow:
+        uow.insert("organisations", {"name": profile.organisation, "kind": profile.organisation_kind})
+    if demo_children:
+        from casedesk.services.demo.load import seed_demo
+
+        seed_demo(db, children=demo_children, seed=1)
+    return Collection(db, profile.name), profile
+
+
+class Collection:
+    """The open database and its use cases, for one acting user (whose name goes into the audit trail)."""
+
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+        self.children = ChildrenService(db, actor)
+        self.triage = TriageService(db, actor)
+        self.referrals = ReferralService(db, actor)
+        self.directory = DirectoryService(db, actor)
+        self.sync = SyncService(db)
+        self._closed = False
+
+    # -- life --------------------------------------------------------------------------------------------------
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def check_open(self) -> None:
+        """Raise `Locked` once the collection was closed (work queued before a lock stops here, cleanly)."""
+        if self._closed:
+            raise Locked("CaseDesk was locked before this could finish.")
+
+    def guarded(self, fn: Callable[[], T]) -> Callable[[], T]:
+        """`fn`, refusing to run once the collection is closed: what the database thread is given to run."""
+
+        def run() -> T:
+            self.check_open()
+            return fn()
+
+        return run
+
+    def close(self) -> None:
+        """Drop every connection and forget the key. Call it on the database thread, after queued work."""
+        self._closed = True
+        self.db.close()
