@@ -11,7 +11,7 @@ DEBS := xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 li
 	libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 \
 	libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core poppler-utils postgresql
 
-.PHONY: run test lint dist system-deps venv clean screenshots bench
+.PHONY: run test lint dist system-deps venv clean screenshots bench chaos
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ screenshots: system-deps venv
 
 bench: venv
 	$(PY) benchmarks/run_all.py
+
+# A long chaos run of sync (tests/sync/chaos.py): real server process, three devices, kill -9 of both at random.
+ROUNDS ?= 20
+SEED ?= 1
+chaos: venv
+	PYTHONPATH=src:. QT_QPA_PLATFORM=offscreen $(PY) -m tests.sync.chaos --rounds $(ROUNDS) --seed $(SEED)
 
 clean:
 	rm -rf build dist $(VENV) .pytest_cache .ruff_cache

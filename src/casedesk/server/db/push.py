@@ -307,7 +307,8 @@ class Pusher(ConflictRules):
 
     def rescope_all(self) -> None:
         for child_id, also in sorted(self.rescope_due.items()):
-            for org in sorted(also) or [None]:
+            targets: list[str | None] = [*sorted(also)] or [None]
+            for org in targets:
                 self._rescope(child_id, also=org)
         self.rescope_due.clear()
 

@@ -36,7 +36,7 @@ class Limits:
     address_failures: int = 100
     failure_window: int = 900
     device_requests: int = 600  # sync requests per device in `request_window`
-    address_requests: int = 3000
+    address_requests: int = 20_000  # a whole office behind one NAT syncing at once
     request_window: int = 60
 
 
