@@ -9,13 +9,17 @@ the UI runs every call on its one database thread.
 
 Closing the collection (the app's lock) marks it closed before it drops the key, so work still queued for it
 stops with `Locked` (a `Cancelled`) instead of meeting a closed database halfway through.
+
+A sync round waits on the network, so it runs elsewhere (the app's network pool) and reaches the database only
+through `on_db`, which the app points at its database thread (`use_database_thread`): every page it pulls and
+every setting it writes is applied there, one step at a time, and a lock between two steps ends the round.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from casedesk.config import PROFILE, Profile
 from casedesk.errors import Locked
@@ -25,6 +29,8 @@ from casedesk.services.referrals.service import ReferralService
 from casedesk.services.sync import SyncService
 from casedesk.services.triage.service import TriageService
 from casedesk.store.database import Database
+from casedesk.sync.engine import run_here
+from casedesk.sync.transport import Transport
 
 T = TypeVar("T")
 
@@ -54,14 +60,15 @@ def create_collection(
 class Collection:
     """The open database and its use cases, for one acting user (whose name goes into the audit trail)."""
 
-    def __init__(self, db: Database, actor: str) -> None:
+    def __init__(self, db: Database, actor: str, *, transport: Transport | None = None) -> None:
         self.db = db
         self.actor = actor
+        self._hop: Callable[[Callable[[], Any]], Any] = run_here
         self.children = ChildrenService(db, actor)
         self.triage = TriageService(db, actor)
         self.referrals = ReferralService(db, actor)
         self.directory = DirectoryService(db, actor)
-        self.sync = SyncService(db)
+        self.sync = SyncService(db, transport, on_db=self.on_db)
         self._closed = False
 
     # -- life --------------------------------------------------------------------------------------------------
@@ -82,6 +89,16 @@ class Collection:
             return fn()
 
         return run
+
+    def use_database_thread(self, hop: Callable[[Callable[[], Any]], Any]) -> None:
+        """How work running on another thread reaches this database: `hop(fn)` runs `fn` on the database thread
+        and returns its result (the desktop app's `TaskRunner.call_db`)."""
+        self._hop = hop
+
+    def on_db(self, fn: Callable[[], T]) -> T:
+        """Run `fn` where database work belongs, refusing with `Locked` once the collection is closed."""
+        result: T = self._hop(self.guarded(fn))
+        return result
 
     def close(self) -> None:
         """Drop every connection and forget the key. Call it on the database thread, after queued work."""

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from casedesk.domain.records import Changes
-from casedesk.errors import AuthError, CaseDeskError
+from casedesk.errors import AuthError, CaseDeskError, Locked
 from casedesk.store import maintenance
 from casedesk.store.database import Database
 from casedesk.store.journal import conflicts as sync_conflicts
 from casedesk.store.journal import outbox as sync_outbox
-from casedesk.sync.engine import SyncEngine, SyncReport
+from casedesk.sync.engine import OnDb, SyncEngine, SyncReport, run_here
 from casedesk.sync.entities import ENTITIES
 from casedesk.sync.http import HttpTransport
 from casedesk.sync.transport import DeviceRevoked, Offline, Transport
@@ -113,26 +114,35 @@ class SyncRound:
 
 
 class SyncService:
-    def __init__(self, db: Database, transport: Transport | None = None) -> None:
+    """Sync for one database. `on_db(fn)` runs database work where it belongs: the caller's thread by default, the
+    app's one database thread when a round runs on its network pool (see `Collection.on_db`)."""
+
+    def __init__(self, db: Database, transport: Transport | None = None, *, on_db: OnDb = run_here) -> None:
         self.db = db
         self._transport = transport
+        self.on_db = on_db
 
     @property
     def transport(self) -> Transport:
         if self._transport is None:
-            url, token = self.db.get_setting(URL_KEY), self.db.get_setting(TOKEN_KEY)
+            url, token, device_id = self.on_db(
+                lambda: (self.db.get_setting(URL_KEY), self.db.get_setting(TOKEN_KEY), self.db.device_id)
+            )
             if not url or not token:
                 raise NotEnrolled("This device is not enrolled: run `casedesk enrol` first.")
-            self._transport = HttpTransport(url, device_id=self.db.device_id, token=token)
+            self._transport = HttpTransport(url, device_id=device_id, token=token)
         return self._transport
 
     def status(self, *, probe: bool = False) -> SyncStatus:
+        status = self.on_db(self._stored_status)
+        return replace(status, online=self.probe()) if (probe and status.enrolled) else status
+
+    def _stored_status(self) -> SyncStatus:
         counts = sync_outbox.count_by_state(self.db)
-        enrolled = bool(self.db.get_setting(TOKEN_KEY))
         return SyncStatus(
-            enrolled=enrolled,
+            enrolled=bool(self.db.get_setting(TOKEN_KEY)),
             server_url=self.db.get_setting(URL_KEY),
-            online=self.probe() if (probe and enrolled) else None,
+            online=None,
             pending=counts.get("pending", 0),
             set_aside=counts.get("rejected", 0),
             open_conflicts=len(sync_conflicts.list_conflicts(self.db)),
@@ -160,21 +170,26 @@ class SyncService:
 
     def run_once(self) -> SyncReport:
         try:
-            report = SyncEngine(self.db, self.transport).run()
+            report = SyncEngine(self.db, self.transport, on_db=self.on_db).run()
+        except Locked:
+            raise  # locked mid-round: the database is closed and nothing more is written; the next unlock syncs
         except DeviceRevoked as exc:
-            self._erase()
+            self.on_db(self._erase)
             raise DeviceWiped(
                 f"{exc} This device's CaseDesk data has been erased (its key was destroyed). "
                 "Ask your administrator to enrol it again."
             ) from exc
         except (Offline, CaseDeskError) as exc:
-            self.db.set_setting(LAST_ERROR_KEY, f"{_now()} {exc}")
+            self.on_db(partial(self.db.set_setting, LAST_ERROR_KEY, f"{_now()} {exc}"))
             raise
+        self.on_db(partial(self._record_success, report))
+        return report
+
+    def _record_success(self, report: SyncReport) -> None:
         self.db.set_setting(LAST_SUCCESS_KEY, _now())
         clean = report.digest_ok or report.digest_deferred
         self.db.set_setting(LAST_ERROR_KEY, None if clean else f"{_now()} digest mismatch")
         self.db.set_setting(LAST_REPORT_KEY, report.describe())
-        return report
 
     def _erase(self) -> None:
         path = self.db.path

@@ -10,13 +10,20 @@
   device's first sync) it hashes every row, which also catches a change that never arrived.
 
 Any step may raise `Offline`; whatever finished before it is kept, and the next round carries on from there.
+
+The engine waits on the network, but never touches the database itself from the thread it runs on: every read
+and write is handed to `on_db`, which in the desktop app runs it on the one database thread (and refuses once
+the app is locked, so a lock mid-round stops the round between two steps, never inside one). Each step's
+database work is one call, so what a step writes is one transaction, applied whole or not at all.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pydantic
@@ -30,6 +37,14 @@ from casedesk.sync.transport import Transport
 from casedesk.sync.wire import MAX_BATCH, WireChange
 
 log = logging.getLogger(__name__)
+OnDb = Callable[[Callable[[], Any]], Any]
+
+
+def run_here(fn: Callable[[], Any]) -> Any:
+    """The default `on_db`: run on the calling thread (the command line has no other)."""
+    return fn()
+
+
 PAGE = 500
 FULL_DIGEST_KEY = "sync.last_full_digest"
 FULL_DIGEST_EVERY = timedelta(hours=24)
@@ -65,8 +80,17 @@ class SyncReport:
 
 
 class SyncEngine:
-    def __init__(self, db: Database, transport: Transport, *, batch: int = MAX_BATCH, page: int = PAGE) -> None:
+    def __init__(
+        self,
+        db: Database,
+        transport: Transport,
+        *,
+        batch: int = MAX_BATCH,
+        page: int = PAGE,
+        on_db: OnDb = run_here,
+    ) -> None:
         self.db = db
+        self.on_db = on_db
         self.transport = transport
         self.batch = min(batch, MAX_BATCH)
         self.page = page
@@ -75,7 +99,7 @@ class SyncEngine:
     def run(self) -> SyncReport:
         report = SyncReport()
         self.push(report)
-        report.purged += sync_apply.run_deferred_purges(self.db)
+        report.purged += self.on_db(partial(sync_apply.run_deferred_purges, self.db))
         self.pull(report)
         self.finalize(report)
         return report
@@ -83,22 +107,24 @@ class SyncEngine:
     # -- steps -------------------------------------------------------------------------------------------------
     def push(self, report: SyncReport) -> None:
         while True:
-            batch = sync_outbox.pending_batch(self.db, self.batch)
+            batch = self.on_db(partial(sync_outbox.pending_batch, self.db, self.batch))
             if not batch:
                 return
-            sendable = []
+            sendable, unsendable = [], []
             for change in batch:
                 try:
                     WireChange.model_validate(change)
                     sendable.append(change)
                 except pydantic.ValidationError as exc:
-                    sync_outbox.set_aside_locally(self.db, change["change_id"], f"cannot be sent: {exc.errors()[0]}")
-                    report.set_aside += 1
+                    unsendable.append((change["change_id"], f"cannot be sent: {exc.errors()[0]}"))
+            if unsendable:
+                self.on_db(partial(self._set_aside, unsendable))
+                report.set_aside += len(unsendable)
             if not sendable:
                 continue
             self.touched.update(c["row_id"] for c in sendable)
             response = self.transport.push(sendable)
-            counts = sync_outbox.record_results(self.db, sendable, response.results)
+            counts = self.on_db(partial(sync_outbox.record_results, self.db, sendable, response.results))
             report.pushed += counts["applied"]
             report.conflicts += counts["conflict"]
             report.set_aside += counts["rejected"]
@@ -106,10 +132,10 @@ class SyncEngine:
                 raise RuntimeError("the server answered a push without accounting for any change")
 
     def pull(self, report: SyncReport) -> None:
-        cursor = int(self.db.get_setting(sync_apply.CURSOR_KEY, 0))
+        cursor = int(self.on_db(partial(self.db.get_setting, sync_apply.CURSOR_KEY, 0)))
         while True:
             page = self.transport.pull(cursor, self.page)
-            stats = sync_apply.apply_page(self.db, page.items, page.cursor)
+            stats = self.on_db(partial(sync_apply.apply_page, self.db, page.items, page.cursor))
             self.touched.update(item.row_id for item in page.items)
             report.pages += 1
             report.pulled_rows += stats.rows
@@ -120,7 +146,7 @@ class SyncEngine:
                 return
 
     def finalize(self, report: SyncReport) -> None:
-        last_full = self.db.get_setting(FULL_DIGEST_KEY)
+        last_full = self.on_db(partial(self.db.get_setting, FULL_DIGEST_KEY))
         full = (
             last_full is None
             or len(self.touched) > 20_000
@@ -146,7 +172,7 @@ class SyncEngine:
         report.digest_ok = not mismatched
         report.digest_rows = None if only is None else len(only)
         if report.digest_ok and only is None:
-            self.db.set_setting(FULL_DIGEST_KEY, datetime.now(UTC).isoformat())
+            self.on_db(partial(self.db.set_setting, FULL_DIGEST_KEY, datetime.now(UTC).isoformat()))
 
     def _compare(self, report: SyncReport, only: list[str] | None) -> tuple[set[str], list[str]] | None:
         """Digests of the same moment on both sides: the device's own, then the server's for the feed position the
@@ -154,8 +180,8 @@ class SyncEngine:
         again (a few times); if the feed never holds still, the comparison waits for the next round rather
         than calling a difference that is only a moment apart a mismatch."""
         for _attempt in range(DIGEST_ATTEMPTS):
-            exclude, local = self._local_now(only)
-            cursor = int(self.db.get_setting(sync_apply.CURSOR_KEY, 0))
+            exclude, local = self.on_db(partial(self._local_now, only))
+            cursor = int(self.on_db(partial(self.db.get_setting, sync_apply.CURSOR_KEY, 0)))
             remote = self.transport.digest(sorted(exclude), only, cursor)
             if remote.current:
                 theirs = remote.entities
@@ -178,6 +204,10 @@ class SyncEngine:
             exclude |= again
 
     # -- helpers -----------------------------------------------------------------------------------------------
+    def _set_aside(self, refused: list[tuple[str, str]]) -> None:
+        for change_id, reason in refused:
+            sync_outbox.set_aside_locally(self.db, change_id, reason)
+
     def local_digest(self, exclude: set[str], only: list[str] | None = None) -> dict[str, tuple[int, str]]:
         out = {}
         among = None if only is None else sorted(set(only) - exclude)
@@ -197,9 +227,9 @@ class SyncEngine:
         after: str | None = None
         while True:
             page: Any = self.transport.snapshot(entity, after, self.page)
-            sync_digest.overwrite_rows(self.db, entity, page.items)
+            self.on_db(partial(sync_digest.overwrite_rows, self.db, entity, page.items))
             seen.update(item.row_id for item in page.items)
             after = page.next_after
             if after is None:
                 break
-        sync_digest.remove_unknown(self.db, entity, seen, exclude)
+        self.on_db(partial(sync_digest.remove_unknown, self.db, entity, seen, exclude))

@@ -40,6 +40,7 @@ class AppContext:
     def attach(self, opened: tuple[Collection, Profile]) -> None:
         """Called on the UI thread with what `open_collection` returned on the database thread."""
         self._col, self.profile = opened
+        self._col.use_database_thread(self.runner.call_db)
 
     def lock(self) -> None:
         """Drop the key and every connection, after the work already queued on the database thread."""

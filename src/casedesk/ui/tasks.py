@@ -33,6 +33,7 @@ from casedesk.services.collection import Collection
 T = TypeVar("T")
 
 PROGRESS_DELAY_MS = 600
+DB_THREAD = "casedesk-db"
 
 
 class CancelFlag:
@@ -139,7 +140,7 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None, *, synchronous: bool = False) -> None:
         super().__init__(parent)
         self.synchronous = synchronous
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casedesk-db")
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix=DB_THREAD)
         self._net = ThreadPoolExecutor(max_workers=3, thread_name_prefix="casedesk-net")
         self._pending: dict[int, _Pending] = {}
         self._next_id = 0
@@ -185,6 +186,13 @@ class TaskRunner(QObject):
         on_failure: Callable[[BaseException], None] | None = None,
     ) -> None:
         self._submit(self._net, fn, on_success, on_failure, None, None, None)
+
+    def call_db(self, fn: Callable[[], T]) -> T:
+        """Run `fn` on the database thread and wait for its result: how work on a network thread (a sync round)
+        reads and writes the database. Called on the database thread itself, it runs at once (no deadlock)."""
+        if self.synchronous or threading.current_thread().name.startswith(DB_THREAD):
+            return fn()
+        return self._db.submit(fn).result()
 
     def announce(self, changes: Changes, initiator: object = None) -> None:
         if changes.entities:

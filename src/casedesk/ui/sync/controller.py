@@ -68,7 +68,7 @@ class SyncController(QObject):
     def _failed(self, error: BaseException) -> None:
         self.running = False
         if not self.context.unlocked:
-            return  # locked mid-round: the database was closed under it; the next unlock syncs again
+            return  # locked mid-round: the round stopped at its next database step; the next unlock syncs again
         if isinstance(error, DeviceWiped):
             self.stop()
             self.wiped.emit(str(error))
