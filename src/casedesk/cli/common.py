@@ -32,9 +32,6 @@ if TYPE_CHECKING:
 else:
     Subparsers = argparse._SubParsersAction
 
-# The actor recorded in the audit log for everything done from the command line.
-CLI_ACTOR = "casedesk-cli"
-
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -77,6 +74,14 @@ def open_database(args: argparse.Namespace) -> Database:
     from casedesk.store.database import Database
 
     return Database.open(db_path(args), passphrase(args))
+
+
+def actor(db: Database) -> str:
+    """Who the audit log and printed pages name for what this command does: the user of the database's profile
+    (the person at the desk), or "casedesk-cli" for a database that has no profile yet."""
+    from casedesk.services.profile import user_name
+
+    return user_name(db)
 
 
 def refuse_folder(out: Path, purpose: str = "") -> None:

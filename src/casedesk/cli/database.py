@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from casedesk.cli.common import CLI_ACTOR, Subparsers, add_db, db_path, open_database, passphrase, read_secret
+from casedesk.cli.common import Subparsers, actor, add_db, db_path, open_database, passphrase, read_secret
 from casedesk.errors import CaseDeskError
 from casedesk.store import maintenance
 from casedesk.store.database import Database
@@ -74,7 +74,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     with open_database(args) as db:
         out = maintenance.backup(db, args.out)
-        warning = maintenance.note_backup(db, out, CLI_ACTOR)
+        warning = maintenance.note_backup(db, out, actor(db))
     print(f"Encrypted backup written to {out}. It restores under the same passphrase.")
     if warning:
         print(f"warning: {warning}", file=sys.stderr)

@@ -1,9 +1,10 @@
-"""`casedesk export [directory|triage|referral]`: one command, one dispatcher.
+"""`casedesk export [directory|triage|referral|chronology]`: one command, one dispatcher.
 
 With no target it exports children's records (`--child ID` or `--all`); the targets export the service directory
-(ORUK 3.0 JSON), print one Presenting Needs Check, or render a referral pack. An option that belongs to another
-target is refused with a line saying which, so a mistyped command never silently exports something else. Every
-export is a disclosure and is audited by the service that makes it.
+(ORUK 3.0 JSON), print one Presenting Needs Check, render a referral pack, or print a child's chronology. An option
+that belongs to another target is refused with a line saying which, so a mistyped command never silently exports
+something else. Every export is a disclosure and is audited by the service that makes it, in the name of the
+profile's user.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from casedesk.cli.common import CLI_ACTOR, Subparsers, add_db, open_database, refuse_folder
+from casedesk.cli.common import Subparsers, actor, add_db, open_database, refuse_folder
 from casedesk.errors import ValidationError
 
-TARGETS = ("directory", "triage", "referral")
+TARGETS = ("directory", "triage", "referral", "chronology")
 OWNED_OPTIONS = {"result": "triage", "referral": "referral", "to": "referral"}
 
 
@@ -32,8 +33,8 @@ def register(sub: Subparsers) -> None:
         "target",
         nargs="?",
         choices=TARGETS,
-        help="'directory' (--format oruk3), 'triage' (--result ID) or 'referral' (--referral ID); "
-        "none for children's records",
+        help="'directory' (--format oruk3), 'triage' (--result ID), 'referral' (--referral ID) or "
+        "'chronology' (--child ID, a PDF); none for children's records",
     )
     which = p.add_mutually_exclusive_group()  # for children's records only (checked by the handlers)
     which.add_argument("--child", help="the child's id")
@@ -60,6 +61,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return export_referral(args)
     if args.target == "directory":
         return export_directory(args)
+    if args.target == "chronology":
+        return export_chronology(args)
     return export_records(args)
 
 
@@ -72,7 +75,7 @@ def export_records(args: argparse.Namespace) -> int:
     if not (args.child or args.all):
         raise ValidationError("Say what to export: --child ID, --all, or 'directory'.")
     with open_database(args) as db:
-        document = export_all(db, CLI_ACTOR) if args.all else export_child(db, args.child, CLI_ACTOR)
+        document = export_all(db, actor(db)) if args.all else export_child(db, args.child, actor(db))
     write_json(document, args.out)
     print(f"Exported {len(document['children'])} child record(s) to {args.out} (OFFICIAL-SENSITIVE).")
     return 0
@@ -108,8 +111,26 @@ def export_triage(args: argparse.Namespace) -> int:
     out: Path = args.out
     refuse_folder(out, "for the PDF")
     with open_database(args) as db:
-        child = write_pdf(db, args.result, CLI_ACTOR, out, datetime.now(UTC))
+        child = write_pdf(db, args.result, actor(db), out, datetime.now(UTC))
     print(f"Saved the Presenting Needs Check for {child.full_name} to {out} (OFFICIAL-SENSITIVE).")
+    return 0
+
+
+def export_chronology(args: argparse.Namespace) -> int:
+    """A child's chronology as the PDF the app prints: who the child is, who is involved, every entry."""
+    from casedesk.services.export import write_chronology_pdf
+
+    if not args.child:
+        raise ValidationError("Say whose chronology: casedesk export chronology --child ID --out FILE.pdf.")
+    if args.format:
+        raise ValidationError("A chronology is exported as a PDF; leave out --format.")
+    out: Path = args.out
+    refuse_folder(out, "for the PDF")
+    if out.suffix.lower() != ".pdf":
+        raise ValidationError(f"{out.name} does not end in .pdf: the chronology is written as a PDF.")
+    with open_database(args) as db:
+        write_chronology_pdf(db, args.child, actor(db), out, datetime.now(UTC))
+    print(f"Saved the chronology to {out} (OFFICIAL-SENSITIVE).")
     return 0
 
 
@@ -126,8 +147,8 @@ def export_referral(args: argparse.Namespace) -> int:
         raise ValidationError("An .eml needs the recipient: add --to ADDRESS.")
     with open_database(args) as db:
         if as_email:
-            save_eml(db, args.referral, args.audience, args.to, args.out, CLI_ACTOR)
+            save_eml(db, args.referral, args.audience, args.to, args.out, actor(db))
         else:
-            write_pack_pdf(db, args.referral, args.audience, args.out, CLI_ACTOR)
+            write_pack_pdf(db, args.referral, args.audience, args.out, actor(db))
     print(f"Saved the {args.audience} referral pack to {args.out} (OFFICIAL-SENSITIVE).")
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from casedesk.cli.common import CLI_ACTOR, Subparsers, add_db, open_database
+from casedesk.cli.common import Subparsers, actor, add_db, open_database
 from casedesk.errors import ValidationError
 
 
@@ -44,7 +44,7 @@ def cmd_import_children(args: argparse.Namespace) -> int:
     from casedesk.services.import_children import import_children
 
     with open_database(args) as db:
-        report = import_children(db, args.file, CLI_ACTOR)
+        report = import_children(db, args.file, actor(db))
     for warning in report.warnings:
         print(f"warning: {warning}")
     for name in report.already_held:
@@ -59,7 +59,7 @@ def cmd_import_questionnaire(args: argparse.Namespace) -> int:
 
     load_questionnaire(args.file)
     with open_database(args) as db:
-        questionnaire = import_questionnaire(db, args.file, CLI_ACTOR)
+        questionnaire = import_questionnaire(db, args.file, actor(db))
     print(f"Imported questionnaire {questionnaire.id} version {questionnaire.version}: {questionnaire.title}.")
     return 0
 
@@ -72,7 +72,7 @@ def cmd_import_directory(args: argparse.Namespace) -> int:
     result = read_directory(args.url or args.path)
     refuse_if_invalid(result, args.skip_invalid)
     with open_database(args) as db:
-        report = import_parsed(db, result, CLI_ACTOR)
+        report = import_parsed(db, result, actor(db))
     for issue in report.problems:
         print(f"skipped: {issue_where(issue)}: {issue.message}")
     for what in report.skipped:

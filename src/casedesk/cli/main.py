@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from casedesk import __version__
-from casedesk.cli import check, database, export, imports, sync
+from casedesk.cli import check, database, export, imports, listing, sync
 from casedesk.cli.common import Handler, run_handler
 
 
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.register(sub)
     export.register(sub)
     check.register(sub)
+    listing.register(sub)
     sync.register(sub)
     return parser
 

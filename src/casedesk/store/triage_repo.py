@@ -29,6 +29,14 @@ def results_for_child(session: Session, child_id: str) -> list[TriageResult]:
     return results
 
 
+def all_results(session: Session) -> list[TriageResult]:
+    """Every live result of every child, newest first (by completion, else by start)."""
+    t = _TABLE
+    results = [to_record(TriageResult, row) for row in session.execute(select(t).where(t.c.deleted.is_(False)))]
+    results.sort(key=lambda r: (r.completed_at or r.started_at, r.started_at, r.id), reverse=True)
+    return results
+
+
 def get_result(session: Session, result_id: str) -> TriageResult:
     t = _TABLE
     row = session.execute(select(t).where(t.c.id == result_id, t.c.deleted.is_(False))).first()

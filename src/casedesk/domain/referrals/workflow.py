@@ -230,6 +230,12 @@ class Referral:
     outcome: str | None
     created_at: datetime
 
+    @property
+    def dated(self) -> datetime:
+        """The date a list shows and sorts by: when it was sent, else when it was drafted (the earliest time the
+        record holds, as a row copied in from elsewhere is stamped when it arrives)."""
+        return self.sent_at or min(self.created_at, self.status_changed_at)
+
     def overdue(self, today: date) -> bool:
         return is_overdue(self.status, self.sent_at, self.ack_within_days, today)
 
