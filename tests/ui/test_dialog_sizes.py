@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -119,3 +120,34 @@ def test_every_dialog_fits_at_200_percent_text(qtbot, context: AppContext, tmp_p
             too_big[name] = need
         dialog.deleteLater()
     assert not too_big, f"minimum sizes over {width}×{height} with text at 200%: {too_big}"
+
+
+def test_every_dialog_opens_no_larger_than_a_laptop_screen(qtbot, context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The size a dialog opens at, before any screen clamps it, leaves its buttons on a 1366×768 screen."""
+    width, height = available(1.0)
+    too_big = {}
+    for name, make in _dialogs(context, tmp_path):
+        dialog = make()
+        qtbot.addWidget(dialog)
+        resized = dialog.testAttribute(Qt.WidgetAttribute.WA_Resized)
+        size = dialog.size() if resized else dialog.sizeHint()
+        if size.width() > width or size.height() > height:
+            too_big[name] = (size.width(), size.height())
+        dialog.deleteLater()
+    assert not too_big, f"opening sizes over {width}×{height}: {too_big}"
+
+
+def test_the_window_fits_at_200_percent_text(qtbot, context: AppContext, big_text: None) -> None:  # type: ignore[no-untyped-def]
+    """With text twice the size, every page of the main window still fits the laptop screen (lists scroll)."""
+    from casedesk.ui.main_window import PAGES, MainWindow
+
+    width, height = available(1.0)
+    window = MainWindow(context, idle_seconds=3600)
+    qtbot.addWidget(window)
+    too_big = {}
+    for page in PAGES:
+        window.nav.setCurrentRow(PAGES.index(page))
+        need = _minimum(window)
+        if need[0] > width or need[1] > height:
+            too_big[page] = need
+    assert not too_big, f"minimum window sizes over {width}×{height} with text at 200%: {too_big}"

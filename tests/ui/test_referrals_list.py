@@ -46,11 +46,11 @@ def test_newest_first_with_full_names_outcome_and_acknowledge_by(qtbot, context:
     page.reload()
     assert not page.empty.is_empty
     assert "Acknowledge by" in HEADERS and "Outcome" in HEADERS
-    assert [i.referral.id for i in page.shown] == [draft, sent, closed]  # by the date sent, or drafted
-    assert _cells(page, 0)[1:] == ["21 Mar 2026", "03 Mar 2026"]
+    assert [i.referral.id for i in page.shown] == [sent, draft, closed]  # by the date sent, or drafted
+    assert _cells(page, 0) == ["21 Mar 2026", "09 Mar 2026", "03 Mar 2026"]
     assert _cells(page, HEADERS.index("Service"))[2] == LONG  # in full, wrapped rather than cut
     assert _cells(page, HEADERS.index("Outcome")) == ["", "", "Six sessions; attendance back to 96%."]
-    assert _cells(page, HEADERS.index("Acknowledge by"))[0] == ""  # a draft is not due yet
+    assert _cells(page, HEADERS.index("Acknowledge by"))[1] == ""  # a draft is not due yet
     page.status.setCurrentIndex(page.status.findData("declined"))
     assert page.empty.is_empty and "No referral matches these filters" in page.empty.text()
 

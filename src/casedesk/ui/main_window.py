@@ -29,6 +29,7 @@ from casedesk.ui.sync.controller import SyncController
 from casedesk.ui.sync.page import SyncPage
 from casedesk.ui.unlock.idle import IdleWatcher
 from casedesk.ui.unlock.unlock_dialog import UnlockDialog
+from casedesk.ui.widgets import page_scroller
 
 PAGES = ("Caseload", "Child", "Directory", "Referrals", "Sync")
 
@@ -66,7 +67,7 @@ class MainWindow(QMainWindow):
         body = QWidget()
         row = QHBoxLayout(body)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        row.addWidget(page_scroller(self.stack), 1)
         self.setCentralWidget(body)
         self.lock_state = QLabel()
         self.sync_state = QLabel("Not enrolled with a server")

@@ -19,9 +19,18 @@ from PySide6.QtWidgets import (
 )
 
 
+def narrow(combo: QComboBox, letters: int = 12) -> QComboBox:
+    """A drop-down as wide as about `letters` characters rather than its longest entry, so a row of filters still
+    fits the window with text at 200%; the list it opens shows every entry in full."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(letters)
+    combo.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+    return combo
+
+
 def filter_combo(any_label: str, items: Iterable[tuple[str, object]]) -> QComboBox:
     """A filter drop-down whose first entry ("Any …") means no filter; its accessible name says what it filters."""
-    combo = QComboBox()
+    combo = narrow(QComboBox())
     combo.setAccessibleName(any_label.replace("Any", "Filter by"))
     combo.addItem(any_label, None)
     for label, value in items:
@@ -55,7 +64,7 @@ class EmptyState(QStackedWidget):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAccessibleName("Empty list")
-        self.message.setStyleSheet("QLabel { color: palette(text); padding: 24px; font-size: 11pt; }")
+        self.message.setStyleSheet("QLabel { color: palette(text); padding: 24px; }")
         self.message.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.addWidget(view)
         self.addWidget(self.message)
@@ -93,6 +102,17 @@ def scroll_body(content: QWidget) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(content)
     area.setMinimumWidth(content.minimumSizeHint().width() + area.verticalScrollBar().sizeHint().width() + 4)
+    return area
+
+
+def page_scroller(pages: QWidget) -> QScrollArea:
+    """The window's pages in a frameless scroll area: at normal text sizes it never scrolls (the pages fill it), but
+    with text at 200% a page wider or taller than a laptop screen scrolls instead of pushing the window (and its
+    status bar) off the screen."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(pages)
     return area
 
 

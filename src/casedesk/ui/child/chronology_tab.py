@@ -31,7 +31,7 @@ from casedesk.domain.records import ChronologyEvent
 from casedesk.domain.vocab import EventKind, label_of
 from casedesk.services.children import ChildView
 from casedesk.ui.palette import MUTED, RED
-from casedesk.ui.widgets import EmptyState, read_only_table
+from casedesk.ui.widgets import EmptyState, narrow, read_only_table
 
 HEADERS = ("When", "Kind", "Agency", "Significance", "Summary", "Recorded by")
 SUMMARY = 4
@@ -76,6 +76,8 @@ class ChronologyTab(QWidget):
             self.period.addItem(label, value)
         self.since = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="dd MMM yyyy")
         self.until = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="dd MMM yyyy")
+        for combo in (self.kind, self.agency, self.period):
+            narrow(combo, 14)
         for widget, name in (
             (self.kind, "Filter by kind"),
             (self.agency, "Filter by agency"),

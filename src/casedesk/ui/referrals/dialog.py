@@ -80,7 +80,7 @@ class ReferralDialog(QDialog):
         group.addButton(self.no_consent)
         self.given_by = QLineEdit(placeholderText="e.g. Mother, carer, the young person")
         self.given_on = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="dd/MM/yyyy")
-        self.scope = QLineEdit("Referral to this service and sharing the sections ticked")
+        self.scope = QLineEdit("Referral to this service, sharing the information ticked above")
         self.basis = QComboBox()
         self.basis.addItem("Choose…", "")
         for code, label in LAWFUL_BASES.items():
@@ -131,7 +131,7 @@ class ReferralDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._sharing_mode(True)
-        resize_to_fit(self, 640, 820)
+        resize_to_fit(self, 640, 680)  # fits 1366×768 less a taskbar and title bar; the fields scroll
 
     def _sharing_mode(self, consent: bool) -> None:
         for widget in (self.given_by, self.given_on, self.scope):

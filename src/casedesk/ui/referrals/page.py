@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -30,7 +31,7 @@ from casedesk.ui.context import AppContext
 from casedesk.ui.palette import RED
 from casedesk.ui.referrals.actions import PackActions
 from casedesk.ui.referrals.analytics_tab import AnalyticsTab
-from casedesk.ui.widgets import EmptyState, read_only_table
+from casedesk.ui.widgets import EmptyState, narrow, read_only_table
 
 HEADERS = ("Date", "Child", "Service", "Status", "Outcome", "Urgency", "Acknowledge by")
 SERVICE, OUTCOME, ACK = 2, 4, 6
@@ -50,7 +51,8 @@ def row_cells(item: ReferralListItem) -> tuple[tuple[str, str], ...]:
     if r.sent_at is not None:
         when = (f"{r.sent_at:%d %b %Y}", f"Sent {r.sent_at:%A %d %B %Y}")
     else:
-        when = (f"{r.created_at:%d %b %Y}", f"Drafted {r.created_at:%A %d %B %Y}; not sent yet")
+        still = "not sent yet" if r.status == ReferralStatus.DRAFT else "never sent"
+        when = (f"{r.dated:%d %b %Y}", f"Drafted {r.dated:%A %d %B %Y}; {still}")
     if r.outcome:
         outcome = r.outcome
     elif r.status in (ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN) and r.decline_reason:
@@ -89,6 +91,10 @@ class ReferralsPage(QWidget):
             self.status.addItem(status.label, status.value)
         self.service = QComboBox()
         self.service.addItem("Any service", None)
+        narrow(self.status)
+        narrow(self.service, 20)
+        self.status.setAccessibleName("Filter by status")
+        self.service.setAccessibleName("Filter by service")
         self.overdue_only = QCheckBox("Overdue only")
         for widget in (self.status, self.service):
             widget.currentIndexChanged.connect(self.refresh)
@@ -109,7 +115,7 @@ class ReferralsPage(QWidget):
         self.timeline = QListWidget()
         self.timeline.setWordWrap(True)
         self.timeline.setAccessibleName("Referral timeline")
-        self.step_buttons = QHBoxLayout()
+        self.step_buttons = QGridLayout()  # two a row: the pane stays narrow, the list keeps its width
         self.open_child_button = QPushButton("Open child's record")
         self.open_child_button.clicked.connect(self._open_child)
         self.packs = PackActions(context, self)
@@ -135,7 +141,7 @@ class ReferralsPage(QWidget):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(detail)
-        split.setSizes([860, 340])
+        split.setSizes([880, 320])
         self.analytics = AnalyticsTab(context)
         tabs = QTabWidget()
         tabs.addTab(split, "Referrals")
@@ -184,7 +190,7 @@ class ReferralsPage(QWidget):
                 and (name is None or i.referral.service_name == name)
                 and (not overdue or i.overdue)
             ),
-            key=lambda i: (i.referral.sent_at or i.referral.created_at, i.referral.id),
+            key=lambda i: (i.referral.dated, i.referral.id),
             reverse=True,
         )
         self.table.setRowCount(len(self.shown))
@@ -238,10 +244,11 @@ class ReferralsPage(QWidget):
             + (f" · <span style='color:{RED}'>acknowledgement overdue</span>" if item.overdue else "")
             + f"<br><i>{r.reason}</i><br><small>{sharing}</small>"
         )
-        for status in sorted(TRANSITIONS[ReferralStatus(r.status)], key=list(ReferralStatus).index):
+        steps = sorted(TRANSITIONS[ReferralStatus(r.status)], key=list(ReferralStatus).index)
+        for index, status in enumerate(steps):
             button = QPushButton(ACTIONS[status])
             button.clicked.connect(lambda _=False, s=status.value: self.step(s))
-            self.step_buttons.addWidget(button)
+            self.step_buttons.addWidget(button, index // 2, index % 2)
         self.context.runner.query(lambda col: col.referrals.timeline(r.id)).success(self._fill_timeline).run()
 
     def _fill_timeline(self, events: list) -> None:  # type: ignore[type-arg]
