@@ -1,6 +1,8 @@
-"""Render the app's main screens at 1366×768 over demo data into docs/screenshots/ (`make screenshots`).
+"""Render the app's screens at 1366×768 over demo data into docs/screenshots/ (`make screenshots`).
 
-Runs offscreen or under Xvfb (`xvfb-run -a`); uses a throwaway encrypted database, never the user's own.
+Every picture is a whole 1366×768 laptop screen: a dialog is drawn over the window (or the desktop) it opens on,
+centred, so the picture shows whether it fits. Runs offscreen or under Xvfb (`xvfb-run -a`); uses a throwaway
+encrypted database, never the user's own.
 """
 
 from __future__ import annotations
@@ -8,18 +10,24 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from casedesk.services.triage import service as triage
 from casedesk.store import keyfile
 from casedesk.store.database import Database
 from casedesk.ui.application import make_app
+from casedesk.ui.caseload.new_child_dialog import NewChildDialog
+from casedesk.ui.child.event_dialog import EventDialog
 from casedesk.ui.context import AppContext, Profile, create_database
 from casedesk.ui.main_window import MainWindow
+from casedesk.ui.referrals.dialog import ReferralDialog
 from casedesk.ui.tasks import TaskRunner
 from casedesk.ui.triage.wizard import TriageWizard
 from casedesk.ui.unlock.first_run_dialog import FirstRunDialog
@@ -34,10 +42,33 @@ def _settle(app: QApplication, rounds: int = 20) -> None:
         app.processEvents()
 
 
-def _save(app: QApplication, widget: QWidget, name: str) -> None:
+def _save(app: QApplication, widget: QWidget, name: str, behind: QWidget | None = None) -> None:
+    """The widget as it appears on a 1366×768 screen; a dialog centred over `behind` (else a plain desktop)."""
     _settle(app)
-    widget.grab().save(str(OUT / name))
-    print(f"wrote docs/screenshots/{name}")
+    if isinstance(widget, QDialog):
+        screen = behind.grab() if behind is not None else QPixmap(*SIZE)
+        if behind is None:
+            screen.fill(QColor("#3a5f7d"))
+        shot = widget.grab()
+        painter = QPainter(screen)
+        if behind is not None:
+            painter.fillRect(screen.rect(), QColor(0, 0, 0, 70))  # the window behind a modal dialog
+        title_bar = 30  # drawn as a window manager would: the dialog's title above it, inside the screen
+        corner = QPoint(
+            max(0, (SIZE[0] - shot.width()) // 2), max(title_bar, (SIZE[1] - shot.height() + title_bar) // 2)
+        )
+        bar = QRect(corner.x(), corner.y() - title_bar, shot.width(), title_bar)
+        painter.fillRect(bar, QColor("#dedede"))
+        painter.setPen(QColor("#201f1e"))
+        painter.drawText(bar.adjusted(12, 0, -12, 0), Qt.AlignmentFlag.AlignVCenter, widget.windowTitle())
+        painter.drawPixmap(corner, shot)
+        painter.setPen(QColor("#8a8886"))
+        painter.drawRect(bar.united(QRect(corner, shot.size())).adjusted(0, 0, -1, -1))
+        painter.end()
+    else:
+        screen = widget.grab()
+    screen.save(str(OUT / name))
+    print(f"wrote docs/screenshots/{name} ({screen.width()}×{screen.height()})")
 
 
 def _needs_check_and_matches(app: QApplication, context: AppContext, window: MainWindow) -> None:
@@ -51,16 +82,39 @@ def _needs_check_and_matches(app: QApplication, context: AppContext, window: Mai
         wizard = TriageWizard(context, draft.child_id, window.child.title.text(), window)
         wizard.open_result(draft)
         wizard.show()
-        _save(app, wizard, "needs-check-wizard.png")
+        _save(app, wizard, "needs-check-wizard.png", window)
         wizard.close()
     window.open_child(complete.child_id)
     summary = TriageWizard(context, complete.child_id, window.child.title.text(), window)
     summary.open_result(complete)
     summary.show()
-    _save(app, summary, "needs-check-result.png")
+    _save(app, summary, "needs-check-result.png", window)
     summary.close()
     window.find_services_for(complete.id)
     _save(app, window, "directory-matches.png")
+
+
+def _dialogs(app: QApplication, context: AppContext, window: MainWindow, child_id: str, name: str) -> None:
+    """The forms a new user fills in first: a new child, a home visit, a referral."""
+    new_child = NewChildDialog(context, window)
+    new_child.show()
+    _save(app, new_child, "new-child.png", window)
+    new_child.reject()
+    visit = EventDialog(window)
+    visit.kind.setCurrentIndex(visit.kind.findData("home_visit"))
+    visit.visit.who_was_seen.setText(f"{name.split()[0]} and their mother")
+    visit.visit.seen_alone.setCurrentIndex(visit.visit.seen_alone.findData("yes"))
+    visit.visit.childs_words.setPlainText("Mornings are the worst bit. I want to stay at my school.")
+    visit.visit.add_action("Ask school about a soft start", "Lee Davis", f"{date.today() + timedelta(days=7):%d/%m/%Y}")
+    visit.show()
+    _save(app, visit, "home-visit.png", window)
+    visit.reject()
+    referral = ReferralDialog(
+        context, child_id, name, None, "Family Support and Early Help Service (sample)", None, window
+    )
+    referral.show()
+    _save(app, referral, "referral-dialog.png", window)
+    referral.reject()
 
 
 def repo_children(db: Database) -> list[str]:
@@ -93,7 +147,11 @@ def main() -> int:
             (rows.row_at(i) for i in range(rows.rowCount()) if len(rows.row_at(i).statuses) >= 2), rows.row_at(0)
         )
         window.open_child(chosen.child_id)
+        chronology = window.child.chronology
+        if chronology.table.rowCount() > 1:
+            chronology.table.selectRow(1)
         _save(app, window, "child-record.png")
+        _dialogs(app, context, window, chosen.child_id, chosen.name)
         _needs_check_and_matches(app, context, window)
         window.show_page(window.referrals)
         window.referrals.reload()
@@ -103,7 +161,7 @@ def main() -> int:
         _save(app, window, "locked.png")
         unlock = UnlockDialog(context, path)
         unlock.show()
-        _save(app, unlock, "unlock.png")
+        _save(app, unlock, "unlock.png", window)
         unlock.reject()
         window.close()
         runner.shutdown()
