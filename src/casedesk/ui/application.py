@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from casedesk import __version__
 from casedesk.paths import default_database_path
+from casedesk.ui import palette
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import MainWindow
 from casedesk.ui.tasks import TaskRunner
@@ -21,6 +22,7 @@ def make_app(argv: list[str]) -> QApplication:
     app.setApplicationName("CaseDesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("CaseDesk")
+    palette.apply(app)
     return app  # type: ignore[return-value]
 
 
