@@ -19,13 +19,14 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from casedesk.services.collection import create_collection
 from casedesk.services.triage import service as triage
 from casedesk.store import keyfile
 from casedesk.store.database import Database
 from casedesk.ui.application import make_app
 from casedesk.ui.caseload.new_child_dialog import NewChildDialog
 from casedesk.ui.child.event_dialog import EventDialog
-from casedesk.ui.context import AppContext, Profile, create_database
+from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.main_window import MainWindow
 from casedesk.ui.referrals.dialog import ReferralDialog
 from casedesk.ui.tasks import TaskRunner
@@ -73,7 +74,7 @@ def _save(app: QApplication, widget: QWidget, name: str, behind: QWidget | None 
 
 def _needs_check_and_matches(app: QApplication, context: AppContext, window: MainWindow) -> None:
     """A recorded Presenting Needs Check, a draft being answered, and the directory ranking services for it."""
-    db = context.db
+    db = context.col.db
     results = [r for c in repo_children(db) for r in triage.results_for_child(db, c)]
     complete = next(r for r in results if r.is_complete and (r.level or 0) >= 2)
     draft = next((r for r in results if not r.is_complete), None)
@@ -137,7 +138,7 @@ def main() -> int:
         _save(app, first_run, "first-run.png")
         first_run.reject()
         profile = Profile(name="Sam Patel", role="Designated safeguarding lead", organisation="Oakwood Primary School")
-        context.attach(create_database(path, "screenshots passphrase", profile, demo_children=300))
+        context.attach(create_collection(path, "screenshots passphrase", profile, demo_children=300))
         window = MainWindow(context)
         window.resize(*SIZE)
         window.show()

@@ -222,3 +222,9 @@ def test_the_check_starts_from_what_the_record_knows(qtbot, context: AppContext)
     draft = triage.open_draft(context.col.db, child_id)
     assert draft is not None and draft.answers["send_provision"] == "sen_support"
     assert draft.answers["sg_social_care"] == "child_in_need"  # confirmed by going on, saved with the rest
+    resumed = _open(qtbot, page)
+    while resumed.title.text() != "Safeguarding and exploitation":
+        _answer_page(resumed, LEVEL3)
+        resumed.next.click()
+    assert resumed.page is not None and resumed.page.widgets["sg_social_care"].known.isVisibleTo(resumed)
+    resumed.save_close.click()

@@ -74,11 +74,19 @@ class TriageWizard(WizardFrame):
         if result.is_complete:
             self._show_summary()
             return
-        loading = self.context.runner.query(lambda col: col.triage.questionnaire_for(result))
-        loading.success(self._resume).failure(self._failed).run()
+        child_id = self.child_id
 
-    def _resume(self, questionnaire: Questionnaire) -> None:
+        def load(col: Collection) -> tuple[Questionnaire, list[KnownAnswer]]:
+            questionnaire = col.triage.questionnaire_for(result)
+            return questionnaire, known_answers(questionnaire, col.children.view(child_id).statuses, date.today())
+
+        self.context.runner.query(load).success(self._resume).failure(self._failed).run()
+
+    def _resume(self, loaded: tuple[Questionnaire, list[KnownAnswer]]) -> None:
+        """Carry on where the draft stopped; answers that still match the record say where they came from."""
+        questionnaire, known = loaded
         self.questionnaire = questionnaire
+        self.known = {k.question_id: k for k in known}
         self.title.setText(questionnaire.title)
         outcome = evaluate(questionnaire, self.answers)
         pages = self._pages()
