@@ -5,8 +5,9 @@ record for the child that is neither deleted nor ended — and the organisation 
 until it records an involvement of its own, from when on its involvements decide. An involvement ends on its end
 date; the organisation keeps seeing the child for the grace period the policy sets (days after the end date,
 `CASEDESK_ENDED_INVOLVEMENT_GRACE_DAYS`, default none), then its devices purge it. Shared directory entries
-(organisations, workers) are seen by everyone. Sharing agreements between organisations and data categories will
-refine `visible_orgs` and `may_receive` here, and nowhere else.
+(organisations, workers) are seen by everyone. *What* of a visible child's record an organisation receives is not
+decided here but by `casedesk.domain.sharing` (`allowed_for` and `redact`), the one place every disclosure goes
+through.
 """
 
 from __future__ import annotations
@@ -65,8 +66,3 @@ def visible_orgs(
     if created_by_org and created_by_org not in involved_ever:
         live.add(created_by_org)
     return live
-
-
-def may_receive(entity: str, child_visible: bool) -> bool:
-    """Whether a row of `entity` goes to a device: directory rows always, a child's rows while it is visible."""
-    return entity in {"organisations", "workers"} or child_visible

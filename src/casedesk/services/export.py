@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from casedesk import __version__
+from casedesk.domain import sharing
+from casedesk.errors import NotFound
 from casedesk.store import referral_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -21,13 +23,24 @@ from casedesk.store.journal.wire_values import to_json_value
 EXPORT_FORMAT = "casedesk-export"
 
 
+# The subject of a record (or whoever acts for them) is entitled to all of it: a subject access export withholds
+# nothing, but it still passes through the one place that decides disclosure.
+SUBJECT_ACCESS = sharing.EVERYTHING
+
+
 def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str, Any]:
-    child = repo.get_child(session, child_id)
-    statuses = repo.statuses_for_child(session, child_id)
-    involvements = repo.involvements_for_child(session, child_id)
-    events = repo.events_for_child(session, child_id)
-    checks = triage_repo.results_for_child(session, child_id)
-    referrals = referral_repo.list_referrals(session, child_id)
+    allowed = SUBJECT_ACCESS
+    child = sharing.redact(repo.get_child(session, child_id), allowed)
+    if child is None:
+        raise NotFound("This child's record is not shared.")
+    statuses = sharing.redact_all(repo.statuses_for_child(session, child_id), allowed)
+    involvements = sharing.redact_all(repo.involvements_for_child(session, child_id), allowed)
+    events = sharing.redact_all(repo.events_for_child(session, child_id), allowed)
+    checks = sharing.redact_all(triage_repo.results_for_child(session, child_id), allowed)
+    referrals = sharing.redact_all(referral_repo.list_referrals(session, child_id), allowed)
+    emails = sharing.redact_all(
+        (sharing.Shared("mail_requests", m) for m in referral_repo.mail_requests_for_child(session, child_id)), allowed
+    )
     org_ids = {i.organisation_id for i in involvements} | {e.organisation_id for e in events if e.organisation_id}
     if child.current_school_id:
         org_ids.add(child.current_school_id)
@@ -39,9 +52,11 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
         "events": [asdict(e) for e in events],
         "needs_checks": [asdict(c) for c in checks],
         "referrals": [asdict(r) for r in referrals],
-        "referral_emails": referral_repo.mail_requests_for_child(session, child_id),
-        "organisations": [asdict(o) for o in repo.organisations(session, org_ids).values()],
-        "workers": [asdict(w) for w in repo.workers(session, worker_ids).values()],
+        "referral_emails": [dict(m.values) for m in emails],
+        "organisations": [
+            asdict(o) for o in sharing.redact_all(repo.organisations(session, org_ids).values(), allowed)
+        ],
+        "workers": [asdict(w) for w in sharing.redact_all(repo.workers(session, worker_ids).values(), allowed)],
     }
     if include_audit:
         row_ids = {child_id} | {s.id for s in statuses} | {i.id for i in involvements} | {e.id for e in events}
@@ -62,8 +77,8 @@ def export_all(db: Database, actor: str) -> dict[str, Any]:
     """The whole database, child by child (used for checks across devices and for handover)."""
     with db.session() as session:
         bundles = [_child_bundle(session, cid, include_audit=False) for cid in sorted(repo.child_ids(session))]
-        orgs = [asdict(o) for o in repo.organisations(session).values()]
-        people = [asdict(w) for w in repo.workers(session).values()]
+        orgs = [asdict(o) for o in sharing.redact_all(repo.organisations(session).values(), SUBJECT_ACCESS)]
+        people = [asdict(w) for w in sharing.redact_all(repo.workers(session).values(), SUBJECT_ACCESS)]
     with db.unit_of_work(actor, journal=False) as uow:
         uow.note("export", "database", db.get_setting("database_id") or "", reason="whole database export")
     return _envelope({"children": bundles, "organisations": orgs, "workers": people})
@@ -90,12 +105,15 @@ def write_chronology_pdf(db: Database, child_id: str, actor: str, out: Path, now
     from casedesk.reports.chronology import render_chronology_pdf
 
     with db.session() as session:
-        child = repo.get_child(session, child_id)
-        events = repo.events_for_child(session, child_id)
-        statuses = repo.statuses_for_child(session, child_id)
-        involvements = repo.involvements_for_child(session, child_id)
-        orgs = repo.organisations(session)
-        people = repo.workers(session)
-    render_chronology_pdf(out, child, events, statuses, involvements, orgs.values(), people.values(), actor, now)
+        allowed = SUBJECT_ACCESS  # the practitioner's own printout of what the device holds
+        child = sharing.redact(repo.get_child(session, child_id), allowed)
+        events = sharing.redact_all(repo.events_for_child(session, child_id), allowed)
+        statuses = sharing.redact_all(repo.statuses_for_child(session, child_id), allowed)
+        involvements = sharing.redact_all(repo.involvements_for_child(session, child_id), allowed)
+        orgs = sharing.redact_all(repo.organisations(session).values(), allowed)
+        people = sharing.redact_all(repo.workers(session).values(), allowed)
+    if child is None:
+        raise NotFound("No such child.")
+    render_chronology_pdf(out, child, events, statuses, involvements, orgs, people, actor, now)
     with db.unit_of_work(actor, journal=False) as uow:
         uow.note("print", "children", child_id, reason="chronology PDF")

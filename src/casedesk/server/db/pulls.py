@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select
 
+from casedesk.domain import sharing
 from casedesk.server.db import conflicts, feed, org_scope, records
 from casedesk.sync.entities import ENTITIES, ENTITY_ORDER, entity_digest, row_digest
 from casedesk.sync.wire import ConflictInfo, DigestResponse, EntityDigest, PullItem, PullResponse, SnapshotResponse
@@ -34,22 +35,31 @@ def _conflict_item(row: Any) -> PullItem:
     return PullItem(kind="conflict", entity=row.entity, row_id=row.row_id, conflict=info)
 
 
-def _row_item(row: Any) -> PullItem:
+def _redacted(org_id: str, entity: str, child_id: str | None, fields: dict[str, Any]) -> dict[str, Any] | None:
+    """The fields this organisation may receive (`domain.sharing` decides), or None when the row is withheld."""
+    shown = sharing.redact(sharing.Shared(entity, fields), sharing.allowed_for(org_id, child_id))
+    return None if shown is None else dict(shown.values)
+
+
+def _row_item(org_id: str, row: Any) -> PullItem | None:
+    fields = _redacted(org_id, row.entity, row.child_id, row.data)
+    if fields is None:
+        return None
     return PullItem(
         kind="row",
         entity=row.entity,
         row_id=row.row_id,
-        fields=row.data,
-        versions=row.versions,
+        fields=fields,
+        versions={k: v for k, v in row.versions.items() if k in fields or k == "deleted"},
         deleted=bool(row.deleted),
     )
 
 
-def child_snapshot(conn: Connection, child_id: str) -> list[PullItem]:
+def child_snapshot(conn: Connection, org_id: str, child_id: str) -> list[PullItem]:
     """Every row of one child, parents first, and its conflicts: what a device needs when the child arrives."""
     rows = conn.execute(select(records).where(records.c.child_id == child_id)).all()
     rows.sort(key=lambda r: (ENTITY_ORDER.index(r.entity), r.created_seq))
-    items = [_row_item(r) for r in rows]
+    items = [item for item in (_row_item(org_id, r) for r in rows) if item is not None]
     items += [_conflict_item(c) for c in conn.execute(select(conflicts).where(conflicts.c.child_id == child_id))]
     return items
 
@@ -96,7 +106,10 @@ def pull(conn: Connection, org_id: str, cursor: int, limit: int, device_id: str 
     items: list[PullItem] = []
     for row in rows:
         if row.kind == "row":
-            versions = dict.fromkeys(row.fields, row.seq)
+            fields = _redacted(org_id, row.entity, row.child_id, row.fields)
+            if fields is None:
+                continue
+            versions = dict.fromkeys(fields, row.seq)
             if row.deleted:
                 versions["deleted"] = row.seq
             items.append(
@@ -104,7 +117,7 @@ def pull(conn: Connection, org_id: str, cursor: int, limit: int, device_id: str 
                     kind="row",
                     entity=row.entity,
                     row_id=row.row_id,
-                    fields=row.fields,
+                    fields=fields,
                     versions=versions,
                     deleted=bool(row.deleted),
                     hlc=row.hlc,
@@ -116,7 +129,7 @@ def pull(conn: Connection, org_id: str, cursor: int, limit: int, device_id: str 
                 items.append(_conflict_item(found))
         elif row.kind == "enter":
             if _visible_now(conn, org_id, row.child_id):
-                items += child_snapshot(conn, row.child_id)
+                items += child_snapshot(conn, org_id, row.child_id)
         else:
             items.append(PullItem(kind="purge", entity="children", row_id=row.child_id))
     has_more = len(rows) == limit
@@ -183,5 +196,5 @@ def digest(conn: Connection, org_id: str, exclude: set[str], only: list[str] | N
 def snapshot(conn: Connection, org_id: str, entity: str, after: str | None, limit: int) -> SnapshotResponse:
     """Current state of one entity, paged by row id: the targeted resync after a digest mismatch."""
     rows = _visible_rows(conn, org_id, entity, after, limit).all()
-    items = [_row_item(r) for r in rows]
+    items = [item for item in (_row_item(org_id, r) for r in rows) if item is not None]
     return SnapshotResponse(items=items, next_after=rows[-1].row_id if len(rows) == limit else None)

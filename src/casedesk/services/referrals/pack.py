@@ -9,8 +9,10 @@ from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from casedesk.domain import sharing
 from casedesk.domain.referrals.pack import ReferralPack, ServiceCard
 from casedesk.domain.referrals.workflow import acknowledgement_due
+from casedesk.domain.schema import Category
 from casedesk.domain.vocab import EventKind, InvolvementRole, StatusKind, label_of
 from casedesk.errors import NotFound
 from casedesk.store import directory_repo, referral_repo, triage_repo
@@ -22,50 +24,55 @@ CHRONOLOGY_MONTHS = 12
 
 
 def build_pack(db: Database, referral_id: str, today: date | None = None) -> ReferralPack:
+    """The pack as the service may see it: every part of the record passes `sharing.redact` with the grants of
+    the sections the referrer chose, so what a pack discloses is decided where everything else's is."""
     today = today or date.today()
     with db.session() as session:
         referral = referral_repo.get_referral(session, referral_id)
-        child = repo.get_child(session, referral.child_id)
+        allowed = sharing.for_sections(referral.shared_sections)
+        child = sharing.redact(repo.get_child(session, referral.child_id), allowed)
+        if child is None:
+            raise NotFound("The child's identity is always shared with a referral; it could not be read.")
         document = None  # a service since removed from the directory leaves only its name on the pack
         if referral.service_id:
             with suppress(NotFound):
                 document = directory_repo.get_service(session, referral.service_id).document
-        sections = set(referral.shared_sections) | {"identity"}
-        orgs = repo.organisations(session)
-        people = repo.workers(session)
+        orgs = {o.id: o for o in sharing.redact_all(repo.organisations(session).values(), allowed)}
+        people = {w.id: w for w in sharing.redact_all(repo.workers(session).values(), allowed)}
         extra: dict[str, object] = {}
-        if "contact" in sections:
+        if allowed.permits("children", Category.CONTACT):
             parts = (child.address_line1, child.address_line2, child.town, child.postcode)
             extra["address"] = ", ".join(p for p in parts if p) or "Not recorded"
-        if "school" in sections:
-            school = orgs.get(child.current_school_id or "")
+        if allowed.permits("children", Category.EDUCATION):
+            school = repo.organisations(session).get(child.current_school_id or "")
             extra["school"] = school.name if school else "No current school"
-        if "statuses" in sections:
-            current = [p for p in repo.statuses_for_child(session, child.id) if p.is_current(today)]
-            extra["statuses"] = tuple(
-                label_of(StatusKind, p.kind) + (f" ({p.detail})" if p.detail else "") for p in current
+        statuses = sharing.redact_all(repo.statuses_for_child(session, child.id), allowed)
+        extra["statuses"] = tuple(
+            label_of(StatusKind, p.kind) + (f" ({p.detail})" if p.detail else "")
+            for p in statuses
+            if p.is_current(today)
+        )
+        extra["involvements"] = tuple(
+            (
+                orgs[i.organisation_id].name if i.organisation_id in orgs else "",
+                people[i.worker_id].name if i.worker_id in people else "",
+                label_of(InvolvementRole, i.role),
             )
-        if "involvements" in sections:
-            extra["involvements"] = tuple(
-                (
-                    orgs[i.organisation_id].name if i.organisation_id in orgs else "",
-                    people[i.worker_id].name if i.worker_id in people else "",
-                    label_of(InvolvementRole, i.role),
-                )
-                for i in repo.involvements_for_child(session, child.id)
-                if i.is_current(today)
-            )
-        if "triage" in sections and referral.triage_result_id:
-            extra["triage"] = triage_repo.outcomes(session, [referral.triage_result_id]).get(referral.triage_result_id)
-        if "chronology" in sections:
-            since = datetime.combine(today - timedelta(days=CHRONOLOGY_MONTHS * 31), datetime.min.time(), UTC)
-            events = repo.events_for_child(session, child.id)
-            replaced = {e.amends_id for e in events if e.amends_id}
-            extra["chronology"] = tuple(
-                (e.occurred_at.date(), label_of(EventKind, e.kind), e.summary)
-                for e in events
-                if e.occurred_at >= since and e.significance in ("significant", "critical") and e.id not in replaced
-            )
+            for i in sharing.redact_all(repo.involvements_for_child(session, child.id), allowed)
+            if i.is_current(today)
+        )
+        if referral.triage_result_id:
+            outcome = triage_repo.outcomes(session, [referral.triage_result_id]).get(referral.triage_result_id)
+            shown = sharing.redact(sharing.Shared("triage_results", {"outcome": outcome}), allowed)
+            extra["triage"] = shown.values["outcome"] if shown else None
+        since = datetime.combine(today - timedelta(days=CHRONOLOGY_MONTHS * 31), datetime.min.time(), UTC)
+        events = sharing.redact_all(repo.events_for_child(session, child.id), allowed)
+        replaced = {e.amends_id for e in events if e.amends_id}
+        extra["chronology"] = tuple(
+            (e.occurred_at.date(), label_of(EventKind, e.kind), e.summary)
+            for e in events
+            if e.occurred_at >= since and e.significance in ("significant", "critical") and e.id not in replaced
+        )
     identifiers = {"UPN": child.upn or child.upn_unknown_reason or "", "NHS number": child.nhs_number or ""}
     return ReferralPack(
         referral=referral,
