@@ -19,3 +19,11 @@ def test_critical_fields_come_from_the_catalogue() -> None:
     assert CRITICAL_FIELDS["children"] == {"address_line1", "address_line2", "town", "postcode"}
     assert is_critical("referrals", "status") and not is_critical("referrals", "reason")
     assert not is_critical("events", "summary")
+
+
+def test_the_wire_names_exactly_the_catalogued_entities() -> None:
+    from typing import get_args
+
+    from casedesk.sync.wire import EntityName
+
+    assert set(get_args(EntityName)) == set(CATALOGUE)

@@ -74,3 +74,62 @@ def test_background_sync_status_and_conflict_resolution(
     state = window.sync_state.text()
     assert state.startswith("Offline") and "1 change waiting" in state
     window.close()
+
+
+def test_the_sync_page_lists_received_rows_this_device_set_aside(
+    qtbot: QtBot,
+    server: Server,  # noqa: F811
+    tmp_path: Path,
+    runner: TaskRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    from casedesk.domain.ids import new_id
+    from casedesk.server.db import push
+    from casedesk.ui.sync.controller import SyncController
+    from casedesk.ui.sync.page import SyncPage
+
+    org = server.org("Riverside Academy")
+    for name in ("ann", "ben"):
+        server.user(org, name)
+    ann, ben = make_device(tmp_path, "ann", server, "ann"), make_device(tmp_path, "ben", server, "ben")
+    child = ann.add_child("Ada", "Okafor", org)
+    ann.sync()
+    monkeypatch.setattr(push, "check_values", lambda spec, entity, fields: dict(fields))  # an unchecking server
+    fields = {
+        "child_id": child,
+        "service_name": "Family Support",
+        "reason": "Mornings are hard at home.",
+        "status_changed_at": "2026-11-20T09:00:00+00:00",
+        "shared_sections": ["identity"],
+        "sharing": {"consent": True},
+        "referrer": {"name": "Ann"},
+        "ack_within_days": 2**70,
+    }
+    change = {
+        "change_id": new_id(),
+        "entity": "referrals",
+        "row_id": new_id(),
+        "op": "insert",
+        "fields": fields,
+        "hlc": f"{int(time.time() * 1000):013d}-000000-{ann.db.device_id}",
+        "device_id": ann.db.device_id,
+        "author": "ann",
+    }
+    assert ann.transport.push([change]).results[0].status == "applied"
+    assert ben.sync().set_aside_pulled == 1
+
+    context = AppContext(ben.db.path, runner)
+    context.attach((ben.db, Profile(name="Ben Baker", role="DSL", organisation="Riverside Academy")))
+    page = SyncPage(context, SyncController(context))
+    qtbot.addWidget(page)
+    page.resize(900, 600)
+    page.reload()
+    qtbot.waitUntil(lambda: page.set_aside_table.rowCount() == 1)
+    assert page.set_aside_table.item(0, 1).text() == "referrals received"
+    assert "ack_within_days" in page.set_aside_table.item(0, 3).text() and page.retry_button.isEnabled()
+    page.grab().save(str(tmp_path / "sync_page.png"))
+    page.retry_selected()  # still cannot be stored: it stays, with its reason
+    qtbot.waitUntil(lambda: page.set_aside_table.rowCount() == 1)
+    ann.close()

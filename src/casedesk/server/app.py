@@ -18,7 +18,6 @@ from casedesk import __version__
 from casedesk.server import auth, mail
 from casedesk.server.db import ServerDB, accounts, expiry, migrate, pulls, push, ratelimits
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
-from casedesk.sync.entities import ENTITIES
 from casedesk.sync.wire import (
     MAX_PAGE,
     PROTOCOL,
@@ -26,6 +25,7 @@ from casedesk.sync.wire import (
     DigestResponse,
     EnrolRequest,
     EnrolResponse,
+    EntityName,
     ErrorBody,
     PullResponse,
     PushRequest,
@@ -159,10 +159,11 @@ def create_app(
 
     @app.get("/v1/snapshot", response_model=SnapshotResponse)
     def snapshot(
-        device: Device, entity: str, after: str | None = None, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500
+        device: Device,
+        entity: EntityName,
+        after: Annotated[str | None, Query(max_length=36)] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
     ) -> SnapshotResponse:
-        if entity not in ENTITIES:
-            raise auth.AuthFailure("invalid_request", f"Unknown kind of record {entity!r}.", status=422)
         with store.read() as conn:
             return pulls.snapshot(conn, device.org_id, entity, after, limit)
 

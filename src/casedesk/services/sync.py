@@ -27,8 +27,10 @@ from casedesk.domain.records import Changes
 from casedesk.errors import AuthError, CaseDeskError, Locked
 from casedesk.store import maintenance
 from casedesk.store.database import Database
+from casedesk.store.journal import apply as sync_apply
 from casedesk.store.journal import conflicts as sync_conflicts
 from casedesk.store.journal import outbox as sync_outbox
+from casedesk.store.journal import unapplied as sync_unapplied
 from casedesk.sync.engine import OnDb, SyncEngine, SyncReport, run_here
 from casedesk.sync.entities import ENTITIES
 from casedesk.sync.http import HttpTransport
@@ -38,6 +40,7 @@ from casedesk.sync.wire import EnrolRequest
 # What the UI shows of a round, of a refused change and of a conflict (the UI imports them from here, not store/sync).
 ConflictView = sync_conflicts.ConflictView
 SetAside = sync_outbox.SetAside
+UnappliedRow = sync_unapplied.UnappliedRow  # a received row this device could not store
 __all__ = [
     "ConflictView",
     "DeviceWiped",
@@ -47,6 +50,7 @@ __all__ = [
     "SyncRound",
     "SyncService",
     "SyncStatus",
+    "UnappliedRow",
     "enrol",
 ]
 
@@ -72,6 +76,7 @@ class SyncStatus:
     open_conflicts: int
     last_success: str | None
     last_error: str | None
+    unapplied: int = 0  # pulled rows this device could not store, set aside with their reason
 
 
 def enrol(
@@ -148,6 +153,7 @@ class SyncService:
             open_conflicts=len(sync_conflicts.list_conflicts(self.db)),
             last_success=self.db.get_setting(LAST_SUCCESS_KEY),
             last_error=self.db.get_setting(LAST_ERROR_KEY),
+            unapplied=len(sync_unapplied.held_row_ids(self.db)),
         )
 
     def probe(self) -> bool:
@@ -182,13 +188,23 @@ class SyncService:
         except (Offline, CaseDeskError) as exc:
             self.on_db(partial(self.db.set_setting, LAST_ERROR_KEY, f"{_now()} {exc}"))
             raise
+        except Exception as exc:  # any failure is recorded for the app to show, never only printed
+            self.on_db(
+                partial(
+                    self.db.set_setting, LAST_ERROR_KEY, f"{_now()} sync failed: {type(exc).__name__}: {exc}"[:2000]
+                )
+            )
+            raise
         self.on_db(partial(self._record_success, report))
         return report
 
     def _record_success(self, report: SyncReport) -> None:
         self.db.set_setting(LAST_SUCCESS_KEY, _now())
-        clean = report.digest_ok or report.digest_deferred
-        self.db.set_setting(LAST_ERROR_KEY, None if clean else f"{_now()} digest mismatch")
+        problem = None if report.digest_ok or report.digest_deferred else "digest mismatch"
+        if report.mismatched_rows:  # recorded once by the engine; shown until a later check clears it
+            rows = "; ".join(f"{e} {', '.join(ids)}" for e, ids in report.mismatched_rows.items())
+            problem = f"records that differ from the server and could not be repaired: {rows}"[:2000]
+        self.db.set_setting(LAST_ERROR_KEY, problem and f"{_now()} {problem}")
         self.db.set_setting(LAST_REPORT_KEY, report.describe())
 
     def _erase(self) -> None:
@@ -201,6 +217,14 @@ class SyncService:
 
     def retry(self, change_id: str) -> None:
         sync_outbox.retry(self.db, change_id)
+
+    def unapplied(self) -> list[sync_unapplied.UnappliedRow]:
+        """Rows pulled from the server that this device could not store, with the reason."""
+        return sync_unapplied.list_unapplied(self.db)
+
+    def retry_unapplied(self) -> int:
+        """Try every set-aside pulled row again now; returns how many could be stored."""
+        return sync_apply.retry_unapplied(self.db, everything=True).rows
 
     def conflicts(self, *, include_resolved: bool = False) -> list[sync_conflicts.ConflictView]:
         return sync_conflicts.list_conflicts(self.db, include_resolved=include_resolved)
@@ -225,6 +249,8 @@ def describe_status(status: SyncStatus, now: datetime | None = None) -> tuple[st
     parts = [state, f"{status.pending} change{'s' if status.pending != 1 else ''} waiting"]
     if status.set_aside:
         parts.append(f"{status.set_aside} set aside")
+    if status.unapplied:
+        parts.append(f"{status.unapplied} received record{'s' if status.unapplied != 1 else ''} set aside")
     if status.open_conflicts:
         parts.append(f"{status.open_conflicts} conflict{'s' if status.open_conflicts != 1 else ''} to resolve")
     parts.append(f"last sync {_when(status.last_success, now)}" if status.last_success else "never synced")

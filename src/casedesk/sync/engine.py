@@ -32,6 +32,8 @@ from casedesk.store.database import Database
 from casedesk.store.journal import apply as sync_apply
 from casedesk.store.journal import digest as sync_digest
 from casedesk.store.journal import outbox as sync_outbox
+from casedesk.store.journal import unapplied as sync_unapplied
+from casedesk.sync import mismatch as sync_mismatch
 from casedesk.sync.entities import ENTITIES, entity_digest, row_digest
 from casedesk.sync.transport import Transport
 from casedesk.sync.wire import MAX_BATCH, WireChange
@@ -56,6 +58,7 @@ class SyncReport:
     pushed: int = 0
     conflicts: int = 0
     set_aside: int = 0
+    set_aside_pulled: int = 0  # pulled rows this device could not store, held with their reason
     pulled_rows: int = 0
     pulled_conflicts: int = 0
     pages: int = 0
@@ -64,16 +67,22 @@ class SyncReport:
     digest_rows: int | None = None  # rows hashed by the digest; None when it hashed every row
     resynced: list[str] = field(default_factory=list)
     digest_deferred: bool = False  # the server's feed kept moving: compared next round instead
+    mismatched_rows: dict[str, list[str]] = field(default_factory=dict)  # a mismatch a resync did not clear
 
     def describe(self) -> str:
         text = (
             f"pushed {self.pushed} change(s), pulled {self.pulled_rows} row(s) in {self.pages} page(s), "
             f"{self.set_aside} set aside, {self.conflicts + self.pulled_conflicts} conflict(s) reported"
         )
+        if self.set_aside_pulled:
+            text += f", {self.set_aside_pulled} pulled row(s) set aside (this device cannot store them)"
         if self.purged:
             text += f", {len(self.purged)} child record(s) removed (no longer shared)"
         if self.resynced:
             text += f"; resynced {', '.join(self.resynced)} after a digest mismatch"
+        if self.mismatched_rows:
+            rows = "; ".join(f"{e}: {', '.join(r[:5])}" for e, r in self.mismatched_rows.items())
+            text += f"; these rows differ from the server and were reported ({rows})"
         if self.digest_deferred:
             return text + "; digest check deferred (the server was busy with newer changes)"
         return text + ("; digest matches" if self.digest_ok else "; digest MISMATCH")
@@ -95,6 +104,7 @@ class SyncEngine:
         self.batch = min(batch, MAX_BATCH)
         self.page = page
         self.touched: set[str] = set()
+        self._server_lines: dict[str, dict[str, str]] = {}  # row → digest line, as seen by this round's resyncs
 
     def run(self) -> SyncReport:
         report = SyncReport()
@@ -132,6 +142,8 @@ class SyncEngine:
                 raise RuntimeError("the server answered a push without accounting for any change")
 
     def pull(self, report: SyncReport) -> None:
+        retried = self.on_db(partial(sync_apply.retry_unapplied, self.db))  # rows an earlier version set aside
+        report.pulled_rows += retried.rows
         cursor = int(self.on_db(partial(self.db.get_setting, sync_apply.CURSOR_KEY, 0)))
         while True:
             page = self.transport.pull(cursor, self.page)
@@ -140,6 +152,7 @@ class SyncEngine:
             report.pages += 1
             report.pulled_rows += stats.rows
             report.pulled_conflicts += stats.conflicts
+            report.set_aside_pulled += stats.set_aside
             report.purged += stats.purged
             cursor = page.cursor
             if not page.has_more:
@@ -153,7 +166,7 @@ class SyncEngine:
             or datetime.fromisoformat(last_full) < datetime.now(UTC) - FULL_DIGEST_EVERY
         )
         only = None if full else sorted(self.touched)
-        compared = self._compare(report, only)
+        compared = self._compare(report, only, self.on_db(partial(sync_mismatch.known_rows, self.db)))
         if compared is None:
             return
         exclude, mismatched = compared
@@ -163,24 +176,29 @@ class SyncEngine:
                 self.resync(entity, exclude)
             report.resynced = mismatched
             only = None
-            compared = self._compare(report, only)
+            compared = self._compare(report, only, set())
             if compared is None:
                 return
-            mismatched = compared[1]
+            exclude, mismatched = compared
             if mismatched:
-                log.error("sync digest still differs after resync: %s", ", ".join(mismatched))
+                self.on_db(partial(self._report_rows, mismatched, exclude))
+            else:
+                self.on_db(partial(sync_mismatch.clear, self.db))
         report.digest_ok = not mismatched
         report.digest_rows = None if only is None else len(only)
+        report.mismatched_rows = self.on_db(partial(sync_mismatch.known, self.db))
         if report.digest_ok and only is None:
             self.on_db(partial(self.db.set_setting, FULL_DIGEST_KEY, datetime.now(UTC).isoformat()))
 
-    def _compare(self, report: SyncReport, only: list[str] | None) -> tuple[set[str], list[str]] | None:
+    def _compare(
+        self, report: SyncReport, only: list[str] | None, known: set[str]
+    ) -> tuple[set[str], list[str]] | None:
         """Digests of the same moment on both sides: the device's own, then the server's for the feed position the
         device has applied. While other devices keep writing what this one would pull, it pulls and compares
         again (a few times); if the feed never holds still, the comparison waits for the next round rather
         than calling a difference that is only a moment apart a mismatch."""
         for _attempt in range(DIGEST_ATTEMPTS):
-            exclude, local = self.on_db(partial(self._local_now, only))
+            exclude, local = self.on_db(partial(self._local_now, only, known))
             cursor = int(self.on_db(partial(self.db.get_setting, sync_apply.CURSOR_KEY, 0)))
             remote = self.transport.digest(sorted(exclude), only, cursor)
             if remote.current:
@@ -193,15 +211,35 @@ class SyncEngine:
         report.digest_deferred = True
         return None
 
-    def _local_now(self, only: list[str] | None) -> tuple[set[str], dict[str, tuple[int, str]]]:
-        """The device's digest with the rows held back at that moment (a person writing meanwhile adds some)."""
-        exclude = sync_outbox.held_back_row_ids(self.db)
+    def _local_now(self, only: list[str] | None, known: set[str]) -> tuple[set[str], dict[str, tuple[int, str]]]:
+        """The device's digest with the rows held back at that moment (a person writing meanwhile adds some), and
+        rows of a mismatch already reported (`known`)."""
+        exclude = self._held_back() | known
         while True:
             local = self.local_digest(exclude, only)
-            again = sync_outbox.held_back_row_ids(self.db)
+            again = self._held_back()
             if again <= exclude:
                 return exclude, local
             exclude |= again
+
+    def _held_back(self) -> set[str]:
+        return sync_outbox.held_back_row_ids(self.db) | sync_unapplied.held_row_ids(self.db)
+
+    def _report_rows(self, entities: list[str], exclude: set[str]) -> None:
+        """A mismatch the resync did not clear: find its rows, record them, say so once; later rounds leave those
+        rows out of the digest instead of resyncing again (`casedesk.sync.mismatch`)."""
+        rows: dict[str, list[str]] = {}
+        for entity in entities:
+            spec = ENTITIES[entity]
+            local = {
+                row_id: row_digest(row_id, values, deleted, spec)
+                for row_id, deleted, values in sync_digest.digest_rows(self.db, entity)
+            }
+            rows[entity] = sync_mismatch.differing(self._server_lines.get(entity, {}), local, exclude)
+        if sync_mismatch.remember(self.db, rows):
+            log.error(
+                "sync digest still differs after resync: %s", "; ".join(f"{e}: {', '.join(r)}" for e, r in rows.items())
+            )
 
     # -- helpers -----------------------------------------------------------------------------------------------
     def _set_aside(self, refused: list[tuple[str, str]]) -> None:
@@ -227,6 +265,10 @@ class SyncEngine:
         after: str | None = None
         while True:
             page: Any = self.transport.snapshot(entity, after, self.page)
+            self._server_lines.setdefault(entity, {}).update(
+                (item.row_id, row_digest(item.row_id, item.fields, item.deleted, ENTITIES[entity]))
+                for item in page.items
+            )
             self.on_db(partial(sync_digest.overwrite_rows, self.db, entity, page.items))
             seen.update(item.row_id for item in page.items)
             after = page.next_after

@@ -19,6 +19,21 @@ MAX_BATCH = 500
 MAX_PAGE = 1000
 PROTOCOL = 1
 HLC_PATTERN = re.compile(r"^\d{13}-\d{6}-[0-9A-Za-z-]{1,40}$")
+# Record and change ids are UUIDs as devices mint them (lower-case, hyphenated): nothing else is an id.
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+# The synced record types (the catalogue's, `casedesk.domain.schema`; a test holds the two equal).
+EntityName = Literal[
+    "organisations",
+    "workers",
+    "children",
+    "status_periods",
+    "involvements",
+    "events",
+    "triage_results",
+    "services",
+    "referrals",
+    "mail_requests",
+]
 
 
 class _Model(BaseModel):
@@ -56,9 +71,9 @@ Op = Literal["insert", "append", "update", "delete", "resolve"]
 class WireChange(_Model):
     """One journaled write. `resolve` carries a person's decision on a conflict: row_id is the conflict's id."""
 
-    change_id: str = Field(min_length=1, max_length=36)
+    change_id: str = Field(min_length=1, max_length=36, pattern=UUID_PATTERN)
     entity: str = Field(max_length=40)
-    row_id: str = Field(min_length=1, max_length=36)
+    row_id: str = Field(min_length=1, max_length=36, pattern=UUID_PATTERN)
     op: Op
     fields: dict[str, Any]
     base_versions: dict[str, int] = Field(default_factory=dict)

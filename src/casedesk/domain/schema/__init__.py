@@ -34,6 +34,7 @@ from casedesk.domain.schema.values import (
     check_id,
     is_uuid,
     missing_required,
+    storable,
 )
 
 CATALOGUE: dict[str, RecordSpec] = {record.name: record for record in RECORDS}
@@ -65,4 +66,5 @@ __all__ = [
     "is_uuid",
     "missing_required",
     "record",
+    "storable",
 ]

@@ -180,7 +180,7 @@ RECORDS: tuple[RecordSpec, ...] = (
             ref("triage_result_id", "triage_results"),
             long_text("reason", required=True),
             text("urgency", 20, choices=URGENCIES, default="routine"),
-            structured("shared_sections", shape=list, required=True),
+            structured("shared_sections", shape="array", required=True),
             structured("sharing", required=True, critical=True),
             structured("referrer", required=True),
             text("status", 20, choices=ReferralStatus, default=ReferralStatus.DRAFT.value, critical=True),

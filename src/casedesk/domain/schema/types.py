@@ -80,7 +80,7 @@ class FieldSpec:
     minimum: int | None = None
     maximum: int | None = None
     max_size: int = MAX_JSON
-    shape: type = dict  # JSON: dict (an object) or list (an array)
+    shape: str = "object"  # JSON: "object" or "array"
     references: str | None = None
     critical: bool = False  # never decided by a clock (DESIGN.md §4): a person resolves a conflict on it
 
@@ -158,7 +158,7 @@ def moment(name: str, category: Category | None = None, **kw: Any) -> FieldSpec:
     return FieldSpec(name, FieldType.DATETIME, category, **kw)
 
 
-def structured(name: str, category: Category | None = None, *, shape: type = dict, **kw: Any) -> FieldSpec:
+def structured(name: str, category: Category | None = None, *, shape: str = "object", **kw: Any) -> FieldSpec:
     return FieldSpec(name, FieldType.JSON, category, shape=shape, **kw)
 
 

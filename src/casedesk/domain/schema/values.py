@@ -99,8 +99,8 @@ def _plain_json(value: Any) -> bool:
 
 
 def _json(spec: FieldSpec, value: Any) -> Any:
-    kind = "an object" if spec.shape is dict else "a list"
-    if not isinstance(value, spec.shape):
+    kind, expected = ("an object", dict) if spec.shape == "object" else ("a list", list)
+    if not isinstance(value, expected):
         raise ValueRefused(f"{spec.name}: expected {kind}")
     if not _plain_json(value):
         raise ValueRefused(f"{spec.name}: holds a value JSON cannot store (NaN, infinity or a NUL character)")
@@ -133,6 +133,28 @@ def canonical(spec: FieldSpec, value: Any) -> Any:
     if value is None:
         return None
     return _CHECKS[spec.type](spec, value)
+
+
+def _json_shape(spec: FieldSpec, value: Any) -> None:
+    if not isinstance(value, dict if spec.shape == "object" else list):
+        raise ValueRefused(f"{spec.name}: expected {'an object' if spec.shape == 'object' else 'a list'}")
+
+
+_STORABLE = {FieldType.INT: _integer, FieldType.DATE: _date, FieldType.DATETIME: _datetime, FieldType.JSON: _json_shape}
+
+
+def storable(spec: FieldSpec, value: Any) -> None:
+    """Whether a device can store a pulled value at all (`ValueRefused` if not): the right kind, an integer its
+    column holds, a date or time it can read. Lengths and vocabularies are the server's to enforce; a device
+    keeps a code it does not know (from a newer version) rather than refusing it."""
+    if value is None:
+        return
+    if spec.type is FieldType.TEXT and not isinstance(value, str):
+        raise ValueRefused(f"{spec.name}: expected text, got {type(value).__name__}")
+    if spec.type is FieldType.BOOL and not isinstance(value, bool):
+        raise ValueRefused(f"{spec.name}: expected true or false")
+    if spec.type in _STORABLE:
+        _STORABLE[spec.type](spec, value)
 
 
 def canonical_fields(record: RecordSpec, fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Date, delete, insert, select, update
 
 from casedesk.store.database import Database
+from casedesk.store.journal import unapplied
 from casedesk.store.journal.outbox import forget_rows, pending_fields
 from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, SettingRow, UTCDateTime
 
@@ -36,6 +37,7 @@ class PageStats:
     conflicts: int = 0
     purged: list[str] = field(default_factory=list)
     deferred: list[str] = field(default_factory=list)
+    set_aside: int = 0  # rows this device cannot store, held with their reason (`unapplied`)
 
 
 def table_of(entity: str) -> Any:
@@ -195,6 +197,7 @@ def purge_child(conn: Connection, child_id: str) -> None:
         conn.execute(delete(table).where(table.c.child_id == child_id))
     conn.execute(delete(table_of("children")).where(table_of("children").c.id == child_id))
     forget_rows(conn, row_ids)
+    unapplied.forget_child(conn, child_id)
     for key, value in conn.execute(
         select(_settings.c.key, _settings.c.value).where(_settings.c.key.like(CONFLICT_PREFIX + "%"))
     ):
@@ -228,11 +231,13 @@ def store_conflict(conn: Connection, info: Any) -> None:
 
 
 def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
-    """Apply one pulled page and store `cursor`, all or nothing."""
+    """Apply one pulled page and store `cursor`, all or nothing — except rows this device cannot store, which
+    are set aside with their reason (`unapplied`) so they never hold the rest back."""
     stats = PageStats()
     with db._write_lock, db.engine.begin() as conn:
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         pending = pending_fields(conn)
+        items, stats.set_aside = unapplied.sort_page(conn, items)
         run: list[Any] = []
         for item in items:
             if item.kind == "row" and item.entity in SYNCED_TABLES:
@@ -251,6 +256,19 @@ def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
         if latest:
             db._clock.observe(latest)
             put_setting(conn, "hlc", db._clock.last)
+    return stats
+
+
+def retry_unapplied(db: Database, *, everything: bool = False) -> PageStats:
+    """Try set-aside pulled rows again: after an upgrade (rows an earlier version could not store), or all of them
+    when a person asks. Rows that still cannot be stored stay set aside, now naming this version."""
+    stats = PageStats()
+    with db._write_lock, db.engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        due = unapplied.due_for_retry(conn, everything=everything)
+        if due:
+            ready, _ = unapplied.sort_page(conn, due)
+            stats.rows = apply_rows(conn, ready, pending_fields(conn))
     return stats
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 
 from casedesk.store.database import Database
+from casedesk.store.journal import unapplied
 from casedesk.store.journal.apply import apply_rows, from_wire, table_of
 from casedesk.store.journal.outbox import forget_rows, held_back_rows, pending_fields
 from casedesk.store.journal.wire_values import to_json_value
@@ -71,6 +72,7 @@ def overwrite_rows(db: Database, entity: str, items: list[Any]) -> int:
     with db._write_lock, db.engine.begin() as conn:
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         pending = pending_fields(conn)
+        items, _ = unapplied.sort_page(conn, items)  # rows this device cannot store are set aside here too
         existing = set(conn.execute(select(table.c.id).where(table.c.id.in_([i.row_id for i in items]))).scalars())
         changed += apply_rows(conn, [i for i in items if i.row_id not in existing], pending)
         if entity in ("events",):

@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casedesk.services.sync import ConflictView, SetAside
+from casedesk.services.sync import ConflictView, SetAside, UnappliedRow
 from casedesk.ui.context import AppContext
 from casedesk.ui.sync.controller import SyncController
 from casedesk.ui.widgets import EmptyState, read_only_table
+
+SET_ASIDE_TITLE = "Set aside: changes the server refused, and records this device could not store"
 
 
 def _shown(value: Any) -> str:
@@ -90,9 +92,7 @@ class SyncPage(QWidget):
         self.status.setAccessibleName("Sync status")
         self.sync_button = QPushButton("Sync now")
         self.sync_button.clicked.connect(controller.sync_now)
-        self.set_aside_table = read_only_table(
-            ("When", "Record", "By", "Why the server refused it"), "Changes the server set aside"
-        )
+        self.set_aside_table = read_only_table(("When", "Record", "By", "Why it was set aside"), SET_ASIDE_TITLE)
         self.retry_button = QPushButton("Retry selected")
         self.retry_button.clicked.connect(self.retry_selected)
         self.conflict_table = read_only_table(
@@ -102,6 +102,7 @@ class SyncPage(QWidget):
         self.resolve_button.clicked.connect(self.resolve_selected)
         self.conflict_table.doubleClicked.connect(lambda _: self.resolve_selected())
         self.set_aside: list[SetAside] = []
+        self.unapplied: list[UnappliedRow] = []  # received rows this device could not store
         self.conflicts: list[ConflictView] = []
 
         layout = QVBoxLayout(self)
@@ -113,7 +114,7 @@ class SyncPage(QWidget):
         self.set_aside_empty = EmptyState(self.set_aside_table, NO_SET_ASIDE)
         for title, table, button in (
             ("Conflicts waiting for a person", self.conflict_empty, self.resolve_button),
-            ("Changes the server set aside", self.set_aside_empty, self.retry_button),
+            (SET_ASIDE_TITLE, self.set_aside_empty, self.retry_button),
         ):
             heading = QLabel(f"<b>{title}</b>")
             layout.addWidget(heading)
@@ -128,18 +129,19 @@ class SyncPage(QWidget):
     def reload(self) -> None:
         if not self.context.unlocked:
             return
-        self.context.runner.query(lambda col: (col.sync.set_aside(), col.sync.conflicts())).success(self._fill).run()
+        self.context.runner.query(
+            lambda col: (col.sync.set_aside(), col.sync.conflicts(), col.sync.unapplied())
+        ).success(self._fill).run()
 
-    def _fill(self, found: tuple[list[SetAside], list[ConflictView]]) -> None:
-        self.set_aside, self.conflicts = found
-        self.set_aside_table.setRowCount(len(self.set_aside))
-        for row, change in enumerate(self.set_aside):
-            cells = (
-                f"{change.created_at:%d %b %Y %H:%M}",
-                f"{change.entity} {change.op}",
-                change.author,
-                change.reason,
-            )
+    def _fill(self, found: tuple[list[SetAside], list[ConflictView], list[UnappliedRow]]) -> None:
+        self.set_aside, self.conflicts, self.unapplied = found
+        self.set_aside_table.setRowCount(len(self.set_aside) + len(self.unapplied))
+        rows = [
+            (f"{c.created_at:%d %b %Y %H:%M}", f"{c.entity} {c.op}", c.author, c.reason) for c in self.set_aside
+        ] + [
+            (u.at.replace("T", " ")[:16], f"{u.entity} received", "(from the server)", u.reason) for u in self.unapplied
+        ]
+        for row, cells in enumerate(rows):
             for column, text in enumerate(cells):
                 self.set_aside_table.setItem(row, column, QTableWidgetItem(text))
         self.conflict_table.setRowCount(len(self.conflicts))
@@ -149,8 +151,8 @@ class SyncPage(QWidget):
             for column, text in enumerate(cells):
                 self.conflict_table.setItem(row, column, QTableWidgetItem(text))
         self.conflict_empty.set_empty(not self.conflicts)
-        self.set_aside_empty.set_empty(not self.set_aside)
-        self.retry_button.setEnabled(bool(self.set_aside))
+        self.set_aside_empty.set_empty(not (self.set_aside or self.unapplied))
+        self.retry_button.setEnabled(bool(self.set_aside or self.unapplied))
         self.resolve_button.setEnabled(bool(self.conflicts))
 
     def _selected(self, table: QTableWidget, items: list[Any]) -> Any:
@@ -159,10 +161,13 @@ class SyncPage(QWidget):
         return items[index] if 0 <= index < len(items) else None
 
     def retry_selected(self) -> None:
-        change = self._selected(self.set_aside_table, self.set_aside)
+        change = self._selected(self.set_aside_table, [*self.set_aside, *self.unapplied])
         if change is None:
             return
-        retrying = self.context.runner.query(lambda col: col.sync.retry(change.change_id))
+        if isinstance(change, UnappliedRow):  # a received row: try storing every set-aside one again
+            retrying = self.context.runner.query(lambda col: col.sync.retry_unapplied())
+        else:
+            retrying = self.context.runner.query(lambda col: col.sync.retry(change.change_id))
         retrying.success(lambda _: self._after_action()).run()
 
     def resolve_selected(self) -> None:

@@ -1,0 +1,178 @@
+"""Pulled rows this device cannot store, set aside with the reason instead of blocking every later sync.
+
+A page of the server's feed is applied all or nothing, with its cursor. One row a device cannot store (an integer
+beyond its columns, a date it cannot read: a value an older server let through, or one a newer version writes)
+would otherwise roll the page back every round, and the device would never move again. Such a row is held here
+(in the device's settings, inside the encrypted database) with its reason, rows that hang off it wait with it,
+and the rest of the page applies. A later feed item for a held row is merged into it, and held rows are tried
+again when the app is upgraded (they name the version that could not store them) or when a person asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+
+from casedesk import __version__
+from casedesk.domain.schema import CATALOGUE, ValueRefused, storable
+from casedesk.store.database import Database
+from casedesk.store.models import SYNCED_TABLES, SettingRow
+
+PREFIX = "sync.unapplied:"
+_settings = cast(Table, SettingRow.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class UnappliedRow:
+    """A pulled row held back, shaped like a pulled item so it can be applied as one once it can be stored."""
+
+    entity: str
+    row_id: str
+    reason: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    deleted: bool = False
+    hlc: str = ""
+    at: str = ""
+    app_version: str = __version__
+    new: bool = True  # the device does not hold the row at all (rows pointing at it must wait too)
+    kind: str = "row"
+
+    def as_setting(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "kind"}
+
+
+def problem(item: Any) -> str | None:
+    """Why this device cannot store a pulled row's values (None: it can)."""
+    record = CATALOGUE.get(item.entity)
+    if record is None:
+        return None
+    for name, value in item.fields.items():
+        spec = record.by_name.get(name)  # a field from a newer version is ignored on apply, not refused
+        if spec is not None:
+            try:
+                storable(spec, value)
+            except ValueRefused as exc:
+                return f"cannot be stored on this device: {exc}"
+    return None
+
+
+def held(conn: Connection) -> dict[tuple[str, str], UnappliedRow]:
+    rows = conn.execute(select(_settings.c.value).where(_settings.c.key.like(PREFIX + "%"))).scalars()
+    found = [UnappliedRow(**value) for value in rows]
+    return {(r.entity, r.row_id): r for r in sorted(found, key=lambda r: r.at)}
+
+
+def hold(conn: Connection, row: UnappliedRow) -> None:
+    key = f"{PREFIX}{row.entity}:{row.row_id}"
+    value = replace(row, at=row.at or datetime.now(UTC).isoformat(timespec="seconds"), app_version=__version__)
+    if conn.execute(select(_settings.c.key).where(_settings.c.key == key)).first() is None:
+        conn.execute(insert(_settings).values(key=key, value=value.as_setting()))
+    else:
+        conn.execute(update(_settings).where(_settings.c.key == key).values(value=value.as_setting()))
+
+
+def release(conn: Connection, entity: str, row_id: str) -> None:
+    conn.execute(delete(_settings).where(_settings.c.key == f"{PREFIX}{entity}:{row_id}"))
+
+
+def _merged(row: UnappliedRow, item: Any) -> UnappliedRow:
+    """A held row brought up to date by a later feed item for it (a field's newer version wins)."""
+    fields, versions = dict(row.fields), dict(row.versions)
+    for name, value in item.fields.items():
+        version = int(item.versions.get(name, 0))
+        if version >= int(versions.get(name, 0)):
+            fields[name], versions[name] = value, version
+    deleted = row.deleted or bool(item.deleted)
+    if item.deleted:
+        versions["deleted"] = int(item.versions.get("deleted", 0))
+    return replace(row, fields=fields, versions=versions, deleted=deleted, hlc=max(row.hlc, item.hlc or ""))
+
+
+def _exists(conn: Connection, entity: str, row_id: str) -> bool:
+    table = SYNCED_TABLES[entity].__table__  # type: ignore[attr-defined]
+    return conn.execute(select(table.c.id).where(table.c.id == row_id)).first() is not None
+
+
+def sort_page(conn: Connection, items: list[Any]) -> tuple[list[Any], int]:
+    """The page's items this device can apply (held rows that now can be stored among them), and how many rows
+    were newly set aside. Rows pointing at a held row the device lacks wait with it, so foreign keys hold; once
+    that row can be stored, the rows waiting for it are released with it."""
+    holding = held(conn)
+    missing = {row.row_id for row in holding.values() if row.new}
+    ready: list[Any] = []
+    newly = 0
+    released: set[str] = set()
+
+    def consider(item: Any) -> None:
+        nonlocal newly
+        key = (item.entity, item.row_id)
+        candidate: Any = _merged(holding[key], item) if key in holding and holding[key] is not item else item
+        reason = problem(candidate)
+        if reason is None:
+            refs = CATALOGUE[item.entity].references.items()
+            waits_for = [target for name, target in refs if candidate.fields.get(name) in missing]
+            if waits_for:
+                reason = f"waits for {waits_for[0]}, which this device set aside"
+        if reason is None:
+            if key in holding:
+                release(conn, *key)
+                del holding[key]
+                missing.discard(item.row_id)
+                released.add(item.row_id)
+            ready.append(candidate)
+            return
+        if key not in holding:
+            newly += 1
+            candidate = UnappliedRow(
+                item.entity,
+                item.row_id,
+                reason,
+                dict(item.fields),
+                dict(item.versions),
+                bool(item.deleted),
+                item.hlc or "",
+                new=not _exists(conn, item.entity, item.row_id),
+            )
+        holding[key] = replace(candidate, reason=reason)
+        hold(conn, holding[key])
+        if candidate.new:
+            missing.add(item.row_id)
+
+    for item in items:
+        if item.kind != "row" or item.entity not in CATALOGUE:
+            ready.append(item)
+        else:
+            consider(item)
+    while released:  # rows that waited for a row now stored go with it
+        freed, released = released, set()
+        for row in [r for r in holding.values() if set(map(str, r.fields.values())) & freed]:
+            consider(row)
+    return ready, newly
+
+
+def due_for_retry(conn: Connection, *, everything: bool = False) -> list[UnappliedRow]:
+    """Held rows to try again: those an earlier version of the app could not store (or all, when asked)."""
+    return [row for row in held(conn).values() if everything or row.app_version != __version__]
+
+
+def forget_child(conn: Connection, child_id: str) -> None:
+    """A child left this device's view: its held rows go with it."""
+    for (entity, row_id), row in held(conn).items():
+        if row_id == child_id or row.fields.get(CATALOGUE[entity].child_key or "") == child_id:
+            release(conn, entity, row_id)
+
+
+def list_unapplied(db: Database) -> list[UnappliedRow]:
+    """Every pulled row set aside, oldest first, for the Sync page."""
+    with db.engine.connect() as conn:
+        return list(held(conn).values())
+
+
+def held_row_ids(db: Database) -> set[str]:
+    """Rows set aside on pull: they differ from the server on purpose, so the digest leaves them out."""
+    with db.engine.connect() as conn:
+        return {row_id for _, row_id in held(conn)}
