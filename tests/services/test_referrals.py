@@ -287,7 +287,7 @@ def test_packs_exports_and_printouts_decide_disclosure_through_sharing_redact(  
         return real(record, allowed)
 
     monkeypatch.setattr(sharing, "redact", spy)
-    referral_id = referrals.create_referral(db, _new(child, sections=("identity", "chronology")), "Sam Patel")
+    referral_id, _ = referrals.create_referral(db, _new(child, sections=("identity", "chronology")), "Sam Patel")
     build_pack(db, referral_id)
     assert {"children", "status_periods", "events", "organisations"} <= set(seen)
     seen.clear()
@@ -302,7 +302,7 @@ def test_a_pack_withholds_what_its_sections_do_not_grant(db: Database, child, mo
     from casedesk.domain import sharing
     from casedesk.domain.schema import Category
 
-    referral_id = referrals.create_referral(db, _new(child, sections=("identity", "chronology")), "Sam Patel")
+    referral_id, _ = referrals.create_referral(db, _new(child, sections=("identity", "chronology")), "Sam Patel")
     assert [c[2] for c in build_pack(db, referral_id).chronology] == ["Disclosure to class teacher"]
     # a (future) rule withholding general entries is one grant less, decided in sharing alone
     narrower = sharing.SECTION_GRANTS["chronology"].grants - {("events", Category.GENERAL)}

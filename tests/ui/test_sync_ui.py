@@ -121,7 +121,7 @@ def test_the_sync_page_lists_received_rows_this_device_set_aside(
     assert ben.sync().set_aside_pulled == 1
 
     context = AppContext(ben.db.path, runner)
-    context.attach((ben.db, Profile(name="Ben Baker", role="DSL", organisation="Riverside Academy")))
+    context.attach(opened(ben.db, Profile(name="Ben Baker", role="DSL", organisation="Riverside Academy")))
     page = SyncPage(context, SyncController(context))
     qtbot.addWidget(page)
     page.resize(900, 600)
