@@ -154,3 +154,10 @@ def test_a_cursor_out_of_range_is_a_400_with_a_reason(world, cursor: int) -> Non
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_cursor" and "cursor" in response.json()["detail"]
     assert a1.pull(2**63 - 1).status_code == 200
+
+
+def test_an_append_sent_again_in_another_spelling_of_the_same_values_is_the_same_row(world) -> None:
+    _server, (a1, _a2, _s), child, note = world
+    same_moment = {**_note(child), "occurred_at": "2025-01-06T11:00:00+01:00", "recorded_at": "2025-01-06T10:00Z"}
+    (again,) = a1.push(a1.change("events", note, "append", same_moment))
+    assert again["status"] == "applied"

@@ -206,7 +206,7 @@ class Pusher(ConflictRules):
     def _same_append(self, change: WireChange, spec: EntitySpec, current: dict[str, Any]) -> ChangeResult:
         """An append-only row sent again: the same content is the same row; different content is refused,
         never answered "applied" and dropped."""
-        fields = {**spec.defaults, **change.fields}
+        fields = check_values(spec, change.entity, {**spec.defaults, **change.fields})  # compared as stored
         if any(current["data"].get(name) != value for name, value in fields.items()):
             raise Rejected(f"another {change.entity[:-1].replace('_', ' ')} already has this id")
         return ChangeResult(change_id=change.change_id, status="applied", versions=current["versions"])
