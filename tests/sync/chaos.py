@@ -144,11 +144,21 @@ class Chaos:
             self.proc.kill()
             self.figures.server_kills += 1
             time.sleep(down)
-            self.proc.start()
+            self._restart()
 
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
         return thread
+
+    def _restart(self) -> None:
+        """Start the server again; a loaded machine may take longer than one start allows."""
+        for attempt in range(4):
+            try:
+                self.proc.start()
+                return
+            except RuntimeError:
+                if attempt == 3:
+                    raise
 
     def _sync_in_process(self, device: Device) -> None:
         with contextlib.suppress(CaseDeskError):  # offline (the server is down) or refused: the next round
@@ -206,6 +216,8 @@ class Chaos:
 
     # -- the end -----------------------------------------------------------------------------------------------
     def settle(self) -> None:
+        if self.proc.proc is None:
+            self._restart()
         for _ in range(3):
             for device in self.devices:
                 device.sync()
