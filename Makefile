@@ -59,10 +59,12 @@ bench: venv
 	$(PY) benchmarks/run_all.py
 
 # A long chaos run of sync (tests/sync/chaos.py): real server process, three devices, kill -9 of both at random.
+# DATABASE_URL=postgresql+psycopg://… runs the server on PostgreSQL (default: an SQLite file).
 ROUNDS ?= 20
 SEED ?= 1
 chaos: venv
-	PYTHONPATH=src:. QT_QPA_PLATFORM=offscreen $(PY) -m tests.sync.chaos --rounds $(ROUNDS) --seed $(SEED)
+	PYTHONPATH=src:. QT_QPA_PLATFORM=offscreen $(PY) -m tests.sync.chaos --rounds $(ROUNDS) --seed $(SEED) \
+		$(if $(DATABASE_URL),--database-url $(DATABASE_URL))
 
 clean:
 	rm -rf build dist $(VENV) .pytest_cache .ruff_cache
