@@ -22,6 +22,7 @@ from casedesk.domain.records import (
     Worker,
 )
 from casedesk.domain.validation import normalise_child, validate_child
+from casedesk.domain.vocab import InvolvementRole
 from casedesk.errors import Conflict, ValidationError
 from casedesk.services import export
 from casedesk.services.caseload import CaseloadData, indexed_matches, load_caseload_data
@@ -239,25 +240,77 @@ class ChildrenService:
         return uow.changes
 
     def add_involvement(
-        self, child_id: str, organisation_id: str, role: str, start: date, worker_id: str | None = None
+        self,
+        child_id: str,
+        organisation_id: str,
+        role: str,
+        start: date,
+        worker_id: str | None = None,
+        end: date | None = None,
     ) -> tuple[str, Changes]:
+        """Name an agency (and, when known, its worker) as involved with the child from `start`."""
+        values = self._checked_involvement(organisation_id, role, start, worker_id, end)
         with self.db.unit_of_work(self.author) as uow:
-            row_id = uow.insert(
-                "involvements",
-                {
-                    "child_id": child_id,
-                    "organisation_id": organisation_id,
-                    "role": role,
-                    "start_date": start,
-                    "worker_id": worker_id,
-                },
-            )
+            row_id = uow.insert("involvements", {"child_id": child_id, **values})
         return row_id, uow.changes
 
+    def update_involvement(
+        self,
+        involvement_id: str,
+        organisation_id: str,
+        role: str,
+        start: date,
+        worker_id: str | None = None,
+        end: date | None = None,
+    ) -> Changes:
+        """Correct an involvement: another worker named, a role or the dates put right."""
+        values = self._checked_involvement(organisation_id, role, start, worker_id, end)
+        with self.db.unit_of_work(self.author) as uow:
+            uow.update("involvements", involvement_id, values)
+        return uow.changes
+
     def end_involvement(self, involvement_id: str, end: date) -> Changes:
+        with self.db.session() as session:
+            current = repo.get_involvement(session, involvement_id)
+        if end < current.start_date:
+            raise ValidationError("An involvement cannot end before it starts.", [("end_date", "Before the start.")])
         with self.db.unit_of_work(self.author) as uow:
             uow.update("involvements", involvement_id, {"end_date": end})
         return uow.changes
+
+    def set_school(self, child_id: str, school_id: str | None) -> tuple[Child, Changes]:
+        """Enrol the child at a school from the register of organisations (None: no current school)."""
+        if school_id is not None:
+            with self.db.session() as session:
+                school = repo.organisations(session).get(school_id)
+            if school is None or school.kind != "school":
+                raise ValidationError("Choose a school.", [("current_school_id", "Not a school.")])
+        return self.update_child(child_id, {"current_school_id": school_id})
+
+    def _checked_involvement(
+        self, organisation_id: str, role: str, start: date, worker_id: str | None, end: date | None
+    ) -> dict[str, Any]:
+        """The columns of an involvement, refusing an unknown role, a worker of another agency or reversed dates."""
+        errors: list[tuple[str, str]] = []
+        if role not in {r.value for r in InvolvementRole}:
+            errors.append(("role", "Unknown role."))
+        if end is not None and end < start:
+            errors.append(("end_date", "Before the start."))
+        with self.db.session() as session:
+            if organisation_id not in repo.organisations(session):
+                errors.append(("organisation_id", "Unknown organisation."))
+            worker = repo.workers(session).get(worker_id or "") if worker_id else None
+        if worker_id and (worker is None or worker.organisation_id != organisation_id):
+            errors.append(("worker_id", "Not a worker of that organisation."))
+        if errors:
+            raise ValidationError("Please correct the involvement.", errors)
+        return {
+            "organisation_id": organisation_id,
+            "role": role,
+            "start_date": start,
+            "worker_id": worker_id,
+            "end_date": end,
+        }
 
 
 def _as_dict(child: Child) -> dict[str, Any]:

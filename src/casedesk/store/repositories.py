@@ -180,6 +180,14 @@ def get_event(session: Session, event_id: str) -> ChronologyEvent:
     return to_record(ChronologyEvent, row)
 
 
+def get_involvement(session: Session, involvement_id: str) -> Involvement:
+    table = _table(InvolvementRow)
+    row = session.execute(select(table).where(table.c.id == involvement_id, table.c.deleted.is_(False))).first()
+    if row is None:
+        raise NotFound(f"No involvement with id {involvement_id}.")
+    return to_record(Involvement, row)
+
+
 def search_child_ids(session: Session, text: str, limit: int = 2000) -> list[str] | None:
     """Children whose names, identifiers or date of birth contain every typed piece of 3+ characters, best first.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -76,19 +77,36 @@ class StatusesTab(QWidget):
 
 
 class InvolvementsTab(QWidget):
+    add_requested = Signal()
+    edit_requested = Signal(str)
+    end_requested = Signal(str)
+
     def __init__(self) -> None:
         super().__init__()
         self.table = read_only_table(("Organisation", "Named worker", "Role", "From", "To"), "Involvements")
+        self._ids: list[str] = []
+        add, edit, end = QPushButton("Add involvement…"), QPushButton("Edit selected…"), QPushButton("End selected")
+        add.clicked.connect(self.add_requested)
+        edit.clicked.connect(lambda: self._emit_selected(self.edit_requested))
+        end.clicked.connect(lambda: self._emit_selected(self.end_requested))
+        self.table.doubleClicked.connect(lambda _: self._emit_selected(self.edit_requested))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (add, edit, end):
+            buttons.addWidget(button)
         self.empty = EmptyState(
             self.table,
             "No agencies or named workers recorded for this child. Each agency involved appears here with its "
-            "named worker, their role and the dates.",
+            "named worker, their role and the dates.\n"
+            "To record one, choose \u201cAdd involvement\u2026\u201d above.",
         )
         layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
         layout.addWidget(self.empty)
 
     def show_child(self, view: ChildView, today: date) -> None:
         involvements = sorted(view.involvements, key=lambda i: (not i.is_current(today), i.start_date))
+        self._ids = [i.id for i in involvements]
         _fill(
             self.table,
             [
@@ -103,3 +121,11 @@ class InvolvementsTab(QWidget):
             ],
         )
         self.empty.set_empty(not involvements)
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+
+    def _emit_selected(self, signal: Any) -> None:
+        rows = {i.row() for i in self.table.selectedIndexes()}
+        if len(rows) == 1:
+            signal.emit(self._ids[rows.pop()])

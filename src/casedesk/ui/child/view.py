@@ -34,6 +34,7 @@ from casedesk.services.collection import Collection
 from casedesk.ui.child.chronology_tab import ChronologyTab
 from casedesk.ui.child.event_dialog import EventDialog
 from casedesk.ui.child.form import ChildForm
+from casedesk.ui.child.involvement_dialog import InvolvementDialog, SchoolDialog
 from casedesk.ui.child.needs_checks_tab import NeedsChecksTab
 from casedesk.ui.child.periods_tabs import InvolvementsTab, StatusesTab
 from casedesk.ui.child.referrals_tab import ChildReferralsTab
@@ -75,8 +76,16 @@ class ChildPage(QWidget):
         self.details = ChildForm()
         save_details = QPushButton("Save details")
         save_details.clicked.connect(self.save_details)
+        self.school_button = QPushButton("Change school…")
+        self.school_button.clicked.connect(self.change_school)
+        self.school_label = QLabel()
+        school_row = QHBoxLayout()
+        school_row.addWidget(QLabel("Current school:"))
+        school_row.addWidget(self.school_label, 1)
+        school_row.addWidget(self.school_button)
         details_page = QWidget()
         details_layout = QVBoxLayout(details_page)
+        details_layout.addLayout(school_row)
         details_layout.addWidget(self.details)
         details_layout.addWidget(save_details)
         details_layout.addStretch(1)
@@ -103,6 +112,9 @@ class ChildPage(QWidget):
         self.chronology.amend_requested.connect(self.amend_event)
         self.statuses.add_requested.connect(self.add_status)
         self.statuses.end_requested.connect(self.end_status)
+        self.involvements.add_requested.connect(self.add_involvement)
+        self.involvements.edit_requested.connect(self.edit_involvement)
+        self.involvements.end_requested.connect(self.end_involvement)
         context.runner.changes_applied.connect(self._on_changes)
 
     # -- loading -----------------------------------------------------------------------------------------------
@@ -141,6 +153,7 @@ class ChildPage(QWidget):
         self.workers.setText("Named workers: " + ("; ".join(named) if named else "none recorded"))
         self.chronology.show_child(view)
         self.details.load(child)
+        self.school_label.setText(school.name if school else "No current school")
         self.statuses.show_child(view, today)
         self.involvements.show_child(view, today)
         self.needs_checks.show_child(child.id, child.display_name)
@@ -215,6 +228,39 @@ class ChildPage(QWidget):
 
     def end_status(self, status_id: str) -> None:
         self._run_write(lambda col: col.children.end_status(status_id, date.today()), "Status ended today.")
+
+    # -- involvements, school ----------------------------------------------------------------------------------
+    def add_involvement(self) -> None:
+        if not self.view or not self.child_id:
+            return
+        dialog = InvolvementDialog(self, self.view.organisations, self.view.workers)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            child_id, values = self.child_id, dialog.values()
+            self._run_write(lambda col: col.children.add_involvement(child_id, **values), "Involvement added.")
+
+    def edit_involvement(self, involvement_id: str) -> None:
+        if not self.view:
+            return
+        existing = next((i for i in self.view.involvements if i.id == involvement_id), None)
+        if existing is None:
+            return
+        dialog = InvolvementDialog(self, self.view.organisations, self.view.workers, existing)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            values = dialog.values()
+            self._run_write(lambda col: col.children.update_involvement(involvement_id, **values), "Involvement saved.")
+
+    def end_involvement(self, involvement_id: str) -> None:
+        self._run_write(
+            lambda col: col.children.end_involvement(involvement_id, date.today()), "Involvement ended today."
+        )
+
+    def change_school(self) -> None:
+        if not self.view or not self.child_id:
+            return
+        dialog = SchoolDialog(self, self.view.organisations, self.view.child.current_school_id)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            child_id, school_id = self.child_id, dialog.school_id()
+            self._run_write(lambda col: col.children.set_school(child_id, school_id), "School saved.")
 
     # -- export ------------------------------------------------------------------------------------------------
     def export_json(self) -> None:

@@ -1,0 +1,135 @@
+"""Naming who is involved with a child, ending it, and setting the child's school, driven through the child page
+over a real encrypted database: each write is journaled for sync and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+from sqlalchemy import select
+
+from casedesk.errors import ValidationError
+from casedesk.store.database import Database
+from casedesk.store.models import AuditRow, OutboxRow
+from casedesk.ui.child.involvement_dialog import InvolvementDialog, SchoolDialog
+from casedesk.ui.context import AppContext
+from casedesk.ui.main_window import MainWindow
+from tests.ui.conftest import add_child
+
+
+def _register(db: Database) -> dict[str, str]:
+    with db.unit_of_work("tester") as uow:
+        ids = {
+            "school": uow.insert("organisations", {"name": "Hillside Academy", "kind": "school", "urn": "100001"}),
+            "council": uow.insert(
+                "organisations", {"name": "Northshire Children's Services", "kind": "local_authority"}
+            ),
+        }
+        ids["sw"] = uow.insert(
+            "workers", {"organisation_id": ids["council"], "name": "Priya Shah", "role": "Social worker"}
+        )
+        ids["dsl"] = uow.insert("workers", {"organisation_id": ids["school"], "name": "Tom Reed", "role": "DSL"})
+    ids["child"] = add_child(db, "Amelia", "Okafor", date(2013, 1, 2))
+    return ids
+
+
+def _answer(fill: Callable[[QDialog], None]) -> None:
+    """Fill in and save the next modal dialog the page opens, as the user would."""
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QDialog)
+        fill(dialog)
+        dialog.accept()
+
+    QTimer.singleShot(0, act)
+
+
+def _journal(db: Database, entity: str, row_id: str) -> tuple[list[str], list[str]]:
+    with db.session() as s:
+        ops = list(s.scalars(select(OutboxRow.op).where(OutboxRow.entity == entity, OutboxRow.row_id == row_id)))
+        audit = list(s.scalars(select(AuditRow.action).where(AuditRow.entity == entity, AuditRow.row_id == row_id)))
+    return ops, audit
+
+
+def test_add_an_involvement_name_the_worker_then_end_it(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    ids = _register(context.col.db)
+    window = MainWindow(context, idle_seconds=3600)
+    qtbot.addWidget(window)
+    window.open_child(ids["child"])
+    page = window.child
+    assert page.involvements.table.rowCount() == 0
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, InvolvementDialog)
+        dialog.organisation.setCurrentIndex(dialog.organisation.findData(ids["council"]))
+        assert dialog.worker.findData(ids["dsl"]) == -1  # only the chosen agency's workers are offered
+        dialog.worker.setCurrentIndex(dialog.worker.findData(ids["sw"]))
+        dialog.role.setCurrentIndex(dialog.role.findData("social_worker"))
+
+    _answer(fill)
+    page.add_involvement()
+    table = page.involvements.table
+    assert table.rowCount() == 1
+    assert [table.item(0, c).text() for c in range(3)] == [
+        "Northshire Children's Services",
+        "Priya Shah",
+        "Social worker",
+    ]
+    assert "Priya Shah — Social worker, Northshire Children's Services" in page.workers.text()
+    (involvement,) = context.col.children.view(ids["child"]).involvements
+    assert _journal(context.col.db, "involvements", involvement.id)[0] == ["insert"]
+
+    page.involvements.select_row(0)
+    page.involvements.end_requested.emit(involvement.id)
+    assert table.item(0, 4).text() == f"{date.today():%d %b %Y}"
+    assert context.col.children.view(ids["child"]).involvements[0].end_date == date.today()
+    ops, audit = _journal(context.col.db, "involvements", involvement.id)
+    assert ops == ["insert", "update"] and len(audit) == 2
+    page.tabs.setCurrentWidget(page.involvements)
+    window.resize(1366, 768)
+    window.grab().save("/tmp/involvements.png")
+
+
+def test_set_and_change_the_childs_school(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    ids = _register(context.col.db)
+    window = MainWindow(context, idle_seconds=3600)
+    qtbot.addWidget(window)
+    window.open_child(ids["child"])
+    page = window.child
+    assert "No current school" in page.facts.text()
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, SchoolDialog)
+        assert dialog.school.findData(ids["council"]) == -1  # only schools are offered
+        dialog.school.setCurrentIndex(dialog.school.findData(ids["school"]))
+
+    _answer(fill)
+    page.change_school()
+    assert "Hillside Academy" in page.facts.text() and page.school_label.text() == "Hillside Academy"
+    assert context.col.children.view(ids["child"]).child.current_school_id == ids["school"]
+    ops, audit = _journal(context.col.db, "children", ids["child"])
+    assert ops[-1] == "update" and audit[-1] == "update"
+
+    _answer(lambda d: d.school.setCurrentIndex(0))  # type: ignore[attr-defined]
+    page.change_school()
+    assert "No current school" in page.facts.text()
+
+
+def test_bad_involvements_are_refused_and_change_nothing(context: AppContext) -> None:
+    ids = _register(context.col.db)
+    children = context.col.children
+    with pytest.raises(ValidationError):  # a school's DSL cannot be named for the council
+        children.add_involvement(ids["child"], ids["council"], "social_worker", date(2024, 1, 1), ids["dsl"])
+    with pytest.raises(ValidationError):
+        children.add_involvement(ids["child"], ids["council"], "wizard", date(2024, 1, 1))
+    row_id, _ = children.add_involvement(ids["child"], ids["council"], "social_worker", date(2024, 1, 1))
+    with pytest.raises(ValidationError):
+        children.end_involvement(row_id, date(2023, 12, 31))
+    with pytest.raises(ValidationError):
+        children.set_school(ids["child"], ids["council"])
+    view = children.view(ids["child"])
+    assert [i.end_date for i in view.involvements] == [None] and view.child.current_school_id is None
