@@ -85,6 +85,8 @@ class Profile:
     organisation: str
     organisation_kind: str = "school"
     idle_minutes: int = DEFAULT_IDLE_MINUTES
+    email: str = ""  # how colleagues in other agencies reach the user (printed on referrals and exports)
+    phone: str = ""
 
     @classmethod
     def from_setting(cls, value: Any) -> Profile:
@@ -95,6 +97,8 @@ class Profile:
             organisation=value.get("organisation") or "",
             organisation_kind=value.get("organisation_kind") or "school",
             idle_minutes=int(value.get("idle_minutes") or DEFAULT_IDLE_MINUTES),
+            email=value.get("email") or "",
+            phone=value.get("phone") or "",
         )
 
     def to_setting(self) -> dict[str, Any]:
@@ -122,7 +126,7 @@ PROFILE = Setting(
     Profile,
     Profile.from_setting(None),
     Scope.USER,
-    "The user's name, role, organisation and idle lock time, set at first run.",
+    "The user's name, role, organisation, contact details and idle lock time: set at first run, edited in Profile.",
     parse=Profile.from_setting,
     dump=Profile.to_setting,
 )

@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from casedesk.config import PROFILE, Profile
+from casedesk.domain.records import Changes
 from casedesk.errors import Locked
 from casedesk.services.children import ChildrenService
 from casedesk.services.directory.service import DirectoryService
+from casedesk.services.profile import ProfileService
 from casedesk.services.referrals.service import ReferralService
 from casedesk.services.sync import SyncService
 from casedesk.services.triage.service import TriageService
@@ -68,8 +70,18 @@ class Collection:
         self.triage = TriageService(db, actor)
         self.referrals = ReferralService(db, actor)
         self.directory = DirectoryService(db, actor)
+        self.profile = ProfileService(db, actor)
         self.sync = SyncService(db, transport, on_db=self.on_db)
         self._closed = False
+
+    def save_profile(self, profile: Profile) -> tuple[Profile, Changes]:
+        """Store the user's profile; from now on every change is signed with the (possibly new) name."""
+        saved, changes = self.profile.save(profile)
+        self.actor = saved.name
+        self.children.author = saved.name
+        for service in (self.triage, self.referrals, self.directory, self.profile):
+            service.actor = saved.name
+        return saved, changes
 
     # -- life --------------------------------------------------------------------------------------------------
     @property

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -18,11 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casedesk.config import Profile
 from casedesk.ui.caseload.new_child_dialog import NewChildDialog
 from casedesk.ui.caseload.view import CaseloadView
 from casedesk.ui.child.view import ChildPage
 from casedesk.ui.context import AppContext
 from casedesk.ui.directory.page import DirectoryPage
+from casedesk.ui.profile_dialog import ProfileDialog
 from casedesk.ui.referrals.dialog import ReferralDialog
 from casedesk.ui.referrals.page import ReferralsPage
 from casedesk.ui.sync.controller import SyncController
@@ -72,7 +75,11 @@ class MainWindow(QMainWindow):
         self.lock_state = QLabel()
         self.sync_state = QLabel("Not enrolled with a server")
         self.sync_state.setAccessibleName("Sync state")
+        self.profile_button = QPushButton("Profile…")
+        self.profile_button.setAccessibleName("Your profile")
+        self.profile_button.clicked.connect(self.edit_profile)
         self.statusBar().addWidget(self.lock_state)
+        self.statusBar().addWidget(self.profile_button)
         self.statusBar().addPermanentWidget(self.sync_state)
         self._page_before_lock = 0
 
@@ -105,10 +112,8 @@ class MainWindow(QMainWindow):
         self.addAction(action)
 
     def _show_unlocked(self) -> None:
-        profile = self.context.profile
-        self.lock_state.setText(
-            f"Unlocked · {profile.name}" + (f", {profile.organisation}" if profile.organisation else "")
-        )
+        self._show_profile()
+        self.profile_button.setEnabled(True)
         self.nav.setEnabled(True)
         self.nav.setCurrentRow(self._page_before_lock)
         self.stack.setCurrentIndex(self._page_before_lock)
@@ -118,6 +123,30 @@ class MainWindow(QMainWindow):
             self.child.show_child(self.child.child_id)
         self.sync_page.reload()
         self.sync.start()
+
+    def _show_profile(self) -> None:
+        profile = self.context.profile
+        self.lock_state.setText(
+            f"Unlocked · {profile.name}" + (f", {profile.organisation}" if profile.organisation else "")
+        )
+
+    def edit_profile(self) -> None:
+        """Change the user's name, role, organisation or contact details; the dialog stays open on an error."""
+        dialog = ProfileDialog(self, self.context.profile)
+
+        def saved(profile: Profile) -> None:
+            self.context.profile = profile
+            self._show_profile()
+            dialog.done(QDialog.DialogCode.Accepted)
+
+        def save() -> None:
+            edited = dialog.profile()
+            self.context.runner.op(lambda col: col.save_profile(edited)).success(saved).failure(
+                lambda error: dialog.error.setText(str(error))
+            ).run(initiator=self)
+
+        dialog.save_requested.connect(save)
+        dialog.exec()
 
     # -- actions -----------------------------------------------------------------------------------------------
     def open_child(self, child_id: str) -> None:
@@ -194,6 +223,7 @@ class MainWindow(QMainWindow):
         self.caseload.model.set_rows([])
         self.directory.forget()
         self.nav.setEnabled(False)
+        self.profile_button.setEnabled(False)
         self.stack.setCurrentWidget(self.locked_page)
         self.lock_state.setText("Locked")
         self.ask_unlock()

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from casedesk.config import PROFILE, Profile
 from casedesk.services.demo.data import DemoData, generate_demo
+from casedesk.services.profile import has_profile
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
@@ -45,6 +47,24 @@ class DemoSummary:
         )
 
 
+def _demo_profile(db: Database, data: DemoData) -> None:
+    """A database the demo made from nothing gets a user: the first demo school's safeguarding lead, so the app
+    opens as a named person at an organisation (a profile set at first run is kept)."""
+    if has_profile(db):
+        return
+    school = next(o for o in data.organisations if o["kind"] == "school")
+    dsl = next(w for w in data.workers if w["organisation_id"] == school["id"])
+    profile = Profile(
+        name=dsl["name"],
+        role=dsl["role"],
+        organisation=school["name"],
+        organisation_kind="school",
+        email=dsl.get("email") or "",
+        phone=dsl.get("phone") or "",
+    )
+    db.set_setting(PROFILE.key, PROFILE.encode(profile))
+
+
 def seed_demo(
     db: Database,
     children: int,
@@ -64,6 +84,7 @@ def seed_demo(
 
         raise ValidationError(f"This database already holds the demo data for seed {seed}; use another --seed.")
     write_demo_data(db, data, progress)
+    _demo_profile(db, data)
     from casedesk.services.directory.service import load_sample_directory
 
     services = load_sample_directory(db, DEMO_AUTHOR)

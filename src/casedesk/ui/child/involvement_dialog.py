@@ -25,7 +25,9 @@ from casedesk.domain.vocab import InvolvementRole
 
 
 def _date_edit(value: date) -> QDateEdit:
-    edit = QDateEdit(calendarPopup=True, displayFormat="dd MMM yyyy")
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd MMM yyyy")
     edit.setDate(QDate(value.year, value.month, value.day))
     return edit
 
