@@ -66,3 +66,65 @@ def test_children_already_held_are_not_duplicated(db: Database, tmp_path: Path) 
     import_children(db, path, "tester", TODAY)
     report = import_children(db, path, "tester", TODAY)
     assert report.imported == 0 and report.already_held == ["Amara Osei"]
+
+
+def _register(db: Database) -> dict[str, str]:
+    with db.unit_of_work("tester") as uow:
+        school = uow.insert("organisations", {"name": "Hillside Academy", "kind": "school", "urn": "100001"})
+        council = uow.insert("organisations", {"name": "Northshire Council", "kind": "local_authority"})
+        worker = uow.insert("workers", {"organisation_id": council, "name": "Priya Shah", "role": "Social worker"})
+    return {"school": school, "council": council, "worker": worker}
+
+
+def test_school_status_and_named_worker_columns_link_the_child(db: Database, tmp_path: Path) -> None:
+    ids = _register(db)
+    path = tmp_path / "children.csv"
+    path.write_text(
+        "given_name,family_name,date_of_birth,school,status,status_from,named_worker,named_worker_role\n"
+        "Amara,Osei,2013-04-05,100001,Looked after;sen_support,2025-09-01,Priya Shah,Social worker\n"
+        "Tom,Hale,2015-09-30,hillside academy,,,,\n",
+        encoding="utf-8",
+    )
+    assert import_children(db, path, "tester", TODAY).imported == 2
+    with db.session() as session:
+        children = {c.given_name: c for c in repo.list_children(session)}
+        statuses = repo.statuses_for_child(session, children["Amara"].id)
+        (involvement,) = repo.involvements_for_child(session, children["Amara"].id)
+        assert repo.involvements_for_child(session, children["Tom"].id) == []
+    assert children["Amara"].current_school_id == children["Tom"].current_school_id == ids["school"]
+    assert sorted((s.kind, s.start_date) for s in statuses) == [
+        ("looked_after", date(2025, 9, 1)),
+        ("sen_support", date(2025, 9, 1)),
+    ]
+    assert (involvement.worker_id, involvement.organisation_id, involvement.role, involvement.start_date) == (
+        ids["worker"],
+        ids["council"],
+        "social_worker",
+        TODAY,
+    )
+
+
+def test_unknown_school_status_or_worker_is_reported_and_nothing_written(db: Database, tmp_path: Path) -> None:
+    _register(db)
+    path = tmp_path / "children.csv"
+    path.write_text(
+        "given_name,family_name,date_of_birth,school,status,named_worker,named_worker_role\n"
+        "Amara,Osei,2013-04-05,999999,,,\n"
+        "Tom,Hale,2015-09-30,,on holiday,,\n"
+        "Ida,Lee,2014-02-02,,,Nobody Known,social_worker\n"
+        "Bo,Ray,2014-02-02,,,Priya Shah,\n"
+        "Northshire Council,Ray,2014-02-02,Northshire Council,,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as caught:
+        import_children(db, path, "tester", TODAY)
+    fields = [f for f, _ in caught.value.problems]
+    assert fields == [
+        "row 2 school",
+        "row 3 status",
+        "row 4 named_worker",
+        "row 5 named_worker_role",
+        "row 6 school",  # a council is not a school
+    ]
+    with db.session() as session:
+        assert repo.list_children(session) == []

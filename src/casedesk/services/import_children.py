@@ -3,6 +3,11 @@
 All or nothing: every row is normalised and validated first, each problem is reported with its row number
 and field, and only a file without errors is written — in one unit of work, so a failure half-way leaves the
 database exactly as it was. Rows whose UPN or NHS number is already held are reported, not duplicated.
+
+Besides the child's own fields a row may name, by what another system's export holds rather than by ids:
+`school` (a school's URN or exact name in the register: the current school), `status` (current statuses, codes or
+words, separated by ";", from `status_from` or the import day) and `named_worker` with `named_worker_role` (a
+worker in the register, by exact name, named as involved for their organisation from the import day).
 """
 
 from __future__ import annotations
@@ -10,11 +15,14 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from casedesk.domain import schema
+from casedesk.domain.records import Organisation, Worker
 from casedesk.domain.validation import normalise_child, validate_child
+from casedesk.domain.vocab import InvolvementRole, StatusKind
 from casedesk.errors import ValidationError
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -23,6 +31,7 @@ _CHILD = schema.record("children")
 # Every field of a child except references to other records (a CSV cannot name them): one catalogue line adds one.
 COLUMNS = tuple(f.name for f in _CHILD.fields if f.type is not schema.FieldType.UUID)
 REQUIRED = tuple(f.name for f in _CHILD.fields if f.required)
+LINK_COLUMNS = ("school", "status", "status_from", "named_worker", "named_worker_role")
 MAX_ROWS = 100_000
 
 
@@ -49,12 +58,13 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
             missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
             if missing:
                 raise ValidationError(f"{path.name}: missing column(s) {', '.join(missing)}.")
-            unknown = [c for c in reader.fieldnames or [] if c not in COLUMNS]
+            unknown = [c for c in reader.fieldnames or [] if c not in COLUMNS + LINK_COLUMNS]
             if unknown:
                 raise ValidationError(
-                    f"{path.name}: unknown column(s) {', '.join(unknown)}; expected {', '.join(COLUMNS)}."
+                    f"{path.name}: unknown column(s) {', '.join(unknown)}; "
+                    f"expected {', '.join(COLUMNS + LINK_COLUMNS)}."
                 )
-            rows = []
+            rows: list[dict[str, Any]] = []
             for row in reader:
                 if len(rows) >= MAX_ROWS:
                     raise ValidationError(f"{path.name}: more than {MAX_ROWS:,} rows; split the file.")
@@ -71,8 +81,11 @@ def import_children(db: Database, path: Path, author: str, today: date | None = 
     rows = read_rows(path)
     problems: list[tuple[str, str]] = []
     report = ImportReport()
-    prepared: list[dict[str, Any]] = []
+    prepared: list[tuple[dict[str, Any], _Links]] = []
+    with db.session() as session:
+        register = _Register(repo.organisations(session), repo.workers(session))
     for number, raw in enumerate(rows, start=2):  # row 1 is the header
+        links = register.links(raw, today, number, problems)
         values: dict[str, Any] = {k: (v if v is not None else "") for k, v in raw.items() if k in COLUMNS}
         dob = _parse_date(values.get("date_of_birth"))
         if dob == "invalid":
@@ -83,16 +96,94 @@ def import_children(db: Database, path: Path, author: str, today: date | None = 
         result = validate_child(values, today)
         problems.extend((f"row {number} {f}", m) for f, m in result.errors)
         report.warnings.extend(f"row {number} {f}: {m}" for f, m in result.warnings)
-        prepared.append(values)
+        if links.school_id:
+            values["current_school_id"] = links.school_id
+        prepared.append((values, links))
     if problems:
         raise ValidationError(f"{path.name}: {len(problems)} problem(s); nothing was imported", problems)
     with db.unit_of_work(author) as uow:
-        for values in prepared:
+        for values, links in prepared:
             held = repo.find_children_by_identifier(uow.session, values.get("upn"), values.get("nhs_number"))
             if held:
                 report.already_held.append(f"{values['given_name']} {values['family_name']}")
                 continue
-            uow.insert("children", {k: v for k, v in values.items() if v is not None or k in REQUIRED})
+            child_id = uow.insert("children", {k: v for k, v in values.items() if v is not None or k in REQUIRED})
+            for kind in links.statuses:
+                uow.insert("status_periods", {"child_id": child_id, "kind": kind, "start_date": links.status_from})
+            if links.worker is not None:
+                uow.insert(
+                    "involvements",
+                    {
+                        "child_id": child_id,
+                        "organisation_id": links.worker.organisation_id,
+                        "worker_id": links.worker.id,
+                        "role": links.role,
+                        "start_date": today,
+                    },
+                )
             uow.flush()
             report.imported += 1
     return report
+
+
+@dataclass
+class _Links:
+    """What a row says about the child beyond their own fields, resolved against the register."""
+
+    school_id: str | None = None
+    statuses: list[str] = field(default_factory=list)
+    status_from: date | None = None
+    worker: Worker | None = None
+    role: str | None = None
+
+
+def _code(vocabulary: type[StrEnum], text: str) -> str | None:
+    """A vocabulary code from its code or its words ("looked_after" or "Looked after"), else None."""
+    wanted = text.strip().casefold()
+    for member in vocabulary:
+        if wanted in (member.value, str(member.label).casefold()):  # type: ignore[attr-defined]
+            return member.value
+    return None
+
+
+class _Register:
+    """Schools by URN and name, workers by name: how a CSV row refers to them."""
+
+    def __init__(self, organisations: dict[str, Organisation], workers: dict[str, Worker]) -> None:
+        schools = [o for o in organisations.values() if o.kind == "school"]
+        self.schools = {o.urn: o.id for o in schools if o.urn} | {o.name.casefold(): o.id for o in schools}
+        self.workers: dict[str, list[Worker]] = {}
+        for worker in workers.values():
+            self.workers.setdefault(worker.name.casefold(), []).append(worker)
+
+    def links(self, raw: dict[str, Any], today: date, number: int, problems: list[tuple[str, str]]) -> _Links:
+        links = _Links(status_from=today)
+        school = (raw.get("school") or "").strip()
+        if school:
+            links.school_id = self.schools.get(school) or self.schools.get(school.casefold())
+            if links.school_id is None:
+                problems.append((f"row {number} school", f"no school with URN or name {school!r} in the register"))
+        for part in (raw.get("status") or "").split(";"):
+            if part.strip():
+                code = _code(StatusKind, part)
+                if code is None:
+                    problems.append((f"row {number} status", f"{part.strip()!r} is not a status"))
+                else:
+                    links.statuses.append(code)
+        started = _parse_date(raw.get("status_from"))
+        if started == "invalid":
+            problems.append((f"row {number} status_from", "is not a date (use YYYY-MM-DD)"))
+        elif isinstance(started, date):
+            links.status_from = started
+        name, role = (raw.get("named_worker") or "").strip(), (raw.get("named_worker_role") or "").strip()
+        if name:
+            found = self.workers.get(name.casefold(), [])
+            if len(found) != 1:
+                reason = "no worker" if not found else f"{len(found)} workers"
+                problems.append((f"row {number} named_worker", f"{reason} named {name!r} in the register"))
+            else:
+                links.worker = found[0]
+            links.role = _code(InvolvementRole, role) if role else None
+            if links.role is None:
+                problems.append((f"row {number} named_worker_role", f"{role!r} is not a role" if role else "required"))
+        return links
