@@ -133,3 +133,32 @@ def test_bad_involvements_are_refused_and_change_nothing(context: AppContext) ->
         children.set_school(ids["child"], ids["council"])
     view = children.view(ids["child"])
     assert [i.end_date for i in view.involvements] == [None] and view.child.current_school_id is None
+
+
+def test_the_status_form_warns_about_an_ehc_plan_over_sen_support(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QComboBox, QMessageBox
+
+    ids = _register(context.col.db)
+    context.col.children.add_status(ids["child"], "sen_support", date(2024, 1, 1))
+    window = MainWindow(context, idle_seconds=3600)
+    qtbot.addWidget(window)
+    window.open_child(ids["child"])
+    page = window.child
+    warned: list[str] = []
+
+    def choose_ehc(dialog: QDialog) -> None:
+        kind = dialog.findChildren(QComboBox)[0]
+        kind.setCurrentIndex(kind.findData("ehc_plan"))
+
+        def decline() -> None:
+            box = QApplication.activeModalWidget()
+            assert isinstance(box, QMessageBox)
+            warned.append(box.text())
+            box.button(QMessageBox.StandardButton.No).click()
+
+        QTimer.singleShot(0, decline)
+
+    _answer(choose_ehc)
+    page.add_status()
+    assert "EHC plan and SEN support overlap" in warned[0]
+    assert [p.kind for p in context.col.children.view(ids["child"]).statuses] == ["sen_support"]  # nothing saved

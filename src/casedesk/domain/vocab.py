@@ -179,9 +179,11 @@ class InvolvementRole(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"designated_safeguarding_lead": "Designated safeguarding lead", "senco": "SENCo"}.get(
-            self.value, self.value.replace("_", " ").capitalize()
-        )
+        return {
+            "designated_safeguarding_lead": "Designated safeguarding lead",
+            "senco": "SENCo",
+            "ehe_officer": "EHE officer",
+        }.get(self.value, self.value.replace("_", " ").capitalize())
 
 
 def label_of(vocabulary: type[StrEnum], code: str) -> str:

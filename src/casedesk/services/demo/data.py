@@ -173,6 +173,7 @@ class _Generator:
         earliest = max(start_window, child["date_of_birth"] + timedelta(days=4 * 365))
         agencies = {OrgKind.SCHOOL: school}
         home_educated_since: date | None = None
+        sen_support: Row | None = None
         for kind, rate in STATUS_RATES.items():
             if kind is StatusKind.YOUTH_JUSTICE and age_on(child["date_of_birth"], self.today) < 10:
                 continue
@@ -181,13 +182,22 @@ class _Generator:
             start = earliest + timedelta(days=rng.randint(0, max(0, (self.today - earliest).days - 30)))
             end = None
             if rng.random() < 0.35:
-                end = min(self.today, start + timedelta(days=rng.randint(60, 500)))
+                end = min(self.today - timedelta(days=1), start + timedelta(days=rng.randint(60, 500)))  # ended: past
             detail = (
                 rng.choice(sorted(SEN_PRIMARY_NEEDS)) if kind in (StatusKind.SEN_SUPPORT, StatusKind.EHC_PLAN) else None
             )
+            if kind is StatusKind.EHC_PLAN and sen_support is not None:
+                # An EHC plan follows SEN support and replaces it: SEN support ends the day before the plan.
+                start = max(start, sen_support["start_date"] + timedelta(days=1))
+                if end is not None and end < start:
+                    end = None
+                if sen_support["end_date"] is None or sen_support["end_date"] >= start:
+                    sen_support["end_date"] = start - timedelta(days=1)
             period = {"id": self.new_id(), "child_id": child["id"], "kind": kind.value, "detail": detail}
             period.update(start_date=start, end_date=end)
             self.data.status_periods.append(period)
+            if kind is StatusKind.SEN_SUPPORT:
+                sen_support = period
             if kind is StatusKind.ELECTIVE_HOME_EDUCATION and end is None:
                 home_educated_since = start  # off the school's roll: no current school, the EHE team involved
             if kind in AGENCY_FOR_STATUS:
@@ -214,10 +224,12 @@ class _Generator:
             row.update(start_date=home_educated_since, end_date=None)
             self.data.involvements.append(row)
         child["_agencies"] = agencies
+        child["_left_school"] = home_educated_since
 
     def _chronology(self, child: Row, school: Row) -> None:
         rng = self.rng
         agencies: dict[OrgKind, Row] = child.pop("_agencies")
+        left_school: date | None = child.pop("_left_school")
         kinds = list(text.EVENT_TEMPLATES)
         weights = [text.EVENT_TEMPLATES[k][0] for k in kinds]
         start = datetime.combine(
@@ -244,6 +256,12 @@ class _Generator:
             org = agencies.get(org_kind) or (
                 rng.choice(self.orgs_by_kind[org_kind]) if org_kind in (OrgKind.POLICE, OrgKind.HEALTH) else school
             )
+            if left_school is not None and org["id"] == school["id"] and occurred.date() >= left_school:
+                # Off the roll, the school records nothing more: its entry belongs to the time before leaving.
+                before = (datetime.combine(left_school, time(8), UTC) - start).days
+                if before < 1:
+                    continue
+                occurred = start + timedelta(days=rng.randrange(before), minutes=rng.randrange(30, 570))
             author = rng.choice(self.workers_by_org[org["id"]])["name"]
             recorded = min(occurred + timedelta(hours=rng.randint(0, 72)), end_of_today)
             event = {"id": self.new_id(), "child_id": child["id"], "kind": kind.value, "category": category.value}

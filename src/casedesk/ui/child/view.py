@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casedesk.domain.coherence import Period, status_warnings
 from casedesk.domain.identifiers import format_nhs_number
 from casedesk.domain.records import Changes, ChronologyEvent
 from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind, label_of
@@ -222,6 +223,8 @@ class ChildPage(QWidget):
         form.addRow(buttons)
         if dialog.exec() == QDialog.DialogCode.Accepted and self.child_id:
             child_id, values = self.child_id, (kind.currentData(), start.date().toPython(), detail.currentData())
+            if not self._coherent_or_confirmed([Period(values[0], values[1], None)], None):
+                return
             self._run_write(
                 lambda col: col.children.add_status(child_id, values[0], values[1], values[2]), "Status added."
             )
@@ -260,7 +263,27 @@ class ChildPage(QWidget):
         dialog = SchoolDialog(self, self.view.organisations, self.view.child.current_school_id)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             child_id, school_id = self.child_id, dialog.school_id()
+            if school_id and not self._coherent_or_confirmed([], school_id):
+                return
             self._run_write(lambda col: col.children.set_school(child_id, school_id), "School saved.")
+
+    def _coherent_or_confirmed(self, new_periods: list[Period], school_id: str | None) -> bool:
+        """Warn when the record would break the rules a record keeps (domain/coherence.py); the user decides."""
+        if not self.view:
+            return True
+        periods = [Period(p.kind, p.start_date, p.end_date) for p in self.view.statuses] + new_periods
+        school = school_id if school_id is not None else self.view.child.current_school_id
+        warnings = status_warnings(periods, school, date.today())
+        if not warnings:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Check the record",
+            "\n\n".join(warnings) + "\n\nRecord it anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # -- export ------------------------------------------------------------------------------------------------
     def export_json(self) -> None:
