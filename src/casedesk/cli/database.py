@@ -8,6 +8,7 @@ from pathlib import Path
 
 from casedesk.cli.common import Subparsers, actor, add_db, db_path, open_database, passphrase, read_secret
 from casedesk.errors import CaseDeskError
+from casedesk.services import device_backup
 from casedesk.store import maintenance
 from casedesk.store.database import Database
 
@@ -83,8 +84,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     path = db_path(args)
-    maintenance.restore(args.source, path, passphrase(args))
-    print(f"Restored {args.source} to {path}.")
+    device_backup.restore_device(args.source, path, passphrase(args))
+    print(f"Restored {args.source} to {path}. Its next sync catches up with the server.")
     return 0
 
 

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
 from casedesk.server import auth, mail
-from casedesk.server.db import ServerDB, accounts, expiry, migrate, pulls, push, ratelimits
+from casedesk.server.db import ServerDB, accounts, expiry, generation, migrate, pulls, push, ratelimits
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
 from casedesk.sync.wire import (
     MAX_PAGE,
@@ -30,6 +30,7 @@ from casedesk.sync.wire import (
     PullResponse,
     PushRequest,
     PushResponse,
+    ServerState,
     SnapshotResponse,
 )
 
@@ -54,6 +55,7 @@ def create_app(
     migrate(store.engine)
     smtp = smtp or mail.SmtpSettings.from_env()
     server_id = accounts.server_id(store)
+    generation.ensure(store)
     limiter = ratelimits.Limiter(store, limits)
     daily_sweep = expiry.DailySweep(store)
     app = FastAPI(title="CaseDesk sync server", version=__version__, responses=ERRORS)
@@ -136,6 +138,12 @@ def create_app(
         if smtp is not None and any(change.get("entity") == "mail_requests" for change in body.changes):
             background.add_task(mail.deliver_pending, store, smtp)  # after the answer: sync never waits on SMTP
         return PushResponse(results=results)
+
+    @app.get("/v1/state", response_model=ServerState)
+    def server_state(device: Device) -> ServerState:
+        """The generation and feed end: a device checks these first, to notice a restore before it pushes."""
+        with store.read() as conn:
+            return generation.state(conn, server_id)
 
     @app.get("/v1/pull", response_model=PullResponse)
     def pull(

@@ -13,11 +13,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from casedesk.server import mail
-from casedesk.server.db import DEFAULT_SQLITE_NAME, DatabaseRefused, ServerDB, migrate
+from casedesk.server import backup, mail
+from casedesk.server.db import DEFAULT_SQLITE_NAME, DatabaseRefused, ServerDB, generation, migrate
 from casedesk.server.db import accounts as admin
 
 PASSWORD_ENV = "CASEDESK_USER_PASSWORD"
+BACKUP_PASSPHRASE_ENV = "CASEDESK_BACKUP_PASSPHRASE"
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -37,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("serve", help="run the server (the default)")
+    p = sub.add_parser("backup", help=f"write an encrypted backup (passphrase from ${BACKUP_PASSPHRASE_ENV})")
+    p.add_argument("--out", type=Path, required=True, help="backup file to write (must not exist)")
+    p.add_argument("--passphrase-file", type=Path)
+    p = sub.add_parser("restore", help="replace the database with a backup (stop the server first)")
+    p.add_argument("--from", dest="source", type=Path, required=True, help="backup file to restore")
+    p.add_argument("--passphrase-file", type=Path)
     adm = sub.add_parser("admin", help="administration").add_subparsers(dest="action", metavar="ACTION", required=True)
     p = adm.add_parser("create-org", help="create an organisation; prints its id")
     p.add_argument("name")
@@ -58,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     outcome = p.add_mutually_exclusive_group(required=True)
     outcome.add_argument("--delivered", action="store_true", help="it arrived: mark it sent")
     outcome.add_argument("--not-delivered", action="store_true", help="it did not: send it once more")
+    p = adm.add_parser(
+        "mark-restored", help="start a new generation after restoring the database by other means (PITR, pg_restore)"
+    )
+    p.add_argument("--reason", default="restored by the administrator")
     return parser
 
 
@@ -68,6 +79,34 @@ def _password(args: argparse.Namespace) -> str:
     if not value:
         raise admin.AdminError(f"No password given: set {PASSWORD_ENV} or use --password-file.")
     return value
+
+
+def _backup_passphrase(args: argparse.Namespace) -> str:
+    if args.passphrase_file:
+        return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+    value = os.environ.get(BACKUP_PASSPHRASE_ENV)
+    if not value:
+        raise admin.AdminError(f"No backup passphrase given: set {BACKUP_PASSPHRASE_ENV} or use --passphrase-file.")
+    return value
+
+
+def _backup(args: argparse.Namespace) -> int:
+    try:
+        if args.command == "backup":
+            info = backup.backup(_url(args), args.out, _backup_passphrase(args))
+            print(
+                f"Encrypted backup written to {args.out} (taken {info['taken_at']}, generation {info['generation']})."
+            )
+        else:
+            entry = backup.restore(_url(args), args.source, _backup_passphrase(args))
+            print(f"Restored from {args.source}. New generation {entry['id']} from feed position {entry['base_seq']}.")
+            doubt = entry["mail_in_doubt"]
+            print(f"{doubt} referral email(s) in doubt: see `admin mail-status`, then `admin mail-settle`.")
+            print("Devices will re-send what this backup lacks at their next sync (see the README's runbook).")
+    except (backup.BackupError, admin.AdminError, OSError) as exc:
+        print(f"casedesk-server: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _admin(store: ServerDB, args: argparse.Namespace) -> int:
@@ -99,15 +138,22 @@ def _admin(store: ServerDB, args: argparse.Namespace) -> int:
     elif args.action == "mail-settle":
         mail.settle(store, args.request_id, delivered=args.delivered)
         print(f"Settled {args.request_id}: {'delivered' if args.delivered else 'will be sent again'}.")
+    elif args.action == "mark-restored":
+        entry = generation.begin(store, args.reason)
+        where = f"from feed position {entry['base_seq']}"
+        print(f"New generation {entry['id']} {where}; {entry['mail_in_doubt']} email(s) in doubt.")
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in ("backup", "restore"):
+        return _backup(args)
     store = ServerDB(_url(args))
     try:
         if args.command == "admin":
             migrate(store.engine)
+            generation.ensure(store)
             return _admin(store, args)
         import uvicorn
 

@@ -31,6 +31,7 @@ from casedesk.store.journal import apply as sync_apply
 from casedesk.store.journal import conflicts as sync_conflicts
 from casedesk.store.journal import outbox as sync_outbox
 from casedesk.store.journal import unapplied as sync_unapplied
+from casedesk.sync import reconcile
 from casedesk.sync.engine import OnDb, SyncEngine, SyncReport, run_here
 from casedesk.sync.entities import ENTITIES
 from casedesk.sync.http import HttpTransport
@@ -170,7 +171,7 @@ class SyncService:
         if not self.probe():
             return SyncRound(None, replace(before, online=False)), Changes()
         report = self.run_once()
-        brought = report.pulled_rows or report.pulled_conflicts or report.conflicts
+        brought = report.pulled_rows or report.pulled_conflicts or report.conflicts or report.recovery
         changes = Changes(SYNCED_ENTITIES if brought else frozenset())
         return SyncRound(report, replace(self.status(), online=True)), changes
 
@@ -231,6 +232,10 @@ class SyncService:
 
     def resolve(self, conflict_id: str, value: Any, author: str) -> Changes:
         return sync_conflicts.resolve(self.db, conflict_id, value, author)
+
+    def recovery_notice(self) -> dict[str, Any] | None:
+        """After the server (or this device) was restored from a backup: what happened and whether it is done."""
+        return reconcile.notice(self.db)
 
 
 def _now() -> str:

@@ -34,6 +34,7 @@ from casedesk.store.journal import digest as sync_digest
 from casedesk.store.journal import outbox as sync_outbox
 from casedesk.store.journal import unapplied as sync_unapplied
 from casedesk.sync import mismatch as sync_mismatch
+from casedesk.sync import reconcile
 from casedesk.sync.entities import ENTITIES, entity_digest, row_digest
 from casedesk.sync.transport import Transport
 from casedesk.sync.wire import MAX_BATCH, WireChange
@@ -68,6 +69,7 @@ class SyncReport:
     resynced: list[str] = field(default_factory=list)
     digest_deferred: bool = False  # the server's feed kept moving: compared next round instead
     mismatched_rows: dict[str, list[str]] = field(default_factory=dict)  # a mismatch a resync did not clear
+    recovery: str = ""  # set when this round reconciled after a restore (see casedesk.sync.reconcile)
 
     def describe(self) -> str:
         text = (
@@ -84,8 +86,10 @@ class SyncReport:
             rows = "; ".join(f"{e}: {', '.join(r[:5])}" for e, r in self.mismatched_rows.items())
             text += f"; these rows differ from the server and were reported ({rows})"
         if self.digest_deferred:
-            return text + "; digest check deferred (the server was busy with newer changes)"
-        return text + ("; digest matches" if self.digest_ok else "; digest MISMATCH")
+            text += "; digest check deferred (the server was busy with newer changes)"
+        else:
+            text += "; digest matches" if self.digest_ok else "; digest MISMATCH"
+        return f"{self.recovery} {text}" if self.recovery else text
 
 
 class SyncEngine:
@@ -108,6 +112,9 @@ class SyncEngine:
 
     def run(self) -> SyncReport:
         report = SyncReport()
+        report.recovery = reconcile.reconcile_if_needed(self.db, self.transport, self.on_db)
+        if report.recovery:
+            self.on_db(partial(self.db.set_setting, FULL_DIGEST_KEY, None))  # check every row once the walk is done
         self.push(report)
         report.purged += self.on_db(partial(sync_apply.run_deferred_purges, self.db))
         self.pull(report)

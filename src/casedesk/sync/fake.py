@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casedesk.sync.transport import Offline, Transport
-from casedesk.sync.wire import DigestResponse, EnrolRequest, EnrolResponse, PullResponse, PushResponse, SnapshotResponse
+from casedesk.sync.wire import (
+    DigestResponse,
+    EnrolRequest,
+    EnrolResponse,
+    PullResponse,
+    PushResponse,
+    ServerState,
+    SnapshotResponse,
+)
 
 
 @dataclass
@@ -69,6 +77,10 @@ class FaultyTransport:
     def snapshot(self, entity: str, after: str | None, limit: int) -> SnapshotResponse:
         self._check_offline("snapshot")
         return self.inner.snapshot(entity, after, limit)
+
+    def state(self) -> ServerState:
+        self._check_offline("state")
+        return self.inner.state()
 
     def probe(self) -> bool:
         return not self.faults.offline and self.inner.probe()

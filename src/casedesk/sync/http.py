@@ -26,6 +26,7 @@ from casedesk.sync.wire import (
     EnrolResponse,
     PullResponse,
     PushResponse,
+    ServerState,
     SnapshotResponse,
 )
 
@@ -78,6 +79,9 @@ class HttpTransport:
         if after:
             params["after"] = after
         return SnapshotResponse.model_validate(self._call("GET", "/v1/snapshot", params=params))
+
+    def state(self) -> ServerState:
+        return ServerState.model_validate(self._call("GET", "/v1/state"))
 
     def probe(self) -> bool:
         try:

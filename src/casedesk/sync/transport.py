@@ -15,6 +15,7 @@ from casedesk.sync.wire import (
     EnrolResponse,
     PullResponse,
     PushResponse,
+    ServerState,
     SnapshotResponse,
 )
 
@@ -56,5 +57,7 @@ class Transport(Protocol):
     ) -> DigestResponse: ...
 
     def snapshot(self, entity: str, after: str | None, limit: int) -> SnapshotResponse: ...
+
+    def state(self) -> ServerState: ...
 
     def probe(self) -> bool: ...

@@ -80,6 +80,9 @@ class WireChange(_Model):
     hlc: str = Field(max_length=80)
     device_id: str = Field(max_length=36)
     author: str = Field(max_length=200)
+    # Re-sent after the server was restored from a backup (see `casedesk.sync.reconcile`): the lost history may
+    # already have acted on it, so the server holds any email it asks for until an administrator confirms.
+    recovered: bool = False
 
 
 class PushRequest(_Model):
@@ -137,6 +140,25 @@ class PullResponse(_Model):
     items: list[PullItem]
     cursor: int
     has_more: bool
+
+
+# -- generations (server restores) ---------------------------------------------------------------------------
+class GenerationInfo(_Model):
+    """One history of the server database: a restore from backup starts a new one at `base_seq`."""
+
+    id: str
+    base_seq: int
+    started_at: str
+    reason: str = ""
+
+
+class ServerState(_Model):
+    """Which history the server holds and where its feed ends: how a device tells the server went back in time."""
+
+    server_id: str
+    generation: str
+    feed_end: int
+    lineage: list[GenerationInfo]
 
 
 # -- digest and targeted resync ------------------------------------------------------------------------------

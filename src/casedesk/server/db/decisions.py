@@ -67,6 +67,8 @@ class ConflictRules:
             )
         else:
             conflict_id = existing.id
+            if any(c["hlc"] == incoming["hlc"] and c["value"] == value for c in existing.candidates):
+                return  # the same value from the same clock, re-sent by another device after a restore
             candidates = sorted([*existing.candidates, incoming], key=lambda c: c["hlc"])
             self.conn.execute(
                 update(conflicts).where(conflicts.c.id == conflict_id).values(candidates=candidates, kept=kept)

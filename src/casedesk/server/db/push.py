@@ -23,6 +23,7 @@ from casedesk.server import policy
 from casedesk.server.db import applied_changes
 from casedesk.server.db.cache import BatchCache, next_seq
 from casedesk.server.db.decisions import ConflictRules
+from casedesk.server.db.recovered import put_in_doubt
 from casedesk.server.db.rules import NOT_VISIBLE, SCOPE_FIELDS, Rejected, check_values, device_of
 from casedesk.sync.entities import ENTITIES, EntitySpec, is_critical
 from casedesk.sync.wire import HLC_PATTERN, ChangeResult, WireChange
@@ -234,6 +235,8 @@ class Pusher(ConflictRules):
                 "deleted": False,
             }
         )
+        if change.recovered and change.entity == "mail_requests":
+            put_in_doubt(self.conn, change.row_id, self.now)
         if change.entity == "children":
             self.cache.set_scope(self.org_id, child_id, True, seq)
         elif change.entity == "involvements" and child_id:
@@ -253,8 +256,10 @@ class Pusher(ConflictRules):
         for name, value in change.fields.items():
             base, held = int(change.base_versions.get(name, 0)), int(versions.get(name, 0))
             held_hlc = str(hlcs.get(name, ""))
-            if base >= held or (device_of(held_hlc) == change.device_id and change.hlc > held_hlc):
+            own = device_of(held_hlc) == change.device_id == device_of(change.hlc)
+            if base >= held or (own and change.hlc > held_hlc):
                 # fresh, or this device superseding its own earlier edit that it had not yet heard back about
+                # (a value re-sent after a restore carries its author's clock, so it never counts as "own")
                 winners[name] = value
             elif data.get(name) == value:
                 result_versions[name] = held  # the same value arrived by another road: nothing to decide

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.services.sync import ConflictView, SetAside, UnappliedRow
 from casedesk.ui.context import AppContext
+from casedesk.ui.sync.backups import BackupPanel
 from casedesk.ui.sync.controller import SyncController
 from casedesk.ui.widgets import EmptyState, read_only_table
 
@@ -104,6 +105,11 @@ class SyncPage(QWidget):
         self.set_aside: list[SetAside] = []
         self.unapplied: list[UnappliedRow] = []  # received rows this device could not store
         self.conflicts: list[ConflictView] = []
+        self.recovery = QLabel()  # the server (or this device) went back in time: what happened, what is done
+        self.recovery.setWordWrap(True)
+        self.recovery.setAccessibleName("Restore from backup")
+        self.recovery.hide()
+        self.backups = BackupPanel(context, self)
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -112,6 +118,7 @@ class SyncPage(QWidget):
         layout.addLayout(top)
         self.conflict_empty = EmptyState(self.conflict_table, NO_CONFLICTS)
         self.set_aside_empty = EmptyState(self.set_aside_table, NO_SET_ASIDE)
+        layout.addWidget(self.recovery)
         for title, table, button in (
             ("Conflicts waiting for a person", self.conflict_empty, self.resolve_button),
             (SET_ASIDE_TITLE, self.set_aside_empty, self.retry_button),
@@ -123,6 +130,7 @@ class SyncPage(QWidget):
             row.addStretch(1)
             row.addWidget(button)
             layout.addLayout(row)
+        layout.addWidget(self.backups)
         controller.status_changed.connect(lambda text, tip: self.status.setText(f"{text}\n{tip}"))
         controller.round_finished.connect(lambda _: self.reload())
 
@@ -132,6 +140,17 @@ class SyncPage(QWidget):
         self.context.runner.query(
             lambda col: (col.sync.set_aside(), col.sync.conflicts(), col.sync.unapplied())
         ).success(self._fill).run()
+        self.context.runner.query(lambda col: col.sync.recovery_notice()).success(self._show_recovery).run()
+        self.backups.reload()
+
+    def _show_recovery(self, notice: dict[str, Any] | None) -> None:
+        if not notice:
+            self.recovery.hide()
+            return
+        colour = "#8a4b00" if notice["active"] else "#1f5130"
+        when = f" ({notice['at'][:16].replace('T', ' ')} UTC)" if notice.get("at") else ""
+        self.recovery.setText(f"<span style='color:{colour}'><b>Restore from backup{when}:</b> {notice['text']}</span>")
+        self.recovery.show()
 
     def _fill(self, found: tuple[list[SetAside], list[ConflictView], list[UnappliedRow]]) -> None:
         self.set_aside, self.conflicts, self.unapplied = found
