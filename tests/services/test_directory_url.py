@@ -15,6 +15,7 @@ from casedesk.cli.main import main
 from casedesk.domain.directory.oruk import sample_services
 from casedesk.domain.directory.oruk_export import to_oruk3
 from casedesk.errors import CaseDeskError, ValidationError
+from casedesk.services.directory import fetch
 from casedesk.services.directory.service import import_directory, load_directory_services
 from casedesk.store import directory_repo
 from casedesk.store.database import Database
@@ -135,3 +136,54 @@ def test_cli_url(db: Database, db_path: Any, api: tuple[str, Api], monkeypatch: 
     assert "43 service(s) added" in capsys.readouterr().out
     assert main(["import", "directory", "--db", str(db_path)]) == 1
     assert "Give either a PATH or --url" in capsys.readouterr().err
+
+
+# Nothing is dropped without a word: unreadable pages are skipped past and named, a cut listing says so.
+
+
+def _three_pages(state: Api) -> None:
+    pages = _pages()
+    third = json.loads(json.dumps(pages[2]))
+    third["contents"] = third["contents"][-5:]
+    pages[2]["contents"] = pages[2]["contents"][:-5]
+    for number, page in ((1, pages[1]), (2, pages[2]), (3, third)):
+        page.update(total_pages=3, page_number=number, last_page=number == 3)
+    state.pages = {1: pages[1], 2: b"<html><body>Bad gateway</body></html>", 3: third}
+
+
+def test_an_unreadable_middle_page_is_named_and_later_pages_are_still_fetched(
+    db: Database, api: tuple[str, Api]
+) -> None:
+    url, state = api
+    _three_pages(state)
+    with pytest.raises(ValidationError) as caught:
+        import_directory(db, url, "tester")
+    assert [where for where, _ in caught.value.problems] == [f"{url} page 2"]
+    assert _count(db) == 0
+    state.asked.clear()
+    report = import_directory(db, url, "tester", skip_invalid=True)
+    assert state.asked == [1, 2, 3]
+    assert len(report.added) == 21 + 5 and report.skipped == (f"the whole of {url} page 2",)
+
+
+def test_a_first_page_that_is_not_json_says_later_pages_were_not_fetched(db: Database, api: tuple[str, Api]) -> None:
+    url, state = api
+    state.pages[1] = b"<html>login</html>"
+    with pytest.raises(ValidationError) as caught:
+        import_directory(db, url, "tester", skip_invalid=False)
+    assert (f"{url} pages after 1", "not fetched: the listing's length is unknown") in caught.value.problems
+
+
+def test_a_listing_that_never_ends_is_cut_with_a_problem_not_silently(
+    db: Database, api: tuple[str, Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, state = api
+    monkeypatch.setattr(fetch, "MAX_PAGES", 2)
+    for page in state.pages.values():
+        page.update(total_pages=1000, last_page=False)
+    with pytest.raises(ValidationError) as caught:
+        import_directory(db, url, "tester")
+    assert caught.value.problems == [
+        (f"{url} page 3", "not fetched: CaseDesk stops after 2 pages of the 1000 it lists")
+    ]
+    assert _count(db) == 0

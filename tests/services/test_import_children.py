@@ -65,7 +65,7 @@ def test_children_already_held_are_not_duplicated(db: Database, tmp_path: Path) 
     path = _csv(tmp_path, "Amara,Osei,2013-04-05,B801200005001,,\n")
     import_children(db, path, "tester", TODAY)
     report = import_children(db, path, "tester", TODAY)
-    assert report.imported == 0 and report.already_held == ["Amara Osei"]
+    assert report.imported == 0 and report.already_held == ["row 2: Amara Osei"]
 
 
 def _register(db: Database) -> dict[str, str]:

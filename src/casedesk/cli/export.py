@@ -68,16 +68,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def export_records(args: argparse.Namespace) -> int:
     """One child's record (subject access) or every child, as JSON."""
-    from casedesk.services.export import export_all, export_child, write_json
+    from casedesk.services.export import write_export
 
     if args.format == "oruk3":
         raise ValidationError("--format oruk3 is for 'casedesk export directory'.")
     if not (args.child or args.all):
         raise ValidationError("Say what to export: --child ID, --all, or 'directory'.")
     with open_database(args) as db:
-        document = export_all(db, actor(db)) if args.all else export_child(db, args.child, actor(db))
-    write_json(document, args.out)
-    print(f"Exported {len(document['children'])} child record(s) to {args.out} (OFFICIAL-SENSITIVE).")
+        count = write_export(db, args.out, actor(db), None if args.all else args.child)
+    print(f"Exported {count} child record(s) to {args.out} (OFFICIAL-SENSITIVE).")
     return 0
 
 

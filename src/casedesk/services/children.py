@@ -140,7 +140,7 @@ class ChildrenService:
     # -- disclosing (audited) ------------------------------------------------------------------------------------
     def export_json(self, child_id: str, out: Path) -> Path:
         """The child's whole record as JSON (a subject access export)."""
-        export.write_json(export.export_child(self.db, child_id, self.author), out)
+        export.write_export(self.db, out, self.author, child_id)  # audited only once the file is complete
         return out
 
     def write_chronology_pdf(self, child_id: str, out: Path, now: datetime | None = None) -> Path:

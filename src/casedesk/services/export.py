@@ -1,21 +1,27 @@
 """Subject access export: everything held about one child (or the whole database) as plain JSON.
 
 Every export is itself recorded in the audit log, because handing out a child's record is a disclosure
-that must be accounted for (the seventh golden rule of information sharing).
+that must be accounted for (the seventh golden rule of information sharing) — but only once the file is complete:
+`write_export` streams the document child by child into a hidden file beside the target (readable by its owner
+only, and recorded in the database's staging folder so a kill leaves nothing behind for long), renames it into
+place, and only then writes the audit entry. Memory stays flat whatever the size of the caseload, and a failed
+write leaves neither a partial file nor a disclosure in the audit.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from casedesk import __version__
 from casedesk.domain import sharing
 from casedesk.errors import NotFound
-from casedesk.store import referral_repo, triage_repo
+from casedesk.store import referral_repo, staging, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 from casedesk.store.journal.wire_values import to_json_value
@@ -98,6 +104,66 @@ def _envelope(content: dict[str, Any]) -> dict[str, Any]:
 def write_json(document: dict[str, Any], out: Path) -> None:
     text = json.dumps(to_json_value(document), indent=2, ensure_ascii=False)
     out.write_text(text + "\n", encoding="utf-8")
+
+
+def _dump(value: Any, indent: int) -> str:
+    """One value as indented JSON, shifted right to sit `indent` spaces deep inside the streamed document."""
+    text = json.dumps(to_json_value(value), indent=2, ensure_ascii=False)
+    return text.replace("\n", "\n" + " " * indent)
+
+
+def _bundles(db: Database, child_ids: list[str] | None, include_audit: bool) -> Iterator[dict[str, Any]]:
+    with db.session() as session:
+        for cid in child_ids if child_ids is not None else sorted(repo.child_ids(session)):
+            yield _child_bundle(session, cid, include_audit)
+            session.expunge_all()  # nothing read for one child is kept for the next
+
+
+def _stream(db: Database, handle: IO[str], child_id: str | None) -> int:
+    envelope = _envelope({})
+    handle.write("{\n" + "".join(f"  {json.dumps(k)}: {_dump(v, 2)},\n" for k, v in envelope.items()))
+    handle.write('  "children": [')
+    count = 0
+    for bundle in _bundles(db, None if child_id is None else [child_id], include_audit=child_id is not None):
+        handle.write(("," if count else "") + "\n    " + _dump(bundle, 4))
+        count += 1
+    handle.write("\n  ]")
+    if child_id is None:
+        with db.session() as session:
+            handle.write(',\n  "organisations": ' + _dump([asdict(o) for o in repo.organisations(session).values()], 2))
+            handle.write(',\n  "workers": ' + _dump([asdict(w) for w in repo.workers(session).values()], 2))
+    handle.write("\n}\n")
+    return count
+
+
+def write_export(db: Database, out: Path, actor: str, child_id: str | None = None) -> int:
+    """Stream one child's record (`child_id`) or the whole database to `out`; returns how many children it holds.
+
+    The audit entry is written after the file is complete and in place, never for a failed write."""
+    out = Path(out)
+    db.refuse_if_damaged()
+    if child_id is not None:
+        with db.session() as session:
+            repo.get_child(session, child_id)  # NotFound before any file is made
+    with staging.staging_area(db.path) as area:
+        partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
+        area.record_outside(partial)
+        try:
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                count = _stream(db, handle, child_id)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, out)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    with db.unit_of_work(actor, journal=False) as uow:
+        if child_id is None:
+            uow.note("export", "database", db.get_setting("database_id") or "", reason="whole database export")
+        else:
+            uow.note("export", "children", child_id, reason="subject access export")
+    return count
 
 
 def write_chronology_pdf(db: Database, child_id: str, actor: str, out: Path, now: datetime) -> None:

@@ -2,7 +2,10 @@
 
 All or nothing: every row is normalised and validated first, each problem is reported with its row number
 and field, and only a file without errors is written — in one unit of work, so a failure half-way leaves the
-database exactly as it was. Rows whose UPN or NHS number is already held are reported, not duplicated.
+database exactly as it was. Rows whose UPN or NHS number is already held are reported with their row, not
+duplicated; an identifier repeated inside the file, cells beyond the header, control characters, text that a
+spreadsheet would run as a formula, and over-long address fields are problems named with their row and field.
+A semicolon-separated or empty file is named as such rather than as "missing columns".
 
 Besides the child's own fields a row may name, by what another system's export holds rather than by ids:
 `school` (a school's URN or exact name in the register: the current school), `status` (current statuses, codes or
@@ -33,6 +36,9 @@ COLUMNS = tuple(f.name for f in _CHILD.fields if f.type is not schema.FieldType.
 REQUIRED = tuple(f.name for f in _CHILD.fields if f.required)
 LINK_COLUMNS = ("school", "status", "status_from", "named_worker", "named_worker_role")
 MAX_ROWS = 100_000
+TEXT_LIMITS = {f.name: f.max_length for f in _CHILD.fields if f.max_length is not None and f.name in COLUMNS}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet runs as a formula when the cell opens
+_FREE_TEXT = ("given_name", "family_name", "preferred_name", "address_line1", "address_line2", "town")
 
 
 @dataclass
@@ -51,24 +57,34 @@ def _parse_date(text: str | None) -> date | str | None:
         return "invalid"
 
 
+def _header_problem(path: Path, fieldnames: list[str] | None) -> str | None:
+    if not fieldnames:
+        return f"{path.name} is empty: the first line must name the columns ({', '.join(REQUIRED)}, …)."
+    if len(fieldnames) == 1 and ";" in fieldnames[0]:
+        return f"{path.name} looks semicolon-separated; save it comma-separated (CSV UTF-8) and import it again."
+    missing = [c for c in REQUIRED if c not in fieldnames]
+    if missing:
+        return f"{path.name}: missing column(s) {', '.join(missing)}."
+    unknown = [c for c in fieldnames if c not in COLUMNS + LINK_COLUMNS]
+    if unknown:
+        return f"{path.name}: unknown column(s) {', '.join(unknown)}; expected {', '.join(COLUMNS + LINK_COLUMNS)}."
+    return None
+
+
 def read_rows(path: Path) -> list[dict[str, Any]]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
-            missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-            if missing:
-                raise ValidationError(f"{path.name}: missing column(s) {', '.join(missing)}.")
-            unknown = [c for c in reader.fieldnames or [] if c not in COLUMNS + LINK_COLUMNS]
-            if unknown:
-                raise ValidationError(
-                    f"{path.name}: unknown column(s) {', '.join(unknown)}; "
-                    f"expected {', '.join(COLUMNS + LINK_COLUMNS)}."
-                )
+            problem = _header_problem(path, reader.fieldnames)
+            if problem:
+                raise ValidationError(problem)
             rows: list[dict[str, Any]] = []
             for row in reader:
                 if len(rows) >= MAX_ROWS:
                     raise ValidationError(f"{path.name}: more than {MAX_ROWS:,} rows; split the file.")
                 rows.append(row)
+            if not rows:
+                raise ValidationError(f"{path.name} has a header but no children.")
             return rows
     except UnicodeDecodeError as exc:
         raise ValidationError(f"{path.name} is not UTF-8 text (save it as CSV UTF-8).") from exc
@@ -76,15 +92,40 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         raise ValidationError(f"{path.name} is not a readable CSV file: {exc}.") from exc
 
 
+def cell_problems(number: int, raw: dict[Any, Any]) -> list[tuple[str, str]]:
+    """What is wrong with a row's cells before any rule about children applies."""
+    problems = []
+    extra = raw.get(None)
+    if extra:
+        problems.append((f"row {number}", f"has {len(extra)} cell(s) more than the header names"))
+    for name, value in raw.items():
+        if name is None or not isinstance(value, str):
+            continue
+        if any(ord(ch) < 32 and ch not in "\t" for ch in value) or "\x7f" in value:
+            problems.append((f"row {number} {name}", "contains a control character (such as NUL)"))
+        elif name in _FREE_TEXT and value.strip().startswith(FORMULA_STARTS):
+            problems.append(
+                (f"row {number} {name}", f"starts with {value.strip()[0]!r}, which a spreadsheet runs as a formula")
+            )
+        if name in TEXT_LIMITS and len(value) > TEXT_LIMITS[name]:
+            problems.append((f"row {number} {name}", f"is longer than {TEXT_LIMITS[name]} characters"))
+    return problems
+
+
 def import_children(db: Database, path: Path, author: str, today: date | None = None) -> ImportReport:
     today = today or date.today()
     rows = read_rows(path)
     problems: list[tuple[str, str]] = []
     report = ImportReport()
-    prepared: list[tuple[dict[str, Any], _Links]] = []
+    prepared: list[tuple[int, dict[str, Any], _Links]] = []
+    first_seen: dict[tuple[str, str], int] = {}
     with db.session() as session:
         register = _Register(repo.organisations(session), repo.workers(session))
     for number, raw in enumerate(rows, start=2):  # row 1 is the header
+        cells = cell_problems(number, raw)
+        if cells:
+            problems.extend(cells)
+            continue
         links = register.links(raw, today, number, problems)
         values: dict[str, Any] = {k: (v if v is not None else "") for k, v in raw.items() if k in COLUMNS}
         dob = _parse_date(values.get("date_of_birth"))
@@ -98,14 +139,20 @@ def import_children(db: Database, path: Path, author: str, today: date | None = 
         report.warnings.extend(f"row {number} {f}: {m}" for f, m in result.warnings)
         if links.school_id:
             values["current_school_id"] = links.school_id
-        prepared.append((values, links))
+        for identifier in ("upn", "nhs_number"):
+            value = values.get(identifier)
+            if value:
+                earlier = first_seen.setdefault((identifier, value), number)
+                if earlier != number:
+                    problems.append((f"row {number} {identifier}", f"repeats row {earlier} (the same child twice?)"))
+        prepared.append((number, values, links))
     if problems:
         raise ValidationError(f"{path.name}: {len(problems)} problem(s); nothing was imported", problems)
     with db.unit_of_work(author) as uow:
-        for values, links in prepared:
+        for number, values, links in prepared:
             held = repo.find_children_by_identifier(uow.session, values.get("upn"), values.get("nhs_number"))
             if held:
-                report.already_held.append(f"{values['given_name']} {values['family_name']}")
+                report.already_held.append(f"row {number}: {values['given_name']} {values['family_name']}")
                 continue
             child_id = uow.insert("children", {k: v for k, v in values.items() if v is not None or k in REQUIRED})
             for kind in links.statuses:

@@ -72,6 +72,8 @@ class ChainReport:
     def describe(self) -> str:
         if self.ok:
             return f"Audit chain intact: {self.entries} entries verified."
+        if self.broken_at is None:
+            return f"Audit chain cannot be trusted: {self.problem}"
         return f"Audit chain BROKEN at entry {self.broken_at}: {self.problem}"
 
 

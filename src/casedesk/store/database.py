@@ -13,6 +13,7 @@ is opened read-only in effect: every write is refused with advice to restore.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import threading
@@ -26,11 +27,12 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.hlc import HybridLogicalClock
 from casedesk.domain.ids import new_id
-from casedesk.errors import Conflict, DatabaseDamaged, NotADatabase
-from casedesk.store import health, keyfile, staging
+from casedesk.errors import Conflict, DatabaseDamaged, KeyFileError, NotADatabase
+from casedesk.store import anchor, health, keyfile, staging
+from casedesk.store.audit import ChainReport, verify_chain
 from casedesk.store.engine import CASEDESK_APPLICATION_ID, connect_raw, make_engine
 from casedesk.store.migrate import upgrade_if_needed
-from casedesk.store.models import SettingRow
+from casedesk.store.models import AuditRow, SettingRow
 from casedesk.store.uow import UnitOfWork
 
 
@@ -41,6 +43,7 @@ def sidecar_files(db_path: Path) -> list[Path]:
         db_path.with_name(db_path.name + "-wal"),
         db_path.with_name(db_path.name + "-shm"),
         db_path.with_name(db_path.name + "-journal"),
+        anchor.anchor_path(db_path),
     ]
 
 
@@ -106,6 +109,7 @@ class Database:
         self._write_lock = threading.Lock()
         self.damage: list[str] = []  # problems the last check found; while any remain, writes are refused
         self.device_id: str = self.get_setting("device_id") or ""
+        self.database_id: str = self.get_setting("database_id") or ""
         self._clock = HybridLogicalClock(self.device_id, last=self.get_setting("hlc"))
 
     # -- opening ---------------------------------------------------------------------------------------------
@@ -202,15 +206,59 @@ class Database:
     def key_path(self) -> Path:
         return keyfile.key_file_path(self.path)
 
+    def key_file_present(self) -> bool:
+        """False once the key file is gone (wiped by another process): the app locks, and writes stop."""
+        return self.key_path.exists()
+
     def refuse_if_damaged(self) -> None:
-        if self.damage:
-            raise DatabaseDamaged(f"The database {self.path} is damaged ({self.damage[0]}). {health.RESTORE_ADVICE}")
+        if not self.key_file_present():
+            raise KeyFileError(
+                f"The key file {self.key_path} is gone (the database was wiped?); nothing more is written to it."
+            )
+        notice = self.damage_notice()
+        if notice:
+            raise DatabaseDamaged(notice)
+
+    def damage_notice(self) -> str | None:
+        """What to tell the user about a damaged database (None when the last check found nothing)."""
+        if not self.damage:
+            return None
+        return f"The database {self.path} is damaged ({self.damage[0]}). {health.RESTORE_ADVICE}"
 
     def check(self) -> health.CheckReport:
-        """The full check; damage found stops all further writes through this object."""
+        """The full check, the audit anchor included; damage found stops all further writes through this object."""
         report = health.full_check(self.engine)
+        if not any(problem.startswith(("audit:", "the file")) for problem in report.problems):
+            with self.session() as session:
+                chain = self._anchored(session, verify_chain(session))
+            if not chain.ok:
+                report.problems.append(f"audit: {chain.describe()}")
+            report.checked.append("audit anchor" if self._anchor_state() else "audit anchor (none yet)")
         self.damage = list(report.problems)
         return report
+
+    def verify_audit(self) -> ChainReport:
+        """The audit chain, and whether its newest entries are all still there (see `anchor`)."""
+        with self.session() as session:
+            return self._anchored(session, verify_chain(session))
+
+    def _anchor_state(self) -> bool:
+        return anchor.anchor_path(self.path).exists()
+
+    def _anchored(self, session: Session, chain: ChainReport) -> ChainReport:
+        if not chain.ok:
+            return chain
+        try:
+            tip = anchor.read_anchor(self.path, self._key, self.database_id)
+        except anchor.AnchorInvalid as exc:
+            return ChainReport(chain.entries, False, None, f"{exc}.")
+        if tip is None:
+            return chain
+        hash_at = session.execute(select(AuditRow.hash).where(AuditRow.seq == tip.seq)).scalar_one_or_none()
+        problem = anchor.compare(tip, chain.entries, hash_at)
+        if problem is None:
+            return chain
+        return ChainReport(chain.entries, False, min(tip.seq, chain.entries + 1), problem)
 
     # -- sessions ----------------------------------------------------------------------------------------------
     @contextmanager
@@ -225,6 +273,7 @@ class Database:
         self.refuse_if_damaged()
         with self._write_lock, Session(self.engine) as session:
             uow = UnitOfWork(session, author=author, device_id=self.device_id, clock=self._clock, journal=journal)
+            start = uow.audit_tip
             try:
                 yield uow
                 uow.flush()
@@ -233,6 +282,14 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+            if uow.audit_tip != start:
+                self._anchor(*uow.audit_tip)
+
+    def _anchor(self, seq: int, digest: str) -> None:
+        """Move the audit anchor to the new tip. The commit stands whatever happens here: an anchor left behind
+        only weakens the check, it never makes a good database look damaged."""
+        with contextlib.suppress(OSError):
+            anchor.write_anchor(self.path, self._key, self.database_id, seq, digest)
 
     # -- settings ----------------------------------------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:

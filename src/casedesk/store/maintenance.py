@@ -17,7 +17,7 @@ from pathlib import Path
 
 from casedesk import __version__
 from casedesk.errors import Conflict, KeyFileError, NotADatabase
-from casedesk.store import keyfile, staging
+from casedesk.store import anchor, keyfile, staging
 from casedesk.store.database import Database, sidecar_files
 
 BACKUP_FORMAT = "casedesk-backup"
@@ -141,6 +141,7 @@ def restore(backup_file: Path, db_path: Path, passphrase: str) -> None:
                 )
         for leftover in sidecar_files(staged)[1:]:
             leftover.unlink(missing_ok=True)
+        anchor.anchor_path(db_path).unlink(missing_ok=True)  # a stale anchor would belong to another history
         keyfile.write_key_file(keyfile.key_file_path(db_path), key_content)
         os.chmod(staged, 0o600)
         try:

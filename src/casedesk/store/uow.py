@@ -203,6 +203,11 @@ class UnitOfWork:
         return self.changes
 
     @property
+    def audit_tip(self) -> tuple[int, str]:
+        """The chain's last sequence number and hash including this unit's entries (for the anchor)."""
+        return self._audit_seq, self._audit_hash
+
+    @property
     def changes(self) -> Changes:
         return Changes(frozenset(self._entities), frozenset(self._row_ids))
 

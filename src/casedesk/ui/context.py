@@ -42,6 +42,14 @@ class AppContext:
         self._col, self.profile = opened
         self._col.use_database_thread(self.runner.call_db)
 
+    def key_file_gone(self) -> bool:
+        """True while unlocked once the key file has disappeared (the database was wiped from elsewhere)."""
+        return self._db is not None and not self._db.key_file_present()
+
+    def damage_notice(self) -> str | None:
+        """Why the open database refuses changes and how to recover, when the unlock check found damage."""
+        return None if self._db is None else self._db.damage_notice()
+
     def lock(self) -> None:
         """Drop the key and every connection, after the work already queued on the database thread."""
         col, self._col = self._col, None

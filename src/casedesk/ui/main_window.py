@@ -31,6 +31,7 @@ from casedesk.ui.referrals.page import ReferralsPage
 from casedesk.ui.sync.controller import SyncController
 from casedesk.ui.sync.page import SyncPage
 from casedesk.ui.unlock.idle import IdleWatcher
+from casedesk.ui.unlock.key_watch import KeyFileWatcher
 from casedesk.ui.unlock.unlock_dialog import UnlockDialog
 from casedesk.ui.widgets import page_scroller
 
@@ -102,6 +103,8 @@ class MainWindow(QMainWindow):
         minutes = context.profile.idle_minutes
         self.idle = IdleWatcher(idle_seconds if idle_seconds is not None else minutes * 60, self)
         self.idle.idle.connect(self.lock)
+        self.key_watch = KeyFileWatcher(lambda: not context.key_file_gone(), self)
+        self.key_watch.gone.connect(self._key_file_gone)
         self.resize(1366, 768)
         self._show_unlocked()
 
@@ -123,6 +126,11 @@ class MainWindow(QMainWindow):
             self.child.show_child(self.child.child_id)
         self.sync_page.reload()
         self.sync.start()
+        notice = self.context.damage_notice()
+        if notice:  # found by the check at unlock: nothing can be saved, so say so before the user types anything
+            self.lock_state.setText(self.lock_state.text() + " · damaged: changes cannot be saved")
+            self.damage_box = QMessageBox(QMessageBox.Icon.Warning, "This database is damaged", notice, parent=self)
+            self.damage_box.open()
 
     def _show_profile(self) -> None:
         profile = self.context.profile
@@ -245,6 +253,13 @@ class MainWindow(QMainWindow):
 
     def _offer_relay(self, *_: object) -> None:
         self.referrals.packs.set_relay_available(bool(getattr(self.sync.last_status, "enrolled", False)))
+
+    def _key_file_gone(self) -> None:
+        """The key file vanished under the open database (wiped from elsewhere): lock at once."""
+        if not self.context.unlocked:
+            return
+        self.lock()
+        self.lock_state.setText("Locked: the database's key file is gone (was it wiped?)")
 
     def _wiped(self, message: str) -> None:
         """The server revoked this device and its data was erased: say why, then close."""

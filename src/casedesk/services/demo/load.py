@@ -20,6 +20,7 @@ from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
 DEMO_AUTHOR = "casedesk-demo"
+DEMO_SEEDS_KEY = "demo_seeds"  # {seed: id of the first organisation that seed wrote}
 BATCH_CHILDREN = 500
 _CHILD_TABLES = ("status_periods", "involvements", "events")
 
@@ -77,12 +78,18 @@ def seed_demo(
 
         raise ValidationError("The number of demo children must be between 1 and 200,000.")
     data = generate_demo(children, seed=seed, today=today)
+    # The generated ids depend on the day (they are time-ordered), so the guard also remembers, per seed, the
+    # first organisation it wrote: re-running on another day is refused too, while a run that failed before
+    # writing anything may be repeated.
+    loaded = dict(db.get_setting(DEMO_SEEDS_KEY) or {})
+    first_org = data.organisations[0]["id"]
     with db.session() as session:
-        held = repo.organisations(session, [data.organisations[0]["id"]])
-    if data.organisations[0]["id"] in held:
+        held = repo.organisations(session, [first_org, loaded.get(str(seed), first_org)])
+    if held:
         from casedesk.errors import ValidationError
 
         raise ValidationError(f"This database already holds the demo data for seed {seed}; use another --seed.")
+    db.set_setting(DEMO_SEEDS_KEY, {**loaded, str(seed): first_org})
     write_demo_data(db, data, progress)
     _demo_profile(db, data)
     from casedesk.services.directory.service import load_sample_directory
