@@ -11,13 +11,13 @@ from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.main_window import MainWindow
 from casedesk.ui.tasks import TaskRunner
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import add_child
+from tests.ui.conftest import add_child, opened
 
 
 def test_wipe_from_elsewhere_locks_the_app(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
     window = MainWindow(context, idle_seconds=3600)
     qtbot.addWidget(window)
-    path = context.db.path
+    path = context.db_path
     maintenance.wipe(path)  # `casedesk wipe --yes` in a terminal while the app is open
     qtbot.waitUntil(lambda: not context.unlocked, timeout=5000)
     assert "key file is gone" in window.lock_state.text()
@@ -34,7 +34,7 @@ def test_a_damaged_database_is_announced_at_unlock(qtbot, db: Database, db_path:
         handle.seek(size // 2)
         handle.write(b"\xde\xad\xbe\xef")
     context = AppContext(db_path, runner)
-    context.attach((Database.open(db_path, PASSPHRASE), Profile(name="Sam Tester", role="DSL", organisation="")))
+    context.attach(opened(Database.open(db_path, PASSPHRASE), Profile(name="Sam Tester", role="DSL", organisation="")))
     window = MainWindow(context, idle_seconds=3600)
     qtbot.addWidget(window)
     assert window.damage_box.isVisible()

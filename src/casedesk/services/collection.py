@@ -112,6 +112,14 @@ class Collection:
         result: T = self._hop(self.guarded(fn))
         return result
 
+    def key_file_present(self) -> bool:
+        """False once the key file is gone (wiped from elsewhere): the app must lock at once."""
+        return self.db.key_file_present()
+
+    def damage_notice(self) -> str | None:
+        """What to tell the user when the check at unlock found the database damaged (writes are refused)."""
+        return self.db.damage_notice()
+
     def close(self) -> None:
         """Drop every connection and forget the key. Call it on the database thread, after queued work."""
         self._closed = True

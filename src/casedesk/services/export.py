@@ -101,11 +101,6 @@ def _envelope(content: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_json(document: dict[str, Any], out: Path) -> None:
-    text = json.dumps(to_json_value(document), indent=2, ensure_ascii=False)
-    out.write_text(text + "\n", encoding="utf-8")
-
-
 def _dump(value: Any, indent: int) -> str:
     """One value as indented JSON, shifted right to sit `indent` spaces deep inside the streamed document."""
     text = json.dumps(to_json_value(value), indent=2, ensure_ascii=False)

@@ -44,11 +44,11 @@ class AppContext:
 
     def key_file_gone(self) -> bool:
         """True while unlocked once the key file has disappeared (the database was wiped from elsewhere)."""
-        return self._db is not None and not self._db.key_file_present()
+        return self._col is not None and not self._col.key_file_present()
 
     def damage_notice(self) -> str | None:
         """Why the open database refuses changes and how to recover, when the unlock check found damage."""
-        return None if self._db is None else self._db.damage_notice()
+        return None if self._col is None else self._col.damage_notice()
 
     def lock(self) -> None:
         """Drop the key and every connection, after the work already queued on the database thread."""
