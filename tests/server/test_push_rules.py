@@ -161,3 +161,23 @@ def test_an_append_sent_again_in_another_spelling_of_the_same_values_is_the_same
     same_moment = {**_note(child), "occurred_at": "2025-01-06T11:00:00+01:00", "recorded_at": "2025-01-06T10:00Z"}
     (again,) = a1.push(a1.change("events", note, "append", same_moment))
     assert again["status"] == "applied"
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["change_id", "row_id", "author", "reference"],
+)
+def test_a_nul_character_anywhere_in_a_change_is_refused_not_a_server_error(world, where: str) -> None:
+    """PostgreSQL cannot hold NUL in text: a change carrying one must be refused before it reaches a query."""
+    server, (a1, _a2, _s), child, _note_id = world
+    before = _feed(server)
+    change = a1.change("events", new_id(), "append", _note(child))
+    if where == "reference":
+        change["fields"]["child_id"] = child[:-1] + "\x00"
+    elif where in ("change_id", "row_id"):
+        change[where] = change[where][:-1] + "\x00"
+    else:
+        change[where] = "tes\x00ter"
+    (result,) = a1.push(change)
+    assert result["status"] == "rejected"
+    assert _feed(server) == before

@@ -21,6 +21,8 @@ PROTOCOL = 1
 HLC_PATTERN = re.compile(r"^\d{13}-\d{6}-[0-9A-Za-z-]{1,40}$")
 # Record and change ids are UUIDs as devices mint them (lower-case, hyphenated): nothing else is an id.
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+# Free text on the wire may hold anything a person can type, but never NUL, which PostgreSQL cannot store.
+NO_NUL_PATTERN = r"^[^\x00]*$"
 # The synced record types (the catalogue's, `casedesk.domain.schema`; a test holds the two equal).
 EntityName = Literal[
     "organisations",
@@ -79,7 +81,7 @@ class WireChange(_Model):
     base_versions: dict[str, int] = Field(default_factory=dict)
     hlc: str = Field(max_length=80)
     device_id: str = Field(max_length=36)
-    author: str = Field(max_length=200)
+    author: str = Field(max_length=200, pattern=NO_NUL_PATTERN)
     # Re-sent after the server was restored from a backup (see `casedesk.sync.reconcile`): the lost history may
     # already have acted on it, so the server holds any email it asks for until an administrator confirms.
     recovered: bool = False

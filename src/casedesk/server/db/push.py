@@ -13,6 +13,7 @@ Everything runs in the caller's transaction, under the feed lock (see `ServerDB.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +27,9 @@ from casedesk.server.db.decisions import ConflictRules
 from casedesk.server.db.recovered import put_in_doubt
 from casedesk.server.db.rules import NOT_VISIBLE, SCOPE_FIELDS, Rejected, check_values, device_of
 from casedesk.sync.entities import ENTITIES, EntitySpec, is_critical
-from casedesk.sync.wire import HLC_PATTERN, ChangeResult, WireChange
+from casedesk.sync.wire import HLC_PATTERN, UUID_PATTERN, ChangeResult, WireChange
+
+_UUID = re.compile(UUID_PATTERN)
 
 
 class Pusher(ConflictRules):
@@ -57,18 +60,21 @@ class Pusher(ConflictRules):
                 child_ids.add(str(raw.get("row_id", "")))
             elif spec.child_key and fields.get(spec.child_key):
                 child_ids.add(str(fields[spec.child_key]))
-        self.cache.load_rows(row_ids)
+        self.cache.load_rows(r for r in row_ids if _UUID.match(r))  # a malformed id is refused later, unread
         child_ids.update(r["child_id"] for r in self.cache.records.values() if r and r["child_id"])
-        self.cache.load_children(child_ids)
+        self.cache.load_children(c for c in child_ids if _UUID.match(c))
 
     # -- the batch ---------------------------------------------------------------------------------------------
     def push(self, raw_changes: list[dict[str, Any]]) -> list[ChangeResult]:
         ids = [str(raw.get("change_id", "")) for raw in raw_changes]
+        # Only well-formed ids are looked up: anything else is refused by `_one`, and a NUL in a query is an error
+        # on PostgreSQL, not a miss.
+        well_formed = [i for i in ids if _UUID.match(i)]
         self.high_water = next_seq(self.conn) - 1  # the newest version this server has issued
         done: dict[str, ChangeResult] = {}
         for row in self.conn.execute(
             select(applied_changes.c.change_id, applied_changes.c.device_id, applied_changes.c.result).where(
-                applied_changes.c.change_id.in_(ids)
+                applied_changes.c.change_id.in_(well_formed)
             )
         ):
             if row.device_id == self.device_id:
@@ -160,7 +166,7 @@ class Pusher(ConflictRules):
             value = fields.get(name)
             if value is None:
                 continue
-            held = self._get(target, str(value))
+            held = self._get(target, str(value)) if _UUID.match(str(value)) else None
             if held is None or (held["child_id"] and not self._visible(held["child_id"])):
                 raise Rejected(f"{name}: {NOT_VISIBLE}")
 
@@ -195,7 +201,9 @@ class Pusher(ConflictRules):
             child_id = None if spec.child_key == "id" else change.fields.get(spec.child_key or "")
         else:
             raise Rejected(NOT_VISIBLE)
-        if child_id is not None and (not isinstance(child_id, str) or not self._visible(child_id)):
+        if child_id is not None and (
+            not isinstance(child_id, str) or not _UUID.match(child_id) or not self._visible(child_id)
+        ):
             raise Rejected(NOT_VISIBLE)
 
     def _check_bases(self, change: WireChange) -> None:
