@@ -59,7 +59,9 @@ def create_app(
     limiter = ratelimits.Limiter(store, limits)
     daily_sweep = expiry.DailySweep(store)
     app = FastAPI(title="CaseDesk sync server", version=__version__, responses=ERRORS)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Level 1: at the default 9, compressing pull pages took a quarter of the server's time in a first sync, for
+    # bodies only ~15% smaller.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     app.add_middleware(BodyLimitMiddleware, max_body=max_body)
     app.state.store = store
 

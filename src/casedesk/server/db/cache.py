@@ -31,7 +31,7 @@ class BatchCache:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.records: dict[Key, dict[str, Any] | None] = {}
-        self.loaded_ids: set[str] = set()  # row ids looked up in every entity: absent means absent
+        self.loaded: set[Key] = set()  # (entity, row id) pairs looked up: absent means absent
         self.new_records: set[Key] = set()
         self.dirty_records: set[Key] = set()
         self.involvements: dict[str, set[str]] = defaultdict(set)  # child id -> involvement row ids
@@ -48,12 +48,19 @@ class BatchCache:
         for start in range(0, len(items), _CHUNK):
             yield items[start : start + _CHUNK]
 
-    def load_rows(self, row_ids: Iterable[str]) -> None:
-        wanted = [r for r in set(row_ids) if r]
-        for chunk in self._chunks(wanted):
-            for row in self.conn.execute(select(records).where(records.c.row_id.in_(chunk))):
-                self._remember(dict(row._mapping))
-            self.loaded_ids.update(chunk)
+    def load_rows(self, keys: Iterable[Key]) -> None:
+        """Fetch these (entity, row id) records, one `IN` query per entity and chunk, so the lookups use the
+        primary key (entity, row_id): by row id alone SQLite scanned the table for every batch."""
+        by_entity: dict[str, set[str]] = defaultdict(set)
+        for entity, row_id in keys:
+            if row_id and (entity, row_id) not in self.loaded:
+                by_entity[entity].add(row_id)
+        for entity, row_ids in sorted(by_entity.items()):
+            for chunk in self._chunks(row_ids):
+                query = select(records).where(records.c.entity == entity, records.c.row_id.in_(chunk))
+                for row in self.conn.execute(query):
+                    self._remember(dict(row._mapping))
+                self.loaded.update((entity, row_id) for row_id in chunk)
 
     def load_children(self, child_ids: Iterable[str]) -> None:
         """Involvements and scope rows of these children (for visibility decisions)."""
@@ -77,7 +84,7 @@ class BatchCache:
     # -- reading -----------------------------------------------------------------------------------------------
     def get(self, entity: str, row_id: str) -> dict[str, Any] | None:
         key = (entity, row_id)
-        if key not in self.records and row_id in self.loaded_ids:
+        if key not in self.records and key in self.loaded:
             return None
         if key not in self.records:
             row = self.conn.execute(

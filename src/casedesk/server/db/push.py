@@ -47,20 +47,21 @@ class Pusher(ConflictRules):
 
     def _prefetch(self, raw_changes: list[dict[str, Any]]) -> None:
         """Read everything the batch can touch in a few queries (see `BatchCache`)."""
-        row_ids: set[str] = set()
+        keys: set[tuple[str, str]] = set()  # (entity, row id): the records table's primary key
         child_ids: set[str] = set()
         for raw in raw_changes:
-            spec = ENTITIES.get(str(raw.get("entity")))
+            entity = str(raw.get("entity"))
+            spec = ENTITIES.get(entity)
             fields = raw.get("fields") if isinstance(raw.get("fields"), dict) else {}
             if spec is None:
                 continue
-            row_ids.add(str(raw.get("row_id", "")))
-            row_ids.update(str(fields[name]) for name in spec.references if fields.get(name))
+            keys.add((entity, str(raw.get("row_id", ""))))
+            keys.update((target, str(fields[name])) for name, target in spec.references.items() if fields.get(name))
             if spec.child_key == "id":
                 child_ids.add(str(raw.get("row_id", "")))
             elif spec.child_key and fields.get(spec.child_key):
                 child_ids.add(str(fields[spec.child_key]))
-        self.cache.load_rows(r for r in row_ids if _UUID.match(r))  # a malformed id is refused later, unread
+        self.cache.load_rows(k for k in keys if _UUID.match(k[1]))  # a malformed id is refused later, unread
         child_ids.update(r["child_id"] for r in self.cache.records.values() if r and r["child_id"])
         self.cache.load_children(c for c in child_ids if _UUID.match(c))
 
