@@ -106,3 +106,21 @@ def test_row_categories() -> None:
     assert events.category_of({"category": "from-a-newer-version"}) is Category.GENERAL
     assert CHILD.field_category("postcode", CHILD.category) is Category.CONTACT
     assert CHILD.field_category("upn", CHILD.category) is Category.IDENTITY
+
+
+def test_a_device_refuses_only_what_it_cannot_store() -> None:
+    from casedesk.domain.schema import storable
+
+    fields = {**CATALOGUE["children"].by_name, **REFERRAL.by_name, **CATALOGUE["events"].by_name}
+    for name, value in (("sex", "X"), ("given_name", "x" * 500), ("status", "a-status-from-a-newer-version")):
+        storable(fields[name], value)  # the server's rules, not the device's: kept as received
+    for name, value, why in (
+        ("ack_within_days", 2**70, "outside 1–60"),
+        ("date_of_birth", "2012-13-01", "is not a date"),
+        ("occurred_at", "2026-06-01T10:00:00", "has no time zone"),
+        ("given_name", 7, "expected text"),
+        ("inappropriate", "yes", "true or false"),
+        ("sharing", [], "expected an object"),
+    ):
+        with pytest.raises(ValueRefused, match=why):
+            storable(fields[name], value)

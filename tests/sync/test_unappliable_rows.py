@@ -48,7 +48,7 @@ def _referral(child_id: str, ack: int) -> dict[str, Any]:
 
 
 def test_a_row_the_device_cannot_store_is_set_aside_and_the_rest_of_the_page_applies(
-    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     org = server.org("Riverside Academy")
     for name in ("ann", "ben"):
@@ -91,8 +91,12 @@ def test_a_row_the_device_cannot_store_is_set_aside_and_the_rest_of_the_page_app
     other = ann.add_child("Ben", "Other", org)
     ann.sync()
 
+    caplog.clear()
     report = ben.sync()  # before: OverflowError on every round, and nothing after the referral ever arrived
     assert report.set_aside_pulled == 2 and report.digest_ok
+    told = [r.getMessage() for r in caplog.records if r.name == "casedesk.server.app"]
+    assert any(f"reports unapplied in referrals: {referral} (fields ack_within_days)" in m for m in told), told
+    assert not any(str(2**70) in m for m in told)  # ids and field names only, never values
     with ben.db.session() as session:
         assert repo.get_child(session, other).given_name == "Ben"
         assert [e.summary for e in repo.events_for_child(session, child)] == ["About the referral"]
@@ -155,10 +159,12 @@ def test_a_mismatch_a_resync_cannot_clear_is_reported_once_with_its_rows(
     assert first.resynced == ["children"] and not first.digest_ok
     assert first.mismatched_rows == {"children": [child]}
     assert child in (ben.service.status().last_error or "")
+    told = [r.getMessage() for r in caplog.records if r.name == "casedesk.server.app"]
+    assert sum(f"reports digest mismatch in children: {child}" in m for m in told) == 1
     caplog.clear()
     second = ben.sync()  # before: resynced and logged again, every round
     assert second.resynced == [] and second.digest_ok and second.mismatched_rows == {"children": [child]}
-    assert "still differs" not in caplog.text
+    assert "still differs" not in caplog.text and "reports digest mismatch" not in caplog.text
     assert child in (ben.service.status().last_error or "")
     ann.close()
     ben.close()

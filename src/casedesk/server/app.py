@@ -27,6 +27,7 @@ from casedesk.sync.wire import (
     EnrolResponse,
     EntityName,
     ErrorBody,
+    ProblemReport,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -166,6 +167,21 @@ def create_app(
             if body.cursor is not None:  # checked after hashing: a write that landed meanwhile shows up here
                 answer.current = not pulls.moved_since(conn, device.org_id, body.cursor, device.device_id)
             return answer
+
+    @app.post("/v1/report")
+    def report(body: ProblemReport, device: Device) -> dict[str, str]:
+        """A device could not take rows in: logged for the administrator with ids and field names (no values)."""
+        log.warning(
+            "device %s (organisation %s, app %s) reports %s in %s: %s%s",
+            device.device_id,
+            device.org_id,
+            body.app_version or "?",
+            body.kind.replace("_", " "),
+            body.entity,
+            ", ".join(body.row_ids),
+            f" (fields {', '.join(body.fields)})" if body.fields else "",
+        )
+        return {"status": "logged"}
 
     @app.get("/v1/snapshot", response_model=SnapshotResponse)
     def snapshot(

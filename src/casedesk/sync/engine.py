@@ -24,10 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 
+from casedesk import __version__
 from casedesk.store.database import Database
 from casedesk.store.journal import apply as sync_apply
 from casedesk.store.journal import digest as sync_digest
@@ -36,8 +37,8 @@ from casedesk.store.journal import unapplied as sync_unapplied
 from casedesk.sync import mismatch as sync_mismatch
 from casedesk.sync import reconcile
 from casedesk.sync.entities import ENTITIES, entity_digest, row_digest
-from casedesk.sync.transport import Transport
-from casedesk.sync.wire import MAX_BATCH, WireChange
+from casedesk.sync.transport import Offline, Refused, Transport
+from casedesk.sync.wire import MAX_BATCH, ProblemReport, WireChange
 
 log = logging.getLogger(__name__)
 OnDb = Callable[[Callable[[], Any]], Any]
@@ -159,7 +160,8 @@ class SyncEngine:
             report.pages += 1
             report.pulled_rows += stats.rows
             report.pulled_conflicts += stats.conflicts
-            report.set_aside_pulled += stats.set_aside
+            report.set_aside_pulled += len(stats.set_aside)
+            self._tell_server("unapplied", [(r.entity, r.row_id, r.field) for r in stats.set_aside])
             report.purged += stats.purged
             cursor = page.cursor
             if not page.has_more:
@@ -188,7 +190,9 @@ class SyncEngine:
                 return
             exclude, mismatched = compared
             if mismatched:
-                self.on_db(partial(self._report_rows, mismatched, exclude))
+                news = self.on_db(partial(self._report_rows, mismatched, exclude))
+                if news:
+                    self._tell_server("digest_mismatch", [(e, r, "") for e, ids in news.items() for r in ids])
             else:
                 self.on_db(partial(sync_mismatch.clear, self.db))
         report.digest_ok = not mismatched
@@ -229,10 +233,31 @@ class SyncEngine:
                 return exclude, local
             exclude |= again
 
+    def _tell_server(self, kind: Literal["unapplied", "digest_mismatch"], rows: list[tuple[str, str, str]]) -> None:
+        """Report rows this device could not take in, once, so an administrator sees them too. A server that does
+        not know the report (older) or cannot be reached loses nothing: the device keeps its own record."""
+        by_entity: dict[str, list[tuple[str, str]]] = {}
+        for entity, row_id, field_name in rows:
+            by_entity.setdefault(entity, []).append((row_id, field_name))
+        for entity, found in by_entity.items():
+            problem = ProblemReport.model_validate(
+                {
+                    "kind": kind,
+                    "entity": entity,
+                    "row_ids": [row_id for row_id, _ in found][:1000],
+                    "fields": sorted({f for _, f in found if f})[:100],
+                    "app_version": __version__,
+                }
+            )
+            try:
+                self.transport.report(problem)
+            except (Offline, Refused) as exc:
+                log.info("could not report %s rows to the server: %s", kind, exc)
+
     def _held_back(self) -> set[str]:
         return sync_outbox.held_back_row_ids(self.db) | sync_unapplied.held_row_ids(self.db)
 
-    def _report_rows(self, entities: list[str], exclude: set[str]) -> None:
+    def _report_rows(self, entities: list[str], exclude: set[str]) -> dict[str, list[str]] | None:
         """A mismatch the resync did not clear: find its rows, record them, say so once; later rounds leave those
         rows out of the digest instead of resyncing again (`casedesk.sync.mismatch`)."""
         rows: dict[str, list[str]] = {}
@@ -243,10 +268,12 @@ class SyncEngine:
                 for row_id, deleted, values in sync_digest.digest_rows(self.db, entity)
             }
             rows[entity] = sync_mismatch.differing(self._server_lines.get(entity, {}), local, exclude)
-        if sync_mismatch.remember(self.db, rows):
-            log.error(
-                "sync digest still differs after resync: %s", "; ".join(f"{e}: {', '.join(r)}" for e, r in rows.items())
-            )
+        if not sync_mismatch.remember(self.db, rows):
+            return None
+        log.error(
+            "sync digest still differs after resync: %s", "; ".join(f"{e}: {', '.join(r)}" for e, r in rows.items())
+        )
+        return rows  # news: the caller tells the server (off the database thread)
 
     # -- helpers -----------------------------------------------------------------------------------------------
     def _set_aside(self, refused: list[tuple[str, str]]) -> None:

@@ -15,6 +15,7 @@ from casedesk.sync.wire import (
     DigestResponse,
     EnrolRequest,
     EnrolResponse,
+    ProblemReport,
     PullResponse,
     PushResponse,
     ServerState,
@@ -81,6 +82,10 @@ class FaultyTransport:
     def state(self) -> ServerState:
         self._check_offline("state")
         return self.inner.state()
+
+    def report(self, problem: ProblemReport) -> None:
+        self._check_offline("report")
+        self.inner.report(problem)
 
     def probe(self) -> bool:
         return not self.faults.offline and self.inner.probe()

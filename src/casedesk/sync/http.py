@@ -24,6 +24,7 @@ from casedesk.sync.wire import (
     DigestResponse,
     EnrolRequest,
     EnrolResponse,
+    ProblemReport,
     PullResponse,
     PushResponse,
     ServerState,
@@ -82,6 +83,9 @@ class HttpTransport:
 
     def state(self) -> ServerState:
         return ServerState.model_validate(self._call("GET", "/v1/state"))
+
+    def report(self, problem: ProblemReport) -> None:
+        self._call("POST", "/v1/report", body=problem)
 
     def probe(self) -> bool:
         try:

@@ -13,6 +13,7 @@ from casedesk.sync.wire import (
     DigestResponse,
     EnrolRequest,
     EnrolResponse,
+    ProblemReport,
     PullResponse,
     PushResponse,
     ServerState,
@@ -59,5 +60,7 @@ class Transport(Protocol):
     def snapshot(self, entity: str, after: str | None, limit: int) -> SnapshotResponse: ...
 
     def state(self) -> ServerState: ...
+
+    def report(self, problem: ProblemReport) -> None: ...
 
     def probe(self) -> bool: ...

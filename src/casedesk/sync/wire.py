@@ -163,6 +163,18 @@ class ServerState(_Model):
     lineage: list[GenerationInfo]
 
 
+# -- problems a device reports -------------------------------------------------------------------------------
+class ProblemReport(_Model):
+    """What a device tells the server about rows it could not take in: pulled rows it had to set aside, or rows
+    whose digest a resync could not repair. Ids and field names only, never values (they may be personal)."""
+
+    kind: Literal["unapplied", "digest_mismatch"]
+    entity: EntityName
+    row_ids: list[str] = Field(max_length=1000)
+    fields: list[str] = Field(default_factory=list, max_length=100)
+    app_version: str = Field(default="", max_length=40)
+
+
 # -- digest and targeted resync ------------------------------------------------------------------------------
 class EntityDigest(_Model):
     count: int

@@ -140,7 +140,22 @@ def _json_shape(spec: FieldSpec, value: Any) -> None:
         raise ValueRefused(f"{spec.name}: expected {'an object' if spec.shape == 'object' else 'a list'}")
 
 
-_STORABLE = {FieldType.INT: _integer, FieldType.DATE: _date, FieldType.DATETIME: _datetime, FieldType.JSON: _json_shape}
+def _readable(spec: FieldSpec, value: Any) -> None:
+    """A date or time the device can read back (its canonical spelling is the server's business)."""
+    try:
+        parsed = (date if spec.type is FieldType.DATE else datetime).fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueRefused(f"{spec.name}: {str(value)[:40]!r} is not a {spec.type.value}") from None
+    if isinstance(parsed, datetime) and parsed.tzinfo is None:
+        raise ValueRefused(f"{spec.name}: {value[:40]!r} has no time zone")
+
+
+_STORABLE = {
+    FieldType.INT: _integer,
+    FieldType.DATE: _readable,
+    FieldType.DATETIME: _readable,
+    FieldType.JSON: _json_shape,
+}
 
 
 def storable(spec: FieldSpec, value: Any) -> None:
@@ -149,11 +164,13 @@ def storable(spec: FieldSpec, value: Any) -> None:
     keeps a code it does not know (from a newer version) rather than refusing it."""
     if value is None:
         return
-    if spec.type is FieldType.TEXT and not isinstance(value, str):
-        raise ValueRefused(f"{spec.name}: expected text, got {type(value).__name__}")
-    if spec.type is FieldType.BOOL and not isinstance(value, bool):
-        raise ValueRefused(f"{spec.name}: expected true or false")
-    if spec.type in _STORABLE:
+    if spec.type in (FieldType.TEXT, FieldType.UUID):
+        if not isinstance(value, str):
+            raise ValueRefused(f"{spec.name}: expected text, got {type(value).__name__}")
+    elif spec.type is FieldType.BOOL:
+        if not isinstance(value, bool):
+            raise ValueRefused(f"{spec.name}: expected true or false")
+    else:
         _STORABLE[spec.type](spec, value)
 
 

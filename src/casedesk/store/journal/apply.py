@@ -37,7 +37,7 @@ class PageStats:
     conflicts: int = 0
     purged: list[str] = field(default_factory=list)
     deferred: list[str] = field(default_factory=list)
-    set_aside: int = 0  # rows this device cannot store, held with their reason (`unapplied`)
+    set_aside: list[unapplied.UnappliedRow] = field(default_factory=list)  # rows newly held (`unapplied`)
 
 
 def table_of(entity: str) -> Any:

@@ -17,11 +17,12 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from casedesk import __version__
-from casedesk.domain.schema import CATALOGUE, ValueRefused, storable
+from casedesk.domain.schema import CATALOGUE, FieldType, ValueRefused, storable
 from casedesk.store.database import Database
 from casedesk.store.models import SYNCED_TABLES, SettingRow
 
 PREFIX = "sync.unapplied:"
+_TEXTUAL = frozenset({FieldType.TEXT, FieldType.UUID})
 _settings = cast(Table, SettingRow.__table__)
 
 
@@ -39,24 +40,27 @@ class UnappliedRow:
     at: str = ""
     app_version: str = __version__
     new: bool = True  # the device does not hold the row at all (rows pointing at it must wait too)
+    field: str = ""  # the field whose value could not be stored ("" when the row waits for another)
     kind: str = "row"
 
     def as_setting(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "kind"}
 
 
-def problem(item: Any) -> str | None:
-    """Why this device cannot store a pulled row's values (None: it can)."""
+def problem(item: Any) -> tuple[str, str] | None:
+    """The field and the reason this device cannot store a pulled row's values (None: it can)."""
     record = CATALOGUE.get(item.entity)
     if record is None:
         return None
+    by_name = record.by_name
     for name, value in item.fields.items():
-        spec = record.by_name.get(name)  # a field from a newer version is ignored on apply, not refused
-        if spec is not None:
-            try:
-                storable(spec, value)
-            except ValueRefused as exc:
-                return f"cannot be stored on this device: {exc}"
+        spec = by_name.get(name)  # a field from a newer version is ignored on apply, not refused
+        if spec is None or value is None or (type(value) is str and spec.type in _TEXTUAL):
+            continue  # the common case, decided without a call
+        try:
+            storable(spec, value)
+        except ValueRefused as exc:
+            return name, f"cannot be stored on this device: {exc}"
     return None
 
 
@@ -97,21 +101,20 @@ def _exists(conn: Connection, entity: str, row_id: str) -> bool:
     return conn.execute(select(table.c.id).where(table.c.id == row_id)).first() is not None
 
 
-def sort_page(conn: Connection, items: list[Any]) -> tuple[list[Any], int]:
-    """The page's items this device can apply (held rows that now can be stored among them), and how many rows
-    were newly set aside. Rows pointing at a held row the device lacks wait with it, so foreign keys hold; once
+def sort_page(conn: Connection, items: list[Any]) -> tuple[list[Any], list[UnappliedRow]]:
+    """The page's items this device can apply (held rows that now can be stored among them), and the rows newly
+    set aside. Rows pointing at a held row the device lacks wait with it, so foreign keys hold; once
     that row can be stored, the rows waiting for it are released with it."""
     holding = held(conn)
     missing = {row.row_id for row in holding.values() if row.new}
     ready: list[Any] = []
-    newly = 0
+    newly: list[UnappliedRow] = []
     released: set[str] = set()
 
     def consider(item: Any) -> None:
-        nonlocal newly
         key = (item.entity, item.row_id)
         candidate: Any = _merged(holding[key], item) if key in holding and holding[key] is not item else item
-        reason = problem(candidate)
+        field_name, reason = problem(candidate) or ("", None)
         if reason is None:
             refs = CATALOGUE[item.entity].references.items()
             waits_for = [target for name, target in refs if candidate.fields.get(name) in missing]
@@ -126,7 +129,6 @@ def sort_page(conn: Connection, items: list[Any]) -> tuple[list[Any], int]:
             ready.append(candidate)
             return
         if key not in holding:
-            newly += 1
             candidate = UnappliedRow(
                 item.entity,
                 item.row_id,
@@ -137,7 +139,8 @@ def sort_page(conn: Connection, items: list[Any]) -> tuple[list[Any], int]:
                 item.hlc or "",
                 new=not _exists(conn, item.entity, item.row_id),
             )
-        holding[key] = replace(candidate, reason=reason)
+            newly.append(replace(candidate, reason=reason, field=field_name))
+        holding[key] = replace(candidate, reason=reason, field=field_name)
         hold(conn, holding[key])
         if candidate.new:
             missing.add(item.row_id)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casedesk.domain import schema
 from casedesk.domain.records import ChronologyEvent
 from casedesk.domain.visits import VisitNote
 from casedesk.domain.vocab import DataCategory, EventKind, Significance
@@ -45,7 +46,7 @@ class EventDialog(QDialog):
         self.when.setMaximumDateTime(QDateTime.currentDateTime().addSecs(300))
         self.when.setDisplayFormat("dd MMM yyyy HH:mm")
         self.summary = QLineEdit()
-        self.summary.setMaxLength(300)
+        self.summary.setMaxLength(schema.record("events").by_name["summary"].max_length or 0)
         self.body = QPlainTextEdit()
         self.visit = VisitFields()
         self.visit.hide()

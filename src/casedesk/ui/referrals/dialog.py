@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casedesk.domain import schema
 from casedesk.domain.referrals.workflow import (
     ALWAYS_SHARED,
     DEFAULT_ACK_WORKING_DAYS,
@@ -62,7 +63,10 @@ class ReferralDialog(QDialog):
         self.urgency = QComboBox()
         for code, label in URGENCIES.items():
             self.urgency.addItem(label, code)
-        self.ack_days = QSpinBox(minimum=1, maximum=60, value=DEFAULT_ACK_WORKING_DAYS, suffix=" working days")
+        days = schema.record("referrals").by_name["ack_within_days"]  # the range every device and the server hold
+        self.ack_days = QSpinBox(
+            minimum=days.minimum or 1, maximum=days.maximum or 1, value=DEFAULT_ACK_WORKING_DAYS, suffix=" working days"
+        )
         self.sections: dict[str, QCheckBox] = {}
         shared = QGroupBox("What to share with the service")
         shared_layout = QVBoxLayout(shared)
