@@ -143,7 +143,7 @@ USERNAME = Setting("sync.username", str, "", Scope.POLICY, "The server account t
 CURSOR = Setting(
     "sync.cursor", int, 0, Scope.DEVICE, "Where in the server's change feed the next pull starts.", parse=_int
 )
-DEFERRED_PURGES = Setting(
+DEFERRED_PURGES: Setting[list[str]] = Setting(
     "sync.deferred_purges",
     list,
     [],
@@ -165,7 +165,7 @@ CONFLICTS = SettingFamily(
 QUESTIONNAIRES = SettingFamily(
     "triage.questionnaire:", Scope.USER, "Each imported questionnaire's document, by id:version."
 )
-QUESTIONNAIRE_INDEX = Setting(
+QUESTIONNAIRE_INDEX: Setting[list[str]] = Setting(
     "triage.questionnaires",
     list,
     [],

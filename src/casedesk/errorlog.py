@@ -30,9 +30,10 @@ def where_it_failed(exc: BaseException) -> str:
     """The innermost frame inside CaseDesk, as `module.py:line`, else the innermost frame at all."""
     frames = _frames(exc)
     ours = [f for f in frames if f"{os.sep}casedesk{os.sep}" in f.filename]
-    frame = (ours or frames or [None])[-1]
-    if frame is None:
+    candidates = ours or frames
+    if not candidates:
         return "an unknown place"
+    frame = candidates[-1]
     parts = Path(frame.filename).parts
     module = "/".join(parts[parts.index("casedesk") :]) if "casedesk" in parts else Path(frame.filename).name
     return f"{module}:{frame.lineno}"

@@ -230,7 +230,7 @@ def test_a_home_visit_asks_for_what_a_visit_records(qtbot) -> None:  # type: ign
     visit.add_action("Ask school about a soft start", "", f"{due:%d/%m/%Y}")
     dialog._check()
     assert "Next action 1: say who will do it." in dialog.error.text()
-    visit.actions.item(0, 1).setText("Lee Davis")
+    visit.next_actions.item(0, 1).setText("Lee Davis")
     dialog.body.setPlainText("House warm and tidy.")
     dialog._check()
     assert dialog.result() == 1

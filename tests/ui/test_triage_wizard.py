@@ -106,7 +106,7 @@ def test_answer_save_resume_finish_and_record(qtbot, context: AppContext, tmp_pa
     assert page.needs_checks.table.rowCount() == 1 and page.needs_checks.table.item(0, 2).text() == "Draft"
 
     wizard = _open(qtbot, page)  # resumes the draft at the first page with a question left
-    assert wizard.result is not None and wizard.result.id == draft.id
+    assert wizard.triage_result is not None and wizard.triage_result.id == draft.id
     assert wizard.progress_text.text().startswith("Section 3 of 9 ·") and "Resumed" in wizard.message.text()
     while wizard.stack.currentIndex() == SECTION:
         _answer_page(wizard, {**LEVEL3, "voice_child": "Wants to stay at this school."})
@@ -114,11 +114,11 @@ def test_answer_save_resume_finish_and_record(qtbot, context: AppContext, tmp_pa
     assert wizard.stack.currentIndex() == SUMMARY
     assert wizard.summary.level.text().startswith("Level 3:")
     assert not wizard.summary.stop_banner.isVisibleTo(wizard) and wizard.record.isEnabled()
-    assert not wizard.find.isEnabled()  # record first
+    assert not wizard.find_button.isEnabled()  # record first
     assert wizard.summary.domains.rowCount() >= 3
 
     wizard.record.click()
-    assert "Recorded" in wizard.message.text() and not wizard.record.isVisible() and wizard.find.isEnabled()
+    assert "Recorded" in wizard.message.text() and not wizard.record.isVisible() and wizard.find_button.isEnabled()
     result = triage.get_result(context.col.db, draft.id)
     assert result.is_complete and result.level == 3
     events = page.view.events if page.view else []
@@ -131,7 +131,7 @@ def test_answer_save_resume_finish_and_record(qtbot, context: AppContext, tmp_pa
     wizard.save_pdf_to(pdf)
     assert pdf.read_bytes().startswith(b"%PDF") and "Saved" in wizard.message.text()
     with qtbot.waitSignal(wizard.find_services) as found:
-        wizard.find.click()
+        wizard.find_button.click()
     assert found.args == [result.id] and not wizard.isVisible()
 
 
@@ -157,8 +157,8 @@ def test_stop_rule_banner_shows_at_once_and_ends_the_check(qtbot, context: AppCo
     assert wizard.summary.stop_banner.isVisibleTo(wizard) and "999" in wizard.summary.stop_text.text()
     assert not wizard.summary.next_step.isVisibleTo(wizard)
     wizard.record.click()
-    assert wizard.result is not None and wizard.result.level == 4
-    assert not wizard.find.isEnabled() and "directory is not the next step" in wizard.find.toolTip()
+    assert wizard.triage_result is not None and wizard.triage_result.level == 4
+    assert not wizard.find_button.isEnabled() and "directory is not the next step" in wizard.find_button.toolTip()
     assert page.view is not None and page.view.events[0].significance == "critical"
     wizard.close_button.click()
     assert not wizard.isVisible()

@@ -5,7 +5,9 @@ Values are short stable codes (what is stored and synced); `label()` gives the w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
+from typing import Protocol
 
 
 class OrgKind(StrEnum):
@@ -186,10 +188,17 @@ class InvolvementRole(StrEnum):
         }.get(self.value, self.value.replace("_", " ").capitalize())
 
 
-def label_of(vocabulary: type[StrEnum], code: str) -> str:
+class Labelled(Protocol):
+    """A vocabulary member: its `label` is the words a person reads."""
+
+    @property
+    def label(self) -> str: ...
+
+
+def label_of(vocabulary: Callable[[str], Labelled], code: str) -> str:
     """The words for a stored code; a code this version does not know (e.g. synced from a newer one) still reads
     as words rather than failing."""
     try:
-        return str(vocabulary(code).label)  # type: ignore[attr-defined]
+        return vocabulary(code).label
     except ValueError:
         return code.replace("_", " ").capitalize()

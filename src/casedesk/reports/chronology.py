@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, Table, TableStyle
 
@@ -25,19 +26,23 @@ _MIN_IN_ROW_SPLIT = 72  # points: split inside a tall entry only if at least thi
 _HIGHLIGHT = {"significant": colors.HexColor("#FFF4E0"), "critical": colors.HexColor("#FDE2E2")}
 
 
+Styles = dict[str, ParagraphStyle]
+
+
 class _FlowingTable(LongTable):
     """A LongTable that splits inside a tall entry rather than leave a large gap (or a repeated heading) mid-page."""
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts = super().split(availWidth, availHeight)
         if parts and availHeight - parts[0].wrap(availWidth, availHeight)[1] > _MIN_IN_ROW_SPLIT:
-            in_row = self._splitRows(availHeight, doInRowSplit=True)
+            # LongTable's in-row split is internal (the stubs leave it out) and returns flowables, typed Any.
+            in_row: list[Flowable] = self._splitRows(availHeight, doInRowSplit=True)  # type: ignore[attr-defined]
             if in_row:
                 return in_row
         return parts
 
 
-def _child_header(child: Child, now: datetime, styles: dict) -> Table:
+def _child_header(child: Child, now: datetime, styles: Styles) -> Table:
     address = ", ".join(p for p in (child.address_line1, child.address_line2, child.town, child.postcode) if p)
     upn = child.upn or (f"Not known ({child.upn_unknown_reason})" if child.upn_unknown_reason else "Not recorded")
     pairs = [
@@ -70,7 +75,7 @@ def _child_header(child: Child, now: datetime, styles: dict) -> Table:
     return table
 
 
-def _simple_table(head: Sequence[str], rows: list[list[str]], widths: Sequence[float], styles: dict) -> Flowable:
+def _simple_table(head: Sequence[str], rows: list[list[str]], widths: Sequence[float], styles: Styles) -> Flowable:
     """A small table, or a line saying there is nothing to show."""
     if not rows:
         return Paragraph("None recorded.", styles["muted"])
@@ -109,7 +114,7 @@ def _involvement_rows(
     return rows
 
 
-def _event_cell(entry: ChronologyEntry, styles: dict) -> list[Flowable]:
+def _event_cell(entry: ChronologyEntry, styles: Styles) -> list[Flowable]:
     """Summary, body and any amendment note as separate flowables, so a long entry can split across pages."""
     event = entry.current
     cell: list[Flowable] = [Paragraph(esc(event.summary), styles["cell_bold"])]
@@ -124,7 +129,7 @@ def _event_cell(entry: ChronologyEntry, styles: dict) -> list[Flowable]:
     return cell
 
 
-def _chronology_table(entries: list[ChronologyEntry], orgs: dict[str, Organisation], styles: dict) -> Flowable:
+def _chronology_table(entries: list[ChronologyEntry], orgs: dict[str, Organisation], styles: Styles) -> Flowable:
     if not entries:
         return Paragraph("No chronology entries recorded.", styles["muted"])
     head = ["Date", "Kind", "Significance", "Organisation", "Summary", "Recorded by"]

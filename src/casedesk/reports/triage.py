@@ -32,7 +32,10 @@ LEVEL_COLOURS = {
 }
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+Styles = dict[str, ParagraphStyle]
+
+
+def _styles() -> Styles:
     styles = make_styles()
     body = styles["body"]
     styles["level"] = ParagraphStyle("level", parent=body, fontName=FONT_BOLD, fontSize=14, leading=18)
@@ -43,7 +46,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     return styles
 
 
-def _facts(rows: Sequence[tuple[str, str, str, str]], styles: dict[str, ParagraphStyle]) -> Table:
+def _facts(rows: Sequence[tuple[str, str, str, str]], styles: Styles) -> Table:
     data = [
         [Paragraph(esc(a), styles["head"]), Paragraph(esc(b), styles["cell"]),
          Paragraph(esc(c), styles["head"]), Paragraph(esc(d), styles["cell"])]
@@ -83,7 +86,7 @@ def _evidence_text(reason: Reason) -> str:
     return "\n".join(f"{e.question} — {e.answer}" for e in reason.evidence)
 
 
-def _stop_box(outcome: TriageOutcome, styles: dict[str, ParagraphStyle]) -> Flowable:
+def _stop_box(outcome: TriageOutcome, styles: Styles) -> Flowable:
     assert outcome.stop is not None
     content: list[Flowable] = [
         Paragraph("STOP — immediate risk of significant harm", styles["stop_head"]),
@@ -97,7 +100,7 @@ def _stop_box(outcome: TriageOutcome, styles: dict[str, ParagraphStyle]) -> Flow
     return _boxed(content, STOP_RED, STOP_FILL, width=2.5)
 
 
-def _level_box(outcome: TriageOutcome, styles: dict[str, ParagraphStyle]) -> Flowable:
+def _level_box(outcome: TriageOutcome, styles: Styles) -> Flowable:
     colour = LEVEL_COLOURS.get(outcome.level, colors.black)
     head = ParagraphStyle("level_c", parent=styles["level"], textColor=colour)
     content: list[Flowable] = [Paragraph(esc(f"Level {outcome.level}: {outcome.level_name}"), head)]
@@ -110,7 +113,7 @@ def _level_box(outcome: TriageOutcome, styles: dict[str, ParagraphStyle]) -> Flo
     return _boxed(content, colour, colors.white)
 
 
-def _table(head: Sequence[str], rows: list[list[Any]], widths: Sequence[float], styles: dict) -> Flowable:
+def _table(head: Sequence[str], rows: list[list[Any]], widths: Sequence[float], styles: Styles) -> Flowable:
     data: list[list[Any]] = [[Paragraph(esc(h), styles["head"]) for h in head]]
     for row in rows:
         data.append([c if isinstance(c, Flowable) else Paragraph(esc(c), styles["cell"]) for c in row])
@@ -119,14 +122,14 @@ def _table(head: Sequence[str], rows: list[list[Any]], widths: Sequence[float], 
     return table
 
 
-def _domains(outcome: TriageOutcome, styles: dict) -> Flowable:
+def _domains(outcome: TriageOutcome, styles: Styles) -> Flowable:
     if not outcome.domains:
         return Paragraph("No need domain scored.", styles["muted"])
     rows = [[d.name, str(d.score), "\n".join(outcome.reasons_for(d))] for d in outcome.domains]
     return _table(["Need domain", "Score", "Because"], rows, [0.38, 0.07, 0.55], styles)
 
 
-def _reasons(outcome: TriageOutcome, styles: dict) -> Flowable:
+def _reasons(outcome: TriageOutcome, styles: Styles) -> Flowable:
     fired = [r for r in outcome.reasons if r.kind == "rule"]
     if not fired:
         return Paragraph("No scoring rule fired.", styles["muted"])
@@ -140,7 +143,7 @@ def _reasons(outcome: TriageOutcome, styles: dict) -> Flowable:
     return _table(["Reason", "Answers behind it", "Gives"], rows, [0.3, 0.42, 0.28], styles)
 
 
-def _answers(answers: Sequence[Mapping[str, str]], styles: dict) -> Flowable:
+def _answers(answers: Sequence[Mapping[str, str]], styles: Styles) -> Flowable:
     if not answers:
         return Paragraph("No answers recorded.", styles["muted"])
     rows = [[a.get("section", ""), a.get("question", a.get("question_id", "")), a.get("answer", "")] for a in answers]

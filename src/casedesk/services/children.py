@@ -69,7 +69,7 @@ class ChildrenService:
         self.author = author
 
     # -- creating ----------------------------------------------------------------------------------------------
-    def check_new_child(self, values: dict[str, Any], today: date | None = None) -> tuple[dict[str, Any], list]:
+    def check_new_child(self, values: dict[str, Any], today: date | None = None) -> tuple[dict[str, Any], list[Child]]:
         """Normalise and validate; raise on errors or a hard duplicate; return (values, similar children)."""
         today = today or date.today()
         values = normalise_child(values)

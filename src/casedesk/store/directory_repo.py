@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from casedesk.errors import NotFound
 from casedesk.store.models import ServiceRow
 from casedesk.store.repositories import to_record
+from casedesk.store.tables import mapped_table
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class StoredService:
 
 
 def _table() -> Table:
-    return ServiceRow.__table__  # type: ignore[attr-defined, no-any-return]
+    return mapped_table(ServiceRow)
 
 
 def list_services(session: Session) -> list[StoredService]:

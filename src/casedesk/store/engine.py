@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlcipher3
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 from casedesk.errors import NotADatabase
@@ -53,7 +53,7 @@ def make_engine(path: Path, key: bytes) -> Engine:
     )
 
     @event.listens_for(engine, "begin")
-    def _begin(conn):  # type: ignore[no-untyped-def]
+    def _begin(conn: Connection) -> None:
         # pysqlite's implicit transactions are disabled (isolation_level=None); start them ourselves so that
         # SAVEPOINTs and rollbacks behave as SQLAlchemy expects.
         conn.exec_driver_sql("BEGIN")

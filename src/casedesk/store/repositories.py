@@ -31,6 +31,7 @@ from casedesk.store.models import (
     StatusPeriodRow,
     WorkerRow,
 )
+from casedesk.store.tables import mapped_table
 
 R = TypeVar("R")
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -39,7 +40,7 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 def _field_names(record_type: type) -> tuple[str, ...]:
     names = _FIELDS.get(record_type)
     if names is None:
-        names = _FIELDS[record_type] = tuple(f.name for f in fields(record_type))  # type: ignore[arg-type]
+        names = _FIELDS[record_type] = tuple(f.name for f in fields(record_type))
     return names
 
 
@@ -51,7 +52,7 @@ def to_record(record_type: type[R], row: Any) -> R:
 
 
 def _table(model: type) -> Table:
-    return model.__table__  # type: ignore[attr-defined, no-any-return]
+    return mapped_table(model)
 
 
 def _records(session: Session, record_type: type[R], model: type, *where: Any, order: Sequence[Any] = ()) -> list[R]:

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.triage.result import DRAFT, TriageResult
 from casedesk.errors import NotFound
 from casedesk.store.models import EventRow, TriageResultRow
 from casedesk.store.repositories import to_record
+from casedesk.store.tables import mapped_table
 
-_TABLE: Table = TriageResultRow.__table__  # type: ignore[assignment]
-_EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
+_TABLE = mapped_table(TriageResultRow)
+_EVENTS = mapped_table(EventRow)
 
 
 def results_for_child(session: Session, child_id: str) -> list[TriageResult]:

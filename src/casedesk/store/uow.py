@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from casedesk.domain.hlc import HybridLogicalClock
 from casedesk.domain.ids import new_id
@@ -25,6 +26,7 @@ from casedesk.errors import NotFound, ValidationError
 from casedesk.store.audit import chain_tip, entry_hash, hashed_fields
 from casedesk.store.journal.wire_values import to_json_dict
 from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, AuditRow, Base, OutboxRow
+from casedesk.store.tables import mapped_table
 
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "deleted", "versions"})
 _TABLE_ORDER = {table.name: index for index, table in enumerate(Base.metadata.sorted_tables)}
@@ -33,7 +35,7 @@ _TABLE_ORDER = {table.name: index for index, table in enumerate(Base.metadata.so
 def _table(name: str) -> Table:
     if name not in SYNCED_TABLES:
         raise ValueError(f"unknown table {name!r}")
-    return SYNCED_TABLES[name].__table__  # type: ignore[attr-defined, no-any-return]
+    return mapped_table(SYNCED_TABLES[name])
 
 
 def _check_columns(table: Table, values: dict[str, Any]) -> None:
@@ -194,9 +196,9 @@ class UnitOfWork:
     def commit(self) -> Changes:
         self.flush()
         if self._outbox:
-            self.session.execute(insert(OutboxRow.__table__), self._outbox)  # type: ignore[arg-type]
+            self.session.execute(insert(mapped_table(OutboxRow)), self._outbox)
         if self._audit:
-            self.session.execute(insert(AuditRow.__table__), self._audit)  # type: ignore[arg-type]
+            self.session.execute(insert(mapped_table(AuditRow)), self._audit)
         self.session.commit()
         self._outbox.clear()
         self._audit.clear()
@@ -221,5 +223,7 @@ def _uniform(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     names = [c.name for c in table.columns]
     if all(len(row) == len(names) for row in rows):
         return rows
-    defaults = {c.name: c.default.arg if c.default is not None and c.default.is_scalar else None for c in table.columns}
+    defaults = {
+        c.name: c.default.arg if isinstance(c.default, ScalarElementColumnDefault) else None for c in table.columns
+    }
     return [{**defaults, **row} for row in rows]

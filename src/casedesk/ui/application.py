@@ -18,12 +18,13 @@ from casedesk.ui.unlock.unlock_dialog import UnlockDialog
 
 
 def make_app(argv: list[str]) -> QApplication:
-    app = QApplication.instance() or QApplication(argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setApplicationName("CaseDesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("CaseDesk")
     palette.apply(app)
-    return app  # type: ignore[return-value]
+    return app
 
 
 def start(context: AppContext) -> MainWindow | None:
@@ -33,7 +34,9 @@ def start(context: AppContext) -> MainWindow | None:
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     window = MainWindow(context)
-    QApplication.instance().installEventFilter(window.idle)  # type: ignore[union-attr]
+    app = QApplication.instance()
+    if app is not None:  # always, once make_app has run: the dialogs above needed it
+        app.installEventFilter(window.idle)
     window.show()
     return window
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -97,7 +98,7 @@ class MainWindow(QMainWindow):
         self.sync.status_changed.connect(self._offer_relay)
         self.sync.wiped.connect(self._wiped)
         context.runner.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
-        self._shortcut("Find", QKeySequence.StandardKey.Find, self.find)
+        self._shortcut("Find", QKeySequence.StandardKey.Find, self.focus_find)
         self._shortcut("New child", QKeySequence.StandardKey.New, self.new_child)
         self._shortcut("Lock", QKeySequence("Ctrl+L"), self.lock)
         minutes = context.profile.idle_minutes
@@ -108,7 +109,9 @@ class MainWindow(QMainWindow):
         self.resize(1366, 768)
         self._show_unlocked()
 
-    def _shortcut(self, name: str, keys, slot) -> None:  # type: ignore[no-untyped-def]
+    def _shortcut(
+        self, name: str, keys: QKeySequence | QKeySequence.StandardKey | str, slot: Callable[[], object]
+    ) -> None:
         action = QAction(name, self)
         action.setShortcut(keys)
         action.triggered.connect(slot)
@@ -206,7 +209,7 @@ class MainWindow(QMainWindow):
         self.referrals.reload()
         self.referrals.select(referral_id)
 
-    def find(self) -> None:
+    def focus_find(self) -> None:
         if self.context.unlocked:
             self.nav.setCurrentRow(0)
             self.caseload.focus_search()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
     QFrame,
     QHeaderView,
     QLabel,
@@ -126,3 +129,27 @@ def resize_to_fit(window: QWidget, width: int, height: int) -> None:
     screen = window.screen() or QGuiApplication.primaryScreen()
     room = screen.availableGeometry().size() if screen is not None else QSize(width, height)
     window.resize(fitted(QSize(width, height), room - QSize(0, 32)))  # the title bar is outside the geometry
+
+
+def date_input(display_format: str, initial: QDate | None = None) -> QDateEdit:
+    """A date field with a calendar pop-up, showing dates as `display_format` (Qt's pattern, e.g. "dd/MM/yyyy")."""
+    field = QDateEdit(initial) if initial is not None else QDateEdit()
+    field.setCalendarPopup(True)
+    field.setDisplayFormat(display_format)
+    return field
+
+
+def picked_date(field: QDateEdit) -> date:
+    """The date a date field shows, as a Python `date` (Qt's `toPython` is typed as returning any object)."""
+    value = field.date().toPython()
+    if not isinstance(value, date):
+        raise TypeError(f"a date field gave {value!r}")
+    return value
+
+
+def picked_datetime(field: QDateTimeEdit) -> datetime:
+    """The local date and time a date-time field shows, as a naive Python `datetime`."""
+    value = field.dateTime().toPython()
+    if not isinstance(value, datetime):
+        raise TypeError(f"a date-time field gave {value!r}")
+    return value

@@ -82,7 +82,7 @@ def _location(sal: dict[str, Any]) -> Location | None:
     loc = sal.get("location")
     if not isinstance(loc, dict) or not loc.get("id"):
         return None
-    address = next(iter(loc.get("addresses") or ()), {})
+    address: dict[str, Any] = next(iter(loc.get("addresses") or ()), {})
     return Location(
         loc["id"],
         _text(loc.get("name")),

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from casedesk.paths import resource_path
@@ -123,7 +123,9 @@ def _read_json(*parts: str) -> Any:
 
 @cache
 def _oruk3_registry() -> Registry:
-    resources = [(f"{name}.json", Resource(_read_json("oruk3", f"{name}.json"), DRAFT202012)) for name in ORUK3_SCHEMAS]
+    resources = [
+        (f"{name}.json", DRAFT202012.create_resource(_read_json("oruk3", f"{name}.json"))) for name in ORUK3_SCHEMAS
+    ]
     return Registry().with_resources(resources)
 
 
@@ -176,7 +178,8 @@ def describe(error: ValidationError) -> str:
     if error.validator == "required":
         return "is required but missing"
     if error.validator == "enum":
-        allowed = ", ".join(repr(option) for option in error.validator_value)
+        options = error.validator_value if isinstance(error.validator_value, list) else []
+        allowed = ", ".join(repr(option) for option in options)
         return f"{value!r} is not one of the allowed values: {allowed}"
     if error.validator == "type":
         return f"{value!r} should be of type {error.validator_value}"

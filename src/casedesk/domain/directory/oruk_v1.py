@@ -60,7 +60,8 @@ def _ages(eligibilitys: list[dict[str, Any]]) -> tuple[Any, Any]:
 
 
 def _location(sal: dict[str, Any], service_id: str) -> dict[str, Any]:
-    loc = sal.get("location") if isinstance(sal.get("location"), dict) else sal
+    nested = sal.get("location")
+    loc: dict[str, Any] = nested if isinstance(nested, dict) else sal
     address = next(iter(_list(loc.get("physical_addresses"))), None)
     result: dict[str, Any] = {
         "id": loc.get("id") or derived_id(service_id, "location"),
@@ -103,7 +104,8 @@ def oruk1_to_oruk3(item: dict[str, Any]) -> dict[str, Any]:
     ]
     attributes = []
     for link in _list(item.get("service_taxonomys")):
-        term = link.get("taxonomy") if isinstance(link.get("taxonomy"), dict) else {}
+        taxonomy = link.get("taxonomy")
+        term: dict[str, Any] = taxonomy if isinstance(taxonomy, dict) else {}
         if term.get("id"):
             term3 = {"id": term["id"], "name": term.get("name") or "", "taxonomy": term.get("vocabulary") or ""}
             attributes.append(

@@ -133,7 +133,7 @@ def _holds(cond: Condition, answers: Answers, q: Questionnaire) -> tuple[bool, l
         ok, _ = _holds(cond["not"], answers, q)
         return not ok, _mentioned(cond["not"], answers)
     qid = cond["question"]
-    value = answers.get(qid)
+    value: Any = answers.get(qid)  # an answer of the question's own type once `_is_answered` holds
     if "answered" in cond:
         ok = _is_answered(value) is cond["answered"]
     elif not _is_answered(value):

@@ -53,9 +53,9 @@ def known_answers(questionnaire: Questionnaire, statuses: Iterable[StatusPeriod]
     found: list[KnownAnswer] = []
     for question_id, choices in _FROM_STATUSES.items():
         for kind, value in choices:
-            period = current.get(kind.value)
-            if period is not None and value in options.get(question_id, ()):
-                found.append(KnownAnswer(question_id, value, _since(period)))
+            held = current.get(kind.value)
+            if held is not None and value in options.get(question_id, ()):
+                found.append(KnownAnswer(question_id, value, _since(held)))
                 break
     sen = current.get(StatusKind.EHC_PLAN.value) or current.get(StatusKind.SEN_SUPPORT.value)
     need = (sen.detail or "").lower() if sen else ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -172,7 +173,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20)
 
         @event.listens_for(engine, "connect")
-        def _sqlite_setup(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_setup(dbapi_conn: Any, _record: Any) -> None:  # a DB-API connection: untyped
             dbapi_conn.execute("PRAGMA journal_mode = WAL")
             dbapi_conn.execute("PRAGMA synchronous = NORMAL")
 

@@ -140,7 +140,8 @@ class BatchCache:
         if self.feed_rows:
             c.execute(insert(feed), self.feed_rows)
         if self.new_records:
-            c.execute(insert(records), [self.records[k] for k in sorted(self.new_records)])
+            added = [self.records[k] for k in sorted(self.new_records)]  # never None: that marks a known-absent row
+            c.execute(insert(records), [row for row in added if row is not None])
         if self.dirty_records:
             c.execute(
                 update(records)

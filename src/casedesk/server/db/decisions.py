@@ -22,11 +22,14 @@ class ConflictRules:
     conn: Any
     now: Any
 
-    def _feed(self, *args: Any, **kwargs: Any) -> int: ...  # provided by Pusher
+    def _feed(self, *args: Any, **kwargs: Any) -> int:  # provided by Pusher
+        raise NotImplementedError
 
-    def _get(self, entity: str, row_id: str) -> dict[str, Any] | None: ...
+    def _get(self, entity: str, row_id: str) -> dict[str, Any] | None:
+        raise NotImplementedError
 
-    def _visible(self, child_id: str) -> bool: ...
+    def _visible(self, child_id: str) -> bool:
+        raise NotImplementedError
 
     def _save(self, entity: str, row_id: str, **values: Any) -> None: ...
 

@@ -57,7 +57,7 @@ def _row_item(org_id: str, row: Any) -> PullItem | None:
 
 def child_snapshot(conn: Connection, org_id: str, child_id: str) -> list[PullItem]:
     """Every row of one child, parents first, and its conflicts: what a device needs when the child arrives."""
-    rows = conn.execute(select(records).where(records.c.child_id == child_id)).all()
+    rows = list(conn.execute(select(records).where(records.c.child_id == child_id)))
     rows.sort(key=lambda r: (ENTITY_ORDER.index(r.entity), r.created_seq))
     items = [item for item in (_row_item(org_id, r) for r in rows) if item is not None]
     items += [_conflict_item(c) for c in conn.execute(select(conflicts).where(conflicts.c.child_id == child_id))]

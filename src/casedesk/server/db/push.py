@@ -52,7 +52,8 @@ class Pusher(ConflictRules):
         for raw in raw_changes:
             entity = str(raw.get("entity"))
             spec = ENTITIES.get(entity)
-            fields = raw.get("fields") if isinstance(raw.get("fields"), dict) else {}
+            given = raw.get("fields")
+            fields: dict[str, Any] = given if isinstance(given, dict) else {}
             if spec is None:
                 continue
             keys.add((entity, str(raw.get("row_id", ""))))
@@ -246,7 +247,7 @@ class Pusher(ConflictRules):
         )
         if change.recovered and change.entity == "mail_requests":
             put_in_doubt(self.conn, change.row_id, self.now)
-        if change.entity == "children":
+        if change.entity == "children" and child_id:
             self.cache.set_scope(self.org_id, child_id, True, seq)
         elif change.entity == "involvements" and child_id:
             self._rescope_later(child_id)
@@ -294,8 +295,9 @@ class Pusher(ConflictRules):
             self._save(change.entity, change.row_id, data=data, versions=versions, hlcs=hlcs, authors=authors)
             if change.entity == "involvements" and winners.keys() & SCOPE_FIELDS:
                 self._rescope_later(current["child_id"], also=current["data"].get("organisation_id"))
-        status = "conflict" if conflicted else "applied"
-        return ChangeResult(change_id=change.change_id, status=status, versions=result_versions)
+        return ChangeResult(
+            change_id=change.change_id, status="conflict" if conflicted else "applied", versions=result_versions
+        )
 
     def _delete(self, change: WireChange, current: dict[str, Any]) -> ChangeResult:
         if current["deleted"]:

@@ -104,7 +104,7 @@ class _Generator:
             self._org(name, kind, ods=ods)
 
     def _org(self, name: str, kind: OrgKind, urn: str | None = None, estab: str = "", ods: str | None = None) -> None:
-        org = {"id": self.new_id(), "name": name, "kind": kind.value, "urn": urn, "ods_code": ods}
+        org: dict[str, Any] = {"id": self.new_id(), "name": name, "kind": kind.value, "urn": urn, "ods_code": ods}
         org["la_code"] = text.DEMO_LA_CODE
         self.data.organisations.append(org)
         self.orgs_by_kind.setdefault(kind, []).append({**org, "_estab": estab})
@@ -204,13 +204,13 @@ class _Generator:
                 agencies.setdefault(AGENCY_FOR_STATUS[kind], rng.choice(self.orgs_by_kind[AGENCY_FOR_STATUS[kind]]))
         if rng.random() < 0.3:
             agencies.setdefault(OrgKind.EARLY_HELP, rng.choice(self.orgs_by_kind[OrgKind.EARLY_HELP][:2]))
-        for kind, org in agencies.items():
-            role = text.ROLE_FOR_KIND[kind][0]
+        for org_kind, org in agencies.items():
+            role = text.ROLE_FOR_KIND[org_kind][0]
             worker = rng.choice(self.workers_by_org[org["id"]])
             started = earliest + timedelta(days=rng.randint(0, max(0, (self.today - earliest).days - 60)))
             row = {"id": self.new_id(), "child_id": child["id"], "organisation_id": org["id"]}
             ended = None
-            if kind is OrgKind.SCHOOL and home_educated_since is not None:
+            if org_kind is OrgKind.SCHOOL and home_educated_since is not None:
                 started, ended = min(started, home_educated_since - timedelta(days=30)), home_educated_since
             row.update(worker_id=worker["id"], role=role.value, start_date=started, end_date=ended)
             self.data.involvements.append(row)

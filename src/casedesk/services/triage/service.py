@@ -81,11 +81,16 @@ def outcome_of(db: Database, result: TriageResult) -> TriageOutcome:
 
 # -- writing ---------------------------------------------------------------------------------------------------
 def start_draft(
-    db: Database, child_id: str, questionnaire_id: str, version: str, actor: str, answers: Mapping[str, Any] = ()
+    db: Database,
+    child_id: str,
+    questionnaire_id: str,
+    version: str,
+    actor: str,
+    answers: Mapping[str, Any] | None = None,
 ) -> tuple[TriageResult, Changes]:
     """A new draft check for a child under one questionnaire version."""
     questionnaire = get_questionnaire(db, questionnaire_id, version)
-    given = check_answers(questionnaire, dict(answers))
+    given = check_answers(questionnaire, dict(answers or {}))
     with db.session() as session:
         repo.get_child(session, child_id)
     with db.unit_of_work(actor) as uow:
@@ -254,7 +259,7 @@ class TriageService:
 
     # writing
     def start_draft(
-        self, child_id: str, questionnaire_id: str, version: str, answers: Mapping[str, Any] = ()
+        self, child_id: str, questionnaire_id: str, version: str, answers: Mapping[str, Any] | None = None
     ) -> tuple[TriageResult, Changes]:
         return start_draft(self.db, child_id, questionnaire_id, version, self.actor, answers)
 

@@ -17,17 +17,18 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Date, delete, insert, select, update
+from sqlalchemy import Connection, Date, Table, delete, insert, select, update
 
 from casedesk.store.database import Database
 from casedesk.store.journal import unapplied
 from casedesk.store.journal.outbox import forget_rows, pending_fields
 from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, SettingRow, UTCDateTime
+from casedesk.store.tables import mapped_table
 
 CURSOR_KEY = "sync.cursor"
 CONFLICT_PREFIX = "sync.conflict:"
 DEFERRED_PURGES_KEY = "sync.deferred_purges"
-_settings = SettingRow.__table__
+_settings = mapped_table(SettingRow)
 CHILD_TABLES = ("events", "involvements", "status_periods")  # children's own rows, deleted before the child
 
 
@@ -40,8 +41,8 @@ class PageStats:
     set_aside: list[unapplied.UnappliedRow] = field(default_factory=list)  # rows newly held (`unapplied`)
 
 
-def table_of(entity: str) -> Any:
-    return SYNCED_TABLES[entity].__table__  # type: ignore[attr-defined]
+def table_of(entity: str) -> Table:
+    return mapped_table(SYNCED_TABLES[entity])
 
 
 def _to_datetime(value: Any) -> Any:
@@ -133,8 +134,8 @@ def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str]
     for (entity, row_id), held in state.items():
         table = table_of(entity)
         if held["new"]:
-            row = {c.name: _column_default(c) for c in table.c}
-            row.update(
+            new_row = {c.name: _column_default(c) for c in table.c}
+            new_row.update(
                 held["changes"],
                 id=row_id,
                 created_at=now,
@@ -142,7 +143,7 @@ def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str]
                 deleted=held["deleted"],
                 versions=held["versions"],
             )
-            inserts.setdefault(entity, []).append(row)
+            inserts.setdefault(entity, []).append(new_row)
         elif held["changes"]:
             conn.execute(
                 update(table)

@@ -21,6 +21,7 @@ from casedesk.store.database import Database
 from casedesk.store.journal.apply import CONFLICT_PREFIX, from_wire, put_setting, table_of
 from casedesk.store.journal.wire_values import to_json_value
 from casedesk.store.models import OutboxRow, SettingRow
+from casedesk.store.tables import mapped_table
 
 _settings = SettingRow.__table__
 
@@ -85,7 +86,7 @@ def resolve(db: Database, conflict_id: str, value: Any, author: str) -> Changes:
             chosen=to_json_value(chosen),
         )
         uow.session.execute(
-            insert(OutboxRow.__table__),  # type: ignore[arg-type]
+            insert(mapped_table(OutboxRow)),
             [
                 {
                     "change_id": new_id(),

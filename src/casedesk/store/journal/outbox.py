@@ -16,8 +16,9 @@ from sqlalchemy import bindparam, delete, func, select, update
 
 from casedesk.store.database import Database
 from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, OutboxRow
+from casedesk.store.tables import mapped_table
 
-_outbox = OutboxRow.__table__
+_outbox = mapped_table(OutboxRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[A
                 marks,
             )
         for entity in {e for e, _ in versions_by_row}:
-            table = SYNCED_TABLES[entity].__table__  # type: ignore[attr-defined]
+            table = mapped_table(SYNCED_TABLES[entity])
             wanted = {row_id: v for (e, row_id), v in versions_by_row.items() if e == entity}
             ids = list(wanted)
             updates = []

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from casedesk.domain.records import Child
@@ -29,7 +30,7 @@ from casedesk.ui.widgets import resize_to_fit, scroll_body
 class NewChildDialog(QDialog):
     open_existing = Signal(str)
 
-    def __init__(self, context: AppContext, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.created_id: str | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -170,7 +170,7 @@ class CaseloadView(QWidget):
             self.reload()
 
     # -- opening -----------------------------------------------------------------------------------------------
-    def _open_index(self, index) -> None:  # type: ignore[no-untyped-def]
+    def _open_index(self, index: QModelIndex) -> None:
         self.open_child.emit(self.proxy.data(index, ChildIdRole))
 
     def _open_first(self) -> None:

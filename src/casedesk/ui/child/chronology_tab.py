@@ -14,7 +14,6 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,7 +30,7 @@ from casedesk.domain.records import ChronologyEvent
 from casedesk.domain.vocab import EventKind, label_of
 from casedesk.services.children import ChildView
 from casedesk.ui.palette import MUTED, RED
-from casedesk.ui.widgets import EmptyState, narrow, read_only_table
+from casedesk.ui.widgets import EmptyState, date_input, narrow, picked_date, read_only_table
 
 HEADERS = ("When", "Kind", "Agency", "Significance", "Summary", "Recorded by")
 SUMMARY = 4
@@ -74,10 +73,11 @@ class ChronologyTab(QWidget):
         self.period = QComboBox()
         for label, value in PERIODS:
             self.period.addItem(label, value)
-        self.since = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="dd MMM yyyy")
-        self.until = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="dd MMM yyyy")
+        self.since = date_input("dd MMM yyyy", QDate.currentDate())
+        self.until = date_input("dd MMM yyyy", QDate.currentDate())
         for combo in (self.kind, self.agency, self.period):
             narrow(combo, 14)
+        widget: QWidget
         for widget, name in (
             (self.kind, "Filter by kind"),
             (self.agency, "Filter by agency"),
@@ -177,7 +177,7 @@ class ChronologyTab(QWidget):
         if chosen == WHOLE:
             return None
         if chosen == CUSTOM:
-            return self.since.date().toPython(), self.until.date().toPython()  # type: ignore[return-value]
+            return picked_date(self.since), picked_date(self.until)
         return self.today - timedelta(days=int(chosen)), self.today
 
     def describe_range(self, shown: int) -> str:

@@ -4,6 +4,7 @@ what a visit must record (who was seen, seen alone, the child's words, next acti
 from __future__ import annotations
 
 from datetime import UTC, date
+from typing import Any
 
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
@@ -25,11 +26,11 @@ from casedesk.domain.visits import VisitNote
 from casedesk.domain.vocab import DataCategory, EventKind, Significance
 from casedesk.ui.child.visit_fields import VisitFields
 from casedesk.ui.palette import RED
-from casedesk.ui.widgets import resize_to_fit, scroll_body
+from casedesk.ui.widgets import picked_datetime, resize_to_fit, scroll_body
 
 
 class EventDialog(QDialog):
-    def __init__(self, parent=None, amend: ChronologyEvent | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: QWidget | None = None, amend: ChronologyEvent | None = None) -> None:
         super().__init__(parent)
         self.amending = amend
         self.setWindowTitle("Amend entry" if amend else "Add to chronology")
@@ -123,8 +124,8 @@ class EventDialog(QDialog):
         else:
             self.accept()
 
-    def values(self) -> dict:  # type: ignore[type-arg]
-        occurred = self.when.dateTime().toPython().astimezone(UTC)
+    def values(self) -> dict[str, Any]:
+        occurred = picked_datetime(self.when).astimezone(UTC)
         return {
             "kind": self.kind.currentData(),
             "category": self.category.currentData(),

@@ -45,6 +45,9 @@ def typed_date(text: str) -> date | str | None:
     return text
 
 
+Day = date  # a name for the type inside DateField, whose own `date()` shadows it
+
+
 class DateField(QLineEdit):
     """A date typed as the user says it (17/05/2012), starting empty: a date of birth that quietly defaulted to
     ten years ago was saved unnoticed. `date()` is the date, None while empty, or the text when it is not a date."""
@@ -53,10 +56,10 @@ class DateField(QLineEdit):
         super().__init__(placeholderText="dd/mm/yyyy")
         self.setMaxLength(20)
 
-    def date(self) -> date | str | None:
+    def date(self) -> Day | str | None:
         return typed_date(self.text())
 
-    def setDate(self, value: date) -> None:
+    def setDate(self, value: Day) -> None:
         self.setText(f"{value:%d/%m/%Y}")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -88,6 +88,6 @@ class ChildReferralsTab(QWidget):
             + (f", {overdue} waiting too long for acknowledgement" if overdue else "")
         )
 
-    def _open(self, index) -> None:  # type: ignore[no-untyped-def]
+    def _open(self, index: QModelIndex) -> None:
         if 0 <= index.row() < len(self.items):
             self.open_referral.emit(self.items[index.row()].referral.id)

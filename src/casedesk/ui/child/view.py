@@ -8,10 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -40,6 +39,7 @@ from casedesk.ui.child.needs_checks_tab import NeedsChecksTab
 from casedesk.ui.child.periods_tabs import InvolvementsTab, StatusesTab
 from casedesk.ui.child.referrals_tab import ChildReferralsTab
 from casedesk.ui.context import AppContext
+from casedesk.ui.widgets import date_input, picked_date
 
 
 class ChildPage(QWidget):
@@ -100,7 +100,7 @@ class ChildPage(QWidget):
         self.tabs.addTab(details_scroll, "Details")
         self.tabs.addTab(self.statuses, "Statuses")
         self.tabs.addTab(self.involvements, "Involvements")
-        self.needs_checks = NeedsChecksTab(context)
+        self.needs_checks: NeedsChecksTab = NeedsChecksTab(context)
         self.tabs.addTab(self.needs_checks, "Needs checks")
         self.referrals = ChildReferralsTab(context)
         self.tabs.addTab(self.referrals, "Referrals")
@@ -211,8 +211,8 @@ class ChildPage(QWidget):
         detail.addItem("—", None)
         for code, text in SEN_PRIMARY_NEEDS.items():
             detail.addItem(f"{code}: {text}", code)
-        start = QDateEdit(calendarPopup=True, displayFormat="dd MMM yyyy")
-        start.setDate(date.today())
+        start = date_input("dd MMM yyyy")
+        start.setDate(QDate.currentDate())
         form = QFormLayout(dialog)
         form.addRow("Status", kind)
         form.addRow("Primary need (SEN)", detail)
@@ -222,7 +222,7 @@ class ChildPage(QWidget):
         buttons.rejected.connect(dialog.reject)
         form.addRow(buttons)
         if dialog.exec() == QDialog.DialogCode.Accepted and self.child_id:
-            child_id, values = self.child_id, (kind.currentData(), start.date().toPython(), detail.currentData())
+            child_id, values = self.child_id, (kind.currentData(), picked_date(start), detail.currentData())
             if not self._coherent_or_confirmed([Period(values[0], values[1], None)], None):
                 return
             self._run_write(

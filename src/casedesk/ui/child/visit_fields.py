@@ -37,13 +37,13 @@ class VisitFields(QGroupBox):
             self.seen_alone.addItem(label, code)
         self.childs_words = QPlainTextEdit(placeholderText="What the child said, as they said it")
         self.childs_words.setFixedHeight(70)
-        self.actions = QTableWidget(0, len(ACTION_HEADERS))
-        self.actions.setHorizontalHeaderLabels(ACTION_HEADERS)
-        self.actions.verticalHeader().hide()
-        self.actions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.actions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.actions.setFixedHeight(110)
-        self.actions.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between its cells
+        self.next_actions = QTableWidget(0, len(ACTION_HEADERS))
+        self.next_actions.setHorizontalHeaderLabels(ACTION_HEADERS)
+        self.next_actions.verticalHeader().hide()
+        self.next_actions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.next_actions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.next_actions.setFixedHeight(110)
+        self.next_actions.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between its cells
         add, remove = QPushButton("Add an action"), QPushButton("Remove the chosen action")
         add.clicked.connect(self.add_action)
         remove.clicked.connect(self._remove_action)
@@ -51,7 +51,7 @@ class VisitFields(QGroupBox):
             (self.who_was_seen, "Who was seen"),
             (self.seen_alone, "Child seen alone"),
             (self.childs_words, "The child's own words"),
-            (self.actions, "Next actions"),
+            (self.next_actions, "Next actions"),
             (add, "Add a next action"),
             (remove, "Remove the chosen next action"),
         ):
@@ -67,24 +67,25 @@ class VisitFields(QGroupBox):
         form.addRow("The child's own words", self.childs_words)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.actions)
+        layout.addWidget(self.next_actions)
         layout.addLayout(buttons)
 
     def add_action(self, what: str = "", owner: str = "", due: str = "") -> None:
-        row = self.actions.rowCount()
-        self.actions.insertRow(row)
+        row = self.next_actions.rowCount()
+        self.next_actions.insertRow(row)
         for column, text in enumerate((what, owner, due)):
-            self.actions.setItem(row, column, QTableWidgetItem(text))
+            self.next_actions.setItem(row, column, QTableWidgetItem(text))
 
     def _remove_action(self) -> None:
-        rows = sorted({i.row() for i in self.actions.selectedIndexes()}, reverse=True)
+        rows = sorted({i.row() for i in self.next_actions.selectedIndexes()}, reverse=True)
         for row in rows:
-            self.actions.removeRow(row)
+            self.next_actions.removeRow(row)
 
     def note(self, notes: str = "") -> VisitNote:
         actions = []
-        for row in range(self.actions.rowCount()):
-            cells = [(self.actions.item(row, c).text() if self.actions.item(row, c) else "") for c in range(3)]
+        for row in range(self.next_actions.rowCount()):
+            items = [self.next_actions.item(row, c) for c in range(3)]
+            cells = [item.text() if item is not None else "" for item in items]
             if not any(c.strip() for c in cells):
                 continue  # an empty row left over is not an action
             due = typed_date(cells[2])

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -39,7 +38,7 @@ from casedesk.errors import ValidationError
 from casedesk.services.referrals.service import NewReferral
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import RED
-from casedesk.ui.widgets import resize_to_fit, scroll_body
+from casedesk.ui.widgets import date_input, picked_date, resize_to_fit, scroll_body
 
 
 class ReferralDialog(QDialog):
@@ -54,7 +53,8 @@ class ReferralDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.context, self.created_id = context, None
+        self.context = context
+        self.created_id: str | None = None
         self.child_id, self.service_id, self.service_name = child_id, service_id, service_name
         self.triage_result_id = triage_result_id
         self.setWindowTitle(f"Refer {child_name} to {service_name}")
@@ -83,7 +83,7 @@ class ReferralDialog(QDialog):
         group.addButton(self.consent)
         group.addButton(self.no_consent)
         self.given_by = QLineEdit(placeholderText="e.g. Mother, carer, the young person")
-        self.given_on = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.given_on = date_input("dd/MM/yyyy", QDate.currentDate())
         self.scope = QLineEdit("Referral to this service, sharing the information ticked above")
         self.basis = QComboBox()
         self.basis.addItem("Choose…", "")
@@ -140,15 +140,15 @@ class ReferralDialog(QDialog):
     def _sharing_mode(self, consent: bool) -> None:
         for widget in (self.given_by, self.given_on, self.scope):
             widget.setEnabled(consent)
-        for widget in (self.basis, self.why_without):
-            widget.setEnabled(not consent)
+        for other in (self.basis, self.why_without):
+            other.setEnabled(not consent)
 
     def new_referral(self) -> NewReferral:
         consent = self.consent.isChecked()
         decision = SharingDecision(
             consent=consent,
             consent_given_by=self.given_by.text() if consent else "",
-            consent_given_on=self.given_on.date().toPython() if consent else None,  # type: ignore[arg-type]
+            consent_given_on=picked_date(self.given_on) if consent else None,
             consent_scope=self.scope.text() if consent else "",
             lawful_basis="" if consent else self.basis.currentData(),
             reason_without_consent="" if consent else self.why_without.toPlainText(),

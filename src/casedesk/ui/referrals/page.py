@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casedesk.domain.records import Changes
+from casedesk.domain.records import Changes, ChronologyEvent
 from casedesk.domain.referrals.workflow import ACTIONS, DECLINE_REASONS, TRANSITIONS, URGENCIES, ReferralStatus
 from casedesk.services.referrals.service import ReferralListItem
 from casedesk.ui.context import AppContext
@@ -129,8 +129,8 @@ class ReferralsPage(QWidget):
         detail_layout.addWidget(self.open_child_button)
 
         filters = QHBoxLayout()
-        for widget in (QLabel("Show"), self.status, self.service, self.overdue_only):
-            filters.addWidget(widget)
+        for shown in (QLabel("Show"), self.status, self.service, self.overdue_only):
+            filters.addWidget(shown)
         filters.addStretch(1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -228,7 +228,8 @@ class ReferralsPage(QWidget):
     def _show_selected(self) -> None:
         item = self.selected()
         while self.step_buttons.count():
-            widget = self.step_buttons.takeAt(0).widget()
+            taken = self.step_buttons.takeAt(0)
+            widget = taken.widget() if taken is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.timeline.clear()
@@ -251,7 +252,7 @@ class ReferralsPage(QWidget):
             self.step_buttons.addWidget(button, index // 2, index % 2)
         self.context.runner.query(lambda col: col.referrals.timeline(r.id)).success(self._fill_timeline).run()
 
-    def _fill_timeline(self, events: list) -> None:  # type: ignore[type-arg]
+    def _fill_timeline(self, events: list[ChronologyEvent]) -> None:
         self.timeline.clear()
         for event in events:
             self.timeline.addItem(f"{event.recorded_at.astimezone():%d %b %Y %H:%M}  {event.summary} — {event.author}")

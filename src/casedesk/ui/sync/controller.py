@@ -29,8 +29,10 @@ class SyncController(QObject):
         self.context = context
         self.running = False
         self.last_status: SyncStatus | None = None
-        self._periodic = QTimer(self, interval=PERIOD_MS, timeout=self.sync_now)
-        self._soon = QTimer(self, singleShot=True, interval=AFTER_CHANGE_MS, timeout=self.sync_now)
+        self._periodic = QTimer(self, interval=PERIOD_MS)
+        self._periodic.timeout.connect(self.sync_now)
+        self._soon = QTimer(self, singleShot=True, interval=AFTER_CHANGE_MS)
+        self._soon.timeout.connect(self.sync_now)
         context.runner.changes_applied.connect(self._on_local_change)
 
     def start(self) -> None:

@@ -27,6 +27,7 @@ from casedesk.services.sync import ConflictView, SetAside, UnappliedRow
 from casedesk.ui.context import AppContext
 from casedesk.ui.sync.backups import BackupPanel
 from casedesk.ui.sync.controller import SyncController
+from casedesk.ui.tasks import CollectionOp
 from casedesk.ui.widgets import EmptyState, read_only_table
 
 SET_ASIDE_TITLE = "Set aside: changes the server refused, and records this device could not store"
@@ -183,6 +184,7 @@ class SyncPage(QWidget):
         change = self._selected(self.set_aside_table, [*self.set_aside, *self.unapplied])
         if change is None:
             return
+        retrying: CollectionOp[Any]
         if isinstance(change, UnappliedRow):  # a received row: try storing every set-aside one again
             retrying = self.context.runner.query(lambda col: col.sync.retry_unapplied())
         else:

@@ -28,7 +28,7 @@ STOPPED_TIP = "A stop rule fired: contact children's social care or the police n
 
 
 class WizardFrame(QDialog):
-    result: TriageResult | None
+    triage_result: TriageResult | None
 
     def _outcome(self) -> Any:
         """The outcome on show (the wizard decides: stored for a recorded result, live for a draft)."""
@@ -67,18 +67,18 @@ class WizardFrame(QDialog):
         self.back, self.next = QPushButton("< Back"), QPushButton("Next >")
         self.save_close = QPushButton("Save draft and close")
         self.record = QPushButton("Record result")
-        self.find = QPushButton("Find services")
+        self.find_button = QPushButton("Find services")
         self.pdf = QPushButton("Save PDF…")
         self.close_button = QPushButton("Close")
         buttons = QHBoxLayout()
         for button in (self.back, self.save_close):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        for button in (self.pdf, self.find, self.record, self.next, self.close_button):
+        for button in (self.pdf, self.find_button, self.record, self.next, self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
-        for widget in (self.title, self.progress_text, self.progress, self.stop_note):
-            layout.addWidget(widget)
+        for part in (self.title, self.progress_text, self.progress, self.stop_note):
+            layout.addWidget(part)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -86,16 +86,16 @@ class WizardFrame(QDialog):
     def _show_page(self, which: int) -> None:
         """Show a page with the buttons that make sense on it (a recorded result can only be read and printed)."""
         self.stack.setCurrentIndex(which)
-        recorded = self.result is not None and self.result.is_complete
+        recorded = self.triage_result is not None and self.triage_result.is_complete
         stopped = which == SUMMARY and self._outcome().stop is not None
         self.back.setVisible(which != CHOOSE and not recorded)
         self.next.setVisible(which != SUMMARY)
         self.next.setText("Start check >" if which == CHOOSE else "Next >")
         self.save_close.setVisible(which != CHOOSE and not recorded)
         self.record.setVisible(which == SUMMARY and not recorded)
-        self.find.setVisible(which == SUMMARY)
-        self.find.setEnabled(recorded and not stopped)
-        self.find.setToolTip(STOPPED_TIP if stopped else "" if recorded else "Record the result first.")
+        self.find_button.setVisible(which == SUMMARY)
+        self.find_button.setEnabled(recorded and not stopped)
+        self.find_button.setToolTip(STOPPED_TIP if stopped else "" if recorded else "Record the result first.")
         self.pdf.setVisible(which == SUMMARY)
         self.close_button.setVisible(which != SECTION)
         self.progress_text.setVisible(which == SECTION)

@@ -83,7 +83,7 @@ class QuestionWidget(QFrame):
             self._values.append(value)
             row.addWidget(button)
         if horizontal:
-            row.addStretch(1)  # type: ignore[attr-defined]
+            row.addStretch(1)
         self.layout_.addLayout(row)
         self._group.buttonClicked.connect(lambda _b: self.changed.emit())
 

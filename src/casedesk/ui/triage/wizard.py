@@ -43,7 +43,7 @@ class TriageWizard(WizardFrame):
         self.setWindowTitle(f"Presenting Needs Check — {child_name}")
         resize_to_fit(self, 860, 660)
         self.questionnaire: Questionnaire | None = None
-        self.result: TriageResult | None = None
+        self.triage_result: TriageResult | None = None
         self.answers: dict[str, Any] = {}
         self.section_id: str | None = None
         self.page: SectionPage | None = None
@@ -55,7 +55,7 @@ class TriageWizard(WizardFrame):
         self.next.clicked.connect(self.go_next)
         self.save_close.clicked.connect(self.save_and_close)
         self.record.clicked.connect(self.record_result)
-        self.find.clicked.connect(self._find_services)
+        self.find_button.clicked.connect(self._find_services)
         self.pdf.clicked.connect(self.ask_pdf)
         self.close_button.clicked.connect(self.reject)
         self.record.setDefault(False)
@@ -70,7 +70,7 @@ class TriageWizard(WizardFrame):
 
     def open_result(self, result: TriageResult) -> None:
         """Resume a draft at its first unanswered page, or show a recorded result from its stored outcome."""
-        self.result, self.answers = result, dict(result.answers)
+        self.triage_result, self.answers = result, dict(result.answers)
         if result.is_complete:
             self._show_summary()
             return
@@ -159,7 +159,7 @@ class TriageWizard(WizardFrame):
         self._refresh_section()
 
     def _outcome(self) -> Any:
-        stored = self.result.stored_outcome() if self.result and self.result.is_complete else None
+        stored = self.triage_result.stored_outcome() if self.triage_result and self.triage_result.is_complete else None
         if stored is not None:
             return stored
         assert self.questionnaire is not None
@@ -167,7 +167,7 @@ class TriageWizard(WizardFrame):
 
     def _show_summary(self) -> None:
         outcome = self._outcome()
-        result = self.result
+        result = self.triage_result
         self.title.setText(f"Result: {outcome.questionnaire_title}")
         if result is not None and result.is_complete and result.completed_at:
             status = f"Recorded {result.completed_at.astimezone():%d %b %Y %H:%M} by {result.author}."
@@ -221,7 +221,7 @@ class TriageWizard(WizardFrame):
             return (draft, known_answers(questionnaire, col.children.view(child_id).statuses, date.today())), changes
 
         def started(done: tuple[TriageResult, list[KnownAnswer]]) -> None:
-            self.result, known = done
+            self.triage_result, known = done
             self.questionnaire = questionnaire
             self.known = {k.question_id: k for k in known}
             for k in known:
@@ -234,14 +234,14 @@ class TriageWizard(WizardFrame):
     # -- writes ------------------------------------------------------------------------------------------------
     def _save(self, then: Any = None) -> None:
         """Write the answers to the draft (only if they changed), then carry on."""
-        if self.result is None or self.result.is_complete or not self.dirty:
+        if self.triage_result is None or self.triage_result.is_complete or not self.dirty:
             if then:
                 then()
             return
-        result_id, answers = self.result.id, dict(self.answers)
+        result_id, answers = self.triage_result.id, dict(self.answers)
 
         def saved(result: TriageResult) -> None:
-            self.result = result
+            self.triage_result = result
             self.dirty = False
             if then:
                 then()
@@ -261,12 +261,12 @@ class TriageWizard(WizardFrame):
         self._save(lambda: QDialog.reject(self))
 
     def record_result(self) -> None:
-        if self.result is None:
+        if self.triage_result is None:
             return
-        result_id = self.result.id
+        result_id = self.triage_result.id
 
         def recorded(result: TriageResult) -> None:
-            self.result = result
+            self.triage_result = result
             self._show_summary()
             self.message.setText("Recorded. The result is in the child's chronology.")
             self.recorded.emit(result_id)
@@ -275,8 +275,8 @@ class TriageWizard(WizardFrame):
         self._save(lambda: completing.success(recorded).failure(self._failed).run(initiator=self))
 
     def _find_services(self) -> None:
-        if self.result is not None:
-            result_id = self.result.id
+        if self.triage_result is not None:
+            result_id = self.triage_result.id
             self.done(QDialog.DialogCode.Accepted)
             self.find_services.emit(result_id)
 
@@ -286,9 +286,9 @@ class TriageWizard(WizardFrame):
             self.save_pdf_to(Path(path))
 
     def save_pdf_to(self, path: Path) -> None:
-        if self.result is None:
+        if self.triage_result is None:
             return
-        result_id = self.result.id
+        result_id = self.triage_result.id
         printing = self.context.runner.query(lambda col: col.triage.write_pdf(result_id, path))
         self._save(
             lambda: printing.success(lambda _child: self.message.setText(f"Saved {path}.")).failure(self._failed).run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QVBoxLayout,
+    QWidget,
 )
 
 from casedesk.domain.passphrase import MIN_PASSPHRASE_LENGTH, estimate_strength
@@ -27,7 +29,7 @@ DEMO_CHILDREN = 200
 
 
 class FirstRunDialog(QDialog):
-    def __init__(self, context: AppContext, path: Path, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.path = path
@@ -67,7 +69,7 @@ class FirstRunDialog(QDialog):
             form.addRow(label, widget)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create my encrypted database")
-        self.buttons.accepted.connect(self.create)
+        self.buttons.accepted.connect(self.start_creating)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -98,7 +100,7 @@ class FirstRunDialog(QDialog):
             found.append("The two passphrases differ.")
         return found
 
-    def create(self) -> None:
+    def start_creating(self) -> None:
         problems = self.problems()
         if problems:
             self.error.setText("\n".join(problems))
@@ -120,7 +122,7 @@ class FirstRunDialog(QDialog):
             parent=self,
         )
 
-    def _created(self, opened) -> None:  # type: ignore[no-untyped-def]
+    def _created(self, opened: tuple[Any, Profile]) -> None:  # what open_database returned
         self.context.attach(opened)
         self.accept()
 

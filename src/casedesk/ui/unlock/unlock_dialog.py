@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from casedesk.errors import CaseDeskError, WrongPassphrase
-from casedesk.services.collection import open_collection
-from casedesk.ui.context import AppContext
+from casedesk.services.collection import Collection, open_collection
+from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.palette import RED
 
 
 class UnlockDialog(QDialog):
-    def __init__(self, context: AppContext, path: Path, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.path = path
@@ -47,7 +47,7 @@ class UnlockDialog(QDialog):
             lambda: open_collection(self.path, secret), self._unlocked, self._failed, progress="Unlocking…", parent=self
         )
 
-    def _unlocked(self, opened) -> None:  # type: ignore[no-untyped-def]
+    def _unlocked(self, opened: tuple[Collection, Profile]) -> None:
         self.context.attach(opened)
         self.passphrase.clear()
         self.accept()
