@@ -14,13 +14,7 @@ import pytest
 
 from casedesk.store import keyfile
 from casedesk.store.database import Database
-
-FAST_KDF = keyfile.KdfParams(time_cost=1, memory_cost_kib=8192, parallelism=1)
-PASSPHRASE = "correct horse battery"
-REPO_ROOT = Path(__file__).resolve().parent.parent
-# Public reference data the tests read (ORUK examples, an HSDS package, validator responses), vendored with their
-# licences and sources (tests/data/SOURCES.md) so a fresh clone tests the same files everywhere.
-SHARED_DATA = REPO_ROOT / "tests" / "data"
+from tests.factories import FAST_KDF, new_database
 
 
 @pytest.fixture(autouse=True)
@@ -44,14 +38,9 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def db(db_path: Path, fast_kdf: keyfile.KdfParams) -> Iterator[Database]:
-    database = Database.create(db_path, PASSPHRASE)
+    database = new_database(db_path)  # a copy of one migrated database per run: see tests/factories.py
     yield database
     database.close()
-
-
-def file_digests(folder: Path) -> dict[str, bytes]:
-    """Every file's bytes in a folder, to prove an operation changed nothing."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from casedesk.cli.main import main
 from casedesk.store import keyfile
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE, file_digests
+from tests.factories import PASSPHRASE, file_digests
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from casedesk.services.demo.load import seed_demo
 from casedesk.store import keyfile
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE
+from tests.factories import PASSPHRASE
 
 
 @pytest.fixture

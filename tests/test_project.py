@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -99,3 +100,16 @@ def test_the_loop_finder_finds_a_loop() -> None:
     graph.add_import(importer="pkg.c", imported="pkg.a")
     graph.add_import(importer="pkg.c", imported="pkg.d")
     assert import_cycles(graph) == [["pkg.a", "pkg.b", "pkg.c", "pkg.a"]]
+
+
+def test_test_modules_never_import_each_other() -> None:
+    """Shared test data and builders live in tests/factories.py (and helpers such as tests/sync/harness.py), so a
+    test module is never imported for its constants and a conftest is never imported at all."""
+    found = []
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tests."):
+                last = node.module.rsplit(".", 1)[-1]
+                if last.startswith("test_") or last == "conftest":
+                    found.append(f"{path.relative_to(REPO)} imports {node.module}")
+    assert not found, "import from tests.factories instead: " + "; ".join(found)

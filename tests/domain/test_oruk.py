@@ -16,7 +16,7 @@ from casedesk.domain.directory.oruk import load_directory, parse_json, record_ki
 from casedesk.domain.directory.oruk_export import export_issues, to_oruk3, to_oruk3_page
 from casedesk.domain.directory.oruk_schema import is_date_time, is_uri, is_uuid, oruk3_validator
 from casedesk.paths import resource_path
-from tests.conftest import SHARED_DATA
+from tests.factories import SHARED_DATA
 
 DATA = SHARED_DATA
 EXAMPLES = DATA / "oruk_uk_profile_3.0" / "examples"

@@ -19,8 +19,7 @@ from casedesk.reports.triage import render_triage_pdf
 from casedesk.services.triage import service as triage
 from casedesk.services.triage.questionnaires import bundled_questionnaires
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE
-from tests.services.test_triage_service import LEVEL3
+from tests.factories import LEVEL3, PASSPHRASE
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
 NOW = datetime(2025, 6, 1, 10, 30)

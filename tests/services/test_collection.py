@@ -19,7 +19,7 @@ from casedesk.services.collection import Collection, create_collection, open_col
 from casedesk.services.referrals.service import NewReferral
 from casedesk.store.database import Database
 from casedesk.store.journal import outbox
-from tests.conftest import PASSPHRASE
+from tests.factories import PASSPHRASE
 
 
 def _journaled(db: Database) -> dict[str, tuple[str, str]]:

@@ -14,7 +14,7 @@ from casedesk.services.triage.questionnaires import bundled_questionnaires
 from casedesk.store import repositories as repo
 from casedesk.store import triage_repo
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE
+from tests.factories import PASSPHRASE
 
 TODAY = date(2026, 11, 23)
 

@@ -26,7 +26,7 @@ from casedesk.services.directory.service import (
 from casedesk.store import directory_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE, SHARED_DATA, file_digests
+from tests.factories import PASSPHRASE, SHARED_DATA, file_digests
 
 EXAMPLES = SHARED_DATA / "oruk_uk_profile_3.0" / "examples"
 HSDS = SHARED_DATA / "hsds_1.1_sample_datapackage"

@@ -19,7 +19,7 @@ from casedesk.services.directory import fetch
 from casedesk.services.directory.service import import_directory, load_directory_services
 from casedesk.store import directory_repo
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE
+from tests.factories import PASSPHRASE
 
 
 def _pages() -> dict[int, dict[str, Any]]:

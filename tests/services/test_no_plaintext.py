@@ -9,7 +9,7 @@ from pathlib import Path
 
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE
+from tests.factories import PASSPHRASE
 
 
 def _identifying_strings(db: Database) -> set[str]:

@@ -23,7 +23,7 @@ from casedesk.services.triage.questionnaires import (
 from casedesk.store import keyfile
 from casedesk.store.audit import verify_chain
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE, file_digests
+from tests.factories import PASSPHRASE, file_digests
 
 BUNDLED = resource_path("triage", "risk_of_exclusion.json")
 

@@ -19,15 +19,7 @@ from casedesk.services.referrals.pack import build_pack, write_pack_pdf
 from casedesk.services.referrals.service import NewReferral
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
-
-CONSENT = SharingDecision(
-    consent=True,
-    consent_given_by="Mother (Grace Okafor)",
-    consent_given_on=date(2026, 11, 20),
-    consent_scope="referral to the service and sharing the reason and school details",
-    decided_by="Sam Patel",
-)
-REFERRER = {"name": "Sam Patel", "role": "DSL", "organisation": "Oakwood Primary", "email": "sam@oakwood.example"}
+from tests.factories import CONSENT, REFERRER
 
 
 @pytest.fixture
@@ -180,7 +172,7 @@ def test_cli_exports_either_pack_as_pdf_or_eml_and_refuses_bad_input(  # type: i
     from email import message_from_bytes
 
     from casedesk.cli.main import main
-    from tests.conftest import PASSPHRASE
+    from tests.factories import PASSPHRASE
 
     monkeypatch.setenv("CASEDESK_PASSPHRASE", PASSPHRASE)
     referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
 
@@ -15,37 +14,9 @@ from casedesk.services.triage.questionnaires import get_questionnaire
 from casedesk.store import repositories as repo
 from casedesk.store import triage_repo
 from casedesk.store.database import Database
+from tests.factories import LEVEL3, Q_ID, Q_VERSION
 
-Q_ID, Q_VERSION = "risk-of-exclusion", "1.0"
 ACTOR = "Sam Tester"
-
-# Every required question answered, no stop rule: a level 3 outcome across attendance and behaviour.
-LEVEL3: dict[str, Any] = {
-    "att_rate": "from_50_to_90",
-    "att_pattern": ["unexplained", "particular_days"],
-    "att_missing": False,
-    "beh_suspensions": "several",
-    "beh_concerns": ["disruption", "verbal"],
-    "beh_frequency": 4,
-    "beh_alternative": False,
-    "send_provision": "none",
-    "learn_progress": "well_below",
-    "semh_wellbeing": 4,
-    "semh_signs": ["anxiety_low_mood"],
-    "semh_self_harm": "none",
-    "semh_service": False,
-    "fam_circumstances": ["separation"],
-    "fam_engagement": "limited",
-    "fam_home": [],
-    "sg_immediate_harm": False,
-    "sg_exploitation": [],
-    "sg_social_care": "no",
-    "health_condition": False,
-    "health_neglect": False,
-    "health_substance": False,
-    "yj_involvement": "none",
-    "yj_violence": False,
-}
 
 
 @pytest.fixture

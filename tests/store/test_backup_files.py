@@ -15,7 +15,7 @@ import pytest
 from casedesk.errors import NotADatabase
 from casedesk.store import keyfile, maintenance, staging
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE, REPO_ROOT
+from tests.factories import PASSPHRASE, REPO_ROOT
 
 
 def _mode(path: Path) -> int:

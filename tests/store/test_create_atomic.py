@@ -16,7 +16,7 @@ import pytest
 from casedesk.errors import Conflict, NotADatabase
 from casedesk.store import keyfile
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE, REPO_ROOT
+from tests.factories import PASSPHRASE, REPO_ROOT
 
 _KILLED_CREATE = """
 import os, sys

@@ -11,7 +11,7 @@ from casedesk.cli.main import main
 from casedesk.errors import DatabaseDamaged, NotADatabase
 from casedesk.store import keyfile, maintenance
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE, file_digests
+from tests.factories import PASSPHRASE, file_digests
 
 
 def _fill(db: Database, children: int = 300) -> None:

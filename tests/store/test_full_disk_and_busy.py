@@ -21,7 +21,7 @@ from casedesk.store import engine as store_engine
 from casedesk.store import keyfile
 from casedesk.store.database import Database
 from casedesk.store.engine import connect_raw
-from tests.conftest import PASSPHRASE
+from tests.factories import PASSPHRASE
 
 
 def _mount_tmpfs(folder: Path, megabytes: int) -> bool:

@@ -11,7 +11,7 @@ from casedesk.cli.main import main
 from casedesk.errors import KeyFileError
 from casedesk.store import keyfile
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE
+from tests.factories import PASSPHRASE
 
 
 @pytest.mark.parametrize(

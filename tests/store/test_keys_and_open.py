@@ -11,7 +11,7 @@ import pytest
 from casedesk.errors import Conflict, KeyFileError, NotADatabase, ValidationError, WrongPassphrase
 from casedesk.store import keyfile
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE, file_digests
+from tests.factories import PASSPHRASE, file_digests
 
 
 def test_create_then_open_with_the_right_passphrase(db: Database, db_path: Path) -> None:

@@ -16,9 +16,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from casedesk.store import keyfile, maintenance
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE, REPO_ROOT
+from tests.factories import PASSPHRASE, REPO_ROOT
+
+pytestmark = pytest.mark.slow  # kills a real process at every step
 
 ROUNDS = 3  # per command: 9 kills in all
 SEED = 20261130

@@ -12,7 +12,7 @@ from casedesk.errors import Conflict, KeyFileError, NotADatabase, WrongPassphras
 from casedesk.store import maintenance
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE, file_digests
+from tests.factories import PASSPHRASE, file_digests
 
 
 def _add_child(db: Database, name: str = "Aurelia") -> str:

@@ -85,7 +85,7 @@ def pg_url(postgres_cluster: str) -> str:
     return f"{postgres_cluster}/{name}"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.slow)])
 def any_server(
     request: pytest.FixtureRequest, tmp_path: Path, fast_kdf: keyfile.KdfParams, fast_passwords: None
 ) -> Iterator[Server]:

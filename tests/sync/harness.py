@@ -32,6 +32,7 @@ from casedesk.store.database import Database
 from casedesk.sync.engine import SyncReport
 from casedesk.sync.fake import Faults, FaultyTransport
 from casedesk.sync.http import HttpTransport
+from tests.factories import new_database
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -163,7 +164,7 @@ def make_device(
     base_url: str | None = None,
     org_server: Server | None = None,
 ) -> Device:
-    db = Database.create(tmp / f"{name}.db", PASSPHRASE)
+    db = new_database(tmp / f"{name}.db")
     owner = server or org_server
     assert owner is not None
     client = server.client() if server is not None and base_url is None else None

@@ -14,7 +14,7 @@ from casedesk.services.referrals import service as referrals
 from casedesk.services.referrals.service import NewReferral
 from casedesk.services.triage import service as triage
 from casedesk.store.journal import outbox as sync_outbox
-from tests.services.test_triage_service import LEVEL3, Q_ID, Q_VERSION
+from tests.factories import LEVEL3, Q_ID, Q_VERSION
 from tests.sync.harness import Server, make_device
 
 

@@ -12,6 +12,7 @@ import contextlib
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,8 @@ from casedesk.store import keyfile
 from casedesk.store.journal import outbox as sync_outbox
 from casedesk.sync.transport import Offline
 from tests.sync.harness import Server, make_device
+
+pytestmark = pytest.mark.slow  # hypothesis runs many sync rounds per test
 
 FIELDS = ("preferred_name", "gender", "uln", "town")  # town is critical (address)
 step = st.one_of(

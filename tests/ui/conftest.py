@@ -7,15 +7,14 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog
 
-from casedesk.services.collection import Collection
 from casedesk.store.database import Database
 from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.tasks import TaskRunner
+from tests.factories import opened
 
 
 @pytest.fixture(autouse=True)
@@ -39,13 +38,3 @@ def context(db: Database, runner: TaskRunner) -> AppContext:
     app_context = AppContext(db.path, runner)
     app_context.attach(opened(db, Profile(name="Sam Tester", role="DSL", organisation="Hillside Academy")))
     return app_context
-
-
-def opened(db: Database, profile: Profile) -> tuple[Collection, Profile]:
-    """What unlocking returns, for a database a test opened itself."""
-    return Collection(db, profile.name), profile
-
-
-def add_child(db: Database, given: str, family: str, born: date, **extra: object) -> str:
-    with db.unit_of_work("tester") as uow:
-        return uow.insert("children", {"given_name": given, "family_name": family, "date_of_birth": born, **extra})

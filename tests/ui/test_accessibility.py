@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from casedesk.services.demo.load import seed_demo
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import PAGES, MainWindow
-from tests.ui.test_dialog_sizes import _dialogs
+from tests.ui.dialogs import every_dialog
 
 CONTROLS = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QTextEdit, QAbstractItemView)
 
@@ -84,7 +84,7 @@ def test_every_page_of_the_window(qtbot, context: AppContext) -> None:  # type: 
 
 def test_every_dialog(qtbot, context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     found = {}
-    for name, make in _dialogs(context, tmp_path):
+    for name, make in every_dialog(context, tmp_path):
         dialog = make()
         qtbot.addWidget(dialog)
         if problems(dialog):

@@ -15,7 +15,7 @@ from casedesk.ui.caseload.view import CaseloadView
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import MainWindow
 from casedesk.ui.tasks import TaskRunner
-from tests.ui.conftest import add_child, opened
+from tests.factories import add_child, opened
 
 
 def _seed(db: Database) -> dict[str, str]:

@@ -14,9 +14,7 @@ from casedesk.ui.context import AppContext
 from casedesk.ui.directory.page import DirectoryPage
 from casedesk.ui.directory.service_list import DetailRole, GreyRole, HeadingRole, ServiceIdRole
 from casedesk.ui.main_window import PAGES, MainWindow
-from tests.conftest import SHARED_DATA
-from tests.services.test_triage_service import LEVEL3, Q_ID, Q_VERSION
-from tests.ui.conftest import add_child
+from tests.factories import LEVEL3, Q_ID, Q_VERSION, SHARED_DATA, add_child
 
 AVA = {"outcome_level": 2, "outcome_domains": {"attendance": 3, "semh": 1}, "child_age": 8}
 

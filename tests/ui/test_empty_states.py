@@ -8,7 +8,7 @@ from casedesk.ui.child.view import ChildPage
 from casedesk.ui.context import AppContext
 from casedesk.ui.sync.controller import SyncController
 from casedesk.ui.sync.page import SyncPage
-from tests.ui.conftest import add_child
+from tests.factories import add_child
 
 
 def test_a_new_childs_record_explains_each_empty_list(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]

@@ -23,8 +23,7 @@ from casedesk.store.database import Database
 from casedesk.store.journal import outbox
 from casedesk.ui.context import AppContext
 from casedesk.ui.tasks import TaskRunner
-from tests.conftest import PASSPHRASE
-from tests.ui.conftest import opened
+from tests.factories import PASSPHRASE, opened
 
 ADA = {"given_name": "Ada", "family_name": "Okafor", "date_of_birth": date(2014, 3, 2)}
 

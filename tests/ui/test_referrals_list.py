@@ -8,8 +8,7 @@ from casedesk.services.referrals.service import NewReferral, create_referral, tr
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import PAGES, MainWindow
 from casedesk.ui.referrals.page import HEADERS, ReferralsPage
-from tests.services.test_referrals import CONSENT, REFERRER
-from tests.ui.conftest import add_child
+from tests.factories import CONSENT, REFERRER, add_child
 
 LONG = "Child and Adolescent Mental Health Service (CAMHS) — Community Eating Disorders Team, West Yorkshire"
 

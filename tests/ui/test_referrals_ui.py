@@ -15,8 +15,7 @@ from casedesk.services.triage import service as triage
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import PAGES, MainWindow
 from casedesk.ui.referrals.dialog import ReferralDialog
-from tests.services.test_triage_service import LEVEL3, Q_ID, Q_VERSION
-from tests.ui.conftest import add_child
+from tests.factories import LEVEL3, Q_ID, Q_VERSION, add_child
 
 
 def test_triage_result_to_matched_service_to_referral_to_pack(qtbot, context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

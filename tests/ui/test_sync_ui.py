@@ -14,9 +14,9 @@ from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.main_window import MainWindow
 from casedesk.ui.sync.page import ConflictDialog
 from casedesk.ui.tasks import TaskRunner
+from tests.factories import opened
 from tests.sync.fixtures import fast_passwords, server  # noqa: F401
 from tests.sync.harness import Server, UvicornProcess, make_device
-from tests.ui.conftest import opened
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from casedesk.ui.child.view import ChildPage
 from casedesk.ui.context import AppContext
 from casedesk.ui.triage.frame import CHOOSE, SECTION, SUMMARY
 from casedesk.ui.triage.wizard import TriageWizard
-from tests.services.test_triage_service import LEVEL3
-from tests.ui.conftest import add_child
+from tests.factories import LEVEL3, add_child
 
 
 def _labels(wizard: TriageWizard, qid: str, value: Any) -> list[str]:

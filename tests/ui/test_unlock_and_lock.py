@@ -14,8 +14,7 @@ from casedesk.ui.main_window import MainWindow
 from casedesk.ui.tasks import TaskRunner
 from casedesk.ui.unlock.first_run_dialog import FirstRunDialog
 from casedesk.ui.unlock.unlock_dialog import UnlockDialog
-from tests.conftest import PASSPHRASE
-from tests.ui.conftest import add_child
+from tests.factories import PASSPHRASE, add_child
 
 
 def _press_ok(dialog) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,64 @@
+"""Every dialog of the app, built as the app builds it, for the checks that go through all of them (sizes,
+accessibility)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog
+
+from casedesk.store.journal.conflicts import ConflictView
+from casedesk.ui.caseload.new_child_dialog import NewChildDialog
+from casedesk.ui.child.event_dialog import EventDialog
+from casedesk.ui.context import AppContext
+from casedesk.ui.referrals.dialog import ReferralDialog
+from casedesk.ui.sync.page import ConflictDialog
+from casedesk.ui.triage.wizard import TriageWizard
+from casedesk.ui.unlock.first_run_dialog import FirstRunDialog
+from casedesk.ui.unlock.unlock_dialog import UnlockDialog
+from tests.factories import add_child
+
+
+def _conflict() -> ConflictView:
+    return ConflictView(
+        conflict_id="c1",
+        entity="children",
+        row_id="r1",
+        child_id="r1",
+        field="address_line",
+        critical=True,
+        kept="12 Mill Lane",
+        candidates=[
+            {"value": "12 Mill Lane", "author": "Sam Tester"},
+            {"value": "4 Station Road, Hebden Bridge", "author": "Alex Rivers"},
+        ],
+        state="open",
+        resolution=None,
+    )
+
+
+def every_dialog(context: AppContext, tmp_path: Path) -> Iterator[tuple[str, Callable[[], QDialog]]]:
+    child = add_child(context.col.db, "Ava", "Smith", date(2015, 3, 1))
+    yield "referral", lambda: ReferralDialog(context, child, "Ava Smith", None, "Early Help Hub (sample)")
+    yield "new child", lambda: NewChildDialog(context)
+    yield "chronology entry", lambda: EventDialog()
+
+    def visit() -> QDialog:
+        dialog = EventDialog()
+        dialog.kind.setCurrentIndex(dialog.kind.findData("home_visit"))
+        return dialog
+
+    yield "home visit", visit
+    yield "conflict", lambda: ConflictDialog(_conflict())
+    yield "unlock", lambda: UnlockDialog(context, context.db_path)
+    yield "first run", lambda: FirstRunDialog(context, tmp_path / "new.db")
+
+    def wizard() -> QDialog:
+        dialog = TriageWizard(context, child, "Ava Smith")
+        dialog.start_new()
+        dialog.choose.chosen.emit(dialog.choose.current())  # on a question page every button shows
+        return dialog
+
+    yield "needs check", wizard
