@@ -12,7 +12,7 @@ from casedesk.services import device_backup
 from casedesk.services.device_backup import Schedule
 from casedesk.store.database import Database
 from casedesk.store.journal.recovery import RECOVERY_KEY
-from tests.conftest import PASSPHRASE
+from tests.factories import PASSPHRASE
 
 NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 

@@ -17,7 +17,7 @@ from casedesk.store.models import AuditRow, OutboxRow
 from casedesk.ui.child.involvement_dialog import InvolvementDialog, SchoolDialog
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import MainWindow
-from tests.ui.conftest import add_child
+from tests.factories import add_child
 
 
 def _register(db: Database) -> dict[str, str]:

@@ -19,8 +19,7 @@ from casedesk.store.models import AuditRow, OrganisationRow
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import MainWindow
 from casedesk.ui.profile_dialog import ProfileDialog
-from tests.conftest import PASSPHRASE
-from tests.ui.conftest import add_child
+from tests.factories import PASSPHRASE, add_child
 
 
 def test_profile_saved_shown_and_signs_later_changes(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
