@@ -16,6 +16,7 @@ worker in the register, by exact name, named as involved for their organisation 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -57,7 +58,7 @@ def _parse_date(text: str | None) -> date | str | None:
         return "invalid"
 
 
-def _header_problem(path: Path, fieldnames: list[str] | None) -> str | None:
+def _header_problem(path: Path, fieldnames: Sequence[str] | None) -> str | None:
     if not fieldnames:
         return f"{path.name} is empty: the first line must name the columns ({', '.join(REQUIRED)}, …)."
     if len(fieldnames) == 1 and ";" in fieldnames[0]:

@@ -82,7 +82,7 @@ def seed_demo(
     # first organisation it wrote: re-running on another day is refused too, while a run that failed before
     # writing anything may be repeated.
     loaded = dict(db.get_setting(DEMO_SEEDS_KEY) or {})
-    first_org = data.organisations[0]["id"]
+    first_org: str = data.organisations[0]["id"]
     with db.session() as session:
         held = repo.organisations(session, [first_org, loaded.get(str(seed), first_org)])
     if held:
