@@ -61,7 +61,7 @@ def test_a_failed_export_on_a_full_disk_is_named_on_the_command_line(
     db: Database, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from casedesk.cli.main import main
-    from tests.conftest import PASSPHRASE
+    from tests.factories import PASSPHRASE
     from tests.store.test_full_disk_and_busy import _mount_tmpfs
 
     seed_demo(db, children=40, seed=3)

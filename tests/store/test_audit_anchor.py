@@ -10,7 +10,7 @@ import pytest
 from casedesk.cli.main import main
 from casedesk.store import anchor
 from casedesk.store.database import Database
-from tests.conftest import PASSPHRASE
+from tests.factories import PASSPHRASE
 
 
 def _add_schools(db: Database, *names: str) -> None:

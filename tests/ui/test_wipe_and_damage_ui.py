@@ -10,8 +10,7 @@ from casedesk.store.database import Database
 from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.main_window import MainWindow
 from casedesk.ui.tasks import TaskRunner
-from tests.conftest import PASSPHRASE
-from tests.ui.conftest import add_child, opened
+from tests.factories import PASSPHRASE, add_child, opened
 
 
 def test_wipe_from_elsewhere_locks_the_app(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
