@@ -9,7 +9,9 @@ Anki's test helper that copies one empty collection per test.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
+import subprocess
 import tempfile
 from datetime import date
 from functools import cache
@@ -22,7 +24,7 @@ from casedesk.config import Profile
 from casedesk.domain.ids import new_id
 from casedesk.domain.referrals.workflow import SharingDecision
 from casedesk.services.collection import Collection
-from casedesk.store import keyfile
+from casedesk.store import directory_repo, keyfile
 from casedesk.store.database import Database
 from casedesk.store.engine import make_engine
 from casedesk.store.models import SettingRow
@@ -69,6 +71,23 @@ def new_database(path: Path) -> Database:
 def file_digests(folder: Path) -> dict[str, bytes]:
     """Every file's bytes in a folder, to prove an operation changed nothing."""
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def mount_tmpfs(folder: Path, megabytes: int) -> bool:
+    """Make `folder` a small real tmpfs (a nearly full disk) where this process may mount one (root); else False."""
+    folder.mkdir()
+    if os.geteuid() != 0:
+        return False
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m,mode=0700", "tmpfs", str(folder)], capture_output=True
+    )
+    return result.returncode == 0
+
+
+def service_count(db: Database) -> int:
+    """How many directory services the database holds."""
+    with db.session() as session:
+        return directory_repo.service_count(session)
 
 
 # -- records -----------------------------------------------------------------------------------------------------

@@ -17,9 +17,8 @@ from casedesk.domain.directory.oruk_export import to_oruk3
 from casedesk.errors import CaseDeskError, ValidationError
 from casedesk.services.directory import fetch
 from casedesk.services.directory.service import import_directory, load_directory_services
-from casedesk.store import directory_repo
 from casedesk.store.database import Database
-from tests.factories import PASSPHRASE
+from tests.factories import PASSPHRASE, service_count
 
 
 def _pages() -> dict[int, dict[str, Any]]:
@@ -82,11 +81,6 @@ def api() -> Iterator[tuple[str, Api]]:
     thread.join(5)
 
 
-def _count(db: Database) -> int:
-    with db.session() as session:
-        return directory_repo.service_count(session)
-
-
 def test_url_follows_every_page(db: Database, api: tuple[str, Api]) -> None:
     url, state = api
     report = import_directory(db, url, "tester")
@@ -103,7 +97,7 @@ def test_a_bad_record_on_the_second_page_changes_nothing(db: Database, api: tupl
     with pytest.raises(ValidationError) as caught:
         import_directory(db, url, "tester")
     assert caught.value.problems[0][0] == f"{url} page 2: $.contents[0].email"
-    assert _count(db) == 0
+    assert service_count(db) == 0
     report = import_directory(db, url, "tester", skip_invalid=True)
     assert len(report.added) == 42 and len(report.skipped) == 1
 
@@ -115,7 +109,7 @@ def test_a_page_that_is_not_json_is_an_error(db: Database, api: tuple[str, Api])
         import_directory(db, url, "tester")
     ((where, message),) = caught.value.problems
     assert where == f"{url} page 2" and message.startswith("is not valid JSON")
-    assert _count(db) == 0
+    assert service_count(db) == 0
 
 
 def test_an_unreachable_api_is_one_clear_error(db: Database, api: tuple[str, Api]) -> None:
@@ -125,7 +119,7 @@ def test_an_unreachable_api_is_one_clear_error(db: Database, api: tuple[str, Api
         import_directory(db, url, "tester")
     with pytest.raises(CaseDeskError, match="Could not fetch"):
         import_directory(db, "http://127.0.0.1:9/services", "tester")
-    assert _count(db) == 0
+    assert service_count(db) == 0
 
 
 def test_cli_url(db: Database, db_path: Any, api: tuple[str, Api], monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -159,7 +153,7 @@ def test_an_unreadable_middle_page_is_named_and_later_pages_are_still_fetched(
     with pytest.raises(ValidationError) as caught:
         import_directory(db, url, "tester")
     assert [where for where, _ in caught.value.problems] == [f"{url} page 2"]
-    assert _count(db) == 0
+    assert service_count(db) == 0
     state.asked.clear()
     report = import_directory(db, url, "tester", skip_invalid=True)
     assert state.asked == [1, 2, 3]
@@ -186,4 +180,4 @@ def test_a_listing_that_never_ends_is_cut_with_a_problem_not_silently(
     assert caught.value.problems == [
         (f"{url} page 3", "not fetched: CaseDesk stops after 2 pages of the 1000 it lists")
     ]
-    assert _count(db) == 0
+    assert service_count(db) == 0

@@ -14,7 +14,7 @@ from casedesk.errors import CaseDeskError
 from casedesk.services.directory import fetch
 from casedesk.services.directory.service import import_directory
 from casedesk.store.database import Database
-from tests.services.test_directory_url import _count
+from tests.factories import service_count
 
 
 @pytest.fixture
@@ -55,4 +55,4 @@ def test_a_server_trickling_bytes_meets_the_deadline(
     with pytest.raises(CaseDeskError, match=r"too slow.*within 1 seconds.*nothing was imported"):
         import_directory(db, trickling, "tester")
     assert time.monotonic() - started < 30  # the per-read timeout alone would never end
-    assert _count(db) == 0
+    assert service_count(db) == 0

@@ -61,13 +61,12 @@ def test_a_failed_export_on_a_full_disk_is_named_on_the_command_line(
     db: Database, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from casedesk.cli.main import main
-    from tests.factories import PASSPHRASE
-    from tests.store.test_full_disk_and_busy import _mount_tmpfs
+    from tests.factories import PASSPHRASE, mount_tmpfs
 
     seed_demo(db, children=40, seed=3)
     db.close()
     disk = tmp_path / "disk"
-    if not _mount_tmpfs(disk, 1):
+    if not mount_tmpfs(disk, 1):
         pytest.skip("needs root to mount a small tmpfs; the test above simulates ENOSPC")
     try:
         monkeypatch.setenv("CASEDESK_PASSPHRASE", PASSPHRASE)

@@ -21,24 +21,14 @@ from casedesk.store import engine as store_engine
 from casedesk.store import keyfile
 from casedesk.store.database import Database
 from casedesk.store.engine import connect_raw
-from tests.factories import PASSPHRASE
-
-
-def _mount_tmpfs(folder: Path, megabytes: int) -> bool:
-    folder.mkdir()
-    if os.geteuid() != 0:
-        return False
-    result = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m,mode=0700", "tmpfs", str(folder)], capture_output=True
-    )
-    return result.returncode == 0
+from tests.factories import PASSPHRASE, mount_tmpfs
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A folder on a disk that is nearly full: a real tmpfs where possible, else writes to it fail with ENOSPC."""
     folder = tmp_path / "small-disk"
-    mounted = _mount_tmpfs(folder, 4)
+    mounted = mount_tmpfs(folder, 4)
     if not mounted:
 
         def full_write(self, filename, arcname=None, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -80,7 +70,7 @@ def test_an_import_onto_a_full_disk_says_so_and_changes_nothing(
     tmp_path: Path, fast_kdf: keyfile.KdfParams, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path / "disk"
-    if not _mount_tmpfs(folder, 3):
+    if not mount_tmpfs(folder, 3):
         pytest.skip("a real small disk needs root to mount a tmpfs; the backup test covers the simulated case")
     try:
         path = folder / "case.db"
