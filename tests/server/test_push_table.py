@@ -7,8 +7,6 @@ sees neither. Rows may push earlier changes first (`before`), e.g. an edit that 
 
 from __future__ import annotations
 
-import itertools
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +16,8 @@ from casedesk.domain.ids import new_id
 from casedesk.server.db import accounts
 from casedesk.server.db.push import Pusher
 from casedesk.server.db.rules import NOT_VISIBLE
-from tests.sync.harness import CHILD, PASSWORD, Server
+from tests.sync.harness import CHILD, PASSWORD, Server, wire_change
 
-_tick = itertools.count()
 NOTE = {"kind": "note", "author": "tester", "summary": "Seen at school"}
 MOMENT = "2025-01-06T10:00:00+00:00"
 
@@ -34,20 +31,7 @@ class World:
     versions: dict[str, int] = field(default_factory=dict)  # the child's field versions after it was recorded
 
     def change(self, device: str, entity: str, row_id: str, op: str, fields: dict[str, Any], **extra: Any):
-        device_id = self.devices[device][0]
-        hlc = f"{int(time.time() * 1000):013d}-{next(_tick) % 1_000_000:06d}-{device_id}"
-        return {
-            "change_id": new_id(),
-            "entity": entity,
-            "row_id": row_id,
-            "op": op,
-            "fields": fields,
-            "base_versions": {},
-            "hlc": hlc,
-            "device_id": device_id,
-            "author": "tester",
-            **extra,
-        }
+        return wire_change(self.devices[device][0], entity, row_id, op, fields, **extra)
 
     def push(self, device: str, *changes: dict[str, Any]) -> list[dict[str, Any]]:
         device_id, org_id = self.devices[device]

@@ -222,6 +222,25 @@ class UvicornProcess:
 _tick = itertools.count()
 
 
+def wire_change(
+    device_id: str, entity: str, row_id: str, op: str, fields: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    """One change as a device sends it, with a fresh change id and a clock that only moves forward."""
+    hlc = f"{int(time.time() * 1000):013d}-{next(_tick) % 1_000_000:06d}-{device_id}"
+    return {
+        "change_id": new_id(),
+        "entity": entity,
+        "row_id": row_id,
+        "op": op,
+        "fields": fields,
+        "base_versions": {},
+        "hlc": hlc,
+        "device_id": device_id,
+        "author": "tester",
+        **extra,
+    }
+
+
 class Peer:
     """A device speaking the protocol by hand, so a test can send what the app never would."""
 
@@ -233,19 +252,7 @@ class Peer:
         self.headers = {"Authorization": f"Bearer {token}", "X-CaseDesk-Device": self.device_id}
 
     def change(self, entity: str, row_id: str, op: str, fields: dict[str, Any], **extra: Any) -> dict[str, Any]:
-        hlc = f"{int(time.time() * 1000):013d}-{next(_tick) % 1_000_000:06d}-{self.device_id}"
-        return {
-            "change_id": new_id(),
-            "entity": entity,
-            "row_id": row_id,
-            "op": op,
-            "fields": fields,
-            "base_versions": {},
-            "hlc": hlc,
-            "device_id": self.device_id,
-            "author": "tester",
-            **extra,
-        }
+        return wire_change(self.device_id, entity, row_id, op, fields, **extra)
 
     def push(self, *changes: dict[str, Any]) -> list[dict[str, Any]]:
         response = self.client.post("/v1/push", headers=self.headers, json={"changes": list(changes)})
