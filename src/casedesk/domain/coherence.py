@@ -5,6 +5,7 @@ held in one place so the demo-data test and the app's status form say the same t
 
 - A child is never on an EHC plan and SEN support at once (an EHC plan replaces SEN support).
 - A child in elective home education has no current school.
+- A personal education plan (PEP) is for a looked-after child: one is held only while the child is looked after.
 """
 
 from __future__ import annotations
@@ -46,3 +47,20 @@ def status_warnings(periods: Iterable[Period], current_school_id: str | None, to
     if home_educated and current_school_id:
         warnings.append("The child is in elective home education but still has a current school: remove the school.")
     return warnings
+
+
+def looked_after_on(periods: Iterable[Period], day: date) -> bool:
+    return any(
+        p.kind == StatusKind.LOOKED_AFTER and p.start_date <= day and (p.end_date is None or p.end_date >= day)
+        for p in periods
+    )
+
+
+def pep_warnings(periods: Iterable[Period], held_on: Iterable[date]) -> list[str]:
+    """Why PEPs held on these days do not fit the child's care periods (a PEP is for a looked-after child)."""
+    periods = list(periods)
+    outside = sorted(day for day in held_on if not looked_after_on(periods, day))
+    if not outside:
+        return []
+    days = ", ".join(f"{d:%d %b %Y}" for d in outside)
+    return [f"A PEP is for a looked-after child, but the child was not looked after on {days}: record the care period."]

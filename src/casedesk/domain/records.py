@@ -77,7 +77,9 @@ class StatusPeriod:
     kind: str
     start_date: date
     end_date: date | None = None
-    detail: str | None = None
+    detail: str | None = None  # SEN primary need (SEN support, EHC plan); category of abuse (CP plan)
+    secondary_detail: str | None = None  # SEN secondary need
+    worker_id: str | None = None  # the allocated social worker (CIN, CP plan, looked after)
 
     def is_current(self, day: date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)

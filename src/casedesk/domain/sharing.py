@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar, overload
 
+from casedesk.domain.casework.records import EhcPlan, Pep, YouthJusticeOutcome
 from casedesk.domain.records import Child, ChronologyEvent, Involvement, Organisation, StatusPeriod, Worker
 from casedesk.domain.referrals.workflow import Referral
 from casedesk.domain.schema import CATALOGUE, EVENT_CATEGORIES, STATUS_CATEGORIES, Category
@@ -69,6 +70,9 @@ ENTITY_OF: dict[type, str] = {
     ChronologyEvent: "events",
     TriageResult: "triage_results",
     Referral: "referrals",
+    EhcPlan: "ehc_plans",
+    Pep: "peps",
+    YouthJusticeOutcome: "youth_justice_outcomes",
 }
 
 R = TypeVar("R")

@@ -161,10 +161,18 @@ class EventKind(StrEnum):
     MISSING_EPISODE = "missing_episode"
     SCHOOL_MOVE = "school_move"
     PLAN_REVIEW = "plan_review"
+    ARREST = "arrest"
+    INVOLVEMENT = "involvement"  # an agency or named worker starts or stops working with the child
+    EHC_PLAN = "ehc_plan"
+    PEP = "pep"
+    YOUTH_JUSTICE_OUTCOME = "youth_justice_outcome"
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return _EVENT_LABELS.get(self.value, self.value.replace("_", " ").capitalize())
+
+
+_EVENT_LABELS = {"ehc_plan": "EHC plan", "pep": "PEP"}
 
 
 class InvolvementRole(StrEnum):

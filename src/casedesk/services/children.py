@@ -21,11 +21,13 @@ from casedesk.domain.records import (
     StatusPeriod,
     Worker,
 )
+from casedesk.domain.schema import STATUS_CATEGORIES
 from casedesk.domain.validation import normalise_child, validate_child
-from casedesk.domain.vocab import InvolvementRole
+from casedesk.domain.vocab import DataCategory, EventKind, InvolvementRole, StatusKind, label_of
 from casedesk.errors import Conflict, ValidationError
 from casedesk.services import export
 from casedesk.services.caseload import CaseloadData, indexed_matches, load_caseload_data
+from casedesk.services.casework.chronicle import chronicle
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
@@ -232,12 +234,31 @@ class ChildrenService:
                 "status_periods",
                 {"child_id": child_id, "kind": kind, "start_date": start, "end_date": end, "detail": detail},
             )
+            self._chronicle_status(uow, child_id, kind, row_id, f"from {start:%d %b %Y}", start)
         return row_id, uow.changes
 
     def end_status(self, status_id: str, end: date) -> Changes:
+        with self.db.session() as session:
+            current = repo.get_status(session, status_id)
+        if end < current.start_date:
+            raise ValidationError("A status cannot end before it starts.", [("end_date", "Before the start.")])
         with self.db.unit_of_work(self.author) as uow:
             uow.update("status_periods", status_id, {"end_date": end})
+            self._chronicle_status(uow, current.child_id, current.kind, status_id, f"ended {end:%d %b %Y}", end)
         return uow.changes
+
+    def _chronicle_status(self, uow: Any, child_id: str, kind: str, row_id: str, words: str, on: date) -> None:
+        category = STATUS_CATEGORIES.get(kind)
+        chronicle(
+            uow,
+            self.author,
+            child_id,
+            kind=EventKind.STATUS_CHANGE,
+            on=on,
+            related_id=row_id,
+            category=category.value if category else DataCategory.GENERAL.value,
+            summary=f"{label_of(StatusKind, kind)} {words}",
+        )
 
     def add_involvement(
         self,
@@ -252,6 +273,7 @@ class ChildrenService:
         values = self._checked_involvement(organisation_id, role, start, worker_id, end)
         with self.db.unit_of_work(self.author) as uow:
             row_id = uow.insert("involvements", {"child_id": child_id, **values})
+            self._chronicle_involvement(uow, child_id, row_id, values, "started", start)
         return row_id, uow.changes
 
     def update_involvement(
@@ -265,8 +287,12 @@ class ChildrenService:
     ) -> Changes:
         """Correct an involvement: another worker named, a role or the dates put right."""
         values = self._checked_involvement(organisation_id, role, start, worker_id, end)
+        with self.db.session() as session:
+            current = repo.get_involvement(session, involvement_id)
         with self.db.unit_of_work(self.author) as uow:
-            uow.update("involvements", involvement_id, values)
+            changed = uow.update("involvements", involvement_id, values)
+            if changed:
+                self._chronicle_involvement(uow, current.child_id, involvement_id, values, "changed", date.today())
         return uow.changes
 
     def end_involvement(self, involvement_id: str, end: date) -> Changes:
@@ -276,7 +302,35 @@ class ChildrenService:
             raise ValidationError("An involvement cannot end before it starts.", [("end_date", "Before the start.")])
         with self.db.unit_of_work(self.author) as uow:
             uow.update("involvements", involvement_id, {"end_date": end})
+            values = {"organisation_id": current.organisation_id, "worker_id": current.worker_id, "role": current.role}
+            self._chronicle_involvement(uow, current.child_id, involvement_id, values, "ended", end)
         return uow.changes
+
+    def _chronicle_involvement(
+        self, uow: Any, child_id: str, row_id: str, values: dict[str, Any], words: str, on: date
+    ) -> None:
+        """An agency or named worker starting, changing or ending is part of the child's story."""
+        with self.db.session() as session:
+            org = repo.organisations(session, [values["organisation_id"]]).get(values["organisation_id"])
+            worker = (
+                repo.workers(session, [values["worker_id"]]).get(values["worker_id"]) if values["worker_id"] else None
+            )
+        who = (
+            f"{worker.name} ({label_of(InvolvementRole, values['role'])})"
+            if worker
+            else label_of(InvolvementRole, values["role"])
+        )
+        chronicle(
+            uow,
+            self.author,
+            child_id,
+            kind=EventKind.INVOLVEMENT,
+            category=DataCategory.GENERAL,
+            on=on,
+            summary=f"Involvement {words}: {who}, {org.name if org else 'unknown organisation'}",
+            organisation_id=values["organisation_id"],
+            related_id=row_id,
+        )
 
     def set_school(self, child_id: str, school_id: str | None) -> tuple[Child, Changes]:
         """Enrol the child at a school from the register of organisations (None: no current school)."""
@@ -285,7 +339,30 @@ class ChildrenService:
                 school = repo.organisations(session).get(school_id)
             if school is None or school.kind != "school":
                 raise ValidationError("Choose a school.", [("current_school_id", "Not a school.")])
-        return self.update_child(child_id, {"current_school_id": school_id})
+        with self.db.session() as session:
+            before = repo.get_child(session, child_id).current_school_id
+            names = {o.id: o.name for o in repo.organisations(session, [i for i in (before, school_id) if i]).values()}
+        child, changes = self.update_child(child_id, {"current_school_id": school_id})
+        if before == school_id:
+            return child, changes
+        summary = (
+            f"Current school changed from {names.get(before or '', 'none')} to {names[school_id]}"
+            if school_id
+            else f"No current school (was {names.get(before or '', 'none')})"
+        )
+        with self.db.unit_of_work(self.author) as uow:
+            chronicle(
+                uow,
+                self.author,
+                child_id,
+                kind=EventKind.SCHOOL_MOVE,
+                category=DataCategory.EDUCATION,
+                summary=summary,
+                on=datetime.now(UTC),
+                organisation_id=school_id or before,
+                significance="notable",
+            )
+        return child, changes | uow.changes
 
     def _checked_involvement(
         self, organisation_id: str, role: str, start: date, worker_id: str | None, end: date | None

@@ -1,7 +1,8 @@
 """One object per open database: every use case of the app, bound to that database and the acting user.
 
 Anki's `Collection` is the model. The desktop app holds one `Collection` while unlocked and reaches the data
-only through it, by feature (`col.children`, `col.triage`, `col.referrals`, `col.directory`, `col.sync`),
+only through it, by feature (`col.children`, `col.send`, `col.care`, `col.youth_justice`, `col.triage`, `col.referrals`,
+`col.directory`, `col.sync`),
 never through the `Database`, repositories or the sync engine. Every call that writes returns what it made
 together with the `Changes` it made (or only the `Changes` when there is nothing else to return), so the
 caller announces exactly what changed and never has to work it out. The collection holds no lock of its own:
@@ -24,6 +25,9 @@ from typing import Any, TypeVar
 from casedesk.config import PROFILE, Profile
 from casedesk.domain.records import Changes
 from casedesk.errors import Locked
+from casedesk.services.casework.care import CareService
+from casedesk.services.casework.send import SendService
+from casedesk.services.casework.youth_justice import YouthJusticeService
 from casedesk.services.children import ChildrenService
 from casedesk.services.directory.service import DirectoryService
 from casedesk.services.profile import ProfileService
@@ -71,6 +75,9 @@ class Collection:
         self.referrals = ReferralService(db, actor)
         self.directory = DirectoryService(db, actor)
         self.profile = ProfileService(db, actor)
+        self.send = SendService(db, actor)
+        self.care = CareService(db, actor)
+        self.youth_justice = YouthJusticeService(db, actor)
         self.sync = SyncService(db, transport, on_db=self.on_db)
         self._closed = False
 
@@ -78,7 +85,8 @@ class Collection:
         """Store the user's profile; from now on every change is signed with the (possibly new) name."""
         saved, changes = self.profile.save(profile)
         self.actor = saved.name
-        self.children.author = saved.name
+        for author_of in (self.children, self.send, self.care, self.youth_justice):
+            author_of.author = saved.name
         for service in (self.triage, self.referrals, self.directory, self.profile):
             service.actor = saved.name
         return saved, changes

@@ -20,8 +20,9 @@ from typing import IO, Any
 
 from casedesk import __version__
 from casedesk.domain import sharing
+from casedesk.domain.casework.records import EhcPlan, Pep, YouthJusticeOutcome
 from casedesk.errors import NotFound
-from casedesk.store import referral_repo, staging, triage_repo
+from casedesk.store import casework_repo, referral_repo, staging, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 from casedesk.store.journal.wire_values import to_json_value
@@ -47,10 +48,19 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
     emails = sharing.redact_all(
         (sharing.Shared("mail_requests", m) for m in referral_repo.mail_requests_for_child(session, child_id)), allowed
     )
+    casework: dict[str, list[Any]] = {
+        entity: sharing.redact_all(casework_repo.for_child(session, kind, child_id), allowed)
+        for entity, kind in (("ehc_plans", EhcPlan), ("peps", Pep), ("youth_justice_outcomes", YouthJusticeOutcome))
+    }
     org_ids = {i.organisation_id for i in involvements} | {e.organisation_id for e in events if e.organisation_id}
     if child.current_school_id:
         org_ids.add(child.current_school_id)
-    worker_ids = {i.worker_id for i in involvements if i.worker_id}
+    worker_ids = {i.worker_id for i in involvements if i.worker_id} | {s.worker_id for s in statuses if s.worker_id}
+    for rows in casework.values():
+        for row in rows:
+            values = asdict(row)
+            org_ids |= {values[k] for k in ("organisation_id", "school_id") if values.get(k)}
+            worker_ids |= {values[k] for k in ("caseworker_id", "officer_id", "case_manager_id") if values.get(k)}
     bundle: dict[str, Any] = {
         "child": asdict(child),
         "status_periods": [asdict(s) for s in statuses],
@@ -59,6 +69,7 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
         "needs_checks": [asdict(c) for c in checks],
         "referrals": [asdict(r) for r in referrals],
         "referral_emails": [dict(m.values) for m in emails],
+        **{entity: [asdict(r) for r in rows] for entity, rows in casework.items()},
         "organisations": [
             asdict(o) for o in sharing.redact_all(repo.organisations(session, org_ids).values(), allowed)
         ],
@@ -67,6 +78,7 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
     if include_audit:
         row_ids = {child_id} | {s.id for s in statuses} | {i.id for i in involvements} | {e.id for e in events}
         row_ids |= {c.id for c in checks} | {r.id for r in referrals}
+        row_ids |= {r.id for rows in casework.values() for r in rows}
         bundle["audit"] = [asdict(a) for a in repo.audit_entries_for(session, row_ids)]
     return bundle
 

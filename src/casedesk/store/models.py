@@ -98,6 +98,9 @@ class StatusPeriodRow(SyncedMixin, Base):
     detail: Mapped[str | None] = mapped_column(String(100))
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
+    # Schema v5: an SEN period's secondary need; the allocated social worker of a CIN, CP or looked-after period.
+    secondary_detail: Mapped[str | None] = mapped_column(String(100))
+    worker_id: Mapped[str | None] = mapped_column(ForeignKey("workers.id", ondelete="SET NULL"))
 
 
 class InvolvementRow(SyncedMixin, Base):
@@ -205,6 +208,51 @@ class MailRequestRow(SyncedMixin, Base):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class EhcPlanRow(SyncedMixin, Base):
+    """An EHC needs assessment request and the plan it led to (schema v5): the statutory clock's dates."""
+
+    __tablename__ = "ehc_plans"
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    requested_on: Mapped[date] = mapped_column(Date)
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    caseworker_id: Mapped[str | None] = mapped_column(ForeignKey("workers.id", ondelete="SET NULL"))
+    assessment_decided_on: Mapped[date | None] = mapped_column(Date)
+    assessment_decision: Mapped[str | None] = mapped_column(String(10))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    last_review_on: Mapped[date | None] = mapped_column(Date)
+    ceased_on: Mapped[date | None] = mapped_column(Date)
+    primary_need: Mapped[str | None] = mapped_column(String(4))
+    secondary_need: Mapped[str | None] = mapped_column(String(4))
+
+
+class PepRow(SyncedMixin, Base):
+    """A looked-after child's personal education plan meeting (schema v5)."""
+
+    __tablename__ = "peps"
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    next_due_on: Mapped[date | None] = mapped_column(Date)
+    school_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    designated_teacher: Mapped[str | None] = mapped_column(String(200))
+    officer_id: Mapped[str | None] = mapped_column(ForeignKey("workers.id", ondelete="SET NULL"))
+    targets: Mapped[str | None] = mapped_column(Text)
+    progress: Mapped[str | None] = mapped_column(Text)
+
+
+class YouthJusticeOutcomeRow(SyncedMixin, Base):
+    """An out-of-court disposal or court order (schema v5)."""
+
+    __tablename__ = "youth_justice_outcomes"
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    outcome_on: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    case_manager_id: Mapped[str | None] = mapped_column(ForeignKey("workers.id", ondelete="SET NULL"))
+    offence: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
 class OutboxRow(Base):
     """The change journal: every local write, appended in the same transaction, waiting to be pushed."""
 
@@ -261,5 +309,8 @@ SYNCED_TABLES: dict[str, type[SyncedMixin]] = {
     "services": ServiceRow,
     "referrals": ReferralRow,
     "mail_requests": MailRequestRow,
+    "ehc_plans": EhcPlanRow,
+    "peps": PepRow,
+    "youth_justice_outcomes": YouthJusticeOutcomeRow,
 }
 APPEND_ONLY_TABLES = frozenset({"events", "mail_requests"})

@@ -181,6 +181,14 @@ def get_event(session: Session, event_id: str) -> ChronologyEvent:
     return to_record(ChronologyEvent, row)
 
 
+def get_status(session: Session, status_id: str) -> StatusPeriod:
+    table = _table(StatusPeriodRow)
+    row = session.execute(select(table).where(table.c.id == status_id, table.c.deleted.is_(False))).first()
+    if row is None:
+        raise NotFound(f"No status period with id {status_id}.")
+    return to_record(StatusPeriod, row)
+
+
 def get_involvement(session: Session, involvement_id: str) -> Involvement:
     table = _table(InvolvementRow)
     row = session.execute(select(table).where(table.c.id == involvement_id, table.c.deleted.is_(False))).first()

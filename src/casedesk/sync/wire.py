@@ -35,6 +35,9 @@ EntityName = Literal[
     "services",
     "referrals",
     "mail_requests",
+    "ehc_plans",
+    "peps",
+    "youth_justice_outcomes",
 ]
 
 

@@ -7,6 +7,7 @@ so foreign keys hold on the device).
 from __future__ import annotations
 
 from casedesk.domain.referrals.workflow import URGENCIES, ReferralStatus
+from casedesk.domain.schema.casework import CASEWORK_ENTITIES, CASEWORK_RECORDS
 from casedesk.domain.schema.types import (
     Category,
     RecordSpec,
@@ -100,9 +101,11 @@ RECORDS: tuple[RecordSpec, ...] = (
         (
             ref("child_id", "children", required=True),
             text("kind", 40, choices=StatusKind, required=True, critical=True),
-            text("detail", 100, critical=True),
+            text("detail", 100, critical=True),  # SEN primary need, category of abuse (CP)
             day("start_date", required=True, critical=True),
             day("end_date", critical=True),
+            text("secondary_detail", 100),  # SEN secondary need
+            ref("worker_id", "workers"),  # the allocated social worker (CIN, CP, looked after) or caseworker
         ),
         child_key="child_id",
         row_category=("kind", STATUS_CATEGORIES),
@@ -209,6 +212,7 @@ RECORDS: tuple[RecordSpec, ...] = (
         child_key="child_id",
         append_only=True,
     ),
+    *CASEWORK_RECORDS,
 )
 
 ENTITY_ORDER: tuple[str, ...] = (
@@ -221,5 +225,6 @@ ENTITY_ORDER: tuple[str, ...] = (
     "triage_results",
     "referrals",
     "mail_requests",
+    *CASEWORK_ENTITIES,
     "events",
 )

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, Table, delete, insert, select, update
 
+from casedesk.domain.schema.casework import CASEWORK_ENTITIES
 from casedesk.store.database import Database
 from casedesk.store.journal import unapplied
 from casedesk.store.journal.outbox import forget_rows, pending_fields
@@ -29,7 +30,8 @@ CURSOR_KEY = "sync.cursor"
 CONFLICT_PREFIX = "sync.conflict:"
 DEFERRED_PURGES_KEY = "sync.deferred_purges"
 _settings = mapped_table(SettingRow)
-CHILD_TABLES = ("events", "involvements", "status_periods")  # children's own rows, deleted before the child
+# children's own rows, deleted before the child
+CHILD_TABLES = ("events", "involvements", "status_periods", *CASEWORK_ENTITIES)
 
 
 @dataclass
