@@ -77,6 +77,10 @@ class StorageError(CaseDeskError):
     """The disk is full, or another CaseDesk holds the database: nothing was changed, and trying again may work."""
 
 
+class UnexpectedError(CaseDeskError):
+    """A failure nobody foresaw, told as what failed, where, and where the detail was logged (no personal data)."""
+
+
 class Locked(Cancelled):
     """CaseDesk is locked: nothing can be read or written until the user unlocks it again."""
 

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from casedesk.config import Profile
 from casedesk.domain.records import Changes, Child
-from casedesk.errors import Locked, ValidationError
+from casedesk.errors import Locked, UnexpectedError, ValidationError
 from casedesk.services.collection import Collection
 from casedesk.store.database import Database
 from casedesk.store.journal import outbox
@@ -106,7 +106,9 @@ def test_an_op_that_does_not_say_what_it_changed_is_a_programming_error(qtbot: Q
     seen = Recorder(live.runner)
     live.runner.op(lambda col: col.children.view).failure(seen.failure).run()
     qtbot.waitUntil(lambda: seen.done)
-    assert isinstance(seen.errors[0], TypeError) and "Changes" in str(seen.errors[0])
+    error = seen.errors[0]  # unforeseen: shown by what failed and where it was logged, the cause kept for the log
+    assert isinstance(error, UnexpectedError) and "TypeError" in str(error) and "logged in" in str(error)
+    assert isinstance(error.__cause__, TypeError) and "Changes" in str(error.__cause__)
 
 
 def test_while_locked_an_op_fails_with_locked_and_unhandled_failures_reach_the_window(

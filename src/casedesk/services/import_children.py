@@ -5,7 +5,8 @@ and field, and only a file without errors is written — in one unit of work, so
 database exactly as it was. Rows whose UPN or NHS number is already held are reported with their row, not
 duplicated; an identifier repeated inside the file, cells beyond the header, control characters, text that a
 spreadsheet would run as a formula, and over-long address fields are problems named with their row and field.
-A semicolon-separated or empty file is named as such rather than as "missing columns".
+A semicolon-separated or empty file is named as such rather than as "missing columns". The app can stop an import
+between two rows (`stop`): that is safe at any point, since nothing is kept unless the whole file is written.
 
 Besides the child's own fields a row may name, by what another system's export holds rather than by ids:
 `school` (a school's URN or exact name in the register: the current school), `status` (current statuses, codes or
@@ -16,7 +17,7 @@ worker in the register, by exact name, named as involved for their organisation 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -24,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from casedesk.domain import schema
-from casedesk.domain.records import Organisation, Worker
+from casedesk.domain.records import Changes, Organisation, Worker
 from casedesk.domain.validation import normalise_child, validate_child
 from casedesk.domain.vocab import InvolvementRole, StatusKind
-from casedesk.errors import ValidationError
+from casedesk.errors import Cancelled, ValidationError
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
@@ -113,8 +114,20 @@ def cell_problems(number: int, raw: dict[Any, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def import_children(db: Database, path: Path, author: str, today: date | None = None) -> ImportReport:
+IMPORTED = Changes(frozenset({"children", "status_periods", "involvements"}))
+STOPPED = "Import stopped; nothing was imported."
+
+
+def import_children(
+    db: Database, path: Path, author: str, today: date | None = None, stop: Callable[[], bool] | None = None
+) -> ImportReport:
+    """Check every row, then write them all in one unit of work; `stop()` ends it (nothing kept) between rows."""
     today = today or date.today()
+
+    def check_stop() -> None:
+        if stop is not None and stop():
+            raise Cancelled(STOPPED)
+
     rows = read_rows(path)
     problems: list[tuple[str, str]] = []
     report = ImportReport()
@@ -123,6 +136,7 @@ def import_children(db: Database, path: Path, author: str, today: date | None = 
     with db.session() as session:
         register = _Register(repo.organisations(session), repo.workers(session))
     for number, raw in enumerate(rows, start=2):  # row 1 is the header
+        check_stop()
         cells = cell_problems(number, raw)
         if cells:
             problems.extend(cells)
@@ -151,6 +165,7 @@ def import_children(db: Database, path: Path, author: str, today: date | None = 
         raise ValidationError(f"{path.name}: {len(problems)} problem(s); nothing was imported", problems)
     with db.unit_of_work(author) as uow:
         for number, values, links in prepared:
+            check_stop()  # raised inside the unit of work: it rolls back, and nothing of the file is kept
             held = repo.find_children_by_identifier(uow.session, values.get("upn"), values.get("nhs_number"))
             if held:
                 report.already_held.append(f"row {number}: {values['given_name']} {values['family_name']}")
@@ -172,6 +187,14 @@ def import_children(db: Database, path: Path, author: str, today: date | None = 
             uow.flush()
             report.imported += 1
     return report
+
+
+def import_children_op(
+    db: Database, path: Path, author: str, stop: Callable[[], bool] | None = None
+) -> tuple[ImportReport, Changes]:
+    """`import_children` as the app runs it: the report, and what the views must refresh."""
+    report = import_children(db, path, author, stop=stop)
+    return report, IMPORTED if report.imported else Changes()
 
 
 @dataclass

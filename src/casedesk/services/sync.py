@@ -18,13 +18,15 @@ database. A revoked device erases itself: the key file is destroyed (crypto-eras
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from casedesk.domain.records import Changes
-from casedesk.errors import AuthError, CaseDeskError, Locked
+from casedesk.errors import AuthError, Cancelled, CaseDeskError
+from casedesk.services.failures import for_user
 from casedesk.store import maintenance
 from casedesk.store.database import Database
 from casedesk.store.journal import apply as sync_apply
@@ -37,6 +39,8 @@ from casedesk.sync.entities import ENTITIES
 from casedesk.sync.http import HttpTransport
 from casedesk.sync.transport import DeviceRevoked, Offline, Transport
 from casedesk.sync.wire import EnrolRequest
+
+T = TypeVar("T")
 
 # What the UI shows of a round, of a refused change and of a conflict (the UI imports them from here, not store/sync).
 ConflictView = sync_conflicts.ConflictView
@@ -160,26 +164,33 @@ class SyncService:
     def probe(self) -> bool:
         return self.transport.probe()
 
-    def round(self) -> tuple[SyncRound, Changes]:
+    def round(self, stop: Callable[[], bool] | None = None) -> tuple[SyncRound, Changes]:
         """Probe, then one full round if the server answers: an offline laptop costs one quick failed request.
 
         The changes name every synced entity when the round brought rows or conflicts in, so views refresh.
+        `stop()` is asked before each database step; once it says so the round ends there with `Cancelled`,
+        which is safe: each step commits whole and the outbox keeps what was not yet sent.
         """
         before = self.status()
         if not before.enrolled:
             return SyncRound(None, before), Changes()
         if not self.probe():
             return SyncRound(None, replace(before, online=False)), Changes()
-        report = self.run_once()
+        report = self.run_once(stop)
         brought = report.pulled_rows or report.pulled_conflicts or report.conflicts or report.recovery
         changes = Changes(SYNCED_ENTITIES if brought else frozenset())
         return SyncRound(report, replace(self.status(), online=True)), changes
 
-    def run_once(self) -> SyncReport:
+    def run_once(self, stop: Callable[[], bool] | None = None) -> SyncReport:
+        def step(fn: Callable[[], T]) -> T:
+            if stop is not None and stop():
+                raise Cancelled("Sync stopped. Nothing is lost: what was not sent yet goes with the next round.")
+            return self.on_db(fn)
+
         try:
-            report = SyncEngine(self.db, self.transport, on_db=self.on_db).run()
-        except Locked:
-            raise  # locked mid-round: the database is closed and nothing more is written; the next unlock syncs
+            report = SyncEngine(self.db, self.transport, on_db=step).run()
+        except Cancelled:
+            raise  # locked or stopped mid-round: nothing more is written; the next round carries on
         except DeviceRevoked as exc:
             self.on_db(self._erase)
             raise DeviceWiped(
@@ -192,7 +203,9 @@ class SyncService:
         except Exception as exc:  # any failure is recorded for the app to show, never only printed
             self.on_db(
                 partial(
-                    self.db.set_setting, LAST_ERROR_KEY, f"{_now()} sync failed: {type(exc).__name__}: {exc}"[:2000]
+                    self.db.set_setting,
+                    LAST_ERROR_KEY,
+                    f"{_now()} sync failed: {for_user(exc, 'sync', self.db.path)}"[:2000],
                 )
             )
             raise

@@ -24,6 +24,7 @@ class AppContext:
         self._col: Collection | None = None
         self.profile = Profile.from_setting(None)
         runner.bind(lambda: self.col)
+        runner.database_path = db_path
 
     # -- lock state --------------------------------------------------------------------------------------------
     @property

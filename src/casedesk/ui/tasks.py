@@ -3,7 +3,9 @@
 One single-thread executor serialises everything that touches the database; a small pool serves the network.
 `changes_applied(changes, initiator)` tells every view what a write changed and who asked for it, and each view
 decides whether to refresh. A progress dialog appears only if a task runs longer than ~600 ms, so quick work never
-flashes a window. Tests can switch to `synchronous=True`, which runs tasks inline on the calling thread.
+flashes a window. A failure reaches its callback (or the `failed` signal) as a sentence fit to show: a full disk
+or a busy database in the command line's words, anything unforeseen naming what failed and where the detail was
+logged (`services.failures`). Tests can switch to `synchronous=True`, which runs tasks inline on the calling thread.
 
 Views reach the open database only through operations on the collection (Anki's `CollectionOp` / `QueryOp`):
 
@@ -21,6 +23,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -29,6 +32,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from casedesk.domain.records import Changes
 from casedesk.errors import Locked
 from casedesk.services.collection import Collection
+from casedesk.services.failures import for_user
 
 T = TypeVar("T")
 
@@ -54,12 +58,21 @@ class CancelFlag:
 class _Pending:
     on_success: Callable[[Any], None] | None
     on_failure: Callable[[BaseException], None] | None
+    what: str = "a task"
     progress: QProgressDialog | None = None
     timer: QTimer | None = None
 
 
 def _no_collection() -> Collection:
     raise Locked()
+
+
+def describe(fn: Callable[..., Any], label: str | None = None) -> str:
+    """What a task is, for an error message: its progress label, else where in the app it was started."""
+    if label:
+        return label.rstrip("…. ").lower()
+    name = getattr(fn, "__qualname__", type(fn).__name__).split(".<locals>")[0]
+    return f"{name} ({getattr(fn, '__module__', '') or 'casedesk'})"
 
 
 def split_changes(out: Any) -> tuple[Any, Changes]:
@@ -112,15 +125,18 @@ class CollectionOp(Generic[T]):
         try:
             col = runner.collection()
         except Exception as exc:
-            runner._fail(self._failure, exc)
+            runner._fail(self._failure, exc, describe(self._fn, self._progress))
             return
         fn, writes = self._fn, self._writes
         work = col.guarded(lambda: split_changes(fn(col)) if writes else fn(col))
         done = (lambda out: self._finish(col, out, initiator)) if writes else self._success
+        what = describe(self._fn, self._progress)
         if self._network:
-            runner.run_net(work, done, self._failure)
+            runner.run_net(work, done, self._failure, what=what)
         else:
-            runner.run_db(work, done, self._failure, progress=self._progress, parent=self._parent, cancel=self._cancel)
+            runner.run_db(
+                work, done, self._failure, progress=self._progress, parent=self._parent, cancel=self._cancel, what=what
+            )
 
     def _finish(self, col: Collection, out: tuple[Any, Changes], initiator: object) -> None:
         result, changes = out
@@ -146,6 +162,7 @@ class TaskRunner(QObject):
         self._next_id = 0
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self.collection: Callable[[], Collection] = _no_collection
+        self.database_path: Path | None = None  # where a full disk is measured (set by the app's context)
 
     def bind(self, collection: Callable[[], Collection]) -> None:
         """Where operations find the open collection: a callable that raises `Locked` while the app is locked."""
@@ -175,17 +192,23 @@ class TaskRunner(QObject):
         progress: str | None = None,
         parent: QWidget | None = None,
         cancel: CancelFlag | None = None,
+        what: str | None = None,
     ) -> None:
-        """Run `fn` on the database thread (writes are serialised there)."""
-        self._submit(self._db, fn, on_success, on_failure, progress, parent, cancel)
+        """Run `fn` on the database thread (writes are serialised there); `what` names it in an error message."""
+        self._submit(self._db, fn, on_success, on_failure, progress, parent, cancel, what or describe(fn, progress))
 
     def run_net(
         self,
         fn: Callable[[], Any],
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
+        *,
+        progress: str | None = None,
+        parent: QWidget | None = None,
+        what: str | None = None,
     ) -> None:
-        self._submit(self._net, fn, on_success, on_failure, None, None, None)
+        """Run `fn` on the network pool (it waits on a server); `progress` as for `run_db`, without Cancel."""
+        self._submit(self._net, fn, on_success, on_failure, progress, parent, None, what or describe(fn, progress))
 
     def call_db(self, fn: Callable[[], T]) -> T:
         """Run `fn` on the database thread and wait for its result: how work on a network thread (a sync round)
@@ -207,19 +230,20 @@ class TaskRunner(QObject):
         progress: str | None,
         parent: QWidget | None,
         cancel: CancelFlag | None,
+        what: str,
     ) -> None:
         if self.synchronous:
             try:
                 result = fn()
             except Exception as exc:
-                self._fail(on_failure, exc)
+                self._fail(on_failure, exc, what)
             else:
                 if on_success:
                     on_success(result)
             return
         task_id = self._next_id
         self._next_id += 1
-        pending = _Pending(on_success, on_failure)
+        pending = _Pending(on_success, on_failure, what)
         if progress:
             pending.timer = QTimer(self)
             pending.timer.setSingleShot(True)
@@ -258,11 +282,14 @@ class TaskRunner(QObject):
             pending.progress.close()
             pending.progress.deleteLater()
         if error is not None:
-            self._fail(pending.on_failure, error)
+            self._fail(pending.on_failure, error, pending.what)
         elif pending.on_success:
             pending.on_success(result)
 
-    def _fail(self, handler: Callable[[BaseException], None] | None, error: BaseException) -> None:
+    def _fail(self, handler: Callable[[BaseException], None] | None, error: BaseException, what: str) -> None:
+        """Hand the failure on as a sentence: a `CaseDeskError` as it is, a full disk or a busy database in plain
+        words, anything else logged (without personal data) and named with where it was logged."""
+        error = for_user(error, what, self.database_path)
         if handler:
             handler(error)
         else:

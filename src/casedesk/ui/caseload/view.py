@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from casedesk.domain.records import Changes
 from casedesk.domain.vocab import StatusKind
 from casedesk.services.caseload import CaseloadData, CaseloadFilter, CaseloadRow, no_match_message
+from casedesk.ui.caseload.import_dialog import ChildrenImport
 from casedesk.ui.caseload.model import CaseloadModel, ChildIdRole, SortRole
 from casedesk.ui.context import AppContext
 from casedesk.ui.widgets import EmptyState, filter_combo
@@ -51,6 +52,10 @@ class CaseloadView(QWidget):
         add = QPushButton("New child…")
         add.setToolTip("Record a new child (Ctrl+N)")
         add.clicked.connect(self.new_child)
+        self.importer = ChildrenImport(context, self)
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip("Import children from a CSV file")
+        self.import_button.clicked.connect(self.importer.start)
 
         self.model = CaseloadModel()
         self.proxy = QSortFilterProxyModel(self)
@@ -76,6 +81,7 @@ class CaseloadView(QWidget):
         for combo in (self.status_filter, self.school_filter, self.org_filter, self.worker_filter):
             filters.addWidget(combo, 1)
         filters.addWidget(add)
+        filters.addWidget(self.import_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         self.empty = EmptyState(self.table, NO_CHILDREN)

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.services.sync import ConflictView, SetAside, UnappliedRow
+from casedesk.ui.busy import BusyRow
 from casedesk.ui.context import AppContext
 from casedesk.ui.sync.backups import BackupPanel
-from casedesk.ui.sync.controller import SyncController
+from casedesk.ui.sync.controller import SYNCING, SyncController
 from casedesk.ui.tasks import CollectionOp
 from casedesk.ui.widgets import EmptyState, read_only_table
 
@@ -117,6 +118,9 @@ class SyncPage(QWidget):
         top.addWidget(self.status, 1)
         top.addWidget(self.sync_button)
         layout.addLayout(top)
+        self.busy = BusyRow(controller.cancel)  # a round past half a second: what it does, and Stop
+        controller.progress.connect(lambda on: self.busy.show_busy(SYNCING) if on else self.busy.done())
+        layout.addWidget(self.busy)
         self.conflict_empty = EmptyState(self.conflict_table, NO_CONFLICTS)
         self.set_aside_empty = EmptyState(self.set_aside_table, NO_SET_ASIDE)
         layout.addWidget(self.recovery)

@@ -11,6 +11,8 @@ from casedesk.services.collection import Collection, open_collection
 from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.palette import RED
 
+UNLOCKING = "Unlocking: deriving the key from your passphrase, then checking the database is whole…"
+
 
 class UnlockDialog(QDialog):
     def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
@@ -44,7 +46,12 @@ class UnlockDialog(QDialog):
         self.buttons.setEnabled(False)
         self.error.setText("Unlocking…")
         self.context.runner.run_db(
-            lambda: open_collection(self.path, secret), self._unlocked, self._failed, progress="Unlocking…", parent=self
+            lambda: open_collection(self.path, secret),
+            self._unlocked,
+            self._failed,
+            progress=UNLOCKING,
+            parent=self,
+            what="unlocking the database",
         )
 
     def _unlocked(self, opened: tuple[Collection, Profile]) -> None:
