@@ -19,6 +19,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from casedesk.services.casework.care import CareService
 from casedesk.services.collection import create_collection
 from casedesk.services.triage import service as triage
 from casedesk.store import keyfile
@@ -118,6 +119,44 @@ def _dialogs(app: QApplication, context: AppContext, window: MainWindow, child_i
     referral.reject()
 
 
+def _child_with(db: Database, today: date, *kinds: str, peps: bool = False) -> str | None:
+    """A demo child holding every one of these statuses today (and PEPs, when asked)."""
+    from casedesk.store import repositories as repo
+
+    with db.session() as session:
+        current: dict[str, set[str]] = {}
+        for period in repo.current_status_periods(session, today):
+            current.setdefault(period.child_id, set()).add(period.kind)
+    held = {c for c, k in current.items() if set(kinds) <= k}
+    if peps:
+        held = {c for c in held if CareService(db, "screenshots").peps(c)}
+    return min(held) if held else None
+
+
+def _overviews(app: QApplication, window: MainWindow) -> None:
+    """The Overview of a looked-after child with an EHC plan and PEPs, and of a home-educated child; the SEND,
+    care and youth-justice tabs behind them."""
+    db, today, page = window.context.col.db, date.today(), window.child
+    looked_after = _child_with(db, today, "looked_after", "ehc_plan", peps=True)
+    if looked_after is not None:
+        window.open_child(looked_after)
+        page.tabs.setCurrentWidget(page.overview)
+        _save(app, window, "overview-looked-after-ehc.png")
+        for key in ("send", "care"):
+            page.open_tab(key)
+            _save(app, window, f"child-{key}.png")
+    home_educated = _child_with(db, today, "elective_home_education")
+    if home_educated is not None:
+        window.open_child(home_educated)
+        page.tabs.setCurrentWidget(page.overview)
+        _save(app, window, "overview-home-educated.png")
+    youth_justice = _child_with(db, today, "youth_justice")
+    if youth_justice is not None:
+        window.open_child(youth_justice)
+        page.open_tab("youth_justice")
+        _save(app, window, "child-youth-justice.png")
+
+
 def repo_children(db: Database) -> list[str]:
     from casedesk.store import repositories as repo
 
@@ -138,7 +177,7 @@ def main() -> int:
         _save(app, first_run, "first-run.png")
         first_run.reject()
         profile = Profile(name="Sam Patel", role="Designated safeguarding lead", organisation="Oakwood Primary School")
-        context.attach(create_collection(path, "screenshots passphrase", profile, demo_children=300))
+        context.attach(create_collection(path, "screenshots passphrase", profile, demo_children=600))
         window = MainWindow(context)
         window.resize(*SIZE)
         window.show()
@@ -149,9 +188,11 @@ def main() -> int:
         )
         window.open_child(chosen.child_id)
         chronology = window.child.chronology
+        window.child.tabs.setCurrentWidget(chronology)
         if chronology.table.rowCount() > 1:
             chronology.table.selectRow(1)
         _save(app, window, "child-record.png")
+        _overviews(app, window)
         _dialogs(app, context, window, chosen.child_id, chosen.name)
         _needs_check_and_matches(app, context, window)
         window.show_page(window.referrals)

@@ -3,7 +3,10 @@ chronology entry in the same unit of work, and bad input is refused with the rec
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +16,7 @@ from casedesk.services.casework.care import CareService
 from casedesk.services.casework.send import SendService
 from casedesk.services.casework.youth_justice import YouthJusticeService
 from casedesk.services.children import ChildrenService
+from casedesk.services.export import export_child, write_chronology_pdf
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 from tests.factories import add_child
@@ -208,3 +212,35 @@ def test_involvements_and_school_changes_are_in_the_chronology(
     assert [s for k, _, s in _events(db, child) if k == "school_move"] == [
         "Current school changed from none to Oakwood Primary"
     ]
+
+
+def test_the_pdf_chronology_and_the_subject_access_export_include_the_casework(
+    db: Database, child: str, org_and_worker: tuple[str, str], tmp_path: Path
+) -> None:
+    org, worker = org_and_worker
+    CareService(db, "Priya Shah").start_period(child, "looked_after", date(2025, 9, 1), worker, today=TODAY)
+    pep, _ = CareService(db, "Priya Shah").add_pep(child, date(2026, 1, 20), officer_id=worker, today=TODAY)
+    plan, _ = SendService(db, "Sam Patel").save_plan(child, {"requested_on": date(2026, 9, 1)}, today=TODAY)
+    order, _ = YouthJusticeService(db, "Jo Case").add_outcome(
+        child, "youth_caution", date(2026, 4, 2), case_manager_id=worker, organisation_id=org, today=TODAY
+    )
+    document = export_child(db, child, "Sam Patel")
+    (bundle,) = document["children"]
+    assert [p["id"] for p in bundle["peps"]] == [pep] and [p["id"] for p in bundle["ehc_plans"]] == [plan]
+    assert [o["id"] for o in bundle["youth_justice_outcomes"]] == [order]
+    assert worker in {w["id"] for w in bundle["workers"]} and org in {o["id"] for o in bundle["organisations"]}
+    assert {pep, plan, order} <= {a["row_id"] for a in bundle["audit"]}
+
+    out = tmp_path / "chronology.pdf"
+    write_chronology_pdf(db, child, "Sam Patel", out, datetime(2026, 11, 20, 12, tzinfo=UTC))
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    raw = subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(raw.split())  # cells wrap onto several lines
+    assert "Plans and orders" in text
+    assert "held 20 Jan 2026; next due 31 Aug 2026" in text and "Youth caution" in text
+    assert (
+        "decision to assess due 13 Oct 2026" in text
+        and "EHC needs assessment" in text
+        and "late: Decision to assess" in text
+    )

@@ -11,7 +11,11 @@ from PySide6.QtWidgets import QDialog
 
 from casedesk.store.journal.conflicts import ConflictView
 from casedesk.ui.caseload.new_child_dialog import NewChildDialog
+from casedesk.ui.child.care_tab import CareTab
 from casedesk.ui.child.event_dialog import EventDialog
+from casedesk.ui.child.record_form import end_date_dialog
+from casedesk.ui.child.send_tab import SendTab
+from casedesk.ui.child.youth_justice_tab import YouthJusticeTab
 from casedesk.ui.context import AppContext
 from casedesk.ui.referrals.dialog import ReferralDialog
 from casedesk.ui.sync.page import ConflictDialog
@@ -62,3 +66,19 @@ def every_dialog(context: AppContext, tmp_path: Path) -> Iterator[tuple[str, Cal
         return dialog
 
     yield "needs check", wizard
+    yield from casework_dialogs(context, child)
+
+
+def casework_dialogs(context: AppContext, child: str) -> Iterator[tuple[str, Callable[[], QDialog]]]:
+    """The SEND, care and youth-justice dialogs, built as their tabs build them for a child already open."""
+    view = context.col.children.view(child)
+    send, care, youth_justice = SendTab(context), CareTab(context), YouthJusticeTab(context)
+    for tab in (send, care, youth_justice):
+        tab.show_child(view, date.today())
+    yield "SEN provision", send.provision_dialog
+    yield "EHC plan", lambda: send.plan_dialog(None)
+    yield "care period", care.period_dialog
+    yield "PEP", care.pep_dialog
+    yield "youth justice outcome", youth_justice.outcome_dialog
+    yield "police contact", youth_justice.police_dialog
+    yield "end date", lambda: end_date_dialog(None, "End involvement", "this involvement", date(2024, 9, 1))

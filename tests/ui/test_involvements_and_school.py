@@ -4,19 +4,21 @@ over a real encrypted database: each write is journaled for sync and audited."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtWidgets import QApplication, QDateEdit, QDialog
 from sqlalchemy import select
 
 from casedesk.errors import ValidationError
 from casedesk.store.database import Database
 from casedesk.store.models import AuditRow, OutboxRow
 from casedesk.ui.child.involvement_dialog import InvolvementDialog, SchoolDialog
+from casedesk.ui.child.record_form import FormDialog
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import MainWindow
+from casedesk.ui.widgets import picked_date
 from tests.factories import add_child
 
 
@@ -62,6 +64,7 @@ def test_add_an_involvement_name_the_worker_then_end_it(qtbot, context: AppConte
     window.open_child(ids["child"])
     page = window.child
     assert page.involvements.table.rowCount() == 0
+    started = date.today() - timedelta(days=30)
 
     def fill(dialog: QDialog) -> None:
         assert isinstance(dialog, InvolvementDialog)
@@ -69,6 +72,7 @@ def test_add_an_involvement_name_the_worker_then_end_it(qtbot, context: AppConte
         assert dialog.worker.findData(ids["dsl"]) == -1  # only the chosen agency's workers are offered
         dialog.worker.setCurrentIndex(dialog.worker.findData(ids["sw"]))
         dialog.role.setCurrentIndex(dialog.role.findData("social_worker"))
+        dialog.start.setDate(QDate(started.year, started.month, started.day))
 
     _answer(fill)
     page.add_involvement()
@@ -84,11 +88,30 @@ def test_add_an_involvement_name_the_worker_then_end_it(qtbot, context: AppConte
     assert _journal(context.col.db, "involvements", involvement.id)[0] == ["insert"]
 
     page.involvements.select_row(0)
+    ended = started + timedelta(days=7)
+
+    def end_on(dialog: QDialog) -> None:  # the user is asked when it ended: today unless changed, not before it began
+        assert isinstance(dialog, FormDialog)
+        field = dialog.fields["end"]
+        assert isinstance(field, QDateEdit)
+        assert picked_date(field) == date.today() and field.minimumDate().toPython() == started
+        field.setDate(QDate(ended.year, ended.month, ended.day))
+
+    _answer(end_on)
     page.involvements.end_requested.emit(involvement.id)
-    assert table.item(0, 4).text() == f"{date.today():%d %b %Y}"
-    assert context.col.children.view(ids["child"]).involvements[0].end_date == date.today()
+    assert table.item(0, 4).text() == f"{ended:%d %b %Y}"
+    assert context.col.children.view(ids["child"]).involvements[0].end_date == ended
     ops, audit = _journal(context.col.db, "involvements", involvement.id)
     assert ops == ["insert", "update"] and len(audit) == 2
+    summaries = [e.summary for e in context.col.children.view(ids["child"]).events]
+    assert summaries == [
+        "Involvement started: Priya Shah (Social worker), Northshire Children's Services",
+        "Involvement ended: Priya Shah (Social worker), Northshire Children's Services",
+    ]
+
+    QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())  # type: ignore[union-attr]
+    page.involvements.end_requested.emit(involvement.id)
+    assert context.col.children.view(ids["child"]).involvements[0].end_date == ended
     page.tabs.setCurrentWidget(page.involvements)
     window.resize(1366, 768)
     window.grab().save("/tmp/involvements.png")

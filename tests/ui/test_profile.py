@@ -82,3 +82,11 @@ def test_a_demo_database_has_a_named_user_at_an_organisation(db: Database) -> No
         assert profile.organisation in names and profile.role == "Designated safeguarding lead"
     finally:
         col.close()
+
+
+def test_details_the_servers_directory_decides_are_shown_but_not_edited(qtbot) -> None:  # type: ignore[no-untyped-def]
+    profile = Profile(name="Ben Hughes", role="DSL", organisation="Oakwood Primary School")
+    dialog = ProfileDialog(None, profile, frozenset({"organisation", "organisation_kind"}))
+    qtbot.addWidget(dialog)
+    assert not dialog.organisation.isEnabled() and not dialog.kind.isEnabled()
+    assert dialog.name.isEnabled() and "directory on the server" in dialog.from_directory.text()

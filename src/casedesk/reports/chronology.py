@@ -168,8 +168,10 @@ def render_chronology_pdf(
     workers: Iterable[Worker],
     generated_by: str,
     now: datetime,
+    plans: Sequence[Sequence[str]] = (),
 ) -> None:
-    """Write the child's chronology to `path`, as of `now`, marked and paginated for sharing."""
+    """Write the child's chronology to `path`, as of `now`, marked and paginated for sharing. `plans` are rows of
+    (what, dates, detail) for the child's EHC plans, PEPs and youth justice orders."""
     styles = make_styles()
     orgs = {o.id: o for o in organisations}
     people = {w.id: w for w in workers}
@@ -190,6 +192,8 @@ def render_chronology_pdf(
             [0.28, 0.26, 0.22, 0.12, 0.12],
             styles,
         ),
+        Paragraph("Plans and orders", styles["h2"]),
+        _simple_table(["Plan or order", "Dates", "Detail"], [list(r) for r in plans], [0.25, 0.4, 0.35], styles),
         Paragraph("Chronology", styles["h2"]),
         _chronology_table(collapse_amendments(events), orgs, styles),
     ]

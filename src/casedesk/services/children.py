@@ -12,6 +12,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from casedesk.domain.casework.records import EhcPlan, Pep, YouthJusticeOutcome
 from casedesk.domain.records import (
     Changes,
     Child,
@@ -28,6 +29,7 @@ from casedesk.errors import Conflict, ValidationError
 from casedesk.services import export
 from casedesk.services.caseload import CaseloadData, indexed_matches, load_caseload_data
 from casedesk.services.casework.chronicle import chronicle
+from casedesk.store import casework_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
@@ -63,6 +65,9 @@ class ChildView:
     organisations: dict[str, Organisation]
     workers: dict[str, Worker]
     amended_ids: frozenset[str] = field(default_factory=frozenset)
+    ehc_plans: list[EhcPlan] = field(default_factory=list)
+    peps: list[Pep] = field(default_factory=list)
+    youth_justice: list[YouthJusticeOutcome] = field(default_factory=list)
 
 
 class ChildrenService:
@@ -128,8 +133,11 @@ class ChildrenService:
             events = repo.events_for_child(session, child_id)
             orgs = repo.organisations(session)
             people = repo.workers(session)
+            plans = casework_repo.for_child(session, EhcPlan, child_id)
+            peps = casework_repo.for_child(session, Pep, child_id)
+            outcomes = casework_repo.for_child(session, YouthJusticeOutcome, child_id)
         amended = frozenset(e.amends_id for e in events if e.amends_id)
-        return ChildView(child, statuses, involvements, events, orgs, people, amended)
+        return ChildView(child, statuses, involvements, events, orgs, people, amended, plans, peps, outcomes)
 
     def caseload(self) -> CaseloadData:
         """Every child with badges and named workers, and the filter lists, for the Caseload page."""

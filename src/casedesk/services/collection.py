@@ -30,6 +30,7 @@ from casedesk.services.casework.send import SendService
 from casedesk.services.casework.youth_justice import YouthJusticeService
 from casedesk.services.children import ChildrenService
 from casedesk.services.directory.service import DirectoryService
+from casedesk.services.overview.service import OverviewService
 from casedesk.services.profile import ProfileService
 from casedesk.services.referrals.service import ReferralService
 from casedesk.services.sync import SyncService
@@ -78,18 +79,29 @@ class Collection:
         self.send = SendService(db, actor)
         self.care = CareService(db, actor)
         self.youth_justice = YouthJusticeService(db, actor)
+        self.overview = OverviewService(db)
         self.sync = SyncService(db, transport, on_db=self.on_db)
         self._closed = False
 
     def save_profile(self, profile: Profile) -> tuple[Profile, Changes]:
         """Store the user's profile; from now on every change is signed with the (possibly new) name."""
         saved, changes = self.profile.save(profile)
+        self._sign_as(saved)
+        return saved, changes
+
+    def refresh_profile(self) -> tuple[Profile, bool]:
+        """Take the profile from the server's directory once enrolled (after each sync); True when it changed."""
+        profile, changed = self.profile.refresh_from_directory()
+        if changed:
+            self._sign_as(profile)
+        return profile, changed
+
+    def _sign_as(self, saved: Profile) -> None:
         self.actor = saved.name
         for author_of in (self.children, self.send, self.care, self.youth_justice):
             author_of.author = saved.name
         for service in (self.triage, self.referrals, self.directory, self.profile):
             service.actor = saved.name
-        return saved, changes
 
     # -- life --------------------------------------------------------------------------------------------------
     @property

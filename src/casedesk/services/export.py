@@ -22,6 +22,7 @@ from casedesk import __version__
 from casedesk.domain import sharing
 from casedesk.domain.casework.records import EhcPlan, Pep, YouthJusticeOutcome
 from casedesk.errors import NotFound
+from casedesk.services.casework.rows import casework_rows
 from casedesk.store import casework_repo, referral_repo, staging, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -185,8 +186,12 @@ def write_chronology_pdf(db: Database, child_id: str, actor: str, out: Path, now
         involvements = sharing.redact_all(repo.involvements_for_child(session, child_id), allowed)
         orgs = sharing.redact_all(repo.organisations(session).values(), allowed)
         people = sharing.redact_all(repo.workers(session).values(), allowed)
+        plans = sharing.redact_all(casework_repo.for_child(session, EhcPlan, child_id), allowed)
+        peps = sharing.redact_all(casework_repo.for_child(session, Pep, child_id), allowed)
+        orders = sharing.redact_all(casework_repo.for_child(session, YouthJusticeOutcome, child_id), allowed)
     if child is None:
         raise NotFound("No such child.")
-    render_chronology_pdf(out, child, events, statuses, involvements, orgs, people, actor, now)
+    rows = casework_rows(plans, peps, orders, {w.id: w for w in people}, child.date_of_birth, now.date())
+    render_chronology_pdf(out, child, events, statuses, involvements, orgs, people, actor, now, rows)
     with db.unit_of_work(actor, journal=False) as uow:
         uow.note("print", "children", child_id, reason="chronology PDF")

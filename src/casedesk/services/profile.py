@@ -5,6 +5,11 @@ The app reads the whole profile when it unlocks; the command line needs only the
 person, not by a program. The profile is a setting of this device (config.PROFILE), not a synced record; the
 organisation it names is a record, so saving a profile for an organisation this database does not hold yet adds
 it through the unit of work (journaled, audited and synced like any other organisation).
+
+Once the device is enrolled, the server's directory decides: the organisation is the account's organisation on
+the server (a synced organisations record with the id enrolment returned), and the name, role and contact come
+from the organisation's worker whose email is the account's username, when the directory holds one. Those fields
+are then not edited on the device (`directory_fields`); the profile follows the directory after each sync.
 """
 
 from __future__ import annotations
@@ -20,6 +25,19 @@ from casedesk.store.database import Database
 
 NO_PROFILE_ACTOR = "casedesk-cli"  # a database made with `casedesk init` has no profile until the app sets one
 ORGANISATION_KINDS = ("school", "local_authority", "health", "police", "youth_justice", "voluntary", "other")
+# The kind a profile gives for each kind of organisation in the directory.
+PROFILE_KIND = {
+    "school": "school",
+    "early_help": "local_authority",
+    "childrens_social_care": "local_authority",
+    "virtual_school": "local_authority",
+    "youth_justice": "youth_justice",
+    "health": "health",
+    "police": "police",
+    "voluntary": "voluntary",
+}
+# Settings enrolment stores (services/sync.py): the account's organisation id and username on the server.
+ENROLLED_ORG_KEY, ENROLLED_USER_KEY = "sync.organisation_id", "sync.username"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -43,8 +61,43 @@ class ProfileService:
     def current(self) -> Profile:
         return PROFILE.decode(self.db.get_setting(PROFILE.key))
 
+    def from_directory(self) -> tuple[Profile, frozenset[str]]:
+        """The profile with what the server's directory says about this account, and which fields it decided
+        (none before enrolment, or before the first sync brought the organisation)."""
+        stored = self.current()
+        org_id, username = self.db.get_setting(ENROLLED_ORG_KEY), self.db.get_setting(ENROLLED_USER_KEY)
+        if not org_id:
+            return stored, frozenset()
+        with self.db.session() as session:
+            org = repo.organisations(session, [org_id]).get(org_id)
+            staff = [w for w in repo.workers(session).values() if w.organisation_id == org_id]
+        if org is None:
+            return stored, frozenset()
+        profile = replace(stored, organisation=org.name, organisation_kind=PROFILE_KIND.get(org.kind, "other"))
+        decided = {"organisation", "organisation_kind"}
+        wanted = str(username or "").casefold()
+        person = next((w for w in staff if wanted and (w.email or "").casefold() == wanted), None)
+        if person is not None:
+            profile = replace(
+                profile, name=person.name, role=person.role or "", email=person.email or "", phone=person.phone or ""
+            )
+            decided |= {"name", "role", "email", "phone"}
+        return profile, frozenset(decided)
+
+    def refresh_from_directory(self) -> tuple[Profile, bool]:
+        """Store what the directory says (after enrolment, after a sync); True when the profile changed."""
+        stored = self.current()
+        profile, decided = self.from_directory()
+        if not decided or profile == stored:
+            return stored, False
+        self.db.set_setting(PROFILE.key, PROFILE.encode(profile))
+        return profile, True
+
     def save(self, profile: Profile) -> tuple[Profile, Changes]:
-        """Check and store the profile; add its organisation to the register when it is not there yet."""
+        """Check and store the profile; add its organisation to the register when it is not there yet. Fields the
+        server's directory decides keep the directory's values."""
+        directory, decided = self.from_directory()
+        profile = replace(profile, **{name: getattr(directory, name) for name in decided})
         clean = replace(
             profile,
             name=profile.name.strip(),

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.referrals.open_child.connect(self.open_child)
         self.sync.status_changed.connect(self._show_sync_state)
         self.sync.status_changed.connect(self._offer_relay)
+        self.sync.status_changed.connect(self._refresh_profile)
         self.sync.wiped.connect(self._wiped)
         context.runner.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self._shortcut("Find", QKeySequence.StandardKey.Find, self.focus_find)
@@ -141,9 +142,23 @@ class MainWindow(QMainWindow):
             f"Unlocked · {profile.name}" + (f", {profile.organisation}" if profile.organisation else "")
         )
 
+    def _refresh_profile(self, *_: object) -> None:
+        """Once enrolled, the profile follows the server's directory (the account's organisation and entry)."""
+
+        def changed(result: tuple[Profile, bool]) -> None:
+            if result[1]:
+                self.context.profile = result[0]
+                self._show_profile()
+
+        self.context.runner.op(lambda col: col.refresh_profile()).success(changed).run(initiator=self)
+
     def edit_profile(self) -> None:
-        """Change the user's name, role, organisation or contact details; the dialog stays open on an error."""
-        dialog = ProfileDialog(self, self.context.profile)
+        """Change the user's name, role, organisation or contact details; the dialog stays open on an error. What
+        the server's directory decides (once enrolled) is shown but not edited."""
+        self.context.runner.query(lambda col: col.profile.from_directory()).success(self._edit_profile).run()
+
+    def _edit_profile(self, directory: tuple[Profile, frozenset[str]]) -> None:
+        dialog = ProfileDialog(self, directory[0], directory[1])
 
         def saved(profile: Profile) -> None:
             self.context.profile = profile

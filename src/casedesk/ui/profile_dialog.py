@@ -21,7 +21,7 @@ class ProfileDialog(QDialog):
 
     save_requested = Signal()
 
-    def __init__(self, parent: QWidget | None, profile: Profile) -> None:
+    def __init__(self, parent: QWidget | None, profile: Profile, decided: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Profile")
         self._profile = profile
@@ -41,6 +41,22 @@ class ProfileDialog(QDialog):
             (self.phone, "Phone"),
         ):
             widget.setAccessibleName(name)
+        fields = {
+            "name": self.name,
+            "role": self.role,
+            "organisation": self.organisation,
+            "organisation_kind": self.kind,
+            "email": self.email,
+            "phone": self.phone,
+        }
+        for name in decided:
+            fields[name].setEnabled(False)  # the server's directory decides these once enrolled
+        self.from_directory = QLabel(
+            "Greyed-out details come from your organisation's directory on the server you are enrolled with."
+            if decided
+            else ""
+        )
+        self.from_directory.setWordWrap(True)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
@@ -52,6 +68,8 @@ class ProfileDialog(QDialog):
         form.addRow("Kind", self.kind)
         form.addRow("Email", self.email)
         form.addRow("Phone", self.phone)
+        if decided:
+            form.addRow(self.from_directory)
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save_requested)

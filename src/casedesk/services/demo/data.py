@@ -21,6 +21,7 @@ from casedesk.domain import identifiers as ids
 from casedesk.domain.records import age_on
 from casedesk.domain.vocab import (
     SEN_PRIMARY_NEEDS,
+    DataCategory,
     EventKind,
     InvolvementRole,
     OrgKind,
@@ -29,6 +30,7 @@ from casedesk.domain.vocab import (
     StatusKind,
 )
 from casedesk.services.demo import text
+from casedesk.services.demo.casework import CaseworkGenerator, at_midday
 
 Row = dict[str, Any]
 SCHOOLS = 40
@@ -56,8 +58,6 @@ AGENCY_FOR_STATUS: dict[StatusKind, OrgKind] = {
     StatusKind.YOUNG_CARER: OrgKind.VOLUNTARY,
     StatusKind.EHC_PLAN: OrgKind.HEALTH,
 }
-_SIGNIFICANCE = (Significance.ROUTINE, Significance.NOTABLE, Significance.SIGNIFICANT, Significance.CRITICAL)
-_SIGNIFICANCE_WEIGHTS = (60, 25, 12, 3)
 
 
 @dataclass
@@ -68,6 +68,9 @@ class DemoData:
     status_periods: list[Row] = field(default_factory=list)
     involvements: list[Row] = field(default_factory=list)
     events: list[Row] = field(default_factory=list)
+    ehc_plans: list[Row] = field(default_factory=list)
+    peps: list[Row] = field(default_factory=list)
+    youth_justice_outcomes: list[Row] = field(default_factory=list)
 
 
 class _Generator:
@@ -85,6 +88,16 @@ class _Generator:
         self.surnames = [self.fake.last_name() for _ in range(600)]
         self.female, self.male = list(text.GIRLS), list(text.BOYS)
         self.streets = [self.fake.street_name() for _ in range(400)]
+        rows = {t: getattr(self.data, t) for t in ("ehc_plans", "peps", "youth_justice_outcomes")}
+        self.rows = rows
+        self.casework: CaseworkGenerator  # made with the organisations (`organisations`)
+
+    def _casework_generator(self) -> CaseworkGenerator:
+        """Made once the organisations exist: care periods take their social worker from children's social care."""
+        since = self.today - timedelta(days=YEARS_OF_CHRONOLOGY * 365)
+        social_care = self.orgs_by_kind[OrgKind.CHILDRENS_SOCIAL_CARE][0]
+        staff = self.workers_by_org[social_care["id"]]
+        return CaseworkGenerator(self.rng, self.today, self.new_id, self.rows, self._casework_event, since, staff)
 
     def new_id(self) -> str:
         """A UUIDv7 whose time and random bits come from the seed, so ids repeat exactly for a seed."""
@@ -102,6 +115,7 @@ class _Generator:
             self._org(name, OrgKind.SCHOOL, urn=str(107_000 + n * 37), estab=str(estab))
         for name, kind, ods in text.AGENCIES:
             self._org(name, kind, ods=ods)
+        self.casework = self._casework_generator()
 
     def _org(self, name: str, kind: OrgKind, urn: str | None = None, estab: str = "", ods: str | None = None) -> None:
         org: dict[str, Any] = {"id": self.new_id(), "name": name, "kind": kind.value, "urn": urn, "ods_code": ods}
@@ -145,7 +159,10 @@ class _Generator:
         if age >= 14 and rng.random() < 0.5:
             row["uln"] = self._uln()
         self.data.children.append(row)
+        first_period = len(self.data.status_periods)
         self._statuses_and_involvements(row, school)
+        periods = self.data.status_periods[first_period:]
+        self.casework.child(row, periods, row["_agencies"], self.workers_by_org)
         self._chronology(row, school)
 
     def _nhs_number(self) -> str:
@@ -252,29 +269,55 @@ class _Generator:
             elif occurred.weekday() >= 5:
                 occurred += timedelta(days=7 - occurred.weekday())
             occurred = min(occurred, end_of_today - timedelta(hours=2))
-            _, category, org_kind, summaries = text.EVENT_TEMPLATES[kind]
+            _, category, org_kind, entries = text.EVENT_TEMPLATES[kind]
             org = agencies.get(org_kind) or (
                 rng.choice(self.orgs_by_kind[org_kind]) if org_kind in (OrgKind.POLICE, OrgKind.HEALTH) else school
             )
             if left_school is not None and org["id"] == school["id"] and occurred.date() >= left_school:
                 # Off the roll, the school records nothing more: its entry belongs to the time before leaving.
                 before = (datetime.combine(left_school, time(8), UTC) - start).days
-                if before < 1:
-                    continue
-                occurred = start + timedelta(days=rng.randrange(before), minutes=rng.randrange(30, 570))
+                if before >= 1:
+                    occurred = start + timedelta(days=rng.randrange(before), minutes=rng.randrange(30, 570))
+                else:  # left before the chronology starts: another agency records this entry instead
+                    kind = rng.choice((EventKind.HOME_VISIT, EventKind.MEETING, EventKind.HEALTH_APPOINTMENT))
+                    _, category, org_kind, entries = text.EVENT_TEMPLATES[kind]
+                    org = agencies.get(org_kind) or rng.choice(self.orgs_by_kind[org_kind])
             author = rng.choice(self.workers_by_org[org["id"]])["name"]
             recorded = min(occurred + timedelta(hours=rng.randint(0, 72)), end_of_today)
             event = {"id": self.new_id(), "child_id": child["id"], "kind": kind.value, "category": category.value}
             event.update(occurred_at=occurred, recorded_at=recorded, author=author, organisation_id=org["id"])
-            event["significance"] = rng.choices(_SIGNIFICANCE, _SIGNIFICANCE_WEIGHTS)[0].value
-            event["summary"] = rng.choice(summaries).format(name=name)
-            event["body"] = rng.choice(text.BODIES).format(name=name)
+            summary, body, significance = rng.choice(entries)  # a title, its own body, the significance they carry
+            event.update(
+                summary=summary.format(name=name), body=body.format(name=name), significance=significance.value
+            )
             self.data.events.append(event)
             if rng.random() < AMENDED_SHARE:
                 amended = {**event, "id": self.new_id(), "amends_id": event["id"]}
                 amended["recorded_at"] = min(recorded + timedelta(days=rng.randint(1, 10)), end_of_today)
-                amended["body"] = f"{event['body']} Correction: date of the next review confirmed."
+                amended["body"] = f"{event['body']} Correction: the time of the entry put right."
                 self.data.events.append(amended)
+
+    def _casework_event(
+        self,
+        child: Row,
+        kind: EventKind,
+        category: DataCategory,
+        day: date,
+        summary: str,
+        body: str,
+        significance: Significance,
+        org_id: str | None,
+        related_id: str,
+    ) -> None:
+        """The chronology entry a casework record writes, by a worker of the agency that recorded it."""
+        occurred = at_midday(day)
+        staff = self.workers_by_org.get(org_id or "") or self.data.workers[:1]
+        recorded = min(occurred + timedelta(hours=self.rng.randint(1, 48)), datetime.combine(self.today, time(18), UTC))
+        event = {"id": self.new_id(), "child_id": child["id"], "kind": kind.value, "category": category.value}
+        event.update(occurred_at=occurred, recorded_at=recorded, author=self.rng.choice(staff)["name"])
+        event.update(organisation_id=org_id, significance=significance.value, summary=summary, body=body)
+        event["related_id"] = related_id
+        self.data.events.append(event)
 
 
 def generate_demo(children: int, seed: int = 1, today: date | None = None) -> DemoData:

@@ -22,7 +22,7 @@ from casedesk.store.database import Database
 DEMO_AUTHOR = "casedesk-demo"
 DEMO_SEEDS_KEY = "demo_seeds"  # {seed: id of the first organisation that seed wrote}
 BATCH_CHILDREN = 500
-_CHILD_TABLES = ("status_periods", "involvements", "events")
+_CHILD_TABLES = ("status_periods", "involvements", "ehc_plans", "peps", "youth_justice_outcomes", "events")
 
 
 @dataclass(frozen=True)

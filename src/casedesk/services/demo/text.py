@@ -6,7 +6,7 @@ Every place and person is invented; identifiers are valid in form but drawn from
 
 from __future__ import annotations
 
-from casedesk.domain.vocab import DataCategory, EventKind, InvolvementRole, OrgKind
+from casedesk.domain.vocab import DataCategory, EventKind, InvolvementRole, OrgKind, Significance
 
 # The demo authority: Leeds's LA code and postcode districts, so identifiers and areas look real.
 DEMO_LA_CODE = "383"
@@ -49,84 +49,195 @@ ROLE_FOR_KIND: dict[OrgKind, tuple[InvolvementRole, str]] = {
     OrgKind.VOLUNTARY: (InvolvementRole.KEY_WORKER, "Key worker"),
 }
 
-# kind -> (weight, category, organisation kind that usually records it, summaries)
-EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[str, ...]]] = {
-    EventKind.NOTE: (14, DataCategory.GENERAL, OrgKind.SCHOOL, ("Check-in with {name}", "Update from class teacher")),
-    EventKind.MEETING: (8, DataCategory.FAMILY, OrgKind.EARLY_HELP, ("Team around the family meeting", "TAF review")),
-    EventKind.HOME_VISIT: (6, DataCategory.FAMILY, OrgKind.EARLY_HELP, ("Home visit", "Unannounced home visit")),
-    EventKind.PHONE_CALL: (10, DataCategory.FAMILY, OrgKind.SCHOOL, ("Call with parent", "Call from carer")),
+R, N, S, C = Significance.ROUTINE, Significance.NOTABLE, Significance.SIGNIFICANT, Significance.CRITICAL
+# kind -> (weight, category, organisation kind that usually records it, entries). Each entry is a title, the body
+# written under it and how significant that is, kept together so the text and the significance always agree.
+# Plans that belong to one kind of child (EHC plan reviews, PEPs, youth justice outcomes) are not here: the
+# casework generator writes them for the children they belong to.
+Entry = tuple[str, str, Significance]
+EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, ...]]] = {
+    EventKind.NOTE: (
+        14,
+        DataCategory.GENERAL,
+        OrgKind.SCHOOL,
+        (
+            ("Check-in with {name}", "{name} engaged well in the check-in and talked about football and friends.", R),
+            ("Update from class teacher", "Class teacher reports {name} is settled and completing work in class.", R),
+        ),
+    ),
+    EventKind.MEETING: (
+        8,
+        DataCategory.FAMILY,
+        OrgKind.EARLY_HELP,
+        (
+            (
+                "Team around the family meeting",
+                "Agencies present shared updates. Plan reviewed; outcomes partly met. Next review in six weeks.",
+                N,
+            ),
+            ("TAF review", "Family plan reviewed with parent and school; attendance actions carried forward.", R),
+        ),
+    ),
+    EventKind.HOME_VISIT: (
+        6,
+        DataCategory.FAMILY,
+        OrgKind.EARLY_HELP,
+        (
+            ("Home visit", "{name} was seen alone and said things at home were 'alright'. Parent engaged.", R),
+            (
+                "Unannounced home visit",
+                "No adult answered at first; parent returned after ten minutes. Home conditions adequate.",
+                N,
+            ),
+        ),
+    ),
+    EventKind.PHONE_CALL: (
+        10,
+        DataCategory.FAMILY,
+        OrgKind.SCHOOL,
+        (
+            ("Call with parent", "Spoke with {name}'s parent about mornings; agreed an attendance support plan.", R),
+            (
+                "Call from carer",
+                "Carer reports difficulties with sibling care before school. Young carers project suggested.",
+                R,
+            ),
+        ),
+    ),
     EventKind.ATTENDANCE_CONCERN: (
         9,
         DataCategory.ATTENDANCE,
         OrgKind.SCHOOL,
-        ("Attendance below 90% this half term", "Three unauthorised absences (code O) this week"),
+        (
+            (
+                "Attendance below 90% this half term",
+                "{name} is persistently absent this half term. Letter sent; attendance meeting offered.",
+                N,
+            ),
+            (
+                "Three unauthorised absences (code O) this week",
+                "No reason given for three sessions. First-day calls made; parent to attend a meeting.",
+                N,
+            ),
+        ),
     ),
     EventKind.SUSPENSION: (
         3,
         DataCategory.BEHAVIOUR,
         OrgKind.SCHOOL,
-        ("Suspension: persistent disruptive behaviour", "Suspension: verbal abuse against an adult"),
+        (
+            (
+                "Suspension: persistent disruptive behaviour",
+                "Suspended for two days after repeated disruption. Reintegration meeting booked with parent.",
+                S,
+            ),
+            (
+                "Suspension: verbal abuse against an adult",
+                "Suspended for one day after swearing at a member of staff. Work set for home.",
+                S,
+            ),
+        ),
     ),
     EventKind.PERMANENT_EXCLUSION: (
         1,
         DataCategory.BEHAVIOUR,
         OrgKind.SCHOOL,
-        ("Permanent exclusion: physical assault against a pupil",),
+        (
+            (
+                "Permanent exclusion: physical assault against a pupil",
+                "Headteacher's decision following a serious assault. Governors' meeting within 15 school days.",
+                C,
+            ),
+        ),
     ),
-    EventKind.MANAGED_MOVE: (1, DataCategory.EDUCATION, OrgKind.SCHOOL, ("Managed move agreed",)),
+    EventKind.MANAGED_MOVE: (
+        1,
+        DataCategory.EDUCATION,
+        OrgKind.SCHOOL,
+        (("Managed move agreed", "Managed move to another school agreed with parent; six-week trial.", S),),
+    ),
     EventKind.SAFEGUARDING_CONCERN: (
         5,
         DataCategory.SAFEGUARDING,
         OrgKind.SCHOOL,
-        ("Disclosure to class teacher", "Concern logged: unexplained bruising", "Concern: arrived hungry"),
+        (
+            (
+                "Disclosure to class teacher",
+                "{name} told the class teacher about shouting at home. DSL informed the same day; advice sought.",
+                S,
+            ),
+            (
+                "Concern logged: unexplained bruising",
+                "Bruising to the upper arm seen in PE; {name} gave no explanation. Referred to the front door.",
+                C,
+            ),
+            ("Concern: arrived hungry", "{name} arrived hungry and was given breakfast. DSL to speak with parent.", N),
+        ),
     ),
     EventKind.REFERRAL: (
         3,
         DataCategory.SOCIAL_CARE,
         OrgKind.SCHOOL,
-        ("Referral to the front door", "Referral to early help"),
+        (
+            ("Referral to the front door", "Referral made to children's social care with parent's knowledge.", S),
+            ("Referral to early help", "Early help referral made with parent's consent; family support requested.", N),
+        ),
     ),
     EventKind.ASSESSMENT: (
         3,
         DataCategory.SOCIAL_CARE,
         OrgKind.CHILDRENS_SOCIAL_CARE,
-        ("Child and family assessment completed", "Early help assessment"),
+        (
+            (
+                "Child and family assessment completed",
+                "Assessment completed; needs identified around parenting capacity and routines.",
+                N,
+            ),
+            ("Early help assessment", "Early help assessment completed with the family; plan agreed.", R),
+        ),
     ),
     EventKind.POLICE_CONTACT: (
         2,
         DataCategory.YOUTH_JUSTICE,
         OrgKind.POLICE,
-        ("Police notification: missing overnight", "Stop and search, no further action"),
+        (
+            (
+                "Police notification: missing overnight",
+                "{name} was reported missing overnight and found the next morning. Return interview requested.",
+                S,
+            ),
+            ("Stop and search, no further action", "{name} was stopped and searched in town; nothing found.", N),
+        ),
     ),
     EventKind.HEALTH_APPOINTMENT: (
         4,
         DataCategory.HEALTH,
         OrgKind.HEALTH,
-        ("CAMHS appointment attended", "School nurse drop-in", "Was not brought to appointment"),
+        (
+            ("CAMHS appointment attended", "{name} attended with parent. Follow-up appointment in four weeks.", R),
+            ("School nurse drop-in", "{name} saw the school nurse about sleep; advice given.", R),
+            ("Was not brought to appointment", "Second missed appointment. GP and school informed.", N),
+        ),
     ),
     EventKind.MISSING_EPISODE: (
         1,
         DataCategory.SAFEGUARDING,
         OrgKind.POLICE,
-        ("Missing episode, return interview offered",),
+        (
+            (
+                "Missing episode, return interview offered",
+                "{name} was missing for six hours and returned home. Return interview offered.",
+                S,
+            ),
+        ),
     ),
     EventKind.PLAN_REVIEW: (
         3,
         DataCategory.SEND,
         OrgKind.SCHOOL,
-        ("SEN support plan review", "EHC plan annual review", "Personal education plan review"),
+        (("SEN support plan review", "Support plan reviewed with parent; targets for reading and social skills.", R),),
     ),
 }
-
-BODIES = (
-    "{name} was seen alone and said school was 'alright'. Parent engaged and agreed to the next steps.",
-    "Spoke with {name}'s carer. Actions: attendance support plan; follow-up in two weeks.",
-    "{name} appeared tired and withdrawn. Discussed with the DSL; no immediate risk identified.",
-    "Agencies present shared updates. Plan reviewed; outcomes partly met. Next review in six weeks.",
-    "Parent reports difficulties with mornings and sibling care. Offered a referral to the young carers project.",
-    "{name} engaged well in the session and talked about football and friends.",
-    "Information shared under the safeguarding partnership arrangements. Recorded for the chronology.",
-)
 
 # First names common among children born in England and Wales 2007–2022 (ONS baby names), so the caseload
 # reads like one; surnames and streets come from Faker's en_GB provider.

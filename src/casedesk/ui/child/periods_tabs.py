@@ -85,7 +85,7 @@ class InvolvementsTab(QWidget):
         super().__init__()
         self.table = read_only_table(("Organisation", "Named worker", "Role", "From", "To"), "Involvements")
         self._ids: list[str] = []
-        add, edit, end = QPushButton("Add involvement…"), QPushButton("Edit selected…"), QPushButton("End selected")
+        add, edit, end = QPushButton("Add involvement…"), QPushButton("Edit selected…"), QPushButton("End selected…")
         add.clicked.connect(self.add_requested)
         edit.clicked.connect(lambda: self._emit_selected(self.edit_requested))
         end.clicked.connect(lambda: self._emit_selected(self.end_requested))

@@ -28,16 +28,24 @@ from PySide6.QtWidgets import (
 from casedesk.domain.coherence import Period, status_warnings
 from casedesk.domain.identifiers import format_nhs_number
 from casedesk.domain.records import Changes, ChronologyEvent
+from casedesk.domain.schema.casework import CASEWORK_ENTITIES
 from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind, label_of
 from casedesk.services.children import ChildView
 from casedesk.services.collection import Collection
+from casedesk.services.overview import Card
+from casedesk.ui.child.care_tab import CareTab
+from casedesk.ui.child.casework_tab import CaseworkTab
 from casedesk.ui.child.chronology_tab import ChronologyTab
 from casedesk.ui.child.event_dialog import EventDialog
 from casedesk.ui.child.form import ChildForm
 from casedesk.ui.child.involvement_dialog import InvolvementDialog, SchoolDialog
 from casedesk.ui.child.needs_checks_tab import NeedsChecksTab
+from casedesk.ui.child.overview_tab import OverviewTab
 from casedesk.ui.child.periods_tabs import InvolvementsTab, StatusesTab
+from casedesk.ui.child.record_form import ask_end_date
 from casedesk.ui.child.referrals_tab import ChildReferralsTab
+from casedesk.ui.child.send_tab import SendTab
+from casedesk.ui.child.youth_justice_tab import YouthJusticeTab
 from casedesk.ui.context import AppContext
 from casedesk.ui.widgets import date_input, picked_date
 
@@ -95,15 +103,27 @@ class ChildPage(QWidget):
         details_scroll.setWidget(details_page)
         self.statuses = StatusesTab()
         self.involvements = InvolvementsTab()
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.chronology, "Chronology")
-        self.tabs.addTab(details_scroll, "Details")
-        self.tabs.addTab(self.statuses, "Statuses")
-        self.tabs.addTab(self.involvements, "Involvements")
+        self.overview = OverviewTab()
+        self.send, self.care, self.youth_justice = SendTab(context), CareTab(context), YouthJusticeTab(context)
         self.needs_checks: NeedsChecksTab = NeedsChecksTab(context)
-        self.tabs.addTab(self.needs_checks, "Needs checks")
         self.referrals = ChildReferralsTab(context)
-        self.tabs.addTab(self.referrals, "Referrals")
+        self.tabs = QTabWidget()
+        # Each tab by the key the Overview's cards open it with.
+        self.tab_pages: dict[str, tuple[QWidget, str]] = {
+            "overview": (self.overview, "Overview"),
+            "chronology": (self.chronology, "Chronology"),
+            "details": (details_scroll, "Details"),
+            "statuses": (self.statuses, "Statuses"),
+            "involvements": (self.involvements, "Involvements"),
+            "send": (self.send, "SEND"),
+            "care": (self.care, "Care"),
+            "youth_justice": (self.youth_justice, "Youth justice"),
+            "needs_checks": (self.needs_checks, "Needs checks"),
+            "referrals": (self.referrals, "Referrals"),
+        }
+        for page, label in self.tab_pages.values():
+            self.tabs.addTab(page, label)
+        self.casework_tabs: tuple[CaseworkTab, ...] = (self.send, self.care, self.youth_justice)
         self.message = QLabel()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -116,16 +136,28 @@ class ChildPage(QWidget):
         self.involvements.add_requested.connect(self.add_involvement)
         self.involvements.edit_requested.connect(self.edit_involvement)
         self.involvements.end_requested.connect(self.end_involvement)
+        self.overview.open_tab.connect(self.open_tab)
+        for tab in self.casework_tabs:
+            tab.message.connect(self.message.setText)
         context.runner.changes_applied.connect(self._on_changes)
 
     # -- loading -----------------------------------------------------------------------------------------------
     def show_child(self, child_id: str) -> None:
         self.child_id = child_id
-        self.context.runner.query(lambda col: col.children.view(child_id)).success(self._show).failure(
-            self._failed
-        ).run()
 
-    def _show(self, view: ChildView) -> None:
+        def load(col: Collection) -> tuple[ChildView, list[Card]]:
+            view = col.children.view(child_id)
+            return view, col.overview.cards(view)
+
+        self.context.runner.query(load).success(self._show).failure(self._failed).run()
+
+    def open_tab(self, key: str) -> None:
+        page = self.tab_pages.get(key)
+        if page is not None:
+            self.tabs.setCurrentWidget(page[0])
+
+    def _show(self, loaded: tuple[ChildView, list[Card]]) -> None:
+        view, cards = loaded
         if view.child.id != self.child_id:
             return
         self.view = view
@@ -152,7 +184,10 @@ class ChildPage(QWidget):
             if i.is_current(today) and i.worker_id in view.workers and i.organisation_id in view.organisations
         ]
         self.workers.setText("Named workers: " + ("; ".join(named) if named else "none recorded"))
+        self.overview.show_cards(cards)
         self.chronology.show_child(view)
+        for tab in self.casework_tabs:
+            tab.show_child(view, today)
         self.details.load(child)
         self.school_label.setText(school.name if school else "No current school")
         self.statuses.show_child(view, today)
@@ -166,7 +201,8 @@ class ChildPage(QWidget):
 
     def _on_changes(self, changes: Changes, initiator: object) -> None:
         if self.child_id and (
-            self.child_id in changes.row_ids or changes.entities & {"events", "status_periods", "involvements"}
+            self.child_id in changes.row_ids
+            or changes.entities & {"events", "status_periods", "involvements", *CASEWORK_ENTITIES}
         ):
             self.show_child(self.child_id)
 
@@ -230,7 +266,12 @@ class ChildPage(QWidget):
             )
 
     def end_status(self, status_id: str) -> None:
-        self._run_write(lambda col: col.children.end_status(status_id, date.today()), "Status ended today.")
+        period = next((p for p in self.view.statuses if p.id == status_id), None) if self.view else None
+        if period is None:
+            return
+        end = ask_end_date(self, "End status", label_of(StatusKind, period.kind).lower(), period.start_date)
+        if end is not None:
+            self._run_write(lambda col: col.children.end_status(status_id, end), f"Status ended {end:%d %b %Y}.")
 
     # -- involvements, school ----------------------------------------------------------------------------------
     def add_involvement(self) -> None:
@@ -253,9 +294,15 @@ class ChildPage(QWidget):
             self._run_write(lambda col: col.children.update_involvement(involvement_id, **values), "Involvement saved.")
 
     def end_involvement(self, involvement_id: str) -> None:
-        self._run_write(
-            lambda col: col.children.end_involvement(involvement_id, date.today()), "Involvement ended today."
-        )
+        """Ask when the involvement ended (today unless changed, never before it started), then end it."""
+        existing = next((i for i in self.view.involvements if i.id == involvement_id), None) if self.view else None
+        if existing is None:
+            return
+        end = ask_end_date(self, "End involvement", "this involvement", existing.start_date)
+        if end is not None:
+            self._run_write(
+                lambda col: col.children.end_involvement(involvement_id, end), f"Involvement ended {end:%d %b %Y}."
+            )
 
     def change_school(self) -> None:
         if not self.view or not self.child_id:

@@ -1,0 +1,26 @@
+"""`col.overview`: the cards of a child's Overview, built from the record the child page has just loaded."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from casedesk.services.children import ChildView
+from casedesk.services.overview import builtin, education
+from casedesk.services.overview.registry import Card, OverviewSource, registered
+from casedesk.store.database import Database
+
+CARD_MODULES = (builtin, education)  # importing a module registers its cards; a feature adds its module here
+
+
+def build_cards(db: Database, view: ChildView, today: date | None = None) -> list[Card]:
+    """Every registered card for this child, in order (a builder returning None shows no card)."""
+    source = OverviewSource(db, view, today or date.today())
+    return [card for spec in registered() if (card := spec.build(source)) is not None]
+
+
+class OverviewService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def cards(self, view: ChildView, today: date | None = None) -> list[Card]:
+        return build_cards(self.db, view, today)
