@@ -35,6 +35,20 @@ def test_the_streamed_export_is_the_whole_document(db: Database, tmp_path: Path)
     assert oct(out.stat().st_mode & 0o777) == oct(0o600)
 
 
+def test_the_caseload_is_read_in_pages_into_the_same_document(db: Database, tmp_path: Path) -> None:
+    seed_demo(db, children=12, seed=3)
+    documents = []
+    for page in (1000, 5, 4, 1):  # one page; pages of 5, 5, 2; pages ending exactly at the last child; one by one
+        out = tmp_path / f"all-{page}.json"
+        assert write_export(db, out, "tester", page=page) == 12
+        document = json.loads(out.read_text(encoding="utf-8"))
+        document.pop("exported_at")
+        documents.append(document)
+    assert all(document == documents[0] for document in documents[1:])
+    ids = [bundle["child"]["id"] for bundle in documents[0]["children"]]
+    assert ids == sorted(ids) and len(set(ids)) == 12
+
+
 def test_a_failed_write_leaves_no_file_and_no_disclosure(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

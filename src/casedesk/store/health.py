@@ -21,8 +21,9 @@ from casedesk.store.migrate import SEARCH_INDEX
 
 _READ_ERRORS = (sqlcipher3.dbapi2.DatabaseError, DBAPIError)
 RESTORE_ADVICE = (
-    "CaseDesk has stopped writing to it. Restore your last backup with `casedesk restore --from BACKUP --db NEWPATH`, "
-    "then sync to fetch from the server what the backup lacks."
+    "CaseDesk has stopped writing to it. Restore your last backup (in the app: Restore from a backup…, on this "
+    "notice or the Sync page; or `casedesk restore --from BACKUP --db NEWPATH`), then sync to fetch from the "
+    "server what the backup lacks."
 )
 
 

@@ -21,9 +21,9 @@ from casedesk.store import anchor, keyfile, staging
 from casedesk.store.database import Database, sidecar_files
 
 BACKUP_FORMAT = "casedesk-backup"
-_DB_MEMBER = "casedesk.db"
-_KEY_MEMBER = "casedesk.db.key"
-_MANIFEST_MEMBER = "manifest.json"
+DB_MEMBER = "casedesk.db"
+KEY_MEMBER = "casedesk.db.key"
+MANIFEST_MEMBER = "manifest.json"
 
 
 def change_passphrase(db_path: Path, old: str, new: str, kdf: keyfile.KdfParams | None = None) -> None:
@@ -56,7 +56,7 @@ def backup(db: Database, out: Path) -> Path:
         raise Conflict(f"{out} already exists; choose another name for the backup.")
     db.refuse_if_damaged()
     with staging.staging_area(db.path) as area:
-        copy = area.path / _DB_MEMBER
+        copy = area.path / DB_MEMBER
         db.export_encrypted_copy(copy)
         manifest = {
             "format": BACKUP_FORMAT,
@@ -68,9 +68,9 @@ def backup(db: Database, out: Path) -> Path:
         partial = area.path / "backup.zip"
         with os.fdopen(_private_file(partial), "wb") as handle:
             with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
-                archive.writestr(_MANIFEST_MEMBER, json.dumps(manifest, indent=2))
-                archive.write(db.key_path, _KEY_MEMBER)
-                archive.write(copy, _DB_MEMBER)
+                archive.writestr(MANIFEST_MEMBER, json.dumps(manifest, indent=2))
+                archive.write(db.key_path, KEY_MEMBER)
+                archive.write(copy, DB_MEMBER)
             handle.flush()
             os.fsync(handle.fileno())
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -118,13 +118,13 @@ def restore(backup_file: Path, db_path: Path, passphrase: str) -> None:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with archive, staging.staging_area(db_path) as area:
         names = set(archive.namelist())
-        if not {_DB_MEMBER, _KEY_MEMBER, _MANIFEST_MEMBER} <= names:
+        if not {DB_MEMBER, KEY_MEMBER, MANIFEST_MEMBER} <= names:
             raise NotADatabase(f"{backup_file} is not a CaseDesk backup (parts are missing).")
-        staged = area.path / _DB_MEMBER
+        staged = area.path / DB_MEMBER
         try:
-            manifest = json.loads(archive.read(_MANIFEST_MEMBER))
-            key_content = json.loads(archive.read(_KEY_MEMBER))
-            archive.extract(_DB_MEMBER, area.path)
+            manifest = json.loads(archive.read(MANIFEST_MEMBER))
+            key_content = json.loads(archive.read(KEY_MEMBER))
+            archive.extract(DB_MEMBER, area.path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
             raise NotADatabase(f"{backup_file} is damaged: a part of it cannot be read ({exc}).") from exc
         if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
@@ -158,7 +158,8 @@ def wipe(db_path: Path) -> list[Path]:
     db_path = Path(db_path)
     key_path = keyfile.key_file_path(db_path)
     staging_root = staging.staging_root(db_path)
-    if not key_path.exists() and not db_path.exists() and not staging_root.exists():
+    leftovers = staging_root.exists() or db_path.with_name(db_path.name + ".replaced").exists()
+    if not key_path.exists() and not db_path.exists() and not leftovers:
         raise KeyFileError(f"Nothing to wipe at {db_path}.")
     removed = []
     if key_path.exists():
@@ -170,4 +171,11 @@ def wipe(db_path: Path) -> list[Path]:
             removed.append(file)
     if staging.remove_all(db_path):
         removed.append(staging_root)
+    replaced = db_path.with_name(db_path.name + ".replaced")  # the files a killed in-app restore moved aside
+    if replaced.is_dir():
+        for file in replaced.iterdir():
+            if file.name.endswith(".key"):
+                keyfile.destroy_key_file(file)
+        shutil.rmtree(replaced)
+        removed.append(replaced)
     return removed

@@ -81,6 +81,15 @@ def child_ids(session: Session) -> list[str]:
     return list(session.execute(select(table.c.id).where(table.c.deleted.is_(False))).scalars())
 
 
+def child_ids_page(session: Session, after: str | None, limit: int) -> list[str]:
+    """Up to `limit` live children's ids in id order, after `after`: a whole caseload read in bounded pages."""
+    table = _table(ChildRow)
+    query = select(table.c.id).where(table.c.deleted.is_(False))
+    if after is not None:
+        query = query.where(table.c.id > after)
+    return list(session.execute(query.order_by(table.c.id).limit(limit)).scalars())
+
+
 def find_children_by_identifier(session: Session, upn: str | None, nhs_number: str | None) -> list[Child]:
     table = _table(ChildRow)
     conditions = []

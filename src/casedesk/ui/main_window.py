@@ -31,6 +31,7 @@ from casedesk.ui.referrals.dialog import ReferralDialog
 from casedesk.ui.referrals.page import ReferralsPage
 from casedesk.ui.sync.controller import SyncController
 from casedesk.ui.sync.page import SyncPage
+from casedesk.ui.sync.restore_dialog import RestoreDialog
 from casedesk.ui.unlock.idle import IdleWatcher
 from casedesk.ui.unlock.key_watch import KeyFileWatcher
 from casedesk.ui.unlock.unlock_dialog import UnlockDialog
@@ -98,6 +99,8 @@ class MainWindow(QMainWindow):
         self.sync.status_changed.connect(self._offer_relay)
         self.sync.status_changed.connect(self._refresh_profile)
         self.sync.wiped.connect(self._wiped)
+        self.restore_dialog: RestoreDialog | None = None
+        self.sync_page.backups.restore_button.clicked.connect(self.restore_from_backup)
         context.runner.failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self._shortcut("Find", QKeySequence.StandardKey.Find, self.focus_find)
         self._shortcut("New child", QKeySequence.StandardKey.New, self.new_child)
@@ -134,6 +137,9 @@ class MainWindow(QMainWindow):
         if notice:  # found by the check at unlock: nothing can be saved, so say so before the user types anything
             self.lock_state.setText(self.lock_state.text() + " · damaged: changes cannot be saved")
             self.damage_box = QMessageBox(QMessageBox.Icon.Warning, "This database is damaged", notice, parent=self)
+            self.damage_box.setStandardButtons(QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Close)
+            self.damage_box.button(QMessageBox.StandardButton.Open).setText("Restore from a backup…")
+            self.damage_box.button(QMessageBox.StandardButton.Open).clicked.connect(self.restore_from_backup)
             self.damage_box.open()
 
     def _show_profile(self) -> None:
@@ -257,8 +263,49 @@ class MainWindow(QMainWindow):
     def ask_unlock(self) -> None:
         dialog = UnlockDialog(self.context, self.context.db_path, self)
         dialog.accepted.connect(self._unlocked)
+        dialog.restore_requested.connect(self.restore_from_backup)
         dialog.open()
         self.unlock_dialog = dialog
+
+    def restore_from_backup(self) -> None:
+        """Choose a backup, see what it replaces, restore it in place, and carry on unlocked on it."""
+        parent = self.unlock_dialog if not self.context.unlocked else self
+        dialog = RestoreDialog(self.context, parent)
+        dialog.restored.connect(self._restored)
+        dialog.finished.connect(self._after_restore_dialog)
+        if self.context.unlocked:
+            self.sync.stop()  # no round starts on the database being replaced
+        self.restore_dialog = dialog
+        dialog.open()
+
+    def _after_restore_dialog(self) -> None:
+        col = self.context.runner.current()
+        if col is not None and col.closed:
+            self.lock()  # the swap failed after the old database was closed: its files are back, unlock again
+        elif col is not None:
+            self.sync.start()  # restored, cancelled or refused: sync on whichever database is open
+
+    def _restored(self) -> None:
+        """The backup is in place and open: show it, and sync to bring back what was recorded since."""
+        for dialog in self.findChildren(QMessageBox):
+            dialog.reject()
+        self._page_before_lock = self.stack.indexOf(self.sync_page)
+        self.child.child_id = None  # the child open before may not be in the backup
+        self.directory.forget()
+        if not self.nav.isEnabled() and self.unlock_dialog.isVisible():
+            self.unlock_dialog.passphrase.clear()
+            self.unlock_dialog.accept()  # unlocks the window on the restored database
+        else:
+            self._show_unlocked()
+        self.restored_box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Restored from the backup",
+            "The backup is now this device's database. If this device is enrolled with a server, CaseDesk syncs "
+            "now and the server sends back everything recorded since the backup was made; the Sync page shows "
+            "when it has caught up. From now on, unlock with the passphrase the backup was made under.",
+            parent=self,
+        )
+        self.restored_box.open()
 
     def _unlocked(self) -> None:
         self.idle.reset()

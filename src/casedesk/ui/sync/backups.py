@@ -46,6 +46,8 @@ class BackupPanel(QGroupBox):
         self.daily = QCheckBox("Back up every day")
         self.now_button = QPushButton("Back up now")
         self.now_button.clicked.connect(self.back_up_now)
+        self.restore_button = QPushButton("Restore from a backup…")  # the main window opens the restore
+        self.restore_button.setToolTip("Replace this device's database with one of its backups, then resync")
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.keep.editingFinished.connect(self.save)
@@ -63,6 +65,7 @@ class BackupPanel(QGroupBox):
         row.addWidget(self.keep)
         row.addStretch(1)
         row.addWidget(self.now_button)
+        row.addWidget(self.restore_button)
         layout.addLayout(row)
         layout.addWidget(self.last)
         layout.addWidget(self.message)

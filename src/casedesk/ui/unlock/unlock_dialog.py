@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from casedesk.errors import CaseDeskError, WrongPassphrase
+from casedesk.errors import WrongPassphrase
 from casedesk.services.collection import Collection, open_collection
 from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.palette import RED
@@ -15,6 +16,8 @@ UNLOCKING = "Unlocking: deriving the key from your passphrase, then checking the
 
 
 class UnlockDialog(QDialog):
+    restore_requested = Signal()  # the database cannot be opened: restore it from a backup instead
+
     def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -33,8 +36,11 @@ class UnlockDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Unlock")
         self.buttons.accepted.connect(self.try_unlock)
         self.buttons.rejected.connect(self.reject)
+        self.restore_button = QPushButton("Restore from a backup…")
+        self.restore_button.clicked.connect(self.restore_requested)
+        self.restore_button.hide()  # offered once opening fails for a reason other than the passphrase
         layout = QVBoxLayout(self)
-        for widget in (intro, self.passphrase, self.error, self.buttons):
+        for widget in (intro, self.passphrase, self.error, self.restore_button, self.buttons):
             layout.addWidget(widget)
         self.setMinimumWidth(380)
 
@@ -63,9 +69,9 @@ class UnlockDialog(QDialog):
         self.buttons.setEnabled(True)
         if isinstance(error, WrongPassphrase):
             self.error.setText("That passphrase is not right. Try again.")
-        elif isinstance(error, CaseDeskError):
-            self.error.setText(str(error))
-        else:
-            self.error.setText(f"CaseDesk could not open the database ({type(error).__name__}).")
+        else:  # damaged, emptied or missing: a backup can replace it
+            self.error.setText(str(error))  # the task runner made every failure a sentence
+            self.restore_button.show()
+            self.adjustSize()
         self.passphrase.selectAll()
         self.passphrase.setFocus()
