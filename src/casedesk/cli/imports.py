@@ -1,4 +1,4 @@
-"""`casedesk import children | questionnaire | directory`: bring records in from files, all or nothing.
+"""`casedesk import children | attendance | questionnaire | directory`: bring records in from files, all or nothing.
 
 Each file (or API listing) is read and validated before the passphrase is even asked for where that is possible,
 so an invalid file never opens the database, let alone changes it; every problem is printed as
@@ -23,6 +23,17 @@ def register(sub: Subparsers) -> None:
     add_db(c)
     c.add_argument("file", type=Path)
     c.set_defaults(handler=cmd_import_children)
+
+    c = import_sub.add_parser(
+        "attendance", help="session marks from a school system's register CSV, long or wide layout (all or nothing)"
+    )
+    add_db(c)
+    c.add_argument("file", type=Path)
+    c.add_argument("--school", metavar="URN", help="the school whose register this is (else each child's school)")
+    c.add_argument(
+        "--skip-unmatched", action="store_true", help="import the pupils who match a child and list the others"
+    )
+    c.set_defaults(handler=cmd_import_attendance)
 
     c = import_sub.add_parser("questionnaire", help="a triage questionnaire (JSON), validated first")
     add_db(c)
@@ -50,6 +61,18 @@ def cmd_import_children(args: argparse.Namespace) -> int:
     for name in report.already_held:
         print(f"already held (same UPN or NHS number), not imported: {name}")
     print(f"Imported {report.imported} child record(s) from {args.file}.")
+    return 0
+
+
+def cmd_import_attendance(args: argparse.Namespace) -> int:
+    from casedesk.services.attendance.importer import import_register
+
+    with open_database(args) as db:
+        report, _ = import_register(
+            db, args.file, actor(db), school_urn=args.school, skip_unmatched=args.skip_unmatched
+        )
+    for line in report.lines():
+        print(line)
     return 0
 
 

@@ -148,6 +148,7 @@ class EventKind(StrEnum):
     HOME_VISIT = "home_visit"
     PHONE_CALL = "phone_call"
     ATTENDANCE_CONCERN = "attendance_concern"
+    ATTENDANCE_CORRECTION = "attendance_correction"  # marks superseded; the entry keeps the originals
     SUSPENSION = "suspension"
     PERMANENT_EXCLUSION = "permanent_exclusion"
     MANAGED_MOVE = "managed_move"

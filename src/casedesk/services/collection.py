@@ -2,7 +2,7 @@
 
 Anki's `Collection` is the model. The desktop app holds one `Collection` while unlocked and reaches the data
 only through it, by feature (`col.children`, `col.send`, `col.care`, `col.youth_justice`, `col.triage`, `col.referrals`,
-`col.directory`, `col.sync`),
+`col.directory`, `col.attendance`, `col.sync`),
 never through the `Database`, repositories or the sync engine. Every call that writes returns what it made
 together with the `Changes` it made (or only the `Changes` when there is nothing else to return), so the
 caller announces exactly what changed and never has to work it out. The collection holds no lock of its own:
@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from casedesk.config import PROFILE, Profile
 from casedesk.domain.records import Changes
 from casedesk.errors import Locked
+from casedesk.services.attendance.service import AttendanceService
 from casedesk.services.casework.care import CareService
 from casedesk.services.casework.send import SendService
 from casedesk.services.casework.youth_justice import YouthJusticeService
@@ -80,6 +81,7 @@ class Collection:
         self.care = CareService(db, actor)
         self.youth_justice = YouthJusticeService(db, actor)
         self.overview = OverviewService(db)
+        self.attendance = AttendanceService(db, actor)
         self.sync = SyncService(db, transport, on_db=self.on_db)
         self._closed = False
 
@@ -100,7 +102,7 @@ class Collection:
         self.actor = saved.name
         for author_of in (self.children, self.send, self.care, self.youth_justice):
             author_of.author = saved.name
-        for service in (self.triage, self.referrals, self.directory, self.profile):
+        for service in (self.triage, self.referrals, self.directory, self.profile, self.attendance):
             service.actor = saved.name
 
     # -- life --------------------------------------------------------------------------------------------------

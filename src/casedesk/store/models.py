@@ -253,6 +253,41 @@ class YouthJusticeOutcomeRow(SyncedMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
+class AttendanceWeekRow(SyncedMixin, Base):
+    """A child's school week of attendance marks: one column per session, `CODE|SCHOOL|SOURCE` or NULL (schema v6).
+
+    The id is derived from child and week, so every device marking the week writes this one row and sync merges
+    it session by session (`casedesk.domain.attendance.week`).
+    """
+
+    __tablename__ = "attendance_weeks"
+    __table_args__ = (Index("ix_attendance_weeks_child_week", "child_id", "week_start"),)
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    week_start: Mapped[date] = mapped_column(Date)
+    mon_am: Mapped[str | None] = mapped_column(String(60))
+    mon_pm: Mapped[str | None] = mapped_column(String(60))
+    tue_am: Mapped[str | None] = mapped_column(String(60))
+    tue_pm: Mapped[str | None] = mapped_column(String(60))
+    wed_am: Mapped[str | None] = mapped_column(String(60))
+    wed_pm: Mapped[str | None] = mapped_column(String(60))
+    thu_am: Mapped[str | None] = mapped_column(String(60))
+    thu_pm: Mapped[str | None] = mapped_column(String(60))
+    fri_am: Mapped[str | None] = mapped_column(String(60))
+    fri_pm: Mapped[str | None] = mapped_column(String(60))
+
+
+class AttendanceTotalRow(Base):
+    """Derived, never synced: each child's counts for the academic year of their latest mark, kept current by every
+    write and pull of `attendance_weeks`, so the caseload shows attendance without reading a year of weeks."""
+
+    __tablename__ = "attendance_totals"
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), primary_key=True)
+    academic_year: Mapped[int] = mapped_column(Integer)
+    possible: Mapped[int] = mapped_column(Integer)
+    absent: Mapped[int] = mapped_column(Integer)
+    latest: Mapped[date | None] = mapped_column(Date)
+
+
 class OutboxRow(Base):
     """The change journal: every local write, appended in the same transaction, waiting to be pushed."""
 
@@ -312,5 +347,6 @@ SYNCED_TABLES: dict[str, type[SyncedMixin]] = {
     "ehc_plans": EhcPlanRow,
     "peps": PepRow,
     "youth_justice_outcomes": YouthJusticeOutcomeRow,
+    "attendance_weeks": AttendanceWeekRow,
 }
 APPEND_ONLY_TABLES = frozenset({"events", "mail_requests"})

@@ -38,6 +38,7 @@ EntityName = Literal[
     "ehc_plans",
     "peps",
     "youth_justice_outcomes",
+    "attendance_weeks",
 ]
 
 

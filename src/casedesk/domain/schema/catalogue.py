@@ -6,6 +6,7 @@ so foreign keys hold on the device).
 
 from __future__ import annotations
 
+from casedesk.domain.attendance.week import MARK_LENGTH, SESSIONS
 from casedesk.domain.referrals.workflow import URGENCIES, ReferralStatus
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES, CASEWORK_RECORDS
 from casedesk.domain.schema.types import (
@@ -124,6 +125,19 @@ RECORDS: tuple[RecordSpec, ...] = (
         child_key="child_id",
     ),
     RecordSpec(
+        # A child's school week of attendance marks, one field per session ("CODE|SCHOOL|SOURCE"), so sync merges
+        # session by session; the id follows from child and week (`casedesk.domain.attendance.week`). A mark is
+        # critical: two schools marking one session (dual registration) wait for a person, never a clock.
+        "attendance_weeks",
+        C.ATTENDANCE,
+        (
+            ref("child_id", "children", required=True),
+            day("week_start", required=True),
+            *(text(name, MARK_LENGTH, critical=True) for name in SESSIONS),
+        ),
+        child_key="child_id",
+    ),
+    RecordSpec(
         "events",
         C.GENERAL,
         (
@@ -222,6 +236,7 @@ ENTITY_ORDER: tuple[str, ...] = (
     "children",
     "status_periods",
     "involvements",
+    "attendance_weeks",
     "triage_results",
     "referrals",
     "mail_requests",

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Date, Table, delete, insert, select, update
 
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES
+from casedesk.store import attendance_repo
 from casedesk.store.database import Database
 from casedesk.store.journal import unapplied
 from casedesk.store.journal.outbox import forget_rows, pending_fields
@@ -31,7 +32,7 @@ CONFLICT_PREFIX = "sync.conflict:"
 DEFERRED_PURGES_KEY = "sync.deferred_purges"
 _settings = mapped_table(SettingRow)
 # children's own rows, deleted before the child
-CHILD_TABLES = ("events", "involvements", "status_periods", *CASEWORK_ENTITIES)
+CHILD_TABLES = ("events", "involvements", "status_periods", "attendance_weeks", *CASEWORK_ENTITIES)
 
 
 @dataclass
@@ -254,12 +255,20 @@ def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
             elif item.kind == "purge":
                 purge_or_defer(conn, [item.row_id], pending, stats)
         stats.rows += apply_rows(conn, run, pending)
+        _refresh_derived(conn, items)
         put_setting(conn, CURSOR_KEY, int(cursor))
         latest = max((i.hlc for i in items if i.hlc), default="")
         if latest:
             db._clock.observe(latest)
             put_setting(conn, "hlc", db._clock.last)
     return stats
+
+
+def _refresh_derived(conn: Connection, items: list[Any]) -> None:
+    """Keep what is derived from pulled rows current in the same transaction (each child's attendance counts)."""
+    weeks = [i.row_id for i in items if i.kind == "row" and i.entity == "attendance_weeks"]
+    if weeks:
+        attendance_repo.refresh_totals(conn, attendance_repo.child_ids_of_weeks(conn, weeks))
 
 
 def retry_unapplied(db: Database, *, everything: bool = False) -> PageStats:
@@ -272,6 +281,7 @@ def retry_unapplied(db: Database, *, everything: bool = False) -> PageStats:
         if due:
             ready, _ = unapplied.sort_page(conn, due)
             stats.rows = apply_rows(conn, ready, pending_fields(conn))
+            _refresh_derived(conn, ready)
     return stats
 
 

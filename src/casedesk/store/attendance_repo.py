@@ -1,0 +1,134 @@
+"""Attendance on the device: reading a child's weeks of marks, and keeping each child's derived year counts
+(`attendance_totals`) current after every write or pull that touches `attendance_weeks`.
+
+The counts are worked out by `casedesk.domain.attendance.summary` (the one place the DfE rules live); this module
+only reads rows and stores the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from casedesk.domain.attendance.summary import is_persistent, is_severe, summaries
+from casedesk.domain.attendance.week import SESSIONS, Mark, week_marks
+from casedesk.store.models import AttendanceTotalRow, AttendanceWeekRow, ChildRow, OrganisationRow
+from casedesk.store.tables import mapped_table
+
+WEEKS = mapped_table(AttendanceWeekRow)
+TOTALS = mapped_table(AttendanceTotalRow)
+_COLUMNS = [WEEKS.c.id, WEEKS.c.child_id, WEEKS.c.week_start, *(WEEKS.c[name] for name in SESSIONS)]
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """A child's counts for the academic year of their latest mark (the caseload column)."""
+
+    academic_year: int
+    possible: int
+    absent: int
+    latest: date | None
+
+    @property
+    def absence_rate(self) -> float | None:
+        return None if self.possible == 0 else 100.0 * self.absent / self.possible
+
+    @property
+    def attendance_rate(self) -> float | None:
+        rate = self.absence_rate
+        return None if rate is None else 100.0 - rate
+
+    @property
+    def persistent(self) -> bool:
+        return is_persistent(self.absent, self.possible)
+
+    @property
+    def severe(self) -> bool:
+        return is_severe(self.absent, self.possible)
+
+
+def weeks_of(conn: Any, child_ids: Iterable[str]) -> dict[str, dict[date, dict[str, Any]]]:
+    """child id → week start → the week row (id and session values), live rows only."""
+    out: dict[str, dict[date, dict[str, Any]]] = {}
+    ids = sorted(set(child_ids))
+    for start in range(0, len(ids), 500):
+        query = select(*_COLUMNS).where(WEEKS.c.child_id.in_(ids[start : start + 500]), WEEKS.c.deleted.is_(False))
+        for row in conn.execute(query):
+            out.setdefault(row.child_id, {})[row.week_start] = dict(row._mapping)
+    return out
+
+
+def marks_of(conn: Any, child_id: str) -> list[Mark]:
+    """Every mark held for a child, in date order."""
+    weeks = weeks_of(conn, [child_id]).get(child_id, {})
+    out: list[Mark] = []
+    for monday in sorted(weeks):
+        out += week_marks(monday, weeks[monday])
+    return out
+
+
+def refresh_totals(conn: Any, child_ids: Iterable[str], today: date | None = None) -> None:
+    """Work the caseload counts out again for these children from their weeks (inside the caller's transaction)."""
+    ids = sorted(set(child_ids))
+    if not ids:
+        return
+    weeks = weeks_of(conn, ids)
+    rows = []
+    for child_id in ids:
+        marks: list[Mark] = []
+        for monday, row in sorted(weeks.get(child_id, {}).items()):
+            marks += week_marks(monday, row)
+        if not marks:
+            continue
+        result = summaries(marks, today=today)
+        year = result.year
+        rows.append(
+            {
+                "child_id": child_id,
+                "academic_year": year.start.year,
+                "possible": year.possible,
+                "absent": year.absent,
+                "latest": result.latest,
+            }
+        )
+    for start in range(0, len(ids), 500):
+        conn.execute(delete(TOTALS).where(TOTALS.c.child_id.in_(ids[start : start + 500])))
+    if rows:
+        conn.execute(insert(TOTALS), rows)
+
+
+def all_totals(conn: Any) -> dict[str, Totals]:
+    """Every child's counts, for the caseload (one query)."""
+    query = select(TOTALS.c.child_id, TOTALS.c.academic_year, TOTALS.c.possible, TOTALS.c.absent, TOTALS.c.latest)
+    return {r[0]: Totals(r[1], r[2], r[3], r[4]) for r in conn.execute(query)}
+
+
+def child_ids_of_weeks(conn: Any, week_ids: Iterable[str]) -> set[str]:
+    ids = sorted(set(week_ids))
+    out: set[str] = set()
+    for start in range(0, len(ids), 500):
+        out.update(conn.execute(select(WEEKS.c.child_id).where(WEEKS.c.id.in_(ids[start : start + 500]))).scalars())
+    return out
+
+
+def pupils(conn: Any) -> tuple[list[Any], list[tuple[str, str]]]:
+    """What an import matches a register against: live children (id, upn, names, date of birth, school) and
+    schools with a URN (urn, organisation id)."""
+    children = mapped_table(ChildRow)
+    orgs = mapped_table(OrganisationRow)
+    rows = conn.execute(
+        select(
+            children.c.id,
+            children.c.upn,
+            children.c.given_name,
+            children.c.family_name,
+            children.c.date_of_birth,
+            children.c.current_school_id,
+        ).where(children.c.deleted.is_(False))
+    ).all()
+    schools = conn.execute(select(orgs.c.urn, orgs.c.id).where(orgs.c.urn.is_not(None), orgs.c.deleted.is_(False)))
+    return rows, [(str(urn), str(org_id)) for urn, org_id in schools]
