@@ -9,7 +9,7 @@ import pytest
 
 from casedesk.domain.attendance import national
 from casedesk.domain.attendance.codes import Category, lookup
-from casedesk.domain.attendance.summary import easter_sunday, summaries, summarise, terms
+from casedesk.domain.attendance.summary import easter_sunday, summaries, summarise, terms, year_counts
 from casedesk.domain.attendance.week import Mark, decode, session_field, week_id, week_start
 
 
@@ -78,6 +78,16 @@ def test_year_terms_and_last_four_weeks() -> None:
     recent = result.last_four_weeks
     assert recent is not None and recent.start == date(2025, 3, 29)
     assert (recent.possible, recent.authorised, recent.unauthorised) == (20, 10, 2)
+
+
+def test_the_caseload_counts_agree_with_the_full_summary() -> None:
+    marks = _week(date(2025, 6, 2), ["/", "\\", "O", "O", "D", "#", "I", "M", "H", "J"])  # 2024/25
+    marks += _week(MONDAY + timedelta(days=364), ["/", "\\", "L", "N", "Y2", "Z", "C2", "K", "", ""])  # 2025/26
+    counts = year_counts([(m.day, m.code) for m in marks])
+    full = summaries(marks, today=date(2026, 1, 1)).year
+    assert counts is not None and counts.start_year == 2025 and counts.latest == date(2025, 10, 9)
+    assert (counts.possible, counts.absent) == (full.possible, full.absent) == (6, 2)
+    assert year_counts([]) is None
 
 
 def test_marks_after_today_are_not_counted() -> None:

@@ -189,3 +189,46 @@ def test_typed_mark_and_correction_needs_a_reason(db: Database, pupils: tuple[st
     assert len(view.corrections) == 1 and "parent rang: ill" in (view.corrections[0].body or "")
     assert view.summaries.year.authorised == 1
     assert view.national[0].label == "All pupils" and view.national[0].year == "2016/17"
+
+
+def test_printed_chronology_carries_the_attendance_summary(
+    db: Database, pupils: tuple[str, str], tmp_path: Path
+) -> None:
+    import shutil
+    import subprocess
+    from datetime import UTC, datetime
+
+    from casedesk.services.export import export_child, write_chronology_pdf
+
+    service = AttendanceService(db, "tester")
+    service.import_file(_file(tmp_path, LONG), today=TODAY)
+    a, _ = pupils
+    bundle = export_child(db, a, "tester")["children"][0]
+    assert [str(w["week_start"]) for w in bundle["attendance_weeks"]] == ["2024-10-07", "2024-10-14"]
+    assert bundle["attendance_weeks"][0]["mon_am"] == "/||import"
+    out = tmp_path / "chronology.pdf"
+    write_chronology_pdf(db, a, "tester", out, datetime(2025, 7, 1, 12, tzinfo=UTC))
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    printed = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(printed.split())
+    assert "Attendance 2024/25" in text and "Severe absence: 50.0% of possible sessions missed" in text
+    assert "2016/17" in text and "All pupils 4.7% absence" in text
+
+
+def test_command_line_import(
+    db: Database, db_path: Path, pupils: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from casedesk.cli.main import main
+    from tests.factories import PASSPHRASE
+
+    db.close()
+    monkeypatch.setenv("CASEDESK_PASSPHRASE", PASSPHRASE)
+    good, bad = _file(tmp_path, LONG), _file(tmp_path, LONG.replace(",O\n", ",QQ\n"), "bad.csv")
+    assert main(["import", "attendance", str(bad), "--db", str(db_path)]) == 1
+    assert "row 5 Mark: 'QQ' is not an attendance code" in capsys.readouterr().err
+    assert main(["import", "attendance", str(good), "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert "long layout: 6 marks for 2 children — 6 new" in out and "code H is withdrawn" in out
+    assert main(["import", "attendance", str(good), "--school", "999999", "--db", str(db_path)]) == 1
+    assert "no school with URN '999999'" in capsys.readouterr().err

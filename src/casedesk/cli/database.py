@@ -49,6 +49,9 @@ def register(sub: Subparsers) -> None:
     add_db(p)
     p.add_argument("--children", type=int, default=200)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--no-attendance", action="store_true", help="leave out the year of attendance marks (for very large demos)"
+    )
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("selftest", help="check this install works (offline, uses a temporary database)")
@@ -112,7 +115,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     secret = passphrase(args)
     db = Database.open(path, secret) if path.exists() else Database.create(path, secret)
     with db:
-        summary = seed_demo(db, children=args.children, seed=args.seed)
+        summary = seed_demo(db, children=args.children, seed=args.seed, attendance=not args.no_attendance)
     print(f"Demo data added to {path}: {summary}.")
     return 0
 

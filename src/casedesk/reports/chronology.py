@@ -1,4 +1,5 @@
-"""The child's chronology as a PDF: who the child is, who is involved now, and everything recorded, in date order.
+"""The child's chronology as a PDF: who the child is, who is involved now, their attendance this year, and everything
+recorded, in date order.
 
 Chronologies are shared between agencies and read at case conferences, so an amended entry always shows what it
 originally said as well as what it says now: nothing recorded is ever silently replaced.
@@ -19,6 +20,7 @@ from casedesk.domain.chronology import ChronologyEntry, amendment_note, collapse
 from casedesk.domain.chronology import day as _day
 from casedesk.domain.records import Child, ChronologyEvent, Involvement, Organisation, StatusPeriod, Worker
 from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, EventKind, InvolvementRole, StatusKind, label_of
+from casedesk.reports import attendance
 from casedesk.reports.base import build_pdf, content_width, esc, make_styles, table_style
 
 _MIN_IN_ROW_SPLIT = 72  # points: split inside a tall entry only if at least this much of it fits the page
@@ -169,6 +171,7 @@ def render_chronology_pdf(
     generated_by: str,
     now: datetime,
     plans: Sequence[Sequence[str]] = (),
+    attendance_print: attendance.AttendancePrint | None = None,
 ) -> None:
     """Write the child's chronology to `path`, as of `now`, marked and paginated for sharing. `plans` are rows of
     (what, dates, detail) for the child's EHC plans, PEPs and youth justice orders."""
@@ -194,6 +197,16 @@ def render_chronology_pdf(
         ),
         Paragraph("Plans and orders", styles["h2"]),
         _simple_table(["Plan or order", "Dates", "Detail"], [list(r) for r in plans], [0.25, 0.4, 0.35], styles),
+    ]
+    if attendance_print is not None and attendance_print.summaries.latest is not None:
+        story += [
+            Paragraph(f"Attendance {esc(attendance_print.summaries.year.label)}", styles["h2"]),
+            _simple_table(
+                attendance.HEAD, attendance.summary_rows(attendance_print.summaries), attendance.WIDTHS, styles
+            ),
+            *attendance.notes(attendance_print, styles),
+        ]
+    story += [
         Paragraph("Chronology", styles["h2"]),
         _chronology_table(collapse_amendments(events), orgs, styles),
     ]

@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from casedesk import __version__
-from casedesk.domain import sharing
+from casedesk.domain import schema, sharing
 from casedesk.domain.casework.records import EhcPlan, Pep, YouthJusticeOutcome
 from casedesk.errors import NotFound
+from casedesk.reports.attendance import AttendancePrint
+from casedesk.services.attendance.service import AttendanceService
 from casedesk.services.casework.rows import casework_rows
-from casedesk.store import casework_repo, referral_repo, staging, triage_repo
+from casedesk.store import attendance_repo, casework_repo, referral_repo, staging, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 from casedesk.store.journal.wire_values import to_json_value
@@ -56,6 +58,10 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
         entity: sharing.redact_all(casework_repo.for_child(session, kind, child_id), allowed)
         for entity, kind in (("ehc_plans", EhcPlan), ("peps", Pep), ("youth_justice_outcomes", YouthJusticeOutcome))
     }
+    held_weeks = attendance_repo.weeks_of(session, [child_id]).get(child_id, {})
+    weeks = sharing.redact_all(
+        (sharing.Shared("attendance_weeks", row) for _, row in sorted(held_weeks.items())), allowed
+    )
     org_ids = {i.organisation_id for i in involvements} | {e.organisation_id for e in events if e.organisation_id}
     if child.current_school_id:
         org_ids.add(child.current_school_id)
@@ -74,6 +80,7 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
         "referrals": [asdict(r) for r in referrals],
         "referral_emails": [dict(m.values) for m in emails],
         **{entity: [asdict(r) for r in rows] for entity, rows in casework.items()},
+        "attendance_weeks": [dict(w.values) for w in weeks],  # a field per session: "CODE|SCHOOL|SOURCE"
         "organisations": [
             asdict(o) for o in sharing.redact_all(repo.organisations(session, org_ids).values(), allowed)
         ],
@@ -83,6 +90,7 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
         row_ids = {child_id} | {s.id for s in statuses} | {i.id for i in involvements} | {e.id for e in events}
         row_ids |= {c.id for c in checks} | {r.id for r in referrals}
         row_ids |= {r.id for rows in casework.values() for r in rows}
+        row_ids |= {w.values["id"] for w in weeks}
         bundle["audit"] = [asdict(a) for a in repo.audit_entries_for(session, row_ids)]
     return bundle
 
@@ -208,6 +216,10 @@ def write_chronology_pdf(db: Database, child_id: str, actor: str, out: Path, now
     if child is None:
         raise NotFound("No such child.")
     rows = casework_rows(plans, peps, orders, {w.id: w for w in people}, child.date_of_birth, now.date())
-    render_chronology_pdf(out, child, events, statuses, involvements, orgs, people, actor, now, rows)
+    printed = None
+    if allowed.permits("attendance_weeks", schema.Category.ATTENDANCE):
+        view = AttendanceService(db, actor).child(child_id, today=now.date())
+        printed = AttendancePrint(view.summaries, view.national, view.withdrawn)
+    render_chronology_pdf(out, child, events, statuses, involvements, orgs, people, actor, now, rows, printed)
     with db.unit_of_work(actor, journal=False) as uow:
         uow.note("print", "children", child_id, reason="chronology PDF")

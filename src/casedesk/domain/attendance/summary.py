@@ -19,8 +19,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
-from casedesk.domain.attendance.codes import Category, lookup
+from casedesk.domain.attendance.codes import Category, codes, lookup
 from casedesk.domain.attendance.week import Mark
 
 PERSISTENT_DIVISOR = 10  # one in ten possible sessions missed
@@ -184,3 +185,47 @@ def summaries(marks: list[Mark], start_year: int | None = None, today: date | No
     if last_day is not None:
         recent = summarise(in_year, "Last four weeks", last_day - timedelta(days=27), last_day)
     return ChildSummaries(year, per_term, recent, last_day)
+
+
+def weekly(marks: list[Mark], start: date, end: date) -> list[Summary]:
+    """One summary per school week (Monday to Friday) that holds marks between `start` and `end`, in order."""
+    weeks: dict[date, list[Mark]] = {}
+    for mark in marks:
+        if start <= mark.day <= end:
+            weeks.setdefault(mark.day - timedelta(days=mark.day.weekday()), []).append(mark)
+    return [
+        summarise(weeks[monday], f"w/c {monday:%d %b}", monday, monday + timedelta(days=4)) for monday in sorted(weeks)
+    ]
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    """The caseload's figures for a child: the academic year of their latest mark."""
+
+    start_year: int
+    possible: int
+    absent: int
+    latest: date
+
+
+def year_counts(codes: list[tuple[date, str]]) -> YearCounts | None:
+    """Possible and missed sessions in the academic year of the latest of these (day, code) marks."""
+    if not codes:
+        return None
+    latest = max(day for day, _ in codes)
+    start_year = academic_year_of(latest)
+    first = date(start_year, 9, 1)
+    weights = _weights()
+    possible = absent = 0
+    for day, code in codes:
+        if day >= first:
+            counted, missed = weights.get(code, (0, 0))
+            possible += counted
+            absent += missed
+    return YearCounts(start_year, possible, absent, latest)
+
+
+@cache
+def _weights() -> dict[str, tuple[int, int]]:
+    """Per code, (1 if a possible session, 1 if an absence): the caseload's counts run over whole registers."""
+    return {code: (int(c.category.counted), int(c.category.absent)) for code, c in codes().items()}

@@ -9,7 +9,7 @@ from pathlib import Path
 from casedesk.domain.attendance import national
 from casedesk.domain.attendance.codes import lookup
 from casedesk.domain.attendance.national import NationalFigure
-from casedesk.domain.attendance.summary import ChildSummaries, academic_year_of, summaries
+from casedesk.domain.attendance.summary import ChildSummaries, Summary, academic_year_of, summaries, weekly
 from casedesk.domain.attendance.week import SOURCES, Mark, session_field
 from casedesk.domain.records import Changes, ChronologyEvent
 from casedesk.domain.vocab import EventKind, StatusKind
@@ -30,6 +30,9 @@ class ChildAttendance:
     national: list[NationalFigure]
     corrections: list[ChronologyEvent]
     withdrawn: dict[str, int]  # withdrawn codes among all the child's marks
+    schools: dict[str, str]  # id → name of the schools that took the registers
+    weeks: list[Summary]  # each school week of the academic year shown
+    years: list[int]  # the academic years (start years) with marks, newest first
 
 
 class AttendanceService:
@@ -89,6 +92,8 @@ class AttendanceService:
             statuses = [
                 s for s in repo.statuses_for_child(session, child_id) if s.end_date is None or s.end_date >= today
             ]
+            school_ids = {m.school_id for m in marks if m.school_id}
+            schools = {o.id: o.name for o in repo.organisations(session, school_ids).values()}
             corrections = [
                 e for e in repo.events_for_child(session, child_id) if e.kind == EventKind.ATTENDANCE_CORRECTION.value
             ]
@@ -109,13 +114,17 @@ class AttendanceService:
             code = lookup(mark.code)
             if code is not None and code.withdrawn:
                 withdrawn[code.code] = withdrawn.get(code.code, 0) + 1
-        return ChildAttendance(marks, result, figures, corrections, withdrawn)
-
-    def years(self, child_id: str) -> list[int]:
-        """Academic years (start years) the child has marks in, newest first."""
-        with self.db.session() as session:
-            marks = attendance_repo.marks_of(session, child_id)
-        return sorted({academic_year_of(m.day) for m in marks}, reverse=True)
+        year = result.year
+        return ChildAttendance(
+            marks,
+            result,
+            figures,
+            corrections,
+            withdrawn,
+            schools,
+            weekly(marks, year.start, min(year.end, today)),
+            sorted({academic_year_of(m.day) for m in marks}, reverse=True),
+        )
 
     def totals(self) -> dict[str, attendance_repo.Totals]:
         with self.db.session() as session:

@@ -37,6 +37,7 @@ class DemoSummary:
     referrals: int = 0
     triage_results: int = 0  # recorded Presenting Needs Checks
     triage_drafts: int = 0
+    attendance_marks: int = 0  # session marks over the last year, for every child at school
 
     def __str__(self) -> str:
         return (
@@ -45,6 +46,7 @@ class DemoSummary:
             + (f", {self.services} sample directory services" if self.services else "")
             + (f", {self.referrals} referrals" if self.referrals else "")
             + (f", {self.triage_results} needs checks ({self.triage_drafts} drafts)" if self.triage_results else "")
+            + (f", {self.attendance_marks:,} attendance marks" if self.attendance_marks else "")
         )
 
 
@@ -72,7 +74,11 @@ def seed_demo(
     seed: int = 1,
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    attendance: bool = True,
 ) -> DemoSummary:
+    """Demo data through the unit of work; `attendance` adds a year of marks per child at school (about 40 week
+    rows each: leave it out for very large demos)."""
     if children < 1 or children > 200_000:
         from casedesk.errors import ValidationError
 
@@ -92,6 +98,9 @@ def seed_demo(
     db.set_setting(DEMO_SEEDS_KEY, {**loaded, str(seed): first_org})
     write_demo_data(db, data, progress)
     _demo_profile(db, data)
+    from casedesk.services.demo.attendance import seed_demo_attendance
+
+    marks = seed_demo_attendance(db, data, seed, today or date.today(), DEMO_AUTHOR) if attendance else 0
     from casedesk.services.directory.service import load_sample_directory
 
     services = load_sample_directory(db, DEMO_AUTHOR)
@@ -106,6 +115,7 @@ def seed_demo(
         referrals=referral_count,
         triage_results=triage_results,
         triage_drafts=triage_drafts,
+        attendance_marks=marks,
         organisations=len(data.organisations),
         workers=len(data.workers),
         children=len(data.children),

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from casedesk.services.children import ChildView
-from casedesk.services.overview import builtin, education
+from casedesk.services.overview import attendance, builtin, education
 from casedesk.services.overview.registry import Card, OverviewSource, registered
 from casedesk.store.database import Database
 
-CARD_MODULES = (builtin, education)  # importing a module registers its cards; a feature adds its module here
+CARD_MODULES = (
+    builtin,
+    education,
+    attendance,
+)  # importing a module registers its cards; a feature adds its module here
 
 
 def build_cards(db: Database, view: ChildView, today: date | None = None) -> list[Card]:

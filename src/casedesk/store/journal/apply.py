@@ -255,7 +255,7 @@ def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
             elif item.kind == "purge":
                 purge_or_defer(conn, [item.row_id], pending, stats)
         stats.rows += apply_rows(conn, run, pending)
-        _refresh_derived(conn, items)
+        refresh_derived(conn, items)
         put_setting(conn, CURSOR_KEY, int(cursor))
         latest = max((i.hlc for i in items if i.hlc), default="")
         if latest:
@@ -264,7 +264,7 @@ def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
     return stats
 
 
-def _refresh_derived(conn: Connection, items: list[Any]) -> None:
+def refresh_derived(conn: Any, items: list[Any]) -> None:
     """Keep what is derived from pulled rows current in the same transaction (each child's attendance counts)."""
     weeks = [i.row_id for i in items if i.kind == "row" and i.entity == "attendance_weeks"]
     if weeks:
@@ -281,7 +281,7 @@ def retry_unapplied(db: Database, *, everything: bool = False) -> PageStats:
         if due:
             ready, _ = unapplied.sort_page(conn, due)
             stats.rows = apply_rows(conn, ready, pending_fields(conn))
-            _refresh_derived(conn, ready)
+            refresh_derived(conn, ready)
     return stats
 
 

@@ -18,7 +18,7 @@ from casedesk.domain.ids import new_id
 from casedesk.domain.records import Changes
 from casedesk.errors import NotFound, ValidationError
 from casedesk.store.database import Database
-from casedesk.store.journal.apply import CONFLICT_PREFIX, from_wire, put_setting, table_of
+from casedesk.store.journal.apply import CONFLICT_PREFIX, from_wire, put_setting, refresh_derived, table_of
 from casedesk.store.journal.wire_values import to_json_value
 from casedesk.store.models import OutboxRow, SettingRow
 from casedesk.store.tables import mapped_table
@@ -40,6 +40,15 @@ class ConflictView:
     candidates: list[dict[str, Any]]
     state: str
     resolution: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    """A resolved field's row, in the shape `refresh_derived` reads pulled rows in."""
+
+    entity: str
+    row_id: str
+    kind: str = "row"
 
 
 def _view(value: dict[str, Any]) -> ConflictView:
@@ -105,4 +114,6 @@ def resolve(db: Database, conflict_id: str, value: Any, author: str) -> Changes:
             ],
         )
         put_setting(uow.session.connection(), key, {**held, "state": "resolved", "resolution": to_json_value(chosen)})
+        uow.flush()
+        refresh_derived(uow.session, [_Resolved(held["entity"], held["row_id"])])
     return Changes(frozenset({held["entity"]}), frozenset({held["row_id"]}))

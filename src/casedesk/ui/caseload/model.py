@@ -1,4 +1,5 @@
-"""Table model over caseload rows: name, age, date of birth, UPN, school, status badges, named workers."""
+"""Table model over caseload rows: name, age, date of birth, UPN, school, status and absence badges, named workers,
+attendance."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from casedesk.domain.vocab import StatusKind
 from casedesk.services.caseload import CaseloadRow
 from casedesk.ui.palette import RED
 
-COLUMNS = ("Name", "Age", "Date of birth", "UPN", "School", "Statuses", "Named workers")
+COLUMNS = ("Name", "Age", "Date of birth", "UPN", "School", "Statuses", "Named workers", "Attendance")
+ATTENDANCE_COLUMN = 7
 _URGENT = {StatusKind.CHILD_PROTECTION_PLAN.value, StatusKind.LOOKED_AFTER.value}
 ChildIdRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -59,15 +61,26 @@ class CaseloadModel(QAbstractTableModel):
                 row.school,
                 " ".join(row.badges),
                 ", ".join(row.workers),
+                _rate(row),
             )[column]
         if role == ChildIdRole:
             return row.child_id
         if role == Qt.ItemDataRole.ToolTipRole and column == 5:
-            return "\n".join(StatusKind(s).label for s in row.statuses) or "No current statuses"
-        if role == Qt.ItemDataRole.ForegroundRole and column == 5 and _URGENT & set(row.statuses):
+            return "\n".join(_status_words(row)) or "No current statuses"
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole) and column == ATTENDANCE_COLUMN:
+            return _attendance_words(row)
+        if role == Qt.ItemDataRole.ForegroundRole and column == ATTENDANCE_COLUMN and row.absence_badges:
+            return QBrush(QColor(RED))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == ATTENDANCE_COLUMN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column == 5
+            and (_URGENT & set(row.statuses) or row.absence_badges)
+        ):
             return QBrush(QColor(RED))
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 5:
-            return ", ".join(StatusKind(s).label for s in row.statuses) or "No current statuses"
+            return ", ".join(_status_words(row)) or "No current statuses"
         return None
 
     @staticmethod
@@ -84,4 +97,32 @@ class CaseloadModel(QAbstractTableModel):
             return row.school
         if column == 5:
             return "  ".join(row.badges)
+        if column == ATTENDANCE_COLUMN:
+            rate = row.attendance.attendance_rate if row.attendance else None
+            return "" if rate is None else f"{rate:.1f}%"
         return "; ".join(row.workers[:3]) + (f" +{len(row.workers) - 3}" if len(row.workers) > 3 else "")
+
+
+def _rate(row: CaseloadRow) -> float:
+    rate = row.attendance.attendance_rate if row.attendance else None
+    return 101.0 if rate is None else rate  # children with no marks sort after everyone
+
+
+def _status_words(row: CaseloadRow) -> list[str]:
+    words = [StatusKind(s).label for s in row.statuses]
+    if "SA" in row.absence_badges:
+        words.append("Severe absence (50% or more of sessions missed)")
+    elif "PA" in row.absence_badges:
+        words.append("Persistent absence (10% or more of sessions missed)")
+    return words
+
+
+def _attendance_words(row: CaseloadRow) -> str:
+    totals = row.attendance
+    if totals is None or totals.attendance_rate is None:
+        return "No attendance marks"
+    year = f"{totals.academic_year}/{(totals.academic_year + 1) % 100:02d}"
+    return (
+        f"{totals.attendance_rate:.1f}% attendance in {year} to {totals.latest:%d %b %Y}: "
+        f"{totals.absent} of {totals.possible} possible sessions missed"
+    )

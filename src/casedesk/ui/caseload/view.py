@@ -172,7 +172,14 @@ class CaseloadView(QWidget):
         self.table.setColumnWidth(0, max(self.table.columnWidth(0), 220))
 
     def _on_changes(self, changes: Changes, initiator: object) -> None:
-        if changes.entities & {"children", "status_periods", "involvements", "organisations", "workers"}:
+        if changes.entities & {
+            "children",
+            "status_periods",
+            "involvements",
+            "organisations",
+            "workers",
+            "attendance_weeks",
+        }:
             self.reload()
 
     # -- opening -----------------------------------------------------------------------------------------------

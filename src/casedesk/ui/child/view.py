@@ -33,6 +33,7 @@ from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind
 from casedesk.services.children import ChildView
 from casedesk.services.collection import Collection
 from casedesk.services.overview import Card
+from casedesk.ui.child.attendance_tab import AttendanceTab
 from casedesk.ui.child.care_tab import CareTab
 from casedesk.ui.child.casework_tab import CaseworkTab
 from casedesk.ui.child.chronology_tab import ChronologyTab
@@ -105,6 +106,7 @@ class ChildPage(QWidget):
         self.involvements = InvolvementsTab()
         self.overview = OverviewTab()
         self.send, self.care, self.youth_justice = SendTab(context), CareTab(context), YouthJusticeTab(context)
+        self.attendance = AttendanceTab(context)
         self.needs_checks: NeedsChecksTab = NeedsChecksTab(context)
         self.referrals = ChildReferralsTab(context)
         self.tabs = QTabWidget()
@@ -115,6 +117,7 @@ class ChildPage(QWidget):
             "details": (details_scroll, "Details"),
             "statuses": (self.statuses, "Statuses"),
             "involvements": (self.involvements, "Involvements"),
+            "attendance": (self.attendance, "Attendance"),
             "send": (self.send, "SEND"),
             "care": (self.care, "Care"),
             "youth_justice": (self.youth_justice, "Youth justice"),
@@ -194,6 +197,7 @@ class ChildPage(QWidget):
         self.involvements.show_child(view, today)
         self.needs_checks.show_child(child.id, child.display_name)
         self.referrals.show_child(child.id)
+        self.attendance.show_child(child.id)
         self.child_loaded.emit(child.id)
 
     def _failed(self, error: BaseException) -> None:
@@ -202,7 +206,7 @@ class ChildPage(QWidget):
     def _on_changes(self, changes: Changes, initiator: object) -> None:
         if self.child_id and (
             self.child_id in changes.row_ids
-            or changes.entities & {"events", "status_periods", "involvements", *CASEWORK_ENTITIES}
+            or changes.entities & {"events", "status_periods", "involvements", "attendance_weeks", *CASEWORK_ENTITIES}
         ):
             self.show_child(self.child_id)
 
