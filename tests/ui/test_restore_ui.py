@@ -11,16 +11,19 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from casedesk.services import device_backup
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
+from casedesk.ui.application import start
 from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.main_window import MainWindow
 from casedesk.ui.sync.restore_dialog import RestoreDialog
 from casedesk.ui.tasks import TaskRunner
+from casedesk.ui.unlock.unlock_dialog import UnlockDialog
 from tests.factories import PASSPHRASE, add_child, file_digests, opened
 
 PROFILE = Profile(name="Sam Tester", role="DSL", organisation="Hillside Academy")
@@ -178,5 +181,49 @@ def test_a_database_that_will_not_open_is_restored_from_the_unlock_dialog(
     assert context.unlocked and not unlock.isVisible()
     assert window.caseload.model.rowCount() == 1
     _close_boxes(window)
+    window.close()
+    assert _names(db.path) == ["Ada"]
+
+
+def test_at_start_a_database_that_will_not_open_is_restored_and_the_app_opens_on_it(
+    qtbot: QtBot, db: Database, runner: TaskRunner, backup: Path
+) -> None:
+    db.close()
+    db.path.write_bytes(b"")
+    context = AppContext(db.path, runner)
+
+    def top(kind: type) -> object:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+        shown += [c for w in QApplication.topLevelWidgets() for c in w.findChildren(kind) if c.isVisible()]
+        return shown[0] if shown else None
+
+    asked: list[UnlockDialog] = []
+
+    def restore() -> None:  # what the person does in the restore dialog over the unlock dialog
+        dialog = top(RestoreDialog)
+        if not isinstance(dialog, RestoreDialog):  # no restore was offered: end the start rather than wait
+            asked[0].reject()
+            return
+        dialog.choose_file(backup)
+        dialog.passphrase.setText(PASSPHRASE)
+        dialog.confirm.setChecked(True)
+        dialog.restore_button.click()
+
+    def unlock() -> None:  # the unlock dialog at start: unlocking fails, so the person chooses a restore
+        dialog = top(UnlockDialog)
+        assert isinstance(dialog, UnlockDialog)
+        asked.append(dialog)
+        dialog.passphrase.setText(PASSPHRASE)
+        dialog.try_unlock()
+        assert not dialog.restore_button.isHidden()
+        dialog.restore_button.click()
+        QTimer.singleShot(0, restore)
+
+    QTimer.singleShot(0, unlock)
+    window = start(context)
+    assert window is not None and context.unlocked
+    qtbot.addWidget(window)
+    assert window.caseload.model.rowCount() == 1 and window.stack.currentWidget() is window.sync_page
+    assert any("sends back everything recorded since the backup" in text for text in _close_boxes(window))
     window.close()
     assert _names(db.path) == ["Ada"]

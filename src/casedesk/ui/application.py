@@ -12,6 +12,7 @@ from casedesk.paths import default_database_path
 from casedesk.ui import palette
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import MainWindow
+from casedesk.ui.sync.restore_dialog import RestoreDialog
 from casedesk.ui.tasks import TaskRunner
 from casedesk.ui.unlock.first_run_dialog import FirstRunDialog
 from casedesk.ui.unlock.unlock_dialog import UnlockDialog
@@ -31,14 +32,27 @@ def start(context: AppContext) -> MainWindow | None:
     """Show first run or unlock; return the main window once the database is open, or None if cancelled."""
     path = context.db_path
     dialog: QDialog = UnlockDialog(context, path) if path.exists() else FirstRunDialog(context, path)
+    restored: list[RestoreDialog] = []
+    if isinstance(dialog, UnlockDialog):  # the database will not open: restore a backup instead of unlocking it
+        dialog.restore_requested.connect(lambda: restored.append(restore_instead(context, dialog)))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     window = MainWindow(context)
+    if any(d.result() == QDialog.DialogCode.Accepted for d in restored):
+        window.tell_restored()
     app = QApplication.instance()
     if app is not None:  # always, once make_app has run: the dialogs above needed it
         app.installEventFilter(window.idle)
     window.show()
     return window
+
+
+def restore_instead(context: AppContext, unlock: UnlockDialog) -> RestoreDialog:
+    """The restore dialog over the unlock dialog; once restored, the app opens on the restored database."""
+    restore = RestoreDialog(context, unlock)
+    restore.restored.connect(unlock.accept)
+    restore.open()
+    return restore
 
 
 def run(argv: list[str], db_path: Path | None = None) -> int:

@@ -297,6 +297,11 @@ class MainWindow(QMainWindow):
             self.unlock_dialog.accept()  # unlocks the window on the restored database
         else:
             self._show_unlocked()
+        self.tell_restored()
+
+    def tell_restored(self) -> None:
+        """Say what a restore did and what happens next (also for one chosen before this window opened)."""
+        self.nav.setCurrentRow(self.stack.indexOf(self.sync_page))
         self.restored_box = QMessageBox(
             QMessageBox.Icon.Information,
             "Restored from the backup",
