@@ -23,7 +23,7 @@ def demo_db(tmp_path: Path, fast_kdf: keyfile.KdfParams, monkeypatch: pytest.Mon
     monkeypatch.setenv("CASEDESK_PASSPHRASE", PASSPHRASE)
     path = tmp_path / "case.db"
     with Database.create(path, PASSPHRASE) as db:
-        db.set_setting(PROFILE.key, PROFILE.encode(Profile("Sam Patel", "DSL", "Oakwood Primary")))
+        db.put(PROFILE, Profile("Sam Patel", "DSL", "Oakwood Primary"))
         seed_demo(db, children=40, seed=3)
     return path
 
@@ -58,7 +58,7 @@ def test_lists_children_checks_and_referrals_with_their_ids(demo_db: Path, capsy
     code, out, _ = run(capsys, "list", "referrals", "--db", str(demo_db))
     assert code == 0 and out.splitlines()[0].split()[:2] == ["ID", "NAME"] and referrals[0][0] in out
     with Database.open(demo_db, PASSPHRASE) as db, db.session() as session:
-        views = [a for a in repo.audit_entries_for(session, [db.get_setting(DATABASE_ID.key)]) if a.action == "view"]
+        views = [a for a in repo.audit_entries_for(session, [db.get(DATABASE_ID)]) if a.action == "view"]
     assert [a.actor for a in views] == ["Sam Patel"] * 4 and "listed referrals" in (views[-1].reason or "")
 
 
@@ -109,5 +109,5 @@ def test_without_a_profile_the_program_is_named(
     assert main(["list", "children", "--db", str(path)]) == 0
     assert "No children recorded." in capsys.readouterr().out
     with Database.open(path, PASSPHRASE) as db, db.session() as session:
-        views = [a for a in repo.audit_entries_for(session, [db.get_setting(DATABASE_ID.key)]) if a.action == "view"]
+        views = [a for a in repo.audit_entries_for(session, [db.get(DATABASE_ID)]) if a.action == "view"]
     assert [a.actor for a in views] == ["casedesk-cli"]

@@ -157,6 +157,16 @@ LAST_REPORT = Setting("sync.last_report", str, "", Scope.DEVICE, "What the last 
 LAST_FULL_DIGEST = Setting(
     "sync.last_full_digest", str, "", Scope.DEVICE, "When every row was last hashed against the server (ISO time)."
 )
+DIGEST_MISMATCH = Setting(
+    "sync.digest_mismatch",
+    dict,
+    {},
+    Scope.DEVICE,
+    "Rows a resync could not make equal to the server's: entity to row ids, and when first found.",
+)
+UNAPPLIED = SettingFamily(
+    "sync.unapplied:", Scope.DEVICE, "Each pulled row this device could not store, held back with the reason."
+)
 CONFLICTS = SettingFamily(
     "sync.conflict:", Scope.DEVICE, "Each conflict the server reported: its candidates, and how it was resolved."
 )

@@ -118,7 +118,7 @@ def test_create_then_open_gives_the_profile_and_acts_as_its_user(db_path: Path, 
     opened, read = open_collection(db_path, PASSPHRASE)
     try:
         assert read == profile and opened.actor == "Ann Ahmed"
-        assert PROFILE.decode(opened.db.get_setting(PROFILE.key)) == profile
+        assert opened.db.get(PROFILE) == profile
         child, _ = opened.children.create_child(
             {"given_name": "Ben", "family_name": "Lee", "date_of_birth": date(2013, 1, 1)}
         )

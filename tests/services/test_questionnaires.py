@@ -10,15 +10,14 @@ from typing import Any
 
 import pytest
 
+from casedesk import config
 from casedesk.cli.main import main
 from casedesk.errors import Conflict, NotFound, ValidationError
 from casedesk.paths import resource_path
 from casedesk.services.triage.questionnaires import (
-    INDEX_SETTING,
     get_questionnaire,
     import_questionnaire,
     list_questionnaires,
-    setting_key,
 )
 from casedesk.store import keyfile
 from casedesk.store.audit import verify_chain
@@ -56,8 +55,8 @@ def test_import_stores_the_document_encrypted_and_lists_it(db: Database, tmp_pat
     document = area_questionnaire()
     questionnaire = import_questionnaire(db, write(tmp_path / "ours.json", document), "alice")
     assert questionnaire.key == "our-area:2.0"
-    assert db.get_setting(setting_key("our-area", "2.0")) == document
-    assert db.get_setting(INDEX_SETTING) == ["triage.questionnaire:our-area:2.0"]
+    assert db.member(config.QUESTIONNAIRES, "our-area:2.0") == document
+    assert db.get(config.QUESTIONNAIRE_INDEX) == ["triage.questionnaire:our-area:2.0"]
     assert [(e.source, e.id) for e in list_questionnaires(db)] == [
         ("bundled", "risk-of-exclusion"),
         ("imported", "our-area"),
@@ -94,15 +93,15 @@ def test_a_bundled_id_and_version_cannot_be_shadowed(db: Database, tmp_path: Pat
     document["title"] = "Impostor"
     with pytest.raises(Conflict, match="bundled"):
         import_questionnaire(db, write(tmp_path / "x.json", document), "alice")
-    assert db.get_setting(INDEX_SETTING) is None
+    assert db.get(config.QUESTIONNAIRE_INDEX) == []
 
 
 def test_an_invalid_questionnaire_stores_nothing(db: Database, tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as caught:
         import_questionnaire(db, write(tmp_path / "bad.json", broken_document()), "alice")
     assert "$.sections[2].questions[0].type" in [p for p, _ in caught.value.problems]
-    assert db.get_setting(setting_key("our-area", "2.0")) is None
-    assert db.get_setting(INDEX_SETTING) is None
+    assert db.member(config.QUESTIONNAIRES, "our-area:2.0") is None
+    assert db.get(config.QUESTIONNAIRE_INDEX) == []
     with pytest.raises(NotFound):
         get_questionnaire(db, "our-area", "2.0")
 
@@ -162,4 +161,4 @@ def test_cli_invalid_file_in_a_real_process(tmp_path: Path, cli_env: dict[str, s
     assert "  $.sections[2].questions[0].type: 'dropdown' is not one of" in result.stderr
     assert file_digests(db_file.parent) == before
     with Database.open(db_file, PASSPHRASE) as db:
-        assert db.get_setting(INDEX_SETTING) is None
+        assert db.get(config.QUESTIONNAIRE_INDEX) == []

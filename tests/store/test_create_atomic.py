@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from casedesk import config
 from casedesk.errors import Conflict, NotADatabase
 from casedesk.store import keyfile
 from casedesk.store.database import Database
@@ -52,7 +53,7 @@ def test_a_create_killed_midway_leaves_no_keyless_database_and_init_recovers(
     with pytest.raises(NotADatabase, match="No database"):
         Database.open(path, PASSPHRASE)
     with Database.create(path, PASSPHRASE) as db:
-        assert db.get_setting("database_id")
+        assert db.get(config.DATABASE_ID)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.db", "case.db.key"]
     Database.open(path, PASSPHRASE).close()
 

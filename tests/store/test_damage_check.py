@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from casedesk import config
 from casedesk.cli.main import main
 from casedesk.errors import DatabaseDamaged, NotADatabase
 from casedesk.store import keyfile, maintenance
@@ -45,7 +46,7 @@ def test_a_flipped_page_is_found_at_unlock_and_every_write_is_refused(damaged: P
         with pytest.raises(DatabaseDamaged, match="Restore your last backup"), db.unit_of_work("tester") as uow:
             uow.insert("organisations", {"name": "New school", "kind": "school"})
         with pytest.raises(DatabaseDamaged):
-            db.set_setting("profile", {"name": "x"})
+            db.put(config.PROFILE, config.Profile.from_setting({"name": "x"}))
     assert damaged.read_bytes() == before
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from casedesk import config
 from casedesk.errors import CaseDeskError
 from casedesk.server import policy
 from casedesk.server.db import org_scope, records
@@ -37,7 +38,6 @@ from casedesk.server.db.pulls import _seen_by
 from casedesk.store.database import Database
 from casedesk.store.journal import digest as sync_digest
 from casedesk.store.journal import outbox as sync_outbox
-from casedesk.sync.engine import FULL_DIGEST_KEY
 from casedesk.sync.entities import ENTITIES, row_digest
 from tests.sync.harness import PASSPHRASE, SRC, Device, Server, UvicornProcess, make_device
 
@@ -254,7 +254,7 @@ class Chaos:
                         f"({len(mine[entity] - theirs[entity])} only on the device, "
                         f"{len(theirs[entity] - mine[entity])} only on the server)"
                     )
-            device.db.set_setting(FULL_DIGEST_KEY, "2000-01-01T00:00:00+00:00")
+            device.db.put(config.LAST_FULL_DIGEST, "2000-01-01T00:00:00+00:00")
             report = device.sync()
             if not report.digest_ok or report.resynced:
                 problems.append(f"{device.name}: full digest: {report.describe()}")

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 import uvicorn
 
+from casedesk import config
 from casedesk.domain.ids import new_id
 from casedesk.server.app import create_app
 from casedesk.server.db import ServerDB
@@ -170,7 +171,7 @@ def make_device(
     client = server.client() if server is not None and base_url is None else None
     transport = HttpTransport(base_url or owner.base_url, device_id=db.device_id, client=client, sleep=lambda _s: None)
     sync.enrol(db, base_url or owner.base_url, username, PASSWORD, owner.code(username), transport=transport)
-    transport.token = db.get_setting(sync.TOKEN_KEY)
+    transport.token = db.get(config.DEVICE_TOKEN)
     device = Device(name, db, transport, Faults(), username)
     device.sync()  # the directory (organisations) arrives before anything is recorded against it
     return device

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from casedesk import config
 from casedesk.services.sync import DeviceWiped
 from casedesk.store.journal import outbox as sync_outbox
 from casedesk.sync.transport import Offline
@@ -103,7 +104,7 @@ def test_a_cut_pull_resumes_from_the_stored_cursor(trio: tuple[str, list[Device]
     engine = SyncEngine(b.db, service.transport, page=5)
     with pytest.raises(Offline):
         engine.run()
-    cursor = b.db.get_setting("sync.cursor")
+    cursor = b.db.get(config.CURSOR)
     assert cursor > 0  # two pages kept, with their cursor
     calls_before = len(b.faults.calls)
     SyncEngine(b.db, service.transport, page=5).run()
@@ -171,7 +172,7 @@ def test_a_digest_mismatch_repairs_itself(trio: tuple[str, list[Device]]) -> Non
     with a.db.engine.begin() as conn:  # something went wrong on the device, outside the journal
         conn.execute(text("update children set family_name = 'Damaged' where id = :id"), {"id": child})
     assert a.sync().digest_rows == 0  # a quiet round checks counts only: the damage waits for the daily check
-    a.db.set_setting("sync.last_full_digest", "2020-01-01T00:00:00+00:00")
+    a.db.put(config.LAST_FULL_DIGEST, "2020-01-01T00:00:00+00:00")
     report = a.sync()
     assert report.resynced == ["children"] and report.digest_ok and report.digest_rows is None
     assert a.export()["children"][0]["child"]["family_name"] == "Okafor"

@@ -21,13 +21,13 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from casedesk import config
 from casedesk.errors import CaseDeskError
 from casedesk.server.db import records
 from casedesk.server.db.pulls import _seen_by
 from casedesk.store import keyfile
 from casedesk.store.journal import digest as sync_digest
 from casedesk.store.journal import outbox as sync_outbox
-from casedesk.sync.engine import FULL_DIGEST_KEY
 from casedesk.sync.entities import ENTITIES, row_digest
 from casedesk.sync.transport import Offline
 from tests.sync.harness import Device, Server, make_device
@@ -162,7 +162,7 @@ def test_accepted_changes_reach_every_entitled_device_byte_identical(
                 assert all(aside.reason for aside in device.service.set_aside())
                 held_back = sync_outbox.held_back_row_ids(device.db)
                 assert _device_lines(device, held_back) == _server_lines(server, org, held_back)
-                device.db.set_setting(FULL_DIGEST_KEY, "2000-01-01T00:00:00+00:00")
+                device.db.put(config.LAST_FULL_DIGEST, "2000-01-01T00:00:00+00:00")
                 report = device.sync()
                 assert report.digest_ok and report.resynced == [] and report.digest_rows is None
         finally:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from casedesk import config
 from casedesk.domain.ids import new_id
 from casedesk.server.db import push
 from casedesk.store import referral_repo
@@ -113,7 +114,7 @@ def test_a_row_the_device_cannot_store_is_set_aside_and_the_rest_of_the_page_app
     assert {row.app_version for row in ben.service.unapplied()} == {"999.0"}
 
     # the value is corrected on the server: the edit merges into the held row, which now applies, with its email
-    seen = int(ann.db.get_setting(sync_apply.CURSOR_KEY))  # a base version the server issued
+    seen = ann.db.get(config.CURSOR)  # a base version the server issued
     assert (
         _push(ann, "referrals", referral, {"ack_within_days": 5}, op="update", ack_within_days=seen).status == "applied"
     )

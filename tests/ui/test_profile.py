@@ -47,7 +47,7 @@ def test_profile_saved_shown_and_signs_later_changes(qtbot, context: AppContext)
     assert "Your name is required" in seen[0]
     assert window.lock_state.text() == "Unlocked · Dana Whitfield, Northshire Virtual School"
     db = context.col.db
-    stored = PROFILE.decode(db.get_setting(PROFILE.key))
+    stored = db.get(PROFILE)
     assert (stored.name, stored.email, stored.organisation_kind) == (
         "Dana Whitfield",
         "dana.whitfield@northshire.example",

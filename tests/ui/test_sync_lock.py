@@ -17,6 +17,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
+from casedesk import config
 from casedesk.config import Profile
 from casedesk.services.collection import Collection, open_collection
 from casedesk.store import repositories as repo
@@ -73,7 +74,7 @@ def test_lock_mid_round_stops_between_steps_and_the_next_unlock_finishes(
     theirs = [ben.add_child(f"Child{i}", "Brown", org) for i in range(3)]
     ben.sync()
     mine = ann.add_child("Ada", "Okafor", org)  # waiting in ann's outbox: pushed before the pull
-    cursor_before = ann.db.get_setting("sync.cursor")
+    cursor_before = ann.db.get(config.CURSOR)
 
     runner = TaskRunner()  # the app's real database thread and network pool
     context = AppContext(ann.db.path, runner)
@@ -100,7 +101,7 @@ def test_lock_mid_round_stops_between_steps_and_the_next_unlock_finishes(
         stopped = Database.open(ann.db.path, PASSPHRASE)
         try:
             assert outbox.pending_batch(stopped, 10) == []  # the push finished and was recorded
-            assert stopped.get_setting("sync.cursor") == cursor_before  # the pulled page was not applied...
+            assert stopped.get(config.CURSOR) == cursor_before  # the pulled page was not applied...
             with stopped.session() as session:
                 held = set(repo.child_ids(session))
             assert mine in held and not held & set(theirs)  # ...not even in part

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
 
+from casedesk import config
 from casedesk.store.database import Database
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import MainWindow
@@ -43,7 +44,7 @@ def test_first_run_creates_the_encrypted_database_and_profile(
     assert context.unlocked and context.profile.name == "Priya Shah"
     context.lock()
     with Database.open(path, "four random words here") as db:
-        assert db.get_setting("profile")["organisation"] == "Northgate Primary"
+        assert db.get(config.PROFILE).organisation == "Northgate Primary"
 
 
 def test_unlock_says_when_the_passphrase_is_wrong_and_lets_the_user_try_again(

@@ -46,7 +46,7 @@ T = TypeVar("T")
 def open_collection(path: Path, passphrase: str) -> tuple[Collection, Profile]:
     """Unlock a database (Argon2id takes ~0.3 s: call it off the UI thread) and read whose device it is."""
     db = Database.open(path, passphrase)
-    profile = PROFILE.decode(db.get_setting(PROFILE.key))
+    profile = db.get(PROFILE)
     return Collection(db, profile.name), profile
 
 
@@ -55,7 +55,7 @@ def create_collection(
 ) -> tuple[Collection, Profile]:
     """First run: a new encrypted database, the user's profile and organisation, and optional demo data."""
     db = Database.create(path, passphrase)
-    db.set_setting(PROFILE.key, PROFILE.encode(profile))
+    db.put(PROFILE, profile)
     with db.unit_of_work(profile.name) as uow:
         uow.insert("organisations", {"name": profile.organisation, "kind": profile.organisation_kind})
     if demo_children:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from casedesk import __version__
+from casedesk import __version__, config
 from casedesk.domain import schema, sharing
 from casedesk.domain.casework.records import EhcPlan, Pep, YouthJusticeOutcome
 from casedesk.errors import NotFound
@@ -110,7 +110,7 @@ def export_all(db: Database, actor: str) -> dict[str, Any]:
         orgs = [asdict(o) for o in sharing.redact_all(repo.organisations(session).values(), SUBJECT_ACCESS)]
         people = [asdict(w) for w in sharing.redact_all(repo.workers(session).values(), SUBJECT_ACCESS)]
     with db.unit_of_work(actor, journal=False) as uow:
-        uow.note("export", "database", db.get_setting("database_id") or "", reason="whole database export")
+        uow.note("export", "database", db.get(config.DATABASE_ID), reason="whole database export")
     return _envelope({"children": bundles, "organisations": orgs, "workers": people})
 
 

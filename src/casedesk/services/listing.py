@@ -82,5 +82,5 @@ def list_records(db: Database, what: str, actor: str, today: date | None = None)
     """One of LISTS, recorded in the audit log as a view by `actor`."""
     rows = LISTS[what](db, today or date.today())
     with db.unit_of_work(actor, journal=False) as uow:
-        uow.note("view", "database", db.get_setting(DATABASE_ID.key) or "", reason=f"listed {what} ({len(rows)} rows)")
+        uow.note("view", "database", db.get(DATABASE_ID), reason=f"listed {what} ({len(rows)} rows)")
     return rows

@@ -43,12 +43,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def user_name(db: Database) -> str:
     """The profile's user, or "casedesk-cli" for a database without a profile."""
-    stored = db.get_setting(PROFILE.key)
-    return PROFILE.decode(stored).name.strip() if stored else NO_PROFILE_ACTOR
+    return db.get(PROFILE).name.strip() if db.has(PROFILE) else NO_PROFILE_ACTOR
 
 
 def has_profile(db: Database) -> bool:
-    return db.get_setting(PROFILE.key) is not None
+    return db.has(PROFILE)
 
 
 class ProfileService:
@@ -59,7 +58,7 @@ class ProfileService:
         self.actor = actor
 
     def current(self) -> Profile:
-        return PROFILE.decode(self.db.get_setting(PROFILE.key))
+        return self.db.get(PROFILE)
 
     def from_directory(self) -> tuple[Profile, frozenset[str]]:
         """The profile with what the server's directory says about this account, and which fields it decided
@@ -124,5 +123,5 @@ class ProfileService:
             with self.db.unit_of_work(clean.name) as uow:
                 uow.insert("organisations", {"name": clean.organisation, "kind": clean.organisation_kind})
             changes = uow.changes
-        self.db.set_setting(PROFILE.key, PROFILE.encode(clean))
+        self.db.put(PROFILE, clean)
         return clean, changes

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
 
+from casedesk import config
 from casedesk.domain.records import Changes
 from casedesk.errors import AuthError, Cancelled, CaseDeskError
 from casedesk.services.failures import for_user
@@ -58,9 +59,6 @@ __all__ = [
     "UnappliedRow",
     "enrol",
 ]
-
-URL_KEY, TOKEN_KEY, ORG_KEY, USER_KEY = "sync.server_url", "sync.token", "sync.organisation_id", "sync.username"
-LAST_SUCCESS_KEY, LAST_ERROR_KEY, LAST_REPORT_KEY = "sync.last_success", "sync.last_error", "sync.last_report"
 
 
 class NotEnrolled(CaseDeskError):
@@ -105,13 +103,13 @@ def enrol(
             device_name=device_name or db.device_id,
         )
     )
-    for key, value in (
-        (URL_KEY, server_url.rstrip("/")),
-        (TOKEN_KEY, answer.device_token),
-        (ORG_KEY, answer.organisation_id),
-        (USER_KEY, answer.username),
+    for setting, value in (
+        (config.SERVER_URL, server_url.rstrip("/")),
+        (config.DEVICE_TOKEN, answer.device_token),
+        (config.ORGANISATION_ID, answer.organisation_id),
+        (config.USERNAME, answer.username),
     ):
-        db.set_setting(key, value)
+        db.put(setting, value)
     return answer.organisation_id
 
 
@@ -136,7 +134,7 @@ class SyncService:
     def transport(self) -> Transport:
         if self._transport is None:
             url, token, device_id = self.on_db(
-                lambda: (self.db.get_setting(URL_KEY), self.db.get_setting(TOKEN_KEY), self.db.device_id)
+                lambda: (self.db.get(config.SERVER_URL), self.db.get(config.DEVICE_TOKEN), self.db.device_id)
             )
             if not url or not token:
                 raise NotEnrolled("This device is not enrolled: run `casedesk enrol` first.")
@@ -150,14 +148,14 @@ class SyncService:
     def _stored_status(self) -> SyncStatus:
         counts = sync_outbox.count_by_state(self.db)
         return SyncStatus(
-            enrolled=bool(self.db.get_setting(TOKEN_KEY)),
-            server_url=self.db.get_setting(URL_KEY),
+            enrolled=bool(self.db.get(config.DEVICE_TOKEN)),
+            server_url=self.db.get(config.SERVER_URL) or None,
             online=None,
             pending=counts.get("pending", 0),
             set_aside=counts.get("rejected", 0),
             open_conflicts=len(sync_conflicts.list_conflicts(self.db)),
-            last_success=self.db.get_setting(LAST_SUCCESS_KEY),
-            last_error=self.db.get_setting(LAST_ERROR_KEY),
+            last_success=self.db.get(config.LAST_SUCCESS) or None,
+            last_error=self.db.get(config.LAST_ERROR) or None,
             unapplied=len(sync_unapplied.held_row_ids(self.db)),
         )
 
@@ -198,28 +196,23 @@ class SyncService:
                 "Ask your administrator to enrol it again."
             ) from exc
         except (Offline, CaseDeskError) as exc:
-            self.on_db(partial(self.db.set_setting, LAST_ERROR_KEY, f"{_now()} {exc}"))
+            self.on_db(partial(self.db.put, config.LAST_ERROR, f"{_now()} {exc}"))
             raise
         except Exception as exc:  # any failure is recorded for the app to show, never only printed
-            self.on_db(
-                partial(
-                    self.db.set_setting,
-                    LAST_ERROR_KEY,
-                    f"{_now()} sync failed: {for_user(exc, 'sync', self.db.path)}"[:2000],
-                )
-            )
+            failure = f"{_now()} sync failed: {for_user(exc, 'sync', self.db.path)}"[:2000]
+            self.on_db(partial(self.db.put, config.LAST_ERROR, failure))
             raise
         self.on_db(partial(self._record_success, report))
         return report
 
     def _record_success(self, report: SyncReport) -> None:
-        self.db.set_setting(LAST_SUCCESS_KEY, _now())
+        self.db.put(config.LAST_SUCCESS, _now())
         problem = None if report.digest_ok or report.digest_deferred else "digest mismatch"
         if report.mismatched_rows:  # recorded once by the engine; shown until a later check clears it
             rows = "; ".join(f"{e} {', '.join(ids)}" for e, ids in report.mismatched_rows.items())
             problem = f"records that differ from the server and could not be repaired: {rows}"[:2000]
-        self.db.set_setting(LAST_ERROR_KEY, problem and f"{_now()} {problem}")
-        self.db.set_setting(LAST_REPORT_KEY, report.describe())
+        self.db.put(config.LAST_ERROR, problem and f"{_now()} {problem}")
+        self.db.put(config.LAST_REPORT, report.describe())
 
     def _erase(self) -> None:
         path = self.db.path

@@ -20,20 +20,24 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from casedesk import config
+from casedesk.config import Setting, SettingFamily
 from casedesk.domain.hlc import HybridLogicalClock
 from casedesk.domain.ids import new_id
 from casedesk.errors import Conflict, DatabaseDamaged, KeyFileError, NotADatabase
-from casedesk.store import anchor, health, keyfile, staging
+from casedesk.store import anchor, health, keyfile, settings, staging
 from casedesk.store.audit import ChainReport, verify_chain
 from casedesk.store.engine import CASEDESK_APPLICATION_ID, connect_raw, make_engine
 from casedesk.store.migrate import upgrade_if_needed
-from casedesk.store.models import AuditRow, SettingRow
+from casedesk.store.models import AuditRow
 from casedesk.store.uow import UnitOfWork
+
+T = TypeVar("T")
 
 
 def sidecar_files(db_path: Path) -> list[Path]:
@@ -108,9 +112,9 @@ class Database:
         self.engine = engine
         self._write_lock = threading.Lock()
         self.damage: list[str] = []  # problems the last check found; while any remain, writes are refused
-        self.device_id: str = self.get_setting("device_id") or ""
-        self.database_id: str = self.get_setting("database_id") or ""
-        self._clock = HybridLogicalClock(self.device_id, last=self.get_setting("hlc"))
+        self.device_id: str = self.get(config.DEVICE_ID)
+        self.database_id: str = self.get(config.DATABASE_ID)
+        self._clock = HybridLogicalClock(self.device_id, last=self.get(config.HLC) or None)
 
     # -- opening ---------------------------------------------------------------------------------------------
     @classmethod
@@ -129,11 +133,9 @@ class Database:
         engine = make_engine(building, key)
         try:
             upgrade_if_needed(engine)
-            with Session(engine) as session:
-                session.add_all(
-                    [SettingRow(key="device_id", value=new_id()), SettingRow(key="database_id", value=database_id)]
-                )
-                session.commit()
+            with engine.begin() as conn:
+                settings.write(conn, config.DEVICE_ID, new_id())
+                settings.write(conn, config.DATABASE_ID, database_id)
             engine.dispose()
             raw = connect_raw(building, key)
             try:
@@ -277,7 +279,7 @@ class Database:
             try:
                 yield uow
                 uow.flush()
-                session.merge(SettingRow(key="hlc", value=self._clock.last))
+                settings.write(session.connection(), config.HLC, self._clock.last)
                 uow.commit()
             except BaseException:
                 session.rollback()
@@ -292,16 +294,34 @@ class Database:
             anchor.write_anchor(self.path, self._key, self.database_id, seq, digest)
 
     # -- settings ----------------------------------------------------------------------------------------------
-    def get_setting(self, key: str, default: Any = None) -> Any:
-        with self.session() as session:
-            value = session.execute(select(SettingRow.value).where(SettingRow.key == key)).scalar_one_or_none()
-        return default if value is None else value
+    def get(self, setting: Setting[T]) -> T:
+        """A declared setting (casedesk.config), as its declared type."""
+        with self.engine.connect() as conn:
+            return settings.read(conn, setting)
 
-    def set_setting(self, key: str, value: Any) -> None:
+    def has(self, setting: Setting[T]) -> bool:
+        """Whether a value is stored (rather than the default read back)."""
+        with self.engine.connect() as conn:
+            return settings.is_stored(conn, setting)
+
+    def put(self, setting: Setting[T], value: T | None) -> None:
         self.refuse_if_damaged()
-        with self._write_lock, Session(self.engine) as session:
-            session.merge(SettingRow(key=key, value=value))
-            session.commit()
+        with self._write_lock, self.engine.begin() as conn:
+            settings.write(conn, setting, value)
+
+    def member(self, family: SettingFamily, member: str) -> Any:
+        """One member of a family of settings (a conflict's record, an imported questionnaire)."""
+        with self.engine.connect() as conn:
+            return settings.read_member(conn, family, member)
+
+    def put_member(self, family: SettingFamily, member: str, value: Any) -> None:
+        self.refuse_if_damaged()
+        with self._write_lock, self.engine.begin() as conn:
+            settings.write_member(conn, family, member, value)
+
+    def members(self, family: SettingFamily) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            return settings.members(conn, family)
 
     # -- maintenance -------------------------------------------------------------------------------------------
     def export_encrypted_copy(self, destination: Path) -> None:

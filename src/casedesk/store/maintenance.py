@@ -15,7 +15,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from casedesk import __version__
+from casedesk import __version__, config
 from casedesk.errors import Conflict, KeyFileError, NotADatabase
 from casedesk.store import anchor, keyfile, staging
 from casedesk.store.database import Database, sidecar_files
@@ -38,7 +38,7 @@ def change_passphrase(db_path: Path, old: str, new: str, kdf: keyfile.KdfParams 
     keyfile.check_new_passphrase(new)
     with Database.open_with_key(db_path, key) as db:
         db.refuse_if_damaged()
-        if db.get_setting("database_id") != content.get("database_id"):
+        if db.get(config.DATABASE_ID) != content.get("database_id"):
             raise KeyFileError(f"The key file {key_path} belongs to another database.")
     params = kdf or keyfile.kdf_params(content)
     keyfile.write_key_file(key_path, keyfile.wrap_key(key, new, content["database_id"], params))
@@ -63,7 +63,7 @@ def backup(db: Database, out: Path) -> Path:
             "version": 1,
             "created_at": datetime.now(UTC).isoformat(),
             "app_version": __version__,
-            "database_id": db.get_setting("database_id"),
+            "database_id": db.get(config.DATABASE_ID),
         }
         partial = area.path / "backup.zip"
         with os.fdopen(_private_file(partial), "wb") as handle:
@@ -97,7 +97,7 @@ def note_backup(db: Database, out: Path, actor: str) -> str | None:
 
     try:
         with db.unit_of_work(actor, journal=False) as uow:
-            uow.note("backup", "database", db.get_setting("database_id") or "", reason=f"backup written to {out.name}")
+            uow.note("backup", "database", db.get(config.DATABASE_ID) or "", reason=f"backup written to {out.name}")
     except Exception as exc:
         explained = explain(exc, db.path)
         if explained is None:

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 import pydantic
 
-from casedesk import __version__
+from casedesk import __version__, config
 from casedesk.store.database import Database
 from casedesk.store.journal import apply as sync_apply
 from casedesk.store.journal import digest as sync_digest
@@ -50,7 +50,6 @@ def run_here(fn: Callable[[], Any]) -> Any:
 
 
 PAGE = 500
-FULL_DIGEST_KEY = "sync.last_full_digest"
 FULL_DIGEST_EVERY = timedelta(hours=24)
 DIGEST_ATTEMPTS = 3
 
@@ -152,7 +151,7 @@ class SyncEngine:
     def pull(self, report: SyncReport) -> None:
         retried = self.on_db(partial(sync_apply.retry_unapplied, self.db))  # rows an earlier version set aside
         report.pulled_rows += retried.rows
-        cursor = int(self.on_db(partial(self.db.get_setting, sync_apply.CURSOR_KEY, 0)))
+        cursor = self.on_db(partial(self.db.get, config.CURSOR))
         while True:
             page = self.transport.pull(cursor, self.page)
             stats = self.on_db(partial(sync_apply.apply_page, self.db, page.items, page.cursor))
@@ -168,7 +167,7 @@ class SyncEngine:
                 return
 
     def finalize(self, report: SyncReport) -> None:
-        last_full = self.on_db(partial(self.db.get_setting, FULL_DIGEST_KEY))
+        last_full = self.on_db(partial(self.db.get, config.LAST_FULL_DIGEST)) or None
         full = (
             last_full is None
             or len(self.touched) > 20_000
@@ -199,7 +198,7 @@ class SyncEngine:
         report.digest_rows = None if only is None else len(only)
         report.mismatched_rows = self.on_db(partial(sync_mismatch.known, self.db))
         if report.digest_ok and only is None:
-            self.on_db(partial(self.db.set_setting, FULL_DIGEST_KEY, datetime.now(UTC).isoformat()))
+            self.on_db(partial(self.db.put, config.LAST_FULL_DIGEST, datetime.now(UTC).isoformat()))
 
     def _compare(
         self, report: SyncReport, only: list[str] | None, known: set[str]
@@ -210,7 +209,7 @@ class SyncEngine:
         than calling a difference that is only a moment apart a mismatch."""
         for _attempt in range(DIGEST_ATTEMPTS):
             exclude, local = self.on_db(partial(self._local_now, only, known))
-            cursor = int(self.on_db(partial(self.db.get_setting, sync_apply.CURSOR_KEY, 0)))
+            cursor = self.on_db(partial(self.db.get, config.CURSOR))
             remote = self.transport.digest(sorted(exclude), only, cursor)
             if remote.current:
                 theirs = remote.entities

@@ -12,15 +12,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from casedesk import config
 from casedesk.store.database import Database
 
-KEY = "sync.digest_mismatch"
 RECHECK_AFTER = timedelta(hours=24)
 
 
 def known_rows(db: Database) -> set[str]:
     """Rows of a recorded, still-fresh mismatch: the digest leaves them out until they are checked again."""
-    held = db.get_setting(KEY)
+    held = db.get(config.DIGEST_MISMATCH)
     if not held or datetime.fromisoformat(held["at"]) < datetime.now(UTC) - RECHECK_AFTER:
         return set()
     return {row_id for rows in held["rows"].values() for row_id in rows}
@@ -28,7 +28,7 @@ def known_rows(db: Database) -> set[str]:
 
 def known(db: Database) -> dict[str, list[str]]:
     """The recorded mismatch, entity → row ids (empty when there is none)."""
-    held = db.get_setting(KEY)
+    held = db.get(config.DIGEST_MISMATCH)
     return dict(held["rows"]) if held else {}
 
 
@@ -40,13 +40,13 @@ def differing(server: dict[str, str], local: dict[str, str], exclude: set[str]) 
 
 def remember(db: Database, rows: dict[str, list[str]]) -> bool:
     """Record a mismatch; True when it is news (not the one already recorded), so the caller reports it once."""
-    held: dict[str, Any] | None = db.get_setting(KEY)
-    news = held is None or held["rows"] != rows
-    at = datetime.now(UTC).isoformat() if news or held is None else held["at"]
-    db.set_setting(KEY, {"rows": rows, "at": at})
+    held: dict[str, Any] = db.get(config.DIGEST_MISMATCH)
+    news = not held or held["rows"] != rows
+    at = datetime.now(UTC).isoformat() if news else held["at"]
+    db.put(config.DIGEST_MISMATCH, {"rows": rows, "at": at})
     return news
 
 
 def clear(db: Database) -> None:
-    if db.get_setting(KEY) is not None:
-        db.set_setting(KEY, None)
+    if db.has(config.DIGEST_MISMATCH):
+        db.put(config.DIGEST_MISMATCH, None)

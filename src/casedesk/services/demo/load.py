@@ -65,7 +65,7 @@ def _demo_profile(db: Database, data: DemoData) -> None:
         email=dsl.get("email") or "",
         phone=dsl.get("phone") or "",
     )
-    db.set_setting(PROFILE.key, PROFILE.encode(profile))
+    db.put(PROFILE, profile)
 
 
 def seed_demo(

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from casedesk import config
 from casedesk.domain.triage.load import SCHEMA_FILE, load_questionnaire
 from casedesk.domain.triage.model import Questionnaire
 from casedesk.errors import CaseDeskError, Conflict, NotFound
@@ -23,8 +24,6 @@ from casedesk.paths import resource_path
 from casedesk.store.database import Database
 
 log = logging.getLogger(__name__)
-SETTING_PREFIX = "triage.questionnaire:"
-INDEX_SETTING = "triage.questionnaires"  # the imported keys, as the settings table cannot be listed from here
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,8 @@ class QuestionnaireEntry:
 
 
 def setting_key(questionnaire_id: str, version: str) -> str:
-    return f"{SETTING_PREFIX}{questionnaire_id}:{version}"
+    """The stored key of an imported questionnaire (what the index and the audit trail name it by)."""
+    return config.QUESTIONNAIRES.key(f"{questionnaire_id}:{version}")
 
 
 def bundled_questionnaires() -> list[Questionnaire]:
@@ -76,7 +76,8 @@ def import_questionnaire(db: Database, path: Path, actor: str) -> Questionnaire:
     if any(b.key == questionnaire.key for b in bundled_questionnaires()):
         raise Conflict(f"{questionnaire.key} is a bundled questionnaire; give yours another id or version.")
     key = setting_key(questionnaire.id, questionnaire.version)
-    existing = db.get_setting(key)
+    member = config.QUESTIONNAIRES.member(key)
+    existing = db.member(config.QUESTIONNAIRES, member)
     if existing is not None:
         if _digest(existing) == _digest(document):
             return questionnaire
@@ -84,9 +85,8 @@ def import_questionnaire(db: Database, path: Path, actor: str) -> Questionnaire:
             f"{questionnaire.key} is already imported with different content; results made under it must keep "
             "their questions, so give the changed questionnaire a new version."
         )
-    db.set_setting(key, document)
-    index = list(db.get_setting(INDEX_SETTING, []))
-    db.set_setting(INDEX_SETTING, sorted({*index, key}))
+    db.put_member(config.QUESTIONNAIRES, member, document)
+    db.put(config.QUESTIONNAIRE_INDEX, sorted({*db.get(config.QUESTIONNAIRE_INDEX), key}))
     with db.unit_of_work(actor, journal=False) as uow:
         uow.note(
             "import",
@@ -102,8 +102,8 @@ def import_questionnaire(db: Database, path: Path, actor: str) -> Questionnaire:
 def imported_questionnaires(db: Database) -> list[Questionnaire]:
     """Questionnaires imported into this database; one that no longer validates is skipped with a warning."""
     out: list[Questionnaire] = []
-    for key in db.get_setting(INDEX_SETTING, []):
-        document = db.get_setting(key)
+    for key in db.get(config.QUESTIONNAIRE_INDEX):
+        document = db.member(config.QUESTIONNAIRES, config.QUESTIONNAIRES.member(key))
         if document is None:
             continue
         try:

@@ -19,18 +19,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Date, Table, delete, insert, select, update
 
+from casedesk import config
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES
-from casedesk.store import attendance_repo
+from casedesk.store import attendance_repo, settings
 from casedesk.store.database import Database
 from casedesk.store.journal import unapplied
 from casedesk.store.journal.outbox import forget_rows, pending_fields
-from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, SettingRow, UTCDateTime
+from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, UTCDateTime
 from casedesk.store.tables import mapped_table
 
-CURSOR_KEY = "sync.cursor"
-CONFLICT_PREFIX = "sync.conflict:"
-DEFERRED_PURGES_KEY = "sync.deferred_purges"
-_settings = mapped_table(SettingRow)
 # children's own rows, deleted before the child
 CHILD_TABLES = ("events", "involvements", "status_periods", "attendance_weeks", *CASEWORK_ENTITIES)
 
@@ -71,18 +68,6 @@ def _converters(table: Any) -> dict[str, Any]:
 def from_wire(table: Any, name: str, value: Any) -> Any:
     convert = _converters(table).get(name)
     return value if value is None or convert is None else convert(value)
-
-
-def put_setting(conn: Connection, key: str, value: Any) -> None:
-    if conn.execute(select(_settings.c.key).where(_settings.c.key == key)).first() is None:
-        conn.execute(insert(_settings).values(key=key, value=value))
-    else:
-        conn.execute(update(_settings).where(_settings.c.key == key).values(value=value))
-
-
-def get_setting(conn: Connection, key: str, default: Any = None) -> Any:
-    value = conn.execute(select(_settings.c.value).where(_settings.c.key == key)).scalar()
-    return default if value is None else value
 
 
 def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str], set[str]]) -> int:
@@ -202,18 +187,16 @@ def purge_child(conn: Connection, child_id: str) -> None:
     conn.execute(delete(table_of("children")).where(table_of("children").c.id == child_id))
     forget_rows(conn, row_ids)
     unapplied.forget_child(conn, child_id)
-    for key, value in conn.execute(
-        select(_settings.c.key, _settings.c.value).where(_settings.c.key.like(CONFLICT_PREFIX + "%"))
-    ):
+    for conflict_id, value in settings.members(conn, config.CONFLICTS).items():
         if value.get("child_id") == child_id:
-            conn.execute(delete(_settings).where(_settings.c.key == key))
+            settings.delete_member(conn, config.CONFLICTS, conflict_id)
 
 
 def purge_or_defer(
     conn: Connection, child_ids: list[str], pending: dict[tuple[str, str], set[str]], stats: PageStats
 ) -> None:
     pending_rows = {row_id for _, row_id in pending}
-    deferred = set(get_setting(conn, DEFERRED_PURGES_KEY, []))
+    deferred = set(settings.read(conn, config.DEFERRED_PURGES))
     for child_id in child_ids:
         if pending_rows & set(child_row_ids(conn, child_id)):
             deferred.add(child_id)  # push what is waiting first; the next round purges
@@ -222,16 +205,15 @@ def purge_or_defer(
             purge_child(conn, child_id)
             deferred.discard(child_id)
             stats.purged.append(child_id)
-    put_setting(conn, DEFERRED_PURGES_KEY, sorted(deferred))
+    settings.write(conn, config.DEFERRED_PURGES, sorted(deferred))
 
 
 def store_conflict(conn: Connection, info: Any) -> None:
-    key = CONFLICT_PREFIX + info.conflict_id
     record = json.loads(info.model_dump_json())
-    held = get_setting(conn, key)
+    held = settings.read_member(conn, config.CONFLICTS, info.conflict_id)
     if held and held.get("state") == "resolved" and record["state"] == "open":
         record["state"], record["resolution"] = "resolved", held.get("resolution")  # resolved here, not yet heard
-    put_setting(conn, key, record)
+    settings.write_member(conn, config.CONFLICTS, info.conflict_id, record)
 
 
 def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
@@ -256,11 +238,11 @@ def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
                 purge_or_defer(conn, [item.row_id], pending, stats)
         stats.rows += apply_rows(conn, run, pending)
         refresh_derived(conn, items)
-        put_setting(conn, CURSOR_KEY, int(cursor))
+        settings.write(conn, config.CURSOR, int(cursor))
         latest = max((i.hlc for i in items if i.hlc), default="")
         if latest:
             db._clock.observe(latest)
-            put_setting(conn, "hlc", db._clock.last)
+            settings.write(conn, config.HLC, db._clock.last)
     return stats
 
 
@@ -289,7 +271,7 @@ def run_deferred_purges(db: Database) -> list[str]:
     """Purge children that left the view while changes for them were waiting (called after a push)."""
     stats = PageStats()
     with db._write_lock, db.engine.begin() as conn:
-        waiting = list(get_setting(conn, DEFERRED_PURGES_KEY, []))
+        waiting = settings.read(conn, config.DEFERRED_PURGES)
         if waiting:
             purge_or_defer(conn, waiting, pending_fields(conn), stats)
     return stats.purged

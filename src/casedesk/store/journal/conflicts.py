@@ -12,18 +12,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
+from casedesk import config
 from casedesk.domain.ids import new_id
 from casedesk.domain.records import Changes
 from casedesk.errors import NotFound, ValidationError
+from casedesk.store import settings
 from casedesk.store.database import Database
-from casedesk.store.journal.apply import CONFLICT_PREFIX, from_wire, put_setting, refresh_derived, table_of
+from casedesk.store.journal.apply import from_wire, refresh_derived, table_of
 from casedesk.store.journal.wire_values import to_json_value
-from casedesk.store.models import OutboxRow, SettingRow
+from casedesk.store.models import OutboxRow
 from casedesk.store.tables import mapped_table
-
-_settings = SettingRow.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,17 +67,14 @@ def _view(value: dict[str, Any]) -> ConflictView:
 
 
 def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictView]:
-    with db.session() as session:
-        values = session.execute(select(_settings.c.value).where(_settings.c.key.like(CONFLICT_PREFIX + "%"))).scalars()
-        views = [_view(v) for v in values]
+    views = [_view(v) for v in db.members(config.CONFLICTS).values()]
     views = [v for v in views if include_resolved or v.state == "open"]
     return sorted(views, key=lambda v: (v.entity, v.row_id, v.field))
 
 
 def resolve(db: Database, conflict_id: str, value: Any, author: str) -> Changes:
     """Keep `value` (one of the candidates, or a new value a person typed) for the conflicted field."""
-    key = CONFLICT_PREFIX + conflict_id
-    held = db.get_setting(key)
+    held = db.member(config.CONFLICTS, conflict_id)
     if held is None:
         raise NotFound(f"No conflict with id {conflict_id}.")
     if held["state"] != "open":
@@ -113,7 +110,8 @@ def resolve(db: Database, conflict_id: str, value: Any, author: str) -> Changes:
                 }
             ],
         )
-        put_setting(uow.session.connection(), key, {**held, "state": "resolved", "resolution": to_json_value(chosen)})
+        resolved = {**held, "state": "resolved", "resolution": to_json_value(chosen)}
+        settings.write_member(uow.session.connection(), config.CONFLICTS, conflict_id, resolved)
         uow.flush()
         refresh_derived(uow.session, [_Resolved(held["entity"], held["row_id"])])
     return Changes(frozenset({held["entity"]}), frozenset({held["row_id"]}))

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, select
 
-from casedesk import __version__
+from casedesk import __version__, config
 from casedesk.domain.schema import CATALOGUE, FieldType, ValueRefused, storable
+from casedesk.store import settings
 from casedesk.store.database import Database
-from casedesk.store.models import SYNCED_TABLES, SettingRow
+from casedesk.store.models import SYNCED_TABLES
 
-PREFIX = "sync.unapplied:"
 _TEXTUAL = frozenset({FieldType.TEXT, FieldType.UUID})
-_settings = cast(Table, SettingRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,22 +64,17 @@ def problem(item: Any) -> tuple[str, str] | None:
 
 
 def held(conn: Connection) -> dict[tuple[str, str], UnappliedRow]:
-    rows = conn.execute(select(_settings.c.value).where(_settings.c.key.like(PREFIX + "%"))).scalars()
-    found = [UnappliedRow(**value) for value in rows]
+    found = [UnappliedRow(**value) for value in settings.members(conn, config.UNAPPLIED).values()]
     return {(r.entity, r.row_id): r for r in sorted(found, key=lambda r: r.at)}
 
 
 def hold(conn: Connection, row: UnappliedRow) -> None:
-    key = f"{PREFIX}{row.entity}:{row.row_id}"
     value = replace(row, at=row.at or datetime.now(UTC).isoformat(timespec="seconds"), app_version=__version__)
-    if conn.execute(select(_settings.c.key).where(_settings.c.key == key)).first() is None:
-        conn.execute(insert(_settings).values(key=key, value=value.as_setting()))
-    else:
-        conn.execute(update(_settings).where(_settings.c.key == key).values(value=value.as_setting()))
+    settings.write_member(conn, config.UNAPPLIED, f"{row.entity}:{row.row_id}", value.as_setting())
 
 
 def release(conn: Connection, entity: str, row_id: str) -> None:
-    conn.execute(delete(_settings).where(_settings.c.key == f"{PREFIX}{entity}:{row_id}"))
+    settings.delete_member(conn, config.UNAPPLIED, f"{entity}:{row_id}")
 
 
 def _merged(row: UnappliedRow, item: Any) -> UnappliedRow:
