@@ -114,7 +114,7 @@ class SyncEngine:
         report = SyncReport()
         report.recovery = reconcile.reconcile_if_needed(self.db, self.transport, self.on_db)
         if report.recovery:
-            self.on_db(partial(self.db.set_setting, FULL_DIGEST_KEY, None))  # check every row once the walk is done
+            self.on_db(partial(self.db.put, config.LAST_FULL_DIGEST, None))  # check every row once the walk is done
         self.push(report)
         report.purged += self.on_db(partial(sync_apply.run_deferred_purges, self.db))
         self.pull(report)
