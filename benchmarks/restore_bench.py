@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from _common import record, scratch
 from argon2 import PasswordHasher
 
+from casedesk import config
 from casedesk.server import auth, backup
 from casedesk.server.app import create_app
 from casedesk.server.db import ServerDB
@@ -74,7 +75,7 @@ def device(tmp: Path, name: str, app: object, store: ServerDB) -> tuple[Database
         "http://testserver", device_id=db.device_id, client=TestClient(app), sleep=lambda _s: None
     )
     sync.enrol(db, "http://testserver", name, PASSWORD, admin.enrolment_code(store, name), transport=transport)
-    transport.token = db.get_setting(sync.TOKEN_KEY)
+    transport.token = db.get(config.DEVICE_TOKEN)
     return db, transport
 
 

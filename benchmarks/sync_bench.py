@@ -29,6 +29,7 @@ sys.path.insert(0, str(SRC))
 from _common import record, scratch  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 
+from casedesk import config  # noqa: E402
 from casedesk.server import auth  # noqa: E402
 from casedesk.server.db import ServerDB, migrate  # noqa: E402
 from casedesk.server.db import accounts as admin  # noqa: E402
@@ -168,7 +169,7 @@ def device(tmp: Path, name: str, store: ServerDB, base: str) -> tuple[Database, 
     db = Database.create(tmp / f"{name}.db", PASSPHRASE)
     transport = HttpTransport(base, device_id=db.device_id)
     sync.enrol(db, base, "bench", PASSWORD, admin.enrolment_code(store, "bench"), transport=transport)
-    transport.token = db.get_setting(sync.TOKEN_KEY)
+    transport.token = db.get(config.DEVICE_TOKEN)
     return db, transport
 
 

@@ -157,7 +157,7 @@ LAST_REPORT = Setting("sync.last_report", str, "", Scope.DEVICE, "What the last 
 LAST_FULL_DIGEST = Setting(
     "sync.last_full_digest", str, "", Scope.DEVICE, "When every row was last hashed against the server (ISO time)."
 )
-DIGEST_MISMATCH = Setting(
+DIGEST_MISMATCH: Setting[dict[str, Any]] = Setting(
     "sync.digest_mismatch",
     dict,
     {},
@@ -169,6 +169,34 @@ UNAPPLIED = SettingFamily(
 )
 CONFLICTS = SettingFamily(
     "sync.conflict:", Scope.DEVICE, "Each conflict the server reported: its candidates, and how it was resolved."
+)
+
+# -- recovery from a restore (casedesk.sync.reconcile) -----------------------------------------------------------
+RECOVERY: Setting[dict[str, Any]] = Setting(
+    "sync.recovery",
+    dict,
+    {},
+    Scope.DEVICE,
+    "A reconciliation waiting to finish (its kind, fork and when found): survives restarts and lost connections.",
+)
+LINEAGE: Setting[list[dict[str, Any]]] = Setting(
+    "sync.lineage", list, [], Scope.DEVICE, "The server's generations this device last reconciled with."
+)
+RECOVERY_NOTICE: Setting[dict[str, Any]] = Setting(
+    "sync.recovery_notice", dict, {}, Scope.DEVICE, "What the Sync page says about the last finished recovery."
+)
+
+# -- device backups (casedesk.services.device_backup) ---------------------------------------------------------
+BACKUP_SCHEDULE: Setting[dict[str, Any]] = Setting(
+    "backup.schedule", dict, {}, Scope.DEVICE, "Where scheduled backups go, how many days are kept, whether on."
+)
+LAST_BACKUP: Setting[dict[str, Any]] = Setting(
+    "backup.last", dict, {}, Scope.DEVICE, "When and to which file the last backup was written."
+)
+
+# -- demo data (casedesk.services.demo) ------------------------------------------------------------------------
+DEMO_SEEDS: Setting[dict[str, Any]] = Setting(
+    "demo_seeds", dict, {}, Scope.DEVICE, "Per demo seed, the first organisation it wrote: loading it twice is refused."
 )
 
 # -- triage ----------------------------------------------------------------------------------------------------

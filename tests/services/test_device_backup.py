@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from casedesk import config
 from casedesk.errors import ValidationError
 from casedesk.services import device_backup
 from casedesk.services.device_backup import Schedule
 from casedesk.store.database import Database
-from casedesk.store.journal.recovery import RECOVERY_KEY
 from tests.factories import PASSPHRASE
 
 NOON = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -69,5 +69,5 @@ def test_a_restored_backup_opens_under_the_same_passphrase_and_will_catch_up(db:
     target = tmp_path / "restored" / "casedesk.db"
     device_backup.restore_device(out, target, PASSPHRASE)
     with Database.open(target, PASSPHRASE) as restored:
-        assert restored.get_setting(RECOVERY_KEY)["kind"] == "device"
+        assert restored.get(config.RECOVERY)["kind"] == "device"
         assert restored.device_id == db.device_id

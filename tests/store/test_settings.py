@@ -64,3 +64,17 @@ def test_families_keep_members_apart(db: Database) -> None:
     assert db.members(config.CONFLICTS) == {"c1": {"state": "open"}, "c2": {"state": "resolved"}}
     assert db.member(config.QUESTIONNAIRES, "ours:1.0") == {"id": "ours"}
     assert db.member(config.CONFLICTS, "c3") is None
+
+
+def test_a_setting_not_declared_in_config_is_refused(db: Database) -> None:
+    made_up = config.Setting("sync.made_up", str, "", Scope.DEVICE, "declared nowhere")
+    with pytest.raises(KeyError, match="not declared"):
+        db.put(made_up, "x")
+    with pytest.raises(KeyError, match="not declared"):
+        db.get(made_up)
+    copy = config.Setting(config.CURSOR.key, int, 0, Scope.DEVICE, "a second declaration of a declared key")
+    with pytest.raises(KeyError, match="not declared"):
+        db.get(copy)
+    with pytest.raises(KeyError, match="not declared"):
+        db.members(config.SettingFamily("made_up:", Scope.DEVICE, "declared nowhere"))
+    assert db.get(config.CURSOR) == 0

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from casedesk import config
+from casedesk.config import Profile
 from casedesk.errors import KeyFileError
 from casedesk.store import maintenance
 from casedesk.store.database import Database
@@ -19,5 +21,5 @@ def test_writes_stop_once_the_key_file_is_gone(db: Database, db_path: Path) -> N
     with pytest.raises(KeyFileError, match="is gone"), db.unit_of_work("tester") as uow:
         uow.insert("organisations", {"name": "Beech", "kind": "school"})
     with pytest.raises(KeyFileError):
-        db.set_setting("profile", {"name": "x"})
+        db.put(config.PROFILE, Profile(name="x", role="", organisation=""))
     assert sorted(p.name for p in db_path.parent.iterdir()) == []

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from casedesk import config
 from casedesk.server import backup
 from casedesk.server.db import generation, records
-from casedesk.store.journal.apply import CURSOR_KEY
-from casedesk.store.journal.recovery import RECOVERY_KEY
 from casedesk.sync import reconcile
 from casedesk.sync.transport import Offline
 from tests.sync.harness import Server, make_device
@@ -46,11 +45,11 @@ def test_a_cursor_past_the_feed_end_is_noticed_even_without_a_new_generation(ser
         assert not ann.sync().recovery
         with server.store.read() as conn:
             end = generation.feed_end(conn)
-        ann.db.set_setting(CURSOR_KEY, end + 40)  # as if the feed had been wound back under it
+        ann.db.put(config.CURSOR, end + 40)  # as if the feed had been wound back under it
         report = ann.sync()
         assert report.recovery.startswith("The server was restored") and report.digest_ok
-        assert ann.db.get_setting(RECOVERY_KEY) is None
-        assert ann.db.get_setting(CURSOR_KEY) == generation.feed_end(server.store.engine.connect())
+        assert not ann.db.has(config.RECOVERY)
+        assert ann.db.get(config.CURSOR) == generation.feed_end(server.store.engine.connect())
         notice = reconcile.notice(ann.db)
         assert notice is not None and not notice["active"] and "0 change(s) re-sent" in notice["text"]
     finally:

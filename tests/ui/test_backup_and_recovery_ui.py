@@ -6,9 +6,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from casedesk import config
 from casedesk.store.database import Database
-from casedesk.store.journal.recovery import RECOVERY_KEY
-from casedesk.sync import reconcile
 from casedesk.ui.context import AppContext
 from casedesk.ui.sync.controller import SyncController
 from casedesk.ui.sync.page import SyncPage
@@ -52,10 +51,10 @@ def test_the_sync_page_says_when_the_server_went_back_in_time(
     qtbot.addWidget(page)
     page.reload()
     assert page.recovery.isHidden()
-    db.set_setting(RECOVERY_KEY, {"kind": "server", "fork": 10, "detected_at": "2026-11-30T09:00"})
+    db.put(config.RECOVERY, {"kind": "server", "fork": 10, "detected_at": "2026-11-30T09:00"})
     page.reload()
     assert not page.recovery.isHidden() and "went back in time" in page.recovery.text()
-    db.set_setting(RECOVERY_KEY, None)
-    db.set_setting(reconcile.NOTICE_KEY, {"text": "The server was restored from a backup; 3 re-sent.", "at": "x"})
+    db.put(config.RECOVERY, None)
+    db.put(config.RECOVERY_NOTICE, {"text": "The server was restored from a backup; 3 re-sent.", "at": "x"})
     page.reload()
     assert "3 re-sent" in page.recovery.text()

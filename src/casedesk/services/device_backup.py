@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from casedesk import config
 from casedesk.errors import ValidationError
 from casedesk.store import maintenance
 from casedesk.store.database import Database
 from casedesk.sync import reconcile
 
-SCHEDULE_KEY = "backup.schedule"
-LAST_KEY = "backup.last"
 EVERY = timedelta(days=1)
 NAME = re.compile(r"^casedesk-(?P<device>[0-9a-f]{8})-(?P<stamp>\d{8}T\d{6}Z)\.cdbackup$")
 
@@ -43,7 +42,7 @@ class LastBackup:
 
 
 def schedule(db: Database) -> Schedule:
-    held = db.get_setting(SCHEDULE_KEY) or {}
+    held = db.get(config.BACKUP_SCHEDULE)
     return Schedule(str(held.get("folder", "")), int(held.get("keep_days", 14)), bool(held.get("enabled", False)))
 
 
@@ -57,12 +56,12 @@ def set_schedule(db: Database, wanted: Schedule) -> Schedule:
             raise ValidationError(f"The backup folder {wanted.folder or '(none)'} does not exist.")
         if not os.access(folder, os.W_OK):
             raise ValidationError(f"CaseDesk cannot write to the backup folder {folder}.")
-    db.set_setting(SCHEDULE_KEY, {"folder": wanted.folder, "keep_days": wanted.keep_days, "enabled": wanted.enabled})
+    db.put(config.BACKUP_SCHEDULE, {"folder": wanted.folder, "keep_days": wanted.keep_days, "enabled": wanted.enabled})
     return wanted
 
 
 def last_backup(db: Database) -> LastBackup | None:
-    held = db.get_setting(LAST_KEY)
+    held = db.get(config.LAST_BACKUP)
     return LastBackup(datetime.fromisoformat(held["at"]), held["file"]) if held else None
 
 
@@ -77,8 +76,8 @@ def back_up_now(db: Database, folder: Path, now: datetime, actor: str, keep_days
     name = f"casedesk-{db.device_id.replace('-', '')[-8:]}-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}.cdbackup"
     out = maintenance.backup(db, Path(folder) / name)
     with db.unit_of_work(actor, journal=False) as uow:
-        uow.note("backup", "database", db.get_setting("database_id") or "", reason=f"backup written to {out.name}")
-    db.set_setting(LAST_KEY, {"at": now.astimezone(UTC).isoformat(timespec="seconds"), "file": str(out)})
+        uow.note("backup", "database", db.database_id, reason=f"backup written to {out.name}")
+    db.put(config.LAST_BACKUP, {"at": now.astimezone(UTC).isoformat(timespec="seconds"), "file": str(out)})
     if keep_days is not None:
         prune(db, Path(folder), keep_days, now)
     return out

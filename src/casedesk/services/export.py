@@ -192,7 +192,7 @@ def write_export(db: Database, out: Path, actor: str, child_id: str | None = Non
             raise
     with db.unit_of_work(actor, journal=False) as uow:
         if child_id is None:
-            uow.note("export", "database", db.get_setting("database_id") or "", reason="whole database export")
+            uow.note("export", "database", db.database_id, reason="whole database export")
         else:
             uow.note("export", "children", child_id, reason="subject access export")
     return count

@@ -19,7 +19,7 @@ Re-sent changes are marked `recovered`: the server holds any referral email they
 A device restored from its own old backup is the same walk with the fork at the server's feed end: nothing is
 re-sent and it takes everything it lacks, including its own later writes (which pulls never echo back).
 
-The marker (`RECOVERY_KEY`) stays until the walk finishes, and a field keeps its old version until the server
+The marker (`config.RECOVERY`) stays until the walk finishes, and a field keeps its old version until the server
 answered for it, so an interrupted reconciliation simply runs again. Re-running is harmless: equal values
 are only renumbered. Several devices reconciling at once converge because every decision is the server's
 ordinary per-field merge.
@@ -33,9 +33,9 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from casedesk import config
 from casedesk.domain.ids import new_id
 from casedesk.store.database import Database
-from casedesk.store.journal import apply as sync_apply
 from casedesk.store.journal import recovery
 from casedesk.store.models import APPEND_ONLY_TABLES
 from casedesk.sync.entities import ENTITIES, ENTITY_ORDER
@@ -51,22 +51,20 @@ def run_here(fn: Callable[[], Any]) -> Any:
     return fn()
 
 
-LINEAGE_KEY = "sync.lineage"  # the server lineage this device last reconciled with
-NOTICE_KEY = "sync.recovery_notice"  # what the Sync page says about the last recovery
 PAGE = 500
 
 
 def mark_device_restored(db: Database) -> None:
     """Called after this device's database was restored from a backup: the next sync reconciles."""
-    db.set_setting(recovery.RECOVERY_KEY, {"kind": "device", "detected_at": _now()})
+    db.put(config.RECOVERY, {"kind": "device", "detected_at": _now()})
 
 
 def notice(db: Database) -> dict[str, Any] | None:
     """What the Sync page shows: a recovery waiting to finish, or the last one that finished."""
-    waiting = db.get_setting(recovery.RECOVERY_KEY)
+    waiting = db.get(config.RECOVERY)
     if waiting:
         return {"active": True, "text": _describe_waiting(waiting), "at": waiting.get("detected_at")}
-    done = db.get_setting(NOTICE_KEY)
+    done = db.get(config.RECOVERY_NOTICE)
     return {"active": False, **done} if done else None
 
 
@@ -90,25 +88,25 @@ def fork_point(known: list[dict[str, Any]], server: list[dict[str, Any]]) -> int
 
 def detect(db: Database, state: ServerState) -> dict[str, Any] | None:
     """The reconciliation this round needs (recorded, so it survives until done), or None."""
-    waiting = db.get_setting(recovery.RECOVERY_KEY)
+    waiting = db.get(config.RECOVERY)
     server = [g.model_dump() for g in state.lineage]
-    cursor = int(db.get_setting(sync_apply.CURSOR_KEY, 0))
+    cursor = db.get(config.CURSOR)
     if waiting and waiting.get("kind") == "device" and "fork" not in waiting:
         waiting = {**waiting, "fork": state.feed_end}
     elif not waiting:
-        known = db.get_setting(LINEAGE_KEY)
+        known = db.get(config.LINEAGE)
         fork = fork_point(known, server) if known else None
         if fork is None and cursor > state.feed_end:
             fork = state.feed_end  # restored without a new generation: the feed end is all we know
         if fork is None:
             if not known:
-                db.set_setting(LINEAGE_KEY, server)
+                db.put(config.LINEAGE, server)
             return None
         waiting = {"kind": "server", "fork": fork, "detected_at": _now()}
         log.warning("the server went back in time (fork at %s); reconciling", waiting["fork"])
     else:
         return waiting
-    db.set_setting(recovery.RECOVERY_KEY, waiting)
+    db.put(config.RECOVERY, waiting)
     return waiting
 
 
@@ -125,7 +123,7 @@ class Reconciler:
         self.sends: list[tuple[dict[str, Any], dict[str, int]]] = []  # (wire change, versions if refused)
         self.recreated: list[str] = []  # local conflicts re-created on the server (forgotten once sent)
         self.on_db = on_db
-        self.author = str(on_db(partial(db.get_setting, "sync.username")) or "recovered")
+        self.author = str(on_db(partial(db.get, config.USERNAME)) or "recovered")
 
     def run(self, state: ServerState, kind: str) -> dict[str, int]:
         pending = self.on_db(partial(recovery.pending, self.db))
@@ -142,10 +140,10 @@ class Reconciler:
                 recovery.finish,
                 self.db,
                 self.fork,
-                {
-                    LINEAGE_KEY: [g.model_dump() for g in state.lineage],
-                    NOTICE_KEY: {"text": self._summary(kind), "at": _now()},
-                },
+                [
+                    (config.LINEAGE, [g.model_dump() for g in state.lineage]),
+                    (config.RECOVERY_NOTICE, {"text": self._summary(kind), "at": _now()}),
+                ],
             )
         )
         return {"resent": self.resent, "taken": self.taken, "refused": self.refused}
@@ -335,7 +333,7 @@ def reconcile_if_needed(db: Database, transport: Transport, on_db: OnDb = run_he
         return ""
     counts = Reconciler(db, transport, int(waiting["fork"]), on_db).run(state, waiting["kind"])
     log.warning("recovery finished: %s", counts)
-    return str((on_db(partial(db.get_setting, NOTICE_KEY)) or {}).get("text", ""))
+    return str((on_db(partial(db.get, config.RECOVERY_NOTICE)) or {}).get("text", ""))
 
 
 def _now() -> str:

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from casedesk.config import PROFILE, Profile
+from casedesk.config import DEMO_SEEDS, PROFILE, Profile
 from casedesk.services.demo.data import DemoData, generate_demo
 from casedesk.services.profile import has_profile
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
 DEMO_AUTHOR = "casedesk-demo"
-DEMO_SEEDS_KEY = "demo_seeds"  # {seed: id of the first organisation that seed wrote}
 BATCH_CHILDREN = 500
 _CHILD_TABLES = ("status_periods", "involvements", "ehc_plans", "peps", "youth_justice_outcomes", "events")
 
@@ -87,7 +86,7 @@ def seed_demo(
     # The generated ids depend on the day (they are time-ordered), so the guard also remembers, per seed, the
     # first organisation it wrote: re-running on another day is refused too, while a run that failed before
     # writing anything may be repeated.
-    loaded = dict(db.get_setting(DEMO_SEEDS_KEY) or {})
+    loaded = db.get(DEMO_SEEDS)
     first_org: str = data.organisations[0]["id"]
     with db.session() as session:
         held = repo.organisations(session, [first_org, loaded.get(str(seed), first_org)])
@@ -95,7 +94,7 @@ def seed_demo(
         from casedesk.errors import ValidationError
 
         raise ValidationError(f"This database already holds the demo data for seed {seed}; use another --seed.")
-    db.set_setting(DEMO_SEEDS_KEY, {**loaded, str(seed): first_org})
+    db.put(DEMO_SEEDS, {**loaded, str(seed): first_org})
     write_demo_data(db, data, progress)
     _demo_profile(db, data)
     from casedesk.services.demo.attendance import seed_demo_attendance

@@ -196,7 +196,8 @@ def purge_or_defer(
     conn: Connection, child_ids: list[str], pending: dict[tuple[str, str], set[str]], stats: PageStats
 ) -> None:
     pending_rows = {row_id for _, row_id in pending}
-    deferred = set(settings.read(conn, config.DEFERRED_PURGES))
+    waiting: list[str] = settings.read(conn, config.DEFERRED_PURGES)
+    deferred = set(waiting)
     for child_id in child_ids:
         if pending_rows & set(child_row_ids(conn, child_id)):
             deferred.add(child_id)  # push what is waiting first; the next round purges

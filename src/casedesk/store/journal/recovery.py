@@ -12,26 +12,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
+from casedesk import config
+from casedesk.config import Setting
+from casedesk.store import settings
 from casedesk.store.database import Database
-from casedesk.store.journal.apply import (
-    CONFLICT_PREFIX,
-    CURSOR_KEY,
-    apply_rows,
-    from_wire,
-    get_setting,
-    put_setting,
-    table_of,
-)
+from casedesk.store.journal.apply import apply_rows, from_wire, table_of
 from casedesk.store.journal.outbox import pending_fields
 from casedesk.store.journal.wire_values import to_json_value
-from casedesk.store.models import OutboxRow, SettingRow
+from casedesk.store.models import OutboxRow
+from casedesk.store.tables import mapped_table
 from casedesk.store.uow import BOOKKEEPING
 
-_outbox: Any = OutboxRow.__table__
-_settings: Any = SettingRow.__table__
-RECOVERY_KEY = "sync.recovery"  # a reconciliation waiting to finish (survives restarts and lost connections)
+_outbox = mapped_table(OutboxRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,21 +131,20 @@ def set_aside_recovered(db: Database, change: dict[str, Any], reason: str) -> No
 def open_conflicts(db: Database) -> dict[tuple[str, str, str], dict[str, Any]]:
     """Open conflicts this device holds, by (entity, row id, field)."""
     with db.engine.connect() as conn:
-        rows = conn.execute(select(_settings.c.value).where(_settings.c.key.like(CONFLICT_PREFIX + "%"))).scalars()
+        rows = settings.members(conn, config.CONFLICTS).values()
         return {(v["entity"], v["row_id"], v["field"]): v for v in rows if v and v.get("state") == "open"}
 
 
 def forget_conflict(db: Database, conflict_id: str) -> None:
     """The restored server records this conflict afresh (under a new id); the old copy goes."""
     with db._write_lock, db.engine.begin() as conn:
-        conn.execute(delete(_settings).where(_settings.c.key == CONFLICT_PREFIX + conflict_id))
+        settings.delete_member(conn, config.CONFLICTS, conflict_id)
 
 
-def finish(db: Database, cursor: int, settings: dict[str, Any]) -> None:
-    """Close a reconciliation: pull again from `cursor` (never forward), store `settings`, clear the marker."""
+def finish(db: Database, cursor: int, values: list[tuple[Setting[Any], Any]]) -> None:
+    """Close a reconciliation: pull again from `cursor` (never forward), store `values`, clear the marker."""
     with db._write_lock, db.engine.begin() as conn:
-        held = int(get_setting(conn, CURSOR_KEY, 0))
-        put_setting(conn, CURSOR_KEY, min(held, int(cursor)))
-        for key, value in settings.items():
-            put_setting(conn, key, value)
-        conn.execute(delete(_settings).where(_settings.c.key == RECOVERY_KEY))
+        settings.write(conn, config.CURSOR, min(settings.read(conn, config.CURSOR), int(cursor)))
+        for setting, value in values:
+            settings.write(conn, setting, value)
+        settings.write(conn, config.RECOVERY, None)
