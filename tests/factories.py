@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casedesk.config import Profile
@@ -27,7 +28,7 @@ from casedesk.services.collection import Collection
 from casedesk.store import directory_repo, keyfile
 from casedesk.store.database import Database
 from casedesk.store.engine import make_engine
-from casedesk.store.models import SettingRow
+from casedesk.store.models import AuditRow, OutboxRow, SettingRow
 
 FAST_KDF = keyfile.KdfParams(time_cost=1, memory_cost_kib=8192, parallelism=1)
 PASSPHRASE = "correct horse battery"
@@ -95,6 +96,14 @@ def add_child(db: Database, given: str, family: str, born: date, **extra: object
     """A child recorded straight through the unit of work (as a synced or imported one would arrive)."""
     with db.unit_of_work("tester") as uow:
         return uow.insert("children", {"given_name": given, "family_name": family, "date_of_birth": born, **extra})
+
+
+def journal_of(db: Database, entity: str, row_id: str) -> tuple[list[str], list[str]]:
+    """A row's journaled operations (waiting to sync) and its audit trail's actions, oldest first."""
+    with db.session() as s:
+        ops = list(s.scalars(select(OutboxRow.op).where(OutboxRow.entity == entity, OutboxRow.row_id == row_id)))
+        audit = list(s.scalars(select(AuditRow.action).where(AuditRow.entity == entity, AuditRow.row_id == row_id)))
+    return ops, audit
 
 
 def opened(db: Database, profile: Profile) -> tuple[Collection, Profile]:

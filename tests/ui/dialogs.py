@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
 from casedesk.store.journal.conflicts import ConflictView
 from casedesk.ui.caseload.new_child_dialog import NewChildDialog
@@ -23,6 +24,30 @@ from casedesk.ui.triage.wizard import TriageWizard
 from casedesk.ui.unlock.first_run_dialog import FirstRunDialog
 from casedesk.ui.unlock.unlock_dialog import UnlockDialog
 from tests.factories import add_child
+
+
+def answer_next_dialog(fill: Callable[[QDialog], None], *, save: bool = True) -> None:
+    """Fill in the next modal dialog the page opens, as the user would, then save it (press its Save button, so
+    the dialog's own checks run) or cancel it. The dialog must be closed afterwards: the test fails otherwise."""
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QDialog)
+        fill(dialog)
+        if save:
+            press_save(dialog)
+        else:
+            dialog.reject()
+
+    QTimer.singleShot(0, act)
+
+
+def press_save(dialog: QDialog) -> None:
+    """Press the dialog's Save (or OK) button, as the user would."""
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    button = box.button(QDialogButtonBox.StandardButton.Save) or box.button(QDialogButtonBox.StandardButton.Ok)
+    button.click()
 
 
 def _conflict() -> ConflictView:
