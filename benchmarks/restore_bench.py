@@ -15,22 +15,18 @@ import argparse
 import sys
 import time
 import warnings
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from _common import record, scratch
-from argon2 import PasswordHasher
+from _sync_setup import PASSWORD, enrolled_device, fast_hashing, write_caseload
 
-from casedesk import config
-from casedesk.server import auth, backup
+from casedesk.server import backup
 from casedesk.server.app import create_app
 from casedesk.server.db import ServerDB
 from casedesk.server.db import accounts as admin
-from casedesk.services import sync
-from casedesk.store import keyfile
 from casedesk.store.database import Database
 from casedesk.sync.engine import SyncEngine
 from casedesk.sync.http import HttpTransport
@@ -39,44 +35,12 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-PASSWORD, PASSPHRASE, BACKUP_PASSPHRASE = "benchmark password", "benchmark passphrase", "benchmark backup"
-keyfile.DEFAULT_KDF = keyfile.KdfParams(time_cost=1, memory_cost_kib=8192, parallelism=1)  # unlock is not timed
-auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # nor is login
-
-
-def seed(db: Database, org: str, count: int, start: int) -> None:
-    now = datetime.now(UTC)
-    with db.unit_of_work("bench") as uow:
-        for n in range(start, start + count):
-            child = uow.insert(
-                "children", {"given_name": f"Child{n}", "family_name": "Bench", "date_of_birth": date(2012, 1, 1)}
-            )
-            uow.insert(
-                "involvements",
-                {"child_id": child, "organisation_id": org, "role": "school", "start_date": date(2024, 9, 1)},
-            )
-            for k in range(5):
-                uow.insert(
-                    "events",
-                    {
-                        "child_id": child,
-                        "kind": "note",
-                        "occurred_at": now,
-                        "recorded_at": now,
-                        "author": "bench",
-                        "summary": f"note {k}",
-                    },
-                )
+BACKUP_PASSPHRASE = "benchmark backup"
+fast_hashing()
 
 
 def device(tmp: Path, name: str, app: object, store: ServerDB) -> tuple[Database, HttpTransport]:
-    db = Database.create(tmp / f"{name}.db", PASSPHRASE)
-    transport = HttpTransport(
-        "http://testserver", device_id=db.device_id, client=TestClient(app), sleep=lambda _s: None
-    )
-    sync.enrol(db, "http://testserver", name, PASSWORD, admin.enrolment_code(store, name), transport=transport)
-    transport.token = db.get(config.DEVICE_TOKEN)
-    return db, transport
+    return enrolled_device(tmp, name, store, "http://testserver", client=TestClient(app), sleep=lambda _s: None)
 
 
 def _mb(path: Path) -> str:
@@ -97,14 +61,14 @@ def main() -> None:
             admin.create_user(store, org, name, PASSWORD)
         (ann, ann_net), (ben, ben_net) = device(tmp, "ann", app, store), device(tmp, "ben", app, store)
         SyncEngine(ann, ann_net).run()
-        seed(ann, org, args.children, 0)
+        write_caseload(ann, org, args.children, status=False, events=5)
         SyncEngine(ann, ann_net).run()
         SyncEngine(ben, ben_net).run()
 
         started = time.perf_counter()
         backup.backup(url, tmp / "night.backup", BACKUP_PASSPHRASE)
         backup_s = time.perf_counter() - started
-        seed(ann, org, args.after, args.children)
+        write_caseload(ann, org, args.after, start=args.children, status=False, events=5)
         SyncEngine(ann, ann_net).run()
         SyncEngine(ben, ben_net).run()
         store.dispose()

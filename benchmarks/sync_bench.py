@@ -18,7 +18,6 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,25 +26,18 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 sys.path.insert(0, str(SRC))
 
 from _common import record, scratch  # noqa: E402
-from argon2 import PasswordHasher  # noqa: E402
+from _sync_setup import PASSPHRASE, PASSWORD, enrolled_device, fast_hashing, write_caseload  # noqa: E402
 
-from casedesk import config  # noqa: E402
-from casedesk.server import auth  # noqa: E402
 from casedesk.server.db import ServerDB, migrate  # noqa: E402
 from casedesk.server.db import accounts as admin  # noqa: E402
-from casedesk.services import sync  # noqa: E402
-from casedesk.store import keyfile  # noqa: E402
 from casedesk.store.database import Database  # noqa: E402
 from casedesk.store.engine import connect_raw  # noqa: E402
 from casedesk.store.journal import outbox as sync_outbox  # noqa: E402
 from casedesk.sync.engine import SyncEngine  # noqa: E402
 from casedesk.sync.http import HttpTransport  # noqa: E402
 
-PASSWORD = "benchmark password"
-PASSPHRASE = "benchmark passphrase"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-keyfile.DEFAULT_KDF = keyfile.KdfParams(time_cost=1, memory_cost_kib=8192, parallelism=1)  # unlock is not timed here
-auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # nor is login
+fast_hashing()
 
 
 def free_port() -> int:
@@ -128,49 +120,12 @@ def live_server(url: str, workers: int = 1) -> Any:
 def caseload(db: Database, org_id: str, children: int) -> int:
     """A realistic-shaped caseload written through the unit of work: per child a status, an involvement and
     four chronology events. Returns the number of journaled changes."""
-    now = datetime.now(UTC)
-    for start in range(0, children, 500):
-        with db.unit_of_work("bench") as uow:
-            for i in range(start, min(children, start + 500)):
-                child = uow.insert(
-                    "children",
-                    {
-                        "given_name": f"Child{i}",
-                        "family_name": "Example",
-                        "date_of_birth": date(2010 + i % 8, 1 + i % 12, 1 + i % 28),
-                        "postcode": "LS1 4AP",
-                        "town": "Leeds",
-                    },
-                )
-                uow.insert(
-                    "status_periods", {"child_id": child, "kind": "child_in_need", "start_date": date(2024, 1, 8)}
-                )
-                uow.insert(
-                    "involvements",
-                    {"child_id": child, "organisation_id": org_id, "role": "school", "start_date": date(2024, 9, 1)},
-                )
-                for k in range(4):
-                    uow.insert(
-                        "events",
-                        {
-                            "child_id": child,
-                            "kind": "note",
-                            "occurred_at": now,
-                            "recorded_at": now,
-                            "author": "bench",
-                            "summary": f"Contact {k}",
-                            "body": "Seen at school.",
-                        },
-                    )
+    write_caseload(db, org_id, children, status=True, events=4)
     return sync_outbox.count_by_state(db).get("pending", 0)
 
 
 def device(tmp: Path, name: str, store: ServerDB, base: str) -> tuple[Database, HttpTransport]:
-    db = Database.create(tmp / f"{name}.db", PASSPHRASE)
-    transport = HttpTransport(base, device_id=db.device_id)
-    sync.enrol(db, base, "bench", PASSWORD, admin.enrolment_code(store, "bench"), transport=transport)
-    transport.token = db.get(config.DEVICE_TOKEN)
-    return db, transport
+    return enrolled_device(tmp, name, store, base, user="bench")
 
 
 def timed_round(db: Database, transport: HttpTransport) -> tuple[float, int, int, Any]:

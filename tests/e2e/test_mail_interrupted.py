@@ -9,44 +9,24 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from email import message_from_bytes
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from casedesk.domain.ids import new_id
 from casedesk.server import mail
-from tests.sync.harness import CHILD, SRC, Peer, Server, free_port
+from tests.e2e.mail import Sink, smtp_sink
+from tests.sync.harness import CHILD, SRC, Peer, Server
 
 pytestmark = pytest.mark.slow
 
 
-class Sink:
-    """Takes every message; `kill` is a relay process to kill the moment a message has arrived, before the
-    relay hears the 250 (the window a crash leaves in doubt)."""
-
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-        self.kill: subprocess.Popen[str] | None = None
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope.content)
-        if self.kill is not None:
-            self.kill.kill()
-            self.kill.wait(10)
-            self.kill = None
-        return "250 OK"
-
-
 @pytest.fixture
-def sink() -> Any:
-    handler, port = Sink(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
+def sink() -> Iterator[tuple[Sink, int]]:
+    with smtp_sink() as (handler, port):
+        yield handler, port
 
 
 def _relay(server: Server, port: int, *args: str, stale: int = 600) -> subprocess.Popen[str]:

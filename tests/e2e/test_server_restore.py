@@ -9,79 +9,31 @@ PostgreSQL.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from casedesk.domain.referrals.workflow import SharingDecision
-from casedesk.paths import resource_path
 from casedesk.server import backup
 from casedesk.server import mail as relay
 from casedesk.services import device_backup
-from casedesk.services.referrals import service as referrals
-from casedesk.services.referrals.mail import queue_via_server
-from casedesk.services.referrals.service import NewReferral
 from casedesk.store.database import Database
 from casedesk.store.journal import outbox as sync_outbox
 from casedesk.sync import reconcile
 from casedesk.sync.fake import Faults
-from tests.sync.harness import PASSPHRASE, Device, Server, free_port, make_device
+from tests.e2e.mail import Sink
+from tests.e2e.mail import email_a_referral as emailed
+from tests.sync.harness import PASSPHRASE, Device, Server, make_device
 
 pytestmark = pytest.mark.slow
 BACKUP_PASSPHRASE = "a backup passphrase for the tests"
 
 
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_sink(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sink]:
-    sink, port = Sink(), free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("CASEDESK_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CASEDESK_SMTP_PORT", str(port))
-    yield sink
-    controller.stop()
-
-
 def email_a_referral(device: Device, child: str) -> str:
-    sample = json.loads(resource_path("directory", "sample_services.json").read_text())["contents"][0]
-    with device.db.unit_of_work(device.username) as uow:
-        service = uow.insert("services", {"external_id": sample["id"], "name": sample["name"], "document": sample})
-    referral, _ = referrals.create_referral(
-        device.db,
-        NewReferral(
-            child_id=child,
-            service_id=service,
-            service_name=sample["name"],
-            reason="Attendance has fallen this term and mornings are hard at home.",
-            sharing=SharingDecision(
-                consent=True,
-                consent_given_by="Mother",
-                consent_given_on=date(2026, 11, 20),
-                consent_scope="this referral",
-                decided_by=device.username,
-            ),
-            referrer={"name": "Cat Jones", "email": "cat@riverside.example"},
-        ),
-        device.username,
-    )
-    referrals.transition(device.db, referral, "sent", device.username)
-    request_id, _ = queue_via_server(device.db, referral, "service", "intake@service.example", device.username)
-    return request_id
+    return emailed(device, child, {"name": "Cat Jones", "email": "cat@riverside.example"})
 
 
 def restart(old: Server, devices: list[Device]) -> Server:
