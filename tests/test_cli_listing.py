@@ -3,8 +3,10 @@ recorded in the audit log in the name of the profile's user, not of the program.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,22 @@ def test_without_a_profile_the_program_is_named(
     with Database.open(path, PASSPHRASE) as db, db.session() as session:
         views = [a for a in repo.audit_entries_for(session, [db.get(DATABASE_ID)]) if a.action == "view"]
     assert [a.actor for a in views] == ["casedesk-cli"]
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(demo_db: Path, cli_env: dict[str, str]) -> None:
+    # `casedesk list children | head -0`: the reader has gone before the first line is written
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "casedesk", "list", "children", "--db", str(demo_db)],
+            env={**cli_env, "CASEDESK_PASSPHRASE": PASSPHRASE},
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert not (Path(cli_env["CASEDESK_HOME"]) / "logs").exists()  # nothing unexpected was logged

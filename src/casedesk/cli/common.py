@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import select
 import sys
 import traceback
 from collections.abc import Callable
@@ -90,6 +91,38 @@ def refuse_folder(out: Path, purpose: str = "") -> None:
         raise CaseDeskError(f"{out} is a folder; give a file name{' ' + purpose if purpose else ''}.")
 
 
+def reader_went_away() -> bool:
+    """Whether standard output is a pipe whose reader has closed it (`casedesk list children | head`).
+
+    Then the command has nothing more to say and ends quietly with 0, as `cat` would for its reader; its further
+    output goes to the null device so that the flush at exit raises nothing either. A closed connection to the
+    sync server also raises `BrokenPipeError`: that one is not about standard output and stays an error.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False  # output captured in-process: not a pipe
+    try:
+        sys.stdout.flush()
+        closed = _pipe_closed(fd)
+    except BrokenPipeError:
+        closed = True
+    if closed:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    return closed
+
+
+def _pipe_closed(fd: int) -> bool:
+    """Whether writing to `fd` would fail because nobody reads it any more (POSIX: poll reports an error)."""
+    if not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
+
+
 def run_handler(handler: Handler, args: argparse.Namespace) -> int:
     """Run one subcommand; every failure becomes one line on stderr and an exit code, never a traceback.
 
@@ -110,6 +143,8 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
         print("casedesk: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
+        if isinstance(exc, BrokenPipeError) and reader_went_away():
+            return 0
         from casedesk.errorlog import describe_unexpected
         from casedesk.store.failures import explain
 
