@@ -17,17 +17,16 @@ worker in the register, by exact name, named as involved for their organisation 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from casedesk.domain import schema
 from casedesk.domain.records import Changes, Organisation, Worker
 from casedesk.domain.validation import normalise_child, validate_child
-from casedesk.domain.vocab import InvolvementRole, StatusKind
+from casedesk.domain.vocab import InvolvementRole, Labelled, StatusKind
 from casedesk.errors import Cancelled, ValidationError
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -208,12 +207,12 @@ class _Links:
     role: str | None = None
 
 
-def _code(vocabulary: type[StrEnum], text: str) -> str | None:
+def _code(vocabulary: Iterable[Labelled], text: str) -> str | None:
     """A vocabulary code from its code or its words ("looked_after" or "Looked after"), else None."""
     wanted = text.strip().casefold()
     for member in vocabulary:
-        if wanted in (member.value, str(member.label).casefold()):  # type: ignore[attr-defined]
-            return member.value
+        if wanted in (str(member), member.label.casefold()):  # a vocabulary member is its code (a StrEnum)
+            return str(member)
     return None
 
 

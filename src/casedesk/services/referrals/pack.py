@@ -8,6 +8,7 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypedDict
 
 from casedesk.domain import sharing
 from casedesk.domain.referrals.pack import ReferralPack, ServiceCard
@@ -21,6 +22,17 @@ from casedesk.store.database import Database
 
 AUDIENCES = ("service", "family")
 CHRONOLOGY_MONTHS = 12
+
+
+class _Shared(TypedDict, total=False):
+    """The parts of a pack only some sections share: filled in as the referrer's sections allow."""
+
+    address: str
+    school: str
+    statuses: tuple[str, ...]
+    involvements: tuple[tuple[str, str, str], ...]
+    triage: dict[str, Any] | None
+    chronology: tuple[tuple[date, str, str], ...]
 
 
 def build_pack(db: Database, referral_id: str, today: date | None = None) -> ReferralPack:
@@ -39,7 +51,7 @@ def build_pack(db: Database, referral_id: str, today: date | None = None) -> Ref
                 document = directory_repo.get_service(session, referral.service_id).document
         orgs = {o.id: o for o in sharing.redact_all(repo.organisations(session).values(), allowed)}
         people = {w.id: w for w in sharing.redact_all(repo.workers(session).values(), allowed)}
-        extra: dict[str, object] = {}
+        extra: _Shared = {}
         if allowed.permits("children", Category.CONTACT):
             parts = (child.address_line1, child.address_line2, child.town, child.postcode)
             extra["address"] = ", ".join(p for p in parts if p) or "Not recorded"
@@ -86,7 +98,7 @@ def build_pack(db: Database, referral_id: str, today: date | None = None) -> Ref
         else None,
         sections=tuple(s for s in referral.shared_sections),
         identifiers={k: v for k, v in identifiers.items() if v},
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

@@ -21,6 +21,7 @@ from casedesk.domain.schema import CATALOGUE, FieldType, ValueRefused, storable
 from casedesk.store import settings
 from casedesk.store.database import Database
 from casedesk.store.models import SYNCED_TABLES
+from casedesk.store.tables import mapped_table
 
 _TEXTUAL = frozenset({FieldType.TEXT, FieldType.UUID})
 
@@ -91,7 +92,7 @@ def _merged(row: UnappliedRow, item: Any) -> UnappliedRow:
 
 
 def _exists(conn: Connection, entity: str, row_id: str) -> bool:
-    table = SYNCED_TABLES[entity].__table__  # type: ignore[attr-defined]
+    table = mapped_table(SYNCED_TABLES[entity])
     return conn.execute(select(table.c.id).where(table.c.id == row_id)).first() is not None
 
 
