@@ -127,21 +127,6 @@ class Significance(StrEnum):
     CRITICAL = "critical"
 
 
-class DataCategory(StrEnum):
-    """What kind of information an event carries: sharing rules are decided per category."""
-
-    EDUCATION = "education"
-    ATTENDANCE = "attendance"
-    BEHAVIOUR = "behaviour"
-    SEND = "send"
-    HEALTH = "health"
-    SOCIAL_CARE = "social_care"
-    SAFEGUARDING = "safeguarding"
-    YOUTH_JUSTICE = "youth_justice"
-    FAMILY = "family"
-    GENERAL = "general"
-
-
 class EventKind(StrEnum):
     NOTE = "note"
     MEETING = "meeting"

@@ -22,9 +22,9 @@ from casedesk.domain.records import (
     StatusPeriod,
     Worker,
 )
-from casedesk.domain.schema import STATUS_CATEGORIES
+from casedesk.domain.schema import STATUS_CATEGORIES, Category
 from casedesk.domain.validation import normalise_child, validate_child
-from casedesk.domain.vocab import DataCategory, EventKind, InvolvementRole, StatusKind, label_of
+from casedesk.domain.vocab import EventKind, InvolvementRole, StatusKind, label_of
 from casedesk.errors import Conflict, ValidationError
 from casedesk.services import export
 from casedesk.services.caseload import CaseloadData, indexed_matches, load_caseload_data
@@ -264,7 +264,7 @@ class ChildrenService:
             kind=EventKind.STATUS_CHANGE,
             on=on,
             related_id=row_id,
-            category=category.value if category else DataCategory.GENERAL.value,
+            category=category.value if category else Category.GENERAL.value,
             summary=f"{label_of(StatusKind, kind)} {words}",
         )
 
@@ -333,7 +333,7 @@ class ChildrenService:
             self.author,
             child_id,
             kind=EventKind.INVOLVEMENT,
-            category=DataCategory.GENERAL,
+            category=Category.GENERAL,
             on=on,
             summary=f"Involvement {words}: {who}, {org.name if org else 'unknown organisation'}",
             organisation_id=values["organisation_id"],
@@ -364,7 +364,7 @@ class ChildrenService:
                 self.author,
                 child_id,
                 kind=EventKind.SCHOOL_MOVE,
-                category=DataCategory.EDUCATION,
+                category=Category.EDUCATION,
                 summary=summary,
                 on=datetime.now(UTC),
                 organisation_id=school_id or before,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from casedesk.domain.schema.catalogue import ENTITY_ORDER, EVENT_CATEGORIES, RECORDS, STATUS_CATEGORIES
 from casedesk.domain.schema.types import (
+    CHRONOLOGY_CATEGORIES,
     INT64_RANGE,
     MAX_JSON,
     MAX_TEXT,
@@ -47,6 +48,7 @@ def record(entity: str) -> RecordSpec:
 
 __all__ = [
     "CATALOGUE",
+    "CHRONOLOGY_CATEGORIES",
     "ENTITY_NAMES",
     "ENTITY_ORDER",
     "EVENT_CATEGORIES",

@@ -10,6 +10,7 @@ from casedesk.domain.attendance.week import MARK_LENGTH, SESSIONS
 from casedesk.domain.referrals.workflow import URGENCIES, ReferralStatus
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES, CASEWORK_RECORDS
 from casedesk.domain.schema.types import (
+    CHRONOLOGY_CATEGORIES,
     Category,
     RecordSpec,
     boolean,
@@ -24,7 +25,6 @@ from casedesk.domain.schema.types import (
 from casedesk.domain.triage.result import COMPLETE, DRAFT
 from casedesk.domain.vocab import (
     UPN_UNKNOWN_REASONS,
-    DataCategory,
     EventKind,
     InvolvementRole,
     OrgKind,
@@ -48,7 +48,7 @@ STATUS_CATEGORIES: dict[str, Category] = {
     StatusKind.YOUTH_JUSTICE: C.YOUTH_JUSTICE,
 }
 # A chronology entry files under the data category it was recorded with.
-EVENT_CATEGORIES: dict[str, Category] = {c.value: Category(c.value) for c in DataCategory}
+EVENT_CATEGORIES: dict[str, Category] = {c.value: c for c in CHRONOLOGY_CATEGORIES}
 
 RECORDS: tuple[RecordSpec, ...] = (
     RecordSpec(
@@ -147,7 +147,7 @@ RECORDS: tuple[RecordSpec, ...] = (
             moment("recorded_at", required=True),
             text("author", 200, required=True),
             ref("organisation_id", "organisations"),
-            text("category", 40, choices=DataCategory, default=DataCategory.GENERAL.value),
+            text("category", 40, choices=CHRONOLOGY_CATEGORIES, default=C.GENERAL.value),
             text("significance", 20, choices=Significance, default=Significance.ROUTINE.value),
             text("summary", 300, required=True),
             long_text("body"),

@@ -52,6 +52,22 @@ class Category(StrEnum):
     ORGANISATION = "organisation"
 
 
+# What a chronology entry may be filed under (the `category` it is recorded with): the part of `Category` that is
+# about what agencies record, in the order the entry dialog offers it. Entries store these values.
+CHRONOLOGY_CATEGORIES: tuple[Category, ...] = (
+    Category.EDUCATION,
+    Category.ATTENDANCE,
+    Category.BEHAVIOUR,
+    Category.SEND,
+    Category.HEALTH,
+    Category.SOCIAL_CARE,
+    Category.SAFEGUARDING,
+    Category.YOUTH_JUSTICE,
+    Category.FAMILY,
+    Category.GENERAL,
+)
+
+
 class FieldType(StrEnum):
     TEXT = "text"  # a string of at most `max_length` characters, optionally one of `choices`
     INT = "int"  # an integer in [minimum, maximum]

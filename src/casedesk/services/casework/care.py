@@ -14,8 +14,8 @@ from casedesk.domain.casework import care as rules
 from casedesk.domain.casework.records import Pep
 from casedesk.domain.coherence import Period, pep_warnings
 from casedesk.domain.records import Changes, StatusPeriod
-from casedesk.domain.schema import STATUS_CATEGORIES
-from casedesk.domain.vocab import DataCategory, EventKind, Significance, StatusKind
+from casedesk.domain.schema import STATUS_CATEGORIES, Category
+from casedesk.domain.vocab import EventKind, Significance, StatusKind
 from casedesk.services.casework.checks import known, not_future, raise_if, worker_name
 from casedesk.services.casework.chronicle import chronicle
 from casedesk.store import casework_repo
@@ -170,7 +170,7 @@ class CareService:
                 self.author,
                 child_id,
                 kind=EventKind.PEP,
-                category=DataCategory.SOCIAL_CARE,
+                category=Category.SOCIAL_CARE,
                 on=held_on,
                 summary=f"Personal education plan (PEP) meeting; next due by {due:%d %b %Y}",
                 body=body or None,

@@ -14,7 +14,8 @@ from typing import Any
 from casedesk.domain.casework import send as rules
 from casedesk.domain.casework.records import EhcPlan
 from casedesk.domain.records import Changes
-from casedesk.domain.vocab import DataCategory, EventKind, Significance, StatusKind
+from casedesk.domain.schema import Category
+from casedesk.domain.vocab import EventKind, Significance, StatusKind
 from casedesk.services.casework.checks import known, not_future, raise_if
 from casedesk.services.casework.chronicle import chronicle
 from casedesk.store import casework_repo
@@ -109,7 +110,7 @@ class SendService:
             self.author,
             child_id,
             kind=EventKind.STATUS_CHANGE,
-            category=DataCategory.SEND,
+            category=Category.SEND,
             summary=f"SEN provision from {start:%d %b %Y}: {words}",
             on=start,
             related_id=row_id,
@@ -226,7 +227,7 @@ class SendService:
             self.author,
             plan.child_id,
             kind=EventKind.EHC_PLAN,
-            category=DataCategory.SEND,
+            category=Category.SEND,
             summary=summary,
             on=day,
             body=body,

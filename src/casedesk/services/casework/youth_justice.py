@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 from casedesk.domain.casework.records import YouthJusticeOutcome
 from casedesk.domain.casework.youth_justice import ORDERS, OutcomeKind, PoliceContact
 from casedesk.domain.records import Changes
-from casedesk.domain.vocab import DataCategory, EventKind, Significance
+from casedesk.domain.schema import Category
+from casedesk.domain.vocab import EventKind, Significance
 from casedesk.errors import ValidationError
 from casedesk.services.casework.checks import known, not_future, raise_if, worker_name
 from casedesk.services.casework.chronicle import chronicle
@@ -82,7 +83,7 @@ class YouthJusticeService:
                 self.author,
                 child_id,
                 kind=EventKind.YOUTH_JUSTICE_OUTCOME,
-                category=DataCategory.YOUTH_JUSTICE,
+                category=Category.YOUTH_JUSTICE,
                 summary=outcome.label,
                 on=outcome_on,
                 body="\n".join(x for x in lines if x) or None,
@@ -104,7 +105,7 @@ class YouthJusticeService:
                 self.author,
                 current.child_id,
                 kind=EventKind.YOUTH_JUSTICE_OUTCOME,
-                category=DataCategory.YOUTH_JUSTICE,
+                category=Category.YOUTH_JUSTICE,
                 summary=f"{OutcomeKind(current.kind).label} ended",
                 on=end,
                 organisation_id=current.organisation_id,
@@ -141,7 +142,7 @@ class YouthJusticeService:
                 self.author,
                 child_id,
                 kind=contact.value,
-                category=DataCategory.YOUTH_JUSTICE,
+                category=Category.YOUTH_JUSTICE,
                 summary=f"{contact.label}: {summary.strip()}",
                 on=occurred_at,
                 body=(body or "").strip() or None,

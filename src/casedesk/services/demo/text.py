@@ -6,7 +6,8 @@ Every place and person is invented; identifiers are valid in form but drawn from
 
 from __future__ import annotations
 
-from casedesk.domain.vocab import DataCategory, EventKind, InvolvementRole, OrgKind, Significance
+from casedesk.domain.schema import Category
+from casedesk.domain.vocab import EventKind, InvolvementRole, OrgKind, Significance
 
 # The demo authority: Leeds's LA code and postcode districts, so identifiers and areas look real.
 DEMO_LA_CODE = "383"
@@ -55,10 +56,10 @@ R, N, S, C = Significance.ROUTINE, Significance.NOTABLE, Significance.SIGNIFICAN
 # Plans that belong to one kind of child (EHC plan reviews, PEPs, youth justice outcomes) are not here: the
 # casework generator writes them for the children they belong to.
 Entry = tuple[str, str, Significance]
-EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, ...]]] = {
+EVENT_TEMPLATES: dict[EventKind, tuple[int, Category, OrgKind, tuple[Entry, ...]]] = {
     EventKind.NOTE: (
         14,
-        DataCategory.GENERAL,
+        Category.GENERAL,
         OrgKind.SCHOOL,
         (
             ("Check-in with {name}", "{name} engaged well in the check-in and talked about football and friends.", R),
@@ -67,7 +68,7 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.MEETING: (
         8,
-        DataCategory.FAMILY,
+        Category.FAMILY,
         OrgKind.EARLY_HELP,
         (
             (
@@ -80,7 +81,7 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.HOME_VISIT: (
         6,
-        DataCategory.FAMILY,
+        Category.FAMILY,
         OrgKind.EARLY_HELP,
         (
             ("Home visit", "{name} was seen alone and said things at home were 'alright'. Parent engaged.", R),
@@ -93,7 +94,7 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.PHONE_CALL: (
         10,
-        DataCategory.FAMILY,
+        Category.FAMILY,
         OrgKind.SCHOOL,
         (
             ("Call with parent", "Spoke with {name}'s parent about mornings; agreed an attendance support plan.", R),
@@ -106,7 +107,7 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.ATTENDANCE_CONCERN: (
         9,
-        DataCategory.ATTENDANCE,
+        Category.ATTENDANCE,
         OrgKind.SCHOOL,
         (
             (
@@ -123,7 +124,7 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.SUSPENSION: (
         3,
-        DataCategory.BEHAVIOUR,
+        Category.BEHAVIOUR,
         OrgKind.SCHOOL,
         (
             (
@@ -140,7 +141,7 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.PERMANENT_EXCLUSION: (
         1,
-        DataCategory.BEHAVIOUR,
+        Category.BEHAVIOUR,
         OrgKind.SCHOOL,
         (
             (
@@ -152,13 +153,13 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.MANAGED_MOVE: (
         1,
-        DataCategory.EDUCATION,
+        Category.EDUCATION,
         OrgKind.SCHOOL,
         (("Managed move agreed", "Managed move to another school agreed with parent; six-week trial.", S),),
     ),
     EventKind.SAFEGUARDING_CONCERN: (
         5,
-        DataCategory.SAFEGUARDING,
+        Category.SAFEGUARDING,
         OrgKind.SCHOOL,
         (
             (
@@ -176,7 +177,7 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.REFERRAL: (
         3,
-        DataCategory.SOCIAL_CARE,
+        Category.SOCIAL_CARE,
         OrgKind.SCHOOL,
         (
             ("Referral to the front door", "Referral made to children's social care with parent's knowledge.", S),
@@ -185,7 +186,7 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.ASSESSMENT: (
         3,
-        DataCategory.SOCIAL_CARE,
+        Category.SOCIAL_CARE,
         OrgKind.CHILDRENS_SOCIAL_CARE,
         (
             (
@@ -198,7 +199,7 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.POLICE_CONTACT: (
         2,
-        DataCategory.YOUTH_JUSTICE,
+        Category.YOUTH_JUSTICE,
         OrgKind.POLICE,
         (
             (
@@ -211,7 +212,7 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.HEALTH_APPOINTMENT: (
         4,
-        DataCategory.HEALTH,
+        Category.HEALTH,
         OrgKind.HEALTH,
         (
             ("CAMHS appointment attended", "{name} attended with parent. Follow-up appointment in four weeks.", R),
@@ -221,7 +222,7 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.MISSING_EPISODE: (
         1,
-        DataCategory.SAFEGUARDING,
+        Category.SAFEGUARDING,
         OrgKind.POLICE,
         (
             (
@@ -233,7 +234,7 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, DataCategory, OrgKind, tuple[Entry, 
     ),
     EventKind.PLAN_REVIEW: (
         3,
-        DataCategory.SEND,
+        Category.SEND,
         OrgKind.SCHOOL,
         (("SEN support plan review", "Support plan reviewed with parent; targets for reading and social skills.", R),),
     ),

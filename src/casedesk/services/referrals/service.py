@@ -28,7 +28,7 @@ from casedesk.domain.referrals.workflow import (
     chosen_sections,
     step_summary,
 )
-from casedesk.domain.vocab import DataCategory, EventKind, Significance
+from casedesk.domain.vocab import EventKind, Significance
 from casedesk.errors import ValidationError
 from casedesk.services.referrals import analytics, mail, pack
 from casedesk.services.referrals.analytics import ReferralAnalytics
@@ -90,7 +90,7 @@ def _record(
             "occurred_at": when,
             "recorded_at": when,
             "author": actor,
-            "category": DataCategory.GENERAL.value,
+            "category": schema.Category.GENERAL.value,
             "significance": significance.value,
             "summary": text[:300],
             "body": body,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from casedesk.domain import schema
 from casedesk.domain.records import ChronologyEvent
 from casedesk.domain.visits import VisitNote
-from casedesk.domain.vocab import DataCategory, EventKind, Significance
+from casedesk.domain.vocab import EventKind, Significance
 from casedesk.ui.child.visit_fields import VisitFields
 from casedesk.ui.palette import RED
 from casedesk.ui.widgets import picked_datetime, resize_to_fit, scroll_body
@@ -38,7 +38,7 @@ class EventDialog(QDialog):
         for kind in EventKind:
             self.kind.addItem(kind.label, kind.value)
         self.category = QComboBox()
-        for category in DataCategory:
+        for category in schema.CHRONOLOGY_CATEGORIES:
             self.category.addItem(category.value.replace("_", " ").capitalize(), category.value)
         self.significance = QComboBox()
         for level in Significance:
