@@ -30,7 +30,7 @@ def test_the_profile_follows_the_servers_directory(server: Server, tmp_path: Pat
     assert ann.sync().digest_ok
 
     # Ann's device: the organisation comes from the server, her name stays hers (no directory entry for her).
-    ann.db.set_setting(PROFILE.key, PROFILE.encode(Profile(name="Ann Lee", role="Teacher", organisation="Oakwod")))
+    ann.db.put(PROFILE, Profile(name="Ann Lee", role="Teacher", organisation="Oakwod"))
     col = Collection(ann.db, "Ann Lee")
     profile, changed = col.refresh_profile()
     assert changed and (profile.name, profile.organisation, profile.organisation_kind) == (
@@ -58,7 +58,7 @@ def test_the_profile_follows_the_servers_directory(server: Server, tmp_path: Pat
 
 
 def test_before_enrolment_the_profile_is_the_users_own(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    db.set_setting(PROFILE.key, PROFILE.encode(Profile(name="Sam", role="DSL", organisation="Hillside")))
+    db.put(PROFILE, Profile(name="Sam", role="DSL", organisation="Hillside"))
     col = Collection(db, "Sam")
     assert col.refresh_profile() == (col.profile.current(), False)
     assert col.profile.from_directory()[1] == frozenset()

@@ -140,7 +140,8 @@ def test_a_status_is_added_then_ended_today(qtbot: QtBot, context: AppContext) -
     (status,) = context.col.children.view(child).statuses
     assert (status.kind, status.start_date, status.end_date) == ("child_in_need", started, None)
     assert page.message.text() == "Status added." and "Child in need" in page.badges.text()
+    answer_next_dialog(lambda dialog: None)  # when it ended: today unless changed
     page.statuses.end_requested.emit(status.id)
     (ended,) = context.col.children.view(child).statuses
-    assert ended.end_date == date.today() and page.message.text() == "Status ended today."
+    assert ended.end_date == date.today() and page.message.text() == f"Status ended {date.today():%d %b %Y}."
     assert journal_of(context.col.db, "status_periods", status.id) == (["insert", "update"], ["create", "update"])

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from casedesk.config import PROFILE, Profile
+from casedesk.config import ORGANISATION_ID, PROFILE, USERNAME, Profile
 from casedesk.domain.records import Changes
 from casedesk.errors import ValidationError
 from casedesk.store import repositories as repo
@@ -36,8 +36,6 @@ PROFILE_KIND = {
     "police": "police",
     "voluntary": "voluntary",
 }
-# Settings enrolment stores (services/sync.py): the account's organisation id and username on the server.
-ENROLLED_ORG_KEY, ENROLLED_USER_KEY = "sync.organisation_id", "sync.username"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -64,7 +62,7 @@ class ProfileService:
         """The profile with what the server's directory says about this account, and which fields it decided
         (none before enrolment, or before the first sync brought the organisation)."""
         stored = self.current()
-        org_id, username = self.db.get_setting(ENROLLED_ORG_KEY), self.db.get_setting(ENROLLED_USER_KEY)
+        org_id, username = self.db.get(ORGANISATION_ID), self.db.get(USERNAME)
         if not org_id:
             return stored, frozenset()
         with self.db.session() as session:
@@ -89,7 +87,7 @@ class ProfileService:
         profile, decided = self.from_directory()
         if not decided or profile == stored:
             return stored, False
-        self.db.set_setting(PROFILE.key, PROFILE.encode(profile))
+        self.db.put(PROFILE, profile)
         return profile, True
 
     def save(self, profile: Profile) -> tuple[Profile, Changes]:

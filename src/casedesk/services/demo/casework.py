@@ -13,7 +13,8 @@ from typing import Any
 
 from casedesk.domain.casework import care, send
 from casedesk.domain.casework.youth_justice import ORDERS, OutcomeKind
-from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, DataCategory, EventKind, OrgKind, Significance, StatusKind
+from casedesk.domain.schema import Category
+from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, EventKind, OrgKind, Significance, StatusKind
 
 Row = dict[str, Any]
 # Categories of abuse on child protection plans, roughly as the national CIN census splits them.
@@ -49,7 +50,7 @@ class CaseworkGenerator:
         self.since = since  # the chronology starts here: a record's earlier steps are held but not chronicled
         self.social_workers = social_workers
 
-    def event(self, child: Row, kind: EventKind, category: DataCategory, day: date, *rest: Any) -> None:
+    def event(self, child: Row, kind: EventKind, category: Category, day: date, *rest: Any) -> None:
         if self.since <= day <= self.today:
             self._event(child, kind, category, day, *rest)
 
@@ -114,7 +115,7 @@ class CaseworkGenerator:
             # The school records the steps while the child is on its roll (never after they leave).
             org = school["id"] if school and (left_school is None or day < left_school) else None
             significance = Significance.NOTABLE if notable or (late and "issued" in summary) else Significance.ROUTINE
-            self.event(child, EventKind.EHC_PLAN, DataCategory.SEND, day, summary, body, significance, org, plan["id"])
+            self.event(child, EventKind.EHC_PLAN, Category.SEND, day, summary, body, significance, org, plan["id"])
 
     def _peps(self, child: Row, period: Row, agencies: dict[OrgKind, Row], staff: dict[str, list[Row]]) -> None:
         school = agencies.get(OrgKind.SCHOOL)
@@ -135,7 +136,7 @@ class CaseworkGenerator:
             self.event(
                 child,
                 EventKind.PEP,
-                DataCategory.SOCIAL_CARE,
+                Category.SOCIAL_CARE,
                 held,
                 f"Personal education plan (PEP) meeting; next due by {due:%d %b %Y}",
                 f"Targets: {pep['targets']}\\nProgress: {pep['progress']}",
@@ -169,7 +170,7 @@ class CaseworkGenerator:
         self.event(
             child,
             EventKind.YOUTH_JUSTICE_OUTCOME,
-            DataCategory.YOUTH_JUSTICE,
+            Category.YOUTH_JUSTICE,
             start,
             kind.label,
             body,

@@ -19,9 +19,9 @@ from faker import Faker
 
 from casedesk.domain import identifiers as ids
 from casedesk.domain.records import age_on
+from casedesk.domain.schema import Category
 from casedesk.domain.vocab import (
     SEN_PRIMARY_NEEDS,
-    DataCategory,
     EventKind,
     InvolvementRole,
     OrgKind,
@@ -301,7 +301,7 @@ class _Generator:
         self,
         child: Row,
         kind: EventKind,
-        category: DataCategory,
+        category: Category,
         day: date,
         summary: str,
         body: str,

@@ -8,7 +8,8 @@ from casedesk.domain.casework.care import abuse_categories
 from casedesk.domain.casework.youth_justice import ORDERS, OutcomeKind, PoliceContact
 from casedesk.domain.records import ChronologyEvent
 from casedesk.domain.referrals.workflow import ReferralStatus
-from casedesk.domain.vocab import DataCategory, InvolvementRole, StatusKind, label_of
+from casedesk.domain.schema import Category
+from casedesk.domain.vocab import InvolvementRole, StatusKind, label_of
 from casedesk.services.casework.care import pep_state
 from casedesk.services.overview.registry import Card, OverviewSource, register
 from casedesk.store import referral_repo, triage_repo
@@ -72,7 +73,7 @@ def send_card(source: OverviewSource) -> Card:
         elif pending:
             lines.append(f"EHC request {plan.requested_on:%d %b %Y}: {pending.name.lower()} due {pending.due:%d %b %Y}")
         flags += [f"{s.name}: late" for s in steps if s.late and (s.done is None or s is steps[-1])]
-    return _card(source, "send", "SEND", lines, "send", (DataCategory.SEND,), flags)
+    return _card(source, "send", "SEND", lines, "send", (Category.SEND,), flags)
 
 
 @register("care", 30)
@@ -101,7 +102,7 @@ def care_card(source: OverviewSource) -> Card:
         "Care and the virtual school",
         lines,
         "care",
-        (DataCategory.SOCIAL_CARE, DataCategory.SAFEGUARDING),
+        (Category.SOCIAL_CARE, Category.SAFEGUARDING),
         flags,
     )
 
@@ -126,7 +127,7 @@ def youth_justice_card(source: OverviewSource) -> Card | None:
     known = any(p.kind == StatusKind.YOUTH_JUSTICE for p in source.view.statuses)
     if not lines and not known:
         return None  # never known to youth justice: no card
-    return _card(source, "youth_justice", "Youth justice", lines, "youth_justice", (DataCategory.YOUTH_JUSTICE,))
+    return _card(source, "youth_justice", "Youth justice", lines, "youth_justice", (Category.YOUTH_JUSTICE,))
 
 
 @register("referrals", 60)

@@ -6,7 +6,8 @@ period); the school history, suspensions, moves and provision summary replaces t
 
 from __future__ import annotations
 
-from casedesk.domain.vocab import DataCategory, StatusKind
+from casedesk.domain.schema import Category
+from casedesk.domain.vocab import StatusKind
 from casedesk.services.overview.registry import Card, OverviewSource, register
 
 
@@ -20,7 +21,7 @@ def education_card(source: OverviewSource) -> Card:
     lines = [
         f"School: {school}" if school else ("No school: electively home educated" if home else "No current school")
     ]
-    latest = source.latest_of((DataCategory.EDUCATION,))
+    latest = source.latest_of((Category.EDUCATION,))
     return Card(
         "education",
         "Education",
@@ -47,7 +48,7 @@ def home_education_card(source: OverviewSource) -> Card | None:
     )
     if officer is not None:
         lines.append(f"EHE officer: {source.worker(officer.worker_id) or 'not named'}")
-    latest = source.latest_of((DataCategory.EDUCATION,))
+    latest = source.latest_of((Category.EDUCATION,))
     return Card(
         "home_education",
         "Home education",
