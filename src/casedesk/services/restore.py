@@ -64,7 +64,7 @@ def restore_and_open(
     db = Database.open(db_path, passphrase)
     try:
         reconcile.mark_device_restored(db)
-        profile = PROFILE.decode(db.get_setting(PROFILE.key))
+        profile = db.get(PROFILE)
     except BaseException:
         db.close()
         raise

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from casedesk.domain.attendance.week import Mark, decode, week_id, week_start
-from casedesk.domain.vocab import DataCategory, EventKind
+from casedesk.domain.schema import Category
+from casedesk.domain.vocab import EventKind
 from casedesk.store import attendance_repo
 from casedesk.store.uow import UnitOfWork
 
@@ -89,7 +90,7 @@ def _keep_originals(uow: UnitOfWork, corrected: list[tuple[str, Mark, Mark]], re
                 "occurred_at": datetime.combine(first, time(9), tzinfo=UTC),
                 "recorded_at": uow.now,
                 "author": uow.author,
-                "category": DataCategory.ATTENDANCE.value,
+                "category": Category.ATTENDANCE.value,
                 "summary": f"Attendance corrected: {len(pairs)} session(s) from {first.strftime('%d %b %Y')}"[:300],
                 "body": f"Reason: {reason}\n" + "\n".join(lines),
             },
