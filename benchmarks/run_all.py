@@ -7,7 +7,17 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["unlock.py", "demo_insert.py", "caseload.py", "export_all.py", "sync_bench.py", "server_load.py"]
+SCRIPTS = [
+    "unlock.py",
+    "demo_insert.py",
+    "caseload.py",
+    "export_all.py",
+    "sync_bench.py",
+    "server_load.py",
+    "attendance_import.py",
+    "attendance_sync.py",
+    "attendance_caseload.py",
+]
 
 
 def main() -> int:

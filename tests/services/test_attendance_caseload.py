@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from casedesk.domain.attendance.week import Mark
 from casedesk.services.attendance.marks import write_marks
 from casedesk.services.attendance.service import AttendanceService
-from casedesk.services.caseload import load_caseload
+from casedesk.services.caseload import CaseloadFilter, load_caseload
 from casedesk.store.database import Database
 from tests.factories import add_child
 
@@ -42,6 +42,9 @@ def test_column_and_badges(db: Database) -> None:
     ) == (18, 10)
     assert rows[severe].absence_badges == ("SA",)
     assert rows[unmarked].attendance is None and rows[unmarked].absence_badges == ()
+    every = list(rows.values())
+    assert {r.child_id for r in CaseloadFilter(status="persistent_absence").apply(every)} == {persistent, severe}
+    assert [r.child_id for r in CaseloadFilter(status="severe_absence").apply(every)] == [severe]
 
     # a correction (an illness reported late) lifts the flag
     AttendanceService(db, "tester").record_mark(

@@ -239,6 +239,21 @@ def no_match_message(text: str) -> str:
     return f"No child matches '{text.strip()}' — check the spelling, or add a new child."
 
 
+# Offered beside the statuses in the caseload's status filter: children flagged by their attendance this year.
+ABSENCE_FILTERS = {
+    "persistent_absence": "Persistent absence (10% or more missed)",
+    "severe_absence": "Severe absence (50% or more missed)",
+}
+
+
+def _has_status(row: CaseloadRow, status: str) -> bool:
+    if status == "persistent_absence":
+        return bool(row.absence_badges)  # severe absence is persistent too
+    if status == "severe_absence":
+        return row.absence_badges == ("SA",)
+    return status in row.statuses
+
+
 @dataclass(frozen=True, slots=True)
 class CaseloadFilter:
     text: str = ""
@@ -251,7 +266,7 @@ class CaseloadFilter:
         kept = [
             r
             for r in rows
-            if (self.status is None or self.status in r.statuses)
+            if (self.status is None or _has_status(r, self.status))
             and (self.school_id is None or r.school_id == self.school_id)
             and (self.organisation_id is None or self.organisation_id in r.organisation_ids)
             and (self.worker_id is None or self.worker_id in r.worker_ids)

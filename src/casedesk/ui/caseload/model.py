@@ -12,8 +12,8 @@ from casedesk.domain.vocab import StatusKind
 from casedesk.services.caseload import CaseloadRow
 from casedesk.ui.palette import RED
 
-COLUMNS = ("Name", "Age", "Date of birth", "UPN", "School", "Statuses", "Named workers", "Attendance")
-ATTENDANCE_COLUMN = 7
+COLUMNS = ("Name", "Age", "Date of birth", "UPN", "School", "Statuses", "Attendance", "Named workers")
+ATTENDANCE_COLUMN = 6  # before the named workers, whose long text would push it off a laptop screen
 _URGENT = {StatusKind.CHILD_PROTECTION_PLAN.value, StatusKind.LOOKED_AFTER.value}
 ChildIdRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -60,8 +60,8 @@ class CaseloadModel(QAbstractTableModel):
                 row.upn or "",
                 row.school,
                 " ".join(row.badges),
-                ", ".join(row.workers),
                 _rate(row),
+                ", ".join(row.workers),
             )[column]
         if role == ChildIdRole:
             return row.child_id

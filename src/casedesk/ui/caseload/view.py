@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.domain.records import Changes
 from casedesk.domain.vocab import StatusKind
-from casedesk.services.caseload import CaseloadData, CaseloadFilter, CaseloadRow, no_match_message
+from casedesk.services.caseload import ABSENCE_FILTERS, CaseloadData, CaseloadFilter, CaseloadRow, no_match_message
 from casedesk.ui.caseload.import_dialog import ChildrenImport
 from casedesk.ui.caseload.model import CaseloadModel, ChildIdRole, SortRole
 from casedesk.ui.context import AppContext
@@ -43,7 +43,9 @@ class CaseloadView(QWidget):
         self.search = QLineEdit(placeholderText="Search by name, UPN, NHS number or date of birth (Ctrl+F)")
         self.search.setAccessibleName("Search the caseload")
         self.search.setClearButtonEnabled(True)
-        self.status_filter = filter_combo("Any status", [(k.label, k.value) for k in StatusKind])
+        self.status_filter = filter_combo(
+            "Any status", [(k.label, k.value) for k in StatusKind] + [(w, v) for v, w in ABSENCE_FILTERS.items()]
+        )
         self.school_filter = filter_combo("Any school", [])
         self.org_filter = filter_combo("Any organisation", [])
         self.worker_filter = filter_combo("Any worker", [])
