@@ -16,8 +16,8 @@ from casedesk.domain.triage.engine import evaluate
 from casedesk.domain.triage.result import recorded_outcome
 from casedesk.reports.base import MARKING
 from casedesk.reports.triage import render_triage_pdf
-from casedesk.services.triage import service as triage
 from casedesk.services.triage.questionnaires import bundled_questionnaires
+from casedesk.services.triage.service import TriageService
 from casedesk.store.database import Database
 from tests.factories import LEVEL3, PASSPHRASE
 
@@ -80,8 +80,8 @@ def test_cli_exports_a_stored_result(db: Database, tmp_path: Path, monkeypatch: 
         child_id = uow.insert(
             "children", {"given_name": "Ava", "family_name": "Test", "date_of_birth": date(2012, 1, 5)}
         )
-    draft, _ = triage.start_draft(db, child_id, "risk-of-exclusion", "1.0", "Sam Tester", LEVEL3)
-    triage.complete(db, draft.id, "Sam Tester")
+    draft, _ = TriageService(db, "Sam Tester").start_draft(child_id, "risk-of-exclusion", "1.0", LEVEL3)
+    TriageService(db, "Sam Tester").complete(draft.id)
     db.close()
     monkeypatch.setenv("CASEDESK_PASSPHRASE", PASSPHRASE)
     out = tmp_path / "result.pdf"

@@ -12,6 +12,7 @@ from casedesk.domain.validation import validate_child
 from casedesk.errors import ValidationError
 from casedesk.services.demo.data import STATUS_RATES, generate_demo
 from casedesk.services.demo.load import seed_demo
+from casedesk.services.referrals.service import ReferralService
 from casedesk.store import repositories as repo
 from casedesk.store.audit import verify_chain
 from casedesk.store.database import Database
@@ -92,10 +93,9 @@ def test_seed_demo_writes_through_the_unit_of_work_and_refuses_a_rerun(db: Datab
 
 def test_demo_makes_referrals_in_every_state(db: Database) -> None:
     from casedesk.domain.referrals.workflow import ReferralStatus
-    from casedesk.services.referrals.service import referrals
 
     summary = seed_demo(db, 150, seed=5, today=TODAY)
-    made = referrals(db)
+    made = ReferralService(db, "tester").all()
     assert summary.referrals == len(made) > 0
     assert {r.status for r in made} == {s.value for s in ReferralStatus}
 

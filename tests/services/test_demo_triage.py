@@ -9,8 +9,8 @@ from pathlib import Path
 
 from casedesk.domain.triage.engine import evaluate
 from casedesk.services.demo.load import seed_demo
-from casedesk.services.triage import service as triage
 from casedesk.services.triage.questionnaires import bundled_questionnaires
+from casedesk.services.triage.service import TriageService
 from casedesk.store import repositories as repo
 from casedesk.store import triage_repo
 from casedesk.store.database import Database
@@ -52,7 +52,7 @@ def test_demo_checks_are_deterministic_linked_and_varied(db: Database, tmp_path:
                 assert events == [] and triage_repo.open_draft(session, child_id) is not None
 
     draft = next(r for r in results if r[2] == "draft")
-    resumed, _ = triage.save_answers(db, draft[0], {**draft[4]}, "tester")  # a demo draft is a real draft
+    resumed, _ = TriageService(db, "tester").save_answers(draft[0], {**draft[4]})  # a demo draft is a real draft
     assert resumed.state == "draft"
 
     again = Database.create(tmp_path / "again.db", PASSPHRASE)

@@ -18,10 +18,7 @@ from casedesk.errors import ValidationError
 from casedesk.services.demo.load import seed_demo
 from casedesk.services.directory.service import (
     SAMPLE_SOURCE,
-    export_directory,
-    import_directory,
-    load_directory_services,
-    load_sample_directory,
+    DirectoryService,
 )
 from casedesk.store import directory_repo
 from casedesk.store import repositories as repo
@@ -67,7 +64,7 @@ def test_every_example_is_covered() -> None:
 
 @pytest.mark.parametrize("name", sorted(EXAMPLE_SERVICES))
 def test_oruk3_examples_import(db: Database, name: str) -> None:
-    report = import_directory(db, EXAMPLES / name, "tester")
+    report, _ = DirectoryService(db, "tester").import_directory(EXAMPLES / name)
     count = EXAMPLE_SERVICES[name]
     assert (len(report.added), report.updated, report.skipped) == (count, (), ())
     rows = stored(db)
@@ -76,23 +73,23 @@ def test_oruk3_examples_import(db: Database, name: str) -> None:
         assert (row.id, row.external_id, row.name) == (SERVICE_ID, SERVICE_ID, "Community Counselling")
         assert row.source == name and row.document["status"] == "active"
     if count:
-        (service,) = load_directory_services(db)
+        (service,) = DirectoryService(db, "tester").services()
         assert (service.minimum_age, service.maximum_age) == (12, 100)
     assert pending(db) == count  # each insert is journaled for sync
 
 
 def test_full_service_fields_survive_the_database(db: Database) -> None:
-    import_directory(db, EXAMPLES / "service_full.json", "tester")
+    DirectoryService(db, "tester").import_directory(EXAMPLES / "service_full.json")
     (row,) = stored(db)
     assert row.organisation_name == "Example Organization Inc."
-    (service,) = load_directory_services(db)
+    (service,) = DirectoryService(db, "tester").services()
     assert service == load_directory(EXAMPLES / "service_full.json").services[0]
 
 
 def test_hsds_package_imports(db: Database) -> None:
-    report = import_directory(db, HSDS, "tester")
+    report, _ = DirectoryService(db, "tester").import_directory(HSDS)
     assert len(report.added) == 13 and report.format == "csv-oruk1" and report.organizations == 10
-    by_name = {s.name: s for s in load_directory_services(db)}
+    by_name = {s.name: s for s in DirectoryService(db, "tester").services()}
     assert len(by_name) == 13
     helpline = by_name["Never Homeless Helpline"]
     assert helpline.organization is not None and helpline.organization.name == "Sanctuary Example City"
@@ -105,10 +102,10 @@ def test_hsds_package_imports(db: Database) -> None:
 
 @pytest.mark.parametrize("name", FAILING)
 def test_failing_validator_responses_change_nothing(db: Database, name: str) -> None:
-    load_sample_directory(db, "tester")
+    DirectoryService(db, "tester").load_sample()
     before, queued = stored(db), pending(db)
     with pytest.raises(ValidationError) as caught:
-        import_directory(db, FAIL / name, "tester")
+        DirectoryService(db, "tester").import_directory(FAIL / name)
     assert "nothing was imported" in str(caught.value.args[0])
     assert caught.value.problems and all(where.startswith(f"{name}: ") for where, _ in caught.value.problems)
     assert stored(db) == before and pending(db) == queued
@@ -120,7 +117,7 @@ def test_malformed_identifier_is_refused(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "bad_id.json"
     path.write_text(json.dumps(data))
     with pytest.raises(ValidationError) as caught:
-        import_directory(db, path, "tester")
+        DirectoryService(db, "tester").import_directory(path)
     problems = dict(caught.value.problems)
     assert problems["bad_id.json: $.id"].startswith("'not-a-uuid' is not a valid identifier")
     assert stored(db) == []
@@ -148,17 +145,17 @@ def _edit_services_csv(folder: Path, name: str, **changes: str) -> None:
 
 def test_reimport_updates_instead_of_duplicating(db: Database, tmp_path: Path) -> None:
     folder = _hsds_copy(tmp_path)
-    import_directory(db, folder, "tester")
+    DirectoryService(db, "tester").import_directory(folder)
     ids = {r.external_id: r.id for r in stored(db)}
-    again = import_directory(db, folder, "tester")
+    again, _ = DirectoryService(db, "tester").import_directory(folder)
     assert (again.added, again.updated, len(again.unchanged)) == ((), (), 13)
     queued = pending(db)
     _edit_services_csv(folder, "Never Homeless Helpline", description="Now open at weekends too.")
-    changed = import_directory(db, folder, "tester")
+    changed, _ = DirectoryService(db, "tester").import_directory(folder)
     assert (changed.added, changed.updated, len(changed.unchanged)) == ((), ("Never Homeless Helpline",), 12)
     rows = stored(db)
     assert len(rows) == 13 and {r.external_id: r.id for r in rows} == ids
-    (service,) = [s for s in load_directory_services(db) if s.name == "Never Homeless Helpline"]
+    (service,) = [s for s in DirectoryService(db, "tester").services() if s.name == "Never Homeless Helpline"]
     assert service.description == "Now open at weekends too."
     assert pending(db) == queued + 1  # one change, naming only the field that changed
     with db.session() as session:
@@ -182,9 +179,9 @@ def test_skip_invalid_imports_the_rest_and_lists_what_was_skipped(db: Database, 
     path = tmp_path / "mixed.json"
     path.write_text(json.dumps(page))
     with pytest.raises(ValidationError):
-        import_directory(db, path, "tester")
+        DirectoryService(db, "tester").import_directory(path)
     assert stored(db) == []
-    report = import_directory(db, path, "tester", skip_invalid=True)
+    report, _ = DirectoryService(db, "tester").import_directory(path, skip_invalid=True)
     assert report.added == ("Community Counselling",)
     assert report.skipped == ("service Broken at $.contents[1]",)
     assert [(p.location, p.field) for p in report.problems] == [("$.contents[1].email", "email")]
@@ -192,27 +189,27 @@ def test_skip_invalid_imports_the_rest_and_lists_what_was_skipped(db: Database, 
 
 
 def test_export_validates_and_reads_back(db: Database, tmp_path: Path, fast_kdf: Any) -> None:
-    load_sample_directory(db, "tester")
-    import_directory(db, HSDS, "tester")
-    import_directory(db, EXAMPLES / "service_full.json", "tester")
-    page = export_directory(db)
+    DirectoryService(db, "tester").load_sample()
+    DirectoryService(db, "tester").import_directory(HSDS)
+    DirectoryService(db, "tester").import_directory(EXAMPLES / "service_full.json")
+    page = DirectoryService(db, "tester").export()
     assert page["total_items"] == len(page["contents"]) == 43 + 13 + 1
     assert export_issues(page["contents"]) == []
     out = tmp_path / "export.json"
     out.write_text(json.dumps(page))
     other = Database.create(tmp_path / "other.db", PASSPHRASE)
     with other:
-        report = import_directory(other, out, "tester")
+        report, _ = DirectoryService(other, "tester").import_directory(out)
         assert len(report.added) == 57
-        assert sorted(load_directory_services(other), key=lambda s: s.id) == sorted(
-            load_directory_services(db), key=lambda s: s.id
+        assert sorted(DirectoryService(other, "tester").services(), key=lambda s: s.id) == sorted(
+            DirectoryService(db, "tester").services(), key=lambda s: s.id
         )
 
 
 def test_sample_directory_is_marked_and_loaded_once(db: Database) -> None:
-    assert load_sample_directory(db, "tester") == len(sample_services()) == 43
-    assert load_sample_directory(db, "tester") == 0
-    services = load_directory_services(db)
+    assert DirectoryService(db, "tester").load_sample()[0] == len(sample_services()) == 43
+    assert DirectoryService(db, "tester").load_sample()[0] == 0
+    services = DirectoryService(db, "tester").services()
     assert len(services) == 43 and all(s.sample for s in services)
     assert {r.source for r in stored(db)} == {SAMPLE_SOURCE}
 

@@ -16,7 +16,7 @@ from casedesk.domain.directory.oruk import sample_services
 from casedesk.domain.directory.oruk_export import to_oruk3
 from casedesk.errors import CaseDeskError, ValidationError
 from casedesk.services.directory import fetch
-from casedesk.services.directory.service import import_directory, load_directory_services
+from casedesk.services.directory.service import DirectoryService
 from casedesk.store.database import Database
 from tests.factories import PASSPHRASE, service_count
 
@@ -83,11 +83,11 @@ def api() -> Iterator[tuple[str, Api]]:
 
 def test_url_follows_every_page(db: Database, api: tuple[str, Api]) -> None:
     url, state = api
-    report = import_directory(db, url, "tester")
+    report, _ = DirectoryService(db, "tester").import_directory(url)
     assert state.asked == [1, 2]
     assert len(report.added) == 43 and report.source == url
-    assert {s.name for s in load_directory_services(db)} == {s.name for s in sample_services()}
-    again = import_directory(db, url, "tester")
+    assert {s.name for s in DirectoryService(db, "tester").services()} == {s.name for s in sample_services()}
+    again, _ = DirectoryService(db, "tester").import_directory(url)
     assert (again.added, len(again.unchanged)) == ((), 43)
 
 
@@ -95,10 +95,10 @@ def test_a_bad_record_on_the_second_page_changes_nothing(db: Database, api: tupl
     url, state = api
     state.pages[2]["contents"][0]["email"] = "not-an-email"
     with pytest.raises(ValidationError) as caught:
-        import_directory(db, url, "tester")
+        DirectoryService(db, "tester").import_directory(url)
     assert caught.value.problems[0][0] == f"{url} page 2: $.contents[0].email"
     assert service_count(db) == 0
-    report = import_directory(db, url, "tester", skip_invalid=True)
+    report, _ = DirectoryService(db, "tester").import_directory(url, skip_invalid=True)
     assert len(report.added) == 42 and len(report.skipped) == 1
 
 
@@ -106,7 +106,7 @@ def test_a_page_that_is_not_json_is_an_error(db: Database, api: tuple[str, Api])
     url, state = api
     state.pages[2] = b"<html>Service unavailable</html>"
     with pytest.raises(ValidationError) as caught:
-        import_directory(db, url, "tester")
+        DirectoryService(db, "tester").import_directory(url)
     ((where, message),) = caught.value.problems
     assert where == f"{url} page 2" and message.startswith("is not valid JSON")
     assert service_count(db) == 0
@@ -116,9 +116,9 @@ def test_an_unreachable_api_is_one_clear_error(db: Database, api: tuple[str, Api
     url, state = api
     del state.pages[2]
     with pytest.raises(CaseDeskError, match=r"page 2.*HTTP 404"):
-        import_directory(db, url, "tester")
+        DirectoryService(db, "tester").import_directory(url)
     with pytest.raises(CaseDeskError, match="Could not fetch"):
-        import_directory(db, "http://127.0.0.1:9/services", "tester")
+        DirectoryService(db, "tester").import_directory("http://127.0.0.1:9/services")
     assert service_count(db) == 0
 
 
@@ -151,11 +151,11 @@ def test_an_unreadable_middle_page_is_named_and_later_pages_are_still_fetched(
     url, state = api
     _three_pages(state)
     with pytest.raises(ValidationError) as caught:
-        import_directory(db, url, "tester")
+        DirectoryService(db, "tester").import_directory(url)
     assert [where for where, _ in caught.value.problems] == [f"{url} page 2"]
     assert service_count(db) == 0
     state.asked.clear()
-    report = import_directory(db, url, "tester", skip_invalid=True)
+    report, _ = DirectoryService(db, "tester").import_directory(url, skip_invalid=True)
     assert state.asked == [1, 2, 3]
     assert len(report.added) == 21 + 5 and report.skipped == (f"the whole of {url} page 2",)
 
@@ -164,7 +164,7 @@ def test_a_first_page_that_is_not_json_says_later_pages_were_not_fetched(db: Dat
     url, state = api
     state.pages[1] = b"<html>login</html>"
     with pytest.raises(ValidationError) as caught:
-        import_directory(db, url, "tester", skip_invalid=False)
+        DirectoryService(db, "tester").import_directory(url, skip_invalid=False)
     assert (f"{url} pages after 1", "not fetched: the listing's length is unknown") in caught.value.problems
 
 
@@ -176,7 +176,7 @@ def test_a_listing_that_never_ends_is_cut_with_a_problem_not_silently(
     for page in state.pages.values():
         page.update(total_pages=1000, last_page=False)
     with pytest.raises(ValidationError) as caught:
-        import_directory(db, url, "tester")
+        DirectoryService(db, "tester").import_directory(url)
     assert caught.value.problems == [
         (f"{url} page 3", "not fetched: CaseDesk stops after 2 pages of the 1000 it lists")
     ]

@@ -12,7 +12,7 @@ import pytest
 
 from casedesk.errors import CaseDeskError
 from casedesk.services.directory import fetch
-from casedesk.services.directory.service import import_directory
+from casedesk.services.directory.service import DirectoryService
 from casedesk.store.database import Database
 from tests.factories import service_count
 
@@ -53,6 +53,6 @@ def test_a_server_trickling_bytes_meets_the_deadline(
     monkeypatch.setattr(fetch, "DEADLINE_SECONDS", 1.0)
     started = time.monotonic()
     with pytest.raises(CaseDeskError, match=r"too slow.*within 1 seconds.*nothing was imported"):
-        import_directory(db, trickling, "tester")
+        DirectoryService(db, "tester").import_directory(trickling)
     assert time.monotonic() - started < 30  # the per-read timeout alone would never end
     assert service_count(db) == 0

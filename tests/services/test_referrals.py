@@ -14,9 +14,8 @@ import pytest
 from casedesk.domain.referrals.workflow import SharingDecision, acknowledgement_due, add_working_days
 from casedesk.errors import ValidationError
 from casedesk.paths import resource_path
-from casedesk.services.referrals import service as referrals
 from casedesk.services.referrals.pack import build_pack, write_pack_pdf
-from casedesk.services.referrals.service import NewReferral
+from casedesk.services.referrals.service import NewReferral, ReferralService
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 from tests.factories import CONSENT, REFERRER
@@ -72,23 +71,25 @@ def _new(child: dict[str, str], **changes: object) -> NewReferral:
 
 
 def test_workflow_allows_its_steps_records_each_in_the_chronology_and_refuses_others(db: Database, child) -> None:  # type: ignore[no-untyped-def]
-    referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel")
+    referral_id, _ = ReferralService(db, "Sam Patel").create(_new(child))
     with pytest.raises(ValidationError, match="draft referral cannot become accepted"):
-        referrals.transition(db, referral_id, "accepted", "Sam Patel")
-    referrals.transition(db, referral_id, "sent", "Sam Patel")
-    referrals.transition(db, referral_id, "acknowledged", "Sam Patel")
+        ReferralService(db, "Sam Patel").transition(referral_id, "accepted")
+    ReferralService(db, "Sam Patel").transition(referral_id, "sent")
+    ReferralService(db, "Sam Patel").transition(referral_id, "acknowledged")
     with pytest.raises(ValidationError, match="reason"):
-        referrals.transition(db, referral_id, "declined", "Sam Patel")
-    declined, _ = referrals.transition(
-        db, referral_id, "declined", "Sam Patel", reason="does not meet the service's threshold"
+        ReferralService(db, "Sam Patel").transition(referral_id, "declined")
+    declined, _ = ReferralService(db, "Sam Patel").transition(
+        referral_id, "declined", reason="does not meet the service's threshold"
     )
     assert declined.inappropriate and declined.status == "declined"
     with pytest.raises(ValidationError, match="outcome"):
-        referrals.transition(db, referral_id, "closed", "Sam Patel")
-    closed, _ = referrals.transition(db, referral_id, "closed", "Sam Patel", outcome="Signposted to early help instead")
+        ReferralService(db, "Sam Patel").transition(referral_id, "closed")
+    closed, _ = ReferralService(db, "Sam Patel").transition(
+        referral_id, "closed", outcome="Signposted to early help instead"
+    )
     with pytest.raises(ValidationError, match="cannot become sent"):
-        referrals.transition(db, referral_id, "sent", "Sam Patel")
-    timeline = referrals.timeline(db, referral_id)
+        ReferralService(db, "Sam Patel").transition(referral_id, "sent")
+    timeline = ReferralService(db, "tester").timeline(referral_id)
     assert [e.summary.rsplit(" ", 1)[-1] for e in timeline] == ["drafted", "sent", "acknowledged", "declined", "closed"]
     with db.session() as session:
         chronology = {e.id for e in repo.events_for_child(session, child["child"])}
@@ -98,29 +99,29 @@ def test_workflow_allows_its_steps_records_each_in_the_chronology_and_refuses_ot
 def test_an_incomplete_referral_or_sharing_decision_is_refused_with_every_problem(db: Database, child) -> None:  # type: ignore[no-untyped-def]
     no_basis = SharingDecision(consent=False, decided_by="Sam Patel")
     with pytest.raises(ValidationError) as caught:
-        referrals.create_referral(db, _new(child, reason="x", sharing=no_basis, referrer={}), "Sam Patel")
+        ReferralService(db, "Sam Patel").create(_new(child, reason="x", sharing=no_basis, referrer={}))
     fields = {f for f, _ in caught.value.problems}
     assert {"reason", "lawful_basis", "reason_without_consent", "referrer"} <= fields
-    assert referrals.referrals(db) == []
+    assert ReferralService(db, "tester").all() == []
     justified = SharingDecision(
         consent=False,
         lawful_basis="public_task",
         decided_by="Sam Patel",
         reason_without_consent="Asking would put the child at greater risk of harm.",
     )
-    assert referrals.create_referral(db, _new(child, sharing=justified), "Sam Patel")
+    assert ReferralService(db, "Sam Patel").create(_new(child, sharing=justified))
 
 
 def test_overdue_when_not_acknowledged_in_working_days(db: Database, child) -> None:  # type: ignore[no-untyped-def]
     assert add_working_days(date(2026, 11, 20), 5) == date(2026, 11, 27)  # Friday + 5 working days
     sent = datetime(2026, 11, 2, 10, tzinfo=UTC)
-    referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel", now=sent)
-    referrals.transition(db, referral_id, "sent", "Sam Patel", now=sent)
+    referral_id, _ = ReferralService(db, "Sam Patel").create(_new(child), now=sent)
+    ReferralService(db, "Sam Patel").transition(referral_id, "sent", now=sent)
     assert acknowledgement_due(sent, 5) == date(2026, 11, 9)
-    assert referrals.overdue(db, today=date(2026, 11, 9)) == []
-    assert [r.id for r in referrals.overdue(db, today=date(2026, 11, 10))] == [referral_id]
-    referrals.transition(db, referral_id, "acknowledged", "Sam Patel", now=sent + timedelta(days=9))
-    assert referrals.overdue(db, today=date(2026, 11, 10)) == []
+    assert ReferralService(db, "tester").overdue(today=date(2026, 11, 9)) == []
+    assert [r.id for r in ReferralService(db, "tester").overdue(today=date(2026, 11, 10))] == [referral_id]
+    ReferralService(db, "Sam Patel").transition(referral_id, "acknowledged", now=sent + timedelta(days=9))
+    assert ReferralService(db, "tester").overdue(today=date(2026, 11, 10)) == []
 
 
 def _pdf_text(path: Path) -> str:
@@ -130,7 +131,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def test_service_pack_holds_the_chosen_sections_and_none_of_the_others(db: Database, child, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    referral_id, _ = referrals.create_referral(db, _new(child, sections=("identity", "school")), "Sam Patel")
+    referral_id, _ = ReferralService(db, "Sam Patel").create(_new(child, sections=("identity", "school")))
     pack = build_pack(db, referral_id)
     assert pack.school == "Oakwood Primary School" and pack.address is None and pack.statuses == ()
     write_pack_pdf(db, referral_id, "service", tmp_path / "service.pdf", "Sam Patel")
@@ -139,8 +140,8 @@ def test_service_pack_holds_the_chosen_sections_and_none_of_the_others(db: Datab
     assert "OFFICIAL-SENSITIVE" in text and "Page 1 of" in text and "Consent given by Mother" in text
     for withheld in ("12 Elm Road", "LS6 3AB", "Child in need", "Disclosure to class teacher"):
         assert withheld not in text
-    wider, _ = referrals.create_referral(
-        db, _new(child, sections=("identity", "contact", "statuses", "chronology")), "Sam Patel"
+    wider, _ = ReferralService(db, "Sam Patel").create(
+        _new(child, sections=("identity", "contact", "statuses", "chronology"))
     )
     write_pack_pdf(db, wider, "service", tmp_path / "wider.pdf", "Sam Patel")
     text = _pdf_text(tmp_path / "wider.pdf")
@@ -149,8 +150,8 @@ def test_service_pack_holds_the_chosen_sections_and_none_of_the_others(db: Datab
 
 
 def test_family_pack_is_plain_and_complete(db: Database, child, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel")
-    referrals.transition(db, referral_id, "sent", "Sam Patel")
+    referral_id, _ = ReferralService(db, "Sam Patel").create(_new(child))
+    ReferralService(db, "Sam Patel").transition(referral_id, "sent")
     write_pack_pdf(db, referral_id, "family", tmp_path / "family.pdf", "Sam Patel")
     text = " ".join(_pdf_text(tmp_path / "family.pdf").split())
     assert child["service_name"] in text and "What happens next" in text and "working days" in text
@@ -175,7 +176,7 @@ def test_cli_exports_either_pack_as_pdf_or_eml_and_refuses_bad_input(  # type: i
     from tests.factories import PASSPHRASE
 
     monkeypatch.setenv("CASEDESK_PASSPHRASE", PASSPHRASE)
-    referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel")
+    referral_id, _ = ReferralService(db, "Sam Patel").create(_new(child))
     base = ["export", "referral", "--db", str(db.path), "--referral", referral_id]
     assert main([*base, "--audience", "family", "--out", str(tmp_path / "f.pdf")]) == 0
     assert (tmp_path / "f.pdf").read_bytes().startswith(b"%PDF")
@@ -197,14 +198,16 @@ def test_analytics_count_by_service_status_and_outcome_with_small_numbers_suppre
 ) -> None:
     from casedesk.services.referrals.analytics import referral_analytics, write_analytics_pdf
 
-    ids = [referrals.create_referral(db, _new(child), "Sam Patel")[0] for _ in range(12)]
+    ids = [ReferralService(db, "Sam Patel").create(_new(child))[0] for _ in range(12)]
     for referral_id in ids:
-        referrals.transition(db, referral_id, "sent", "Sam Patel")
+        ReferralService(db, "Sam Patel").transition(referral_id, "sent")
     for referral_id in ids[:6]:
-        referrals.transition(db, referral_id, "accepted", "Sam Patel")
+        ReferralService(db, "Sam Patel").transition(referral_id, "accepted")
     for referral_id in ids[6:11]:
-        referrals.transition(db, referral_id, "declined", "Sam Patel", reason="does not meet the service's threshold")
-    referrals.transition(db, ids[0], "closed", "Sam Patel", outcome="Attendance back above 95%")
+        ReferralService(db, "Sam Patel").transition(
+            referral_id, "declined", reason="does not meet the service's threshold"
+        )
+    ReferralService(db, "Sam Patel").transition(ids[0], "closed", outcome="Attendance back above 95%")
     result = referral_analytics(db)
     tables = {t.title: dict(t.display()) for t in result.tables}
     assert result.total == 12 and tables["Referrals by service"] == {child["service_name"]: "12"}
@@ -215,25 +218,24 @@ def test_analytics_count_by_service_status_and_outcome_with_small_numbers_suppre
     write_analytics_pdf(db, tmp_path / "a.pdf", "Sam Patel")
     text = _pdf_text(tmp_path / "a.pdf")
     assert "Referral analytics" in text and "<5" in text and "45% (5 of 11)" in text
-    referrals.transition(db, ids[11], "declined", "Sam Patel", reason="family declined the service")
+    ReferralService(db, "Sam Patel").transition(ids[11], "declined", reason="family declined the service")
     assert referral_analytics(db).inappropriate_rate == "42% (5 of 12)"
 
 
 def test_small_numbers_withhold_the_rate(db: Database, child) -> None:  # type: ignore[no-untyped-def]
     from casedesk.services.referrals.analytics import referral_analytics
 
-    referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel")
-    referrals.transition(db, referral_id, "sent", "Sam Patel")
-    referrals.transition(db, referral_id, "declined", "Sam Patel", reason="does not meet the service's threshold")
+    referral_id, _ = ReferralService(db, "Sam Patel").create(_new(child))
+    ReferralService(db, "Sam Patel").transition(referral_id, "sent")
+    ReferralService(db, "Sam Patel").transition(referral_id, "declined", reason="does not meet the service's threshold")
     assert referral_analytics(db).inappropriate_rate == "withheld (fewer than 5)"
 
 
 def test_subject_access_export_holds_referrals_and_the_emails_sent_about_them(db: Database, child) -> None:  # type: ignore[no-untyped-def]
     from casedesk.services.export import export_child
-    from casedesk.services.referrals.mail import queue_via_server
 
-    referral_id, _ = referrals.create_referral(db, _new(child), "Sam Patel")
-    queue_via_server(db, referral_id, "service", "intake@service.example", "Sam Patel")
+    referral_id, _ = ReferralService(db, "Sam Patel").create(_new(child))
+    ReferralService(db, "Sam Patel").queue_via_server(referral_id, "service", "intake@service.example")
     (bundle,) = export_child(db, child["child"], "Sam Patel")["children"]
     assert [r["id"] for r in bundle["referrals"]] == [referral_id]
     assert bundle["referrals"][0]["sharing"]["consent_given_by"] == "Mother (Grace Okafor)"
@@ -279,7 +281,7 @@ def test_packs_exports_and_printouts_decide_disclosure_through_sharing_redact(  
         return real(record, allowed)
 
     monkeypatch.setattr(sharing, "redact", spy)
-    referral_id, _ = referrals.create_referral(db, _new(child, sections=("identity", "chronology")), "Sam Patel")
+    referral_id, _ = ReferralService(db, "Sam Patel").create(_new(child, sections=("identity", "chronology")))
     build_pack(db, referral_id)
     assert {"children", "status_periods", "events", "organisations"} <= set(seen)
     seen.clear()
@@ -294,7 +296,7 @@ def test_a_pack_withholds_what_its_sections_do_not_grant(db: Database, child, mo
     from casedesk.domain import sharing
     from casedesk.domain.schema import Category
 
-    referral_id, _ = referrals.create_referral(db, _new(child, sections=("identity", "chronology")), "Sam Patel")
+    referral_id, _ = ReferralService(db, "Sam Patel").create(_new(child, sections=("identity", "chronology")))
     assert [c[2] for c in build_pack(db, referral_id).chronology] == ["Disclosure to class teacher"]
     # a (future) rule withholding general entries is one grant less, decided in sharing alone
     narrower = sharing.SECTION_GRANTS["chronology"].grants - {("events", Category.GENERAL)}
@@ -306,7 +308,7 @@ def test_the_export_holds_every_catalogued_field_of_each_record(db: Database, ch
     from casedesk.domain.schema import CATALOGUE
     from casedesk.services.export import export_child
 
-    referrals.create_referral(db, _new(child), "Sam Patel")
+    ReferralService(db, "Sam Patel").create(_new(child))
     (bundle,) = export_child(db, child["child"], "Sam Patel")["children"]
     for key, entity in (
         ("child", "children"),

@@ -11,6 +11,7 @@ from casedesk.domain.triage.result import DOMAIN_CATEGORIES, recorded_outcome
 from casedesk.errors import NotFound, ValidationError
 from casedesk.services.triage import service as triage
 from casedesk.services.triage.questionnaires import get_questionnaire
+from casedesk.services.triage.service import TriageService
 from casedesk.store import repositories as repo
 from casedesk.store import triage_repo
 from casedesk.store.database import Database
@@ -26,21 +27,21 @@ def child_id(db: Database) -> str:
 
 
 def test_draft_save_complete_appends_linked_chronology_event(db: Database, child_id: str) -> None:
-    draft, changes = triage.start_draft(db, child_id, Q_ID, Q_VERSION, ACTOR)
+    draft, changes = TriageService(db, ACTOR).start_draft(child_id, Q_ID, Q_VERSION)
     assert draft.state == "draft" and draft.answers == {} and "triage_results" in changes.entities
-    assert triage.open_draft(db, child_id) == draft
+    assert TriageService(db, "tester").open_draft(child_id) == draft
 
     first = dict(list(LEVEL3.items())[:5])
-    saved, _ = triage.save_answers(db, draft.id, first, ACTOR)
+    saved, _ = TriageService(db, ACTOR).save_answers(draft.id, first)
     assert saved.answers == first and saved.state == "draft"
     with pytest.raises(ValidationError, match="Answer every question"):
-        triage.complete(db, draft.id, ACTOR)
+        TriageService(db, ACTOR).complete(draft.id)
 
-    triage.save_answers(db, draft.id, LEVEL3, ACTOR)
-    done, changes = triage.complete(db, draft.id, ACTOR)
+    TriageService(db, ACTOR).save_answers(draft.id, LEVEL3)
+    done, changes = TriageService(db, ACTOR).complete(draft.id)
     assert {"triage_results", "events"} <= changes.entities
     assert done.state == "complete" and done.level == 3 and done.completed_at is not None
-    assert triage.open_draft(db, child_id) is None
+    assert TriageService(db, "tester").open_draft(child_id) is None
     outcome = done.stored_outcome()
     assert outcome is not None and outcome.level == 3 and outcome.stop is None
     assert any(a["question_id"] == "att_rate" for a in done.answer_texts())
@@ -55,12 +56,12 @@ def test_draft_save_complete_appends_linked_chronology_event(db: Database, child
     assert event.significance == "significant"
     assert event.category == DOMAIN_CATEGORIES[outcome.domains[0].id]
     assert event.body and outcome.domains[0].name in event.body and "Reasons:" in event.body
-    assert [r.id for r in triage.results_for_child(db, child_id)] == [done.id]
+    assert [r.id for r in TriageService(db, "tester").results_for_child(child_id)] == [done.id]
 
 
 def test_stop_rule_records_a_critical_event(db: Database, child_id: str) -> None:
-    draft, _ = triage.start_draft(db, child_id, Q_ID, Q_VERSION, ACTOR, {"sg_immediate_harm": True})
-    done, _ = triage.complete(db, draft.id, ACTOR)  # a stop rule ends the check whatever is unanswered
+    draft, _ = TriageService(db, ACTOR).start_draft(child_id, Q_ID, Q_VERSION, {"sg_immediate_harm": True})
+    done, _ = TriageService(db, ACTOR).complete(draft.id)  # a stop rule ends the check whatever is unanswered
     assert done.level == 4
     with db.session() as session:
         (event,) = repo.events_for_child(session, child_id)
@@ -69,28 +70,31 @@ def test_stop_rule_records_a_critical_event(db: Database, child_id: str) -> None
 
 
 def test_completed_result_is_frozen_by_service_and_trigger(db: Database, child_id: str) -> None:
-    draft, _ = triage.start_draft(db, child_id, Q_ID, Q_VERSION, ACTOR, LEVEL3)
-    triage.complete(db, draft.id, ACTOR)
+    draft, _ = TriageService(db, ACTOR).start_draft(child_id, Q_ID, Q_VERSION, LEVEL3)
+    TriageService(db, ACTOR).complete(draft.id)
     with pytest.raises(triage.ResultFrozen, match="cannot be changed"):
-        triage.save_answers(db, draft.id, {"att_rate": "at_least_95"}, ACTOR)
+        TriageService(db, ACTOR).save_answers(draft.id, {"att_rate": "at_least_95"})
     with pytest.raises(triage.ResultFrozen):
-        triage.complete(db, draft.id, ACTOR)
+        TriageService(db, ACTOR).complete(draft.id)
     with pytest.raises(triage.ResultFrozen):
-        triage.discard_draft(db, draft.id, ACTOR)
+        TriageService(db, ACTOR).discard_draft(draft.id)
     # Going around the service, the database refuses too.
     with pytest.raises(Exception, match="a completed triage result cannot be changed"), db.unit_of_work(ACTOR) as uow:
         uow.update("triage_results", draft.id, {"level": 1})
-    assert triage.get_result(db, draft.id).level == 3
+    assert TriageService(db, "tester").get_result(draft.id).level == 3
 
 
 def test_wrong_answers_and_unknown_questionnaires_are_refused(db: Database, child_id: str) -> None:
     with pytest.raises(NotFound):
-        triage.start_draft(db, child_id, Q_ID, "0.1", ACTOR)
-    draft, _ = triage.start_draft(db, child_id, Q_ID, Q_VERSION, ACTOR)
+        TriageService(db, ACTOR).start_draft(child_id, Q_ID, "0.1")
+    draft, _ = TriageService(db, ACTOR).start_draft(child_id, Q_ID, Q_VERSION)
     with pytest.raises(ValidationError, match="do not fit"):
-        triage.save_answers(db, draft.id, {"att_rate": "sometimes"}, ACTOR)
-    triage.discard_draft(db, draft.id, ACTOR)
-    assert triage.open_draft(db, child_id) is None and triage.results_for_child(db, child_id) == []
+        TriageService(db, ACTOR).save_answers(draft.id, {"att_rate": "sometimes"})
+    TriageService(db, ACTOR).discard_draft(draft.id)
+    assert (
+        TriageService(db, "tester").open_draft(child_id) is None
+        and TriageService(db, "tester").results_for_child(child_id) == []
+    )
 
 
 def test_result_from_an_older_version_reads_back_as_stored(db: Database, child_id: str) -> None:
@@ -115,14 +119,14 @@ def test_result_from_an_older_version_reads_back_as_stored(db: Database, child_i
                 "completed_at": uow.now,
             },
         )
-    result = triage.get_result(db, result_id)
-    outcome = triage.outcome_of(db, result)
+    result = TriageService(db, "tester").get_result(result_id)
+    outcome = TriageService(db, "tester").outcome_of(result)
     assert (outcome.level, outcome.level_name, outcome.next_step) == (
         2,
         "Old level two",
         "What version 0.9 said to do.",
     )
     assert outcome.questionnaire_version == "0.9"
-    assert triage.answer_texts(db, result) == stored["answer_texts"]
+    assert TriageService(db, "tester").answer_texts(result) == stored["answer_texts"]
     with pytest.raises(NotFound):
-        triage.questionnaire_for(db, result)  # 0.9 is not installed, and nothing needed it
+        TriageService(db, "tester").questionnaire_for(result)  # 0.9 is not installed, and nothing needed it

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from casedesk.domain.referrals.workflow import SharingDecision
 from casedesk.paths import resource_path
-from casedesk.services.directory.service import load_directory_services
-from casedesk.services.referrals import service as referrals
-from casedesk.services.referrals.service import NewReferral
-from casedesk.services.triage import service as triage
+from casedesk.services.directory.service import DirectoryService
+from casedesk.services.referrals.service import NewReferral, ReferralService
+from casedesk.services.triage.service import TriageService
 from casedesk.store.journal import outbox as sync_outbox
 from tests.factories import LEVEL3, Q_ID, Q_VERSION
 from tests.sync.harness import Server, make_device
@@ -30,11 +29,10 @@ def test_directory_needs_checks_and_referrals_reach_the_other_device(server: Ser
             uow.insert("services", {"external_id": s["id"], "name": s["name"], "document": s}) for s in sample
         ]
     child = ann.add_child("Ada", "Okafor", org, postcode="LS6 3AB")
-    draft, _ = triage.start_draft(ann.db, child, Q_ID, Q_VERSION, "ann")
-    triage.save_answers(ann.db, draft.id, LEVEL3, "ann")
-    result, _ = triage.complete(ann.db, draft.id, "ann")
-    referral, _ = referrals.create_referral(
-        ann.db,
+    draft, _ = TriageService(ann.db, "ann").start_draft(child, Q_ID, Q_VERSION)
+    TriageService(ann.db, "ann").save_answers(draft.id, LEVEL3)
+    result, _ = TriageService(ann.db, "ann").complete(draft.id)
+    referral, _ = ReferralService(ann.db, "ann").create(
         NewReferral(
             child_id=child,
             service_id=service_ids[0],
@@ -50,25 +48,29 @@ def test_directory_needs_checks_and_referrals_reach_the_other_device(server: Ser
                 decided_by="Ann",
             ),
             sections=("identity", "triage"),
-        ),
-        "ann",
+        )
     )
-    referrals.transition(ann.db, referral, "sent", "ann")
+    ReferralService(ann.db, "ann").transition(referral, "sent")
     assert ann.sync().digest_ok
     assert set(sync_outbox.count_by_state(ann.db)) == {"applied"}
 
     assert ben.sync().digest_ok and eve.sync().digest_ok
-    assert {s.name for s in load_directory_services(ben.db)} == {s["name"] for s in sample}
-    assert {s.name for s in load_directory_services(eve.db)} == {s["name"] for s in sample}  # the shared directory
-    (theirs,) = referrals.referrals(ben.db)
+    assert {s.name for s in DirectoryService(ben.db, "tester").services()} == {s["name"] for s in sample}
+    assert {s.name for s in DirectoryService(eve.db, "tester").services()} == {
+        s["name"] for s in sample
+    }  # the shared directory
+    (theirs,) = ReferralService(ben.db, "tester").all()
     assert theirs.status == "sent" and theirs.sharing["consent_given_by"] == "Mother"
-    assert triage.get_result(ben.db, result.id).outcome == triage.get_result(ann.db, result.id).outcome
-    assert referrals.referrals(eve.db) == []  # another organisation, not involved with the child
+    assert (
+        TriageService(ben.db, "tester").get_result(result.id).outcome
+        == TriageService(ann.db, "tester").get_result(result.id).outcome
+    )
+    assert ReferralService(eve.db, "tester").all() == []  # another organisation, not involved with the child
 
-    referrals.transition(ben.db, referral, "acknowledged", "ben")
+    ReferralService(ben.db, "ben").transition(referral, "acknowledged")
     ben.sync(), ann.sync()
-    assert referrals.referrals(ann.db)[0].status == "acknowledged"
-    assert [e.summary.rsplit(" ", 1)[-1] for e in referrals.timeline(ann.db, referral)] == [
+    assert ReferralService(ann.db, "tester").all()[0].status == "acknowledged"
+    assert [e.summary.rsplit(" ", 1)[-1] for e in ReferralService(ann.db, "tester").timeline(referral)] == [
         "drafted",
         "sent",
         "acknowledged",

@@ -8,8 +8,10 @@ import pytest
 
 from casedesk.domain.directory.model import Service
 from casedesk.domain.records import Changes
-from casedesk.services.directory.service import import_directory, load_directory_services, load_sample_directory
-from casedesk.services.triage import service as triage
+from casedesk.services.directory.service import (
+    DirectoryService,
+)
+from casedesk.services.triage.service import TriageService
 from casedesk.ui.context import AppContext
 from casedesk.ui.directory.page import DirectoryPage
 from casedesk.ui.directory.service_list import DetailRole, GreyRole, HeadingRole, ServiceIdRole
@@ -21,8 +23,8 @@ AVA = {"outcome_level": 2, "outcome_domains": {"attendance": 3, "semh": 1}, "chi
 
 @pytest.fixture
 def services(context: AppContext) -> dict[str, Service]:
-    load_sample_directory(context.col.db, "tester")
-    return {s.name: s for s in load_directory_services(context.col.db)}
+    DirectoryService(context.col.db, "tester").load_sample()
+    return {s.name: s for s in DirectoryService(context.col.db, "tester").services()}
 
 
 @pytest.fixture
@@ -129,7 +131,7 @@ def test_show_matches_ranks_fits_first_with_reasons(page: DirectoryPage, service
 
 
 def test_reloads_when_services_change(page: DirectoryPage, context: AppContext) -> None:
-    report = import_directory(context.col.db, SHARED_DATA / "hsds_1.1_sample_datapackage", "tester")
+    report, _ = DirectoryService(context.col.db, "tester").import_directory(SHARED_DATA / "hsds_1.1_sample_datapackage")
     context.runner.announce(Changes(frozenset({"services"}), frozenset()), None)
     assert len(report.added) == 13 and page.count.text() == "56 of 56 services"
     page.search.setText("Never Homeless")
@@ -140,9 +142,9 @@ def test_reloads_when_services_change(page: DirectoryPage, context: AppContext) 
 
 def test_from_a_recorded_check_to_ranked_matches(qtbot, context: AppContext, services: dict[str, Service]) -> None:  # type: ignore[no-untyped-def]
     child_id = add_child(context.col.db, "Ava", "Test", date(2012, 1, 5), postcode="LS6 3AB")
-    draft, _ = triage.start_draft(context.col.db, child_id, Q_ID, Q_VERSION, "Sam Tester")
-    triage.save_answers(context.col.db, draft.id, LEVEL3, "Sam Tester")
-    result, _ = triage.complete(context.col.db, draft.id, "Sam Tester")
+    draft, _ = TriageService(context.col.db, "Sam Tester").start_draft(child_id, Q_ID, Q_VERSION)
+    TriageService(context.col.db, "Sam Tester").save_answers(draft.id, LEVEL3)
+    result, _ = TriageService(context.col.db, "Sam Tester").complete(draft.id)
     window = MainWindow(context, idle_seconds=3600)
     qtbot.addWidget(window)
     window.child.show_child(child_id)

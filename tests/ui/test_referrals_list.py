@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from casedesk.services.referrals.service import NewReferral, create_referral, transition
+from casedesk.services.referrals.service import NewReferral, ReferralService
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import PAGES, MainWindow
 from casedesk.ui.referrals.page import HEADERS, ReferralsPage
@@ -15,10 +15,12 @@ LONG = "Child and Adolescent Mental Health Service (CAMHS) — Community Eating 
 
 def _refer(context: AppContext, child: str, service: str, day: int, steps: tuple[str, ...]) -> str:
     new = NewReferral(child, service, "Mornings are hard and attendance has fallen.", CONSENT, REFERRER)
-    referral, _ = create_referral(context.col.db, new, "Sam", now=datetime(2026, 3, day, 10, tzinfo=UTC))
+    referral, _ = ReferralService(context.col.db, "Sam").create(new, now=datetime(2026, 3, day, 10, tzinfo=UTC))
     for step in steps:
         extra = {"outcome": "Six sessions; attendance back to 96%."} if step == "closed" else {}
-        transition(context.col.db, referral, step, "Sam", now=datetime(2026, 3, day + 1, 10, tzinfo=UTC), **extra)
+        ReferralService(context.col.db, "Sam").transition(
+            referral, step, now=datetime(2026, 3, day + 1, 10, tzinfo=UTC), **extra
+        )
     return referral
 
 

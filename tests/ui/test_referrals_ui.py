@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from casedesk.services.directory.service import load_sample_directory
-from casedesk.services.referrals import service as referral_service
-from casedesk.services.triage import service as triage
+from casedesk.services.directory.service import DirectoryService
+from casedesk.services.referrals.service import ReferralService
+from casedesk.services.triage.service import TriageService
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import PAGES, MainWindow
 from casedesk.ui.referrals.dialog import ReferralDialog
@@ -19,11 +19,11 @@ from tests.factories import LEVEL3, Q_ID, Q_VERSION, add_child
 
 
 def test_triage_result_to_matched_service_to_referral_to_pack(qtbot, context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    load_sample_directory(context.col.db, "tester")
+    DirectoryService(context.col.db, "tester").load_sample()
     child_id = add_child(context.col.db, "Ava", "Test", date(2012, 1, 5), postcode="LS6 3AB", upn="B801200005001")
-    draft, _ = triage.start_draft(context.col.db, child_id, Q_ID, Q_VERSION, "Sam Tester")
-    triage.save_answers(context.col.db, draft.id, LEVEL3, "Sam Tester")
-    result, _ = triage.complete(context.col.db, draft.id, "Sam Tester")
+    draft, _ = TriageService(context.col.db, "Sam Tester").start_draft(child_id, Q_ID, Q_VERSION)
+    TriageService(context.col.db, "Sam Tester").save_answers(draft.id, LEVEL3)
+    result, _ = TriageService(context.col.db, "Sam Tester").complete(draft.id)
     window = MainWindow(context, idle_seconds=3600)
     qtbot.addWidget(window)
     window.open_child(child_id)
@@ -57,12 +57,12 @@ def test_triage_result_to_matched_service_to_referral_to_pack(qtbot, context: Ap
     assert selected.referral.triage_result_id == result.id and "triage" in selected.referral.shared_sections
 
     referrals_page.step("accepted")  # not allowed from draft: no button is offered, and the service refuses
-    assert referral_service.referrals(context.col.db)[0].status == "draft"
+    assert ReferralService(context.col.db, "tester").all()[0].status == "draft"
     referrals_page.step("sent")
-    assert referral_service.referrals(context.col.db)[0].status == "sent"
+    assert ReferralService(context.col.db, "tester").all()[0].status == "sent"
     referrals_page.ask_text = lambda *a, **k: "does not meet the service's threshold"  # type: ignore[method-assign]
     referrals_page.step("declined")
-    declined = referral_service.referrals(context.col.db)[0]
+    declined = ReferralService(context.col.db, "tester").all()[0]
     assert declined.status == "declined" and declined.inappropriate
     assert referrals_page.timeline.count() == 3
 
@@ -73,7 +73,7 @@ def test_triage_result_to_matched_service_to_referral_to_pack(qtbot, context: Ap
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
         assert "Presenting Needs Check" in text and "LS6 3AB" not in text  # contact details were not chosen
-        outcome = triage.outcome_of(context.col.db, result)
+        outcome = TriageService(context.col.db, "tester").outcome_of(result)
         scored = next(d for d in outcome.domains if d.score)
         assert outcome.reasons_for(scored)[0] in " ".join(text.split())  # the words, not the rule ids
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QPlainTextEdit, QPushButton
 
-from casedesk.services.triage import service as triage
+from casedesk.services.triage.service import TriageService
 from casedesk.ui.child.view import ChildPage
 from casedesk.ui.context import AppContext
 from casedesk.ui.triage.frame import CHOOSE, SECTION, SUMMARY
@@ -80,7 +80,7 @@ def test_answer_save_resume_finish_and_record(qtbot, context: AppContext, tmp_pa
     wizard.next.click()  # start with the bundled check: a draft exists from now on
     assert wizard.stack.currentIndex() == SECTION
     assert wizard.progress_text.text().startswith("Section 1 of 9 ·") and wizard.title.text() == "Attendance"
-    draft = triage.open_draft(context.col.db, child_id)
+    draft = TriageService(context.col.db, "tester").open_draft(child_id)
     assert draft is not None and draft.answers == {}
 
     wizard.next.click()  # nothing answered: stays, says why
@@ -100,7 +100,7 @@ def test_answer_save_resume_finish_and_record(qtbot, context: AppContext, tmp_pa
     wizard.next.click()
     wizard.save_close.click()
     assert not wizard.isVisible()
-    draft = triage.open_draft(context.col.db, child_id)
+    draft = TriageService(context.col.db, "tester").open_draft(child_id)
     assert draft is not None and draft.answers["beh_suspensions"] == "several" and draft.answers["att_missing"] is False
     assert page.needs_checks.table.rowCount() == 1 and page.needs_checks.table.item(0, 2).text() == "Draft"
 
@@ -118,7 +118,7 @@ def test_answer_save_resume_finish_and_record(qtbot, context: AppContext, tmp_pa
 
     wizard.record.click()
     assert "Recorded" in wizard.message.text() and not wizard.record.isVisible() and wizard.find_button.isEnabled()
-    result = triage.get_result(context.col.db, draft.id)
+    result = TriageService(context.col.db, "tester").get_result(draft.id)
     assert result.is_complete and result.level == 3
     events = page.view.events if page.view else []
     assert [e.summary for e in events] == [f"Presenting Needs Check: level 3 ({result.outcome['level_name']})"]
@@ -218,7 +218,7 @@ def test_the_check_starts_from_what_the_record_knows(qtbot, context: AppContext)
     _answer(wizard, "send_provision", "sen_support")  # the user may change what the record said
     assert wizard.answers["send_provision"] == "sen_support"
     wizard.save_close.click()
-    draft = triage.open_draft(context.col.db, child_id)
+    draft = TriageService(context.col.db, "tester").open_draft(child_id)
     assert draft is not None and draft.answers["send_provision"] == "sen_support"
     assert draft.answers["sg_social_care"] == "child_in_need"  # confirmed by going on, saved with the rest
     resumed = _open(qtbot, page)

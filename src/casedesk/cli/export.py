@@ -82,7 +82,7 @@ def export_records(args: argparse.Namespace) -> int:
 
 def export_directory(args: argparse.Namespace) -> int:
     """The service directory as one ORUK 3.0 page."""
-    from casedesk.services.directory.service import export_directory as directory_page
+    from casedesk.services.directory.service import DirectoryService
 
     if args.child or args.all:
         raise ValidationError("'export directory' exports services only; leave out --child and --all.")
@@ -91,7 +91,7 @@ def export_directory(args: argparse.Namespace) -> int:
     out: Path = args.out
     refuse_folder(out, "for the export")
     with open_database(args) as db:
-        page = directory_page(db)
+        page = DirectoryService(db, actor(db)).export()
     out.write_text(json.dumps(page, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Exported {page['total_items']} service(s) to {out} (ORUK 3.0).")
     return 0
@@ -99,7 +99,7 @@ def export_directory(args: argparse.Namespace) -> int:
 
 def export_triage(args: argparse.Namespace) -> int:
     """One Presenting Needs Check as a PDF, drawn from the stored outcome (never re-scored)."""
-    from casedesk.services.triage.service import write_pdf
+    from casedesk.services.triage.service import TriageService
 
     if not args.result:
         raise ValidationError("Say which check to print: casedesk export triage --result ID --out FILE.pdf.")
@@ -110,7 +110,7 @@ def export_triage(args: argparse.Namespace) -> int:
     out: Path = args.out
     refuse_folder(out, "for the PDF")
     with open_database(args) as db:
-        child = write_pdf(db, args.result, actor(db), out, datetime.now(UTC))
+        child = TriageService(db, actor(db)).write_pdf(args.result, out, datetime.now(UTC))
     print(f"Saved the Presenting Needs Check for {child.full_name} to {out} (OFFICIAL-SENSITIVE).")
     return 0
 
@@ -135,8 +135,7 @@ def export_chronology(args: argparse.Namespace) -> int:
 
 def export_referral(args: argparse.Namespace) -> int:
     """A referral pack as a PDF, or as an .eml holding it for the user's own mail program."""
-    from casedesk.services.referrals.mail import save_eml
-    from casedesk.services.referrals.pack import write_pack_pdf
+    from casedesk.services.referrals.service import ReferralService
 
     if not args.referral:
         raise ValidationError("Say which referral: casedesk export referral --referral ID --out FILE.pdf.")
@@ -146,8 +145,8 @@ def export_referral(args: argparse.Namespace) -> int:
         raise ValidationError("An .eml needs the recipient: add --to ADDRESS.")
     with open_database(args) as db:
         if as_email:
-            save_eml(db, args.referral, args.audience, args.to, args.out, actor(db))
+            ReferralService(db, actor(db)).save_eml(args.referral, args.audience, args.to, args.out)
         else:
-            write_pack_pdf(db, args.referral, args.audience, args.out, actor(db))
+            ReferralService(db, actor(db)).write_pack_pdf(args.referral, args.audience, args.out)
     print(f"Saved the {args.audience} referral pack to {args.out} (OFFICIAL-SENSITIVE).")
     return 0

@@ -88,14 +88,14 @@ def cmd_import_questionnaire(args: argparse.Namespace) -> int:
 
 
 def cmd_import_directory(args: argparse.Namespace) -> int:
-    from casedesk.services.directory.service import import_parsed, issue_where, read_directory, refuse_if_invalid
+    from casedesk.services.directory.service import DirectoryService, issue_where, read_directory, refuse_if_invalid
 
     if (args.path is None) == (args.url is None):
         raise ValidationError("Give either a PATH or --url URL to import a directory from.")
     result = read_directory(args.url or args.path)
     refuse_if_invalid(result, args.skip_invalid)
     with open_database(args) as db:
-        report = import_parsed(db, result, actor(db))
+        report, _ = DirectoryService(db, actor(db)).import_parsed(result)
     for issue in report.problems:
         print(f"skipped: {issue_where(issue)}: {issue.message}")
     for what in report.skipped:

@@ -14,7 +14,7 @@ from datetime import date
 from casedesk.config import DATABASE_ID
 from casedesk.domain.referrals.workflow import ReferralStatus
 from casedesk.domain.vocab import StatusKind
-from casedesk.services.referrals.service import referral_list
+from casedesk.services.referrals.service import ReferralService
 from casedesk.store import referral_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -63,7 +63,7 @@ def list_needs_checks(db: Database, today: date) -> list[ListRow]:
 def list_referrals(db: Database, today: date) -> list[ListRow]:
     """Every referral, newest first: child → service, the date sent (or drafted), and where it stands."""
     rows = []
-    for item in referral_list(db, today):
+    for item in ReferralService(db, actor="").listing(today):  # a read: nothing is signed
         r = item.referral
         when = r.dated.astimezone().date()
         status = ReferralStatus(r.status).label.lower() + (", acknowledgement overdue" if item.overdue else "")

@@ -100,9 +100,9 @@ def seed_demo(
     from casedesk.services.demo.attendance import seed_demo_attendance
 
     marks = seed_demo_attendance(db, data, seed, today or date.today(), DEMO_AUTHOR) if attendance else 0
-    from casedesk.services.directory.service import load_sample_directory
+    from casedesk.services.directory.service import DirectoryService
 
-    services = load_sample_directory(db, DEMO_AUTHOR)
+    services, _ = DirectoryService(db, DEMO_AUTHOR).load_sample()
     from casedesk.services.demo.triage import seed_demo_triage
 
     triage_results, triage_drafts = seed_demo_triage(db, seed, today or date.today(), DEMO_AUTHOR)

@@ -11,7 +11,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 from casedesk.domain.referrals.workflow import DECLINE_REASONS, SharingDecision
-from casedesk.services.referrals.service import NewReferral, create_referral, transition
+from casedesk.services.referrals.service import NewReferral, ReferralService
 from casedesk.store import directory_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -73,17 +73,15 @@ def seed_demo_referrals(db: Database, seed: int, today: date, author: str = "cas
             urgency=rng.choice(("routine", "routine", "soon", "urgent")),
             triage_result_id=triage.get(child_id),
         )
-        referral_id, _ = create_referral(db, new, author, now=start)
+        referral_id, _ = ReferralService(db, author).create(new, now=start)
         when = start
         # the first few walk every path, so even a small demo has a referral in every state
         for step in paths[number] if number < len(paths) else rng.choices(paths, weights)[0]:
             when = min(when + timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 5)), datetime.now(UTC))
             reason = rng.choice(DECLINE_REASONS) if step == "declined" else "Family moved out of the area"
-            transition(
-                db,
+            ReferralService(db, author).transition(
                 referral_id,
                 step,
-                author,
                 now=when,
                 reason=reason if step in ("declined", "withdrawn") else None,
                 outcome="Support completed; plan closed" if step == "closed" else None,

@@ -25,6 +25,7 @@ from casedesk.domain.directory.oruk_export import export_issues, service_to_oruk
 from casedesk.domain.directory.oruk_map import service_from_oruk3
 from casedesk.domain.directory.oruk_schema import ImportIssue, is_uuid
 from casedesk.domain.ids import new_id
+from casedesk.domain.records import Changes
 from casedesk.errors import CaseDeskError, NotFound, ValidationError
 from casedesk.services.directory.fetch import fetch_directory, is_url
 from casedesk.services.directory.search import (
@@ -41,12 +42,9 @@ __all__ = [
     "Attendance",
     "Cost",
     "DirectoryFilter",
+    "DirectoryService",
     "ImportReport",
     "attendance_modes",
-    "export_directory",
-    "import_directory",
-    "load_directory_services",
-    "load_sample_directory",
     "read_directory",
     "search_services",
 ]
@@ -119,63 +117,6 @@ def _columns(service: Service) -> dict[str, Any]:
     }
 
 
-def store_services(
-    db: Database, services: tuple[Service, ...] | list[Service], actor: str, source: str
-) -> ImportReport:
-    """Insert new services and update changed ones, in one transaction; the report says which were which."""
-    unique = list({service.id: service for service in services}.values())  # a feed may repeat a service
-    added: list[str] = []
-    updated: list[str] = []
-    unchanged: list[str] = []
-    with db.unit_of_work(actor) as uow:
-        ids = [service.id for service in unique]
-        held = directory_repo.find_by_external_ids(uow.session, ids)
-        taken = directory_repo.existing_ids(uow.session, [i for i in ids if i not in held])
-        for service in unique:
-            values = _columns(service)
-            stored = held.get(service.id)
-            if stored is None:
-                row_id = service.id if is_uuid(service.id) and service.id not in taken else new_id()
-                uow.insert("services", {"id": row_id, "external_id": service.id, "source": source, **values})
-                added.append(service.name)
-                continue
-            changes = {key: value for key, value in values.items() if getattr(stored, key) != value}
-            if changes:
-                uow.update("services", stored.id, {**changes, "source": source})
-                updated.append(service.name)
-            else:
-                unchanged.append(service.name)
-    return ImportReport(source, "", tuple(added), tuple(updated), tuple(unchanged))
-
-
-def import_directory(db: Database, path_or_url: str | Path, actor: str, skip_invalid: bool = False) -> ImportReport:
-    """Validate a directory and store its services; with any problem and not `skip_invalid`, change nothing."""
-    result = read_directory(path_or_url)
-    refuse_if_invalid(result, skip_invalid)
-    return import_parsed(db, result, actor)
-
-
-def import_parsed(db: Database, result: ParseResult, actor: str) -> ImportReport:
-    """Store an already validated result (the CLI validates before asking for the passphrase)."""
-    report = store_services(db, result.services, actor, result.source)
-    return replace(
-        report,
-        format=result.format,
-        skipped=result.skipped,
-        problems=result.errors,
-        organizations=len(result.organizations),
-        taxonomy_terms=len(result.taxonomy_terms),
-    )
-
-
-def load_sample_directory(db: Database, actor: str) -> int:
-    """Add the bundled fictional directory unless the database already holds services; returns how many."""
-    with db.session() as session:
-        if directory_repo.service_count(session):
-            return 0
-    return len(store_services(db, sample_services(), actor, SAMPLE_SOURCE).added)
-
-
 def _service(stored: directory_repo.StoredService) -> Service | None:
     try:
         return service_from_oruk3(stored.document)
@@ -184,52 +125,100 @@ def _service(stored: directory_repo.StoredService) -> Service | None:
         return None
 
 
-def load_directory_services(db: Database) -> list[Service]:
-    """Every stored service, by name, for the directory page, search and matching.
-
-    Each service's `id` is its CaseDesk record id (what a referral points at); the directory's own id stays in
-    the stored document, which is what export writes.
-    """
-    with db.session() as session:
-        stored = directory_repo.list_services(session)
-    services = []
-    for row in stored:
-        service = _service(row)
-        if service is not None:
-            services.append(service if service.id == row.id else replace(service, id=row.id))
-    return services
-
-
-def get_directory_service(db: Database, service_id: str) -> Service:
-    with db.session() as session:
-        stored = directory_repo.get_service(session, service_id)
-    service = _service(stored)
-    if service is None:
-        raise NotFound(f"Directory service {service_id} cannot be read by this version of CaseDesk.")
-    return replace(service, id=stored.id)
-
-
-def export_directory(db: Database) -> dict[str, Any]:
-    """Every service as one ORUK 3.0 API page, under the directory's own ids; refuses output that would not validate."""
-    with db.session() as session:
-        stored = directory_repo.list_services(session)
-    services = [service for service in map(_service, stored) if service is not None]
-    page = to_oruk3_page(services)
-    issues = export_issues(page["contents"])
-    if issues:
-        raise CaseDeskError(f"The export would not be valid ORUK 3.0 ({issues[0]}); nothing was written.")
-    return page
-
-
 class DirectoryService:
-    """The directory use cases bound to one open database and the acting user (`Collection.directory`)."""
+    """The directory use cases bound to one open database and the acting user (`Collection.directory`). Every
+    call that writes returns what it made with the `Changes` it made."""
 
     def __init__(self, db: Database, actor: str) -> None:
         self.db = db
         self.actor = actor
 
+    # -- reading -------------------------------------------------------------------------------------------------
     def services(self) -> list[Service]:
-        return load_directory_services(self.db)
+        """Every stored service, by name, for the directory page, search and matching.
+
+        Each service's `id` is its CaseDesk record id (what a referral points at); the directory's own id stays
+        in the stored document, which is what export writes.
+        """
+        with self.db.session() as session:
+            stored = directory_repo.list_services(session)
+        services = []
+        for row in stored:
+            service = _service(row)
+            if service is not None:
+                services.append(service if service.id == row.id else replace(service, id=row.id))
+        return services
 
     def get(self, service_id: str) -> Service:
-        return get_directory_service(self.db, service_id)
+        with self.db.session() as session:
+            stored = directory_repo.get_service(session, service_id)
+        service = _service(stored)
+        if service is None:
+            raise NotFound(f"Directory service {service_id} cannot be read by this version of CaseDesk.")
+        return replace(service, id=stored.id)
+
+    def export(self) -> dict[str, Any]:
+        """Every service as one ORUK 3.0 API page, under the directory's own ids; refuses output that would not
+        validate."""
+        with self.db.session() as session:
+            stored = directory_repo.list_services(session)
+        services = [service for service in map(_service, stored) if service is not None]
+        page = to_oruk3_page(services)
+        issues = export_issues(page["contents"])
+        if issues:
+            raise CaseDeskError(f"The export would not be valid ORUK 3.0 ({issues[0]}); nothing was written.")
+        return page
+
+    # -- writing -------------------------------------------------------------------------------------------------
+    def store(self, services: tuple[Service, ...] | list[Service], source: str) -> tuple[ImportReport, Changes]:
+        """Insert new services and update changed ones, in one transaction; the report says which were which."""
+        unique = list({service.id: service for service in services}.values())  # a feed may repeat a service
+        added: list[str] = []
+        updated: list[str] = []
+        unchanged: list[str] = []
+        with self.db.unit_of_work(self.actor) as uow:
+            ids = [service.id for service in unique]
+            held = directory_repo.find_by_external_ids(uow.session, ids)
+            taken = directory_repo.existing_ids(uow.session, [i for i in ids if i not in held])
+            for service in unique:
+                values = _columns(service)
+                stored = held.get(service.id)
+                if stored is None:
+                    row_id = service.id if is_uuid(service.id) and service.id not in taken else new_id()
+                    uow.insert("services", {"id": row_id, "external_id": service.id, "source": source, **values})
+                    added.append(service.name)
+                    continue
+                changes = {key: value for key, value in values.items() if getattr(stored, key) != value}
+                if changes:
+                    uow.update("services", stored.id, {**changes, "source": source})
+                    updated.append(service.name)
+                else:
+                    unchanged.append(service.name)
+        return ImportReport(source, "", tuple(added), tuple(updated), tuple(unchanged)), uow.changes
+
+    def import_directory(self, path_or_url: str | Path, skip_invalid: bool = False) -> tuple[ImportReport, Changes]:
+        """Validate a directory and store its services; with any problem and not `skip_invalid`, change nothing."""
+        result = read_directory(path_or_url)
+        refuse_if_invalid(result, skip_invalid)
+        return self.import_parsed(result)
+
+    def import_parsed(self, result: ParseResult) -> tuple[ImportReport, Changes]:
+        """Store an already validated result (the CLI validates before asking for the passphrase)."""
+        report, changes = self.store(result.services, result.source)
+        full = replace(
+            report,
+            format=result.format,
+            skipped=result.skipped,
+            problems=result.errors,
+            organizations=len(result.organizations),
+            taxonomy_terms=len(result.taxonomy_terms),
+        )
+        return full, changes
+
+    def load_sample(self) -> tuple[int, Changes]:
+        """Add the bundled fictional directory unless the database already holds services; returns how many."""
+        with self.db.session() as session:
+            if directory_repo.service_count(session):
+                return 0, Changes()
+        report, changes = self.store(sample_services(), SAMPLE_SOURCE)
+        return len(report.added), changes

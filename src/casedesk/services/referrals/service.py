@@ -99,100 +99,6 @@ def _record(
     )
 
 
-def create_referral(db: Database, new: NewReferral, actor: str, now: datetime | None = None) -> tuple[str, Changes]:
-    """A draft referral, with its sharing decision recorded; refuses an incomplete one with every problem."""
-    problems = new.problems()
-    if problems:
-        raise ValidationError("The referral is not complete.", problems)
-    now = now or datetime.now(UTC)
-    with db.unit_of_work(actor) as uow:
-        referral_id = uow.insert(
-            "referrals",
-            {
-                "child_id": new.child_id,
-                "service_id": new.service_id,
-                "service_name": new.service_name,
-                "triage_result_id": new.triage_result_id,
-                "reason": new.reason.strip(),
-                "urgency": new.urgency,
-                "shared_sections": chosen_sections(new.sections),
-                "sharing": new.sharing.to_dict(),
-                "referrer": dict(new.referrer),
-                "status": ReferralStatus.DRAFT.value,
-                "status_changed_at": now,
-                "ack_within_days": new.ack_within_days,
-                "inappropriate": False,
-            },
-        )
-        body = f"Reason: {new.reason.strip()}\nInformation sharing: {new.sharing.describe()}"
-        _record(
-            uow,
-            new.child_id,
-            referral_id,
-            step_summary(new.service_name, ReferralStatus.DRAFT),
-            body,
-            actor,
-            now,
-            Significance.ROUTINE,
-        )
-    return referral_id, uow.changes
-
-
-def transition(
-    db: Database,
-    referral_id: str,
-    target: str,
-    actor: str,
-    *,
-    reason: str | None = None,
-    outcome: str | None = None,
-    now: datetime | None = None,
-) -> tuple[Referral, Changes]:
-    """Move a referral on; a step the workflow does not allow is refused with what is allowed instead."""
-    now = now or datetime.now(UTC)
-    with db.session() as session:
-        current = referral_repo.get_referral(session, referral_id)
-    try:
-        check_transition(current.status, target)
-        check_transition_details(target, reason, outcome)
-    except TransitionRefused as exc:
-        raise ValidationError(str(exc), [("status", str(exc))]) from None
-    changes: dict[str, Any] = {"status": target, "status_changed_at": now}
-    if target == ReferralStatus.SENT:
-        changes["sent_at"] = now
-    if target == ReferralStatus.ACKNOWLEDGED or (target == ReferralStatus.ACCEPTED and not current.acknowledged_at):
-        changes["acknowledged_at"] = now
-    if target in (ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN):
-        changes["decline_reason"] = reason
-        changes["inappropriate"] = target == ReferralStatus.DECLINED and reason in INAPPROPRIATE_REASONS
-    if target == ReferralStatus.CLOSED:
-        changes["outcome"] = outcome
-    detail = reason or outcome or ""
-    significance = Significance.SIGNIFICANT if target == ReferralStatus.DECLINED else Significance.NOTABLE
-    with db.unit_of_work(actor) as uow:
-        uow.update("referrals", referral_id, changes)
-        summary = step_summary(current.service_name, target)
-        _record(uow, current.child_id, referral_id, summary, detail or summary, actor, now, significance)
-    with db.session() as session:
-        return referral_repo.get_referral(session, referral_id), uow.changes
-
-
-def referrals(db: Database, child_id: str | None = None) -> list[Referral]:
-    with db.session() as session:
-        return referral_repo.list_referrals(session, child_id)
-
-
-def overdue(db: Database, today: date | None = None) -> list[Referral]:
-    """Sent and not acknowledged within the service's stated working days."""
-    today = today or date.today()
-    return [r for r in referrals(db) if r.overdue(today)]
-
-
-def timeline(db: Database, referral_id: str) -> list[Any]:
-    with db.session() as session:
-        return referral_repo.referral_timeline(session, referral_id)
-
-
 @dataclass(frozen=True)
 class ReferralListItem:
     referral: Referral
@@ -201,55 +107,134 @@ class ReferralListItem:
     due: date | None
 
 
-def referral_list(db: Database, today: date | None = None, child_id: str | None = None) -> list[ReferralListItem]:
-    """Referrals with the child's name, whether acknowledgement is overdue, and when it is due."""
-    today = today or date.today()
-    with db.session() as session:
-        found = referral_repo.list_referrals(session, child_id)
-        names = referral_repo.child_names(session, sorted({r.child_id for r in found}))
-    return [
-        ReferralListItem(
-            referral=r,
-            child_name=names.get(r.child_id, "(child not held)"),
-            overdue=r.overdue(today),
-            due=acknowledgement_due(r.sent_at, r.ack_within_days) if r.sent_at else None,
-        )
-        for r in found
-    ]
-
-
 class ReferralService:
-    """The referral use cases bound to one open database and the acting user (`Collection.referrals`)."""
+    """The referral use cases bound to one open database and the acting user (`Collection.referrals`). Every
+    call that writes returns what it made with the `Changes` it made."""
 
     def __init__(self, db: Database, actor: str) -> None:
         self.db = db
         self.actor = actor
 
+    # -- writing -------------------------------------------------------------------------------------------------
     def create(self, new: NewReferral, now: datetime | None = None) -> tuple[str, Changes]:
-        return create_referral(self.db, new, self.actor, now)
+        """A draft referral, with its sharing decision recorded; refuses an incomplete one with every problem."""
+        problems = new.problems()
+        if problems:
+            raise ValidationError("The referral is not complete.", problems)
+        now = now or datetime.now(UTC)
+        actor = self.actor
+        with self.db.unit_of_work(actor) as uow:
+            referral_id = uow.insert(
+                "referrals",
+                {
+                    "child_id": new.child_id,
+                    "service_id": new.service_id,
+                    "service_name": new.service_name,
+                    "triage_result_id": new.triage_result_id,
+                    "reason": new.reason.strip(),
+                    "urgency": new.urgency,
+                    "shared_sections": chosen_sections(new.sections),
+                    "sharing": new.sharing.to_dict(),
+                    "referrer": dict(new.referrer),
+                    "status": ReferralStatus.DRAFT.value,
+                    "status_changed_at": now,
+                    "ack_within_days": new.ack_within_days,
+                    "inappropriate": False,
+                },
+            )
+            body = f"Reason: {new.reason.strip()}\nInformation sharing: {new.sharing.describe()}"
+            _record(
+                uow,
+                new.child_id,
+                referral_id,
+                step_summary(new.service_name, ReferralStatus.DRAFT),
+                body,
+                actor,
+                now,
+                Significance.ROUTINE,
+            )
+        return referral_id, uow.changes
 
     def transition(
-        self, referral_id: str, target: str, *, reason: str | None = None, outcome: str | None = None
+        self,
+        referral_id: str,
+        target: str,
+        *,
+        reason: str | None = None,
+        outcome: str | None = None,
+        now: datetime | None = None,
     ) -> tuple[Referral, Changes]:
-        return transition(self.db, referral_id, target, self.actor, reason=reason, outcome=outcome)
+        """Move a referral on; a step the workflow does not allow is refused with what is allowed instead."""
+        now = now or datetime.now(UTC)
+        with self.db.session() as session:
+            current = referral_repo.get_referral(session, referral_id)
+        try:
+            check_transition(current.status, target)
+            check_transition_details(target, reason, outcome)
+        except TransitionRefused as exc:
+            raise ValidationError(str(exc), [("status", str(exc))]) from None
+        changes: dict[str, Any] = {"status": target, "status_changed_at": now}
+        if target == ReferralStatus.SENT:
+            changes["sent_at"] = now
+        if target == ReferralStatus.ACKNOWLEDGED or (target == ReferralStatus.ACCEPTED and not current.acknowledged_at):
+            changes["acknowledged_at"] = now
+        if target in (ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN):
+            changes["decline_reason"] = reason
+            changes["inappropriate"] = target == ReferralStatus.DECLINED and reason in INAPPROPRIATE_REASONS
+        if target == ReferralStatus.CLOSED:
+            changes["outcome"] = outcome
+        detail = reason or outcome or ""
+        significance = Significance.SIGNIFICANT if target == ReferralStatus.DECLINED else Significance.NOTABLE
+        with self.db.unit_of_work(self.actor) as uow:
+            uow.update("referrals", referral_id, changes)
+            summary = step_summary(current.service_name, target)
+            _record(uow, current.child_id, referral_id, summary, detail or summary, self.actor, now, significance)
+        with self.db.session() as session:
+            return referral_repo.get_referral(session, referral_id), uow.changes
 
     def queue_via_server(self, referral_id: str, audience: str, recipient: str) -> tuple[str, Changes]:
+        """Queue the pack's email for the server's relay (sent, exactly once, after the next sync)."""
         return mail.queue_via_server(self.db, referral_id, audience, recipient, self.actor)
 
     def save_eml(self, referral_id: str, audience: str, recipient: str, out: Path) -> None:
+        """The pack's email as an .eml file to send from the user's own mail program (audited as a disclosure)."""
         mail.save_eml(self.db, referral_id, audience, recipient, out, self.actor)
 
     def write_pack_pdf(self, referral_id: str, audience: str, out: Path) -> None:
         pack.write_pack_pdf(self.db, referral_id, audience, out, self.actor)
 
-    def listing(self, today: date | None = None, child_id: str | None = None) -> list[ReferralListItem]:
-        return referral_list(self.db, today, child_id)
+    def write_analytics_pdf(self, out: Path) -> ReferralAnalytics:
+        return analytics.write_analytics_pdf(self.db, out, self.actor)
+
+    # -- reading -------------------------------------------------------------------------------------------------
+    def all(self, child_id: str | None = None) -> list[Referral]:
+        with self.db.session() as session:
+            return referral_repo.list_referrals(session, child_id)
+
+    def overdue(self, today: date | None = None) -> list[Referral]:
+        """Sent and not acknowledged within the service's stated working days."""
+        today = today or date.today()
+        return [r for r in self.all() if r.overdue(today)]
 
     def timeline(self, referral_id: str) -> list[Any]:
-        return timeline(self.db, referral_id)
+        with self.db.session() as session:
+            return referral_repo.referral_timeline(session, referral_id)
+
+    def listing(self, today: date | None = None, child_id: str | None = None) -> list[ReferralListItem]:
+        """Referrals with the child's name, whether acknowledgement is overdue, and when it is due."""
+        today = today or date.today()
+        with self.db.session() as session:
+            found = referral_repo.list_referrals(session, child_id)
+            names = referral_repo.child_names(session, sorted({r.child_id for r in found}))
+        return [
+            ReferralListItem(
+                referral=r,
+                child_name=names.get(r.child_id, "(child not held)"),
+                overdue=r.overdue(today),
+                due=acknowledgement_due(r.sent_at, r.ack_within_days) if r.sent_at else None,
+            )
+            for r in found
+        ]
 
     def analytics(self) -> ReferralAnalytics:
         return analytics.referral_analytics(self.db)
-
-    def write_analytics_pdf(self, out: Path) -> ReferralAnalytics:
-        return analytics.write_analytics_pdf(self.db, out, self.actor)

@@ -49,92 +49,6 @@ class ResultFrozen(Conflict):
         self.result = result
 
 
-# -- reading ---------------------------------------------------------------------------------------------------
-def get_result(db: Database, result_id: str) -> TriageResult:
-    with db.session() as session:
-        return triage_repo.get_result(session, result_id)
-
-
-def results_for_child(db: Database, child_id: str) -> list[TriageResult]:
-    """The child's checks, newest first."""
-    with db.session() as session:
-        return triage_repo.results_for_child(session, child_id)
-
-
-def open_draft(db: Database, child_id: str) -> TriageResult | None:
-    with db.session() as session:
-        return triage_repo.open_draft(session, child_id)
-
-
-def questionnaire_for(db: Database, result: TriageResult) -> Questionnaire:
-    """The questionnaire a result was made under (needed to continue a draft; never to re-score a result)."""
-    return get_questionnaire(db, result.questionnaire_id, result.questionnaire_version)
-
-
-def outcome_of(db: Database, result: TriageResult) -> TriageOutcome:
-    """A completed result's outcome exactly as stored; a draft's is computed live for the summary page."""
-    stored = result.stored_outcome()
-    if result.is_complete and stored is not None:
-        return stored
-    return evaluate(questionnaire_for(db, result), result.answers)
-
-
-# -- writing ---------------------------------------------------------------------------------------------------
-def start_draft(
-    db: Database,
-    child_id: str,
-    questionnaire_id: str,
-    version: str,
-    actor: str,
-    answers: Mapping[str, Any] | None = None,
-) -> tuple[TriageResult, Changes]:
-    """A new draft check for a child under one questionnaire version."""
-    questionnaire = get_questionnaire(db, questionnaire_id, version)
-    given = check_answers(questionnaire, dict(answers or {}))
-    with db.session() as session:
-        repo.get_child(session, child_id)
-    with db.unit_of_work(actor) as uow:
-        result_id = uow.insert(
-            "triage_results",
-            {
-                "child_id": child_id,
-                "questionnaire_id": questionnaire.id,
-                "questionnaire_version": questionnaire.version,
-                "state": DRAFT,
-                "answers": given,
-                "author": actor,
-                "started_at": uow.now,
-            },
-        )
-    return get_result(db, result_id), uow.changes
-
-
-def _draft(db: Database, result_id: str) -> TriageResult:
-    result = get_result(db, result_id)
-    if result.is_complete:
-        raise ResultFrozen(result)
-    return result
-
-
-def save_answers(
-    db: Database, result_id: str, answers: Mapping[str, Any], actor: str = "casedesk"
-) -> tuple[TriageResult, Changes]:
-    """Replace a draft's answers (every answer so far, hidden ones kept so changing a branch back loses nothing)."""
-    result = _draft(db, result_id)
-    given = check_answers(questionnaire_for(db, result), dict(answers))
-    with db.unit_of_work(actor) as uow:
-        uow.update("triage_results", result_id, {"answers": given})
-    return get_result(db, result_id), uow.changes
-
-
-def discard_draft(db: Database, result_id: str, actor: str) -> Changes:
-    """Throw a draft away (a tombstone, so the discard syncs and is audited); a recorded check cannot be."""
-    _draft(db, result_id)
-    with db.unit_of_work(actor) as uow:
-        uow.delete("triage_results", result_id, reason="draft discarded")
-    return uow.changes
-
-
 def completion_values(
     questionnaire: Questionnaire, outcome: TriageOutcome, child_id: str, result_id: str, at: datetime, actor: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -160,78 +74,15 @@ def completion_values(
     return result_fields, event
 
 
-def complete(db: Database, result_id: str, actor: str) -> tuple[TriageResult, Changes]:
-    """Evaluate once, store and freeze the outcome, and append the chronology entry in the same transaction."""
-    result = _draft(db, result_id)
-    questionnaire = questionnaire_for(db, result)
-    outcome = evaluate(questionnaire, result.answers)
-    if not outcome.complete:
-        missing = [(qid, f"Not answered: {questionnaire.question(qid).text}") for qid in outcome.unanswered]
-        raise ValidationError("Answer every question before recording the result.", missing)
-    with db.unit_of_work(actor) as uow:
-        result_fields, event = completion_values(questionnaire, outcome, result.child_id, result_id, uow.now, actor)
-        uow.update("triage_results", result_id, result_fields)
-        uow.insert("events", event)
-    return get_result(db, result_id), uow.changes
-
-
-# -- printing --------------------------------------------------------------------------------------------------
-def answer_texts(db: Database, result: TriageResult) -> list[dict[str, str]]:
-    """A result's answers in words: as stored for a recorded check, from its questionnaire for a draft."""
-    if result.is_complete:
-        return result.answer_texts()
-    return describe_answers(questionnaire_for(db, result), result.answers)
-
-
-def write_pdf(db: Database, result_id: str, actor: str, out: Path, now: datetime | None = None) -> Child:
-    """The check as a PDF from its stored outcome; printing is a disclosure, so it is audited."""
-    from casedesk.reports.triage import render_triage_pdf
-
-    result = get_result(db, result_id)
-    with db.session() as session:
-        child = repo.get_child(session, result.child_id)
-    outcome = outcome_of(db, result)
-    render_triage_pdf(
-        out,
-        child,
-        outcome.to_dict(),
-        questionnaire_title=outcome.questionnaire_title,
-        questionnaire_version=outcome.questionnaire_version,
-        answers=answer_texts(db, result),
-        generated_by=actor,
-        now=now or datetime.now(UTC),
-        recorded_at=result.completed_at,
-        recorded_by=result.author if result.is_complete else None,
-    )
-    with db.unit_of_work(actor, journal=False) as uow:
-        uow.note("print", "triage_results", result_id, reason="Presenting Needs Check PDF")
-    return child
-
-
-# -- finding services ------------------------------------------------------------------------------------------
-def match_request(db: Database, result_id: str, today: date | None = None) -> dict[str, Any]:
-    """What the directory needs to rank services for a recorded check: level, domain scores, age, district."""
-    result = get_result(db, result_id)
-    with db.session() as session:
-        child = repo.get_child(session, result.child_id)
-    outcome = outcome_of(db, result)
-    return {
-        "outcome_level": outcome.level,
-        "outcome_domains": {d.id: d.score for d in outcome.domains},
-        "child_age": child.age_on(today or date.today()),
-        "postcode_district": postcode_district(child.postcode),
-        "child_name": child.display_name,
-    }
-
-
 class TriageService:
-    """The Presenting Needs Check use cases bound to one open database and the acting user (`Collection.triage`)."""
+    """The Presenting Needs Check use cases bound to one open database and the acting user (`Collection.triage`).
+    Every call that writes returns what it made with the `Changes` it made."""
 
     def __init__(self, db: Database, actor: str) -> None:
         self.db = db
         self.actor = actor
 
-    # reading
+    # -- reading -------------------------------------------------------------------------------------------------
     def questionnaires(self) -> list[QuestionnaireEntry]:
         return list_questionnaires(self.db)
 
@@ -240,37 +91,132 @@ class TriageService:
         return {entry.questionnaire.key: entry.title for entry in list_questionnaires(self.db)}
 
     def get_result(self, result_id: str) -> TriageResult:
-        return get_result(self.db, result_id)
+        with self.db.session() as session:
+            return triage_repo.get_result(session, result_id)
 
     def results_for_child(self, child_id: str) -> list[TriageResult]:
-        return results_for_child(self.db, child_id)
+        """The child's checks, newest first."""
+        with self.db.session() as session:
+            return triage_repo.results_for_child(session, child_id)
 
     def open_draft(self, child_id: str) -> TriageResult | None:
-        return open_draft(self.db, child_id)
+        with self.db.session() as session:
+            return triage_repo.open_draft(session, child_id)
 
     def questionnaire_for(self, result: TriageResult) -> Questionnaire:
-        return questionnaire_for(self.db, result)
+        """The questionnaire a result was made under (needed to continue a draft; never to re-score a result)."""
+        return get_questionnaire(self.db, result.questionnaire_id, result.questionnaire_version)
 
     def outcome_of(self, result: TriageResult) -> TriageOutcome:
-        return outcome_of(self.db, result)
+        """A completed result's outcome exactly as stored; a draft's is computed live for the summary page."""
+        stored = result.stored_outcome()
+        if result.is_complete and stored is not None:
+            return stored
+        return evaluate(self.questionnaire_for(result), result.answers)
+
+    def answer_texts(self, result: TriageResult) -> list[dict[str, str]]:
+        """A result's answers in words: as stored for a recorded check, from its questionnaire for a draft."""
+        if result.is_complete:
+            return result.answer_texts()
+        return describe_answers(self.questionnaire_for(result), result.answers)
 
     def match_request(self, result_id: str, today: date | None = None) -> dict[str, Any]:
-        return match_request(self.db, result_id, today)
+        """What the directory needs to rank services for a recorded check: level, domain scores, age, district."""
+        result = self.get_result(result_id)
+        with self.db.session() as session:
+            child = repo.get_child(session, result.child_id)
+        outcome = self.outcome_of(result)
+        return {
+            "outcome_level": outcome.level,
+            "outcome_domains": {d.id: d.score for d in outcome.domains},
+            "child_age": child.age_on(today or date.today()),
+            "postcode_district": postcode_district(child.postcode),
+            "child_name": child.display_name,
+        }
 
-    # writing
+    # -- writing -------------------------------------------------------------------------------------------------
     def start_draft(
         self, child_id: str, questionnaire_id: str, version: str, answers: Mapping[str, Any] | None = None
     ) -> tuple[TriageResult, Changes]:
-        return start_draft(self.db, child_id, questionnaire_id, version, self.actor, answers)
+        """A new draft check for a child under one questionnaire version."""
+        questionnaire = get_questionnaire(self.db, questionnaire_id, version)
+        given = check_answers(questionnaire, dict(answers or {}))
+        with self.db.session() as session:
+            repo.get_child(session, child_id)
+        with self.db.unit_of_work(self.actor) as uow:
+            result_id = uow.insert(
+                "triage_results",
+                {
+                    "child_id": child_id,
+                    "questionnaire_id": questionnaire.id,
+                    "questionnaire_version": questionnaire.version,
+                    "state": DRAFT,
+                    "answers": given,
+                    "author": self.actor,
+                    "started_at": uow.now,
+                },
+            )
+        return self.get_result(result_id), uow.changes
+
+    def _draft(self, result_id: str) -> TriageResult:
+        result = self.get_result(result_id)
+        if result.is_complete:
+            raise ResultFrozen(result)
+        return result
 
     def save_answers(self, result_id: str, answers: Mapping[str, Any]) -> tuple[TriageResult, Changes]:
-        return save_answers(self.db, result_id, answers, self.actor)
+        """Replace a draft's answers (every answer so far, hidden ones kept so changing a branch back loses
+        nothing)."""
+        result = self._draft(result_id)
+        given = check_answers(self.questionnaire_for(result), dict(answers))
+        with self.db.unit_of_work(self.actor) as uow:
+            uow.update("triage_results", result_id, {"answers": given})
+        return self.get_result(result_id), uow.changes
 
     def discard_draft(self, result_id: str) -> Changes:
-        return discard_draft(self.db, result_id, self.actor)
+        """Throw a draft away (a tombstone, so the discard syncs and is audited); a recorded check cannot be."""
+        self._draft(result_id)
+        with self.db.unit_of_work(self.actor) as uow:
+            uow.delete("triage_results", result_id, reason="draft discarded")
+        return uow.changes
 
     def complete(self, result_id: str) -> tuple[TriageResult, Changes]:
-        return complete(self.db, result_id, self.actor)
+        """Evaluate once, store and freeze the outcome, and append the chronology entry in the same transaction."""
+        result = self._draft(result_id)
+        questionnaire = self.questionnaire_for(result)
+        outcome = evaluate(questionnaire, result.answers)
+        if not outcome.complete:
+            missing = [(qid, f"Not answered: {questionnaire.question(qid).text}") for qid in outcome.unanswered]
+            raise ValidationError("Answer every question before recording the result.", missing)
+        with self.db.unit_of_work(self.actor) as uow:
+            result_fields, event = completion_values(
+                questionnaire, outcome, result.child_id, result_id, uow.now, self.actor
+            )
+            uow.update("triage_results", result_id, result_fields)
+            uow.insert("events", event)
+        return self.get_result(result_id), uow.changes
 
-    def write_pdf(self, result_id: str, out: Path) -> Child:
-        return write_pdf(self.db, result_id, self.actor, out)
+    # -- printing ------------------------------------------------------------------------------------------------
+    def write_pdf(self, result_id: str, out: Path, now: datetime | None = None) -> Child:
+        """The check as a PDF from its stored outcome; printing is a disclosure, so it is audited."""
+        from casedesk.reports.triage import render_triage_pdf
+
+        result = self.get_result(result_id)
+        with self.db.session() as session:
+            child = repo.get_child(session, result.child_id)
+        outcome = self.outcome_of(result)
+        render_triage_pdf(
+            out,
+            child,
+            outcome.to_dict(),
+            questionnaire_title=outcome.questionnaire_title,
+            questionnaire_version=outcome.questionnaire_version,
+            answers=self.answer_texts(result),
+            generated_by=self.actor,
+            now=now or datetime.now(UTC),
+            recorded_at=result.completed_at,
+            recorded_by=result.author if result.is_complete else None,
+        )
+        with self.db.unit_of_work(self.actor, journal=False) as uow:
+            uow.note("print", "triage_results", result_id, reason="Presenting Needs Check PDF")
+        return child
