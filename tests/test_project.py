@@ -113,3 +113,17 @@ def test_test_modules_never_import_each_other() -> None:
                 if last.startswith("test_") or last == "conftest":
                     found.append(f"{path.relative_to(REPO)} imports {node.module}")
     assert not found, "import from tests.factories instead: " + "; ".join(found)
+
+
+def test_the_ui_never_builds_changes_nor_reaches_the_database() -> None:
+    """Views run every call through `runner.op` / `runner.query` on the collection's features: what a write
+    changed comes back from the service (the UI never works it out), and the UI holds no database handle."""
+    found = []
+    for path in sorted((REPO / "src" / "casedesk" / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            where = f"{path.relative_to(REPO)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Attribute) and node.attr == "db":
+                found.append(f"{where} reaches .db")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Changes":
+                found.append(f"{where} builds Changes")
+    assert found == []

@@ -5,6 +5,7 @@ Each method owns its unit of work and returns `(result, Changes)`, so the UI can
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -29,6 +30,7 @@ from casedesk.errors import Conflict, ValidationError
 from casedesk.services import export
 from casedesk.services.caseload import CaseloadData, indexed_matches, load_caseload_data
 from casedesk.services.casework.chronicle import chronicle
+from casedesk.services.import_children import ImportReport, import_children_op
 from casedesk.store import casework_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -76,6 +78,10 @@ class ChildrenService:
         self.author = author
 
     # -- creating ----------------------------------------------------------------------------------------------
+    def import_csv(self, path: Path, stop: Callable[[], bool] | None = None) -> tuple[ImportReport, Changes]:
+        """Children from a CSV file, all or nothing (`stop` cancels and keeps nothing), with what views refresh."""
+        return import_children_op(self.db, path, self.author, stop)
+
     def check_new_child(self, values: dict[str, Any], today: date | None = None) -> tuple[dict[str, Any], list[Child]]:
         """Normalise and validate; raise on errors or a hard duplicate; return (values, similar children)."""
         today = today or date.today()

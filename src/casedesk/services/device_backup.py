@@ -19,9 +19,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from casedesk import config
+from casedesk.domain.records import Changes
 from casedesk.errors import ValidationError
 from casedesk.store import maintenance
 from casedesk.store.database import Database
+from casedesk.store.journal import outbox
 from casedesk.sync import reconcile
 
 EVERY = timedelta(days=1)
@@ -112,3 +114,32 @@ def restore_device(source: Path, db_path: Path, passphrase: str) -> None:
     maintenance.restore(source, db_path, passphrase)
     with Database.open(db_path, passphrase) as db:
         reconcile.mark_device_restored(db)
+
+
+class DeviceBackups:
+    """Scheduled device backups for one open database and the acting user (`Collection.backups`). A backup writes
+    no record, so the calls that write (the schedule, a backup) return empty `Changes`."""
+
+    def __init__(self, db: Database, actor: str) -> None:
+        self.db = db
+        self.actor = actor
+
+    def schedule(self) -> Schedule:
+        return schedule(self.db)
+
+    def last(self) -> LastBackup | None:
+        return last_backup(self.db)
+
+    def set_schedule(self, wanted: Schedule) -> tuple[Schedule, Changes]:
+        return set_schedule(self.db, wanted), Changes()
+
+    def back_up_now(self, folder: Path, keep_days: int | None = None) -> tuple[Path, Changes]:
+        return back_up_now(self.db, folder, datetime.now(UTC), self.actor, keep_days), Changes()
+
+    def unsent(self) -> int:
+        """Changes made here that have not reached the server (waiting, or set aside): what a restore would lose."""
+        counts = outbox.count_by_state(self.db)
+        return counts.get("pending", 0) + counts.get("rejected", 0)
+
+    def run_if_due(self) -> tuple[Path | None, Changes]:
+        return run_if_due(self.db, datetime.now(UTC), self.actor), Changes()

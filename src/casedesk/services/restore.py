@@ -18,7 +18,6 @@ from casedesk.config import PROFILE, Profile
 from casedesk.services.collection import Collection
 from casedesk.store import keyfile
 from casedesk.store.database import Database
-from casedesk.store.journal import outbox
 from casedesk.store.replace import BackupManifest, read_manifest, replace_from_backup
 from casedesk.sync import reconcile
 
@@ -41,17 +40,14 @@ def describe_backup(path: Path) -> BackupManifest:
     return read_manifest(path)
 
 
-def describe_current(db_path: Path, open_db: Database | None = None) -> Current:
-    """What a restore would replace; `open_db` (the app's open database, if any) counts the unsent changes."""
+def describe_current(db_path: Path, unsent: int | None = None) -> Current:
+    """What a restore would replace; `unsent`: the open database's changes not yet on the server, if it is open
+    (`col.backups.unsent()`)."""
     db_path = Path(db_path)
     if not db_path.exists():
         key = keyfile.key_file_path(db_path)
         return Current(db_path, key.exists(), 0, None, None)
     info = db_path.stat()
-    unsent = None
-    if open_db is not None:
-        counts = outbox.count_by_state(open_db)
-        unsent = counts.get("pending", 0) + counts.get("rejected", 0)
     return Current(db_path, True, info.st_size, datetime.fromtimestamp(info.st_mtime, UTC), unsent)
 
 

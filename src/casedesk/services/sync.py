@@ -222,16 +222,21 @@ class SyncService:
     def set_aside(self) -> list[sync_outbox.SetAside]:
         return sync_outbox.set_aside(self.db)
 
-    def retry(self, change_id: str) -> None:
+    def retry(self, change_id: str) -> Changes:
+        """Put a set-aside change back in the queue for the next push (no record changes until then)."""
         sync_outbox.retry(self.db, change_id)
+        return Changes()
 
     def unapplied(self) -> list[sync_unapplied.UnappliedRow]:
         """Rows pulled from the server that this device could not store, with the reason."""
         return sync_unapplied.list_unapplied(self.db)
 
-    def retry_unapplied(self) -> int:
-        """Try every set-aside pulled row again now; returns how many could be stored."""
-        return sync_apply.retry_unapplied(self.db, everything=True).rows
+    def retry_unapplied(self) -> tuple[int, Changes]:
+        """Try every set-aside pulled row again now; returns how many could be stored, and the rows now stored."""
+        before = {(row.entity, row.row_id) for row in sync_unapplied.list_unapplied(self.db)}
+        stored = sync_apply.retry_unapplied(self.db, everything=True).rows
+        now_stored = before - {(row.entity, row.row_id) for row in sync_unapplied.list_unapplied(self.db)}
+        return stored, Changes(frozenset(e for e, _ in now_stored), frozenset(r for _, r in now_stored))
 
     def conflicts(self, *, include_resolved: bool = False) -> list[sync_conflicts.ConflictView]:
         return sync_conflicts.list_conflicts(self.db, include_resolved=include_resolved)

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from casedesk.errors import Cancelled, ValidationError
-from casedesk.services.import_children import ImportReport, import_children_op
+from casedesk.services.import_children import ImportReport
 from casedesk.ui.context import AppContext
 from casedesk.ui.tasks import CancelFlag
 
@@ -45,7 +45,7 @@ class ChildrenImport:
     def run(self, path: Path) -> None:
         self.running = True
         self.cancel = flag = CancelFlag()
-        self.context.runner.op(lambda col: import_children_op(col.db, path, col.actor, lambda: flag.cancelled)).success(
+        self.context.runner.op(lambda col: col.children.import_csv(path, lambda: flag.cancelled)).success(
             lambda report: self._done(path, report)
         ).failure(lambda error: self._failed(path, error)).with_progress(
             f"Importing children from {path.name}: checking every row, then saving them all at once…",

@@ -6,7 +6,6 @@ database thread (`services.device_backup`), so the window never waits on it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -79,9 +78,7 @@ class BackupPanel(QGroupBox):
     def reload(self) -> None:
         if not self.context.unlocked:
             return
-        self.context.runner.query(
-            lambda col: (device_backup.schedule(col.db), device_backup.last_backup(col.db))
-        ).success(self._fill).run()
+        self.context.runner.query(lambda col: (col.backups.schedule(), col.backups.last())).success(self._fill).run()
 
     def _fill(self, found: tuple[device_backup.Schedule, device_backup.LastBackup | None]) -> None:
         plan, last = found
@@ -110,7 +107,7 @@ class BackupPanel(QGroupBox):
         if self._loading or not self.context.unlocked:
             return
         wanted = device_backup.Schedule(self.folder.text(), self.keep.value(), self.daily.isChecked())
-        self.context.runner.query(lambda col: device_backup.set_schedule(col.db, wanted)).success(
+        self.context.runner.op(lambda col: col.backups.set_schedule(wanted)).success(
             lambda _: self._said("Backup schedule saved.")
         ).failure(self._failed).run()
 
@@ -119,16 +116,14 @@ class BackupPanel(QGroupBox):
             self._said("Choose a folder for backups first.")
             return
         folder, keep = Path(self.folder.text()), self.keep.value()
-        self.context.runner.query(
-            lambda col: device_backup.back_up_now(col.db, folder, datetime.now(UTC), col.actor, keep)
-        ).success(self._written).failure(self._failed).run()
+        self.context.runner.op(lambda col: col.backups.back_up_now(folder, keep)).success(self._written).failure(
+            self._failed
+        ).run()
 
     def run_if_due(self) -> None:
         if not self.context.unlocked:
             return
-        self.context.runner.query(lambda col: device_backup.run_if_due(col.db, datetime.now(UTC), col.actor)).success(
-            self._written
-        ).run()
+        self.context.runner.op(lambda col: col.backups.run_if_due()).success(self._written).run()
 
     def _written(self, out: Path | None) -> None:
         if out is not None:

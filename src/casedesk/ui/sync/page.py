@@ -190,10 +190,10 @@ class SyncPage(QWidget):
             return
         retrying: CollectionOp[Any]
         if isinstance(change, UnappliedRow):  # a received row: try storing every set-aside one again
-            retrying = self.context.runner.query(lambda col: col.sync.retry_unapplied())
+            retrying = self.context.runner.op(lambda col: col.sync.retry_unapplied())
         else:
-            retrying = self.context.runner.query(lambda col: col.sync.retry(change.change_id))
-        retrying.success(lambda _: self._after_action()).run()
+            retrying = self.context.runner.op(lambda col: col.sync.retry(change.change_id))
+        retrying.success(lambda _: self._after_action()).run(initiator=self)
 
     def resolve_selected(self) -> None:
         conflict = self._selected(self.conflict_table, self.conflicts)

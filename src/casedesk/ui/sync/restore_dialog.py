@@ -94,7 +94,9 @@ class RestoreDialog(QDialog):
     def _describe_current(self) -> None:
         path = self.context.db_path
         if self.context.unlocked:
-            self.context.runner.query(lambda col: describe_current(path, col.db)).success(self._show_current).run()
+            self.context.runner.query(lambda col: describe_current(path, col.backups.unsent())).success(
+                self._show_current
+            ).run()
         else:
             self._show_current(describe_current(path))
 
