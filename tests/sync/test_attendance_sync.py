@@ -3,7 +3,7 @@ session of a dual-registered pupil meet as a conflict both devices show, never s
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from casedesk.services.attendance.service import AttendanceService
@@ -62,3 +62,24 @@ def test_two_schools_mark_one_week_of_a_dual_registered_pupil(server: Server, tm
     bea.sync(), ann.sync()
     assert _codes(ann.db, child)[("2024-10-07", "AM")] == ("/", school_b)
     assert ann.service.conflicts() == []
+
+
+def test_a_school_that_stops_seeing_the_child_keeps_none_of_their_marks(server: Server, tmp_path: Path) -> None:
+    school_a, school_b = server.org("Oakwood Academy"), server.org("Riverside Pupil Referral Unit")
+    server.user(school_a, "ann")
+    server.user(school_b, "bea")
+    ann, bea = make_device(tmp_path, "ann", server, "ann"), make_device(tmp_path, "bea", server, "bea")
+    child = ann.add_child("Kai", "Brennan", school_a)
+    with ann.db.unit_of_work("ann") as uow:
+        placement = uow.insert(
+            "involvements",
+            {"child_id": child, "organisation_id": school_b, "role": "senco", "start_date": date(2024, 9, 1)},
+        )
+    AttendanceService(ann.db, "ann").record_mark(child, MONDAY, "AM", "O", school_id=school_a, today=TODAY)
+    ann.sync(), bea.sync()
+    assert _codes(bea.db, child) == {("2024-10-07", "AM"): ("O", school_a)}
+    bea.edit("involvements", placement, end_date=date.today() - timedelta(days=1))
+    assert bea.sync().purged == [child]
+    with bea.db.session() as session:
+        assert attendance_repo.weeks_of(session, [child]) == {} and attendance_repo.all_totals(session) == {}
+    assert _codes(ann.db, child) == {("2024-10-07", "AM"): ("O", school_a)}  # the school that still sees them
