@@ -13,6 +13,7 @@ SCRIPTS = [
     "caseload.py",
     "export_all.py",
     "sync_bench.py",
+    "sync_deep.py",
     "server_load.py",
     "attendance_import.py",
     "attendance_sync.py",
