@@ -164,6 +164,13 @@ DIGEST_MISMATCH: Setting[dict[str, Any]] = Setting(
     Scope.DEVICE,
     "Rows a resync could not make equal to the server's: entity to row ids, and when first found.",
 )
+SYNC_TALLIES: Setting[dict[str, Any]] = Setting(
+    "sync.tallies",
+    dict,
+    {},
+    Scope.DEVICE,
+    "The kept sync digest: per entity the row count and the sum of the rows' hashes (absent: never counted).",
+)
 UNAPPLIED = SettingFamily(
     "sync.unapplied:", Scope.DEVICE, "Each pulled row this device could not store, held back with the reason."
 )

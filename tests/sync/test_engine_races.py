@@ -60,11 +60,11 @@ class AnotherDeviceSyncsFirst:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
-    def digest(self, exclude: list[str], only: list[str] | None = None, cursor: int | None = None) -> Any:
+    def digest(self, exclude: list[str], cursor: int | None = None, *, recount: bool = False) -> Any:
         if not self.made:
             self.made.append(self.other.add_child("Bea", "Mensah", self.org))
             self.other.sync()
-        return self.inner.digest(exclude, only, cursor)
+        return self.inner.digest(exclude, cursor, recount=recount)
 
 
 def test_a_write_landing_between_pull_and_digest_is_no_mismatch(server: Server, tmp_path: Path) -> None:
@@ -85,10 +85,10 @@ def test_a_write_landing_between_pull_and_digest_is_no_mismatch(server: Server, 
 class BusyServer(AnotherDeviceSyncsFirst):
     """Another device pushes before every digest: the feed never holds still."""
 
-    def digest(self, exclude: list[str], only: list[str] | None = None, cursor: int | None = None) -> Any:
+    def digest(self, exclude: list[str], cursor: int | None = None, *, recount: bool = False) -> Any:
         self.made.append(self.other.add_child(f"Busy{len(self.made)}", "Pupil", self.org))
         self.other.sync()
-        return self.inner.digest(exclude, only, cursor)
+        return self.inner.digest(exclude, cursor, recount=recount)
 
 
 def test_a_feed_that_never_holds_still_defers_the_check_instead_of_resyncing(server: Server, tmp_path: Path) -> None:

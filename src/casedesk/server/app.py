@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
 from casedesk.server import auth, mail
-from casedesk.server.db import ServerDB, accounts, expiry, generation, migrate, pulls, push, ratelimits
+from casedesk.server.db import ServerDB, accounts, expiry, generation, migrate, pulls, push, ratelimits, tallies
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
 from casedesk.sync.wire import (
     MAX_PAGE,
@@ -54,6 +54,8 @@ def create_app(
 ) -> FastAPI:
     """The app over `store`; SMTP settings for the mail relay default to the CASEDESK_SMTP_* environment."""
     migrate(store.engine)
+    with store.write(ordered=True) as conn:  # under the feed lock: one process counts them, none pushes meanwhile
+        tallies.ensure_built(conn)
     smtp = smtp or mail.SmtpSettings.from_env()
     server_id = accounts.server_id(store)
     generation.ensure(store)
@@ -162,11 +164,18 @@ def create_app(
 
     @app.post("/v1/digest", response_model=DigestResponse)
     def digest(body: DigestRequest, device: Device) -> DigestResponse:
+        drifted = False
         with store.read() as conn:
-            answer = pulls.digest(conn, device.org_id, set(body.exclude), body.only)
+            if body.form == "sums":
+                answer, drifted = pulls.digest_sums(conn, device.org_id, set(body.exclude), recount=body.recount)
+            else:
+                answer = pulls.digest(conn, device.org_id, set(body.exclude), body.only)
             if body.cursor is not None:  # checked after hashing: a write that landed meanwhile shows up here
                 answer.current = not pulls.moved_since(conn, device.org_id, body.cursor, device.device_id)
-            return answer
+        if drifted:  # the kept tallies no longer match the records: count them all again (rare; logged)
+            with store.write(ordered=True) as conn:
+                tallies.rebuild(conn)
+        return answer
 
     @app.post("/v1/report")
     def report(body: ProblemReport, device: Device) -> dict[str, str]:

@@ -136,6 +136,7 @@ class Database:
             with engine.begin() as conn:
                 settings.write(conn, config.DEVICE_ID, new_id())
                 settings.write(conn, config.DATABASE_ID, database_id)
+                settings.write(conn, config.SYNC_TALLIES, {})  # no rows yet: the kept digest starts exact
             engine.dispose()
             raw = connect_raw(building, key)
             try:

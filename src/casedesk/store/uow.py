@@ -24,6 +24,7 @@ from casedesk.domain.ids import new_id
 from casedesk.domain.records import Changes
 from casedesk.errors import NotFound, ValidationError
 from casedesk.store.audit import chain_tip, entry_hash, hashed_fields
+from casedesk.store.journal import tallies
 from casedesk.store.journal.wire_values import to_json_dict
 from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, AuditRow, Base, OutboxRow
 from casedesk.store.tables import mapped_table
@@ -69,6 +70,9 @@ class UnitOfWork:
         self._audit_seq, self._audit_hash = chain_tip(session)
         self._entities: set[str] = set()
         self._row_ids: set[str] = set()
+        # each touched row's digest number before this unit and after it (`tallies`), for the kept digest
+        self._tally_before: dict[tuple[str, str], int | None] = {}
+        self._tally_after: dict[tuple[str, str], int | None] = {}
 
     # -- writes ------------------------------------------------------------------------------------------------
     def insert(self, table_name: str, values: dict[str, Any]) -> str:
@@ -79,6 +83,9 @@ class UnitOfWork:
         row.setdefault("id", new_id())
         row.update(created_at=self.now, updated_at=self.now, deleted=False, versions={})
         self._inserts[table_name].append(row)
+        key = (table_name, str(row["id"]))
+        self._tally_before.setdefault(key, None)
+        self._tally_after[key] = tallies.number_of(table_name, row, new=True)
         fields = {k: v for k, v in row.items() if k not in BOOKKEEPING}
         op = "append" if table_name in APPEND_ONLY_TABLES else "insert"
         self._record(op, table_name, row["id"], fields, {}, before=None, after=fields)
@@ -100,6 +107,8 @@ class UnitOfWork:
         if not changed:
             return {}
         base = {k: int(current["versions"].get(k, 0)) for k in changed}
+        self._tally_before.setdefault((table_name, row_id), tallies.number_of(table_name, current))
+        self._tally_after[(table_name, row_id)] = tallies.number_of(table_name, {**current, **changed})
         self.session.execute(update(table).where(table.c.id == row_id).values(**changed, updated_at=self.now))
         before = {k: current[k] for k in changed}
         self._record("update", table_name, row_id, changed, base, before=before, after=changed)
@@ -111,6 +120,8 @@ class UnitOfWork:
         current = self._current(table, row_id)
         if current["deleted"]:
             return
+        self._tally_before.setdefault((table_name, row_id), tallies.number_of(table_name, current))
+        self._tally_after[(table_name, row_id)] = tallies.number_of(table_name, {**current, "deleted": True})
         self.session.execute(update(table).where(table.c.id == row_id).values(deleted=True, updated_at=self.now))
         before = {k: v for k, v in current.items() if k not in BOOKKEEPING}
         self._record("delete", table_name, row_id, {"deleted": True}, {}, before=before, after=None, reason=reason)
@@ -193,8 +204,18 @@ class UnitOfWork:
                 self.session.execute(insert(_table(table_name)), _uniform(_table(table_name), rows))
         self._inserts.clear()
 
+    def _move_tallies(self) -> None:
+        """Move the kept digest by what this transaction did: each touched row's number after minus before."""
+        before, after = self._tally_before, self._tally_after
+        self._tally_before, self._tally_after = {}, {}
+        delta = tallies.new_delta()
+        for (table_name, row_id), number in after.items():
+            tallies.record_change(delta, table_name, before.get((table_name, row_id)), number)
+        tallies.adjust(self.session, delta)
+
     def commit(self) -> Changes:
         self.flush()
+        self._move_tallies()
         if self._outbox:
             self.session.execute(insert(mapped_table(OutboxRow)), self._outbox)
         if self._audit:

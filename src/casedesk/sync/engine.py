@@ -5,9 +5,12 @@
 - **purge** children that left the user's view while changes for them were waiting (those are now pushed);
 - **pull** pages from the stored cursor; each page and its cursor are applied in one local transaction, so an
   interrupted pull resumes where it stopped;
-- **finalize** with the digest: on a mismatch, resync only the entities that differ, log it, and check again.
-  Every round compares row counts of every entity and hashes of the rows it moved; once a day (and on a
-  device's first sync) it hashes every row, which also catches a change that never arrived.
+- **finalize** with the digest: per entity a row count and an order-independent hash of every row, which both
+  sides keep up to date with each change (`casedesk.domain.tally`), so a round compares a few numbers whatever
+  the caseload — and still catches a change that never arrived. The device also counts its tables each round, so
+  a row lost outside the journal is noticed at once. Once a day, and before any repair, both sides recount the
+  digest from the rows instead (which checks the kept sums too). On a mismatch that survives the recount, resync
+  only the entities that differ, log it, and check again.
 
 Any step may raise `Offline`; whatever finished before it is kept, and the next round carries on from there.
 
@@ -29,6 +32,7 @@ from typing import Any, Literal
 import pydantic
 
 from casedesk import __version__, config
+from casedesk.domain.tally import Tally
 from casedesk.store.database import Database
 from casedesk.store.journal import apply as sync_apply
 from casedesk.store.journal import digest as sync_digest
@@ -36,7 +40,7 @@ from casedesk.store.journal import outbox as sync_outbox
 from casedesk.store.journal import unapplied as sync_unapplied
 from casedesk.sync import mismatch as sync_mismatch
 from casedesk.sync import reconcile
-from casedesk.sync.entities import ENTITIES, entity_digest, row_digest
+from casedesk.sync.entities import ENTITIES, row_digest
 from casedesk.sync.transport import Offline, Refused, Transport
 from casedesk.sync.wire import MAX_BATCH, ProblemReport, WireChange
 
@@ -65,7 +69,7 @@ class SyncReport:
     pages: int = 0
     purged: list[str] = field(default_factory=list)
     digest_ok: bool = False
-    digest_rows: int | None = None  # rows hashed by the digest; None when it hashed every row
+    digest_rows: int | None = None  # rows the digest hashed afresh: 0 with the kept sums; None when it recounted
     resynced: list[str] = field(default_factory=list)
     digest_deferred: bool = False  # the server's feed kept moving: compared next round instead
     mismatched_rows: dict[str, list[str]] = field(default_factory=dict)  # a mismatch a resync did not clear
@@ -107,7 +111,6 @@ class SyncEngine:
         self.transport = transport
         self.batch = min(batch, MAX_BATCH)
         self.page = page
-        self.touched: set[str] = set()
         self._server_lines: dict[str, dict[str, str]] = {}  # row → digest line, as seen by this round's resyncs
 
     def run(self) -> SyncReport:
@@ -139,7 +142,6 @@ class SyncEngine:
                 report.set_aside += len(unsendable)
             if not sendable:
                 continue
-            self.touched.update(c["row_id"] for c in sendable)
             response = self.transport.push(sendable)
             counts = self.on_db(partial(sync_outbox.record_results, self.db, sendable, response.results))
             report.pushed += counts["applied"]
@@ -155,7 +157,6 @@ class SyncEngine:
         while True:
             page = self.transport.pull(cursor, self.page)
             stats = self.on_db(partial(sync_apply.apply_page, self.db, page.items, page.cursor))
-            self.touched.update(item.row_id for item in page.items)
             report.pages += 1
             report.pulled_rows += stats.rows
             report.pulled_conflicts += stats.conflicts
@@ -168,23 +169,24 @@ class SyncEngine:
 
     def finalize(self, report: SyncReport) -> None:
         last_full = self.on_db(partial(self.db.get, config.LAST_FULL_DIGEST)) or None
-        full = (
-            last_full is None
-            or len(self.touched) > 20_000
-            or datetime.fromisoformat(last_full) < datetime.now(UTC) - FULL_DIGEST_EVERY
-        )
-        only = None if full else sorted(self.touched)
-        compared = self._compare(report, only, self.on_db(partial(sync_mismatch.known_rows, self.db)))
+        # A new device's kept sums are exact from its first write, so its first sync needs no recount either.
+        recount = last_full is not None and datetime.fromisoformat(last_full) < datetime.now(UTC) - FULL_DIGEST_EVERY
+        compared = self._compare(report, recount, self.on_db(partial(sync_mismatch.known_rows, self.db)))
         if compared is None:
             return
         exclude, mismatched = compared
+        if mismatched and not recount:  # first make sure neither side's kept sums drifted: recount both
+            recount = True
+            compared = self._compare(report, recount, self.on_db(partial(sync_mismatch.known_rows, self.db)))
+            if compared is None:
+                return
+            exclude, mismatched = compared
         if mismatched:
             log.warning("sync digest mismatch in %s; resyncing those entities", ", ".join(mismatched))
             for entity in mismatched:
                 self.resync(entity, exclude)
             report.resynced = mismatched
-            only = None
-            compared = self._compare(report, only, set())
+            compared = self._compare(report, recount, set())
             if compared is None:
                 return
             exclude, mismatched = compared
@@ -195,38 +197,37 @@ class SyncEngine:
             else:
                 self.on_db(partial(sync_mismatch.clear, self.db))
         report.digest_ok = not mismatched
-        report.digest_rows = None if only is None else len(only)
+        report.digest_rows = None if recount else 0
         report.mismatched_rows = self.on_db(partial(sync_mismatch.known, self.db))
-        if report.digest_ok and only is None:
+        if report.digest_ok and (recount or last_full is None):
             self.on_db(partial(self.db.put, config.LAST_FULL_DIGEST, datetime.now(UTC).isoformat()))
 
-    def _compare(
-        self, report: SyncReport, only: list[str] | None, known: set[str]
-    ) -> tuple[set[str], list[str]] | None:
+    def _compare(self, report: SyncReport, recount: bool, known: set[str]) -> tuple[set[str], list[str]] | None:
         """Digests of the same moment on both sides: the device's own, then the server's for the feed position the
         device has applied. While other devices keep writing what this one would pull, it pulls and compares
         again (a few times); if the feed never holds still, the comparison waits for the next round rather
         than calling a difference that is only a moment apart a mismatch."""
         for _attempt in range(DIGEST_ATTEMPTS):
-            exclude, local = self.on_db(partial(self._local_now, only, known))
+            exclude, local = self.on_db(partial(self._local_now, recount, known))
             cursor = self.on_db(partial(self.db.get, config.CURSOR))
-            remote = self.transport.digest(sorted(exclude), only, cursor)
+            remote = self.transport.digest(sorted(exclude), cursor, recount=recount)
             if remote.current:
                 theirs = remote.entities
                 return exclude, [
-                    e for e in ENTITIES if e not in theirs or (theirs[e].count, theirs[e].hash) != local[e]
+                    e
+                    for e in ENTITIES
+                    if e not in theirs or (theirs[e].count, theirs[e].hash) != (local[e].count, local[e].hash)
                 ]
             self.pull(report)
-            only = None if only is None else sorted(self.touched)
         report.digest_deferred = True
         return None
 
-    def _local_now(self, only: list[str] | None, known: set[str]) -> tuple[set[str], dict[str, tuple[int, str]]]:
+    def _local_now(self, recount: bool, known: set[str]) -> tuple[set[str], dict[str, Tally]]:
         """The device's digest with the rows held back at that moment (a person writing meanwhile adds some), and
         rows of a mismatch already reported (`known`)."""
         exclude = self._held_back() | known
         while True:
-            local = self.local_digest(exclude, only)
+            local = sync_digest.local_tallies(self.db, exclude, recount=recount)
             again = self._held_back()
             if again <= exclude:
                 return exclude, local
@@ -278,19 +279,6 @@ class SyncEngine:
     def _set_aside(self, refused: list[tuple[str, str]]) -> None:
         for change_id, reason in refused:
             sync_outbox.set_aside_locally(self.db, change_id, reason)
-
-    def local_digest(self, exclude: set[str], only: list[str] | None = None) -> dict[str, tuple[int, str]]:
-        out = {}
-        among = None if only is None else sorted(set(only) - exclude)
-        for entity, spec in ENTITIES.items():
-            lines = [
-                row_digest(row_id, values, deleted, spec)
-                for row_id, deleted, values in sync_digest.digest_rows(self.db, entity, among)
-                if row_id not in exclude
-            ]
-            count = sync_digest.count_rows(self.db, entity, exclude)
-            out[entity] = (count, entity_digest(lines)[1])
-        return out
 
     def resync(self, entity: str, exclude: set[str]) -> None:
         """Make one entity match the server: overwrite from its current rows, drop rows it does not have."""

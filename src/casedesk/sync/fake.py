@@ -71,9 +71,9 @@ class FaultyTransport:
         f.pull_cut_after_pages -= 1 if f.pull_cut_after_pages > 0 else 0
         return self.inner.pull(cursor, limit)
 
-    def digest(self, exclude: list[str], only: list[str] | None = None, cursor: int | None = None) -> DigestResponse:
+    def digest(self, exclude: list[str], cursor: int | None = None, *, recount: bool = False) -> DigestResponse:
         self._check_offline("digest")
-        return self.inner.digest(exclude, only, cursor)
+        return self.inner.digest(exclude, cursor, recount=recount)
 
     def snapshot(self, entity: str, after: str | None, limit: int) -> SnapshotResponse:
         self._check_offline("snapshot")

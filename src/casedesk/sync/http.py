@@ -71,8 +71,8 @@ class HttpTransport:
     def pull(self, cursor: int, limit: int) -> PullResponse:
         return PullResponse.model_validate(self._call("GET", "/v1/pull", params={"cursor": cursor, "limit": limit}))
 
-    def digest(self, exclude: list[str], only: list[str] | None = None, cursor: int | None = None) -> DigestResponse:
-        body = DigestRequest(exclude=exclude, only=only, cursor=cursor)
+    def digest(self, exclude: list[str], cursor: int | None = None, *, recount: bool = False) -> DigestResponse:
+        body = DigestRequest(exclude=exclude, cursor=cursor, form="sums", recount=recount)
         return DigestResponse.model_validate(self._call("POST", "/v1/digest", body=body))
 
     def snapshot(self, entity: str, after: str | None, limit: int) -> SnapshotResponse:

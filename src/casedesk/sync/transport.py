@@ -53,9 +53,10 @@ class Transport(Protocol):
 
     def pull(self, cursor: int, limit: int) -> PullResponse: ...
 
-    def digest(
-        self, exclude: list[str], only: list[str] | None = None, cursor: int | None = None
-    ) -> DigestResponse: ...
+    def digest(self, exclude: list[str], cursor: int | None = None, *, recount: bool = False) -> DigestResponse:
+        """The server's kept digest (`recount`: counted from its records) less `exclude`; `cursor` is the feed
+        position the device has applied, so the answer says whether the two are of the same moment."""
+        ...
 
     def snapshot(self, entity: str, after: str | None, limit: int) -> SnapshotResponse: ...
 

@@ -193,6 +193,11 @@ class DigestRequest(_Model):
     # The feed position the device has applied. The server then says whether anything the device would pull has
     # arrived since, in which case the two sides are not looking at the same moment and must not be compared.
     cursor: int | None = Field(default=None, ge=0, le=2**63 - 1)
+    # "lines": hash sorted per-row lines (every row, or `only`). "sums": the digest both sides keep up to date
+    # (`casedesk.domain.tally`), whatever the caseload; `only` is then ignored. `recount`: count the sums from the
+    # records instead of the kept ones (the daily check, and before any repair).
+    form: Literal["lines", "sums"] = "lines"
+    recount: bool = False
 
 
 class DigestResponse(_Model):

@@ -146,6 +146,25 @@ org_scope = Table(
     Column("since_seq", SeqType, nullable=False),
 )
 
+# The digest kept up to date with each change (see `tallies`): per child (scope "" for the directory) and per
+# organisation, each entity's row count and the sum of its rows' hashes modulo 2^256, as 64 hex digits.
+scope_tallies = Table(
+    "scope_tallies",
+    metadata,
+    Column("scope", String(36), primary_key=True),
+    Column("entity", String(40), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+org_tallies = Table(
+    "org_tallies",
+    metadata,
+    Column("org_id", String(36), primary_key=True),
+    Column("entity", String(40), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
 mail_deliveries = Table(
     "mail_deliveries",
     metadata,

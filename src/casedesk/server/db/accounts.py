@@ -15,7 +15,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from casedesk.domain.ids import new_id
 from casedesk.server.auth import AuthFailure, digest, hash_password, new_code, normalise_code, verify_password
-from casedesk.server.db import ServerDB, devices, enrolment_codes, feed, meta, orgs, records, users
+from casedesk.server.db import ServerDB, devices, enrolment_codes, feed, meta, orgs, records, tallies, users
 from casedesk.server.db.cache import next_seq
 from casedesk.sync.entities import ENTITIES
 
@@ -58,6 +58,8 @@ def create_org(store: ServerDB, name: str, kind: str = "school") -> str:
                 deleted=False,
             )
         )
+        number = tallies.number_of("organisations", org_id, fields, False)
+        tallies.apply(conn, tallies.Changes(rows=[("organisations", None, None, number)]))
     return org_id
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
-from casedesk.server.db import feed, org_scope, records
+from casedesk.server.db import feed, org_scope, records, tallies
 
 Key = tuple[str, str]
 _CHUNK = 500
@@ -41,6 +41,9 @@ class BatchCache:
         self.dirty_scope: set[tuple[str, str]] = set()
         self.feed_rows: list[dict[str, Any]] = []
         self._seq: int | None = None
+        # as read from the database, for the digest tallies: each record's (data, deleted), each scope's visibility
+        self.stored: dict[Key, tuple[dict[str, Any], bool]] = {}
+        self.scope_stored: dict[tuple[str, str], bool] = {}
 
     # -- loading -----------------------------------------------------------------------------------------------
     def _chunks(self, values: Iterable[str]) -> Iterable[list[str]]:
@@ -72,12 +75,14 @@ class BatchCache:
                 self._remember(dict(row._mapping))
             for row in self.conn.execute(select(org_scope).where(org_scope.c.child_id.in_(chunk))):
                 self.scope[(row.org_id, row.child_id)] = {"visible": bool(row.visible), "since_seq": row.since_seq}
+                self.scope_stored[(row.org_id, row.child_id)] = bool(row.visible)
         self.scope_loaded.update(fresh)
 
     def _remember(self, row: dict[str, Any]) -> None:
         key = (row["entity"], row["row_id"])
         if key not in self.records or self.records[key] is None:
             self.records[key] = row
+            self.stored[key] = (row["data"], bool(row["deleted"]))
             if row["entity"] == "involvements" and row["child_id"]:
                 self.involvements[row["child_id"]].add(row["row_id"])
 
@@ -91,6 +96,8 @@ class BatchCache:
                 select(records).where(records.c.entity == entity, records.c.row_id == row_id)
             ).first()
             self.records[key] = None if row is None else dict(row._mapping)
+            if row is not None:
+                self.stored[key] = (row.data, bool(row.deleted))
         return self.records[key]
 
     def child_involvements(self, child_id: str) -> list[dict[str, Any]]:
@@ -135,8 +142,38 @@ class BatchCache:
         self.scope[key] = {"visible": visible, "since_seq": since_seq}
         self.scope_loaded.add(child_id)
 
+    def tally_changes(self) -> tallies.Changes:
+        """What this batch did to records and visibility, for the digest tallies. Pushes replace a record's data
+        dictionary rather than change it in place, so `stored` still holds what the database holds."""
+        out = tallies.Changes()
+        children: set[str] = set()
+        for key in sorted(self.new_records | self.dirty_records):
+            row = self.records[key]
+            if row is None:
+                continue
+            after = tallies.number_of(key[0], key[1], row["data"], bool(row["deleted"]))
+            held = None if key in self.new_records else self.stored.get(key)
+            before = None if held is None else tallies.number_of(key[0], key[1], held[0], held[1])
+            if before != after:
+                out.rows.append((key[0], row["child_id"], before, after))
+                if row["child_id"]:
+                    children.add(row["child_id"])
+        children.update(child for _, child in self.new_scope | self.dirty_scope)
+        self.load_children(children)
+        for child in children:
+            out.visible_before[child] = set()
+            out.visible_after[child] = set()
+        for (org, child), visible in self.scope_stored.items():
+            if visible and child in children:
+                out.visible_before[child].add(org)
+        for (org, child), value in self.scope.items():
+            if value["visible"] and child in children:
+                out.visible_after[child].add(org)
+        return out
+
     def flush(self) -> None:
         c = self.conn
+        tallies.apply(c, self.tally_changes())
         if self.feed_rows:
             c.execute(insert(feed), self.feed_rows)
         if self.new_records:

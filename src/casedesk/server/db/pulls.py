@@ -8,14 +8,18 @@ when its version is newer than the one it holds, so later feed items for the sam
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select
 
 from casedesk.domain import sharing
-from casedesk.server.db import conflicts, feed, org_scope, records
+from casedesk.server.db import conflicts, feed, org_scope, records, tallies
 from casedesk.sync.entities import ENTITIES, ENTITY_ORDER, entity_digest, row_digest
 from casedesk.sync.wire import ConflictInfo, DigestResponse, EntityDigest, PullItem, PullResponse, SnapshotResponse
+
+log = logging.getLogger(__name__)
 
 
 def _conflict_item(row: Any) -> PullItem:
@@ -191,6 +195,33 @@ def digest(conn: Connection, org_id: str, exclude: set[str], only: list[str] | N
             entity: EntityDigest(count=counts[entity], hash=entity_digest(lines[entity])[1]) for entity in ENTITIES
         }
     )
+
+
+def _seen_rows(conn: Connection, org_id: str, ids: set[str]) -> Iterator[Any]:
+    """The rows among `ids` this organisation sees, looked up entity by entity so the primary key is used."""
+    columns = (records.c.entity, records.c.row_id, records.c.data, records.c.deleted)
+    for entity in ENTITIES:
+        for chunk in _chunks(sorted(ids)):
+            yield from conn.execute(
+                _seen_by(org_id, *columns).where(records.c.entity == entity, records.c.row_id.in_(chunk))
+            )
+
+
+def digest_sums(
+    conn: Connection, org_id: str, exclude: set[str], *, recount: bool = False
+) -> tuple[DigestResponse, bool]:
+    """Per entity: the count and hash (`casedesk.domain.tally`) of every row this organisation sees — kept up to
+    date by each push, or with `recount` counted from the records — less the rows the device still holds back.
+    Also says whether a recount found the kept tallies drifted (the caller rebuilds them)."""
+    kept = tallies.org_digest(conn, org_id)
+    base = tallies.recount_org(conn, org_id) if recount else kept
+    drifted = recount and base != kept
+    if drifted:
+        log.warning("the kept digest of organisation %s had drifted from the records", org_id)
+    for r in _seen_rows(conn, org_id, exclude):
+        base[r.entity].remove(tallies.number_of(r.entity, r.row_id, r.data, bool(r.deleted)))
+    entities = {entity: EntityDigest(count=base[entity].count, hash=base[entity].hash) for entity in ENTITIES}
+    return DigestResponse(entities=entities), drifted
 
 
 def snapshot(conn: Connection, org_id: str, entity: str, after: str | None, limit: int) -> SnapshotResponse:

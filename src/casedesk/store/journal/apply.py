@@ -20,10 +20,11 @@ from typing import Any
 from sqlalchemy import Connection, Date, Table, delete, insert, select, update
 
 from casedesk import config
+from casedesk.domain.schema import CATALOGUE
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES
 from casedesk.store import attendance_repo, settings
 from casedesk.store.database import Database
-from casedesk.store.journal import unapplied
+from casedesk.store.journal import tallies, unapplied
 from casedesk.store.journal.outbox import forget_rows, pending_fields
 from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, UTCDateTime
 from casedesk.store.tables import mapped_table
@@ -86,15 +87,14 @@ def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str]
         table = table_of(entity)
         chunk_ids = sorted(ids)
         for start in range(0, len(chunk_ids), 500):
-            query = select(table.c.id, table.c.versions, table.c.deleted).where(
-                table.c.id.in_(chunk_ids[start : start + 500])
-            )
-            for row in conn.execute(query):
-                state[(entity, row.id)] = {
-                    "versions": dict(row.versions),
-                    "deleted": bool(row.deleted),
+            query = select(table).where(table.c.id.in_(chunk_ids[start : start + 500]))
+            for row in conn.execute(query).mappings():
+                state[(entity, row["id"])] = {
+                    "versions": dict(row["versions"]),
+                    "deleted": bool(row["deleted"]),
                     "new": False,
                     "changes": {},
+                    "stored": row,
                 }
     for item in items:
         table = table_of(item.entity)
@@ -119,6 +119,7 @@ def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str]
             held["versions"]["deleted"] = int(item.versions.get("deleted", 0))
     applied = 0
     inserts: dict[str, list[dict[str, Any]]] = {}
+    delta = tallies.new_delta()
     for (entity, row_id), held in state.items():
         table = table_of(entity)
         if held["new"]:
@@ -132,7 +133,11 @@ def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str]
                 versions=held["versions"],
             )
             inserts.setdefault(entity, []).append(new_row)
+            tallies.record_change(delta, entity, None, tallies.number_of(entity, new_row))
         elif held["changes"]:
+            stored = held["stored"]
+            after = {**stored, **held["changes"]}
+            tallies.record_change(delta, entity, tallies.number_of(entity, stored), tallies.number_of(entity, after))
             conn.execute(
                 update(table)
                 .where(table.c.id == row_id)
@@ -143,6 +148,7 @@ def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str]
         applied += 1
     for entity, rows in inserts.items():
         conn.execute(insert(table_of(entity)), rows)
+    tallies.adjust(conn, delta)
     return applied
 
 
@@ -178,6 +184,13 @@ def child_row_ids(conn: Connection, child_id: str) -> list[str]:
 def purge_child(conn: Connection, child_id: str) -> None:
     """Remove a child and everything recorded under it from this device (it left the user's view)."""
     row_ids = child_row_ids(conn, child_id)
+    delta = tallies.new_delta()
+    for entity in SYNCED_TABLES:  # every row recorded under the child, whichever table (the catalogue says how)
+        key = CATALOGUE[entity].child_key
+        if key is not None:
+            table = table_of(entity)
+            for row in conn.execute(select(table).where(table.c[key] == child_id)).mappings():
+                tallies.record_change(delta, entity, tallies.number_of(entity, row), None)
     events = table_of("events")
     # amendments point at the events they amend: delete newest first so no reference dangles mid-way
     conn.execute(delete(events).where(events.c.child_id == child_id, events.c.amends_id.is_not(None)))
@@ -185,6 +198,7 @@ def purge_child(conn: Connection, child_id: str) -> None:
         table = table_of(entity)
         conn.execute(delete(table).where(table.c.child_id == child_id))
     conn.execute(delete(table_of("children")).where(table_of("children").c.id == child_id))
+    tallies.adjust(conn, delta)  # the child's other rows (needs checks, referrals…) went with it by cascade
     forget_rows(conn, row_ids)
     unapplied.forget_child(conn, child_id)
     for conflict_id, value in settings.members(conn, config.CONFLICTS).items():

@@ -18,6 +18,7 @@ from casedesk import config
 from casedesk.config import Setting
 from casedesk.store import settings
 from casedesk.store.database import Database
+from casedesk.store.journal import tallies
 from casedesk.store.journal.apply import apply_rows, from_wire, table_of
 from casedesk.store.journal.outbox import pending_fields
 from casedesk.store.journal.wire_values import to_json_value
@@ -65,15 +66,16 @@ def adopt(db: Database, entity: str, updates: list[dict[str, Any]], missing: lis
     now = datetime.now(UTC)
     with db._write_lock, db.engine.begin() as conn:
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-        for change in updates:
-            values = {k: from_wire(table, k, v) for k, v in change["values"].items() if k in table.c}
-            if "deleted" in change:
-                values["deleted"] = change["deleted"]
-            conn.execute(
-                update(table)
-                .where(table.c.id == change["row_id"])
-                .values(**values, versions=change["versions"], updated_at=now)
-            )
+        with tallies.moving(conn, entity, [change["row_id"] for change in updates]):
+            for change in updates:
+                values = {k: from_wire(table, k, v) for k, v in change["values"].items() if k in table.c}
+                if "deleted" in change:
+                    values["deleted"] = change["deleted"]
+                conn.execute(
+                    update(table)
+                    .where(table.c.id == change["row_id"])
+                    .values(**values, versions=change["versions"], updated_at=now)
+                )
         if missing:
             apply_rows(conn, missing, pending_fields(conn))
 
