@@ -71,6 +71,8 @@ def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[A
     Versions matter: the next local edit of a field must name the version the server gave this one as its
     base, or it would look stale. Fields the server did not take (a lost conflict) keep their old version, so
     the winning value still arrives on the next pull.
+
+    An acknowledged change is compacted in the same transaction (`compact`): it will never be sent again.
     """
     by_id = {c["change_id"]: c for c in sent}
     counts = {"applied": 0, "conflict": 0, "rejected": 0}
@@ -95,6 +97,7 @@ def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[A
                 .values(state=bindparam("st"), last_error=bindparam("err"), attempts=_outbox.c.attempts + 1),
                 marks,
             )
+            compact(conn, [m["cid"] for m in marks if m["st"] in ("applied", "conflict")])
         for entity in {e for e, _ in versions_by_row}:
             table = mapped_table(SYNCED_TABLES[entity])
             wanted = {row_id: v for (e, row_id), v in versions_by_row.items() if e == entity}
@@ -114,6 +117,17 @@ def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[A
                     update(table).where(table.c.id == bindparam("rid")).values(versions=bindparam("v")), updates
                 )
     return counts
+
+
+def compact(conn: Any, change_ids: list[str]) -> None:
+    """Drop the values and base versions of these changes, which the server has acknowledged, keeping the entry
+    (id, record, operation, clock, author, state). Nothing sends them again: a push retried after a lost answer
+    still holds them (it was never marked), the server answers a repeated change id from its own record of it,
+    and the values live on in the rows and the audit log. Without this a recording device kept a second copy of
+    everything it ever wrote. Set-aside changes keep theirs, to be shown and retried."""
+    for start in range(0, len(change_ids), 500):  # by change id alone, so SQLite uses its unique index
+        chunk = change_ids[start : start + 500]
+        conn.execute(update(_outbox).where(_outbox.c.change_id.in_(chunk)).values(fields={}, base_versions={}))
 
 
 def count_by_state(db: Database) -> dict[str, int]:
