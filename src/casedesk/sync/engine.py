@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -42,7 +43,7 @@ from casedesk.sync import mismatch as sync_mismatch
 from casedesk.sync import reconcile
 from casedesk.sync.entities import ENTITIES, row_digest
 from casedesk.sync.transport import Offline, Refused, Transport
-from casedesk.sync.wire import MAX_BATCH, ProblemReport, WireChange
+from casedesk.sync.wire import MAX_BATCH, MAX_PAGE, ProblemReport, WireChange
 
 log = logging.getLogger(__name__)
 OnDb = Callable[[Callable[[], Any]], Any]
@@ -53,7 +54,7 @@ def run_here(fn: Callable[[], Any]) -> Any:
     return fn()
 
 
-PAGE = 500
+PAGE = MAX_PAGE  # the largest page the server gives: fewer round trips and commits
 FULL_DIGEST_EVERY = timedelta(hours=24)
 DIGEST_ATTEMPTS = 3
 
@@ -126,46 +127,84 @@ class SyncEngine:
 
     # -- steps -------------------------------------------------------------------------------------------------
     def push(self, report: SyncReport) -> None:
-        while True:
-            batch = self.on_db(partial(sync_outbox.pending_batch, self.db, self.batch))
-            if not batch:
-                return
-            sendable, unsendable = [], []
-            for change in batch:
-                try:
-                    WireChange.model_validate(change)
-                    sendable.append(change)
-                except pydantic.ValidationError as exc:
-                    unsendable.append((change["change_id"], f"cannot be sent: {exc.errors()[0]}"))
-            if unsendable:
-                self.on_db(partial(self._set_aside, unsendable))
-                report.set_aside += len(unsendable)
-            if not sendable:
-                continue
-            response = self.transport.push(sendable)
-            counts = self.on_db(partial(sync_outbox.record_results, self.db, sendable, response.results))
-            report.pushed += counts["applied"]
-            report.conflicts += counts["conflict"]
-            report.set_aside += counts["rejected"]
-            if not any(counts.values()):
-                raise RuntimeError("the server answered a push without accounting for any change")
+        """Push the outbox oldest first, sending batch n+1 while the answers to batch n are recorded, so the server
+        works while the device does. Batches still reach the server one at a time and in order: a batch is sent
+        only once the one before it was answered, and never if that one failed."""
+        after = 0
+        flights: list[tuple[list[dict[str, Any]], Future[Any]]] = []
+        sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casedesk-net-push")
+        try:
+            while True:
+                batch, after = self.on_db(partial(sync_outbox.pending_after, self.db, self.batch, after))
+                if not batch:
+                    break
+                sendable = self._sendable(batch, report)
+                if not sendable:
+                    continue
+                before = flights[-1][1] if flights else None
+                flights.append((sendable, sender.submit(self._send_after, before, sendable)))
+                if len(flights) > 1:
+                    self._record(*flights.pop(0), report)
+            while flights:
+                self._record(*flights.pop(0), report)
+        finally:
+            sender.shutdown(wait=False, cancel_futures=True)
+
+    def _sendable(self, batch: list[dict[str, Any]], report: SyncReport) -> list[dict[str, Any]]:
+        """The changes that can go on the wire; one that cannot is set aside here and the rest go on."""
+        sendable, unsendable = [], []
+        for change in batch:
+            try:
+                WireChange.model_validate(change)
+                sendable.append(change)
+            except pydantic.ValidationError as exc:
+                unsendable.append((change["change_id"], f"cannot be sent: {exc.errors()[0]}"))
+        if unsendable:
+            self.on_db(partial(self._set_aside, unsendable))
+            report.set_aside += len(unsendable)
+        return sendable
+
+    def _send_after(self, before: Future[Any] | None, changes: list[dict[str, Any]]) -> Any:
+        if before is not None:
+            before.result()  # the batch before this one failed: do not send this one out of order
+        return self.transport.push(changes)
+
+    def _record(self, sent: list[dict[str, Any]], answer: Future[Any], report: SyncReport) -> None:
+        results = answer.result().results
+        counts = self.on_db(partial(sync_outbox.record_results, self.db, sent, results))
+        report.pushed += counts["applied"]
+        report.conflicts += counts["conflict"]
+        report.set_aside += counts["rejected"]
+        if not any(counts.values()):
+            raise RuntimeError("the server answered a push without accounting for any change")
 
     def pull(self, report: SyncReport) -> None:
+        """Pull pages from the stored cursor, fetching the next page while this one is applied, so the server
+        builds page n+1 while the device writes page n. Each page is still applied, with its cursor, in its own
+        transaction and in order; a fetch that fails surfaces after the pages before it are kept."""
         retried = self.on_db(partial(sync_apply.retry_unapplied, self.db))  # rows an earlier version set aside
         report.pulled_rows += retried.rows
         cursor = self.on_db(partial(self.db.get, config.CURSOR))
-        while True:
-            page = self.transport.pull(cursor, self.page)
-            stats = self.on_db(partial(sync_apply.apply_page, self.db, page.items, page.cursor))
-            report.pages += 1
-            report.pulled_rows += stats.rows
-            report.pulled_conflicts += stats.conflicts
-            report.set_aside_pulled += len(stats.set_aside)
-            self._tell_server("unapplied", [(r.entity, r.row_id, r.field) for r in stats.set_aside])
-            report.purged += stats.purged
-            cursor = page.cursor
-            if not page.has_more:
-                return
+        unapplied: list[tuple[str, str, str]] = []
+        fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casedesk-net-pull")
+        try:
+            ahead = fetcher.submit(self.transport.pull, cursor, self.page)
+            while True:
+                page = ahead.result()
+                if page.has_more:
+                    ahead = fetcher.submit(self.transport.pull, page.cursor, self.page)
+                stats = self.on_db(partial(sync_apply.apply_page, self.db, page.items, page.cursor))
+                report.pages += 1
+                report.pulled_rows += stats.rows
+                report.pulled_conflicts += stats.conflicts
+                report.set_aside_pulled += len(stats.set_aside)
+                unapplied += [(r.entity, r.row_id, r.field) for r in stats.set_aside]
+                report.purged += stats.purged
+                if not page.has_more:
+                    break
+        finally:
+            fetcher.shutdown(wait=False, cancel_futures=True)
+        self._tell_server("unapplied", unapplied)  # once the pages are in: one request on the wire at a time
 
     def finalize(self, report: SyncReport) -> None:
         last_full = self.on_db(partial(self.db.get, config.LAST_FULL_DIGEST)) or None

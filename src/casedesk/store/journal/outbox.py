@@ -51,11 +51,20 @@ def wire_dict(row: Any) -> dict[str, Any]:
 
 def pending_batch(db: Database, limit: int) -> list[dict[str, Any]]:
     """The oldest pending changes, in the order they were made, as wire dictionaries."""
+    return pending_after(db, limit, 0)[0]
+
+
+def pending_after(db: Database, limit: int, after: int) -> tuple[list[dict[str, Any]], int]:
+    """The oldest pending changes made after outbox position `after`, in the order they were made, as wire
+    dictionaries; and the position of the last one (to read the next batch while this one is in flight)."""
     with db.session() as session:
         rows = session.execute(
-            select(_outbox).where(_outbox.c.state == "pending").order_by(_outbox.c.seq).limit(limit)
+            select(_outbox)
+            .where(_outbox.c.state == "pending", _outbox.c.seq > after)
+            .order_by(_outbox.c.seq)
+            .limit(limit)
         ).all()
-    return [wire_dict(r) for r in rows]
+    return [wire_dict(r) for r in rows], (int(rows[-1].seq) if rows else after)
 
 
 def set_aside_locally(db: Database, change_id: str, reason: str) -> None:
