@@ -286,20 +286,24 @@ def run_backend(url: str, children: int, rounds: int, tmp: Path) -> dict[str, st
             f"{time.process_time() - mine:.2f} s, {up / 1e6:.2f} MB up"
         )
         timed_round(b, tb)
-        push_only, both_ways = [], []
+        push_only, both_ways, round_cpu = [], [], []
         for r in range(rounds):
             edit_fields(b, 100, f"b{r}", from_end=True)
             push_only.append(timed_round(b, tb)[0])
             edit_fields(a, 100, f"a{r}")
+            cpu, mine = cpu_seconds(pid), time.process_time()
             secs, _, _, report = timed_round(a, ta)
+            round_cpu.append((cpu_seconds(pid) - cpu, time.process_time() - mine))
             assert report.digest_ok, "digest mismatch in an incremental round"
             both_ways.append(secs)
         steps["round pushing 100 and pulling 100"] = min(both_ways)
         out["round pushing 100 changes"] = (
             f"min {min(push_only) * 1000:.0f} ms, median {statistics.median(push_only) * 1000:.0f} ms"
         )
+        server_cpu, device_cpu = min(c[0] for c in round_cpu), min(c[1] for c in round_cpu)
         out["round pushing 100 and pulling 100"] = (
-            f"min {min(both_ways) * 1000:.0f} ms, median {statistics.median(both_ways) * 1000:.0f} ms ({rounds} rounds)"
+            f"min {min(both_ways) * 1000:.0f} ms, median {statistics.median(both_ways) * 1000:.0f} ms "
+            f"({rounds} rounds); least CPU server {server_cpu * 1000:.0f} ms / device {device_cpu * 1000:.0f} ms"
         )
         raw_secs, rows = ceiling(tmp, b)
         out["ceiling: raw executemany of the receiving device's rows"] = (
