@@ -30,6 +30,7 @@ from casedesk.server.db import ServerDB
 from casedesk.server.db import accounts as admin
 from casedesk.services import export, sync
 from casedesk.store.database import Database
+from casedesk.store.journal import tallies
 from casedesk.sync.engine import SyncReport
 from casedesk.sync.fake import Faults, FaultyTransport
 from casedesk.sync.http import HttpTransport
@@ -108,7 +109,17 @@ class Device:
         return sync.SyncService(self.db, FaultyTransport(self.transport, self.faults))
 
     def sync(self) -> SyncReport:
-        return self.service.run_once()
+        report = self.service.run_once()
+        self.check_kept_digest()
+        return report
+
+    def check_kept_digest(self) -> None:
+        """Every write path moves the kept digest: after any round it equals a recount from the rows."""
+        with self.db.engine.connect() as conn:
+            kept = tallies.kept(conn)
+            if kept is not None:
+                recounted = tallies.recount_all(conn)
+                assert kept == recounted, sorted(e for e in kept if kept[e] != recounted[e])
 
     # -- edits made offline, through the ordinary unit of work ---------------------------------------------
     def add_child(self, given: str, family: str, org_id: str | None = None, **extra: Any) -> str:
