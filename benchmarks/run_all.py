@@ -9,6 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     "unlock.py",
+    "guidance_retrieval.py",
     "demo_insert.py",
     "caseload.py",
     "export_all.py",

@@ -119,6 +119,22 @@ def _dialogs(app: QApplication, context: AppContext, window: MainWindow, child_i
     referral.reject()
 
 
+def _guidance_and_directory(app: QApplication, context: AppContext, window: MainWindow) -> None:
+    """Ask CaseDesk answering a question in a practitioner's words, and the directory team's list of reviews due."""
+    window.ask()
+    ask = window.ask_dialog
+    assert ask is not None
+    ask.question.setText("can parents apeal a permanent exclusion")
+    ask.ask_now()
+    _save(app, ask, "ask-casedesk.png", window)
+    ask.close()
+    window.show_page(window.directory)
+    manage = window.directory.open_manager()
+    manage.tabs.setCurrentIndex(1)
+    _save(app, manage, "directory-manage.png", window)
+    manage.close()
+
+
 def _child_with(db: Database, today: date, *kinds: str, peps: bool = False) -> str | None:
     """A demo child holding every one of these statuses today (and PEPs, when asked)."""
     from casedesk.store import repositories as repo
@@ -195,6 +211,7 @@ def main() -> int:
         _overviews(app, window)
         _dialogs(app, context, window, chosen.child_id, chosen.name)
         _needs_check_and_matches(app, context, window)
+        _guidance_and_directory(app, context, window)
         window.show_page(window.referrals)
         window.referrals.reload()
         window.referrals.table.selectRow(0)

@@ -219,5 +219,14 @@ QUESTIONNAIRE_INDEX: Setting[list[str]] = Setting(
     parse=_str_list,
 )
 
+# -- directory (casedesk.services.directory.editing) -----------------------------------------------------------
+DIRECTORY_DRAFTS: Setting[dict[str, Any]] = Setting(
+    "directory.drafts",
+    dict,
+    {},
+    Scope.USER,
+    "Unpublished directory edits: record id (or new:…) → the service's ORUK 3.0 document, until published.",
+)
+
 SETTINGS: tuple[Setting[Any], ...] = tuple(v for v in list(globals().values()) if isinstance(v, Setting))
 FAMILIES: tuple[SettingFamily, ...] = tuple(v for v in list(globals().values()) if isinstance(v, SettingFamily))

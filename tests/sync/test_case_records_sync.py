@@ -48,6 +48,7 @@ def test_directory_needs_checks_and_referrals_reach_the_other_device(server: Ser
                 decided_by="Ann",
             ),
             sections=("identity", "triage"),
+            fit_override="The family used this advice line before and asked for it.",  # levels 1–2; child is 3
         )
     )
     ReferralService(ann.db, "ann").transition(referral, "sent")

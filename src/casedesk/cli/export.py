@@ -17,7 +17,7 @@ from pathlib import Path
 from casedesk.cli.common import Subparsers, actor, add_db, open_database, refuse_folder
 from casedesk.errors import ValidationError
 
-TARGETS = ("directory", "triage", "referral", "chronology")
+TARGETS = ("directory", "triage", "referral", "chronology", "provider-template")
 OWNED_OPTIONS = {"result": "triage", "referral": "referral", "to": "referral"}
 
 
@@ -63,6 +63,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return export_directory(args)
     if args.target == "chronology":
         return export_chronology(args)
+    if args.target == "provider-template":
+        return export_provider_template(args)
     return export_records(args)
 
 
@@ -94,6 +96,17 @@ def export_directory(args: argparse.Namespace) -> int:
         page = DirectoryService(db, actor(db)).export()
     out.write_text(json.dumps(page, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"Exported {page['total_items']} service(s) to {out} (ORUK 3.0).")
+    return 0
+
+
+def export_provider_template(args: argparse.Namespace) -> int:
+    """The blank provider content template, with help text for every field (no database needed)."""
+    from casedesk.services.directory.provider import blank_template
+
+    out: Path = args.out
+    refuse_folder(out, "for the template")
+    out.write_text(blank_template(), encoding="utf-8")
+    print(f"Wrote the provider content template to {out}; import a filled one with 'casedesk import provider'.")
     return 0
 
 

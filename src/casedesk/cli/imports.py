@@ -1,4 +1,4 @@
-"""`casedesk import children | attendance | questionnaire | directory`: bring records in from files, all or nothing.
+"""`casedesk import children | attendance | questionnaire | directory | guidance | provider`: records from files.
 
 Each file (or API listing) is read and validated before the passphrase is even asked for where that is possible,
 so an invalid file never opens the database, let alone changes it; every problem is printed as
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from casedesk.cli.common import Subparsers, actor, add_db, open_database
 from casedesk.errors import ValidationError
@@ -39,6 +40,16 @@ def register(sub: Subparsers) -> None:
     add_db(c)
     c.add_argument("file", type=Path)
     c.set_defaults(handler=cmd_import_questionnaire)
+
+    c = import_sub.add_parser("provider", help="a service from a filled provider content template (JSON)")
+    add_db(c)
+    c.add_argument("file", type=Path)
+    c.set_defaults(handler=cmd_import_provider)
+
+    c = import_sub.add_parser("guidance", help="Ask CaseDesk's guidance content (JSON), validated first")
+    add_db(c)
+    c.add_argument("file", type=Path)
+    c.set_defaults(handler=cmd_import_guidance)
 
     c = import_sub.add_parser(
         "directory",
@@ -84,6 +95,40 @@ def cmd_import_questionnaire(args: argparse.Namespace) -> int:
     with open_database(args) as db:
         questionnaire = import_questionnaire(db, args.file, actor(db))
     print(f"Imported questionnaire {questionnaire.id} version {questionnaire.version}: {questionnaire.title}.")
+    return 0
+
+
+def cmd_import_provider(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from casedesk.services.directory.provider import import_provider_template, service_from_template
+
+    service_from_template(read_json(args.file), date.today())  # refused before the database is opened
+    with open_database(args) as db:
+        report, _ = import_provider_template(db, args.file, actor(db))
+    print(f"Imported provider template: {report}.")
+    return 0
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    import json
+
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8-sig")))
+    except OSError as exc:
+        raise ValidationError(f"Cannot read {path}: {exc.strerror}.") from exc
+    except (json.JSONDecodeError, TypeError, ValueError) as exc:
+        raise ValidationError(f"{path.name} is not a JSON object.") from exc
+
+
+def cmd_import_guidance(args: argparse.Namespace) -> int:
+    from casedesk.domain.guidance.load import load_guidance
+    from casedesk.services.guidance.service import store_guidance
+
+    content = load_guidance(args.file)
+    with open_database(args) as db:
+        report, _ = store_guidance(db, content, actor(db), args.file.name)
+    print(f"Imported guidance '{content.title}': {report}.")
     return 0
 
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from casedesk.server import backup, mail
+from casedesk.server import backup, mail, usage
 from casedesk.server.db import DEFAULT_SQLITE_NAME, DatabaseRefused, ServerDB, generation, migrate
 from casedesk.server.db import accounts as admin
 
@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     outcome = p.add_mutually_exclusive_group(required=True)
     outcome.add_argument("--delivered", action="store_true", help="it arrived: mark it sent")
     outcome.add_argument("--not-delivered", action="store_true", help="it did not: send it once more")
+    adm.add_parser("guidance-report", help="questions Ask CaseDesk could not answer and answers rated unhelpful")
+    adm.add_parser("search-report", help="how often each directory search criterion is used (no personal data)")
     p = adm.add_parser(
         "mark-restored", help="start a new generation after restoring the database by other means (PITR, pg_restore)"
     )
@@ -138,6 +140,10 @@ def _admin(store: ServerDB, args: argparse.Namespace) -> int:
     elif args.action == "mail-settle":
         mail.settle(store, args.request_id, delivered=args.delivered)
         print(f"Settled {args.request_id}: {'delivered' if args.delivered else 'will be sent again'}.")
+    elif args.action == "guidance-report":
+        print(usage.format_report(usage.guidance_report(store)))
+    elif args.action == "search-report":
+        print(usage.format_search_report(usage.search_report(store)))
     elif args.action == "mark-restored":
         entry = generation.begin(store, args.reason)
         where = f"from feed position {entry['base_seq']}"

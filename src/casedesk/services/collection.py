@@ -2,7 +2,7 @@
 
 Anki's `Collection` is the model. The desktop app holds one `Collection` while unlocked and reaches the data
 only through it, by feature (`col.children`, `col.send`, `col.care`, `col.youth_justice`, `col.triage`, `col.referrals`,
-`col.directory`, `col.attendance`, `col.backups`, `col.sync`),
+`col.directory`, `col.guidance`, `col.attendance`, `col.backups`, `col.sync`),
 never through the `Database`, repositories or the sync engine. Every call that writes returns what it made
 together with the `Changes` it made (or only the `Changes` when there is nothing else to return), so the
 caller announces exactly what changed and never has to work it out. The collection holds no lock of its own:
@@ -32,6 +32,7 @@ from casedesk.services.casework.youth_justice import YouthJusticeService
 from casedesk.services.children import ChildrenService
 from casedesk.services.device_backup import DeviceBackups
 from casedesk.services.directory.service import DirectoryService
+from casedesk.services.guidance.service import GuidanceService
 from casedesk.services.overview.service import OverviewService
 from casedesk.services.profile import ProfileService
 from casedesk.services.referrals.service import ReferralService
@@ -77,6 +78,7 @@ class Collection:
         self.triage = TriageService(db, actor)
         self.referrals = ReferralService(db, actor)
         self.directory = DirectoryService(db, actor)
+        self.guidance = GuidanceService(db, actor)
         self.profile = ProfileService(db, actor)
         self.backups = DeviceBackups(db, actor)
         self.send = SendService(db, actor)
@@ -104,7 +106,15 @@ class Collection:
         self.actor = saved.name
         for author_of in (self.children, self.send, self.care, self.youth_justice):
             author_of.author = saved.name
-        for service in (self.triage, self.referrals, self.directory, self.profile, self.backups, self.attendance):
+        for service in (
+            self.triage,
+            self.referrals,
+            self.directory,
+            self.guidance,
+            self.profile,
+            self.backups,
+            self.attendance,
+        ):
             service.actor = saved.name
 
     # -- life --------------------------------------------------------------------------------------------------

@@ -169,6 +169,49 @@ class ServiceRow(SyncedMixin, Base):
     source: Mapped[str | None] = mapped_column(String(300))
 
 
+class NeedTermRow(SyncedMixin, Base):
+    """A need of the area's taxonomy; services and needs-check answers refer to it by `code`."""
+
+    __tablename__ = "need_terms"
+    code: Mapped[str] = mapped_column(String(64), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    domain: Mapped[str] = mapped_column(String(40))
+    indicated_by: Mapped[list[Any] | None] = mapped_column(JSON)
+    tags: Mapped[list[Any] | None] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(12), default="active")
+    merged_into: Mapped[str | None] = mapped_column(String(64))
+
+
+class DirectorySearchRow(SyncedMixin, Base):
+    """The criteria of one directory search (filters only, no child, no free text): append-only."""
+
+    __tablename__ = "directory_searches"
+    criteria: Mapped[dict[str, Any]] = mapped_column(JSON)
+    searched_on: Mapped[date] = mapped_column(Date)
+
+
+class GuidanceEntryRow(SyncedMixin, Base):
+    """An Ask CaseDesk answer: the whole entry in `document`, found again by `external_id` when re-imported."""
+
+    __tablename__ = "guidance_entries"
+    external_id: Mapped[str] = mapped_column(String(80), index=True)
+    question: Mapped[str] = mapped_column(String(300))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    last_reviewed: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(300))
+
+
+class GuidanceQuestionRow(SyncedMixin, Base):
+    """A question Ask CaseDesk could not answer, or an answer someone rated: scrubbed text only (append-only)."""
+
+    __tablename__ = "guidance_questions"
+    question: Mapped[str] = mapped_column(String(300))
+    outcome: Mapped[str] = mapped_column(String(12))
+    entry_id: Mapped[str | None] = mapped_column(String(80))
+    asked_on: Mapped[date] = mapped_column(Date)
+
+
 class ReferralRow(SyncedMixin, Base):
     """A referral of a child to a service, from draft to closed; each transition is also a chronology event."""
 
@@ -189,6 +232,7 @@ class ReferralRow(SyncedMixin, Base):
     ack_within_days: Mapped[int] = mapped_column(Integer, default=5)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     inappropriate: Mapped[bool] = mapped_column(Boolean, default=False)
+    fit_override: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(Text)
 
 
@@ -342,6 +386,10 @@ SYNCED_TABLES: dict[str, type[SyncedMixin]] = {
     "events": EventRow,
     "triage_results": TriageResultRow,
     "services": ServiceRow,
+    "need_terms": NeedTermRow,
+    "directory_searches": DirectorySearchRow,
+    "guidance_entries": GuidanceEntryRow,
+    "guidance_questions": GuidanceQuestionRow,
     "referrals": ReferralRow,
     "mail_requests": MailRequestRow,
     "ehc_plans": EhcPlanRow,
@@ -349,4 +397,4 @@ SYNCED_TABLES: dict[str, type[SyncedMixin]] = {
     "youth_justice_outcomes": YouthJusticeOutcomeRow,
     "attendance_weeks": AttendanceWeekRow,
 }
-APPEND_ONLY_TABLES = frozenset({"events", "mail_requests"})
+APPEND_ONLY_TABLES = frozenset({"events", "mail_requests", "guidance_questions", "directory_searches"})

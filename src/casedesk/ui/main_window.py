@@ -26,6 +26,8 @@ from casedesk.ui.caseload.view import CaseloadView
 from casedesk.ui.child.view import ChildPage
 from casedesk.ui.context import AppContext
 from casedesk.ui.directory.page import DirectoryPage
+from casedesk.ui.guidance import navigator
+from casedesk.ui.guidance.ask_dialog import AskDialog
 from casedesk.ui.profile_dialog import ProfileDialog
 from casedesk.ui.referrals.dialog import ReferralDialog
 from casedesk.ui.referrals.page import ReferralsPage
@@ -105,6 +107,9 @@ class MainWindow(QMainWindow):
         self._shortcut("Find", QKeySequence.StandardKey.Find, self.focus_find)
         self._shortcut("New child", QKeySequence.StandardKey.New, self.new_child)
         self._shortcut("Lock", QKeySequence("Ctrl+L"), self.lock)
+        self.ask_dialog: AskDialog | None = None
+        self._shortcut("Ask CaseDesk", QKeySequence("F1"), self.ask)
+        self._shortcut("Ask CaseDesk", QKeySequence("Ctrl+K"), self.ask)
         minutes = context.profile.idle_minutes
         self.idle = IdleWatcher(idle_seconds if idle_seconds is not None else minutes * 60, self)
         self.idle.idle.connect(self.lock)
@@ -230,6 +235,18 @@ class MainWindow(QMainWindow):
         self.referrals.reload()
         self.referrals.select(referral_id)
 
+    def ask(self) -> None:
+        """Ask CaseDesk (F1 or Ctrl+K), from any page; a link it follows opens here."""
+        if not self.context.unlocked:
+            return
+        if self.ask_dialog is None:
+            self.ask_dialog = AskDialog(self.context, self)
+            self.ask_dialog.follow.connect(lambda link: navigator.follow(self, link))
+        self.ask_dialog.show()
+        self.ask_dialog.raise_()
+        self.ask_dialog.question.setFocus()
+        self.ask_dialog.question.selectAll()
+
     def focus_find(self) -> None:
         if self.context.unlocked:
             self.nav.setCurrentRow(0)
@@ -250,6 +267,10 @@ class MainWindow(QMainWindow):
         self._page_before_lock = max(0, self.stack.currentIndex())
         for dialog in self.findChildren(QMessageBox):
             dialog.reject()
+        if self.ask_dialog is not None:  # what was asked may name a child: it goes with the lock
+            self.ask_dialog.close()
+            self.ask_dialog.deleteLater()
+            self.ask_dialog = None
         self.sync.stop()
         self.context.lock()
         self.caseload.model.set_rows([])

@@ -12,8 +12,11 @@ Rules (each one explained in the result):
 - the child's postcode district must be among the service's districts, when both are known;
 - the service must work on at least one of the outcome's need domains, when the outcome names any.
 
-Fits are ranked by how much of the child's need they cover (the domain scores they address), then by an exact
-match on level and area, then by the shorter typical wait, then by name so the order is stable.
+Fits are ranked by how much of the child's need they cover (the domain scores they address), then by the child's
+specific needs (`needs.py`): a service that works on a need the answers reveal ("domestic abuse", "young carer")
+rises, and one whose focus the answers never mention falls, saying so; a domain is too broad to tell a
+domestic-abuse programme from a parenting course. Then come an exact match on level and area, the shorter
+typical wait, and the name, so the order is stable.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from casedesk.domain.directory.model import (
 )
 
 _DISTRICT_PARTS = re.compile(r"([A-Z]+)(\d+)(.*)")
+NEED_WEIGHT = 4.0  # for each specific need of the child the service works on
+FOCUS_PENALTY = 6.0  # a service whose specific needs the child's answers never mention
 
 
 @dataclass(frozen=True)
@@ -73,8 +78,13 @@ def judge(
     outcome_domains: Mapping[str, int],
     child_age: int | None,
     postcode_district: str | None,
+    child_needs: Mapping[str, str] | None = None,
+    need_labels: Mapping[str, str] | None = None,
 ) -> Match:
-    """One service against one child; `match_services` does this for every service and sorts."""
+    """One service against one child; `match_services` does this for every service and sorts.
+
+    `child_needs` maps the specific needs the answers reveal to their labels (None: not known, e.g. an old
+    check); `need_labels` names every need, for the services' own."""
     reasons: list[str] = []
     problems: list[str] = []
     score = 0.0
@@ -126,11 +136,31 @@ def judge(
                 "does not work on " + _join([domain_label(d) for d in wanted]) + ", the needs this child has"
             )
 
+    if child_needs is not None and service.needs:
+        score += _specific_needs(service, child_needs, need_labels or {}, reasons)
+
     if service.typical_wait_days is not None:
         reasons.append(f"typical wait {service.typical_wait or f'{service.typical_wait_days} days'}")
         score -= min(service.typical_wait_days, 180) / 180
 
     return Match(service, not problems, round(score, 3), tuple(reasons), tuple(problems))
+
+
+def _specific_needs(
+    service: Service, child_needs: Mapping[str, str], labels: Mapping[str, str], reasons: list[str]
+) -> float:
+    """The score the child's specific needs give a service, with the reason in words."""
+    covered = [code for code in service.needs if code in child_needs]
+    missed = [code for code in service.needs if code not in child_needs]
+    score = NEED_WEIGHT * len(covered) - FOCUS_PENALTY * len(missed) / len(service.needs)
+    if covered:
+        words = _join([child_needs[code].lower() for code in covered])
+        reasons.insert(0, f"works on {words}, which this child's answers show")
+    if missed:
+        focus = _join([labels.get(code, code.replace("_", " ")).lower() for code in missed[:3]])
+        also = "also " if covered else ""
+        reasons.append(f"{also}focuses on {focus}, which this child's answers do not mention")
+    return score
 
 
 def match_services(
@@ -139,11 +169,16 @@ def match_services(
     outcome_domains: Mapping[str, int],
     child_age: int | None,
     postcode_district: str | None,
+    child_needs: Mapping[str, str] | None = None,
+    need_labels: Mapping[str, str] | None = None,
 ) -> list[Match]:
     """Every service, fits first (best first), then the rest with the reasons they do not fit.
 
     `outcome_domains` maps need-domain ids to how strongly the triage outcome flagged them (0 means not at all);
     `postcode_district` may be a district (`LS6`) or a full postcode.
     """
-    judged = [judge(s, outcome_level, outcome_domains, child_age, postcode_district) for s in services]
+    judged = [
+        judge(s, outcome_level, outcome_domains, child_age, postcode_district, child_needs, need_labels)
+        for s in services
+    ]
     return sorted(judged, key=lambda m: (not m.fits, len(m.problems), -m.score, m.service.name.lower(), m.service.id))

@@ -210,6 +210,9 @@ class Service:
     expectation_card: ExpectationCard = field(default_factory=ExpectationCard)
     tags: tuple[str, ...] = ()
     sample: bool = False
+    needs: tuple[str, ...] = ()  # codes of the needs taxonomy (`needs.py`) the service works on
+    eligibility: str = ""  # who may use it, in words, beyond ages and areas
+    review_owner: str = ""  # who keeps the entry right and reviews it
 
     @property
     def is_active(self) -> bool:

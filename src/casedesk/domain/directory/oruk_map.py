@@ -201,4 +201,9 @@ def casedesk_fields(ext: dict[str, Any]) -> dict[str, Any]:
         fields["tags"] = tuple(ext["tags"])
     if "sample" in ext:
         fields["sample"] = bool(ext["sample"])
+    if "needs" in ext:
+        fields["needs"] = tuple(ext["needs"])
+    for key in ("eligibility", "review_owner"):
+        if key in ext:
+            fields[key] = _text(ext[key])
     return fields

@@ -48,6 +48,9 @@ def extension_of(service: Service) -> dict[str, Any]:
             "referral_must_include": list(card.referral_must_include),
         },
         "tags": list(service.tags),
+        "needs": list(service.needs),
+        "eligibility": service.eligibility,
+        "review_owner": service.review_owner,
     }
     if service.referral_route:
         ext["referral_route"] = {

@@ -229,6 +229,7 @@ class Referral:
     inappropriate: bool
     outcome: str | None
     created_at: datetime
+    fit_override: str | None = None  # why it was made though the service does not fit the child
 
     @property
     def dated(self) -> datetime:

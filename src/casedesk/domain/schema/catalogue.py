@@ -34,6 +34,8 @@ from casedesk.domain.vocab import (
 )
 
 C = Category
+NEED_STATES = ("active", "merged", "retired")  # a need of the area's taxonomy (`domain.directory.needs`)
+GUIDANCE_OUTCOMES = ("no_result", "helpful", "unhelpful")  # what a kept Ask CaseDesk question records
 
 # A status period files under the category of what it records.
 STATUS_CATEGORIES: dict[str, Category] = {
@@ -188,6 +190,51 @@ RECORDS: tuple[RecordSpec, ...] = (
         ),
     ),
     RecordSpec(
+        "need_terms",
+        C.DIRECTORY,
+        (
+            text("code", 64, required=True),  # what services and answers refer to; never changes
+            text("label", 200, required=True),
+            text("domain", 40, required=True),
+            structured("indicated_by", shape="array"),  # the needs-check answers that reveal it
+            structured("tags", shape="array"),  # service tags that mean it
+            text("state", 12, choices=NEED_STATES, default="active"),
+            text("merged_into", 64),
+        ),
+    ),
+    RecordSpec(
+        "directory_searches",
+        C.USAGE,
+        (
+            structured("criteria", required=True),  # the filters used, never who for or any free text
+            day("searched_on", required=True),
+        ),
+        append_only=True,
+    ),
+    RecordSpec(
+        "guidance_entries",
+        C.DIRECTORY,
+        (
+            text("external_id", 80, required=True),  # the entry's id in its guidance file
+            text("question", 300, required=True),
+            structured("document", required=True),  # the whole entry, as the file spells it
+            text("owner", 200),
+            day("last_reviewed"),
+            text("source", 300),
+        ),
+    ),
+    RecordSpec(
+        "guidance_questions",
+        C.USAGE,
+        (
+            text("question", 300, required=True),  # scrubbed of personal data before it is kept
+            text("outcome", 12, choices=GUIDANCE_OUTCOMES, required=True),
+            text("entry_id", 80),  # the answer it was about ("did this help?")
+            day("asked_on", required=True),
+        ),
+        append_only=True,
+    ),
+    RecordSpec(
         "referrals",
         C.REFERRAL,
         (
@@ -207,6 +254,7 @@ RECORDS: tuple[RecordSpec, ...] = (
             integer("ack_within_days", 1, 60, default=5),  # working days
             long_text("decline_reason"),
             boolean("inappropriate", default=False),
+            long_text("fit_override"),  # why the referrer went ahead though the service does not fit the child
             long_text("outcome"),
         ),
         child_key="child_id",
@@ -233,6 +281,10 @@ ENTITY_ORDER: tuple[str, ...] = (
     "organisations",
     "workers",
     "services",
+    "need_terms",
+    "directory_searches",
+    "guidance_entries",
+    "guidance_questions",
     "children",
     "status_periods",
     "involvements",

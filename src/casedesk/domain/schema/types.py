@@ -30,7 +30,8 @@ class Category(StrEnum):
       triage — Presenting Needs Checks, their answers and level of need;
       referral — referrals to services, the sharing decision behind them and the emails that carried them.
     Not about a child (every device holds these):
-      directory — the area's service directory; organisation — organisations and their staff.
+      directory — the area's service directory and guidance; organisation — organisations and their staff;
+      usage — what people ask Ask CaseDesk and search for, with personal data taken out first.
     """
 
     IDENTITY = "identity"
@@ -50,6 +51,7 @@ class Category(StrEnum):
     REFERRAL = "referral"
     DIRECTORY = "directory"
     ORGANISATION = "organisation"
+    USAGE = "usage"
 
 
 # What a chronology entry may be filed under (the `category` it is recorded with): the part of `Category` that is

@@ -103,6 +103,11 @@ def seed_demo(
     from casedesk.services.directory.service import DirectoryService
 
     services, _ = DirectoryService(db, DEMO_AUTHOR).load_sample()
+    from casedesk.services.demo.reviews import set_demo_review_dates
+    from casedesk.services.guidance.service import load_sample_guidance
+
+    set_demo_review_dates(db, today or date.today(), DEMO_AUTHOR)
+    load_sample_guidance(db, DEMO_AUTHOR)
     from casedesk.services.demo.triage import seed_demo_triage
 
     triage_results, triage_drafts = seed_demo_triage(db, seed, today or date.today(), DEMO_AUTHOR)

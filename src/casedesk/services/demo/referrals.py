@@ -10,8 +10,12 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+from casedesk.domain.directory.match import match_services
+from casedesk.domain.directory.model import Service
 from casedesk.domain.referrals.workflow import DECLINE_REASONS, SharingDecision
+from casedesk.services.directory.service import DirectoryService
 from casedesk.services.referrals.service import NewReferral, ReferralService
+from casedesk.services.triage.service import TriageService
 from casedesk.store import directory_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -38,6 +42,26 @@ PATHS = (
 )
 
 
+OVERRIDE = "The family asked for this service by name after using it before."
+
+
+def _fitting(db: Database, directory: list[Service], triage_id: str | None, today: date) -> list[str]:
+    """The services that fit the child's latest needs check, as a practitioner would choose among (sorted ids)."""
+    if triage_id is None:
+        return []
+    r = TriageService(db, "").match_request(triage_id, today)
+    matches = match_services(
+        directory,
+        r["outcome_level"],
+        r["outcome_domains"],
+        r["child_age"],
+        r["postcode_district"],
+        r["child_needs"],
+        r["need_labels"],
+    )
+    return sorted(m.service.id for m in matches if m.fits)
+
+
 def seed_demo_referrals(db: Database, seed: int, today: date, author: str = "casedesk-demo") -> int:
     rng = random.Random(seed * 7919)
     with db.session() as session:
@@ -49,8 +73,9 @@ def seed_demo_referrals(db: Database, seed: int, today: date, author: str = "cas
         return 0
     chosen = sorted(children)[:: max(1, round(1 / SHARE_OF_CHILDREN))][:MAX_REFERRALS]
     paths, weights = zip(*PATHS, strict=True)
+    directory = DirectoryService(db, author).services()
     for number, child_id in enumerate(chosen):
-        service_id = rng.choice(service_ids)
+        service_id = rng.choice(_fitting(db, directory, triage.get(child_id), today) or service_ids)
         start = datetime.combine(today - timedelta(days=rng.randint(2, 180)), time(10), UTC)
         consent = rng.random() < 0.85
         sharing = SharingDecision(
@@ -72,6 +97,7 @@ def seed_demo_referrals(db: Database, seed: int, today: date, author: str = "cas
             sections=("identity", "school", "triage") if child_id in triage else ("identity", "school", "statuses"),
             urgency=rng.choice(("routine", "routine", "soon", "urgent")),
             triage_result_id=triage.get(child_id),
+            fit_override=OVERRIDE,  # kept only where the service does not fit (a child nothing fits)
         )
         referral_id, _ = ReferralService(db, author).create(new, now=start)
         when = start

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,11 @@ from casedesk.domain.directory.oruk import ParseResult, load_directory, sample_s
 from casedesk.domain.directory.oruk_export import export_issues, service_to_oruk3, to_oruk3_page
 from casedesk.domain.directory.oruk_map import service_from_oruk3
 from casedesk.domain.directory.oruk_schema import ImportIssue, is_uuid
+from casedesk.domain.directory.reviews import ReviewLine, due_for_review
 from casedesk.domain.ids import new_id
 from casedesk.domain.records import Changes
 from casedesk.errors import CaseDeskError, NotFound, ValidationError
+from casedesk.services.directory.editing import DirectoryEditor
 from casedesk.services.directory.fetch import fetch_directory, is_url
 from casedesk.services.directory.search import (
     Attendance,
@@ -35,6 +38,8 @@ from casedesk.services.directory.search import (
     attendance_modes,
     search_services,
 )
+from casedesk.services.directory.taxonomy import TaxonomyService, load_taxonomy, with_needs
+from casedesk.services.directory.usage import record_search
 from casedesk.store import directory_repo
 from casedesk.store.database import Database
 
@@ -131,7 +136,19 @@ class DirectoryService:
 
     def __init__(self, db: Database, actor: str) -> None:
         self.db = db
-        self.actor = actor
+        self._actor = actor
+        self.taxonomy = TaxonomyService(db, actor)
+        self.editor = DirectoryEditor(db, actor)
+
+    @property
+    def actor(self) -> str:
+        return self._actor
+
+    @actor.setter
+    def actor(self, name: str) -> None:
+        self._actor = name
+        self.taxonomy.actor = name
+        self.editor.actor = name
 
     # -- reading -------------------------------------------------------------------------------------------------
     def services(self) -> list[Service]:
@@ -147,7 +164,7 @@ class DirectoryService:
             service = _service(row)
             if service is not None:
                 services.append(service if service.id == row.id else replace(service, id=row.id))
-        return services
+        return with_needs(services, load_taxonomy(self.db))
 
     def get(self, service_id: str) -> Service:
         with self.db.session() as session:
@@ -155,7 +172,10 @@ class DirectoryService:
         service = _service(stored)
         if service is None:
             raise NotFound(f"Directory service {service_id} cannot be read by this version of CaseDesk.")
-        return replace(service, id=stored.id)
+        return with_needs([replace(service, id=stored.id)], load_taxonomy(self.db))[0]
+
+    def due_for_review(self, today: date | None = None) -> list[ReviewLine]:
+        return due_for_review(self.services(), today or date.today())
 
     def export(self) -> dict[str, Any]:
         """Every service as one ORUK 3.0 API page, under the directory's own ids; refuses output that would not
@@ -170,6 +190,10 @@ class DirectoryService:
         return page
 
     # -- writing -------------------------------------------------------------------------------------------------
+    def record_search(self, criteria: dict[str, Any]) -> Changes:
+        """Keep the criteria of one search (see `usage.py`: filters only, no personal data)."""
+        return record_search(self.db, self.actor, criteria)
+
     def store(self, services: tuple[Service, ...] | list[Service], source: str) -> tuple[ImportReport, Changes]:
         """Insert new services and update changed ones, in one transaction; the report says which were which."""
         unique = list({service.id: service for service in services}.values())  # a feed may repeat a service

@@ -32,6 +32,7 @@ from casedesk.domain.vocab import EventKind, Significance
 from casedesk.errors import ValidationError
 from casedesk.services.referrals import analytics, mail, pack
 from casedesk.services.referrals.analytics import ReferralAnalytics
+from casedesk.services.referrals.fit import fit_problems, override_problem
 from casedesk.store import referral_repo
 from casedesk.store.database import Database
 from casedesk.store.uow import UnitOfWork
@@ -49,6 +50,7 @@ class NewReferral:
     service_id: str | None = None
     triage_result_id: str | None = None
     ack_within_days: int = DEFAULT_ACK_WORKING_DAYS
+    fit_override: str = ""  # why refer though the service does not fit the child (see `fit.py`)
 
     def problems(self) -> list[tuple[str, str]]:
         found = list(self.sharing.problems())
@@ -115,13 +117,23 @@ class ReferralService:
         self.db = db
         self.actor = actor
 
+    def fit_problems(self, child_id: str, service_id: str | None, triage_result_id: str | None) -> list[str]:
+        """Why a service is not right for this child, in words (empty when nothing stands against it)."""
+        return fit_problems(self.db, child_id, service_id, triage_result_id)
+
     # -- writing -------------------------------------------------------------------------------------------------
     def create(self, new: NewReferral, now: datetime | None = None) -> tuple[str, Changes]:
-        """A draft referral, with its sharing decision recorded; refuses an incomplete one with every problem."""
+        """A draft referral, with its sharing decision recorded; refuses an incomplete one with every problem,
+        and one to a service that does not fit the child without a reason (`fit.py`)."""
         problems = new.problems()
+        against = fit_problems(self.db, new.child_id, new.service_id, new.triage_result_id)
+        missing_override = override_problem(against, new.service_name, new.fit_override)
+        if missing_override:
+            problems.append(missing_override)
         if problems:
             raise ValidationError("The referral is not complete.", problems)
         now = now or datetime.now(UTC)
+        override = new.fit_override.strip() if against else ""
         actor = self.actor
         with self.db.unit_of_work(actor) as uow:
             referral_id = uow.insert(
@@ -140,9 +152,12 @@ class ReferralService:
                     "status_changed_at": now,
                     "ack_within_days": new.ack_within_days,
                     "inappropriate": False,
+                    "fit_override": override or None,
                 },
             )
             body = f"Reason: {new.reason.strip()}\nInformation sharing: {new.sharing.describe()}"
+            if override:
+                body += f"\nReferred although the service does not fit ({'; '.join(against)}): {override}"
             _record(
                 uow,
                 new.child_id,

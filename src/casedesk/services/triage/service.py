@@ -30,6 +30,7 @@ from casedesk.domain.triage.result import (
     recorded_outcome,
 )
 from casedesk.errors import Conflict, ValidationError
+from casedesk.services.directory.taxonomy import load_taxonomy
 from casedesk.services.triage.questionnaires import QuestionnaireEntry, get_questionnaire, list_questionnaires
 from casedesk.store import repositories as repo
 from casedesk.store import triage_repo
@@ -126,9 +127,12 @@ class TriageService:
         with self.db.session() as session:
             child = repo.get_child(session, result.child_id)
         outcome = self.outcome_of(result)
+        taxonomy = load_taxonomy(self.db)
         return {
             "outcome_level": outcome.level,
             "outcome_domains": {d.id: d.score for d in outcome.domains},
+            "child_needs": taxonomy.in_answers(result.answers),
+            "need_labels": taxonomy.labels(),
             "child_age": child.age_on(today or date.today()),
             "postcode_district": postcode_district(child.postcode),
             "child_name": child.display_name,

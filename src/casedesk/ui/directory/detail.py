@@ -21,11 +21,11 @@ from casedesk.domain.directory.model import (
     format_ages,
     format_levels,
 )
+from casedesk.domain.directory.reviews import DUE, OVERDUE, review_due_on, review_state
 from casedesk.services.directory.service import attendance_modes
 from casedesk.ui.palette import AMBER, AMBER_BACKGROUND, GREEN, MUTED, PANEL_BACKGROUND, RED, RED_BACKGROUND
 
 GREY = MUTED
-STALE_AFTER_DAYS = 365
 
 
 def _items(values: tuple[str, ...] | list[str], empty: str = "Not stated by the service") -> str:
@@ -49,11 +49,14 @@ def _link(address: str) -> str:
 def _reviewed(service: Service, today: date) -> str:
     if service.last_reviewed is None:
         return f"<span style='color:{AMBER}'>never recorded; check the details with the service</span>"
-    days = (today - service.last_reviewed).days
     when = f"{service.last_reviewed.day} {service.last_reviewed:%B %Y}"
-    if days > STALE_AFTER_DAYS:
-        return f"<span style='color:{AMBER}'>{when}, over a year ago; check the details are still current</span>"
-    return when
+    owner = f" by {escape(service.review_owner)}" if service.review_owner else ""
+    state = review_state(service, today)
+    if state == OVERDUE:
+        return f"<span style='color:{AMBER}'>{when}{owner}, over a year ago; check the details are still current</span>"
+    if state == DUE:
+        return f"{when}{owner}; due for review by {review_due_on(service):%d %B %Y}"
+    return when + owner
 
 
 def match_html(match: Match, child_name: str) -> str:

@@ -34,15 +34,20 @@ from casedesk.services.directory.service import (
     DirectoryFilter,
     search_services,
 )
+from casedesk.services.directory.usage import filter_criteria, needs_check_criteria
 from casedesk.ui.context import AppContext
 from casedesk.ui.directory.detail import ServiceDetail
+from casedesk.ui.directory.manage_dialog import ManageDirectoryDialog
 from casedesk.ui.directory.service_list import ServiceIdRole, ServiceList
 from casedesk.ui.palette import INFO_BACKGROUND
 from casedesk.ui.widgets import filter_combo
 
 SEARCH_DELAY_MS = 150
+CRITERIA_SETTLE_MS = 2500  # a search is kept (criteria only) once its filters have stood this long
 LIST_REASONS = (
     "works on",
+    "focuses on",
+    "also focuses on",
     "covers",
     "typical wait",
 )  # the reasons worth a line in the list; the rest are in the detail
@@ -57,10 +62,14 @@ class MatchRequest:
     age: int | None = None
     district: str | None = None
     child_name: str = ""
+    needs: Mapping[str, str] | None = None  # the specific needs the answers reveal, code → label
+    need_labels: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> str:
         needs = sorted((d for d, w in self.domains.items() if w > 0), key=lambda d: -self.domains[d])
         parts = [f"level {self.level}", ", ".join(domain_label(d) for d in needs) or "no need domains flagged"]
+        if self.needs:
+            parts.append(", ".join(label.lower() for label in self.needs.values()))
         parts += [f"age {self.age}" if self.age is not None else "age not known", self.district or "area not known"]
         return f"Services for {self.child_name or 'this child'}: " + " · ".join(parts)
 
@@ -132,9 +141,13 @@ class DirectoryPage(QWidget):
         splitter.setSizes([470, 700])
         splitter.setChildrenCollapsible(False)
 
+        self.manage = QPushButton("Manage…")
+        self.manage.setToolTip("Edit services, the needs taxonomy and tags, review dates; publish to every device")
+        self.manage.clicked.connect(self.open_manager)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
+        top.addWidget(self.manage)
         filters = QHBoxLayout()
         for widget in (self.domain, self.level, self.age, self.area, self.cost, self.attendance):
             filters.addWidget(widget)
@@ -145,6 +158,9 @@ class DirectoryPage(QWidget):
         layout.addWidget(self.banner_row)
         layout.addWidget(splitter, 1)
 
+        self._recorded: dict[str, object] = {}
+        self._settled = QTimer(self, singleShot=True, interval=CRITERIA_SETTLE_MS)
+        self._settled.timeout.connect(self._record_criteria)
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _: self._debounce.start())
@@ -220,12 +236,27 @@ class DirectoryPage(QWidget):
         child_age: int | None,
         postcode_district: str | None,
         child_name: str = "",
+        child_needs: Mapping[str, str] | None = None,
+        need_labels: Mapping[str, str] | None = None,
     ) -> None:
         """Rank every service for a child after triage; filters start cleared so nothing is hidden."""
-        self.request = MatchRequest(outcome_level, dict(outcome_domains), child_age, postcode_district, child_name)
+        self.request = MatchRequest(
+            outcome_level,
+            dict(outcome_domains),
+            child_age,
+            postcode_district,
+            child_name,
+            child_needs,
+            dict(need_labels or {}),
+        )
         self.reset_filters()
         self._selected = None
         self.banner.setText(self.request.describe())
+        self._record(
+            needs_check_criteria(
+                outcome_level, dict(outcome_domains), list(child_needs or {}), child_age, postcode_district
+            )
+        )
         self.banner_row.show()
         if self._loaded_once:
             self.refresh()
@@ -238,7 +269,18 @@ class DirectoryPage(QWidget):
         self.banner_row.hide()
         self.refresh()
 
+    def _record_criteria(self) -> None:
+        if self.request is None and self.context.unlocked:
+            self._record(filter_criteria(self.filters(), bool(self.search.text().strip())))
+
+    def _record(self, criteria: dict[str, object]) -> None:
+        """Keep what was searched for (criteria only: `services/directory/usage.py`), once per change."""
+        if criteria and criteria != self._recorded:
+            self._recorded = criteria
+            self.context.runner.op(lambda col: col.directory.record_search(criteria)).run(initiator=self)
+
     def refresh(self) -> None:
+        self._settled.start()
         found = search_services(self.services, self.search.text(), self.filters())
         self.list.blockSignals(True)
         self.list.clear()
@@ -249,7 +291,7 @@ class DirectoryPage(QWidget):
             self.count.setText(f"{len(found)} of {len(self.services)} services")
         else:
             r = self.request
-            self.matches = match_services(found, r.level, r.domains, r.age, r.district)
+            self.matches = match_services(found, r.level, r.domains, r.age, r.district, r.needs, r.need_labels)
             fits = [m for m in self.matches if m.fits]
             self.list.add_heading(f"Fit {r.child_name or 'this child'} ({len(fits)}), best first")
             for match in fits:
@@ -280,6 +322,36 @@ class DirectoryPage(QWidget):
             self.detail.clear()
             return
         self.detail.show_service(service, match, self.request.child_name if self.request else "")
+
+    def open_manager(self) -> ManageDirectoryDialog:
+        dialog = ManageDirectoryDialog(self.context, self)
+        dialog.finished.connect(lambda _: self.reload() if self.context.unlocked else None)
+        dialog.open()
+        return dialog
+
+    def show_filtered(self, domain: str | None, level: int | None) -> None:
+        """The whole directory filtered to a need and a level (a guidance link); other filters cleared."""
+        self.request = None
+        self.matches = []
+        self.banner_row.hide()
+        self.reset_filters()
+        for combo, value in ((self.domain, domain), (self.level, level)):
+            index = combo.findData(value) if value is not None else 0
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+        if self._loaded_once:
+            self.refresh()
+        elif self.context.unlocked:
+            self.reload()
+
+    def show_service(self, service_id: str) -> bool:
+        """Select one service (its card shows); False when the directory does not hold it."""
+        self._selected = service_id
+        if self.services and all(s.id != service_id for s in self.services):
+            return False  # (while the list is still loading, the selection waits for it)
+        self._reselect()
+        return True
 
     # -- for tests and the window ------------------------------------------------------------------------------
     def listed_ids(self) -> list[str]:

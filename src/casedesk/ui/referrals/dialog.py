@@ -117,6 +117,20 @@ class ReferralDialog(QDialog):
         for key, edit in self.referrer.items():
             edit.setAccessibleName(f"Your {key}")
             form.addRow(f"Your {key}", edit)
+        self.not_fit = QLabel()
+        self.not_fit.setWordWrap(True)
+        self.not_fit.setStyleSheet(f"color: {RED};")
+        self.fit_override = QPlainTextEdit(placeholderText="Why refer to this service anyway")
+        self.fit_override.setAccessibleName("Why refer anyway")
+        self.fit_override.setFixedHeight(60)
+        form.insertRow(1, self.not_fit)  # right under the service it is about
+        form.insertRow(2, "Why anyway", self.fit_override)
+        self._form = form
+        self.needs_override = False
+        self._fit_rows(False)
+        context.runner.query(lambda col: col.referrals.fit_problems(child_id, service_id, triage_result_id)).success(
+            self._show_fit
+        ).run()
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {RED};")
@@ -136,6 +150,20 @@ class ReferralDialog(QDialog):
         layout.addWidget(buttons)
         self._sharing_mode(True)
         resize_to_fit(self, 640, 680)  # fits 1366×768 less a taskbar and title bar; the fields scroll
+
+    def _fit_rows(self, visible: bool) -> None:
+        self.needs_override = visible
+        for widget in (self.not_fit, self.fit_override, self._form.labelForField(self.fit_override)):
+            if widget is not None:
+                widget.setVisible(visible)
+
+    def _show_fit(self, problems: list[str]) -> None:
+        """A service that does not fit this child needs a reason to refer anyway (the service checks it too)."""
+        if problems:
+            self.not_fit.setText(
+                f"{self.service_name} does not fit this child: {'; '.join(problems)}. You can still refer, but say why."
+            )
+        self._fit_rows(bool(problems))
 
     def _sharing_mode(self, consent: bool) -> None:
         for widget in (self.given_by, self.given_on, self.scope):
@@ -165,6 +193,7 @@ class ReferralDialog(QDialog):
             urgency=self.urgency.currentData(),
             triage_result_id=self.triage_result_id,
             ack_within_days=self.ack_days.value(),
+            fit_override=self.fit_override.toPlainText() if self.needs_override else "",
         )
 
     def save(self) -> None:

@@ -1,0 +1,53 @@
+"""Checking a service an editor or a provider wrote: every problem named by its field, before anything is stored.
+
+The directory editor and the provider template both produce a `Service`; this is the one place that says whether
+it may be published. A schema cannot say these things: the ages must be in order, levels are 1–4, the need domains
+and specific needs must be ones the area uses, an email address must look like one, and a service that takes
+referrals must say how.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from casedesk.domain.directory.model import LEVELS, NeedDomain, Service
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^https?://\S+$")
+
+
+def service_problems(service: Service, known_needs: Iterable[str]) -> list[tuple[str, str]]:
+    """(field, message) for everything wrong with a service; empty when it may be published."""
+    problems: list[tuple[str, str]] = []
+    if not service.name.strip():
+        problems.append(("name", "Give the service's name as families know it."))
+    if not service.description.strip():
+        problems.append(("description", "Say what the service does, in a sentence or two."))
+    low, high = service.minimum_age, service.maximum_age
+    for field, age in (("minimum_age", low), ("maximum_age", high)):
+        if age is not None and not 0 <= age <= 25:
+            problems.append((field, "Ages are 0 to 25."))
+    if low is not None and high is not None and low > high:
+        problems.append(("maximum_age", "The maximum age is below the minimum age."))
+    if any(level not in LEVELS for level in service.levels):
+        problems.append(("levels", "Levels of need are 1 to 4."))
+    domains = {d.value for d in NeedDomain}
+    unknown = [d for d in service.need_domains if d not in domains]
+    if unknown:
+        problems.append(("need_domains", f"Unknown need domain(s): {', '.join(unknown)}."))
+    known = set(known_needs)
+    strange = [code for code in service.needs if code not in known]
+    if strange:
+        problems.append(("needs", f"Not in the area's needs taxonomy: {', '.join(strange)}."))
+    emails = [("email", service.email)] + [("contact_email", c.email) for c in service.contacts]
+    for field, email in emails:
+        if email and not _EMAIL.match(email):
+            problems.append((field, f"'{email}' is not an email address."))
+    if service.url and not _URL.match(service.url):
+        problems.append(("url", "A website starts with http:// or https://."))
+    if service.is_active and service.referral_route is None:
+        problems.append(("referral_route", "Say how to refer: email, phone, online form or portal, and where."))
+    if service.typical_wait_days is not None and service.typical_wait_days < 0:
+        problems.append(("typical_wait_days", "A wait is zero days or more."))
+    return problems

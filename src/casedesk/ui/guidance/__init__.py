@@ -1,0 +1,1 @@
+"""Ask CaseDesk: the guidance assistant (F1 or Ctrl+K)."""

@@ -1,0 +1,93 @@
+"""Managing the directory offscreen: edit a service as a draft, publish it, see what is due for review, merge a
+need and rename a tag (services follow), and the editor listing problems by field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from casedesk.services.demo.reviews import set_demo_review_dates
+from casedesk.services.directory.service import DirectoryService
+from casedesk.ui.context import AppContext
+from casedesk.ui.directory.manage_dialog import ManageDirectoryDialog
+from casedesk.ui.directory.page import DirectoryPage
+
+
+@pytest.fixture
+def manage(qtbot, context: AppContext) -> ManageDirectoryDialog:  # type: ignore[no-untyped-def]
+    DirectoryService(context.col.db, "tester").load_sample()
+    set_demo_review_dates(context.col.db, date.today(), "tester")
+    page = DirectoryPage(context)
+    qtbot.addWidget(page)
+    dialog = page.open_manager()
+    assert dialog.service_list.count() == 43
+    return dialog
+
+
+def _row(items, starts: str) -> int:  # type: ignore[no-untyped-def]
+    return next(i for i in range(items.count()) if items.item(i).text().startswith(starts))
+
+
+def test_edit_a_service_as_a_draft_then_publish(qtbot, manage: ManageDirectoryDialog, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    manage.service_list.setCurrentRow(_row(manage.service_list, "Reading Buddies"))
+    manage.edit_selected()
+    editor = manage.editor
+    assert editor is not None and editor.name.text() == "Reading Buddies"
+    editor.eligibility.setText("Pupils in years 1 to 4 at schools in the scheme")
+    editor.review_owner.setText("Reading Buddies coordinator")
+    editor.grab().save("/tmp/service-editor.png")
+    editor.save_requested.emit(editor.service())
+    assert not editor.isVisible()
+    assert manage.drafts_label.text() == "1 draft(s) waiting to publish" and manage.publish_button.isEnabled()
+    assert "(draft waiting to publish)" in manage.service_list.item(_row(manage.service_list, "Reading Buddies")).text()
+    before = {s.name: s for s in DirectoryService(context.col.db, "tester").services()}["Reading Buddies"]
+    assert before.eligibility == ""  # not published yet
+    manage.publish()
+    after = {s.name: s for s in DirectoryService(context.col.db, "tester").services()}["Reading Buddies"]
+    assert (
+        after.eligibility.startswith("Pupils in years 1 to 4") and after.review_owner == "Reading Buddies coordinator"
+    )
+    assert "Published 1 service(s)" in manage.status.text() and not manage.publish_button.isEnabled()
+    manage.close()
+
+
+def test_the_editor_lists_problems_and_keeps_no_draft(qtbot, manage: ManageDirectoryDialog) -> None:  # type: ignore[no-untyped-def]
+    manage.edit(None, None)
+    editor = manage.editor
+    assert editor is not None
+    editor.save_requested.emit(editor.service())
+    assert editor.isVisible() and "Give the service's name" in editor.error.text()
+    assert "Say how to refer" in editor.error.text()
+    assert manage.drafts_label.text() == "0 draft(s) waiting to publish"
+    editor.reject()
+    manage.close()
+
+
+def test_due_for_review_lists_the_overdue_first(manage: ManageDirectoryDialog) -> None:
+    texts = [manage.due_list.item(i).text() for i in range(manage.due_list.count())]
+    assert len(texts) == 4 and texts[0].startswith("OVERDUE: ") and all(t.startswith("DUE: ") for t in texts[1:])
+    manage.tabs.setCurrentIndex(1)
+    manage.grab().save("/tmp/directory-due.png")
+    manage.close()
+
+
+def test_merge_a_need_and_rename_a_tag(qtbot, manage: ManageDirectoryDialog, context: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    manage.need_list.setCurrentRow(_row(manage.need_list, "Bereavement or loss"))
+    monkeypatch.setattr(manage, "ask_choice", lambda *a: "Anxiety or low mood (anxiety_low_mood)")
+    monkeypatch.setattr(manage, "confirm", lambda question: "Services naming it will follow" in question)
+    manage.merge_need()
+    assert manage.status.text() == "Merged bereavement into anxiety_low_mood."
+    row = manage.need_list.item(_row(manage.need_list, "Bereavement or loss")).text()
+    assert row.endswith("(merged into anxiety_low_mood)")
+    rainbow = {s.name: s for s in DirectoryService(context.col.db, "tester").services()}["Rainbow Bereavement Support"]
+    assert rainbow.needs == ("anxiety_low_mood",)  # its tags now mean the need it was merged into
+
+    manage.tag_list.setCurrentRow(_row(manage.tag_list, "CBT"))
+    monkeypatch.setattr(manage, "ask_text", lambda *a, **k: "cognitive behavioural therapy")
+    manage.rename_tag()
+    tags = [manage.tag_list.item(i).text() for i in range(manage.tag_list.count())]
+    assert "cognitive behavioural therapy (1)" in tags and not any(t.startswith("CBT") for t in tags)
+    manage.tabs.setCurrentIndex(2)
+    manage.grab().save("/tmp/directory-needs.png")
+    manage.close()
