@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from casedesk.services import device_backup
+from casedesk.store import keyfile
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 from casedesk.ui.application import start
@@ -227,3 +228,15 @@ def test_at_start_a_database_that_will_not_open_is_restored_and_the_app_opens_on
     assert any("sends back everything recorded since the backup" in text for text in _close_boxes(window))
     window.close()
     assert _names(db.path) == ["Ada"]
+
+
+def test_the_key_file_watch_leaves_alone_a_database_a_restore_has_closed(
+    db: Database, runner: TaskRunner, backup: Path
+) -> None:
+    context = AppContext(db.path, runner)
+    context.attach(opened(db, PROFILE))
+    key = keyfile.key_file_path(db.path)
+    key.rename(key.with_name("elsewhere"))
+    assert context.key_file_gone()  # wiped from elsewhere while open: the window locks
+    context.col.close()  # what a restore does before it moves the current files aside
+    assert not context.key_file_gone()  # so the swap's brief moment without a key file does not lock the window

@@ -44,8 +44,9 @@ class AppContext:
         self._col.use_database_thread(self.runner.call_db)
 
     def key_file_gone(self) -> bool:
-        """True while unlocked once the key file has disappeared (the database was wiped from elsewhere)."""
-        return self._col is not None and not self._col.key_file_present()
+        """True while unlocked once the key file has disappeared (the database was wiped from elsewhere). Never for
+        a collection already closed: a restore moves the files only after closing it, and must not be locked out."""
+        return self._col is not None and not self._col.closed and not self._col.key_file_present()
 
     def damage_notice(self) -> str | None:
         """Why the open database refuses changes and how to recover, when the unlock check found damage."""
