@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,20 @@ def test_every_commit_moves_the_anchor_and_a_whole_database_passes(db: Database,
     tip = anchor.read_anchor(db_path, db._key, db.database_id)
     assert tip is not None and tip.seq == 3
     assert db.verify_audit().ok and db.check().ok
+
+
+def test_a_process_killed_while_writing_the_anchor_leaves_no_temp_file_for_long(db: Database, db_path: Path) -> None:
+    """A kill between writing the anchor's temp file and renaming it leaves `NAME.anchor.PID.tmp`: the next open
+    removes it when PID no longer runs, keeps a running writer's, and `wipe` removes any."""
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    db.close()
+    stale = db_path.with_name(f"{db_path.name}.anchor.{dead.pid}.tmp")
+    live = db_path.with_name(f"{db_path.name}.anchor.{os.getpid()}.tmp")
+    stale.write_text("{}")
+    live.write_text("{}")
+    Database.open(db_path, PASSPHRASE).close()
+    assert not stale.exists()
+    assert live.exists()
+    assert main(["wipe", "--db", str(db_path), "--yes"]) == 0
+    assert not live.exists()

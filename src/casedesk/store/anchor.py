@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,29 @@ def write_anchor(db_path: Path, key: bytes, database_id: str, seq: int, digest: 
     finally:
         os.close(fd)
     os.replace(tmp, path)
+
+
+def temp_files(db_path: Path) -> list[tuple[Path, int]]:
+    """The anchor's temporary files beside the database, each with the process id that wrote it."""
+    path = anchor_path(db_path)
+    found = []
+    for candidate in path.parent.glob(f"{path.name}.*.tmp"):
+        pid_text = candidate.name[len(path.name) + 1 : -len(".tmp")]
+        if pid_text.isdigit():
+            found.append((candidate, int(pid_text)))
+    return found
+
+
+def remove_stale_temps(db_path: Path, alive: Callable[[int], bool]) -> int:
+    """Remove the temporary anchors of processes that no longer run (killed between write and rename).
+
+    A running process's temp file is left alone: removing it would make its rename fail."""
+    removed = 0
+    for candidate, pid in temp_files(db_path):
+        if not alive(pid):
+            candidate.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 class AnchorInvalid(Exception):

@@ -178,6 +178,7 @@ class Database:
         migrate only a database that passed (a damaged one is opened for reading and rescue only)."""
         refuse_empty(path)
         staging.clean_stale(path)
+        anchor.remove_stale_temps(path, staging.process_alive)
         engine = make_engine(path, key)
         try:
             with engine.connect() as conn:

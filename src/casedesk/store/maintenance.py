@@ -171,6 +171,9 @@ def wipe(db_path: Path) -> list[Path]:
             removed.append(file)
     if staging.remove_all(db_path):
         removed.append(staging_root)
+    for temp, _pid in anchor.temp_files(db_path):
+        temp.unlink(missing_ok=True)
+        removed.append(temp)
     replaced = db_path.with_name(db_path.name + ".replaced")  # the files a killed in-app restore moved aside
     if replaced.is_dir():
         for file in replaced.iterdir():

@@ -24,7 +24,8 @@ def staging_root(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".staging")
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (this one always does)."""
     if pid == os.getpid():
         return True
     try:
@@ -55,7 +56,7 @@ def clean_stale(db_path: Path) -> int:
     removed = 0
     for area in root.iterdir():
         pid_text = area.name.split("-", 1)[0]
-        if pid_text.isdigit() and _process_alive(int(pid_text)):
+        if pid_text.isdigit() and process_alive(int(pid_text)):
             continue
         _remove_area(area)
         removed += 1
