@@ -32,8 +32,9 @@ def test_the_profile_follows_the_servers_directory(server: Server, tmp_path: Pat
     # Ann's device: the organisation comes from the server, her name stays hers (no directory entry for her).
     ann.db.put(PROFILE, Profile(name="Ann Lee", role="Teacher", organisation="Oakwod"))
     col = Collection(ann.db, "Ann Lee")
-    profile, changed = col.refresh_profile()
-    assert changed and (profile.name, profile.organisation, profile.organisation_kind) == (
+    profile, changes = col.refresh_profile()
+    assert profile is not None and not changes.entities  # a setting, no records
+    assert (profile.name, profile.organisation, profile.organisation_kind) == (
         "Ann Lee",
         "Oakwood Primary School",
         "school",
@@ -43,8 +44,9 @@ def test_the_profile_follows_the_servers_directory(server: Server, tmp_path: Pat
     # Ben's new device, made by the demo as "CaseDesk user": the directory entry names him.
     ben = make_device(tmp_path, "ben", server, "ben@oakwood.example")
     col = Collection(ben.db, "CaseDesk user")
-    profile, changed = col.refresh_profile()
-    assert changed and (profile.name, profile.role, profile.email, profile.phone, profile.organisation) == (
+    profile, _ = col.refresh_profile()
+    assert profile is not None
+    assert (profile.name, profile.role, profile.email, profile.phone, profile.organisation) == (
         "Ben Hughes",
         "Designated safeguarding lead",
         "ben@oakwood.example",
@@ -52,7 +54,7 @@ def test_the_profile_follows_the_servers_directory(server: Server, tmp_path: Pat
         "Oakwood Primary School",
     )
     assert col.actor == "Ben Hughes" and col.children.author == "Ben Hughes"
-    assert col.refresh_profile() == (profile, False)
+    assert col.refresh_profile()[0] is None  # unchanged
     saved, _ = col.save_profile(replace(profile, organisation="Somewhere Else", name="B. Hughes", idle_minutes=5))
     assert (saved.organisation, saved.name, saved.idle_minutes) == ("Oakwood Primary School", "Ben Hughes", 5)
 
@@ -60,5 +62,5 @@ def test_the_profile_follows_the_servers_directory(server: Server, tmp_path: Pat
 def test_before_enrolment_the_profile_is_the_users_own(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db.put(PROFILE, Profile(name="Sam", role="DSL", organisation="Hillside"))
     col = Collection(db, "Sam")
-    assert col.refresh_profile() == (col.profile.current(), False)
+    assert col.refresh_profile()[0] is None
     assert col.profile.from_directory()[1] == frozenset()

@@ -95,12 +95,15 @@ class Collection:
         self._sign_as(saved)
         return saved, changes
 
-    def refresh_profile(self) -> tuple[Profile, bool]:
-        """Take the profile from the server's directory once enrolled (after each sync); True when it changed."""
+    def refresh_profile(self) -> tuple[Profile | None, Changes]:
+        """Take the profile from the server's directory once enrolled (after each sync): the new profile when it
+        changed, else None. A profile is a setting, not a record, so the Changes are empty; the operation shape is
+        the same as every other write so the UI can run it through its one helper."""
         profile, changed = self.profile.refresh_from_directory()
-        if changed:
-            self._sign_as(profile)
-        return profile, changed
+        if not changed:
+            return None, Changes()
+        self._sign_as(profile)
+        return profile, Changes()
 
     def _sign_as(self, saved: Profile) -> None:
         self.actor = saved.name

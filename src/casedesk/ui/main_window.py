@@ -156,9 +156,9 @@ class MainWindow(QMainWindow):
     def _refresh_profile(self, *_: object) -> None:
         """Once enrolled, the profile follows the server's directory (the account's organisation and entry)."""
 
-        def changed(result: tuple[Profile, bool]) -> None:
-            if result[1]:
-                self.context.profile = result[0]
+        def changed(profile: Profile | None) -> None:
+            if profile is not None:
+                self.context.profile = profile
                 self._show_profile()
 
         self.context.runner.op(lambda col: col.refresh_profile()).success(changed).run(initiator=self)
