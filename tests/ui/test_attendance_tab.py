@@ -79,7 +79,7 @@ def test_caseload_shows_the_attendance_column_and_badges(qtbot, context: AppCont
     from PySide6.QtCore import Qt
 
     from casedesk.services.caseload import load_caseload
-    from casedesk.ui.caseload.model import ATTENDANCE_COLUMN, COLUMNS, CaseloadModel
+    from casedesk.ui.caseload.model import ATTENDANCE_COLUMN, COLUMNS, STATUSES, CaseloadModel
 
     child = add_child(context.col.db, "Ben", "Often", date(2012, 1, 2))
     add_child(context.col.db, "Di", "None", date(2012, 1, 4))
@@ -89,12 +89,12 @@ def test_caseload_shows_the_attendance_column_and_badges(qtbot, context: AppCont
         write_marks(uow, [(child, m) for m in marks], reason="test", today=date(2025, 7, 1))
     model = CaseloadModel()
     model.set_rows(sorted(load_caseload(context.col.db, date(2025, 7, 1)), key=lambda r: r.name))
-    assert COLUMNS[ATTENDANCE_COLUMN] == "Attendance"
+    assert COLUMNS[ATTENDANCE_COLUMN].header == "Attendance"
     often, none = (model.index(r, ATTENDANCE_COLUMN) for r in range(2))
     assert model.data(often) == "80.0%" and model.data(none) == ""
     assert "2 of 10 possible sessions missed" in model.data(often, Qt.ItemDataRole.ToolTipRole)
-    assert "PA" in model.data(model.index(0, 5)).split()
-    assert "Persistent absence" in model.data(model.index(0, 5), Qt.ItemDataRole.ToolTipRole)
+    assert "PA" in model.data(model.index(0, STATUSES)).split()
+    assert "Persistent absence" in model.data(model.index(0, STATUSES), Qt.ItemDataRole.ToolTipRole)
     assert model.data(none, Qt.ItemDataRole.ToolTipRole) == "No attendance marks"
 
 

@@ -1,4 +1,5 @@
-"""`casedesk import children | attendance | questionnaire | directory | guidance | provider`: records from files.
+"""`casedesk import children | attendance | schools | questionnaire | directory | guidance | provider`: records
+from files.
 
 Each file (or API listing) is read and validated before the passphrase is even asked for where that is possible,
 so an invalid file never opens the database, let alone changes it; every problem is printed as
@@ -35,6 +36,13 @@ def register(sub: Subparsers) -> None:
         "--skip-unmatched", action="store_true", help="import the pupils who match a child and list the others"
     )
     c.set_defaults(handler=cmd_import_attendance)
+
+    c = import_sub.add_parser(
+        "schools", help="the schools register from a GIAS establishment extract (CSV; all or nothing)"
+    )
+    add_db(c)
+    c.add_argument("file", type=Path)
+    c.set_defaults(handler=cmd_import_schools)
 
     c = import_sub.add_parser("questionnaire", help="a triage questionnaire (JSON), validated first")
     add_db(c)
@@ -84,6 +92,16 @@ def cmd_import_attendance(args: argparse.Namespace) -> int:
         )
     for line in report.lines():
         print(line)
+    return 0
+
+
+def cmd_import_schools(args: argparse.Namespace) -> int:
+    from casedesk.services.education.schools import import_register, read_register
+
+    rows = read_register(args.file)  # every problem is reported before the database is opened
+    with open_database(args) as db:
+        report, _ = import_register(db, rows, actor(db))
+    print(f"Schools register from {args.file}: {report}.")
     return 0
 
 

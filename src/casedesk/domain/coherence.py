@@ -6,6 +6,8 @@ held in one place so the demo-data test and the app's status form say the same t
 - A child is never on an EHC plan and SEN support at once (an EHC plan replaces SEN support).
 - A child in elective home education has no current school.
 - A personal education plan (PEP) is for a looked-after child: one is held only while the child is looked after.
+
+A child's school history keeps its own rules (`education_warnings`, from `casedesk.domain.education.coherence`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
+from casedesk.domain.education.coherence import education_warnings
 from casedesk.domain.vocab import StatusKind
+
+__all__ = ["Period", "education_warnings", "looked_after_on", "pep_warnings", "status_warnings"]
 
 
 class Period(NamedTuple):

@@ -18,6 +18,11 @@ class Organisation:
     urn: str | None = None
     ods_code: str | None = None
     la_code: str | None = None
+    # the schools register's columns (from a GIAS extract)
+    phase: str | None = None
+    establishment_type: str | None = None
+    postcode: str | None = None
+    establishment_status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

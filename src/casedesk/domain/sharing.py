@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Any, TypeVar, overload
 
 from casedesk.domain.casework.records import EhcPlan, Pep, YouthJusticeOutcome
+from casedesk.domain.education import records as education
 from casedesk.domain.records import Child, ChronologyEvent, Involvement, Organisation, StatusPeriod, Worker
 from casedesk.domain.referrals.workflow import Referral
 from casedesk.domain.schema import CATALOGUE, EVENT_CATEGORIES, STATUS_CATEGORIES, Category
@@ -73,6 +74,14 @@ ENTITY_OF: dict[type, str] = {
     EhcPlan: "ehc_plans",
     Pep: "peps",
     YouthJusticeOutcome: "youth_justice_outcomes",
+    education.Enrolment: "enrolments",
+    education.Exclusion: "exclusions",
+    education.ManagedMove: "managed_moves",
+    education.Provision: "provisions",
+    education.EheCase: "ehe_cases",
+    education.EheVisit: "ehe_visits",
+    education.CmeEnquiry: "cme_enquiries",
+    education.CmeStep: "cme_steps",
 }
 
 R = TypeVar("R")

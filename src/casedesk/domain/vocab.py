@@ -152,6 +152,13 @@ class EventKind(StrEnum):
     EHC_PLAN = "ehc_plan"
     PEP = "pep"
     YOUTH_JUSTICE_OUTCOME = "youth_justice_outcome"
+    # a child's education records (schema v7), each written with the record it reports
+    ENROLMENT = "enrolment"
+    EXCLUSION_REVIEW = "exclusion_review"
+    ALTERNATIVE_PROVISION = "alternative_provision"
+    PART_TIME_TIMETABLE = "part_time_timetable"
+    HOME_EDUCATION = "home_education"
+    MISSING_EDUCATION = "missing_education"
 
     @property
     def label(self) -> str:

@@ -32,6 +32,7 @@ from casedesk.services.casework.youth_justice import YouthJusticeService
 from casedesk.services.children import ChildrenService
 from casedesk.services.device_backup import DeviceBackups
 from casedesk.services.directory.service import DirectoryService
+from casedesk.services.education.home import EducationService
 from casedesk.services.guidance.service import GuidanceService
 from casedesk.services.overview.service import OverviewService
 from casedesk.services.profile import ProfileService
@@ -79,6 +80,7 @@ class Collection:
         self.referrals = ReferralService(db, actor)
         self.directory = DirectoryService(db, actor)
         self.guidance = GuidanceService(db, actor)
+        self.education = EducationService(db, actor)
         self.profile = ProfileService(db, actor)
         self.backups = DeviceBackups(db, actor)
         self.send = SendService(db, actor)
@@ -117,6 +119,7 @@ class Collection:
             self.profile,
             self.backups,
             self.attendance,
+            self.education,
         ):
             service.actor = saved.name
 

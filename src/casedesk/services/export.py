@@ -27,7 +27,7 @@ from casedesk.errors import NotFound
 from casedesk.reports.attendance import AttendancePrint
 from casedesk.services.attendance.service import AttendanceService
 from casedesk.services.casework.rows import casework_rows
-from casedesk.store import attendance_repo, casework_repo, referral_repo, staging, triage_repo
+from casedesk.store import attendance_repo, casework_repo, education_repo, referral_repo, staging, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 from casedesk.store.journal.wire_values import to_json_value
@@ -39,6 +39,17 @@ PAGE = 500  # children's ids read at a time by the streamed export
 # The subject of a record (or whoever acts for them) is entitled to all of it: a subject access export withholds
 # nothing, but it still passes through the one place that decides disclosure.
 SUBJECT_ACCESS = sharing.EVERYTHING
+
+
+# Fields of education records naming an organisation, whose names the export includes.
+_SCHOOL_FIELDS = (
+    "school_id",
+    "home_school_id",
+    "host_school_id",
+    "provider_id",
+    "organisation_id",
+    "previous_school_id",
+)
 
 
 def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str, Any]:
@@ -62,7 +73,13 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
     weeks = sharing.redact_all(
         (sharing.Shared("attendance_weeks", row) for _, row in sorted(held_weeks.items())), allowed
     )
+    education: dict[str, list[Any]] = {
+        entity: sharing.redact_all(education_repo.for_child(session, record_type, child_id), allowed)
+        for record_type, entity in education_repo.ENTITY_OF.items()
+    }
     org_ids = {i.organisation_id for i in involvements} | {e.organisation_id for e in events if e.organisation_id}
+    education_rows = [asdict(row) for rows in education.values() for row in rows]
+    org_ids |= {row[name] for row in education_rows for name in _SCHOOL_FIELDS if row.get(name)}
     if child.current_school_id:
         org_ids.add(child.current_school_id)
     worker_ids = {i.worker_id for i in involvements if i.worker_id} | {s.worker_id for s in statuses if s.worker_id}
@@ -71,6 +88,7 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
             values = asdict(row)
             org_ids |= {values[k] for k in ("organisation_id", "school_id") if values.get(k)}
             worker_ids |= {values[k] for k in ("caseworker_id", "officer_id", "case_manager_id") if values.get(k)}
+    worker_ids |= {row["officer_id"] for row in education_rows if row.get("officer_id")}
     bundle: dict[str, Any] = {
         "child": asdict(child),
         "status_periods": [asdict(s) for s in statuses],
@@ -81,6 +99,7 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
         "referral_emails": [dict(m.values) for m in emails],
         **{entity: [asdict(r) for r in rows] for entity, rows in casework.items()},
         "attendance_weeks": [dict(w.values) for w in weeks],  # a field per session: "CODE|SCHOOL|SOURCE"
+        **{entity: [asdict(row) for row in rows] for entity, rows in education.items()},
         "organisations": [
             asdict(o) for o in sharing.redact_all(repo.organisations(session, org_ids).values(), allowed)
         ],
@@ -91,6 +110,7 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
         row_ids |= {c.id for c in checks} | {r.id for r in referrals}
         row_ids |= {r.id for rows in casework.values() for r in rows}
         row_ids |= {w.values["id"] for w in weeks}
+        row_ids |= {row.id for rows in education.values() for row in rows}
         bundle["audit"] = [asdict(a) for a in repo.audit_entries_for(session, row_ids)]
     return bundle
 

@@ -60,6 +60,11 @@ class OrganisationRow(SyncedMixin, Base):
     urn: Mapped[str | None] = mapped_column(String(6))
     ods_code: Mapped[str | None] = mapped_column(String(10))
     la_code: Mapped[str | None] = mapped_column(String(3))
+    # From the schools register (a GIAS extract, schema v7); empty for other organisations.
+    phase: Mapped[str | None] = mapped_column(String(40))
+    establishment_type: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    establishment_status: Mapped[str | None] = mapped_column(String(40))
 
 
 class WorkerRow(SyncedMixin, Base):
@@ -332,6 +337,117 @@ class AttendanceTotalRow(Base):
     latest: Mapped[date | None] = mapped_column(Date)
 
 
+# -- a child's education (schema v7) -----------------------------------------------------------------------------
+def _child() -> Mapped[str]:
+    return mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+
+
+def _school(required: bool = True) -> Any:
+    return mapped_column(ForeignKey("organisations.id", ondelete="CASCADE" if required else "SET NULL"))
+
+
+class EnrolmentRow(SyncedMixin, Base):
+    """A period on a school's roll and why it ended."""
+
+    __tablename__ = "enrolments"
+    child_id: Mapped[str] = _child()
+    school_id: Mapped[str] = _school()
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    leaving_reason: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ExclusionRow(SyncedMixin, Base):
+    """A suspension or a permanent exclusion with its DfE reasons and the reviews that followed."""
+
+    __tablename__ = "exclusions"
+    child_id: Mapped[str] = _child()
+    school_id: Mapped[str] = _school()
+    kind: Mapped[str] = mapped_column(String(20))
+    first_day: Mapped[date] = mapped_column(Date)
+    sessions: Mapped[int | None] = mapped_column(Integer)
+    reason_1: Mapped[str] = mapped_column(String(2))
+    reason_2: Mapped[str | None] = mapped_column(String(2))
+    reason_3: Mapped[str | None] = mapped_column(String(2))
+    reintegration_meeting: Mapped[date | None] = mapped_column(Date)
+    governors_review: Mapped[date | None] = mapped_column(Date)
+    governors_decision: Mapped[str | None] = mapped_column(String(20))
+    independent_review: Mapped[date | None] = mapped_column(Date)
+    independent_review_outcome: Mapped[str | None] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ManagedMoveRow(SyncedMixin, Base):
+    __tablename__ = "managed_moves"
+    child_id: Mapped[str] = _child()
+    home_school_id: Mapped[str] = _school()
+    host_school_id: Mapped[str] = _school()
+    start_date: Mapped[date] = mapped_column(Date)
+    trial_end_date: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_date: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ProvisionRow(SyncedMixin, Base):
+    """Alternative provision or a part-time timetable."""
+
+    __tablename__ = "provisions"
+    child_id: Mapped[str] = _child()
+    kind: Mapped[str] = mapped_column(String(30))
+    provider: Mapped[str] = mapped_column(String(200))
+    provider_id: Mapped[str | None] = _school(required=False)
+    sessions_per_week: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)
+    planned_end_date: Mapped[date | None] = mapped_column(Date)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class EheCaseRow(SyncedMixin, Base):
+    __tablename__ = "ehe_cases"
+    child_id: Mapped[str] = _child()
+    organisation_id: Mapped[str | None] = _school(required=False)
+    officer_id: Mapped[str | None] = mapped_column(ForeignKey("workers.id", ondelete="SET NULL"))
+    previous_school_id: Mapped[str | None] = _school(required=False)
+    notified_on: Mapped[date] = mapped_column(Date)
+    first_contact_due: Mapped[date] = mapped_column(Date)
+    first_contact_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(30), default="open")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class EheVisitRow(SyncedMixin, Base):
+    __tablename__ = "ehe_visits"
+    case_id: Mapped[str] = mapped_column(ForeignKey("ehe_cases.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[str] = _child()
+    visited_on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class CmeEnquiryRow(SyncedMixin, Base):
+    __tablename__ = "cme_enquiries"
+    child_id: Mapped[str] = _child()
+    opened_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class CmeStepRow(SyncedMixin, Base):
+    __tablename__ = "cme_steps"
+    enquiry_id: Mapped[str] = mapped_column(ForeignKey("cme_enquiries.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[str] = _child()
+    done_on: Mapped[date] = mapped_column(Date)
+    step: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 class OutboxRow(Base):
     """The change journal: every local write, appended in the same transaction, waiting to be pushed."""
 
@@ -369,6 +485,16 @@ class AuditRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class ChildActivityRow(Base):
+    """When each child was last contacted (a home visit, meeting, call or EHE visit in the chronology), for the
+    caseload's column. Kept by a trigger on `events` (migration 0007), never written by code and never synced:
+    every device derives it from the chronology it holds."""
+
+    __tablename__ = "child_activity"
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), primary_key=True)
+    last_contact: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class SettingRow(Base):
     """Device-local state: device id, clock, profile, sync cursor. Never synced."""
 
@@ -396,5 +522,13 @@ SYNCED_TABLES: dict[str, type[SyncedMixin]] = {
     "peps": PepRow,
     "youth_justice_outcomes": YouthJusticeOutcomeRow,
     "attendance_weeks": AttendanceWeekRow,
+    "enrolments": EnrolmentRow,
+    "exclusions": ExclusionRow,
+    "managed_moves": ManagedMoveRow,
+    "provisions": ProvisionRow,
+    "ehe_cases": EheCaseRow,
+    "ehe_visits": EheVisitRow,
+    "cme_enquiries": CmeEnquiryRow,
+    "cme_steps": CmeStepRow,
 }
 APPEND_ONLY_TABLES = frozenset({"events", "mail_requests", "guidance_questions", "directory_searches"})

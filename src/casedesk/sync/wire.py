@@ -43,6 +43,14 @@ EntityName = Literal[
     "peps",
     "youth_justice_outcomes",
     "attendance_weeks",
+    "enrolments",
+    "exclusions",
+    "managed_moves",
+    "provisions",
+    "ehe_cases",
+    "ehe_visits",
+    "cme_enquiries",
+    "cme_steps",
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from casedesk.domain.attendance.week import MARK_LENGTH, SESSIONS
 from casedesk.domain.referrals.workflow import URGENCIES, ReferralStatus
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES, CASEWORK_RECORDS
+from casedesk.domain.schema.education import EDUCATION_ORDER, EDUCATION_RECORDS
 from casedesk.domain.schema.types import (
     CHRONOLOGY_CATEGORIES,
     Category,
@@ -62,6 +63,10 @@ RECORDS: tuple[RecordSpec, ...] = (
             text("urn", 6),
             text("ods_code", 10),
             text("la_code", 3),
+            text("phase", 40),  # GIAS PhaseOfEducation (name)
+            text("establishment_type", 100),  # GIAS TypeOfEstablishment (name)
+            text("postcode", 8),
+            text("establishment_status", 40),  # GIAS EstablishmentStatus (name): Open, Closed…
         ),
     ),
     RecordSpec(
@@ -275,6 +280,7 @@ RECORDS: tuple[RecordSpec, ...] = (
         append_only=True,
     ),
     *CASEWORK_RECORDS,
+    *EDUCATION_RECORDS,
 )
 
 ENTITY_ORDER: tuple[str, ...] = (
@@ -293,5 +299,6 @@ ENTITY_ORDER: tuple[str, ...] = (
     "referrals",
     "mail_requests",
     *CASEWORK_ENTITIES,
+    *EDUCATION_ORDER,
     "events",
 )

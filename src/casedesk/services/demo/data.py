@@ -71,6 +71,15 @@ class DemoData:
     ehc_plans: list[Row] = field(default_factory=list)
     peps: list[Row] = field(default_factory=list)
     youth_justice_outcomes: list[Row] = field(default_factory=list)
+    # a child's education (services/demo/education.py)
+    enrolments: list[Row] = field(default_factory=list)
+    exclusions: list[Row] = field(default_factory=list)
+    managed_moves: list[Row] = field(default_factory=list)
+    provisions: list[Row] = field(default_factory=list)
+    ehe_cases: list[Row] = field(default_factory=list)
+    ehe_visits: list[Row] = field(default_factory=list)
+    cme_enquiries: list[Row] = field(default_factory=list)
+    cme_steps: list[Row] = field(default_factory=list)
 
 
 class _Generator:
@@ -326,4 +335,7 @@ def generate_demo(children: int, seed: int = 1, today: date | None = None) -> De
     generator.organisations()
     for _ in range(children):
         generator.child()
+    from casedesk.services.demo.education import add_education
+
+    add_education(generator.data, seed, generator.new_id, generator.today)
     return generator.data

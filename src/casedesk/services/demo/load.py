@@ -21,7 +21,22 @@ from casedesk.store.database import Database
 
 DEMO_AUTHOR = "casedesk-demo"
 BATCH_CHILDREN = 500
-_CHILD_TABLES = ("status_periods", "involvements", "ehc_plans", "peps", "youth_justice_outcomes", "events")
+_CHILD_TABLES = (
+    "status_periods",
+    "involvements",
+    "ehc_plans",
+    "peps",
+    "youth_justice_outcomes",
+    "enrolments",
+    "exclusions",
+    "managed_moves",
+    "provisions",
+    "ehe_cases",
+    "ehe_visits",
+    "cme_enquiries",
+    "cme_steps",
+    "events",
+)
 
 
 @dataclass(frozen=True)

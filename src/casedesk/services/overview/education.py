@@ -1,59 +1,61 @@
-"""The Overview's education and home-education cards.
-
-They show what the child's record holds about school today (the current school and an elective home education
-period); the school history, suspensions, moves and provision summary replaces these lines when it is recorded.
-"""
+"""The Overview's education and home-education cards, from the education summary (services/education/summary.py):
+the current school and year group, moves, suspensions this term / this year / ever, provision, and the elective
+home education case or missing-education enquiry, with what needs attention."""
 
 from __future__ import annotations
 
-from casedesk.domain.schema import Category
-from casedesk.domain.vocab import StatusKind
+from casedesk.services.education.summary import EducationSummary, summarise, view_from_record
 from casedesk.services.overview.registry import Card, OverviewSource, register
+
+
+def _summary(source: OverviewSource) -> EducationSummary:
+    """One summary for both cards (read once per Overview)."""
+    if "education" not in source.cache:
+        v = source.view
+        view = view_from_record(source.db, v.child, v.statuses, v.events, v.organisations, v.workers, source.today)
+        source.cache["education"] = summarise(view, source.today)
+    summary: EducationSummary = source.cache["education"]
+    return summary
 
 
 @register("education", 10)
 def education_card(source: OverviewSource) -> Card:
-    child = source.view.child
-    school = source.organisation(child.current_school_id)
-    home = [
-        p for p in source.view.statuses if p.kind == StatusKind.ELECTIVE_HOME_EDUCATION and p.is_current(source.today)
-    ]
-    lines = [
-        f"School: {school}" if school else ("No school: electively home educated" if home else "No current school")
-    ]
-    latest = source.latest_of((Category.EDUCATION,))
+    s = _summary(source)
+    lines = [f"{s.school} · {s.year}" + (f" · on roll since {s.on_roll_since:%d %b %Y}" if s.on_roll_since else "")]
+    c = s.suspensions
+    if c.ever or c.permanent:
+        lines.append(
+            f"Suspensions: {c.term} this term, {c.year} this school year, {c.ever} in all"
+            + (f"; permanently excluded {c.permanent} time(s)" if c.permanent else "")
+        )
+    if s.moves:
+        lines.append(f"{s.moves} move(s); latest: {s.moves_text[0]}")
+    lines.extend(s.provision)
+    no_school = s.school == "No current school" and not s.home_education
     return Card(
         "education",
         "Education",
         tuple(lines),
-        "details",
-        recorded_by=latest.author if latest else None,
-        recorded_at=latest.recorded_at if latest else None,
-        flags=() if school or home else ("No current school",),
+        "school",
+        recorded_by=s.recorded_by,
+        recorded_at=s.recorded_at,
+        flags=tuple(f for f in s.flags if not f.startswith(("First contact", "Missing education")))
+        + (("No current school",) if no_school else ()),
     )
 
 
 @register("home_education", 50)
 def home_education_card(source: OverviewSource) -> Card | None:
-    periods = [p for p in source.view.statuses if p.kind == StatusKind.ELECTIVE_HOME_EDUCATION]
-    if not periods:
-        return None  # never home educated: no card
-    last = max(periods, key=lambda p: p.start_date)
-    if last.is_current(source.today):
-        lines = [f"Electively home educated since {last.start_date:%d %b %Y}"]
-    else:
-        lines = [f"Home educated {last.start_date:%d %b %Y} – {last.end_date:%d %b %Y}"]
-    officer = next(
-        (i for i in source.view.involvements if i.role == "ehe_officer" and i.is_current(source.today)), None
-    )
-    if officer is not None:
-        lines.append(f"EHE officer: {source.worker(officer.worker_id) or 'not named'}")
-    latest = source.latest_of((Category.EDUCATION,))
+    s = _summary(source)
+    if not s.home_education and not s.missing_education:
+        return None  # never home educated or missing education: no card
+    lines = [line for line in (s.home_education, s.missing_education) if line]
     return Card(
         "home_education",
-        "Home education",
+        "Home education" if s.home_education else "Missing education",
         tuple(lines),
-        "statuses",
-        recorded_by=latest.author if latest else None,
-        recorded_at=latest.recorded_at if latest else None,
+        "home_education",
+        recorded_by=s.recorded_by,
+        recorded_at=s.recorded_at,
+        flags=tuple(f for f in s.flags if f.startswith(("First contact", "Missing education"))),
     )

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Date, Table, delete, select, update
 from casedesk import config
 from casedesk.domain.schema import CATALOGUE
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES
+from casedesk.domain.schema.education import EDUCATION_ORDER
 from casedesk.store import attendance_repo, settings
 from casedesk.store.database import Database
 from casedesk.store.journal import tallies, unapplied
@@ -30,7 +31,15 @@ from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, UTCDateTime
 from casedesk.store.tables import mapped_table
 
 # children's own rows, deleted before the child
-CHILD_TABLES = ("events", "involvements", "status_periods", "attendance_weeks", *CASEWORK_ENTITIES)
+# (education: EHE visits before their case, CME steps before their enquiry)
+CHILD_TABLES = (
+    "events",
+    "involvements",
+    "status_periods",
+    "attendance_weeks",
+    *CASEWORK_ENTITIES,
+    *reversed(EDUCATION_ORDER),
+)
 
 
 @dataclass

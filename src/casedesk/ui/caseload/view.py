@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -49,6 +50,9 @@ class CaseloadView(QWidget):
         self.school_filter = filter_combo("Any school", [])
         self.org_filter = filter_combo("Any organisation", [])
         self.worker_filter = filter_combo("Any worker", [])
+        self.mine = QCheckBox("My children")
+        self.mine.setToolTip("Only children where you are a named worker")
+        self._my_workers: frozenset[str] = frozenset()
         self.count = QLabel()
         self.count.setAccessibleName("Number of children shown")
         add = QPushButton("New child…")
@@ -82,6 +86,7 @@ class CaseloadView(QWidget):
         filters.addWidget(self.search, 3)
         for combo in (self.status_filter, self.school_filter, self.org_filter, self.worker_filter):
             filters.addWidget(combo, 1)
+        filters.addWidget(self.mine)
         filters.addWidget(add)
         filters.addWidget(self.import_button)
         layout = QVBoxLayout(self)
@@ -96,6 +101,7 @@ class CaseloadView(QWidget):
         self.search.returnPressed.connect(self._open_first)
         for combo in (self.status_filter, self.school_filter, self.org_filter, self.worker_filter):
             combo.currentIndexChanged.connect(self.apply_filter)
+        self.mine.toggled.connect(self.apply_filter)
         context.runner.changes_applied.connect(self._on_changes)
         self.setTabOrder(self.search, self.status_filter)
 
@@ -106,6 +112,13 @@ class CaseloadView(QWidget):
 
     def _loaded(self, data: CaseloadData) -> None:
         self._all = data.rows
+        self._my_workers = data.my_worker_ids
+        self.mine.setEnabled(bool(data.my_worker_ids))
+        self.mine.setToolTip(
+            "Only children where you are a named worker"
+            if data.my_worker_ids
+            else "You are not a named worker of any organisation yet (your profile's name)"
+        )
         self._fill_filters(data)
         self.apply_filter()
 
@@ -133,6 +146,7 @@ class CaseloadView(QWidget):
             school_id=self.school_filter.currentData(),
             organisation_id=self.org_filter.currentData(),
             worker_id=self.worker_filter.currentData(),
+            mine=self._my_workers if self.mine.isChecked() else None,
         )
 
     def apply_filter(self) -> None:
@@ -181,6 +195,10 @@ class CaseloadView(QWidget):
             "organisations",
             "workers",
             "attendance_weeks",
+            "events",
+            "exclusions",
+            "enrolments",
+            "referrals",
         }:
             self.reload()
 

@@ -32,11 +32,14 @@ from casedesk.domain.schema.casework import CASEWORK_ENTITIES
 from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, InvolvementRole, StatusKind, label_of
 from casedesk.services.children import ChildView
 from casedesk.services.collection import Collection
+from casedesk.services.education.summary import EducationSummary, EducationView
 from casedesk.services.overview import Card
 from casedesk.ui.child.attendance_tab import AttendanceTab
 from casedesk.ui.child.care_tab import CareTab
 from casedesk.ui.child.casework_tab import CaseworkTab
 from casedesk.ui.child.chronology_tab import ChronologyTab
+from casedesk.ui.child.education_actions import EducationActions
+from casedesk.ui.child.education_tabs import HomeEducationTab, SchoolTab, SuspensionsTab
 from casedesk.ui.child.event_dialog import EventDialog
 from casedesk.ui.child.form import ChildForm
 from casedesk.ui.child.involvement_dialog import InvolvementDialog, SchoolDialog
@@ -49,6 +52,17 @@ from casedesk.ui.child.send_tab import SendTab
 from casedesk.ui.child.youth_justice_tab import YouthJusticeTab
 from casedesk.ui.context import AppContext
 from casedesk.ui.widgets import date_input, picked_date
+
+EDUCATION_ENTITIES = (
+    "enrolments",
+    "exclusions",
+    "managed_moves",
+    "provisions",
+    "ehe_cases",
+    "ehe_visits",
+    "cme_enquiries",
+    "cme_steps",
+)
 
 
 class ChildPage(QWidget):
@@ -107,6 +121,10 @@ class ChildPage(QWidget):
         self.overview = OverviewTab()
         self.send, self.care, self.youth_justice = SendTab(context), CareTab(context), YouthJusticeTab(context)
         self.attendance = AttendanceTab(context)
+        self.education = EducationActions(self, context, lambda text: self.message.setText(text))
+        self.school = SchoolTab(self.education)
+        self.suspensions = SuspensionsTab(self.education)
+        self.home_education = HomeEducationTab(self.education)
         self.needs_checks: NeedsChecksTab = NeedsChecksTab(context)
         self.referrals = ChildReferralsTab(context)
         self.tabs = QTabWidget()
@@ -118,6 +136,9 @@ class ChildPage(QWidget):
             "statuses": (self.statuses, "Statuses"),
             "involvements": (self.involvements, "Involvements"),
             "attendance": (self.attendance, "Attendance"),
+            "school": (self.school, "School"),
+            "suspensions": (self.suspensions, "Suspensions"),
+            "home_education": (self.home_education, "Home education"),
             "send": (self.send, "SEND"),
             "care": (self.care, "Care"),
             "youth_justice": (self.youth_justice, "Youth justice"),
@@ -198,7 +219,21 @@ class ChildPage(QWidget):
         self.needs_checks.show_child(child.id, child.display_name)
         self.referrals.show_child(child.id)
         self.attendance.show_child(child.id)
+        self._show_education(child.id)
         self.child_loaded.emit(child.id)
+
+    def _show_education(self, child_id: str) -> None:
+        self.context.runner.query(lambda col: col.education.view_and_summary(child_id)).success(
+            self._education_loaded
+        ).failure(self._failed).run()
+
+    def _education_loaded(self, loaded: tuple[EducationView, EducationSummary]) -> None:
+        view, summary = loaded
+        if view.child.id != self.child_id:
+            return
+        self.education.view = view
+        for tab in (self.school, self.suspensions, self.home_education):
+            tab.show_view(view, summary, date.today())
 
     def _failed(self, error: BaseException) -> None:
         self.message.setText(str(error))
@@ -206,7 +241,8 @@ class ChildPage(QWidget):
     def _on_changes(self, changes: Changes, initiator: object) -> None:
         if self.child_id and (
             self.child_id in changes.row_ids
-            or changes.entities & {"events", "status_periods", "involvements", "attendance_weeks", *CASEWORK_ENTITIES}
+            or changes.entities
+            & {"events", "status_periods", "involvements", "attendance_weeks", *CASEWORK_ENTITIES, *EDUCATION_ENTITIES}
         ):
             self.show_child(self.child_id)
 
