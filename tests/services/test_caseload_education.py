@@ -11,7 +11,6 @@ from casedesk.config import PROFILE, Profile
 from casedesk.paths import migrations_dir
 from casedesk.services.caseload import CONTACT_KINDS, CaseloadFilter, load_caseload_data
 from casedesk.services.collection import Collection
-from casedesk.services.referrals import service as referrals
 from casedesk.services.referrals.service import NewReferral
 from casedesk.store.database import Database
 from tests.factories import CONSENT, REFERRER, add_child
@@ -53,10 +52,8 @@ def test_the_columns_and_the_my_children_filter(db: Database) -> None:
     _contact(db, ada, "phone_call", datetime(2026, 9, 12, 15, tzinfo=UTC))  # older, recorded later
     _contact(db, ada, "note", datetime(2026, 11, 20, 9, tzinfo=UTC))  # a note is not a contact
     for reason in ("Attendance has fallen this term.", "Low mood reported by the family."):
-        referrals.create_referral(
-            db,
-            NewReferral(child_id=ada, service_name="Mentoring", reason=reason, sharing=CONSENT, referrer=REFERRER),
-            "Sam Patel",
+        col.referrals.create(
+            NewReferral(child_id=ada, service_name="Mentoring", reason=reason, sharing=CONSENT, referrer=REFERRER)
         )
 
     data = load_caseload_data(db, TODAY)
