@@ -152,7 +152,7 @@ class EventKind(StrEnum):
     EHC_PLAN = "ehc_plan"
     PEP = "pep"
     YOUTH_JUSTICE_OUTCOME = "youth_justice_outcome"
-    # a child's education records (schema v7), each written with the record it reports
+    # a child's education records (schema v9), each written with the record it reports
     ENROLMENT = "enrolment"
     EXCLUSION_REVIEW = "exclusion_review"
     ALTERNATIVE_PROVISION = "alternative_provision"

@@ -43,7 +43,7 @@ BADGE_ORDER = [
 ]
 _RANK = {kind.value: index for index, kind in enumerate(BADGE_ORDER)}
 # Chronology entries that are a contact with the child or family (the caseload's "last contact"); the database
-# keeps each child's latest by a trigger naming the same kinds (migration 0007, held equal by a test).
+# keeps each child's latest by a trigger naming the same kinds (migration 0009, held equal by a test).
 CONTACT_KINDS = (EventKind.HOME_VISIT, EventKind.MEETING, EventKind.PHONE_CALL, EventKind.HOME_EDUCATION)
 OPEN_REFERRAL_STATES = (ReferralStatus.DRAFT, ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED, ReferralStatus.ACCEPTED)
 

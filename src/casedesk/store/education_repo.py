@@ -120,7 +120,7 @@ def suspensions_since(session: Session, first: date, last: date) -> dict[str, in
 
 
 def last_contacts(session: Session) -> dict[str, datetime]:
-    """Each child's last contact, as the trigger on `events` keeps it (migration 0007)."""
+    """Each child's last contact, as the trigger on `events` keeps it (migration 0009)."""
     t = mapped_table(ChildActivityRow)
     query = select(t.c.child_id, t.c.last_contact).where(t.c.last_contact.is_not(None))
     return {child_id: at for child_id, at in session.execute(query).all()}

@@ -60,7 +60,7 @@ class OrganisationRow(SyncedMixin, Base):
     urn: Mapped[str | None] = mapped_column(String(6))
     ods_code: Mapped[str | None] = mapped_column(String(10))
     la_code: Mapped[str | None] = mapped_column(String(3))
-    # From the schools register (a GIAS extract, schema v7); empty for other organisations.
+    # From the schools register (a GIAS extract, schema v9); empty for other organisations.
     phase: Mapped[str | None] = mapped_column(String(40))
     establishment_type: Mapped[str | None] = mapped_column(String(100))
     postcode: Mapped[str | None] = mapped_column(String(8))
@@ -337,7 +337,7 @@ class AttendanceTotalRow(Base):
     latest: Mapped[date | None] = mapped_column(Date)
 
 
-# -- a child's education (schema v7) -----------------------------------------------------------------------------
+# -- a child's education (schema v9) -----------------------------------------------------------------------------
 def _child() -> Mapped[str]:
     return mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
 
@@ -487,7 +487,7 @@ class AuditRow(Base):
 
 class ChildActivityRow(Base):
     """When each child was last contacted (a home visit, meeting, call or EHE visit in the chronology), for the
-    caseload's column. Kept by a trigger on `events` (migration 0007), never written by code and never synced:
+    caseload's column. Kept by a trigger on `events` (migration 0009), never written by code and never synced:
     every device derives it from the chronology it holds."""
 
     __tablename__ = "child_activity"

@@ -1,10 +1,10 @@
-"""Schema v7: a child's education — enrolments, suspensions and exclusions, managed moves, alternative provision
+"""Schema v9: a child's education — enrolments, suspensions and exclusions, managed moves, alternative provision
 and part-time timetables, elective home education cases and visits, children-missing-education enquiries and their
 steps — and the schools register's columns on organisations (phase, type, postcode, status from a GIAS extract);
 child_activity, each child's last contact kept by a trigger on events for the caseload.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-30 04:10:10.397654
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
