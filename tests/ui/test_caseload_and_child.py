@@ -124,6 +124,7 @@ def test_add_and_amend_a_note_keeps_the_original(qtbot, context: AppContext) -> 
         event_id, summary="Seen with bruised forearm", body="Explained by PE lesson.", reason="Wrong body part recorded"
     )
     window.open_child(ids["amelia"])
+    window.child.open_tab("chronology")  # filled when shown: the Overview is the first tab
     chronology = window.child.chronology
     table = chronology.table
     assert table.rowCount() == 1  # the amendment is grouped with the entry it amends, as in the PDF
@@ -142,6 +143,7 @@ def test_chronology_reads_in_full_and_says_which_dates_it_shows(qtbot, context: 
     window = MainWindow(context, idle_seconds=3600)
     qtbot.addWidget(window)
     window.open_child(ids["kacper"])
+    window.child.open_tab("chronology")
     chronology = window.child.chronology
     assert chronology.empty.is_empty and "Add entry" in chronology.empty.text()
     now = datetime.now(UTC)

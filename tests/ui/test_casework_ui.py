@@ -95,6 +95,7 @@ def _open(qtbot, context: AppContext):  # type: ignore[no-untyped-def]
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.open_child(ids["child"])
+    assert window.statusBar().currentMessage() == ""  # no task failed on the way (the window shows failures there)
     return ids, window, window.child
 
 

@@ -123,6 +123,7 @@ def test_answer_save_resume_finish_and_record(qtbot, context: AppContext, tmp_pa
     events = page.view.events if page.view else []
     assert [e.summary for e in events] == [f"Presenting Needs Check: level 3 ({result.outcome['level_name']})"]
     assert events[0].related_id == result.id  # type: ignore[attr-defined]
+    page.open_tab("chronology")  # filled when shown: the Overview is the first tab
     assert page.chronology.table.rowCount() == 1
     assert page.needs_checks.table.item(0, 2).text() == "Recorded"
 

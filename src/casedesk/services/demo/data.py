@@ -37,6 +37,7 @@ SCHOOLS = 40
 WORKERS_PER_ORG = 4
 YEARS_OF_CHRONOLOGY = 3
 AMENDED_SHARE = 0.04
+AGE_OF_CRIMINAL_RESPONSIBILITY = 10  # England and Wales
 # Share of children in the caseload with each status at some time in the last three years.
 STATUS_RATES: dict[StatusKind, float] = {
     StatusKind.FREE_SCHOOL_MEALS: 0.45,
@@ -271,8 +272,11 @@ class _Generator:
             start + timedelta(days=rng.randrange(days), minutes=rng.randrange(30, 570), seconds=0)
             for _ in range(rng.randint(6, 36))
         )
+        young = age_on(child["date_of_birth"], self.today) < AGE_OF_CRIMINAL_RESPONSIBILITY
         for occurred in moments:
             kind = rng.choices(kinds, weights)[0]
+            if kind is EventKind.POLICE_CONTACT and young:
+                kind = EventKind.NOTE  # police contact of a youth-justice kind is for children of 10 and over
             if kind in (EventKind.POLICE_CONTACT, EventKind.MISSING_EPISODE):
                 occurred += timedelta(hours=rng.randint(8, 14))  # evenings and nights
             elif occurred.weekday() >= 5:

@@ -202,12 +202,12 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, Category, OrgKind, tuple[Entry, ...]
         Category.YOUTH_JUSTICE,
         OrgKind.POLICE,
         (
-            (
-                "Police notification: missing overnight",
-                "{name} was reported missing overnight and found the next morning. Return interview requested.",
-                S,
-            ),
             ("Stop and search, no further action", "{name} was stopped and searched in town; nothing found.", N),
+            (
+                "Police contact: seen with older youths after curfew",
+                "{name} was taken home by officers after being found with older youths late at night.",
+                N,
+            ),
         ),
     ),
     EventKind.HEALTH_APPOINTMENT: (
@@ -228,6 +228,11 @@ EVENT_TEMPLATES: dict[EventKind, tuple[int, Category, OrgKind, tuple[Entry, ...]
             (
                 "Missing episode, return interview offered",
                 "{name} was missing for six hours and returned home. Return interview offered.",
+                S,
+            ),
+            (
+                "Police notification: missing overnight",
+                "{name} was reported missing overnight and found the next morning. Return interview requested.",
                 S,
             ),
         ),

@@ -28,13 +28,16 @@ def _card(
     tab: str,
     categories: tuple[str, ...],
     flags: list[str] | None = None,
+    none_now: str = "Nothing recorded.",
 ) -> Card:
+    """A card whose provenance is the newest chronology entry of its categories; `none_now` when it has no lines
+    (for a record with history but nothing in force today)."""
     latest = source.latest_of(categories)
     empty = not lines
     return Card(
         key,
         title,
-        tuple(lines or ["Nothing recorded."]),
+        tuple(lines or [none_now if latest else "Nothing recorded."]),
         tab,
         recorded_by=latest.author if latest else None,
         recorded_at=latest.recorded_at if latest else None,
@@ -53,8 +56,6 @@ def send_card(source: OverviewSource) -> Card:
         need = f"primary need {send_rules.need_label(p.detail)}" if p.detail else "need not recorded"
         need += f", secondary {p.secondary_detail}" if p.secondary_detail else ""
         lines.append(f"{label_of(StatusKind, p.kind)} since {p.start_date:%d %b %Y} — {need}")
-    if not current and any(p.kind in send_rules.PROVISION_STATUS.values() for p in source.view.statuses):
-        lines.append("No SEN provision now")
     plan = source.view.ehc_plans[-1] if source.view.ehc_plans else None
     if plan is not None and plan.ceased_on is None:
         steps = send_rules.ehc_steps(
@@ -72,8 +73,8 @@ def send_card(source: OverviewSource) -> Card:
             lines.append(f"EHC plan issued {plan.issued_on:%d %b %Y}; annual review due {pending.due:%d %b %Y}")
         elif pending:
             lines.append(f"EHC request {plan.requested_on:%d %b %Y}: {pending.name.lower()} due {pending.due:%d %b %Y}")
-        flags += [f"{s.name}: late" for s in steps if s.late and (s.done is None or s is steps[-1])]
-    return _card(source, "send", "SEND", lines, "send", (Category.SEND,), flags)
+        flags += [f"{s.name}: late" for s in steps if s.late and s.done is None]  # overdue now
+    return _card(source, "send", "SEND", lines, "send", (Category.SEND,), flags, "No SEN provision now.")
 
 
 @register("care", 30)
@@ -104,6 +105,7 @@ def care_card(source: OverviewSource) -> Card:
         "care",
         (Category.SOCIAL_CARE, Category.SAFEGUARDING),
         flags,
+        "Not in need, on a plan or looked after now.",
     )
 
 

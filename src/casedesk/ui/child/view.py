@@ -161,6 +161,9 @@ class ChildPage(QWidget):
         self.involvements.edit_requested.connect(self.edit_involvement)
         self.involvements.end_requested.connect(self.end_involvement)
         self.overview.open_tab.connect(self.open_tab)
+        # The chronology (often a thousand rows) is filled when its tab is shown: the Overview opens first.
+        self._chronology_due: ChildView | None = None
+        self.tabs.currentChanged.connect(self._fill_chronology)
         for tab in self.casework_tabs:
             tab.message.connect(self.message.setText)
         context.runner.changes_applied.connect(self._on_changes)
@@ -209,7 +212,8 @@ class ChildPage(QWidget):
         ]
         self.workers.setText("Named workers: " + ("; ".join(named) if named else "none recorded"))
         self.overview.show_cards(cards)
-        self.chronology.show_child(view)
+        self._chronology_due = view
+        self._fill_chronology()
         for tab in self.casework_tabs:
             tab.show_child(view, today)
         self.details.load(child)
@@ -234,6 +238,11 @@ class ChildPage(QWidget):
         self.education.view = view
         for tab in (self.school, self.suspensions, self.home_education):
             tab.show_view(view, summary, date.today())
+
+    def _fill_chronology(self, *_: object) -> None:
+        if self._chronology_due is not None and self.tabs.currentWidget() is self.chronology:
+            view, self._chronology_due = self._chronology_due, None
+            self.chronology.show_child(view)
 
     def _failed(self, error: BaseException) -> None:
         self.message.setText(str(error))
