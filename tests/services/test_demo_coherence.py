@@ -132,3 +132,14 @@ def test_chronology_titles_bodies_and_significance_belong_together(demo) -> None
     custody = [e for e in demo.events if e["kind"] == "youth_justice_outcome" and "custody" in e["summary"]]
     assert all(e["significance"] == "critical" for e in custody)
     assert not [e for e in demo.events if "Personal education plan" in e["summary"] and e["kind"] != "pep"]
+
+
+def test_casework_is_held_by_the_childs_named_workers(demo) -> None:  # type: ignore[no-untyped-def]
+    named = {(i["child_id"], i["organisation_id"]): i["worker_id"] for i in demo.involvements}
+    orders = [o for o in demo.youth_justice_outcomes if (o["child_id"], o["organisation_id"]) in named]
+    assert orders and all(o["case_manager_id"] == named[(o["child_id"], o["organisation_id"])] for o in orders)
+    worker_org = {w["id"]: w["organisation_id"] for w in demo.workers}
+    officers = [p for p in demo.peps if p["officer_id"]]
+    assert officers and all(
+        named.get((p["child_id"], worker_org[p["officer_id"]])) == p["officer_id"] for p in officers
+    )

@@ -227,3 +227,19 @@ def test_a_youth_justice_order_and_a_police_contact(qtbot, context: AppContext) 
         card is not None and card.card.lines[0].startswith("Referral order from") and "Dan Cole" in card.card.lines[0]
     )
     assert card.card.lines[1].startswith("Arrest: Arrested after a fight in town")
+
+
+def test_dialogs_offer_the_childs_named_workers(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    ids, _, page = _open(qtbot, context)
+    start = TODAY - timedelta(days=10)
+    context.col.children.add_involvement(ids["child"], ids["council"], "virtual_school_officer", start, ids["vso"])
+    context.col.children.add_involvement(ids["child"], ids["yot"], "case_manager", start, ids["cm"])
+    page.show_child(ids["child"])
+    for make, field, wanted in (
+        (page.care.pep_dialog, "officer_id", ids["vso"]),
+        (page.youth_justice.outcome_dialog, "case_manager_id", ids["cm"]),
+        (page.care.period_dialog, "worker_id", None),  # no social worker named yet: nobody is guessed
+    ):
+        dialog = make()
+        qtbot.addWidget(dialog)
+        assert dialog.values()[field] == wanted

@@ -23,13 +23,13 @@ from casedesk.domain.records import (
     StatusPeriod,
     Worker,
 )
-from casedesk.domain.schema import STATUS_CATEGORIES, Category
+from casedesk.domain.schema import Category
 from casedesk.domain.validation import normalise_child, validate_child
-from casedesk.domain.vocab import EventKind, InvolvementRole, StatusKind, label_of
+from casedesk.domain.vocab import EventKind, InvolvementRole
 from casedesk.errors import Conflict, ValidationError
 from casedesk.services import export
 from casedesk.services.caseload import CaseloadData, indexed_matches, load_caseload_data
-from casedesk.services.casework.chronicle import chronicle
+from casedesk.services.casework.chronicle import chronicle, chronicle_involvement, chronicle_status
 from casedesk.services.import_children import ImportReport, import_children_op
 from casedesk.store import casework_repo
 from casedesk.store import repositories as repo
@@ -248,7 +248,7 @@ class ChildrenService:
                 "status_periods",
                 {"child_id": child_id, "kind": kind, "start_date": start, "end_date": end, "detail": detail},
             )
-            self._chronicle_status(uow, child_id, kind, row_id, f"from {start:%d %b %Y}", start)
+            chronicle_status(uow, self.author, child_id, kind, row_id, f"from {start:%d %b %Y}", start)
         return row_id, uow.changes
 
     def end_status(self, status_id: str, end: date) -> Changes:
@@ -258,21 +258,8 @@ class ChildrenService:
             raise ValidationError("A status cannot end before it starts.", [("end_date", "Before the start.")])
         with self.db.unit_of_work(self.author) as uow:
             uow.update("status_periods", status_id, {"end_date": end})
-            self._chronicle_status(uow, current.child_id, current.kind, status_id, f"ended {end:%d %b %Y}", end)
+            chronicle_status(uow, self.author, current.child_id, current.kind, status_id, f"ended {end:%d %b %Y}", end)
         return uow.changes
-
-    def _chronicle_status(self, uow: Any, child_id: str, kind: str, row_id: str, words: str, on: date) -> None:
-        category = STATUS_CATEGORIES.get(kind)
-        chronicle(
-            uow,
-            self.author,
-            child_id,
-            kind=EventKind.STATUS_CHANGE,
-            on=on,
-            related_id=row_id,
-            category=category.value if category else Category.GENERAL.value,
-            summary=f"{label_of(StatusKind, kind)} {words}",
-        )
 
     def add_involvement(
         self,
@@ -287,7 +274,7 @@ class ChildrenService:
         values = self._checked_involvement(organisation_id, role, start, worker_id, end)
         with self.db.unit_of_work(self.author) as uow:
             row_id = uow.insert("involvements", {"child_id": child_id, **values})
-            self._chronicle_involvement(uow, child_id, row_id, values, "started", start)
+            chronicle_involvement(self.db, uow, self.author, child_id, row_id, values, "started", start)
         return row_id, uow.changes
 
     def update_involvement(
@@ -306,7 +293,9 @@ class ChildrenService:
         with self.db.unit_of_work(self.author) as uow:
             changed = uow.update("involvements", involvement_id, values)
             if changed:
-                self._chronicle_involvement(uow, current.child_id, involvement_id, values, "changed", date.today())
+                chronicle_involvement(
+                    self.db, uow, self.author, current.child_id, involvement_id, values, "changed", date.today()
+                )
         return uow.changes
 
     def end_involvement(self, involvement_id: str, end: date) -> Changes:
@@ -317,34 +306,8 @@ class ChildrenService:
         with self.db.unit_of_work(self.author) as uow:
             uow.update("involvements", involvement_id, {"end_date": end})
             values = {"organisation_id": current.organisation_id, "worker_id": current.worker_id, "role": current.role}
-            self._chronicle_involvement(uow, current.child_id, involvement_id, values, "ended", end)
+            chronicle_involvement(self.db, uow, self.author, current.child_id, involvement_id, values, "ended", end)
         return uow.changes
-
-    def _chronicle_involvement(
-        self, uow: Any, child_id: str, row_id: str, values: dict[str, Any], words: str, on: date
-    ) -> None:
-        """An agency or named worker starting, changing or ending is part of the child's story."""
-        with self.db.session() as session:
-            org = repo.organisations(session, [values["organisation_id"]]).get(values["organisation_id"])
-            worker = (
-                repo.workers(session, [values["worker_id"]]).get(values["worker_id"]) if values["worker_id"] else None
-            )
-        who = (
-            f"{worker.name} ({label_of(InvolvementRole, values['role'])})"
-            if worker
-            else label_of(InvolvementRole, values["role"])
-        )
-        chronicle(
-            uow,
-            self.author,
-            child_id,
-            kind=EventKind.INVOLVEMENT,
-            category=Category.GENERAL,
-            on=on,
-            summary=f"Involvement {words}: {who}, {org.name if org else 'unknown organisation'}",
-            organisation_id=values["organisation_id"],
-            related_id=row_id,
-        )
 
     def set_school(self, child_id: str, school_id: str | None) -> tuple[Child, Changes]:
         """Enrol the child at a school from the register of organisations (None: no current school)."""

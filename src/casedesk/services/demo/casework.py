@@ -49,19 +49,29 @@ class CaseworkGenerator:
         self.rng, self.today, self.new_id, self.rows, self._event = rng, today, new_id, rows, event
         self.since = since  # the chronology starts here: a record's earlier steps are held but not chronicled
         self.social_workers = social_workers
+        self.named: dict[str, str] = {}
 
     def event(self, child: Row, kind: EventKind, category: Category, day: date, *rest: Any) -> None:
         if self.since <= day <= self.today:
             self._event(child, kind, category, day, *rest)
 
-    def child(self, child: Row, periods: list[Row], agencies: dict[OrgKind, Row], staff: dict[str, list[Row]]) -> None:
+    def child(
+        self,
+        child: Row,
+        periods: list[Row],
+        agencies: dict[OrgKind, Row],
+        staff: dict[str, list[Row]],
+        named: dict[str, str],
+    ) -> None:
+        """`named` is the child's named worker at each organisation involved: the same people hold the casework."""
+        self.named = named
         for period in periods:
             kind = period["kind"]
             if kind == StatusKind.EHC_PLAN and period["detail"] == "NSA":
                 period["detail"] = "SLCN"  # NSA (no specialist assessment) is only valid with SEN support
             if kind in (StatusKind.CHILD_IN_NEED, StatusKind.CHILD_PROTECTION_PLAN, StatusKind.LOOKED_AFTER):
                 # The allocated social worker comes from children's social care, whoever else is involved.
-                period["worker_id"] = self.rng.choice(self.social_workers)["id"]
+                period["worker_id"] = self._worker(self.social_workers[0]["organisation_id"], self.social_workers)["id"]
                 if kind == StatusKind.CHILD_PROTECTION_PLAN:
                     period["detail"] = self.rng.choices(list(CP_CATEGORIES), list(CP_CATEGORIES.values()))[0]
             if kind in (StatusKind.SEN_SUPPORT, StatusKind.EHC_PLAN) and self.rng.random() < 0.3:
@@ -72,6 +82,11 @@ class CaseworkGenerator:
                 self._peps(child, period, agencies, staff)
             if kind == StatusKind.YOUTH_JUSTICE and OrgKind.YOUTH_JUSTICE in agencies:
                 self._youth_justice(child, period, agencies[OrgKind.YOUTH_JUSTICE], staff)
+
+    def _worker(self, org_id: str, staff: list[Row]) -> Row:
+        """The child's named worker at the organisation, else one of its staff."""
+        wanted = self.named.get(org_id)
+        return next((w for w in staff if w["id"] == wanted), None) or self.rng.choice(staff)
 
     def _ehc_plan(self, child: Row, period: Row, school: Row | None, left_school: date | None) -> None:
         issued: date = period["start_date"]
@@ -120,8 +135,8 @@ class CaseworkGenerator:
     def _peps(self, child: Row, period: Row, agencies: dict[OrgKind, Row], staff: dict[str, list[Row]]) -> None:
         school = agencies.get(OrgKind.SCHOOL)
         virtual_school = agencies.get(OrgKind.VIRTUAL_SCHOOL)
-        officer = self.rng.choice(staff[virtual_school["id"]]) if virtual_school else None
-        teacher = self.rng.choice(staff[school["id"]])["name"] if school else None
+        officer = self._worker(virtual_school["id"], staff[virtual_school["id"]]) if virtual_school else None
+        teacher = self._worker(school["id"], staff[school["id"]])["name"] if school else None
         end: date = period["end_date"] or self.today
         held = care.first_pep_due(period["start_date"]) - timedelta(days=self.rng.randint(0, 5))
         while held <= end and held <= self.today:
@@ -153,7 +168,7 @@ class CaseworkGenerator:
         start: date = period["start_date"]
         kinds = list(OutcomeKind)
         kind = self.rng.choices(kinds, (30, 25, 15, 18, 10, 2))[0]
-        manager = self.rng.choice(staff[service["id"]])
+        manager = self._worker(service["id"], staff[service["id"]])
         end = None
         if kind in ORDERS:
             end = start + timedelta(days=self.rng.choice((180, 270, 365)))

@@ -169,10 +169,11 @@ class _Generator:
         if age >= 14 and rng.random() < 0.5:
             row["uln"] = self._uln()
         self.data.children.append(row)
-        first_period = len(self.data.status_periods)
+        first_period, first_involvement = len(self.data.status_periods), len(self.data.involvements)
         self._statuses_and_involvements(row, school)
         periods = self.data.status_periods[first_period:]
-        self.casework.child(row, periods, row["_agencies"], self.workers_by_org)
+        named = {i["organisation_id"]: i["worker_id"] for i in self.data.involvements[first_involvement:]}
+        self.casework.child(row, periods, row["_agencies"], self.workers_by_org, named)
         self._chronology(row, school)
 
     def _nhs_number(self) -> str:

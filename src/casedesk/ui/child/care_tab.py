@@ -16,7 +16,7 @@ from casedesk.services.children import ChildView
 from casedesk.ui.child.casework_tab import CaseworkTab, button_row, day, fill, heading
 from casedesk.ui.child.record_form import FormDialog, ask_end_date, qdate
 from casedesk.ui.context import AppContext
-from casedesk.ui.widgets import picked_date, read_only_table
+from casedesk.ui.widgets import EmptyState, picked_date, read_only_table
 
 _CARE = {k.value for k in CARE_STATUSES}
 
@@ -44,11 +44,24 @@ class CareTab(CaseworkTab):
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Child in need, child protection and looked after"))
         layout.addLayout(button_row(start, allocate, end))
-        layout.addWidget(self.periods, 1)
+        layout.addWidget(
+            EmptyState(
+                self.periods,
+                "No child in need, child protection or looked-after period recorded. Each appears here with its "
+                "allocated social worker.",
+            ),
+            1,
+        )
         layout.addWidget(heading("Personal education plans (looked-after children)"))
         layout.addWidget(self.pep_summary)
         layout.addLayout(button_row(add_pep))
-        layout.addWidget(self.peps, 1)
+        layout.addWidget(
+            EmptyState(
+                self.peps,
+                "No PEP recorded. A looked-after child's personal education plan meetings appear here, one each term.",
+            ),
+            1,
+        )
 
     def show_child(self, view: ChildView, today: date) -> None:
         super().show_child(view, today)
@@ -115,7 +128,7 @@ class CareTab(CaseworkTab):
         dialog.add_choice(
             "category", "Category of abuse (CP plan)", [("—", None), *((w, c) for c, w in abuse_categories().items())]
         )
-        dialog.add_worker("worker_id", "Allocated social worker", self.view.workers)
+        dialog.add_worker("worker_id", "Allocated social worker", self.view.workers, self.named("social_worker"))
         return dialog.finish()
 
     def _selected(self) -> StatusPeriod | None:
@@ -168,7 +181,7 @@ class CareTab(CaseworkTab):
             "school_id", "School", [("—", None), *((o.name, o.id) for o in schools)], view.child.current_school_id
         )
         dialog.add_text("designated_teacher", "Designated teacher")
-        dialog.add_worker("officer_id", "Virtual-school officer", view.workers)
+        dialog.add_worker("officer_id", "Virtual-school officer", view.workers, self.named("virtual_school_officer"))
         dialog.add_long("targets", "Targets")
         dialog.add_long("progress", "Progress notes")
         return dialog.finish()

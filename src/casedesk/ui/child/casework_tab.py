@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTa
 from casedesk.services.children import ChildView
 from casedesk.services.collection import Collection
 from casedesk.ui.context import AppContext
+from casedesk.ui.widgets import EmptyState
 
 FLAG_COLOUR = QColor("#9a3412")
 
@@ -22,7 +23,11 @@ def day(value: date | None) -> str:
 
 
 def fill(table: QTableWidget, rows: Sequence[Sequence[str]], flagged: Sequence[bool] = ()) -> None:
-    """Rows of text; a flagged row (late, overdue) is shown in the warning colour."""
+    """Rows of text; a flagged row (late, overdue) is shown in the warning colour. A table shown in an
+    `EmptyState` gives way to its sentence while it has no rows."""
+    holder = table.parentWidget()
+    if isinstance(holder, EmptyState):
+        holder.set_empty(not rows)
     table.setRowCount(len(rows))
     for r, cells in enumerate(rows):
         for c, text in enumerate(cells):
@@ -81,6 +86,13 @@ class CaseworkTab(QWidget):
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def named(self, role: str) -> str | None:
+        """The child's current named worker in this role (the default a dialog offers), if any."""
+        if self.view is None:
+            return None
+        today = date.today()
+        return next((i.worker_id for i in self.view.involvements if i.role == role and i.is_current(today)), None)
 
     @staticmethod
     def selected_row(table: QTableWidget) -> int | None:

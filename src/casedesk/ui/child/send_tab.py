@@ -15,7 +15,7 @@ from casedesk.services.children import ChildView
 from casedesk.ui.child.casework_tab import CaseworkTab, button_row, day, fill, heading
 from casedesk.ui.child.record_form import FormDialog
 from casedesk.ui.context import AppContext
-from casedesk.ui.widgets import read_only_table
+from casedesk.ui.widgets import EmptyState, read_only_table
 
 _NEEDS = [(f"{code}: {words}", code) for code, words in rules.NEEDS.items()]
 
@@ -43,10 +43,24 @@ class SendTab(CaseworkTab):
         layout.addWidget(self.summary)
         layout.addWidget(heading("SEN provision over time"))
         layout.addLayout(button_row(provision))
-        layout.addWidget(self.provision, 1)
+        layout.addWidget(
+            EmptyState(
+                self.provision,
+                "No SEN provision recorded: none, SEN support or an EHC plan, with the primary and secondary need, "
+                "appear here over time.",
+            ),
+            1,
+        )
         layout.addWidget(heading("EHC needs assessments and plans"))
         layout.addLayout(button_row(request, update))
-        layout.addWidget(self.plans, 1)
+        layout.addWidget(
+            EmptyState(
+                self.plans,
+                "No EHC needs assessment requested. A request appears here with its decision, the plan's issue date "
+                "and its annual review.",
+            ),
+            1,
+        )
 
     def show_child(self, view: ChildView, today: date) -> None:
         super().show_child(view, today)

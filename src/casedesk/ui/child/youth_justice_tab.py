@@ -16,7 +16,7 @@ from casedesk.services.children import ChildView
 from casedesk.ui.child.casework_tab import CaseworkTab, button_row, day, fill, heading
 from casedesk.ui.child.record_form import FormDialog, ask_end_date
 from casedesk.ui.context import AppContext
-from casedesk.ui.widgets import picked_datetime, read_only_table
+from casedesk.ui.widgets import EmptyState, picked_datetime, read_only_table
 
 _POLICE = {k.value for k in PoliceContact}
 
@@ -41,10 +41,17 @@ class YouthJusticeTab(CaseworkTab):
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Outcomes and orders"))
         layout.addLayout(button_row(add, end))
-        layout.addWidget(self.outcomes, 1)
+        layout.addWidget(
+            EmptyState(
+                self.outcomes,
+                "No youth justice outcome recorded. Out-of-court disposals and court orders appear here with the "
+                "case manager.",
+            ),
+            1,
+        )
         layout.addWidget(heading("Police contact and arrests"))
         layout.addLayout(button_row(contact))
-        layout.addWidget(self.police, 1)
+        layout.addWidget(EmptyState(self.police, "No police contact or arrest recorded."), 1)
 
     def show_child(self, view: ChildView, today: date) -> None:
         super().show_child(view, today)
@@ -86,7 +93,7 @@ class YouthJusticeTab(CaseworkTab):
         dialog.add_choice(
             "organisation_id", "Youth justice service", [("—", None), *((o.name, o.id) for o in services)]
         )
-        dialog.add_worker("case_manager_id", "Case manager", view.workers)
+        dialog.add_worker("case_manager_id", "Case manager", view.workers, self.named("case_manager"))
         dialog.add_text("offence", "Offence")
         dialog.add_long("notes", "Notes")
         return dialog.finish()
