@@ -161,9 +161,10 @@ class ChildPage(QWidget):
         self.involvements.edit_requested.connect(self.edit_involvement)
         self.involvements.end_requested.connect(self.end_involvement)
         self.overview.open_tab.connect(self.open_tab)
-        # The chronology (often a thousand rows) is filled when its tab is shown: the Overview opens first.
-        self._chronology_due: ChildView | None = None
-        self.tabs.currentChanged.connect(self._fill_chronology)
+        # Tabs that cost most to fill (the chronology, often a thousand rows; attendance, a year of marks) are
+        # filled when first shown after the child opens: the Overview opens first, on its own.
+        self._due: dict[QWidget, Callable[[], None]] = {}
+        self.tabs.currentChanged.connect(self._fill_due)
         for tab in self.casework_tabs:
             tab.message.connect(self.message.setText)
         context.runner.changes_applied.connect(self._on_changes)
@@ -212,8 +213,11 @@ class ChildPage(QWidget):
         ]
         self.workers.setText("Named workers: " + ("; ".join(named) if named else "none recorded"))
         self.overview.show_cards(cards)
-        self._chronology_due = view
-        self._fill_chronology()
+        self._due = {
+            self.chronology: lambda: self.chronology.show_child(view),
+            self.attendance: lambda: self.attendance.show_child(child.id),
+        }
+        self._fill_due()
         for tab in self.casework_tabs:
             tab.show_child(view, today)
         self.details.load(child)
@@ -222,7 +226,6 @@ class ChildPage(QWidget):
         self.involvements.show_child(view, today)
         self.needs_checks.show_child(child.id, child.display_name)
         self.referrals.show_child(child.id)
-        self.attendance.show_child(child.id)
         self._show_education(child.id)
         self.child_loaded.emit(child.id)
 
@@ -239,10 +242,10 @@ class ChildPage(QWidget):
         for tab in (self.school, self.suspensions, self.home_education):
             tab.show_view(view, summary, date.today())
 
-    def _fill_chronology(self, *_: object) -> None:
-        if self._chronology_due is not None and self.tabs.currentWidget() is self.chronology:
-            view, self._chronology_due = self._chronology_due, None
-            self.chronology.show_child(view)
+    def _fill_due(self, *_: object) -> None:
+        fill = self._due.pop(self.tabs.currentWidget(), None)
+        if fill is not None:
+            fill()
 
     def _failed(self, error: BaseException) -> None:
         self.message.setText(str(error))
