@@ -41,6 +41,7 @@ def _outbox_size(context: AppContext) -> int:
 
 def test_an_entry_is_checked_then_stored_journaled_audited_and_shown(qtbot: QtBot, context: AppContext) -> None:
     page, child = _page(qtbot, context)
+    page.open_tab("chronology")  # where entries are added and amended (the Overview opens first)
     refused: list[str] = []
 
     def fill(dialog: QDialog) -> None:
@@ -74,6 +75,7 @@ def test_an_entry_is_checked_then_stored_journaled_audited_and_shown(qtbot: QtBo
 
 def test_an_amendment_needs_a_reason_and_keeps_the_original(qtbot: QtBot, context: AppContext) -> None:
     page, child = _page(qtbot, context)
+    page.open_tab("chronology")  # where entries are added and amended (the Overview opens first)
     context.col.children.add_event(child, kind="note", summary="Seen with bruised arm", occurred_at=datetime.now(UTC))
     page.show_child(child)
     page.chronology.table.selectRow(0)
