@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
                 self.context.profile = profile
                 self._show_profile()
 
-        self.context.runner.query(lambda col: col.refresh_profile()).success(changed).run()
+        self.context.runner.op(lambda col: col.refresh_profile()).success(changed).run(initiator=self)
 
     def edit_profile(self) -> None:
         """Change the user's name, role, organisation or contact details; the dialog stays open on an error. What
