@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from casedesk.services.casework.care import CareService
 from casedesk.services.collection import create_collection
-from casedesk.services.triage import service as triage
 from casedesk.store import keyfile
 from casedesk.store.database import Database
 from casedesk.ui.application import make_app
@@ -76,7 +75,7 @@ def _save(app: QApplication, widget: QWidget, name: str, behind: QWidget | None 
 def _needs_check_and_matches(app: QApplication, context: AppContext, window: MainWindow) -> None:
     """A recorded Presenting Needs Check, a draft being answered, and the directory ranking services for it."""
     db = context.col.db
-    results = [r for c in repo_children(db) for r in triage.results_for_child(db, c)]
+    results = [r for c in repo_children(db) for r in context.col.triage.results_for_child(c)]
     complete = next(r for r in results if r.is_complete and (r.level or 0) >= 2)
     draft = next((r for r in results if not r.is_complete), None)
     if draft is not None:
@@ -149,6 +148,20 @@ def _child_with(db: Database, today: date, *kinds: str, peps: bool = False) -> s
     return min(held) if held else None
 
 
+def _suspended_on_managed_move(db: Database) -> str | None:
+    """A demo child with suspensions on a managed move trial that has no outcome yet."""
+    from casedesk.store import education_repo
+    from casedesk.store import repositories as repo
+
+    with db.session() as session:
+        for child_id in sorted(repo.child_ids(session)):
+            records = education_repo.records_for_child(session, child_id)
+            suspended = [x for x in records.exclusions if x.kind != "permanent"]
+            if len(suspended) >= 2 and any(not m.outcome for m in records.moves):
+                return child_id
+    return None
+
+
 def _overviews(app: QApplication, window: MainWindow) -> None:
     """The Overview of a looked-after child with an EHC plan and PEPs, and of a home-educated child; the SEND,
     care and youth-justice tabs behind them."""
@@ -161,6 +174,11 @@ def _overviews(app: QApplication, window: MainWindow) -> None:
         for key in ("send", "care"):
             page.open_tab(key)
             _save(app, window, f"child-{key}.png")
+    moved = _suspended_on_managed_move(db)
+    if moved is not None:
+        window.open_child(moved)
+        page.tabs.setCurrentWidget(page.overview)
+        _save(app, window, "overview-suspended-managed-move.png")
     home_educated = _child_with(db, today, "elective_home_education")
     if home_educated is not None:
         window.open_child(home_educated)
