@@ -192,25 +192,16 @@ def test_youth_justice_orders_and_police_contact_are_chronology_entries(
     assert [o.id for o in service.outcomes(child)] == [order_id]
 
 
-def test_involvements_and_school_changes_are_in_the_chronology(
-    db: Database, child: str, org_and_worker: tuple[str, str]
-) -> None:
+def test_involvement_changes_are_in_the_chronology(db: Database, child: str, org_and_worker: tuple[str, str]) -> None:
     org, worker = org_and_worker
-    with db.unit_of_work("tester") as uow:
-        school = uow.insert("organisations", {"name": "Oakwood Primary", "kind": "school"})
     service = ChildrenService(db, "Sam Patel")
     involvement, _ = service.add_involvement(child, org, "social_worker", date(2026, 1, 5), worker)
     with pytest.raises(ValidationError):
         service.end_involvement(involvement, date(2025, 12, 1))
     service.end_involvement(involvement, date(2026, 6, 30))
-    service.set_school(child, school)
-    service.set_school(child, school)  # no change, no entry
     assert [(k, s) for k, _, s in _events(db, child)][:2] == [
         ("involvement", "Involvement started: Priya Shah (Social worker), Leeds Children's Social Work Service"),
         ("involvement", "Involvement ended: Priya Shah (Social worker), Leeds Children's Social Work Service"),
-    ]
-    assert [s for k, _, s in _events(db, child) if k == "school_move"] == [
-        "Current school changed from none to Oakwood Primary"
     ]
 
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from casedesk.errors import ValidationError
 from casedesk.store.database import Database
 from casedesk.store.models import AuditRow, OutboxRow
-from casedesk.ui.child.involvement_dialog import InvolvementDialog, SchoolDialog
+from casedesk.ui.child.education_forms import FormDialog as EducationForm
+from casedesk.ui.child.involvement_dialog import InvolvementDialog
 from casedesk.ui.child.record_form import FormDialog
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import MainWindow
@@ -44,7 +45,11 @@ def _answer(fill: Callable[[QDialog], None]) -> None:
     def act() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, QDialog)
-        fill(dialog)
+        try:
+            fill(dialog)
+        except BaseException:
+            dialog.reject()  # a failed check must not leave the modal dialog waiting for ever
+            raise
         dialog.accept()
 
     QTimer.singleShot(0, act)
@@ -117,29 +122,37 @@ def test_add_an_involvement_name_the_worker_then_end_it(qtbot, context: AppConte
     window.grab().save("/tmp/involvements.png")
 
 
-def test_set_and_change_the_childs_school(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_the_details_tab_enrols_through_the_school_history(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """The Details tab's school button records an enrolment (start date, the school history, a chronology entry),
+    never a bare change of the current school."""
     ids = _register(context.col.db)
     window = MainWindow(context, idle_seconds=3600)
     qtbot.addWidget(window)
     window.open_child(ids["child"])
     page = window.child
     assert "No current school" in page.facts.text()
+    start = date.today() - timedelta(days=3)
 
     def fill(dialog: QDialog) -> None:
-        assert isinstance(dialog, SchoolDialog)
-        assert dialog.school.findData(ids["council"]) == -1  # only schools are offered
-        dialog.school.setCurrentIndex(dialog.school.findData(ids["school"]))
+        assert isinstance(dialog, EducationForm) and dialog.windowTitle() == "Enrol at a school"
+        picker = dialog.inputs["school_id"]
+        picker.search.setText("Hillside")  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: picker.results.count() == 1, timeout=5000)  # type: ignore[attr-defined]
+        picker.search.setText("Northshire")  # type: ignore[attr-defined]  # only schools are offered
+        qtbot.waitUntil(lambda: picker.results.count() == 0, timeout=5000)  # type: ignore[attr-defined]
+        picker.search.setText("Hillside")  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: picker.results.count() == 1, timeout=5000)  # type: ignore[attr-defined]
+        picker.results.setCurrentRow(0)  # type: ignore[attr-defined]
+        dialog.inputs["start"].setDate(start)  # type: ignore[attr-defined]
 
     _answer(fill)
-    page.change_school()
+    page.school_button.click()
     assert "Hillside Academy" in page.facts.text() and page.school_label.text() == "Hillside Academy"
-    assert context.col.children.view(ids["child"]).child.current_school_id == ids["school"]
-    ops, audit = _journal(context.col.db, "children", ids["child"])
-    assert ops[-1] == "update" and audit[-1] == "update"
-
-    _answer(lambda d: d.school.setCurrentIndex(0))  # type: ignore[attr-defined]
-    page.change_school()
-    assert "No current school" in page.facts.text()
+    enrolments = context.col.education.view(ids["child"]).records.enrolments
+    assert [(e.school_id, e.start_date, e.end_date) for e in enrolments] == [(ids["school"], start, None)]
+    assert "Joined Hillside Academy" in [e.summary for e in context.col.children.view(ids["child"]).events]
+    ops, audit = _journal(context.col.db, "enrolments", enrolments[0].id)
+    assert ops == ["insert"] and audit == ["create"]
 
 
 def test_bad_involvements_are_refused_and_change_nothing(context: AppContext) -> None:
@@ -153,7 +166,7 @@ def test_bad_involvements_are_refused_and_change_nothing(context: AppContext) ->
     with pytest.raises(ValidationError):
         children.end_involvement(row_id, date(2023, 12, 31))
     with pytest.raises(ValidationError):
-        children.set_school(ids["child"], ids["council"])
+        context.col.education.enrol(ids["child"], ids["council"], date(2024, 1, 1))  # not a school
     view = children.view(ids["child"])
     assert [i.end_date for i in view.involvements] == [None] and view.child.current_school_id is None
 

@@ -23,13 +23,12 @@ from casedesk.domain.records import (
     StatusPeriod,
     Worker,
 )
-from casedesk.domain.schema import Category
 from casedesk.domain.validation import normalise_child, validate_child
-from casedesk.domain.vocab import EventKind, InvolvementRole
+from casedesk.domain.vocab import InvolvementRole
 from casedesk.errors import Conflict, ValidationError
 from casedesk.services import export
 from casedesk.services.caseload import CaseloadData, indexed_matches, load_caseload_data
-from casedesk.services.casework.chronicle import chronicle, chronicle_involvement, chronicle_status
+from casedesk.services.casework.chronicle import chronicle_involvement, chronicle_status
 from casedesk.services.import_children import ImportReport, import_children_op
 from casedesk.store import casework_repo
 from casedesk.store import repositories as repo
@@ -308,38 +307,6 @@ class ChildrenService:
             values = {"organisation_id": current.organisation_id, "worker_id": current.worker_id, "role": current.role}
             chronicle_involvement(self.db, uow, self.author, current.child_id, involvement_id, values, "ended", end)
         return uow.changes
-
-    def set_school(self, child_id: str, school_id: str | None) -> tuple[Child, Changes]:
-        """Enrol the child at a school from the register of organisations (None: no current school)."""
-        if school_id is not None:
-            with self.db.session() as session:
-                school = repo.organisations(session).get(school_id)
-            if school is None or school.kind != "school":
-                raise ValidationError("Choose a school.", [("current_school_id", "Not a school.")])
-        with self.db.session() as session:
-            before = repo.get_child(session, child_id).current_school_id
-            names = {o.id: o.name for o in repo.organisations(session, [i for i in (before, school_id) if i]).values()}
-        child, changes = self.update_child(child_id, {"current_school_id": school_id})
-        if before == school_id:
-            return child, changes
-        summary = (
-            f"Current school changed from {names.get(before or '', 'none')} to {names[school_id]}"
-            if school_id
-            else f"No current school (was {names.get(before or '', 'none')})"
-        )
-        with self.db.unit_of_work(self.author) as uow:
-            chronicle(
-                uow,
-                self.author,
-                child_id,
-                kind=EventKind.SCHOOL_MOVE,
-                category=Category.EDUCATION,
-                summary=summary,
-                on=datetime.now(UTC),
-                organisation_id=school_id or before,
-                significance="notable",
-            )
-        return child, changes | uow.changes
 
     def _checked_involvement(
         self, organisation_id: str, role: str, start: date, worker_id: str | None, end: date | None

@@ -96,28 +96,3 @@ class InvolvementDialog(QDialog):
             "worker_id": self.worker.currentData(),
             "end": self.end.date().toPython() if self.ended.isChecked() else None,
         }
-
-
-class SchoolDialog(QDialog):
-    """The child's current school, from the schools in the register, or none (left school, home educated)."""
-
-    def __init__(self, parent: QWidget | None, organisations: dict[str, Organisation], current: str | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Current school")
-        self.school = QComboBox()
-        self.school.setAccessibleName("Current school")
-        self.school.addItem("No current school", None)
-        for org in sorted(organisations.values(), key=lambda o: o.name):
-            if org.kind == "school":
-                self.school.addItem(org.name + (f" (URN {org.urn})" if org.urn else ""), org.id)
-        self.school.setCurrentIndex(max(0, self.school.findData(current)))
-        form = QFormLayout(self)
-        form.addRow("School", self.school)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def school_id(self) -> str | None:
-        value = self.school.currentData()
-        return str(value) if value else None

@@ -42,7 +42,7 @@ from casedesk.ui.child.education_actions import EducationActions
 from casedesk.ui.child.education_tabs import HomeEducationTab, SchoolTab, SuspensionsTab
 from casedesk.ui.child.event_dialog import EventDialog
 from casedesk.ui.child.form import ChildForm
-from casedesk.ui.child.involvement_dialog import InvolvementDialog, SchoolDialog
+from casedesk.ui.child.involvement_dialog import InvolvementDialog
 from casedesk.ui.child.needs_checks_tab import NeedsChecksTab
 from casedesk.ui.child.overview_tab import OverviewTab
 from casedesk.ui.child.periods_tabs import InvolvementsTab, StatusesTab
@@ -100,8 +100,8 @@ class ChildPage(QWidget):
         self.details = ChildForm()
         save_details = QPushButton("Save details")
         save_details.clicked.connect(self.save_details)
-        self.school_button = QPushButton("Change school…")
-        self.school_button.clicked.connect(self.change_school)
+        self.school_button = QPushButton("Enrol at a school…")
+        self.school_button.setToolTip("Recorded in the school history; take a child off roll on the School tab")
         self.school_label = QLabel()
         school_row = QHBoxLayout()
         school_row.addWidget(QLabel("Current school:"))
@@ -122,6 +122,7 @@ class ChildPage(QWidget):
         self.send, self.care, self.youth_justice = SendTab(context), CareTab(context), YouthJusticeTab(context)
         self.attendance = AttendanceTab(context)
         self.education = EducationActions(self, context, lambda text: self.message.setText(text))
+        self.school_button.clicked.connect(self.education.enrol)  # one path: the school history records it
         self.school = SchoolTab(self.education)
         self.suspensions = SuspensionsTab(self.education)
         self.home_education = HomeEducationTab(self.education)
@@ -355,16 +356,6 @@ class ChildPage(QWidget):
             self._run_write(
                 lambda col: col.children.end_involvement(involvement_id, end), f"Involvement ended {end:%d %b %Y}."
             )
-
-    def change_school(self) -> None:
-        if not self.view or not self.child_id:
-            return
-        dialog = SchoolDialog(self, self.view.organisations, self.view.child.current_school_id)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            child_id, school_id = self.child_id, dialog.school_id()
-            if school_id and not self._coherent_or_confirmed([], school_id):
-                return
-            self._run_write(lambda col: col.children.set_school(child_id, school_id), "School saved.")
 
     def _coherent_or_confirmed(self, new_periods: list[Period], school_id: str | None) -> bool:
         """Warn when the record would break the rules a record keeps (domain/coherence.py); the user decides."""
