@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.ui.context import AppContext
-from casedesk.ui.widgets import date_input, picked_date
+from casedesk.ui.widgets import date_input, picked_date, resize_to_fit, scroll_body
 
 DATE_FORMAT = "dd MMM yyyy"
 
@@ -114,14 +114,18 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.inputs = {key: widget for key, _, widget in fields}
-        form = QFormLayout(self)
+        body = QWidget()
+        form = QFormLayout(body)
         for _, label, widget in fields:
             form.addRow(label, widget)
             widget.setAccessibleName(label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll_body(body), 1)  # a long form scrolls on a small screen; Save stays in view
+        layout.addWidget(buttons)
+        resize_to_fit(self, 560, body.sizeHint().height() + 80)
 
     def values(self) -> dict[str, Any]:
         return {key: read(widget) for key, widget in self.inputs.items()}
