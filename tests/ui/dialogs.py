@@ -19,6 +19,7 @@ from casedesk.ui.child.send_tab import SendTab
 from casedesk.ui.child.youth_justice_tab import YouthJusticeTab
 from casedesk.ui.context import AppContext
 from casedesk.ui.referrals.dialog import ReferralDialog
+from casedesk.ui.sync.enrol_dialog import EnrolDialog
 from casedesk.ui.sync.page import ConflictDialog
 from casedesk.ui.triage.wizard import TriageWizard
 from casedesk.ui.unlock.first_run_dialog import FirstRunDialog
@@ -83,6 +84,7 @@ def every_dialog(context: AppContext, tmp_path: Path) -> Iterator[tuple[str, Cal
     yield "conflict", lambda: ConflictDialog(_conflict())
     yield "unlock", lambda: UnlockDialog(context, context.db_path)
     yield "first run", lambda: FirstRunDialog(context, tmp_path / "new.db")
+    yield "enrol", lambda: EnrolDialog(context, "https://casedesk.example.org")
 
     def wizard() -> QDialog:
         dialog = TriageWizard(context, child, "Ava Smith")

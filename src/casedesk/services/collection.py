@@ -33,6 +33,7 @@ from casedesk.services.children import ChildrenService
 from casedesk.services.device_backup import DeviceBackups
 from casedesk.services.directory.service import DirectoryService
 from casedesk.services.education.home import EducationService
+from casedesk.services.enrolment import EnrolmentService
 from casedesk.services.guidance.service import GuidanceService
 from casedesk.services.overview.service import OverviewService
 from casedesk.services.profile import ProfileService
@@ -89,6 +90,7 @@ class Collection:
         self.overview = OverviewService(db)
         self.attendance = AttendanceService(db, actor)
         self.sync = SyncService(db, transport, on_db=self.on_db)
+        self.enrolment = EnrolmentService(self.sync)
         self._closed = False
 
     def save_profile(self, profile: Profile) -> tuple[Profile, Changes]:

@@ -91,8 +91,11 @@ def enrol(
     *,
     device_name: str = "",
     transport: Transport | None = None,
+    on_db: OnDb = run_here,
 ) -> str:
-    """Enrol this device; stores the server URL and token in the encrypted database. Returns the organisation id."""
+    """Enrol this device; stores the server URL and token in the encrypted database. Returns the organisation id.
+
+    Only the storing runs through `on_db` (the app's database thread); the request waits on the network."""
     remote = transport or HttpTransport(server_url)
     answer = remote.enrol(
         EnrolRequest(
@@ -103,13 +106,17 @@ def enrol(
             device_name=device_name or db.device_id,
         )
     )
-    for setting, value in (
-        (config.SERVER_URL, server_url.rstrip("/")),
-        (config.DEVICE_TOKEN, answer.device_token),
-        (config.ORGANISATION_ID, answer.organisation_id),
-        (config.USERNAME, answer.username),
-    ):
-        db.put(setting, value)
+
+    def store() -> None:
+        for setting, value in (
+            (config.SERVER_URL, server_url.rstrip("/")),
+            (config.DEVICE_TOKEN, answer.device_token),
+            (config.ORGANISATION_ID, answer.organisation_id),
+            (config.USERNAME, answer.username),
+        ):
+            db.put(setting, value)
+
+    on_db(store)
     return answer.organisation_id
 
 
@@ -137,7 +144,7 @@ class SyncService:
                 lambda: (self.db.get(config.SERVER_URL), self.db.get(config.DEVICE_TOKEN), self.db.device_id)
             )
             if not url or not token:
-                raise NotEnrolled("This device is not enrolled: run `casedesk enrol` first.")
+                raise NotEnrolled("This device is not enrolled with a server yet.")
             self._transport = HttpTransport(url, device_id=device_id, token=token)
         return self._transport
 
@@ -161,6 +168,10 @@ class SyncService:
 
     def probe(self) -> bool:
         return self.transport.probe()
+
+    def forget_transport(self) -> None:
+        """Build the transport afresh at the next round (after enrolling: a new token, perhaps a new server)."""
+        self._transport = None
 
     def round(self, stop: Callable[[], bool] | None = None) -> tuple[SyncRound, Changes]:
         """Probe, then one full round if the server answers: an offline laptop costs one quick failed request.
@@ -260,7 +271,10 @@ SYNCED_ENTITIES = frozenset(ENTITIES)
 def describe_status(status: SyncStatus, now: datetime | None = None) -> tuple[str, str]:
     """The status bar's short line and its longer tooltip, in words a practitioner reads at a glance."""
     if not status.enrolled:
-        return "Not enrolled with a server (records stay on this computer)", "Run `casedesk enrol` to connect."
+        return (
+            "Not enrolled with a server (records stay on this computer)",
+            "Connect to your organisation's server from the Sync page.",
+        )
     state = {True: "Online", False: "Offline", None: "Sync"}[status.online]
     parts = [state, f"{status.pending} change{'s' if status.pending != 1 else ''} waiting"]
     if status.set_aside:

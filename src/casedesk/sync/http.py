@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import ssl
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +19,14 @@ from typing import Any
 import httpx
 from pydantic import BaseModel
 
-from casedesk.sync.transport import CredentialsRefused, DeviceRevoked, Offline, Refused, TokenRefused
+from casedesk.sync.transport import (
+    CertificateRefused,
+    CredentialsRefused,
+    DeviceRevoked,
+    Offline,
+    Refused,
+    TokenRefused,
+)
 from casedesk.sync.wire import (
     DigestRequest,
     DigestResponse,
@@ -110,6 +118,8 @@ class HttpTransport:
             try:
                 response = self.client.request(method, path, content=content, params=params, headers=headers)
             except httpx.TransportError as exc:
+                if _certificate_problem(exc):
+                    raise CertificateRefused(f"The server's certificate is not trusted ({_reason(exc)}).") from exc
                 if attempt >= self.retries:
                     raise Offline(f"Cannot reach the server ({type(exc).__name__}).") from exc
             else:
@@ -120,7 +130,10 @@ class HttpTransport:
                 if response.status_code not in RETRY_STATUS and response.status_code < 500:
                     raise _refusal(response)
                 if attempt >= self.retries:
-                    raise Offline(f"The server keeps failing (HTTP {response.status_code}); will try later.")
+                    raise Offline(
+                        f"The server keeps failing (HTTP {response.status_code}); will try later.",
+                        response.status_code,
+                    )
             self.sleep(random.uniform(0, self.backoff * 2**attempt))
             attempt += 1
 
@@ -136,7 +149,27 @@ def _refusal(response: httpx.Response) -> Exception:
     if response.status_code == 401 and code == "invalid_token":
         return TokenRefused(detail or "The device token was refused.")
     if response.status_code in (401, 403):
-        return CredentialsRefused(detail or "The server refused these credentials.")
+        return CredentialsRefused(detail or "The server refused these credentials.", code)
     return Refused(
         f"The server refused the request (HTTP {response.status_code}): {detail}", code, response.status_code
     )
+
+
+def _certificate_problem(exc: BaseException) -> bool:
+    """Whether a connection failed on the server's TLS certificate (httpx wraps the ssl error in its own)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _reason(exc: BaseException) -> str:
+    """The verifier's own reason (e.g. "self-signed certificate"), without the rest of the ssl message."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return str(seen.verify_message or "verification failed")
+        seen = seen.__cause__ or seen.__context__
+    return "verification failed"

@@ -22,7 +22,17 @@ from casedesk.sync.wire import (
 
 
 class Offline(CaseDeskError):
-    """The server could not be reached (or kept failing) — try again later; nothing was lost."""
+    """The server could not be reached (or kept failing) — try again later; nothing was lost. `status` is the
+    HTTP status it kept answering with, if it answered at all (429: too many attempts)."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class CertificateRefused(Offline):
+    """The server's TLS certificate could not be trusted (self-signed, expired, for another name): nothing was
+    sent, not even a password. Not retried: trying again meets the same certificate."""
 
 
 class Refused(CaseDeskError):
@@ -39,7 +49,12 @@ class TokenRefused(AuthError):
 
 
 class CredentialsRefused(AuthError):
-    """Enrolment was refused: wrong password, or a used, expired or mistyped code."""
+    """Enrolment was refused: wrong password, or a used, expired or mistyped code. `code` is the server's error
+    code (`bad_credentials`, `bad_code`, `code_used`, `code_expired`, `device_refused`), so the app can say which."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class DeviceRevoked(AuthError):

@@ -28,6 +28,7 @@ from casedesk.ui.busy import BusyRow
 from casedesk.ui.context import AppContext
 from casedesk.ui.sync.backups import BackupPanel
 from casedesk.ui.sync.controller import SYNCING, SyncController
+from casedesk.ui.sync.enrol_dialog import EnrolDialog
 from casedesk.ui.tasks import CollectionOp
 from casedesk.ui.widgets import EmptyState, read_only_table
 
@@ -40,6 +41,10 @@ def _shown(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+NOT_CONNECTED = (
+    "This computer is not connected to a server: your records stay on it alone. Connect it with the user name, "
+    "password and one-time code your administrator gave you."
+)
 NO_CONFLICTS = (
     "No conflicts. When two people change the same detail while apart, both values wait here for a person to "
     "choose; nothing needs doing until then."
@@ -95,6 +100,12 @@ class SyncPage(QWidget):
         self.status.setAccessibleName("Sync status")
         self.sync_button = QPushButton("Sync now")
         self.sync_button.clicked.connect(controller.sync_now)
+        self.connection = QLabel()  # enrolled where, as whom; or how to connect
+        self.connection.setWordWrap(True)
+        self.connection.setAccessibleName("Server connection")
+        self.enrol_button = QPushButton("Connect to a server…")
+        self.enrol_button.clicked.connect(self.enrol)
+        self.enrol_dialog: EnrolDialog | None = None
         self.set_aside_table = read_only_table(("When", "Record", "By", "Why it was set aside"), SET_ASIDE_TITLE)
         self.retry_button = QPushButton("Retry selected")
         self.retry_button.clicked.connect(self.retry_selected)
@@ -114,6 +125,10 @@ class SyncPage(QWidget):
         self.backups = BackupPanel(context, self)
 
         layout = QVBoxLayout(self)
+        connection = QHBoxLayout()
+        connection.addWidget(self.connection, 1)
+        connection.addWidget(self.enrol_button)
+        layout.addLayout(connection)
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.sync_button)
@@ -137,7 +152,34 @@ class SyncPage(QWidget):
             layout.addLayout(row)
         layout.addWidget(self.backups)
         controller.status_changed.connect(lambda text, tip: self.status.setText(f"{text}\n{tip}"))
+        controller.status_changed.connect(lambda *_: self._show_connection())
         controller.round_finished.connect(lambda _: self.reload())
+
+    def _show_connection(self) -> None:
+        status = self.controller.last_status
+        if status is None:
+            return
+        self.sync_button.setEnabled(status.enrolled)
+        if not status.enrolled:
+            self.connection.setText(NOT_CONNECTED)
+            self.enrol_button.setText("Connect to a server…")
+            return
+        self.connection.setText(f"This computer is enrolled with <b>{status.server_url}</b>.")
+        self.enrol_button.setText("Enrol again…")  # a refused token: the same server gives a new one
+
+    def enrol(self) -> None:
+        """Open the enrolment dialog on the server this device is enrolled with, else the site's default."""
+        self.context.runner.query(lambda col: col.enrolment.current_server()).success(self._open_enrol).run()
+
+    def _open_enrol(self, enrolled_with: str) -> None:
+        default = enrolled_with or self.default_server()
+        self.enrol_dialog = EnrolDialog(self.context, default, self, locked_server=bool(enrolled_with))
+        self.enrol_dialog.enrolled.connect(lambda _: self._after_action())
+        self.enrol_dialog.open()
+
+    def default_server(self) -> str:
+        """The server a new enrolment is offered first."""
+        return ""
 
     def reload(self) -> None:
         if not self.context.unlocked:
