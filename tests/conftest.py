@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from casedesk import site_profile
 from casedesk.store import keyfile
 from casedesk.store.database import Database
 from tests.factories import FAST_KDF, new_database
@@ -20,9 +21,13 @@ from tests.factories import FAST_KDF, new_database
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the real per-user data folder."""
-    monkeypatch.setenv("CASEDESK_HOME", str(tmp_path_factory.mktemp("home")))
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("CASEDESK_HOME", str(home))
     monkeypatch.delenv("CASEDESK_PASSPHRASE", raising=False)
     monkeypatch.delenv("CASEDESK_NEW_PASSPHRASE", raising=False)
+    # No site profile unless a test writes one: not this machine's /etc/casedesk/site.json, nor the environment's.
+    monkeypatch.delenv(site_profile.ENV_VAR, raising=False)
+    monkeypatch.setattr(site_profile.loader, "system_path", lambda: home / "no-site.json")
 
 
 @pytest.fixture
