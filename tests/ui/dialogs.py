@@ -25,6 +25,7 @@ from casedesk.ui.triage.wizard import TriageWizard
 from casedesk.ui.unlock.first_run_dialog import FirstRunDialog
 from casedesk.ui.unlock.unlock_dialog import UnlockDialog
 from tests.factories import add_child
+from tests.ui.meeting_dialogs import meeting_dialogs
 
 
 def answer_next_dialog(fill: Callable[[QDialog], None], *, save: bool = True) -> None:
@@ -94,6 +95,7 @@ def every_dialog(context: AppContext, tmp_path: Path) -> Iterator[tuple[str, Cal
 
     yield "needs check", wizard
     yield from casework_dialogs(context, child)
+    yield from meeting_dialogs(context, child)
 
 
 def casework_dialogs(context: AppContext, child: str) -> Iterator[tuple[str, Callable[[], QDialog]]]:

@@ -159,13 +159,17 @@ class EventKind(StrEnum):
     PART_TIME_TIMETABLE = "part_time_timetable"
     HOME_EDUCATION = "home_education"
     MISSING_EDUCATION = "missing_education"
+    # multi-agency meetings and plans (schema v10)
+    MEETING_DECISION = "meeting_decision"  # one child's part of a meeting or panel
+    PLAN = "plan"  # a plan agreed, changed or closed
+    PLAN_ACTION = "plan_action"  # an action of a plan done (with its note) or no longer needed
 
     @property
     def label(self) -> str:
         return _EVENT_LABELS.get(self.value, self.value.replace("_", " ").capitalize())
 
 
-_EVENT_LABELS = {"ehc_plan": "EHC plan", "pep": "PEP"}
+_EVENT_LABELS = {"ehc_plan": "EHC plan", "pep": "PEP", "meeting_decision": "Multi-agency meeting"}
 
 
 class InvolvementRole(StrEnum):

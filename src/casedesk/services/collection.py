@@ -35,6 +35,8 @@ from casedesk.services.directory.service import DirectoryService
 from casedesk.services.education.home import EducationService
 from casedesk.services.enrolment import EnrolmentService
 from casedesk.services.guidance.service import GuidanceService
+from casedesk.services.meetings.meetings import MeetingService
+from casedesk.services.meetings.plans import PlanService
 from casedesk.services.overview.service import OverviewService
 from casedesk.services.profile import ProfileService
 from casedesk.services.referrals.service import ReferralService
@@ -82,6 +84,7 @@ class Collection:
         self.directory = DirectoryService(db, actor)
         self.guidance = GuidanceService(db, actor)
         self.education = EducationService(db, actor)
+        self.meetings, self.plans = MeetingService(db, actor), PlanService(db, actor)
         self.profile = ProfileService(db, actor)
         self.backups = DeviceBackups(db, actor)
         self.send = SendService(db, actor)
@@ -122,6 +125,8 @@ class Collection:
             self.backups,
             self.attendance,
             self.education,
+            self.meetings,
+            self.plans,
         ):
             service.actor = saved.name
 

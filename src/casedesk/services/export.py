@@ -27,6 +27,7 @@ from casedesk.errors import NotFound
 from casedesk.reports.attendance import AttendancePrint
 from casedesk.services.attendance.service import AttendanceService
 from casedesk.services.casework.rows import casework_rows
+from casedesk.services.meetings.export_rows import child_records as meeting_records
 from casedesk.store import attendance_repo, casework_repo, education_repo, referral_repo, staging, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -100,6 +101,7 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
         **{entity: [asdict(r) for r in rows] for entity, rows in casework.items()},
         "attendance_weeks": [dict(w.values) for w in weeks],  # a field per session: "CODE|SCHOOL|SOURCE"
         **{entity: [asdict(row) for row in rows] for entity, rows in education.items()},
+        **meeting_records(session, child_id, allowed),  # meetings and plans (services/meetings)
         "organisations": [
             asdict(o) for o in sharing.redact_all(repo.organisations(session, org_ids).values(), allowed)
         ],

@@ -448,6 +448,99 @@ class CmeStepRow(SyncedMixin, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+# -- multi-agency meetings and plans (schema v10) -----------------------------------------------------------------
+def _worker() -> Any:
+    return mapped_column(ForeignKey("workers.id", ondelete="SET NULL"))
+
+
+class MeetingRow(SyncedMixin, Base):
+    """A meeting's header, shared by every device: it names no child (each child's part is a `MeetingItemRow`)."""
+
+    __tablename__ = "meetings"
+    kind: Mapped[str] = mapped_column(String(40))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    chair: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[str | None] = _school(required=False)
+    chair_worker_id: Mapped[str | None] = _worker()
+    attendees: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    recorded_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class MeetingItemRow(SyncedMixin, Base):
+    """One child's part of a meeting: the question brought, discussion, decision and reasons."""
+
+    __tablename__ = "meeting_items"
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[str] = _child()
+    question: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(40), default="general")
+    referred_on: Mapped[date | None] = mapped_column(Date)
+    family_attended: Mapped[str | None] = mapped_column(String(300))
+    family_views: Mapped[str | None] = mapped_column(Text)
+    discussion: Mapped[str | None] = mapped_column(Text)
+    decision: Mapped[str | None] = mapped_column(String(40))
+    decision_text: Mapped[str | None] = mapped_column(Text)
+    reasons: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+
+
+class PlanRow(SyncedMixin, Base):
+    """An early-help or Team Around the Child plan with its lead professional."""
+
+    __tablename__ = "plans"
+    child_id: Mapped[str] = _child()
+    kind: Mapped[str] = mapped_column(String(40))
+    lead_name: Mapped[str] = mapped_column(String(200))
+    started_on: Mapped[date] = mapped_column(Date)
+    lead_worker_id: Mapped[str | None] = _worker()
+    lead_organisation_id: Mapped[str | None] = _school(required=False)
+    meeting_id: Mapped[str | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closure_reason: Mapped[str | None] = mapped_column(String(40))
+    family_summary: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanOutcomeRow(SyncedMixin, Base):
+    __tablename__ = "plan_outcomes"
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[str] = _child()
+    outcome: Mapped[str] = mapped_column(String(500))
+    measure: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="working_on")
+
+
+class PlanActionRow(SyncedMixin, Base):
+    """Who will do what by when; overdue is worked out from the due date (`domain.meetings.rules`)."""
+
+    __tablename__ = "plan_actions"
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[str] = _child()
+    what: Mapped[str] = mapped_column(String(500))
+    owner_name: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    outcome_id: Mapped[str | None] = mapped_column(ForeignKey("plan_outcomes.id", ondelete="SET NULL"))
+    owner_worker_id: Mapped[str | None] = _worker()
+    owner_organisation_id: Mapped[str | None] = _school(required=False)
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    done_on: Mapped[date | None] = mapped_column(Date)
+    done_note: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanNoteRow(SyncedMixin, Base):
+    """A progress note or review of a plan. Append-only (a trigger refuses UPDATE), like the chronology."""
+
+    __tablename__ = "plan_notes"
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[str] = _child()
+    kind: Mapped[str] = mapped_column(String(20))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    author: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+
+
 class OutboxRow(Base):
     """The change journal: every local write, appended in the same transaction, waiting to be pushed."""
 
@@ -530,5 +623,11 @@ SYNCED_TABLES: dict[str, type[SyncedMixin]] = {
     "ehe_visits": EheVisitRow,
     "cme_enquiries": CmeEnquiryRow,
     "cme_steps": CmeStepRow,
+    "meetings": MeetingRow,
+    "meeting_items": MeetingItemRow,
+    "plans": PlanRow,
+    "plan_outcomes": PlanOutcomeRow,
+    "plan_actions": PlanActionRow,
+    "plan_notes": PlanNoteRow,
 }
-APPEND_ONLY_TABLES = frozenset({"events", "mail_requests", "guidance_questions", "directory_searches"})
+APPEND_ONLY_TABLES = frozenset({"events", "mail_requests", "guidance_questions", "directory_searches", "plan_notes"})

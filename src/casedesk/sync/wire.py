@@ -51,6 +51,12 @@ EntityName = Literal[
     "ehe_visits",
     "cme_enquiries",
     "cme_steps",
+    "meetings",
+    "meeting_items",
+    "plans",
+    "plan_outcomes",
+    "plan_actions",
+    "plan_notes",
 ]
 
 

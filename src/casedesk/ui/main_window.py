@@ -28,6 +28,7 @@ from casedesk.ui.context import AppContext
 from casedesk.ui.directory.page import DirectoryPage
 from casedesk.ui.guidance import navigator
 from casedesk.ui.guidance.ask_dialog import AskDialog
+from casedesk.ui.meetings.page import MeetingsPage
 from casedesk.ui.profile_dialog import ProfileDialog
 from casedesk.ui.referrals.dialog import ReferralDialog
 from casedesk.ui.referrals.page import ReferralsPage
@@ -39,7 +40,7 @@ from casedesk.ui.unlock.key_watch import KeyFileWatcher
 from casedesk.ui.unlock.unlock_dialog import UnlockDialog
 from casedesk.ui.widgets import page_scroller
 
-PAGES = ("Caseload", "Child", "Directory", "Referrals", "Sync")
+PAGES = ("Caseload", "Child", "Directory", "Referrals", "Meetings", "Sync")
 
 
 class MainWindow(QMainWindow):
@@ -60,6 +61,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.directory)
         self.referrals = ReferralsPage(context)
         self.stack.addWidget(self.referrals)
+        self.meetings = MeetingsPage(context)
+        self.stack.addWidget(self.meetings)
         self.sync = SyncController(context, self)
         self.sync_page = SyncPage(context, self.sync)
         self.stack.addWidget(self.sync_page)
@@ -134,6 +137,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(self._page_before_lock)
         self.caseload.reload()
         self.referrals.reload()
+        self.meetings.reload()
         if self.child.child_id:
             self.child.show_child(self.child.child_id)
         self.sync_page.reload()

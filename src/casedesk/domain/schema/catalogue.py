@@ -10,6 +10,7 @@ from casedesk.domain.attendance.week import MARK_LENGTH, SESSIONS
 from casedesk.domain.referrals.workflow import URGENCIES, ReferralStatus
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES, CASEWORK_RECORDS
 from casedesk.domain.schema.education import EDUCATION_ORDER, EDUCATION_RECORDS
+from casedesk.domain.schema.meetings import MEETING_CHILD_ORDER, MEETING_RECORDS, MEETING_SHARED
 from casedesk.domain.schema.types import (
     CHRONOLOGY_CATEGORIES,
     Category,
@@ -281,6 +282,7 @@ RECORDS: tuple[RecordSpec, ...] = (
     ),
     *CASEWORK_RECORDS,
     *EDUCATION_RECORDS,
+    *MEETING_RECORDS,
 )
 
 ENTITY_ORDER: tuple[str, ...] = (
@@ -291,6 +293,7 @@ ENTITY_ORDER: tuple[str, ...] = (
     "directory_searches",
     "guidance_entries",
     "guidance_questions",
+    *MEETING_SHARED,
     "children",
     "status_periods",
     "involvements",
@@ -300,5 +303,6 @@ ENTITY_ORDER: tuple[str, ...] = (
     "mail_requests",
     *CASEWORK_ENTITIES,
     *EDUCATION_ORDER,
+    *MEETING_CHILD_ORDER,
     "events",
 )

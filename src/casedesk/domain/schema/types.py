@@ -28,7 +28,8 @@ class Category(StrEnum):
     Casework around the child:
       involvement — which agencies and named workers work with the child;
       triage — Presenting Needs Checks, their answers and level of need;
-      referral — referrals to services, the sharing decision behind them and the emails that carried them.
+      referral — referrals to services, the sharing decision behind them and the emails that carried them;
+      plan — multi-agency plans for the child: lead professional, outcomes sought, actions, reviews.
     Not about a child (every device holds these):
       directory — the area's service directory and guidance; organisation — organisations and their staff;
       usage — what people ask Ask CaseDesk and search for, with personal data taken out first.
@@ -49,6 +50,7 @@ class Category(StrEnum):
     INVOLVEMENT = "involvement"
     TRIAGE = "triage"
     REFERRAL = "referral"
+    PLAN = "plan"
     DIRECTORY = "directory"
     ORGANISATION = "organisation"
     USAGE = "usage"

@@ -23,6 +23,7 @@ from casedesk import config
 from casedesk.domain.schema import CATALOGUE
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES
 from casedesk.domain.schema.education import EDUCATION_ORDER
+from casedesk.domain.schema.meetings import MEETING_CHILD_ORDER
 from casedesk.store import attendance_repo, settings
 from casedesk.store.database import Database
 from casedesk.store.journal import tallies, unapplied
@@ -39,6 +40,7 @@ CHILD_TABLES = (
     "attendance_weeks",
     *CASEWORK_ENTITIES,
     *reversed(EDUCATION_ORDER),
+    *reversed(MEETING_CHILD_ORDER),
 )
 
 
