@@ -113,7 +113,8 @@ def test_saving_onto_a_full_disk_says_so_and_the_database_stays_whole(
         db = new_database(folder / "case.db")
         context = AppContext(db.path, runner)
         context.attach(opened(db, PROFILE))
-        with open(folder / "filler", "wb") as filler:  # fill the disk to the last block
+        # unbuffered: a short last write must not stay in a buffer that closing the file would flush onto the full disk
+        with open(folder / "filler", "wb", buffering=0) as filler:  # fill the disk to the last block
             try:
                 while True:
                     filler.write(b"\0" * 65536)
