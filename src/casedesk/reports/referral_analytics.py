@@ -9,6 +9,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from casedesk.domain.disclosure import LEGEND
 from casedesk.reports.base import build_pdf, content_width, esc, make_styles, table_style
 
 
@@ -31,7 +32,7 @@ def render_analytics_pdf(
         Paragraph(f"<b>Inappropriate referrals:</b> {esc(inappropriate_rate)}", styles["body"]),
         Paragraph(
             "Declined as not meeting the service's threshold, area or age range, out of referrals accepted or "
-            "declined. Counts from 1 to 4 are shown as &lt;5 so no child can be identified.",
+            "declined. " + esc(LEGEND),
             styles["small"],
         ),
     ]

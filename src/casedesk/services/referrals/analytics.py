@@ -1,8 +1,8 @@
 """Referral analytics for the local authority: by service, need domain, status and outcome, and how many
-referrals were inappropriate — with small numbers suppressed.
-
-Counts from 1 to 4 are shown as "<5" (and a rate built on them is withheld), as in published children's
-statistics, because in a small area a count of one or two can identify a child.
+referrals were inappropriate — with small numbers suppressed by the shared disclosure control
+(`casedesk.domain.disclosure`): counts from 1 to 4 withheld, more withheld where a table's total would give them
+away, and the rate withheld over a tiny denominator, because in a small area a count of one or two can identify a
+child.
 """
 
 from __future__ import annotations
@@ -12,24 +12,22 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from casedesk.domain import disclosure
 from casedesk.domain.referrals.workflow import ReferralStatus
 from casedesk.store import referral_repo, triage_repo
 from casedesk.store.database import Database
-
-SUPPRESS_BELOW = 5
-
-
-def shown(count: int) -> str:
-    return f"<{SUPPRESS_BELOW}" if 0 < count < SUPPRESS_BELOW else f"{count:,}"
 
 
 @dataclass(frozen=True)
 class CountTable:
     title: str
     rows: tuple[tuple[str, int], ...]
+    additive: bool = True  # each referral counted once, so the rows add up to a total shown beneath them
 
     def display(self) -> list[tuple[str, str]]:
-        return [(label, shown(count)) for label, count in self.rows]
+        """The rows (and their total when additive) as shown outside the database: suppressed."""
+        table = disclosure.protect_list(self.rows, "Referrals", additive=self.additive)
+        return [(label, count) for label, count in table.display()]
 
 
 @dataclass(frozen=True)
@@ -44,9 +42,10 @@ class ReferralAnalytics:
         """Share of decided referrals (accepted or declined) declined as not fitting the service."""
         if self.decided == 0:
             return "no decided referrals yet"
-        if self.decided < SUPPRESS_BELOW or 0 < self.inappropriate < SUPPRESS_BELOW:
-            return "withheld (fewer than 5)"
-        return f"{100 * self.inappropriate / self.decided:.0f}% ({self.inappropriate:,} of {self.decided:,})"
+        share = disclosure.rate(self.inappropriate, self.decided)
+        if share is None:
+            return "withheld (too few referrals to show safely)"
+        return f"{share:.0f}% ({self.inappropriate:,} of {self.decided:,})"
 
 
 def _decision(steps: list[ReferralStatus]) -> str:
@@ -57,8 +56,8 @@ def _decision(steps: list[ReferralStatus]) -> str:
     return "Awaiting a decision"
 
 
-def _table(title: str, counter: Counter[str]) -> CountTable:
-    return CountTable(title, tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0]))))
+def _table(title: str, counter: Counter[str], additive: bool = True) -> CountTable:
+    return CountTable(title, tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0]))), additive)
 
 
 def referral_analytics(db: Database, since: date | None = None) -> ReferralAnalytics:
@@ -86,7 +85,7 @@ def referral_analytics(db: Database, since: date | None = None) -> ReferralAnaly
         total=len(found),
         tables=(
             _table("Referrals by service", services),
-            _table("Referrals by need domain", domains),
+            _table("Referrals by need domain", domains, additive=False),  # a referral may name several
             _table("Referrals by status", statuses),
             _table("Referrals by outcome", decisions),
         ),

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFileDialog, QGridLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QWidget
 
+from casedesk.domain.disclosure import LEGEND
 from casedesk.services.referrals.analytics import ReferralAnalytics
 from casedesk.ui.context import AppContext
 
@@ -36,7 +37,7 @@ class AnalyticsTab(QWidget):
     def _show(self, result: ReferralAnalytics) -> None:
         self.summary.setText(
             f"<b>{result.total:,} referrals.</b> Inappropriate referrals (declined as not fitting the service): "
-            f"<b>{result.inappropriate_rate}</b>. Counts from 1 to 4 are shown as &lt;5."
+            f"<b>{result.inappropriate_rate}</b>. {LEGEND}"
         )
         for table in self.tables:
             table.deleteLater()
