@@ -7,75 +7,22 @@ completion of the withheld cells that agrees with what is shown.
 
 from __future__ import annotations
 
-import itertools
 import random
-from fractions import Fraction
 
 import pytest
 
 from casedesk.domain.disclosure import MARK, ProtectedTable, protect, protect_list, rate, shown
-
-
-def _equations(table: ProtectedTable, row_totals: bool, column_totals: bool) -> list[dict[tuple[int, int], int]]:
-    """What a reader knows: each row of cells sums to its total, each column likewise."""
-    n_rows, n_cols = len(table.row_labels), len(table.column_labels)
-    inner_r, inner_c = n_rows - column_totals, n_cols - row_totals
-    out = []
-    if row_totals:
-        for r in range(n_rows):
-            out.append({**{(r, c): 1 for c in range(inner_c)}, (r, inner_c): -1})
-    if column_totals:
-        for c in range(n_cols):
-            out.append({**{(r, c): 1 for r in range(inner_r)}, (inner_r, c): -1})
-    return out
-
-
-def _rank(rows: list[list[Fraction]]) -> int:
-    rows = [r[:] for r in rows]
-    rank = 0
-    for col in range(len(rows[0]) if rows else 0):
-        pivot = next((i for i in range(rank, len(rows)) if rows[i][col] != 0), None)
-        if pivot is None:
-            continue
-        rows[rank], rows[pivot] = rows[pivot], rows[rank]
-        for i in range(len(rows)):
-            if i != rank and rows[i][col] != 0:
-                f = rows[i][col] / rows[rank][col]
-                rows[i] = [a - f * b for a, b in zip(rows[i], rows[rank], strict=True)]
-        rank += 1
-    return rank
+from tests.disclosure_check import completions, solvable
 
 
 def _solvable(table: ProtectedTable, hidden: set[tuple[int, int]], row_totals: bool, column_totals: bool) -> set:
-    """The hidden cells a reader can solve for: a cell is fixed when adding "this cell = ?" as an equation does not
-    raise the rank of the system over the hidden cells."""
-    order = sorted(hidden)
-    system = [[Fraction(eq.get(cell, 0)) for cell in order] for eq in _equations(table, row_totals, column_totals)]
-    system = [row for row in system if any(row)]
-    base = _rank(system) if system else 0
-    fixed = set()
-    for i, cell in enumerate(order):
-        probe = [Fraction(int(j == i)) for j in range(len(order))]
-        if _rank([*system, probe]) == base:
-            fixed.add(cell)
-    return fixed
+    return solvable((len(table.row_labels), len(table.column_labels)), hidden, row_totals, column_totals)
 
 
 def _completions(
     table: ProtectedTable, hidden: set[tuple[int, int]], limit: int, row_totals: bool = True
 ) -> dict[tuple[int, int], set[int]]:
-    """Every value each hidden cell can take in some whole-number completion that agrees with the table."""
-    order = sorted(hidden)
-    equations = _equations(table, row_totals, True)
-    values = [list(row) for row in table.values]
-    seen: dict[tuple[int, int], set[int]] = {cell: set() for cell in order}
-    for guess in itertools.product(range(limit + 1), repeat=len(order)):
-        for cell, v in zip(order, guess, strict=True):
-            values[cell[0]][cell[1]] = v
-        if all(sum(values[r][c] * k for (r, c), k in eq.items()) == 0 for eq in equations):
-            for cell, v in zip(order, guess, strict=True):
-                seen[cell].add(v)
-    return seen
+    return completions(table.values, hidden, limit, row_totals)
 
 
 def test_small_counts_are_withheld_and_zero_is_shown() -> None:

@@ -1,0 +1,73 @@
+"""Solving for withheld cells the way a reader of a published table could (shared by the disclosure tests): the
+equations every row and column with a shown total gives, their rank over the withheld cells, and on small tables
+every whole-number completion that agrees with what is shown."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from fractions import Fraction
+
+Cell = tuple[int, int]
+
+
+def equations(n_rows: int, n_cols: int, row_totals: bool, column_totals: bool) -> list[dict[Cell, int]]:
+    """The last column holds row totals (when `row_totals`), the last row column totals (when `column_totals`)."""
+    inner_r, inner_c = n_rows - column_totals, n_cols - row_totals
+    out = []
+    if row_totals:
+        for r in range(n_rows):
+            out.append({**{(r, c): 1 for c in range(inner_c)}, (r, inner_c): -1})
+    if column_totals:
+        for c in range(n_cols):
+            out.append({**{(r, c): 1 for r in range(inner_r)}, (inner_r, c): -1})
+    return out
+
+
+def _rank(rows: list[list[Fraction]]) -> int:
+    rows = [r[:] for r in rows]
+    rank = 0
+    for col in range(len(rows[0]) if rows else 0):
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][col] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for i in range(len(rows)):
+            if i != rank and rows[i][col] != 0:
+                f = rows[i][col] / rows[rank][col]
+                rows[i] = [a - f * b for a, b in zip(rows[i], rows[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def solvable(
+    shape: tuple[int, int], hidden: set[Cell], row_totals: bool = True, column_totals: bool = True
+) -> set[Cell]:
+    """The hidden cells a reader can solve for exactly: adding "this cell = ?" does not raise the system's rank."""
+    order = sorted(hidden)
+    system = [[Fraction(eq.get(cell, 0)) for cell in order] for eq in equations(*shape, row_totals, column_totals)]
+    system = [row for row in system if any(row)]
+    base = _rank(system) if system else 0
+    fixed = set()
+    for i, cell in enumerate(order):
+        probe = [Fraction(int(j == i)) for j in range(len(order))]
+        if _rank([*system, probe]) == base:
+            fixed.add(cell)
+    return fixed
+
+
+def completions(
+    values: Sequence[Sequence[int]], hidden: set[Cell], limit: int, row_totals: bool = True, column_totals: bool = True
+) -> dict[Cell, set[int]]:
+    """Every value each hidden cell takes in some completion (0..limit) that keeps every shown sum true."""
+    order = sorted(hidden)
+    grid = [list(row) for row in values]
+    eqs = equations(len(grid), len(grid[0]), row_totals, column_totals)
+    seen: dict[Cell, set[int]] = {cell: set() for cell in order}
+    for guess in itertools.product(range(limit + 1), repeat=len(order)):
+        for cell, v in zip(order, guess, strict=True):
+            grid[cell[0]][cell[1]] = v
+        if all(sum(grid[r][c] * k for (r, c), k in eq.items()) == 0 for eq in eqs):
+            for cell, v in zip(order, guess, strict=True):
+                seen[cell].add(v)
+    return seen
