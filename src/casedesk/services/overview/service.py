@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from casedesk.services.children import ChildView
-from casedesk.services.overview import attendance, builtin, education
+from casedesk.services.overview import attendance, builtin, education, risk
 from casedesk.services.overview.registry import Card, OverviewSource, registered
 from casedesk.store.database import Database
 
@@ -13,6 +13,7 @@ CARD_MODULES = (
     builtin,
     education,
     attendance,
+    risk,
 )  # importing a module registers its cards; a feature adds its module here
 
 

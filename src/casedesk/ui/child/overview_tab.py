@@ -37,6 +37,9 @@ class CardWidget(QFrame):
         self.setObjectName("overviewCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(f"{card.title} card")
+        policy = self.sizePolicy()  # as tall as its wrapped lines need at the column's width, so none is cut off
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         layout = QVBoxLayout(self)
         layout.addWidget(_label(card.title, "cardTitle"))
         for flag in card.flags:
