@@ -2,7 +2,7 @@
 
 Anki's `Collection` is the model. The desktop app holds one `Collection` while unlocked and reaches the data
 only through it, by feature (`col.children`, `col.send`, `col.care`, `col.youth_justice`, `col.triage`, `col.referrals`,
-`col.directory`, `col.guidance`, `col.attendance`, `col.backups`, `col.sync`),
+`col.directory`, `col.guidance`, `col.attendance`, `col.cohort`, `col.backups`, `col.sync`),
 never through the `Database`, repositories or the sync engine. Every call that writes returns what it made
 together with the `Changes` it made (or only the `Changes` when there is nothing else to return), so the
 caller announces exactly what changed and never has to work it out. The collection holds no lock of its own:
@@ -30,6 +30,7 @@ from casedesk.services.casework.care import CareService
 from casedesk.services.casework.send import SendService
 from casedesk.services.casework.youth_justice import YouthJusticeService
 from casedesk.services.children import ChildrenService
+from casedesk.services.cohort.service import CohortService
 from casedesk.services.device_backup import DeviceBackups
 from casedesk.services.directory.service import DirectoryService
 from casedesk.services.education.home import EducationService
@@ -91,6 +92,7 @@ class Collection:
         self.care = CareService(db, actor)
         self.youth_justice = YouthJusticeService(db, actor)
         self.overview = OverviewService(db)
+        self.cohort = CohortService(db, actor)
         self.attendance = AttendanceService(db, actor)
         self.sync = SyncService(db, transport, on_db=self.on_db)
         self.enrolment = EnrolmentService(self.sync)
@@ -127,6 +129,7 @@ class Collection:
             self.education,
             self.meetings,
             self.plans,
+            self.cohort,
         ):
             service.actor = saved.name
 

@@ -24,6 +24,7 @@ from casedesk.config import Profile
 from casedesk.ui.caseload.new_child_dialog import NewChildDialog
 from casedesk.ui.caseload.view import CaseloadView
 from casedesk.ui.child.view import ChildPage
+from casedesk.ui.cohort.page import CohortPage
 from casedesk.ui.context import AppContext
 from casedesk.ui.directory.page import DirectoryPage
 from casedesk.ui.guidance import navigator
@@ -40,7 +41,7 @@ from casedesk.ui.unlock.key_watch import KeyFileWatcher
 from casedesk.ui.unlock.unlock_dialog import UnlockDialog
 from casedesk.ui.widgets import page_scroller
 
-PAGES = ("Caseload", "Child", "Directory", "Referrals", "Meetings", "Sync")
+PAGES = ("Caseload", "Child", "Directory", "Referrals", "Meetings", "Cohort", "Sync")
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +64,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.referrals)
         self.meetings = MeetingsPage(context)
         self.stack.addWidget(self.meetings)
+        self.cohort = CohortPage(context)  # loads (and is audited) when shown
+        self.stack.addWidget(self.cohort)
         self.sync = SyncController(context, self)
         self.sync_page = SyncPage(context, self.sync)
         self.stack.addWidget(self.sync_page)
@@ -100,6 +103,7 @@ class MainWindow(QMainWindow):
         self.child.referrals.open_referral.connect(self.open_referral)
         self.directory.refer_requested.connect(self.refer)
         self.referrals.open_child.connect(self.open_child)
+        self.cohort.open_child.connect(self.open_child)
         self.sync.status_changed.connect(self._show_sync_state)
         self.sync.status_changed.connect(self._offer_relay)
         self.sync.status_changed.connect(self._refresh_profile)
