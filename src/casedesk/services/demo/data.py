@@ -343,4 +343,7 @@ def generate_demo(children: int, seed: int = 1, today: date | None = None) -> De
     from casedesk.services.demo.education import add_education
 
     add_education(generator.data, seed, generator.new_id, generator.today)
+    from casedesk.services.demo.risk import add_risk_patterns
+
+    add_risk_patterns(generator.data, seed, generator.new_id, generator.today)
     return generator.data
