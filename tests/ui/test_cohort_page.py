@@ -66,3 +66,5 @@ def test_the_page_ranks_filters_opens_and_exports(
     assert out.exists() and "Alfie Test" in out.read_text(encoding="utf-8-sig")
     assert "It lists the children by name." in page.status.text()
     assert _looks(db)[-1][0] == "export"
+    page.forget()  # what the lock does: no name stays on screen
+    assert model.rowCount() == 0 and page.cohort is None and page.count.text() == ""

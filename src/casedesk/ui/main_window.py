@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
         self.sync.stop()
         self.context.lock()
         self.caseload.model.set_rows([])
+        self.cohort.forget()
         self.directory.forget()
         self.nav.setEnabled(False)
         self.profile_button.setEnabled(False)

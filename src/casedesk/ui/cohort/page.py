@@ -158,6 +158,14 @@ class CohortPage(QWidget):
             f"({cliff:,} on the cliff edge; {self.cohort.children:,} children held)"
         )
 
+    def forget(self) -> None:
+        """At the lock: the children's names go with the key (the page loads again when next shown)."""
+        self.cohort = None
+        self.shown = []
+        self.model.set_rows([], {}, {})
+        self.count.clear()
+        self.status.clear()
+
     def _open_row(self, row: int) -> None:
         if 0 <= row < len(self.shown):
             self.open_child.emit(self.shown[row].child_id)
