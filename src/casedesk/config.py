@@ -139,6 +139,15 @@ ORGANISATION_ID = Setting(
 )
 USERNAME = Setting("sync.username", str, "", Scope.POLICY, "The server account this device acts for.")
 
+# -- policy sent by the server (casedesk.site_profile: it tightens the site profile's, setting by setting) ------
+SERVER_POLICY: Setting[dict[str, Any]] = Setting(
+    "policy.server",
+    dict,
+    {},
+    Scope.POLICY,
+    "The policy the server sent at the last sync (the site profile schema's policy object; empty: none).",
+)
+
 # -- sync state ------------------------------------------------------------------------------------------------
 CURSOR = Setting(
     "sync.cursor", int, 0, Scope.DEVICE, "Where in the server's change feed the next pull starts.", parse=_int

@@ -72,9 +72,17 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def open_database(args: argparse.Namespace) -> Database:
     """Open the existing database named by `args` with its passphrase (use it as a context manager)."""
+    from casedesk.services.policy import raise_kdf_to_floor
     from casedesk.store.database import Database
 
-    return Database.open(db_path(args), passphrase(args))
+    secret = passphrase(args)
+    db = Database.open(db_path(args), secret)
+    try:
+        raise_kdf_to_floor(db, secret)  # a key wrapped before the site's policy raised its floor
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def actor(db: Database) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from casedesk.cli.common import Subparsers, actor, add_db, db_path, open_database, passphrase, read_secret
 from casedesk.errors import CaseDeskError
-from casedesk.services import device_backup
+from casedesk.services import device_backup, policy
 from casedesk.store import maintenance
 from casedesk.store.database import Database
 
@@ -60,7 +60,7 @@ def register(sub: Subparsers) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     path = db_path(args)
-    with Database.create(path, passphrase(args, confirm=True)):
+    with policy.create_database(path, passphrase(args, confirm=True)):
         pass
     print(f"Created encrypted database {path} (key file {path.name}.key beside it).")
     return 0
@@ -70,7 +70,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     path = db_path(args)
     old = passphrase(args)
     new = read_secret(args.new_passphrase_file, "CASEDESK_NEW_PASSPHRASE", "New passphrase: ", confirm=True)
-    maintenance.change_passphrase(path, old, new)
+    policy.change_passphrase(path, old, new)
     print(f"Passphrase changed for {path}.")
     return 0
 

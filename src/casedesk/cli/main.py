@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from casedesk import __version__
+from casedesk import __version__, site_profile
 from casedesk.cli import check, database, export, imports, listing, sync
 from casedesk.cli.common import Handler, run_handler
 
@@ -43,4 +43,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 1
-    return run_handler(handler, args)
+    return run_handler(_under_site_profile(handler), args)
+
+
+def _under_site_profile(handler: Handler) -> Handler:
+    """Every command first reads the site profile: a bad one stops it with the file and the mistake (exit 2),
+    as it stops the desktop app, rather than running without the policy it carries."""
+
+    def run(args: argparse.Namespace) -> int:
+        site_profile.load()
+        return handler(args)
+
+    return run

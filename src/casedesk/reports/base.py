@@ -17,12 +17,15 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
+from casedesk import site_profile
 from casedesk.paths import resource_path
+from casedesk.site_profile import ReportHeader, SiteProfileError
 
 MARKING = "OFFICIAL-SENSITIVE"
 FONT = "DejaVuSans"
@@ -36,6 +39,7 @@ ACCENT = colors.HexColor("#1F3A5F")
 RULE = colors.HexColor("#9AA5B1")
 HEAD_FILL = colors.HexColor("#E4E9F0")
 ZEBRA = colors.HexColor("#F6F8FA")
+LOGO_BOX = (40 * mm, 10 * mm)  # the most the area's logo may take in the top margin (width, height)
 
 _FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
 
@@ -95,8 +99,32 @@ def table_style(zebra: bool = True) -> list[tuple[Any, ...]]:
     return style
 
 
-def _numbered_canvas(title: str, generated_by: str, generated_at: datetime) -> type[Canvas]:
-    """A canvas class that holds every page back until the end, so each page can say "Page N of M"."""
+def _logo(header: ReportHeader) -> ImageReader | None:
+    """The area's logo, read once per report; a file that is not an image is the profile's mistake, said plainly."""
+    if header.logo is None:
+        return None
+    try:
+        return ImageReader(str(header.logo))
+    except Exception as exc:  # reportlab and Pillow raise many kinds for a bad file
+        raise SiteProfileError(f"The site profile's report logo {header.logo} cannot be drawn ({exc}).") from exc
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """`text` shortened with an ellipsis to fit `width` points."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _numbered_canvas(
+    title: str, generated_by: str, generated_at: datetime, header: ReportHeader | None = None
+) -> type[Canvas]:
+    """A canvas class that holds every page back until the end, so each page can say "Page N of M"; with the
+    area's name (top left) and logo (top right) from the site profile when it sets them."""
+    shown = header or ReportHeader()
+    logo = _logo(shown)
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -127,6 +155,21 @@ def _numbered_canvas(title: str, generated_by: str, generated_at: datetime) -> t
             self.setFont(FONT_BOLD, 9)
             self.drawCentredString(width / 2, top, MARKING)
             self.drawCentredString(width / 2, MARGIN - 6, MARKING)
+            if shown.area_name:
+                self.setFillColor(ACCENT)
+                self.setFont(FONT_BOLD, 8.5)
+                room = width / 2 - MARGIN - pdfmetrics.stringWidth(MARKING, FONT_BOLD, 9) / 2 - 6
+                self.drawString(MARGIN, top, _fit(shown.area_name, FONT_BOLD, 8.5, room))
+            if logo is not None:  # in the margin above the rule, right-aligned, at most 10 mm high and 40 mm wide
+                self.drawImage(
+                    logo,
+                    width - MARGIN - LOGO_BOX[0],
+                    top - 3,
+                    *LOGO_BOX,
+                    preserveAspectRatio=True,
+                    anchor="ne",
+                    mask="auto",
+                )
             self.setFillColor(ACCENT)
             self.setFont(FONT_BOLD, 8.5)
             self.drawString(MARGIN, top - 11, title)
@@ -147,9 +190,18 @@ def _numbered_canvas(title: str, generated_by: str, generated_at: datetime) -> t
     return NumberedCanvas
 
 
-def build_pdf(path: Path, title: str, story: Sequence[Flowable], generated_by: str, generated_at: datetime) -> None:
-    """Lay out `story` on A4 pages with the marked header and footer on every one."""
+def build_pdf(
+    path: Path,
+    title: str,
+    story: Sequence[Flowable],
+    generated_by: str,
+    generated_at: datetime,
+    header: ReportHeader | None = None,
+) -> None:
+    """Lay out `story` on A4 pages with the marked header and footer on every one; `header` (the area's name and
+    logo) defaults to the site profile's."""
     register_fonts()
+    header = header if header is not None else site_profile.load().report
     doc = SimpleDocTemplate(
         str(path),
         pagesize=PAGE_SIZE,
@@ -161,7 +213,7 @@ def build_pdf(path: Path, title: str, story: Sequence[Flowable], generated_by: s
         author=generated_by,
         initialFontName=FONT,
     )
-    doc.build(list(story), canvasmaker=_numbered_canvas(title, generated_by, generated_at))
+    doc.build(list(story), canvasmaker=_numbered_canvas(title, generated_by, generated_at, header))
 
 
 def content_width() -> float:

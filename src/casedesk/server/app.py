@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
-from casedesk.server import auth, mail
+from casedesk.server import auth, device_policy, mail
 from casedesk.server.db import ServerDB, accounts, expiry, generation, migrate, pulls, push, ratelimits, tallies
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
 from casedesk.sync.wire import (
@@ -27,6 +27,7 @@ from casedesk.sync.wire import (
     EnrolResponse,
     EntityName,
     ErrorBody,
+    PolicyResponse,
     ProblemReport,
     PullResponse,
     PushRequest,
@@ -51,8 +52,11 @@ def create_app(
     max_body: int = MAX_BODY,
     smtp: mail.SmtpSettings | None = None,
     limits: ratelimits.Limits | None = None,
+    policy: dict[str, Any] | None = None,
 ) -> FastAPI:
-    """The app over `store`; SMTP settings for the mail relay default to the CASEDESK_SMTP_* environment."""
+    """The app over `store`; SMTP settings for the mail relay default to the CASEDESK_SMTP_* environment, and the
+    policy sent to devices to the site profile CASEDESK_SERVER_SITE_PROFILE names (`server.device_policy`)."""
+    device_rules = device_policy.from_environment() if policy is None else policy
     migrate(store.engine)
     with store.write(ordered=True) as conn:  # under the feed lock: one process counts them, none pushes meanwhile
         tallies.ensure_built(conn)
@@ -176,6 +180,11 @@ def create_app(
             with store.write(ordered=True) as conn:
                 tallies.rebuild(conn)
         return answer
+
+    @app.get("/v1/policy", response_model=PolicyResponse)
+    def policy_for_devices(device: Device) -> PolicyResponse:
+        """What every device applies on top of its own site profile, where this is stricter."""
+        return PolicyResponse(policy=device_rules)
 
     @app.post("/v1/report")
     def report(body: ProblemReport, device: Device) -> dict[str, str]:

@@ -13,9 +13,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from casedesk.server import backup, mail, usage
+from casedesk.server import backup, device_policy, mail, usage
 from casedesk.server.db import DEFAULT_SQLITE_NAME, DatabaseRefused, ServerDB, generation, migrate
 from casedesk.server.db import accounts as admin
+from casedesk.site_profile import SiteProfileError
 
 PASSWORD_ENV = "CASEDESK_USER_PASSWORD"
 BACKUP_PASSPHRASE_ENV = "CASEDESK_BACKUP_PASSPHRASE"
@@ -35,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=1,
         help="worker processes (PostgreSQL only: SQLite serialises writers within one process)",
+    )
+    parser.add_argument(
+        "--site-profile",
+        type=Path,
+        help="a site profile whose policy devices must keep (where stricter than their own)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("serve", help="run the server (the default)")
@@ -165,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         from casedesk.server.app import create_app
 
+        if args.site_profile is not None:  # checked now; worker processes read it from the environment
+            device_policy.from_file(args.site_profile)
+            os.environ[device_policy.ENV_VAR] = str(args.site_profile.resolve())
         if args.workers > 1:
             if store.is_sqlite:
                 raise admin.AdminError("--workers needs PostgreSQL; an SQLite server runs as one process.")
@@ -181,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             uvicorn.run(create_app(store), host=args.host, port=args.port, log_level="info")
         return 0
-    except (admin.AdminError, DatabaseRefused, mail.MailError) as exc:
+    except (admin.AdminError, DatabaseRefused, mail.MailError, SiteProfileError) as exc:
         print(f"casedesk-server: {exc}", file=sys.stderr)
         return 1
     finally:

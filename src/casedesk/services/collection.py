@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from casedesk.config import PROFILE, Profile
 from casedesk.domain.records import Changes
 from casedesk.errors import Locked
+from casedesk.services import policy
 from casedesk.services.attendance.service import AttendanceService
 from casedesk.services.casework.care import CareService
 from casedesk.services.casework.send import SendService
@@ -43,6 +44,7 @@ from casedesk.services.profile import ProfileService
 from casedesk.services.referrals.service import ReferralService
 from casedesk.services.sync import SyncService
 from casedesk.services.triage.service import TriageService
+from casedesk.site_profile import Policy
 from casedesk.store.database import Database
 from casedesk.sync.engine import run_here
 from casedesk.sync.transport import Transport
@@ -53,6 +55,7 @@ T = TypeVar("T")
 def open_collection(path: Path, passphrase: str) -> tuple[Collection, Profile]:
     """Unlock a database (Argon2id takes ~0.3 s: call it off the UI thread) and read whose device it is."""
     db = Database.open(path, passphrase)
+    policy.raise_kdf_to_floor(db, passphrase)  # a key wrapped before the policy's floor was raised
     profile = db.get(PROFILE)
     return Collection(db, profile.name), profile
 
@@ -61,7 +64,9 @@ def create_collection(
     path: Path, passphrase: str, profile: Profile, demo_children: int = 0
 ) -> tuple[Collection, Profile]:
     """First run: a new encrypted database, the user's profile and organisation, and optional demo data."""
-    db = Database.create(path, passphrase)
+    if demo_children:
+        policy.require_demo_data()  # refused before anything is created
+    db = policy.create_database(path, passphrase)
     db.put(PROFILE, profile)
     with db.unit_of_work(profile.name) as uow:
         uow.insert("organisations", {"name": profile.organisation, "kind": profile.organisation_kind})
@@ -97,6 +102,12 @@ class Collection:
         self.sync = SyncService(db, transport, on_db=self.on_db)
         self.enrolment = EnrolmentService(self.sync)
         self._closed = False
+        self.policy = policy.in_force(db)  # the site profile's, tightened by the server's (services/policy.py)
+
+    def refresh_policy(self) -> Policy:
+        """The policy in force now (after a sync brought the server's, or the site profile was replaced)."""
+        self.policy = policy.in_force(self.db)
+        return self.policy
 
     def save_profile(self, profile: Profile) -> tuple[Profile, Changes]:
         """Store the user's profile; from now on every change is signed with the (possibly new) name."""

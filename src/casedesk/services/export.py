@@ -25,9 +25,11 @@ from casedesk.domain import schema, sharing
 from casedesk.domain.casework.records import EhcPlan, Pep, YouthJusticeOutcome
 from casedesk.errors import NotFound
 from casedesk.reports.attendance import AttendancePrint
+from casedesk.services import policy
 from casedesk.services.attendance.service import AttendanceService
 from casedesk.services.casework.rows import casework_rows
 from casedesk.services.meetings.export_rows import child_records as meeting_records
+from casedesk.site_profile import ExportKind
 from casedesk.store import attendance_repo, casework_repo, education_repo, referral_repo, staging, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -118,6 +120,7 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
 
 
 def export_child(db: Database, child_id: str, actor: str, *, include_audit: bool = True) -> dict[str, Any]:
+    policy.require_export(db, ExportKind.CHILD_RECORD)
     with db.session() as session:
         bundle = _child_bundle(session, child_id, include_audit)
     with db.unit_of_work(actor, journal=False) as uow:
@@ -127,6 +130,7 @@ def export_child(db: Database, child_id: str, actor: str, *, include_audit: bool
 
 def export_all(db: Database, actor: str) -> dict[str, Any]:
     """The whole database, child by child (used for checks across devices and for handover)."""
+    policy.require_export(db, ExportKind.WHOLE_DATABASE)
     with db.session() as session:
         bundles = [_child_bundle(session, cid, include_audit=False) for cid in sorted(repo.child_ids(session))]
         orgs = [asdict(o) for o in sharing.redact_all(repo.organisations(session).values(), SUBJECT_ACCESS)]
@@ -195,6 +199,7 @@ def write_export(db: Database, out: Path, actor: str, child_id: str | None = Non
 
     The audit entry is written after the file is complete and in place, never for a failed write."""
     out = Path(out)
+    policy.require_export(db, ExportKind.WHOLE_DATABASE if child_id is None else ExportKind.CHILD_RECORD)
     db.refuse_if_damaged()
     if child_id is not None:
         with db.session() as session:
@@ -224,6 +229,7 @@ def write_chronology_pdf(db: Database, child_id: str, actor: str, out: Path, now
     """The child's chronology as a printable PDF; printing is a disclosure, so it is audited too."""
     from casedesk.reports.chronology import render_chronology_pdf
 
+    policy.require_printing(db)
     with db.session() as session:
         allowed = SUBJECT_ACCESS  # the practitioner's own printout of what the device holds
         child = sharing.redact(repo.get_child(session, child_id), allowed)

@@ -118,10 +118,13 @@ class Database:
 
     # -- opening ---------------------------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: Path, passphrase: str, kdf: keyfile.KdfParams | None = None) -> Database:
-        """A new empty database with a new random key, wrapped by `passphrase` (see the module's note on order)."""
+    def create(
+        cls, path: Path, passphrase: str, kdf: keyfile.KdfParams | None = None, *, min_strength: int = 0
+    ) -> Database:
+        """A new empty database with a new random key, wrapped by `passphrase` (see the module's note on order).
+        `kdf` and `min_strength` come from the policy in force (`services.policy`)."""
         path = Path(path)
-        keyfile.check_new_passphrase(passphrase)
+        keyfile.check_new_passphrase(passphrase, min_strength)
         key_path = keyfile.key_file_path(path)
         if path.exists():
             raise Conflict(f"{path} already exists; CaseDesk will not overwrite a database.")

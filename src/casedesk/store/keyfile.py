@@ -25,7 +25,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from casedesk.domain.passphrase import MIN_PASSPHRASE_LENGTH
+from casedesk.domain.passphrase import LABELS, MIN_PASSPHRASE_LENGTH, estimate_strength
 from casedesk.errors import KeyFileError, WrongPassphrase
 
 FORMAT = "casedesk-keyfile"
@@ -59,11 +59,18 @@ def key_file_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".key")
 
 
-def check_new_passphrase(passphrase: str) -> None:
+def check_new_passphrase(passphrase: str, min_strength: int = 0) -> None:
+    """The length rule always; `min_strength` (a score of the strength meter, 0..4) where a policy sets one."""
     from casedesk.errors import ValidationError
 
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise ValidationError(f"The passphrase must have at least {MIN_PASSPHRASE_LENGTH} characters.")
+    strength = estimate_strength(passphrase)
+    if strength.score < min_strength:
+        raise ValidationError(
+            f"The passphrase is {strength.label.lower()}: your organisation's policy asks for at least "
+            f"{LABELS[min_strength].lower()}. {strength.advice}"
+        )
 
 
 def _b64(data: bytes) -> str:

@@ -26,7 +26,9 @@ KEY_MEMBER = "casedesk.db.key"
 MANIFEST_MEMBER = "manifest.json"
 
 
-def change_passphrase(db_path: Path, old: str, new: str, kdf: keyfile.KdfParams | None = None) -> None:
+def change_passphrase(
+    db_path: Path, old: str, new: str, kdf: keyfile.KdfParams | None = None, *, min_strength: int = 0
+) -> None:
     """Rewrap the database key under `new`: instant, and the database file is not touched. The database is
     opened and checked first, so a missing, foreign or damaged database is reported instead of a success."""
     db_path = Path(db_path)
@@ -35,7 +37,7 @@ def change_passphrase(db_path: Path, old: str, new: str, kdf: keyfile.KdfParams 
         raise NotADatabase(f"No database at {db_path}: there is nothing to change the passphrase of.")
     content = keyfile.read_key_file(key_path)
     key = keyfile.unwrap_key(content, old)
-    keyfile.check_new_passphrase(new)
+    keyfile.check_new_passphrase(new, min_strength)
     with Database.open_with_key(db_path, key) as db:
         db.refuse_if_damaged()
         if db.get(config.DATABASE_ID) != content.get("database_id"):

@@ -42,6 +42,7 @@ from casedesk.store.journal import unapplied as sync_unapplied
 from casedesk.sync import mismatch as sync_mismatch
 from casedesk.sync import reconcile
 from casedesk.sync.entities import ENTITIES, row_digest
+from casedesk.sync.policy import keep_server_policy
 from casedesk.sync.transport import Offline, Refused, Transport
 from casedesk.sync.wire import MAX_BATCH, MAX_PAGE, ProblemReport, WireChange
 
@@ -117,6 +118,7 @@ class SyncEngine:
     def run(self) -> SyncReport:
         report = SyncReport()
         report.recovery = reconcile.reconcile_if_needed(self.db, self.transport, self.on_db)
+        self.on_db(partial(keep_server_policy, self.db, self.transport.policy()))  # before anything is exported
         if report.recovery:
             self.on_db(partial(self.db.put, config.LAST_FULL_DIGEST, None))  # check every row once the walk is done
         self.push(report)

@@ -87,5 +87,9 @@ class FaultyTransport:
         self._check_offline("report")
         self.inner.report(problem)
 
+    def policy(self) -> dict[str, Any]:
+        self._check_offline("policy")
+        return self.inner.policy()
+
     def probe(self) -> bool:
         return not self.faults.offline and self.inner.probe()

@@ -32,6 +32,7 @@ from casedesk.sync.wire import (
     DigestResponse,
     EnrolRequest,
     EnrolResponse,
+    PolicyResponse,
     ProblemReport,
     PullResponse,
     PushResponse,
@@ -94,6 +95,14 @@ class HttpTransport:
 
     def report(self, problem: ProblemReport) -> None:
         self._call("POST", "/v1/report", body=problem)
+
+    def policy(self) -> dict[str, Any]:
+        try:
+            return PolicyResponse.model_validate(self._call("GET", "/v1/policy")).policy
+        except Refused as exc:
+            if exc.status == 404:  # a server from before policies: it sets none
+                return {}
+            raise
 
     def probe(self) -> bool:
         try:

@@ -6,7 +6,7 @@ and the desktop app can swap the network stack without touching the sync rules.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from casedesk.errors import AuthError, CaseDeskError
 from casedesk.sync.wire import (
@@ -78,5 +78,9 @@ class Transport(Protocol):
     def state(self) -> ServerState: ...
 
     def report(self, problem: ProblemReport) -> None: ...
+
+    def policy(self) -> dict[str, Any]:
+        """The policy the server sends its devices ({} when it sets none, or is too old to say)."""
+        ...
 
     def probe(self) -> bool: ...

@@ -185,6 +185,13 @@ class ServerState(_Model):
     lineage: list[GenerationInfo]
 
 
+# -- the policy a server sends its devices (casedesk.server.device_policy) ------------------------------------
+class PolicyResponse(_Model):
+    """The schema's `policy` object (resources/site/site-profile.schema.json): only the settings the server sets."""
+
+    policy: dict[str, Any] = Field(default_factory=dict)
+
+
 # -- problems a device reports -------------------------------------------------------------------------------
 class ProblemReport(_Model):
     """What a device tells the server about rows it could not take in: pulled rows it had to set aside, or rows

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from casedesk import __version__
+from casedesk import __version__, site_profile
 from casedesk.paths import default_database_path
 from casedesk.ui import palette
 from casedesk.ui.context import AppContext
@@ -26,6 +26,13 @@ def make_app(argv: list[str]) -> QApplication:
     app.setOrganizationName("CaseDesk")
     palette.apply(app)
     return app
+
+
+def refuse_to_start(reason: str) -> None:
+    """A plain message instead of the app, when the site profile is unusable (the user cannot fix it)."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "CaseDesk cannot start", reason)
+    box.setInformativeText("Nothing was opened or changed. Show this message to your CaseDesk administrator.")
+    box.exec()
 
 
 def start(context: AppContext) -> MainWindow | None:
@@ -57,6 +64,11 @@ def restore_instead(context: AppContext, unlock: UnlockDialog) -> RestoreDialog:
 
 def run(argv: list[str], db_path: Path | None = None) -> int:
     app = make_app(argv)
+    try:
+        site_profile.load()
+    except site_profile.SiteProfileError as exc:  # the policy it carries cannot be ignored: say why, do not start
+        refuse_to_start(str(exc))
+        return exc.exit_code
     runner = TaskRunner()
     context = AppContext(db_path or default_database_path(), runner)
     window = start(context)

@@ -12,6 +12,7 @@ from pathlib import Path
 from casedesk.config import Profile
 from casedesk.errors import Locked
 from casedesk.services.collection import Collection
+from casedesk.site_profile import Policy
 from casedesk.ui.tasks import TaskRunner
 
 __all__ = ["AppContext", "Locked", "Profile"]
@@ -23,6 +24,7 @@ class AppContext:
         self.runner = runner
         self._col: Collection | None = None
         self.profile = Profile.from_setting(None)
+        self.policy = Policy()  # the policy in force once unlocked (the collection's; see ui/policy_keeper.py)
         runner.bind(lambda: self.col)
         runner.database_path = db_path
 
@@ -41,6 +43,7 @@ class AppContext:
     def attach(self, opened: tuple[Collection, Profile]) -> None:
         """Called on the UI thread with what `open_collection` returned on the database thread."""
         self._col, self.profile = opened
+        self.policy = self._col.policy
         self._col.use_database_thread(self.runner.call_db)
 
     def key_file_gone(self) -> bool:

@@ -30,6 +30,7 @@ from casedesk.ui.directory.page import DirectoryPage
 from casedesk.ui.guidance import navigator
 from casedesk.ui.guidance.ask_dialog import AskDialog
 from casedesk.ui.meetings.page import MeetingsPage
+from casedesk.ui.policy_keeper import PolicyKeeper
 from casedesk.ui.profile_dialog import ProfileDialog
 from casedesk.ui.referrals.dialog import ReferralDialog
 from casedesk.ui.referrals.page import ReferralsPage
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         minutes = context.profile.idle_minutes
         self.idle = IdleWatcher(idle_seconds if idle_seconds is not None else minutes * 60, self)
         self.idle.idle.connect(self.lock)
+        self.policy_keeper = PolicyKeeper(context, self.idle, self.sync, fixed_idle=idle_seconds is not None)
         self.key_watch = KeyFileWatcher(lambda: not context.key_file_gone(), self)
         self.key_watch.gone.connect(self._key_file_gone)
         self.resize(1366, 768)

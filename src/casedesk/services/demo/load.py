@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from casedesk.config import DEMO_SEEDS, PROFILE, Profile
+from casedesk.services import policy
 from casedesk.services.demo.data import DemoData, generate_demo
 from casedesk.services.profile import has_profile
 from casedesk.store import repositories as repo
@@ -93,6 +94,7 @@ def seed_demo(
 ) -> DemoSummary:
     """Demo data through the unit of work; `attendance` adds a year of marks per child at school (about 40 week
     rows each: leave it out for very large demos)."""
+    policy.require_demo_data(db)
     if children < 1 or children > 200_000:
         from casedesk.errors import ValidationError
 

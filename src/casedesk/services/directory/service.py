@@ -29,6 +29,7 @@ from casedesk.domain.directory.reviews import ReviewLine, due_for_review
 from casedesk.domain.ids import new_id
 from casedesk.domain.records import Changes
 from casedesk.errors import CaseDeskError, NotFound, ValidationError
+from casedesk.services import policy
 from casedesk.services.directory.editing import DirectoryEditor
 from casedesk.services.directory.fetch import fetch_directory, is_url
 from casedesk.services.directory.search import (
@@ -40,6 +41,7 @@ from casedesk.services.directory.search import (
 )
 from casedesk.services.directory.taxonomy import TaxonomyService, load_taxonomy, with_needs
 from casedesk.services.directory.usage import record_search
+from casedesk.site_profile import ExportKind
 from casedesk.store import directory_repo
 from casedesk.store.database import Database
 
@@ -180,6 +182,7 @@ class DirectoryService:
     def export(self) -> dict[str, Any]:
         """Every service as one ORUK 3.0 API page, under the directory's own ids; refuses output that would not
         validate."""
+        policy.require_export(self.db, ExportKind.DIRECTORY)
         with self.db.session() as session:
             stored = directory_repo.list_services(session)
         services = [service for service in map(_service, stored) if service is not None]

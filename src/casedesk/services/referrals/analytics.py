@@ -14,6 +14,7 @@ from pathlib import Path
 
 from casedesk.domain import disclosure
 from casedesk.domain.referrals.workflow import ReferralStatus
+from casedesk.services import policy
 from casedesk.store import referral_repo, triage_repo
 from casedesk.store.database import Database
 
@@ -97,6 +98,7 @@ def referral_analytics(db: Database, since: date | None = None) -> ReferralAnaly
 def write_analytics_pdf(db: Database, out: Path, actor: str, since: date | None = None) -> ReferralAnalytics:
     from casedesk.reports.referral_analytics import render_analytics_pdf
 
+    policy.require_printing(db)
     result = referral_analytics(db, since)
     period = f"since {since:%d %B %Y}" if since else "all referrals recorded"
     tables = [(t.title, t.display()) for t in result.tables]

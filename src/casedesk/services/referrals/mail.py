@@ -18,7 +18,9 @@ from pathlib import Path
 from casedesk.domain.records import Changes
 from casedesk.domain.referrals.pack import ReferralPack
 from casedesk.errors import ValidationError
+from casedesk.services import policy
 from casedesk.services.referrals.pack import build_pack, write_pack_pdf
+from casedesk.site_profile import ExportKind
 from casedesk.store.database import Database
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -67,6 +69,7 @@ def build_eml(sender: str, recipient: str, subject: str, body: str, attachment_n
 
 def save_eml(db: Database, referral_id: str, audience: str, recipient: str, out: Path, actor: str) -> None:
     """An email file with the pack attached, to open and send from the user's own mail program."""
+    policy.require_export(db, ExportKind.REFERRAL_EMAIL)
     recipient = _check_recipient(recipient)
     pack, subject, body, name, pdf = _prepare(db, referral_id, audience, actor)
     sender = pack.referral.referrer.get("email", "") or actor

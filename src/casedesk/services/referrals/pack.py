@@ -16,6 +16,7 @@ from casedesk.domain.referrals.workflow import acknowledgement_due
 from casedesk.domain.schema import Category
 from casedesk.domain.vocab import EventKind, InvolvementRole, StatusKind, label_of
 from casedesk.errors import NotFound
+from casedesk.services import policy
 from casedesk.store import directory_repo, referral_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -110,6 +111,7 @@ def write_pack_pdf(
 
     if audience not in AUDIENCES:
         raise ValueError(f"audience is one of {', '.join(AUDIENCES)}")
+    policy.require_printing(db)
     pack = pack or build_pack(db, referral_id)
     now = datetime.now(UTC)
     (render_service_pack if audience == "service" else render_family_pack)(out, pack, actor, now)

@@ -30,6 +30,7 @@ from casedesk.domain.triage.result import (
     recorded_outcome,
 )
 from casedesk.errors import Conflict, ValidationError
+from casedesk.services import policy
 from casedesk.services.directory.taxonomy import load_taxonomy
 from casedesk.services.triage.questionnaires import QuestionnaireEntry, get_questionnaire, list_questionnaires
 from casedesk.store import repositories as repo
@@ -205,6 +206,7 @@ class TriageService:
         """The check as a PDF from its stored outcome; printing is a disclosure, so it is audited."""
         from casedesk.reports.triage import render_triage_pdf
 
+        policy.require_printing(self.db)
         result = self.get_result(result_id)
         with self.db.session() as session:
             child = repo.get_child(session, result.child_id)

@@ -46,6 +46,10 @@ class SyncController(QObject):
         self.showing_progress = False
         context.runner.changes_applied.connect(self._on_local_change)
 
+    def set_interval(self, minutes: int) -> None:
+        """How often rounds run while unlocked (the policy in force sets it; every minute by default)."""
+        self._periodic.setInterval(minutes * 60_000)
+
     def start(self) -> None:
         self._periodic.start()
         self.sync_now()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casedesk import site_profile
 from casedesk.domain.passphrase import MIN_PASSPHRASE_LENGTH, estimate_strength
 from casedesk.domain.vocab import OrgKind
 from casedesk.errors import CaseDeskError
@@ -52,6 +53,7 @@ class FirstRunDialog(QDialog):
         self.advice = QLabel()
         self.advice.setWordWrap(True)
         self.demo = QCheckBox(f"Load demo data ({DEMO_CHILDREN} synthetic children) to explore CaseDesk")
+        self._site(site_profile.load())
         self.error = QLabel()
         self.error.setStyleSheet(f"color: {RED};")
         self.error.setWordWrap(True)
@@ -82,6 +84,15 @@ class FirstRunDialog(QDialog):
         self._update_meter("")
         self.setMinimumWidth(520)
 
+    def _site(self, site: site_profile.SiteProfile) -> None:
+        """What the area's site profile sets: the organisation offered, demo data and the passphrase asked for."""
+        self.policy = site.policy
+        if site.organisation.name:
+            self.organisation.setText(site.organisation.name)
+        if site.organisation.kind:
+            self.kind.setCurrentIndex(max(0, self.kind.findData(site.organisation.kind)))
+        self.demo.setVisible(site.policy.demo_data)
+
     def _update_meter(self, text: str) -> None:
         strength = estimate_strength(text)
         self.meter.setValue(strength.score)
@@ -96,6 +107,10 @@ class FirstRunDialog(QDialog):
             found.append("Enter your organisation.")
         if len(self.passphrase.text()) < MIN_PASSPHRASE_LENGTH:
             found.append(f"The passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters.")
+        elif estimate_strength(self.passphrase.text()).score < self.policy.min_passphrase_strength:
+            found.append(
+                f"Your organisation asks for a passphrase at least {self.policy.min_strength_name}: add more words."
+            )
         elif self.passphrase.text() != self.confirm.text():
             found.append("The two passphrases differ.")
         return found
@@ -111,7 +126,8 @@ class FirstRunDialog(QDialog):
             organisation=self.organisation.text().strip(),
             organisation_kind=self.kind.currentData(),
         )
-        secret, demo = self.passphrase.text(), DEMO_CHILDREN if self.demo.isChecked() else 0
+        wants_demo = self.demo.isChecked() and self.policy.demo_data
+        secret, demo = self.passphrase.text(), DEMO_CHILDREN if wants_demo else 0
         self.buttons.setEnabled(False)
         self.error.setText("Creating your encrypted database…")
         self.context.runner.run_db(
