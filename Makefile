@@ -6,12 +6,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 # Debian packages: Qt's xcb/offscreen platform libraries, a virtual display, fonts, PDF tools for
-# looking at reports, and PostgreSQL's server for the server tests.
+# looking at reports, PostgreSQL's server for the server tests, and for `make dist`: binutils (stripping the
+# bundled libraries) and ICU's tools (trimming Qt's ICU data to English, packaging/trim_icu.py).
 DEBS := xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 \
 	libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 \
-	libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core poppler-utils postgresql
+	libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core poppler-utils postgresql \
+	binutils icu-devtools
 
-.PHONY: run test lint dist system-deps venv clean screenshots bench chaos
+.PHONY: run test lint dist package deb-check system-deps venv clean screenshots bench chaos
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +56,19 @@ test: system-deps venv
 dist: system-deps venv
 	$(PY) -m pip install --quiet -e '.[server,dev,build]'
 	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
+
+# The app folder `make dist` built, with an area's site profile inside, and its Debian package (dist/site/):
+#   make package PROFILE=site.json      (no PROFILE: a package with no profile, every setting at its default)
+PROFILE ?=
+package: venv
+	@test -x dist/casedesk/casedesk || { echo "No app in dist/casedesk: run make dist first."; exit 1; }
+	$(PY) -m casedesk_admin package $(if $(PROFILE),--profile $(PROFILE)) --deb
+
+# The .deb of the app `make dist` built (with the example profile), installed on this machine with dpkg -i,
+# self-tested, started offscreen, then removed with dpkg -r and checked for leftovers (root; CI runs it).
+deb-check: venv
+	$(MAKE) --no-print-directory package PROFILE=packaging/site.example.json
+	bash packaging/check_deb.sh dist/site/casedesk_*.deb
 
 screenshots: system-deps venv
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py

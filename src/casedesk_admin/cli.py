@@ -67,6 +67,8 @@ def package(args: argparse.Namespace) -> int:
         print("No site profile: every setting keeps CaseDesk's default.")
     print(f"App folder: {staged}")
     if args.deb:
+        for earlier in args.out.glob(f"{deb.PACKAGE}_*.deb"):
+            earlier.unlink()  # one package in the folder: the one just made
         icon = REPO / "packaging" / "icons" / "casedesk.png"
         made = deb.build_deb(staged, icon, args.out, args.version, args.maintainer)
         print(f"Debian package: {made} ({made.stat().st_size / 1e6:.1f} MB)")

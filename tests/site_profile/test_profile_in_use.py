@@ -74,3 +74,19 @@ def test_a_logo_that_is_not_an_image_is_the_profiles_mistake_said_plainly(tmp_pa
     with pytest.raises(SiteProfileError, match=r"report logo .*logo\.png cannot be drawn"):
         render(tmp_path / "out.pdf", ReportHeader("Northshire Council", fake))
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_the_self_test_names_the_profile_in_force_and_what_it_sets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["selftest"]) == 0
+    assert "site profile: none found, every setting at CaseDesk's default" in capsys.readouterr().out
+    path = put_profile(
+        tmp_path,
+        monkeypatch,
+        {"server": {"url": "https://sync.example"}, "policy": {"printing": False, "exports": ["directory"]}},
+    )
+    assert main(["selftest"]) == 0
+    assert f"site profile: {path} (https://sync.example; exports=['directory'], printing=False)" in (
+        capsys.readouterr().out
+    )

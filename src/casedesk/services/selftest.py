@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from casedesk import __version__
+from casedesk import __version__, site_profile
 from casedesk.paths import migrations_dir, resource_path
 from casedesk.reports.selftest import render_selftest_pdf
 from casedesk.store import repositories as repo
@@ -25,6 +25,7 @@ def run_selftest(say: Callable[[str], None]) -> bool:
         ("bundled resources", _check_resources),
         ("encrypted database: create, migrate, write, read", _check_database),
         ("PDF with the bundled DejaVu font", _check_pdf),
+        ("site profile", _check_site_profile),
     ]
     ok = True
     with tempfile.TemporaryDirectory(prefix="casedesk-selftest-") as tmp:
@@ -73,6 +74,16 @@ def _check_database(tmp: Path) -> str:
     if b"Selftest-Zed" in path.read_bytes():
         raise AssertionError("plaintext found in the database file")
     return f"SQLCipher file written and read back; audit chain of {chain.entries} entries verified"
+
+
+def _check_site_profile(_: Path) -> str:
+    """Which site profile is in force and what it sets (a bad one never gets here: every command refuses first)."""
+    profile = site_profile.load()
+    if profile.source is None:
+        return "none found, every setting at CaseDesk's default"
+    server = profile.server.url if profile.server else "no server set"
+    policy = ", ".join(f"{k}={v}" for k, v in profile.policy.to_document().items()) or "no policy set"
+    return f"{profile.source} ({server}; {policy})"
 
 
 def _check_pdf(tmp: Path) -> str:

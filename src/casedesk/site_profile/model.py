@@ -97,7 +97,7 @@ class Policy:
         if self.sync_interval_minutes is not None:
             doc["sync_interval_minutes"] = self.sync_interval_minutes
         if self.exports != frozenset(ExportKind):
-            doc["exports"] = sorted(self.exports)
+            doc["exports"] = sorted(kind.value for kind in self.exports)
         if not self.printing:
             doc["printing"] = False
         if not self.demo_data:

@@ -27,6 +27,7 @@ from casedesk.sync.transport import (
     Refused,
     TokenRefused,
 )
+from casedesk.sync.trust import verify_for
 from casedesk.sync.wire import (
     DigestRequest,
     DigestResponse,
@@ -58,7 +59,7 @@ class HttpTransport:
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.client = client or httpx.Client(base_url=base_url, timeout=DEFAULT_TIMEOUT)
+        self.client = client or httpx.Client(base_url=base_url, timeout=DEFAULT_TIMEOUT, verify=verify_for(base_url))
         self.device_id = device_id
         self.token = token
         self.retries = retries
