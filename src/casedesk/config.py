@@ -237,5 +237,28 @@ DIRECTORY_DRAFTS: Setting[dict[str, Any]] = Setting(
     "Unpublished directory edits: record id (or new:…) → the service's ORUK 3.0 document, until published.",
 )
 
+# -- alerts (casedesk.services.alerts) -------------------------------------------------------------------------
+ALERT_RULES_DEVICE: Setting[dict[str, Any]] = Setting(
+    "alerts.device_rules",
+    dict,
+    {},
+    Scope.DEVICE,
+    "A rule set imported for this device only (`import rules --this-device`): used while the server sent none.",
+)
+ALERTS_EVALUATED: Setting[dict[str, Any]] = Setting(
+    "alerts.evaluated",
+    dict,
+    {},
+    Scope.DEVICE,
+    "The day and rule set of the last evaluation from scratch: a new day or a new set evaluates every child again.",
+)
+ALERT_EMAILS: Setting[bool] = Setting(
+    "alerts.email",
+    bool,
+    False,
+    Scope.USER,
+    "Opt-in: an email through the server relay for each urgent alert telling this user (no personal data in it).",
+)
+
 SETTINGS: tuple[Setting[Any], ...] = tuple(v for v in list(globals().values()) if isinstance(v, Setting))
 FAMILIES: tuple[SettingFamily, ...] = tuple(v for v in list(globals().values()) if isinstance(v, SettingFamily))

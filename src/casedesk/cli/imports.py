@@ -1,5 +1,5 @@
-"""`casedesk import children | attendance | schools | questionnaire | directory | guidance | provider`: records
-from files.
+"""`casedesk import children | attendance | schools | questionnaire | directory | guidance | provider | rules`:
+records from files.
 
 Each file (or API listing) is read and validated before the passphrase is even asked for where that is possible,
 so an invalid file never opens the database, let alone changes it; every problem is printed as
@@ -53,6 +53,14 @@ def register(sub: Subparsers) -> None:
     add_db(c)
     c.add_argument("file", type=Path)
     c.set_defaults(handler=cmd_import_provider)
+
+    c = import_sub.add_parser("rules", help="alert rules (JSON), validated first; the area's set unless --this-device")
+    add_db(c)
+    c.add_argument("file", type=Path)
+    c.add_argument(
+        "--this-device", action="store_true", help="keep the set on this device only (used while the server sent none)"
+    )
+    c.set_defaults(handler=cmd_import_rules)
 
     c = import_sub.add_parser("guidance", help="Ask CaseDesk's guidance content (JSON), validated first")
     add_db(c)
@@ -147,6 +155,20 @@ def cmd_import_guidance(args: argparse.Namespace) -> int:
     with open_database(args) as db:
         report, _ = store_guidance(db, content, actor(db), args.file.name)
     print(f"Imported guidance '{content.title}': {report}.")
+    return 0
+
+
+def cmd_import_rules(args: argparse.Namespace) -> int:
+    from casedesk.domain.alerts.load import load_rules
+    from casedesk.services.alerts.service import AlertsService
+
+    load_rules(args.file)  # refused before the passphrase is asked for
+    with open_database(args) as db:
+        alerts = AlertsService(db, actor(db))
+        (report, evaluation), _ = alerts.import_rules(args.file, this_device=args.this_device)
+        print(report)
+        print(f"In effect: {alerts.rules_in_effect().describe}.")
+        print(evaluation)
     return 0
 
 

@@ -26,6 +26,7 @@ from casedesk.config import PROFILE, Profile
 from casedesk.domain.records import Changes
 from casedesk.errors import Locked
 from casedesk.services import policy
+from casedesk.services.alerts.service import AlertsService
 from casedesk.services.attendance.service import AttendanceService
 from casedesk.services.casework.care import CareService
 from casedesk.services.casework.send import SendService
@@ -39,6 +40,7 @@ from casedesk.services.enrolment import EnrolmentService
 from casedesk.services.guidance.service import GuidanceService
 from casedesk.services.meetings.meetings import MeetingService
 from casedesk.services.meetings.plans import PlanService
+from casedesk.services.mywork.service import MyWorkService
 from casedesk.services.overview.service import OverviewService
 from casedesk.services.profile import ProfileService
 from casedesk.services.referrals.service import ReferralService
@@ -99,6 +101,8 @@ class Collection:
         self.overview = OverviewService(db)
         self.cohort = CohortService(db, actor)
         self.attendance = AttendanceService(db, actor)
+        self.alerts = AlertsService(db, actor)
+        self.mywork = MyWorkService(db, actor)
         self.sync = SyncService(db, transport, on_db=self.on_db)
         self.enrolment = EnrolmentService(self.sync)
         self._closed = False
@@ -141,6 +145,8 @@ class Collection:
             self.meetings,
             self.plans,
             self.cohort,
+            self.alerts,
+            self.mywork,
         ):
             service.actor = saved.name
 

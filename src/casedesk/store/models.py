@@ -539,6 +539,55 @@ class PlanNoteRow(SyncedMixin, Base):
     author: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text)
     next_review_on: Mapped[date | None] = mapped_column(Date)
+class AlertRuleSetRow(SyncedMixin, Base):
+    """The area's alert rule set (schema v11): the whole validated file in `document`; one row, its id fixed."""
+
+    __tablename__ = "alert_rule_sets"
+    external_id: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(40))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str | None] = mapped_column(String(300))
+
+
+class AlertRow(SyncedMixin, Base):
+    """An alert a rule raised about a child for one period (schema v11); its id follows from rule, child, period."""
+
+    __tablename__ = "alerts"
+    child_id: Mapped[str] = _child()
+    rule_id: Mapped[str] = mapped_column(String(80))
+    rule_title: Mapped[str] = mapped_column(String(200))
+    urgency: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(80))
+    met_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(String(300))
+    evidence: Mapped[list[Any]] = mapped_column(JSON)
+    tell: Mapped[list[Any]] = mapped_column(JSON)
+    rule_set: Mapped[str | None] = mapped_column(String(250))
+
+
+class AlertActionRow(SyncedMixin, Base):
+    """Someone told acknowledged, acted on or dismissed an alert (schema v11). Append-only."""
+
+    __tablename__ = "alert_actions"
+    alert_id: Mapped[str] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[str] = _child()
+    action: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    category: Mapped[str] = mapped_column(String(40))
+
+
+class AlertDirtyRow(Base):
+    """Children whose records changed since alerts were last evaluated for them (schema v11). Kept by triggers on
+    the tables the rules read (the migration), whoever wrote — a use case, an import, a pulled page — so
+    evaluation after a write or a sync round reads only these children. Never synced; emptied by evaluation."""
+
+    __tablename__ = "alert_dirty"
+    child_id: Mapped[str] = mapped_column(String(36), primary_key=True)
 
 
 class OutboxRow(Base):
@@ -629,5 +678,10 @@ SYNCED_TABLES: dict[str, type[SyncedMixin]] = {
     "plan_outcomes": PlanOutcomeRow,
     "plan_actions": PlanActionRow,
     "plan_notes": PlanNoteRow,
+    "alert_rule_sets": AlertRuleSetRow,
+    "alerts": AlertRow,
+    "alert_actions": AlertActionRow,
 }
-APPEND_ONLY_TABLES = frozenset({"events", "mail_requests", "guidance_questions", "directory_searches", "plan_notes"})
+APPEND_ONLY_TABLES = frozenset(
+    {"events", "mail_requests", "guidance_questions", "directory_searches", "plan_notes", "alert_actions"}
+)

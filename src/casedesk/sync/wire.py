@@ -57,6 +57,9 @@ EntityName = Literal[
     "plan_outcomes",
     "plan_actions",
     "plan_notes",
+    "alert_rule_sets",
+    "alerts",
+    "alert_actions",
 ]
 
 

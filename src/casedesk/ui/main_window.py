@@ -30,6 +30,8 @@ from casedesk.ui.directory.page import DirectoryPage
 from casedesk.ui.guidance import navigator
 from casedesk.ui.guidance.ask_dialog import AskDialog
 from casedesk.ui.meetings.page import MeetingsPage
+from casedesk.ui.mywork.controller import AlertsController
+from casedesk.ui.mywork.page import MyWorkPage
 from casedesk.ui.policy_keeper import PolicyKeeper
 from casedesk.ui.profile_dialog import ProfileDialog
 from casedesk.ui.referrals.dialog import ReferralDialog
@@ -42,7 +44,7 @@ from casedesk.ui.unlock.key_watch import KeyFileWatcher
 from casedesk.ui.unlock.unlock_dialog import UnlockDialog
 from casedesk.ui.widgets import page_scroller
 
-PAGES = ("Caseload", "Child", "Directory", "Referrals", "Meetings", "Cohort", "Sync")
+PAGES = ("My work", "Caseload", "Child", "Directory", "Referrals", "Meetings", "Cohort", "Sync")
 
 
 class MainWindow(QMainWindow):
@@ -57,6 +59,8 @@ class MainWindow(QMainWindow):
         self.caseload = CaseloadView(context)
         self.child = ChildPage(context)
         self.stack = QStackedWidget()
+        self.mywork = MyWorkPage(context)  # the page that opens after unlock
+        self.stack.addWidget(self.mywork)
         self.stack.addWidget(self.caseload)
         self.stack.addWidget(self.child)
         self.directory = DirectoryPage(context)
@@ -105,6 +109,10 @@ class MainWindow(QMainWindow):
         self.directory.refer_requested.connect(self.refer)
         self.referrals.open_child.connect(self.open_child)
         self.cohort.open_child.connect(self.open_child)
+        self.alerts = AlertsController(context, self)
+        self.alerts.urgent.connect(self.mywork.show_urgent)
+        self.mywork.open_child_at.connect(self.open_child_at)
+        self.mywork.open_sync.connect(lambda: self.show_page(self.sync_page))
         self.sync.status_changed.connect(self._show_sync_state)
         self.sync.status_changed.connect(self._offer_relay)
         self.sync.status_changed.connect(self._refresh_profile)
@@ -141,6 +149,8 @@ class MainWindow(QMainWindow):
         self.nav.setEnabled(True)
         self.nav.setCurrentRow(self._page_before_lock)
         self.stack.setCurrentIndex(self._page_before_lock)
+        self.mywork.reload()
+        self.alerts.evaluate()
         self.caseload.reload()
         self.referrals.reload()
         self.meetings.reload()
@@ -199,6 +209,11 @@ class MainWindow(QMainWindow):
     def open_child(self, child_id: str) -> None:
         self.child.show_child(child_id)
         self.nav.setCurrentRow(PAGES.index("Child"))
+
+    def open_child_at(self, child_id: str, tab: str) -> None:
+        """Open a child at the tab that shows what "My work" or an alert is about."""
+        self.open_child(child_id)
+        self.child.open_tab(tab)
 
     def show_page(self, page: QWidget) -> None:
         self.nav.setCurrentRow(self.stack.indexOf(page))
@@ -259,7 +274,7 @@ class MainWindow(QMainWindow):
 
     def focus_find(self) -> None:
         if self.context.unlocked:
-            self.nav.setCurrentRow(0)
+            self.nav.setCurrentRow(PAGES.index("Caseload"))
             self.caseload.focus_search()
 
     def new_child(self) -> None:
@@ -286,6 +301,7 @@ class MainWindow(QMainWindow):
         self.caseload.model.set_rows([])
         self.cohort.forget()
         self.directory.forget()
+        self.mywork.forget()
         self.nav.setEnabled(False)
         self.profile_button.setEnabled(False)
         self.stack.setCurrentWidget(self.locked_page)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from casedesk.domain.attendance.week import MARK_LENGTH, SESSIONS
 from casedesk.domain.referrals.workflow import URGENCIES, ReferralStatus
+from casedesk.domain.schema.alerts import ALERT_ENTITIES, ALERT_RECORDS
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES, CASEWORK_RECORDS
 from casedesk.domain.schema.education import EDUCATION_ORDER, EDUCATION_RECORDS
 from casedesk.domain.schema.meetings import MEETING_CHILD_ORDER, MEETING_RECORDS, MEETING_SHARED
@@ -283,6 +284,7 @@ RECORDS: tuple[RecordSpec, ...] = (
     *CASEWORK_RECORDS,
     *EDUCATION_RECORDS,
     *MEETING_RECORDS,
+    *ALERT_RECORDS,
 )
 
 ENTITY_ORDER: tuple[str, ...] = (
@@ -304,5 +306,6 @@ ENTITY_ORDER: tuple[str, ...] = (
     *CASEWORK_ENTITIES,
     *EDUCATION_ORDER,
     *MEETING_CHILD_ORDER,
+    *ALERT_ENTITIES,
     "events",
 )
