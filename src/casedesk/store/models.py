@@ -539,6 +539,8 @@ class PlanNoteRow(SyncedMixin, Base):
     author: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text)
     next_review_on: Mapped[date | None] = mapped_column(Date)
+
+
 class AlertRuleSetRow(SyncedMixin, Base):
     """The area's alert rule set (schema v11): the whole validated file in `document`; one row, its id fixed."""
 
