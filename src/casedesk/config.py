@@ -163,6 +163,13 @@ DEFERRED_PURGES: Setting[list[str]] = Setting(
 LAST_SUCCESS = Setting("sync.last_success", str, "", Scope.DEVICE, "When a round last finished (ISO time).")
 LAST_ERROR = Setting("sync.last_error", str, "", Scope.DEVICE, "The last round's error, if it failed.")
 LAST_REPORT = Setting("sync.last_report", str, "", Scope.DEVICE, "What the last round did, in words.")
+CLIENT_VERSIONS: Setting[dict[str, Any]] = Setting(
+    "sync.client_versions",
+    dict,
+    {},
+    Scope.POLICY,
+    "The oldest app version the server accepts and the newest there is, as it last said ({minimum, latest}).",
+)
 LAST_FULL_DIGEST = Setting(
     "sync.last_full_digest", str, "", Scope.DEVICE, "When every row was last hashed against the server (ISO time)."
 )

@@ -10,7 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
+from casedesk.buildinfo import build_info
 from casedesk.store.journal.conflicts import ConflictView
+from casedesk.ui.about_dialog import AboutDialog
 from casedesk.ui.caseload.new_child_dialog import NewChildDialog
 from casedesk.ui.child.care_tab import CareTab
 from casedesk.ui.child.event_dialog import EventDialog
@@ -86,6 +88,7 @@ def every_dialog(context: AppContext, tmp_path: Path) -> Iterator[tuple[str, Cal
     yield "unlock", lambda: UnlockDialog(context, context.db_path)
     yield "first run", lambda: FirstRunDialog(context, tmp_path / "new.db")
     yield "enrol", lambda: EnrolDialog(context, "https://casedesk.example.org")
+    yield "about", lambda: AboutDialog(build_info(), context.col.sync.status())
 
     def wizard() -> QDialog:
         dialog = TriageWizard(context, child, "Ava Smith")

@@ -15,12 +15,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
-from casedesk.server import auth, device_policy, mail
+from casedesk.server import auth, client_versions, device_policy, mail
 from casedesk.server.db import ServerDB, accounts, expiry, generation, migrate, pulls, push, ratelimits, tallies
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
 from casedesk.sync.wire import (
     MAX_PAGE,
     PROTOCOL,
+    ClientVersions,
     DigestRequest,
     DigestResponse,
     EnrolRequest,
@@ -104,6 +105,7 @@ def create_app(
         request: Request,
         authorization: Annotated[str, Header()] = "",
         x_casedesk_device: Annotated[str, Header()] = "",
+        x_casedesk_version: Annotated[str, Header()] = "",
     ) -> Any:
         address = request.client.host if request.client else "?"
         scheme, _, token = authorization.partition(" ")
@@ -115,6 +117,8 @@ def create_app(
             limiter.sync_request(address, None)  # refused tokens count against their address
             raise
         limiter.sync_request(address, device.device_id)
+        with store.read() as conn:  # after the token: a revoked device is told so (and erases), whatever its age
+            client_versions.check(conn, x_casedesk_version)
         return device
 
     Device = Annotated[Any, Depends(current_device)]
@@ -123,9 +127,18 @@ def create_app(
     def health() -> dict[str, Any]:
         return {"status": "ok", "protocol": PROTOCOL, "server_id": server_id, "version": __version__}
 
+    @app.get("/v1/client-versions", response_model=ClientVersions)
+    def published_versions() -> ClientVersions:
+        """The oldest app version this server accepts and the newest there is (no token needed: an app too old
+        to sync, or not enrolled yet, still learns it must update)."""
+        with store.read() as conn:
+            return client_versions.read(conn)
+
     @app.post("/v1/enrol", response_model=EnrolResponse)
-    def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
+    def enrol(body: EnrolRequest, request: Request, x_casedesk_version: Annotated[str, Header()] = "") -> EnrolResponse:
         client = request.client.host if request.client else "?"
+        with store.read() as conn:
+            client_versions.check(conn, x_casedesk_version)
         limiter.check_enrolment(client, body.username)
         try:
             with store.write() as conn:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from casedesk.server import backup, device_policy, mail, usage
+from casedesk.server import backup, client_versions, device_policy, mail, usage
 from casedesk.server.db import DEFAULT_SQLITE_NAME, DatabaseRefused, ServerDB, generation, migrate
 from casedesk.server.db import accounts as admin
 from casedesk.site_profile import SiteProfileError
@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     adm.add_parser("list-devices", help="list enrolled devices")
     p = adm.add_parser("revoke-device", help="revoke a device: it crypto-erases itself at its next contact")
     p.add_argument("device_id")
+    p = adm.add_parser(
+        "client-versions", help="show, or set, the oldest app version allowed to sync and the newest there is"
+    )
+    p.add_argument("--minimum", help="older apps are told to update and stop syncing until they do ('' clears)")
+    p.add_argument("--latest", help="apps before this are told a newer version exists ('' clears)")
     adm.add_parser("mail-status", help="list the referral emails devices asked the relay to send")
     adm.add_parser("send-mail", help="send waiting referral emails now (SMTP from CASEDESK_SMTP_*)")
     p = adm.add_parser("mail-settle", help="settle an email in doubt after checking the mail server's log")
@@ -131,6 +136,8 @@ def _admin(store: ServerDB, args: argparse.Namespace) -> int:
     elif args.action == "revoke-device":
         admin.revoke_device(store, args.device_id)
         print(f"Revoked {args.device_id}.")
+    elif args.action == "client-versions":
+        print(client_versions.command(store, args.minimum, args.latest))
     elif args.action == "mail-status":
         for m in mail.mail_status(store):
             line = f"{m['request_id']}  {m['to']:<32} {m['state']:<8} attempts {m['attempts']}  {m['last_error'] or ''}"

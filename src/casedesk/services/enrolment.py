@@ -16,7 +16,7 @@ from casedesk import config
 from casedesk.errors import CaseDeskError
 from casedesk.services.sync import SyncService, enrol
 from casedesk.sync.http import HttpTransport
-from casedesk.sync.transport import CertificateRefused, CredentialsRefused, Offline, Refused
+from casedesk.sync.transport import CertificateRefused, CredentialsRefused, Offline, Refused, UpdateRequired
 
 ASK_FOR_A_NEW_CODE = "Ask your administrator for a new one-time code."
 
@@ -103,6 +103,8 @@ class EnrolmentService:
                 transport=transport,
                 on_db=self.sync.on_db,
             )
+        except UpdateRequired as exc:  # the server says what to do: update first
+            raise EnrolmentFailed(str(exc)) from exc
         except (CredentialsRefused, Offline, Refused) as exc:
             raise explain(exc, url) from exc
         except ValueError as exc:  # an answer that is not JSON, or not an enrolment: some other web server

@@ -24,7 +24,8 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
 
-from casedesk import config
+from casedesk import __version__, config
+from casedesk.domain import versions
 from casedesk.domain.records import Changes
 from casedesk.errors import AuthError, Cancelled, CaseDeskError
 from casedesk.services.failures import for_user
@@ -38,7 +39,7 @@ from casedesk.sync import reconcile
 from casedesk.sync.engine import OnDb, SyncEngine, SyncReport, run_here
 from casedesk.sync.entities import ENTITIES
 from casedesk.sync.http import HttpTransport
-from casedesk.sync.transport import DeviceRevoked, Offline, Transport
+from casedesk.sync.transport import DeviceRevoked, Offline, Transport, UpdateRequired
 from casedesk.sync.wire import EnrolRequest
 
 T = TypeVar("T")
@@ -57,6 +58,7 @@ __all__ = [
     "SyncService",
     "SyncStatus",
     "UnappliedRow",
+    "UpdateRequired",
     "enrol",
 ]
 
@@ -80,6 +82,19 @@ class SyncStatus:
     last_success: str | None
     last_error: str | None
     unapplied: int = 0  # pulled rows this device could not store, set aside with their reason
+    app_version: str = __version__
+    minimum_version: str = ""  # the oldest app the server accepts, as it last said
+    latest_version: str = ""  # the newest app there is, as the server last said
+
+    @property
+    def update_required(self) -> bool:
+        """This app is older than the server accepts: it does not sync until it is updated."""
+        return versions.needs_update(self.app_version, self.minimum_version)
+
+    @property
+    def newer_version(self) -> str | None:
+        """The newer version the server says exists, if this app is older than it."""
+        return self.latest_version if versions.newer_exists(self.app_version, self.latest_version) else None
 
 
 def enrol(
@@ -132,10 +147,18 @@ class SyncService:
     """Sync for one database. `on_db(fn)` runs database work where it belongs: the caller's thread by default, the
     app's one database thread when a round runs on its network pool (see `Collection.on_db`)."""
 
-    def __init__(self, db: Database, transport: Transport | None = None, *, on_db: OnDb = run_here) -> None:
+    def __init__(
+        self,
+        db: Database,
+        transport: Transport | None = None,
+        *,
+        on_db: OnDb = run_here,
+        app_version: str = __version__,
+    ) -> None:
         self.db = db
         self._transport = transport
         self.on_db = on_db
+        self.app_version = app_version
 
     @property
     def transport(self) -> Transport:
@@ -145,7 +168,7 @@ class SyncService:
             )
             if not url or not token:
                 raise NotEnrolled("This device is not enrolled with a server yet.")
-            self._transport = HttpTransport(url, device_id=device_id, token=token)
+            self._transport = HttpTransport(url, device_id=device_id, token=token, app_version=self.app_version)
         return self._transport
 
     def status(self, *, probe: bool = False) -> SyncStatus:
@@ -154,6 +177,7 @@ class SyncService:
 
     def _stored_status(self) -> SyncStatus:
         counts = sync_outbox.count_by_state(self.db)
+        published = self.db.get(config.CLIENT_VERSIONS)
         return SyncStatus(
             enrolled=bool(self.db.get(config.DEVICE_TOKEN)),
             server_url=self.db.get(config.SERVER_URL) or None,
@@ -164,6 +188,9 @@ class SyncService:
             last_success=self.db.get(config.LAST_SUCCESS) or None,
             last_error=self.db.get(config.LAST_ERROR) or None,
             unapplied=len(sync_unapplied.held_row_ids(self.db)),
+            app_version=self.app_version,
+            minimum_version=published.get("minimum") or "",
+            latest_version=published.get("latest") or "",
         )
 
     def probe(self) -> bool:
@@ -197,6 +224,7 @@ class SyncService:
             return self.on_db(fn)
 
         try:
+            self._check_version()
             report = SyncEngine(self.db, self.transport, on_db=step).run()
         except Cancelled:
             raise  # locked or stopped mid-round: nothing more is written; the next round carries on
@@ -215,6 +243,15 @@ class SyncService:
             raise
         self.on_db(partial(self._record_success, report))
         return report
+
+    def _check_version(self) -> None:
+        """Ask which app versions the server accepts (kept for the status and the About dialog); an app older
+        than the minimum stops here, before anything is sent or received, so its data and outbox stay as they are.
+        The server refuses such an app too: this check only saves the round trips and says why first."""
+        published = self.transport.client_versions()
+        self.on_db(partial(self.db.put, config.CLIENT_VERSIONS, published.model_dump()))
+        if versions.needs_update(self.app_version, published.minimum):
+            raise UpdateRequired(versions.update_needed(self.app_version, published.minimum or ""))
 
     def _record_success(self, report: SyncReport) -> None:
         self.db.put(config.LAST_SUCCESS, _now())
@@ -275,8 +312,16 @@ def describe_status(status: SyncStatus, now: datetime | None = None) -> tuple[st
             "Not enrolled with a server (records stay on this computer)",
             "Connect to your organisation's server from the Sync page.",
         )
+    waiting = f"{status.pending} change{'s' if status.pending != 1 else ''} waiting"
+    if status.update_required:
+        return (
+            f"Update CaseDesk to sync (this is {status.app_version}; the server needs {status.minimum_version} or "
+            f"newer) · {waiting}",
+            "Nothing is lost meanwhile: your records and the changes waiting stay on this computer, and are sent "
+            f"once CaseDesk is updated.\nServer: {status.server_url}",
+        )
     state = {True: "Online", False: "Offline", None: "Sync"}[status.online]
-    parts = [state, f"{status.pending} change{'s' if status.pending != 1 else ''} waiting"]
+    parts = [state, waiting]
     if status.set_aside:
         parts.append(f"{status.set_aside} set aside")
     if status.unapplied:
@@ -284,6 +329,8 @@ def describe_status(status: SyncStatus, now: datetime | None = None) -> tuple[st
     if status.open_conflicts:
         parts.append(f"{status.open_conflicts} conflict{'s' if status.open_conflicts != 1 else ''} to resolve")
     parts.append(f"last sync {_when(status.last_success, now)}" if status.last_success else "never synced")
+    if status.newer_version:
+        parts.append(f"CaseDesk {status.newer_version} is available")
     tooltip = f"Server: {status.server_url}"
     if status.last_error:
         tooltip += f"\nLast error: {status.last_error}"

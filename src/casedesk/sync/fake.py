@@ -12,6 +12,7 @@ from typing import Any
 
 from casedesk.sync.transport import Offline, Transport
 from casedesk.sync.wire import (
+    ClientVersions,
     DigestResponse,
     EnrolRequest,
     EnrolResponse,
@@ -90,6 +91,10 @@ class FaultyTransport:
     def policy(self) -> dict[str, Any]:
         self._check_offline("policy")
         return self.inner.policy()
+
+    def client_versions(self) -> ClientVersions:
+        self._check_offline("client_versions")
+        return self.inner.client_versions()
 
     def probe(self) -> bool:
         return not self.faults.offline and self.inner.probe()

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel
 
+from casedesk import __version__
 from casedesk.sync.transport import (
     CertificateRefused,
     CredentialsRefused,
@@ -26,9 +27,11 @@ from casedesk.sync.transport import (
     Offline,
     Refused,
     TokenRefused,
+    UpdateRequired,
 )
 from casedesk.sync.trust import verify_for
 from casedesk.sync.wire import (
+    ClientVersions,
     DigestRequest,
     DigestResponse,
     EnrolRequest,
@@ -58,11 +61,13 @@ class HttpTransport:
         retries: int = 3,
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        app_version: str = __version__,
     ) -> None:
         self.client = client or httpx.Client(base_url=base_url, timeout=DEFAULT_TIMEOUT, verify=verify_for(base_url))
         self.device_id = device_id
         self.token = token
         self.retries = retries
+        self.app_version = app_version  # sent with every request: the server refuses an app older than it accepts
         self.backoff = backoff
         self.sleep = sleep
         self.bytes_sent = 0
@@ -105,6 +110,14 @@ class HttpTransport:
                 return {}
             raise
 
+    def client_versions(self) -> ClientVersions:
+        try:
+            return ClientVersions.model_validate(self._call("GET", "/v1/client-versions", auth=False))
+        except Refused as exc:
+            if exc.status == 404:  # a server from before versions were published: it accepts every app
+                return ClientVersions()
+            raise
+
     def probe(self) -> bool:
         try:
             return self.client.get("/health", timeout=3.0).status_code == 200
@@ -115,7 +128,7 @@ class HttpTransport:
     def _call(
         self, method: str, path: str, *, body: Any = None, params: dict[str, Any] | None = None, auth: bool = True
     ) -> Any:
-        headers = {"Accept-Encoding": "gzip"}
+        headers = {"Accept-Encoding": "gzip", "X-CaseDesk-Version": self.app_version}
         content = None
         if body is not None:
             raw = body.model_dump_json().encode() if isinstance(body, BaseModel) else json.dumps(body).encode()
@@ -154,6 +167,8 @@ def _refusal(response: httpx.Response) -> Exception:
         code, detail = str(body.get("error", "")), str(body.get("detail", ""))
     except ValueError:
         code, detail = "", response.text[:200]
+    if code == "update_required":
+        return UpdateRequired(detail or "Update CaseDesk: this version is older than the server accepts.")
     if code == "device_revoked":
         return DeviceRevoked(detail or "This device has been revoked.")
     if response.status_code == 401 and code == "invalid_token":

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from casedesk.errors import AuthError, CaseDeskError
 from casedesk.sync.wire import (
+    ClientVersions,
     DigestResponse,
     EnrolRequest,
     EnrolResponse,
@@ -42,6 +43,11 @@ class Refused(CaseDeskError):
         super().__init__(message)
         self.code = code
         self.status = status
+
+
+class UpdateRequired(CaseDeskError):
+    """This app is older than the server accepts: nothing is sent or received until it is updated. The data and
+    the changes waiting to be sent stay on the device."""
 
 
 class TokenRefused(AuthError):
@@ -84,3 +90,7 @@ class Transport(Protocol):
         ...
 
     def probe(self) -> bool: ...
+
+    def client_versions(self) -> ClientVersions:
+        """The oldest app version the server accepts and the newest there is."""
+        ...

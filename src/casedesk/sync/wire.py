@@ -91,6 +91,15 @@ class EnrolResponse(_Model):
     server_id: str
 
 
+# -- app versions --------------------------------------------------------------------------------------------
+class ClientVersions(_Model):
+    """What the server publishes about app versions: the oldest it accepts (older apps must update before they
+    sync again) and the newest there is. Either may be unset."""
+
+    minimum: str | None = Field(default=None, max_length=40)
+    latest: str | None = Field(default=None, max_length=40)
+
+
 # -- push ----------------------------------------------------------------------------------------------------
 Op = Literal["insert", "append", "update", "delete", "resolve"]
 

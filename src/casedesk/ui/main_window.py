@@ -29,6 +29,7 @@ from casedesk.ui.context import AppContext
 from casedesk.ui.directory.page import DirectoryPage
 from casedesk.ui.guidance import navigator
 from casedesk.ui.guidance.ask_dialog import AskDialog
+from casedesk.ui.help_menu import install as install_help_menu
 from casedesk.ui.meetings.page import MeetingsPage
 from casedesk.ui.mywork.controller import AlertsController
 from casedesk.ui.mywork.page import MyWorkPage
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         self.policy_keeper = PolicyKeeper(context, self.idle, self.sync, fixed_idle=idle_seconds is not None)
         self.key_watch = KeyFileWatcher(lambda: not context.key_file_gone(), self)
         self.key_watch.gone.connect(self._key_file_gone)
+        self.help_menu = install_help_menu(self, context, self.ask)
         self.resize(1366, 768)
         self._show_unlocked()
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from casedesk.domain.records import Changes
 from casedesk.errors import Cancelled, Locked
-from casedesk.services.sync import DeviceWiped, SyncRound, SyncStatus, describe_status
+from casedesk.services.sync import DeviceWiped, SyncRound, SyncStatus, UpdateRequired, describe_status
 from casedesk.ui.context import AppContext
 from casedesk.ui.tasks import CancelFlag
 
@@ -109,7 +109,9 @@ class SyncController(QObject):
             self.stop()
             self.wiped.emit(str(error))
             return
-        if isinstance(error, Cancelled) and not isinstance(error, Locked):
+        if isinstance(error, UpdateRequired):
+            self.refresh()  # the status says to update, and that nothing is lost meanwhile
+        elif isinstance(error, Cancelled) and not isinstance(error, Locked):
             self.status_changed.emit("Sync stopped", str(error))  # asked for: not a problem to look up
         else:
             self.refresh()

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casedesk.services.sync import ConflictView, SetAside, UnappliedRow
+from casedesk.services.sync import ConflictView, SetAside, SyncStatus, UnappliedRow
 from casedesk.ui.busy import BusyRow
 from casedesk.ui.context import AppContext
+from casedesk.ui.palette import RED
 from casedesk.ui.sync.backups import BackupPanel
 from casedesk.ui.sync.controller import SYNCING, SyncController
 from casedesk.ui.sync.enrol_dialog import EnrolDialog
@@ -106,6 +107,10 @@ class SyncPage(QWidget):
         self.enrol_button = QPushButton("Connect to a server…")
         self.enrol_button.clicked.connect(self.enrol)
         self.enrol_dialog: EnrolDialog | None = None
+        self.update_notice = QLabel()  # this app is too old to sync, or a newer one exists
+        self.update_notice.setWordWrap(True)
+        self.update_notice.setAccessibleName("CaseDesk update")
+        self.update_notice.hide()
         self.set_aside_table = read_only_table(("When", "Record", "By", "Why it was set aside"), SET_ASIDE_TITLE)
         self.retry_button = QPushButton("Retry selected")
         self.retry_button.clicked.connect(self.retry_selected)
@@ -129,6 +134,7 @@ class SyncPage(QWidget):
         connection.addWidget(self.connection, 1)
         connection.addWidget(self.enrol_button)
         layout.addLayout(connection)
+        layout.addWidget(self.update_notice)
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.sync_button)
@@ -159,13 +165,30 @@ class SyncPage(QWidget):
         status = self.controller.last_status
         if status is None:
             return
-        self.sync_button.setEnabled(status.enrolled)
+        self.sync_button.setEnabled(status.enrolled and not status.update_required)
+        self._show_update(status)
         if not status.enrolled:
             self.connection.setText(NOT_CONNECTED)
             self.enrol_button.setText("Connect to a server…")
             return
         self.connection.setText(f"This computer is enrolled with <b>{status.server_url}</b>.")
         self.enrol_button.setText("Enrol again…")  # a refused token: the same server gives a new one
+
+    def _show_update(self, status: SyncStatus) -> None:
+        if status.update_required:
+            self.update_notice.setText(
+                f"<span style='color:{RED}'><b>Update CaseDesk to keep syncing.</b> This is CaseDesk "
+                f"{status.app_version}; your server accepts {status.minimum_version} or newer. Until CaseDesk is "
+                "updated nothing is sent or received, and nothing is lost: your records and the changes waiting "
+                "stay on this computer and are sent after the update. Ask your administrator for the update."
+                "</span>"
+            )
+        elif status.newer_version:
+            self.update_notice.setText(
+                f"A newer CaseDesk ({status.newer_version}) is available; this is {status.app_version}. "
+                "Your administrator can install it; this version keeps syncing meanwhile."
+            )
+        self.update_notice.setVisible(status.update_required or bool(status.newer_version))
 
     def enrol(self) -> None:
         """Open the enrolment dialog on the server this device is enrolled with, else the site's default."""
