@@ -143,3 +143,20 @@ def test_the_collection_holds_the_policy_and_refreshes_it(db: Database, site: An
     db.put(config.SERVER_POLICY, {"idle_lock_minutes": 2, "sync_interval_minutes": 3})
     refreshed = collection.refresh_policy()
     assert (refreshed.idle_lock_minutes, refreshed.sync_every_minutes) == (2, 3)
+
+
+def test_the_cohort_exports_keep_to_the_policy_too(db: Database, tmp_path: Path, site: Any) -> None:
+    from casedesk.services.cohort.model import CohortFilter
+    from casedesk.services.cohort.service import CohortService
+
+    service = CohortService(db, "Ann")
+    cohort = service.load(date(2026, 3, 20))
+    site({"exports": ["child_record"], "printing": False})
+    with pytest.raises(NotAllowed, match=r"Exporting a spreadsheet \(CSV\) is turned off"):
+        service.export(cohort, CohortFilter(), tmp_path / "cohort.csv")
+    with pytest.raises(NotAllowed, match="Printing reports"):
+        service.export(cohort, CohortFilter(), tmp_path / "cohort.pdf")
+    assert not list(tmp_path.glob("cohort.*"))
+    site({"exports": ["spreadsheet"]})
+    service.export(cohort, CohortFilter(), tmp_path / "cohort.csv")
+    assert (tmp_path / "cohort.csv").exists()

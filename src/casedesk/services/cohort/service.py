@@ -16,10 +16,12 @@ from casedesk.domain.education.rules import national_curriculum_year
 from casedesk.domain.risk.config import RiskConfig, bundled_config
 from casedesk.domain.risk.explain import Finding, is_cliff_edge
 from casedesk.domain.vocab import StatusKind
+from casedesk.services import policy
 from casedesk.services.cohort import export
 from casedesk.services.cohort.findings import child_findings
 from casedesk.services.cohort.model import Cohort, CohortFilter, CohortRow
 from casedesk.services.cohort.summary import CohortSummary, summarise
+from casedesk.site_profile import ExportKind
 from casedesk.store import risk_repo
 from casedesk.store.database import Database
 
@@ -97,6 +99,10 @@ class CohortService:
     def export(self, cohort: Cohort, filters: CohortFilter, out: Path, *, list_children: bool = False) -> CohortSummary:
         """Write the cohort to `out` (.csv or .pdf): the suppressed counts, and the children themselves only when
         asked. Audited with the file's name, the filters and the children it names."""
+        if out.suffix.lower() == ".pdf":
+            policy.require_printing(self.db)
+        else:
+            policy.require_export(self.db, ExportKind.SPREADSHEET)
         rows = cohort.filtered(filters)
         summary = summarise(cohort, rows)
         listed = rows if list_children else []
