@@ -136,7 +136,10 @@ _LATEST_VERSION = "NOT EXISTS (SELECT 1 FROM events a WHERE a.amends_id = e.id A
 
 
 def _youth_justice(ind: Indicator, today: date, p: str, params: Params) -> str:
+    """Outcomes, the status, and police contacts or arrests (found through the events' kind-and-date index: the
+    moments are ISO text, so whole-day bounds compare as text)."""
     since = _since(ind, today, p, params)
+    params["tomorrow"] = (today + timedelta(days=1)).isoformat()
     parts = [
         f"""
         SELECT y.child_id, 'youth_justice_outcomes', y.id, y.outcome_on, y.end_date, y.kind, y.offence, NULL
@@ -149,8 +152,8 @@ def _youth_justice(ind: Indicator, today: date, p: str, params: Params) -> str:
         parts.append(f"""
         SELECT e.child_id, 'events', e.id, substr(e.occurred_at, 1, 10), NULL, e.kind, e.summary, NULL
         FROM events e
-        WHERE e.deleted = 0 AND e.kind IN {_in(p + "ev", ind.codes("event_kinds"), params)}
-          AND substr(e.occurred_at, 1, 10) >= {since} AND substr(e.occurred_at, 1, 10) <= :today
+        WHERE e.kind IN {_in(p + "ev", ind.codes("event_kinds"), params)}
+          AND e.occurred_at >= {since} AND e.occurred_at < :tomorrow AND e.deleted = 0
           AND {_LATEST_VERSION}""")
     return "\n        UNION ALL".join(parts)
 
@@ -185,14 +188,12 @@ KINDS: dict[str, Callable[[Indicator, date, str, Params], str]] = {
 
 
 def _select(ind: Indicator, today: date, index: int, params: Params) -> str:
-    """The indicator's evidence rows for every live child. A union takes its column names from its first SELECT,
+    """The indicator's evidence rows for every child (a tombstoned child's rows too: `evidence` asks for a live
+    child and the cohort builds rows only for live ones). A union takes its column names from its first SELECT,
     so an empty one with the names leads it."""
     inner = KINDS[ind.kind](ind, today, f"i{index}_", params)
     names = ", ".join(f"NULL AS {name}" for name in _COLUMNS.split(", "))
-    return (
-        f"SELECT {_COLUMNS} FROM (SELECT {names} WHERE 0 UNION ALL {inner}) r "
-        "WHERE EXISTS (SELECT 1 FROM children c WHERE c.id = r.child_id AND c.deleted = 0)"
-    )
+    return f"SELECT {_COLUMNS} FROM (SELECT {names} WHERE 0 UNION ALL {inner})"
 
 
 def evidence(
