@@ -191,6 +191,18 @@ def _overviews(app: QApplication, window: MainWindow) -> None:
         _save(app, window, "child-youth-justice.png")
 
 
+def _cohort(app: QApplication, window: MainWindow) -> None:
+    """The cohort on the cliff edge, and the Overview of the first child there on a school's roll."""
+    window.show_page(window.cohort)
+    window.cohort.cliff_edge.setChecked(True)
+    _save(app, window, "cohort.png")
+    at_school = [row for row in window.cohort.shown if row.school_id]
+    if at_school:
+        window.open_child(at_school[0].child_id)
+        window.child.tabs.setCurrentIndex(0)  # the Overview, whichever tab was open before
+        _save(app, window, "overview-risk.png")
+
+
 def repo_children(db: Database) -> list[str]:
     from casedesk.store import repositories as repo
 
@@ -234,6 +246,7 @@ def main() -> int:
         window.referrals.reload()
         window.referrals.table.selectRow(0)
         _save(app, window, "referrals.png")
+        _cohort(app, window)
         window.lock()
         _save(app, window, "locked.png")
         unlock = UnlockDialog(context, path)
