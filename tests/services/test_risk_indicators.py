@@ -171,8 +171,8 @@ def test_the_overview_card_lists_each_indicator_with_its_records_and_flags_the_c
     card = next(c for c in col.overview.cards(col.children.view(child), TODAY) if c.key == "risk")
     assert card.lines[0] == f"{len(expected)} of {len(bundled_config().indicators)} indicators present:"
     by_label = {line.split(" — ")[0].split(":")[0]: line for line in card.lines[1:]}
-    assert by_label["• Previous suspensions"] == (
-        "• Previous suspensions: Suspension 09 Feb 2026, 6 sessions; Suspension 03 Nov 2025, 4 sessions"
+    assert by_label["• Previous suspensions or exclusions"] == (
+        "• Previous suspensions or exclusions: Suspension 09 Feb 2026, 6 sessions; Suspension 03 Nov 2025, 4 sessions"
     )
     assert (
         "7.6 times the national rate for all pupils (DfE, England 2016/17)"
@@ -185,3 +185,12 @@ def test_the_overview_card_lists_each_indicator_with_its_records_and_flags_the_c
     quiet = add_child(db, "Ivy", "Lane", date(2015, 1, 1))
     card = next(c for c in col.overview.cards(col.children.view(quiet), TODAY) if c.key == "risk")
     assert card.empty and card.lines == ("None of the 11 indicators found in this record.",)
+
+
+def test_a_needs_check_names_its_first_three_domains_and_counts_the_rest() -> None:
+    from casedesk.domain.risk.explain import describe
+    from casedesk.store.risk_repo import EvidenceRow
+
+    check = bundled_config().indicator("needs_check")
+    row = EvidenceRow("c", "triage_results", "t", date(2026, 3, 1), None, "3", "A; B; C; D; E", None)
+    assert describe(check, row, TODAY) == "Needs check 01 Mar 2026: level 3 (A; B; C; 2 more)"

@@ -101,7 +101,9 @@ def describe(indicator: Indicator, row: Row, today: date) -> str:
     if entity == "events":
         return f"{label_of(EventKind, code)} {_d(row.on)}"
     if entity == "triage_results":
-        return f"Needs check {_d(row.on)}: level {code}" + (f" ({row.extra})" if row.extra else "")
+        domains = (row.extra or "").split("; ") if row.extra else []
+        named = "; ".join(domains[:3]) + (f"; {len(domains) - 3} more" if len(domains) > 3 else "")
+        return f"Needs check {_d(row.on)}: level {code}" + (f" ({named})" if named else "")
     return f"{entity.replace('_', ' ')} {_d(row.on)}"
 
 
