@@ -124,7 +124,7 @@ class EventRow(SyncedMixin, Base):
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_child_occurred", "child_id", "occurred_at"),
-        Index("ix_events_kind_occurred", "kind", "occurred_at"),  # schema v11: entries of one kind, by date
+        Index("ix_events_kind_occurred", "kind", "occurred_at"),  # schema v12: entries of one kind, by date
     )
     child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))

@@ -1,9 +1,9 @@
-"""Schema v11: an index on chronology entries by kind and date, so the entries of one kind (police contact and
+"""Schema v12: an index on chronology entries by kind and date, so the entries of one kind (police contact and
 arrests for the youth-justice risk indicator; the alert rules' kinds) are found without reading every entry of
 every child. At 50,000 children (1.2 million entries) the youth-justice indicator took 1.4 s of CPU scanning.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-30 08:20:00.000000
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
