@@ -8,6 +8,7 @@ is enough to report the problem without sending anything about a child.
 
 from __future__ import annotations
 
+import logging
 import os
 import traceback
 from datetime import UTC, datetime
@@ -49,6 +50,7 @@ def record_unexpected(exc: BaseException, operation: str) -> Path | None:
     if isinstance(code, int):
         lines.append(f"  errno {code}")
     lines += [f"  at {f.filename}:{f.lineno} in {f.name}" for f in _frames(exc)]
+    logging.getLogger("casedesk.errors").error("unexpected error in %s: %s", operation, lines[0].split(": ", 1)[-1])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() and path.stat().st_size > _MAX_BYTES:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from casedesk.buildinfo import build_info
 from casedesk.store.journal.conflicts import ConflictView
 from casedesk.ui.about_dialog import AboutDialog
+from casedesk.ui.admin.code_dialog import CodeDialog
 from casedesk.ui.caseload.new_child_dialog import NewChildDialog
 from casedesk.ui.child.care_tab import CareTab
 from casedesk.ui.child.event_dialog import EventDialog
@@ -89,6 +90,7 @@ def every_dialog(context: AppContext, tmp_path: Path) -> Iterator[tuple[str, Cal
     yield "first run", lambda: FirstRunDialog(context, tmp_path / "new.db")
     yield "enrol", lambda: EnrolDialog(context, "https://casedesk.example.org")
     yield "about", lambda: AboutDialog(build_info(), context.col.sync.status())
+    yield "enrolment code", lambda: CodeDialog(context, "ann@riverside.example")
 
     def wizard() -> QDialog:
         dialog = TriageWizard(context, child, "Ava Smith")

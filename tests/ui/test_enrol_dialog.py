@@ -4,6 +4,7 @@ once it works the device syncs. The Sync page never tells anyone to run a comman
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from cryptography.x509.oid import NameOID
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from casedesk import config
+from casedesk import config, site_profile
 from casedesk.server.db import accounts as admin
 from casedesk.store.database import Database
 from casedesk.ui.context import AppContext
@@ -104,8 +105,13 @@ def test_enrolling_from_the_sync_page_says_what_went_wrong_then_syncs(
     tls_url: str,
     db: Database,
     context: AppContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     srv, proc = live
+    site = tmp_path / "site.json"  # the administrator's site profile names the server: the dialog offers it
+    site.write_text(json.dumps({"format": "casedesk-site-profile", "version": 1, "server": {"url": proc.base_url}}))
+    monkeypatch.setenv(site_profile.ENV_VAR, str(site))
     org = srv.org("Riverside Academy")
     srv.user(org, "ann@riverside.example")
     srv.user(org, "ben@riverside.example")
@@ -120,6 +126,7 @@ def test_enrolling_from_the_sync_page_says_what_went_wrong_then_syncs(
     window.sync_page.enrol_button.click()
     dialog = window.sync_page.enrol_dialog
     assert dialog is not None and dialog.isVisible() and dialog.server.isEnabled()
+    assert dialog.server.text() == proc.base_url
     dialog.username.setText("ann@riverside.example")
 
     nobody_there = f"http://127.0.0.1:{free_port()}"

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
-from casedesk.server import auth, client_versions, device_policy, mail
+from casedesk.server import administration, auth, client_versions, device_policy, mail
 from casedesk.server.db import ServerDB, accounts, expiry, generation, migrate, pulls, push, ratelimits, tallies
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
 from casedesk.sync.wire import (
@@ -224,4 +224,5 @@ def create_app(
         with store.read() as conn:
             return pulls.snapshot(conn, device.org_id, entity, after, limit)
 
+    administration.add_routes(app, store, current_device)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,6 +28,12 @@ class AuthFailure(Exception):
         self.code = code
         self.detail = detail
         self.status = status
+
+
+def is_administrator(user: Any) -> bool:
+    """Whether a user (a `users` row) administers their organisation: may list its users and devices, revoke a
+    device and issue enrolment codes over the API. The one place this is decided."""
+    return bool(getattr(user, "is_admin", False))
 
 
 def hash_password(password: str) -> str:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from casedesk.server import backup, client_versions, device_policy, mail, usage
+from casedesk.server import administration, backup, client_versions, device_policy, mail, usage
 from casedesk.server.db import DEFAULT_SQLITE_NAME, DatabaseRefused, ServerDB, generation, migrate
 from casedesk.server.db import accounts as admin
 from casedesk.site_profile import SiteProfileError
@@ -58,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--org", required=True, help="organisation id")
     p.add_argument("--password-file", type=Path)
+    p.add_argument("--administrator", action="store_true", help="may administer the organisation from the app")
+    p = adm.add_parser("set-administrator", help="let a user administer their organisation from the app (or --off)")
+    p.add_argument("username")
+    p.add_argument("--off", action="store_true", help="stop them administering")
+    p = adm.add_parser("audit", help="the administration audit: who listed, revoked or issued what, newest first")
+    p.add_argument("--org", help="only this organisation")
     p = adm.add_parser("enrolment-code", help="issue a one-time, expiring code for enrolling a device")
     p.add_argument("username")
     p.add_argument("--hours", type=float, default=24.0)
@@ -126,7 +132,12 @@ def _admin(store: ServerDB, args: argparse.Namespace) -> int:
     if args.action == "create-org":
         print(admin.create_org(store, args.name, args.kind))
     elif args.action == "create-user":
-        print(admin.create_user(store, args.org, args.username, _password(args)))
+        print(admin.create_user(store, args.org, args.username, _password(args), administrator=args.administrator))
+    elif args.action == "set-administrator":
+        administration.set_administrator(store, args.username, not args.off)
+        print(f"{args.username} {'no longer administers' if args.off else 'now administers'} their organisation.")
+    elif args.action == "audit":
+        print(administration.format_audit(administration.audit_log(store, args.org)))
     elif args.action == "enrolment-code":
         print(admin.enrolment_code(store, args.username, args.hours))
     elif args.action == "list-devices":
@@ -173,7 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "admin":
             migrate(store.engine)
             generation.ensure(store)
-            return _admin(store, args)
+            done = _admin(store, args)
+            administration.audit_command(store, args.action, vars(args))
+            return done
         import uvicorn
 
         from casedesk.server.app import create_app

@@ -26,6 +26,7 @@ from casedesk.config import PROFILE, Profile
 from casedesk.domain.records import Changes
 from casedesk.errors import Locked
 from casedesk.services import policy
+from casedesk.services.administration import AdministrationService
 from casedesk.services.alerts.service import AlertsService
 from casedesk.services.attendance.service import AttendanceService
 from casedesk.services.casework.care import CareService
@@ -34,6 +35,7 @@ from casedesk.services.casework.youth_justice import YouthJusticeService
 from casedesk.services.children import ChildrenService
 from casedesk.services.cohort.service import CohortService
 from casedesk.services.device_backup import DeviceBackups
+from casedesk.services.diagnostics import Diagnostics
 from casedesk.services.directory.service import DirectoryService
 from casedesk.services.education.home import EducationService
 from casedesk.services.enrolment import EnrolmentService
@@ -105,6 +107,8 @@ class Collection:
         self.mywork = MyWorkService(db, actor)
         self.sync = SyncService(db, transport, on_db=self.on_db)
         self.enrolment = EnrolmentService(self.sync)
+        self.administration = AdministrationService(self.sync)
+        self.diagnostics = Diagnostics(db, self.sync)
         self._closed = False
         self.policy = policy.in_force(db)  # the site profile's, tightened by the server's (services/policy.py)
 

@@ -8,16 +8,18 @@ cursor there. The request itself waits on the network; only storing the token ru
 
 from __future__ import annotations
 
+import logging
 import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from casedesk import config
+from casedesk import config, site_profile
 from casedesk.errors import CaseDeskError
 from casedesk.services.sync import SyncService, enrol
 from casedesk.sync.http import HttpTransport
 from casedesk.sync.transport import CertificateRefused, CredentialsRefused, Offline, Refused, UpdateRequired
 
+log = logging.getLogger(__name__)
 ASK_FOR_A_NEW_CODE = "Ask your administrator for a new one-time code."
 
 
@@ -73,9 +75,18 @@ class EnrolmentService:
     def __init__(self, sync: SyncService) -> None:
         self.sync = sync
 
-    def current_server(self) -> str:
-        """The server this device is enrolled with (empty when it is not): the dialog offers it first."""
-        return self.sync.on_db(lambda: self.sync.db.get(config.SERVER_URL))
+    def offered_server(self) -> tuple[str, bool]:
+        """The server the enrolment dialog offers, and whether this device is already enrolled with it: the stored
+        one when enrolled (enrolling again keeps it), else the site profile's, else none. A site profile that
+        cannot be read offers none here (the app says why the profile is refused where it loads it)."""
+        stored = self.sync.on_db(lambda: self.sync.db.get(config.SERVER_URL))
+        if stored:
+            return stored, True
+        try:
+            site = site_profile.load().server
+        except site_profile.SiteProfileError:
+            return "", False
+        return (site.url if site else ""), False
 
     def enrol(self, form: EnrolForm) -> Enrolled:
         """Enrol with the server (call off the UI thread); raises `EnrolmentFailed` with the reason in words."""
@@ -104,8 +115,10 @@ class EnrolmentService:
                 on_db=self.sync.on_db,
             )
         except UpdateRequired as exc:  # the server says what to do: update first
+            log.info("enrolment refused: this version is too old for the server")
             raise EnrolmentFailed(str(exc)) from exc
         except (CredentialsRefused, Offline, Refused) as exc:
+            log.info("enrolment failed: %s %s", type(exc).__name__, getattr(exc, "code", "") or "")
             raise explain(exc, url) from exc
         except ValueError as exc:  # an answer that is not JSON, or not an enrolment: some other web server
             raise EnrolmentFailed(
@@ -114,6 +127,7 @@ class EnrolmentService:
         finally:
             transport.close()
         self.sync.forget_transport()
+        log.info("enrolled with %s", urlsplit(url).hostname)  # the server's name; never the user's
         return Enrolled(url, form.username.strip(), organisation)
 
 

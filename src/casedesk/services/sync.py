@@ -18,6 +18,7 @@ database. A revoked device erases itself: the key file is destroyed (crypto-eras
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -43,6 +44,7 @@ from casedesk.sync.transport import DeviceRevoked, Offline, Transport, UpdateReq
 from casedesk.sync.wire import EnrolRequest
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # What the UI shows of a round, of a refused change and of a conflict (the UI imports them from here, not store/sync).
 ConflictView = sync_conflicts.ConflictView
@@ -227,21 +229,26 @@ class SyncService:
             self._check_version()
             report = SyncEngine(self.db, self.transport, on_db=step).run()
         except Cancelled:
+            log.info("sync round stopped between two steps")
             raise  # locked or stopped mid-round: nothing more is written; the next round carries on
         except DeviceRevoked as exc:
+            log.warning("sync refused: this device was revoked; erasing its data")
             self.on_db(self._erase)
             raise DeviceWiped(
                 f"{exc} This device's CaseDesk data has been erased (its key was destroyed). "
                 "Ask your administrator to enrol it again."
             ) from exc
         except (Offline, CaseDeskError) as exc:
+            log.warning("sync round failed: %s", type(exc).__name__)  # the kind only: a message may quote a value
             self.on_db(partial(self.db.put, config.LAST_ERROR, f"{_now()} {exc}"))
             raise
         except Exception as exc:  # any failure is recorded for the app to show, never only printed
+            log.error("sync round failed unexpectedly: %s", type(exc).__name__)
             failure = f"{_now()} sync failed: {for_user(exc, 'sync', self.db.path)}"[:2000]
             self.on_db(partial(self.db.put, config.LAST_ERROR, failure))
             raise
         self.on_db(partial(self._record_success, report))
+        log.info("sync round finished: %s", _counts(report))
         return report
 
     def _check_version(self) -> None:
@@ -295,6 +302,17 @@ class SyncService:
     def recovery_notice(self) -> dict[str, Any] | None:
         """After the server (or this device) was restored from a backup: what happened and whether it is done."""
         return reconcile.notice(self.db)
+
+
+def _counts(report: SyncReport) -> str:
+    """A round in numbers only (its `describe()` can name record ids), for the support log."""
+    digest = "deferred" if report.digest_deferred else ("matches" if report.digest_ok else "MISMATCH")
+    return (
+        f"pushed {report.pushed}, pulled {report.pulled_rows} in {report.pages} page(s), set aside {report.set_aside}"
+        f" (+{report.set_aside_pulled} received), conflicts {report.conflicts + report.pulled_conflicts}, purged "
+        f"{len(report.purged)}, resynced {len(report.resynced)} entit(ies), digest {digest}"
+        + (", after a server restore" if report.recovery else "")
+    )
 
 
 def _now() -> str:

@@ -15,6 +15,7 @@ import ssl
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel
@@ -31,7 +32,12 @@ from casedesk.sync.transport import (
 )
 from casedesk.sync.trust import verify_for
 from casedesk.sync.wire import (
+    Account,
+    AdminDevice,
+    AdminOverview,
     ClientVersions,
+    CodeIssued,
+    CodeRequest,
     DigestRequest,
     DigestResponse,
     EnrolRequest,
@@ -117,6 +123,20 @@ class HttpTransport:
             if exc.status == 404:  # a server from before versions were published: it accepts every app
                 return ClientVersions()
             raise
+
+    # -- the account and administration (the app's Administration page; not part of a sync round) -------------
+    def account(self) -> Account:
+        return Account.model_validate(self._call("GET", "/v1/me"))
+
+    def admin_overview(self) -> AdminOverview:
+        return AdminOverview.model_validate(self._call("GET", "/v1/admin/overview"))
+
+    def admin_revoke(self, device_id: str) -> AdminDevice:
+        path = f"/v1/admin/devices/{quote(device_id, safe='')}/revoke"
+        return AdminDevice.model_validate(self._call("POST", path))
+
+    def admin_code(self, request: CodeRequest) -> CodeIssued:
+        return CodeIssued.model_validate(self._call("POST", "/v1/admin/enrolment-codes", body=request))
 
     def probe(self) -> bool:
         try:

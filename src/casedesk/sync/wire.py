@@ -100,6 +100,49 @@ class ClientVersions(_Model):
     latest: str | None = Field(default=None, max_length=40)
 
 
+# -- the account and administration --------------------------------------------------------------------------
+class Account(_Model):
+    """Who a device acts for, and whether they administer their organisation."""
+
+    username: str
+    organisation_id: str
+    administrator: bool
+
+
+class AdminUser(_Model):
+    username: str
+    administrator: bool
+    created_at: str
+    devices: int  # devices not revoked
+    last_sync: str | None  # the latest contact of any of their devices (ISO time)
+
+
+class AdminDevice(_Model):
+    device_id: str
+    name: str
+    username: str
+    enrolled_at: str
+    last_sync: str | None  # its last contact with the server (ISO time)
+    revoked_at: str | None
+
+
+class AdminOverview(_Model):
+    organisation: str
+    users: list[AdminUser]
+    devices: list[AdminDevice]
+
+
+class CodeRequest(_Model):
+    username: str = Field(min_length=1, max_length=200)
+    hours: float = Field(default=24.0, gt=0, le=24 * 14)  # at most two weeks: a code is a password for a while
+
+
+class CodeIssued(_Model):
+    username: str
+    code: str
+    expires_at: str
+
+
 # -- push ----------------------------------------------------------------------------------------------------
 Op = Literal["insert", "append", "update", "delete", "resolve"]
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import platform
 import sys
 from pathlib import Path
 
+from PySide6 import __version__ as pyside_version
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from casedesk import __version__, site_profile
+from casedesk import __version__, site_profile, supportlog
+from casedesk.buildinfo import build_info
 from casedesk.paths import default_database_path
 from casedesk.ui import palette
 from casedesk.ui.context import AppContext
@@ -62,8 +65,22 @@ def restore_instead(context: AppContext, unlock: UnlockDialog) -> RestoreDialog:
     return restore
 
 
+def start_support_log() -> None:
+    """The rotating support log in the data folder (no personal data: see `casedesk.supportlog`)."""
+    info = build_info()
+    try:
+        supportlog.configure()
+    except OSError:
+        return  # a read-only data folder: CaseDesk still runs, without a log
+    supportlog.started(
+        f"CaseDesk {info.version} (build {info.build}, commit {info.commit}), Python {platform.python_version()}, "
+        f"Qt {pyside_version}, {platform.system()} {platform.release()} {platform.machine()}"
+    )
+
+
 def run(argv: list[str], db_path: Path | None = None) -> int:
     app = make_app(argv)
+    start_support_log()
     try:
         site_profile.load()
     except site_profile.SiteProfileError as exc:  # the policy it carries cannot be ignored: say why, do not start
@@ -76,6 +93,7 @@ def run(argv: list[str], db_path: Path | None = None) -> int:
         runner.shutdown()
         return 0
     code = app.exec()
+    supportlog.stop()
     return code
 
 

@@ -7,6 +7,7 @@ thread after the work already queued, so a queued operation either finishes firs
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from casedesk.config import Profile
@@ -16,6 +17,7 @@ from casedesk.site_profile import Policy
 from casedesk.ui.tasks import TaskRunner
 
 __all__ = ["AppContext", "Locked", "Profile"]
+log = logging.getLogger(__name__)
 
 
 class AppContext:
@@ -45,6 +47,7 @@ class AppContext:
         self._col, self.profile = opened
         self.policy = self._col.policy
         self._col.use_database_thread(self.runner.call_db)
+        log.info("unlocked")
 
     def key_file_gone(self) -> bool:
         """True while unlocked once the key file has disappeared (the database was wiped from elsewhere). Never for
@@ -59,4 +62,5 @@ class AppContext:
         """Drop the key and every connection, after the work already queued on the database thread."""
         col, self._col = self._col, None
         if col is not None:
+            log.info("locked")
             self.runner.run_db(col.close)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.config import Profile
+from casedesk.ui.admin.hook import install as install_admin_page
 from casedesk.ui.caseload.new_child_dialog import NewChildDialog
 from casedesk.ui.caseload.view import CaseloadView
 from casedesk.ui.child.view import ChildPage
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self.key_watch = KeyFileWatcher(lambda: not context.key_file_gone(), self)
         self.key_watch.gone.connect(self._key_file_gone)
         self.help_menu = install_help_menu(self, context, self.ask)
+        self.admin_page = install_admin_page(self.nav, self.stack, self.sync, context)
         self.resize(1366, 768)
         self._show_unlocked()
 

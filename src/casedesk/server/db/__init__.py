@@ -32,6 +32,7 @@ from sqlalchemy import (
     create_engine,
     event,
     exc,
+    false,
     inspect,
     text,
 )
@@ -65,6 +66,7 @@ users = Table(
     Column("username", String(200), nullable=False, unique=True),
     Column("password_hash", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("is_admin", Boolean, nullable=False, server_default=false()),  # see server.auth.is_administrator
 )
 enrolment_codes = Table(
     "enrolment_codes",
@@ -174,6 +176,19 @@ mail_deliveries = Table(
     Column("claimed_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
     Column("last_error", Text),
+)
+# Every administration call, from the API or the command line, allowed or refused (see server.administration).
+admin_audit = Table(
+    "admin_audit",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("org_id", String(36), index=True),
+    Column("actor", String(200), nullable=False),
+    Column("device_id", String(36)),
+    Column("action", String(40), nullable=False),
+    Column("target", String(200), nullable=False),
+    Column("outcome", String(20), nullable=False),
 )
 rate_limits = Table(
     "rate_limits",

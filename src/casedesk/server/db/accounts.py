@@ -63,7 +63,7 @@ def create_org(store: ServerDB, name: str, kind: str = "school") -> str:
     return org_id
 
 
-def create_user(store: ServerDB, org_id: str, username: str, password: str) -> str:
+def create_user(store: ServerDB, org_id: str, username: str, password: str, *, administrator: bool = False) -> str:
     if len(password) < 10:
         raise AdminError("Passwords must be at least 10 characters long.")
     user_id = new_id()
@@ -79,6 +79,7 @@ def create_user(store: ServerDB, org_id: str, username: str, password: str) -> s
                 username=username,
                 password_hash=hash_password(password),
                 created_at=datetime.now(UTC),
+                is_admin=administrator,
             )
         )
     return user_id

@@ -192,17 +192,13 @@ class SyncPage(QWidget):
 
     def enrol(self) -> None:
         """Open the enrolment dialog on the server this device is enrolled with, else the site's default."""
-        self.context.runner.query(lambda col: col.enrolment.current_server()).success(self._open_enrol).run()
+        self.context.runner.query(lambda col: col.enrolment.offered_server()).success(self._open_enrol).run()
 
-    def _open_enrol(self, enrolled_with: str) -> None:
-        default = enrolled_with or self.default_server()
-        self.enrol_dialog = EnrolDialog(self.context, default, self, locked_server=bool(enrolled_with))
+    def _open_enrol(self, offered: tuple[str, bool]) -> None:
+        server, enrolled = offered
+        self.enrol_dialog = EnrolDialog(self.context, server, self, locked_server=enrolled)
         self.enrol_dialog.enrolled.connect(lambda _: self._after_action())
         self.enrol_dialog.open()
-
-    def default_server(self) -> str:
-        """The server a new enrolment is offered first."""
-        return ""
 
     def reload(self) -> None:
         if not self.context.unlocked:
