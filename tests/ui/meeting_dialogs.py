@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 
 from PySide6.QtWidgets import QDialog
 
 from casedesk.domain.meetings.records import Attendee
 from casedesk.ui.context import AppContext
+from casedesk.ui.meetings.panel_dialog import PanelPackDialog
+from casedesk.ui.meetings.plan_dialogs import ActionDialog, PlanDialog, done_dialog, review_dialog
 from casedesk.ui.meetings.record_dialog import RecordMeetingDialog
 
 
@@ -24,3 +27,11 @@ def meeting_dialogs(context: AppContext, child: str) -> Iterator[tuple[str, Call
         return dialog
 
     yield "record a meeting", record
+    orgs, people = col.meetings.directory()
+    plan_id, _ = col.plans.start(child, "early_help", "Ian Chair", date.today())
+    outcomes = col.plans.view(plan_id).outcomes
+    yield "start a plan", lambda: PlanDialog(None, orgs, people, None)
+    yield "add an action", lambda: ActionDialog(None, orgs, people, outcomes)
+    yield "action done", lambda: done_dialog(None, "Mentor sessions weekly")
+    yield "plan review", lambda: review_dialog(None)
+    yield "panel pack", lambda: PanelPackDialog(context, orgs, col.meetings.children([child]))

@@ -78,8 +78,8 @@ def test_the_dialog_finds_children_to_add(qtbot, context: AppContext, db: Databa
     orgs, people = context.col.meetings.directory()
     dialog = RecordMeetingDialog(context, orgs, people)
     qtbot.addWidget(dialog)
-    dialog.search.setText("okaf")
-    assert dialog.found.count() == 1
-    dialog._add_found()
-    dialog._add_found()  # a child once only
+    dialog.finder.search.setText("okaf")
+    assert dialog.finder.found.count() == 1
+    dialog.finder.add_current()
+    dialog.finder.add_current()  # a child once only
     assert [f.child_name for f in dialog.forms()] == ["Ada Okafor"]

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from casedesk import __version__, site_profile
-from casedesk.cli import check, database, export, imports, listing, sync
+from casedesk.cli import check, database, export, imports, listing, meetings, sync
 from casedesk.cli.common import Handler, run_handler
 
 
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.register(sub)
     listing.register(sub)
     sync.register(sub)
+    meetings.register(sub)
     return parser
 
 

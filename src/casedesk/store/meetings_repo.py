@@ -7,13 +7,20 @@ A device holds every meeting header but only the children's parts (`meeting_item
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.meetings.records import Meeting, MeetingItem, Plan, PlanAction, PlanNote, PlanOutcome
+from casedesk.domain.meetings.records import (
+    Meeting,
+    MeetingItem,
+    Plan,
+    PlanAction,
+    PlanNote,
+    PlanOutcome,
+    PlanRecords,
+)
 from casedesk.errors import NotFound
 from casedesk.store.models import SYNCED_TABLES
 from casedesk.store.repositories import _field_names
@@ -63,16 +70,6 @@ def get(session: Session, record_type: type[R], row_id: str) -> R:
 def meetings(session: Session, ids: Iterable[str] | None = None) -> dict[str, Meeting]:
     found = rows(session, Meeting) if ids is None else rows(session, Meeting, id=list(ids))
     return {m.id: m for m in found}
-
-
-@dataclass(frozen=True, slots=True)
-class PlanRecords:
-    """A plan with everything recorded against it."""
-
-    plan: Plan
-    outcomes: list[PlanOutcome]
-    actions: list[PlanAction]
-    notes: list[PlanNote]
 
 
 def plan_records(session: Session, plan_id: str) -> PlanRecords:

@@ -27,7 +27,8 @@ def summary_line(meeting: Meeting, item: MeetingItem) -> str:
 
 def _agencies(meeting: Meeting, presence: str, names: Mapping[str, str]) -> str:
     people = [p for p in meeting.people() if p.presence == presence]
-    return "; ".join(f"{p.name} ({names.get(p.organisation_id or '', 'agency not held')})" for p in people)
+    sent = ", report sent" if presence == Presence.REPORT_SENT else ""
+    return "; ".join(f"{p.name} ({names.get(p.organisation_id or '', 'agency not held')}{sent})" for p in people)
 
 
 def part_text(item: MeetingItem) -> str:

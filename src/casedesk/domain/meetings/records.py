@@ -160,3 +160,13 @@ class PlanNote:
     author: str
     note: str
     next_review_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRecords:
+    """A plan with everything recorded against it."""
+
+    plan: Plan
+    outcomes: list[PlanOutcome]
+    actions: list[PlanAction]
+    notes: list[PlanNote]

@@ -51,10 +51,14 @@ class Decision(_Labelled):
     OTHER = "other"
 
 
-class PlanKind(_Labelled):
+class PlanKind(StrEnum):
     EARLY_HELP = "early_help"
     TEAM_AROUND_CHILD = "team_around_child"
     TEAM_AROUND_FAMILY = "team_around_family"
+
+    @property
+    def label(self) -> str:
+        return "Early help plan" if self is PlanKind.EARLY_HELP else f"{_LABELS[self.value]} plan"
 
 
 class PlanStatus(_Labelled):
@@ -102,5 +106,4 @@ _LABELS = {
     "step_up": "Step up to children's social care",
     "step_down": "Step down to universal or single-agency support",
     "deferred": "Deferred to a later meeting",
-    "early_help": "Early help plan",
 }

@@ -8,8 +8,10 @@ chronology entry (which keeps the original, like every chronology amendment).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from casedesk.domain.ids import new_id
@@ -22,6 +24,8 @@ from casedesk.domain.schema import CHRONOLOGY_CATEGORIES
 from casedesk.domain.vocab import EventKind, Significance
 from casedesk.errors import ValidationError
 from casedesk.services.meetings.base import MeetingsBase, chronicle, clean, require
+from casedesk.services.meetings.outcomes import MeetingOutcomes, meeting_outcomes
+from casedesk.services.meetings.panel_pack import PanelPack, write_panel_pack
 from casedesk.store import meetings_repo as mrepo
 from casedesk.store import repositories as repo
 from casedesk.store.uow import UnitOfWork
@@ -245,6 +249,16 @@ class MeetingService(MeetingsBase):
             headers = mrepo.meetings(session, {i.meeting_id for i in items})
         pairs = [(headers[i.meeting_id], i) for i in items if i.meeting_id in headers]
         return sorted(pairs, key=lambda p: (p[0].held_on, p[0].id), reverse=True)
+
+    def outcomes(self, today: date, since: date | None = None) -> MeetingOutcomes:
+        """The local authority's counts (decisions, waits, actions on time), small numbers suppressed."""
+        return meeting_outcomes(self.db, today, since)
+
+    def write_panel_pack(
+        self, child_ids: Sequence[str], attending: Sequence[str], title: str, held_on: date, out: Path
+    ) -> PanelPack:
+        """A page per child limited to what every attending organisation may see (the printing is audited)."""
+        return write_panel_pack(self.db, child_ids, attending, title, held_on, out, self.actor)
 
     def recent(self, limit: int = 200) -> list[tuple[Meeting, int]]:
         """Meetings held on this device, newest first, with how many of their children it may see."""

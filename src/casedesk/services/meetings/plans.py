@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from casedesk.domain.meetings.records import Plan, PlanAction, PlanOutcome
+from casedesk.domain.meetings.records import Meeting, MeetingItem, Plan, PlanAction, PlanOutcome, PlanRecords
 from casedesk.domain.meetings.vocab import (
     ActionStatus,
     ClosureReason,
@@ -20,13 +21,25 @@ from casedesk.domain.meetings.vocab import (
     PlanKind,
     PlanStatus,
 )
-from casedesk.domain.records import Changes
+from casedesk.domain.records import Changes, Organisation, Worker
 from casedesk.domain.vocab import EventKind, Significance, label_of
 from casedesk.errors import ValidationError
+from casedesk.services.meetings import actions, family
 from casedesk.services.meetings.base import MeetingsBase, chronicle, clean, require
 from casedesk.store import meetings_repo as mrepo
 from casedesk.store import repositories as repo
-from casedesk.store.meetings_repo import PlanRecords
+
+
+@dataclass(frozen=True)
+class ChildPlans:
+    """What a child's Meetings and plans tab shows, with the directory its forms choose people from."""
+
+    child_id: str
+    meetings: list[tuple[Meeting, MeetingItem]]
+    plans: list[PlanRecords]
+    organisations: dict[str, Organisation]
+    workers: dict[str, Worker]
+    my_worker_id: str | None  # the user's own directory entry (a new plan's lead by default)
 
 
 @dataclass(frozen=True)
@@ -259,7 +272,8 @@ class PlanService(MeetingsBase):
         if on < plan.started_on:
             raise ValidationError("That is before the plan started.", [("done_on", "Before the plan.")])
         done = status is ActionStatus.DONE
-        late = f" ({(on - action.due_on).days} days late)" if done and on > action.due_on else ""
+        days = (on - action.due_on).days
+        late = f" ({days} day{'s' if days > 1 else ''} late)" if done and days > 0 else ""
         what = "Action done" if done else "Action no longer needed"
         with self.db.unit_of_work(self.actor) as uow:
             uow.update("plan_actions", action_id, {"status": status.value, "done_on": on, "done_note": note.strip()})
@@ -305,3 +319,29 @@ class PlanService(MeetingsBase):
     def view(self, plan_id: str) -> PlanRecords:
         with self.db.session() as session:
             return mrepo.plan_records(session, plan_id)
+
+    def child_plans(self, child_id: str, today: date) -> ChildPlans:
+        """The child's meetings (newest first) and plans (open ones first), for the child's tab."""
+        me = actions.Me.of(self.db, self.actor)
+        with self.db.session() as session:
+            items = mrepo.rows(session, MeetingItem, child_id=child_id)
+            headers = mrepo.meetings(session, {i.meeting_id for i in items})
+            plans = [mrepo.plan_records(session, p.id) for p in mrepo.rows(session, Plan, child_id=child_id)]
+            orgs, people = repo.organisations(session), repo.workers(session)
+        meetings = sorted(
+            ((headers[i.meeting_id], i) for i in items if i.meeting_id in headers),
+            key=lambda pair: (pair[0].held_on, pair[0].id),
+            reverse=True,
+        )
+        plans.sort(key=lambda r: (not r.plan.is_open, -r.plan.started_on.toordinal()))
+        mine = sorted(me.worker_ids)
+        return ChildPlans(child_id, meetings, plans, orgs, people, mine[0] if mine else None)
+
+    def mine(self, today: date, *, finished: bool = False) -> list[actions.ActionItem]:
+        """My actions: the actions I own and every action on the plans I lead, overdue first."""
+        return actions.my_actions(self.db, self.actor, today, finished=finished)
+
+    # -- printing ---------------------------------------------------------------------------------------------
+    def write_family_pdf(self, plan_id: str, out: Path, today: date | None = None) -> Path:
+        """The family's version of the plan in plain language (the printing is audited)."""
+        return family.write_family_pdf(self.db, plan_id, out, self.actor, today or date.today())

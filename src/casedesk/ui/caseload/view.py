@@ -35,6 +35,7 @@ NO_FILTER_MATCH = "No child matches these filters. Set a filter back to “Any �
 class CaseloadView(QWidget):
     open_child = Signal(str)
     new_child = Signal()
+    prepare_panel = Signal(list)  # the ids of the children selected
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -73,7 +74,7 @@ class CaseloadView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # Qt's default indicator is descending
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # several for a panel
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
@@ -93,7 +94,13 @@ class CaseloadView(QWidget):
         layout.addLayout(filters)
         self.empty = EmptyState(self.table, NO_CHILDREN)
         layout.addWidget(self.empty, 1)
-        layout.addWidget(self.count)
+        self.panel_button = QPushButton("Panel pack…")
+        self.panel_button.setToolTip("A panel pack for the children selected (Ctrl-click to choose several)")
+        self.panel_button.clicked.connect(lambda: self.prepare_panel.emit(self.selected_ids()))
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.panel_button)
+        layout.addLayout(bottom)
 
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.apply_filter)
@@ -205,6 +212,11 @@ class CaseloadView(QWidget):
     # -- opening -----------------------------------------------------------------------------------------------
     def _open_index(self, index: QModelIndex) -> None:
         self.open_child.emit(self.proxy.data(index, ChildIdRole))
+
+    def selected_ids(self) -> list[str]:
+        """The selected children, top to bottom as shown."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.proxy.data(self.proxy.index(row, 0), ChildIdRole) for row in rows]
 
     def _open_first(self) -> None:
         if self.proxy.rowCount():

@@ -51,6 +51,7 @@ from casedesk.ui.child.referrals_tab import ChildReferralsTab
 from casedesk.ui.child.send_tab import SendTab
 from casedesk.ui.child.youth_justice_tab import YouthJusticeTab
 from casedesk.ui.context import AppContext
+from casedesk.ui.meetings.child_tab import ChildMeetingsTab
 from casedesk.ui.widgets import date_input, picked_date
 
 EDUCATION_ENTITIES = (
@@ -128,6 +129,7 @@ class ChildPage(QWidget):
         self.home_education = HomeEducationTab(self.education)
         self.needs_checks: NeedsChecksTab = NeedsChecksTab(context)
         self.referrals = ChildReferralsTab(context)
+        self.meetings = ChildMeetingsTab(context)
         self.tabs = QTabWidget()
         # Each tab by the key the Overview's cards open it with.
         self.tab_pages: dict[str, tuple[QWidget, str]] = {
@@ -145,6 +147,7 @@ class ChildPage(QWidget):
             "youth_justice": (self.youth_justice, "Youth justice"),
             "needs_checks": (self.needs_checks, "Needs checks"),
             "referrals": (self.referrals, "Referrals"),
+            "meetings": (self.meetings, "Meetings and plans"),
         }
         for page, label in self.tab_pages.values():
             self.tabs.addTab(page, label)
@@ -227,6 +230,7 @@ class ChildPage(QWidget):
         self.involvements.show_child(view, today)
         self.needs_checks.show_child(child.id, child.display_name)
         self.referrals.show_child(child.id)
+        self.meetings.show_child(child.id)
         self._show_education(child.id)
         self.child_loaded.emit(child.id)
 

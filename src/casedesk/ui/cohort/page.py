@@ -37,6 +37,7 @@ NO_MATCH = "No child with an indicator matches these filters."
 
 class CohortPage(QWidget):
     open_child = Signal(str)
+    prepare_panel = Signal(list)  # the selected children's ids, for a panel pack (the Meetings page)
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -62,7 +63,7 @@ class CohortPage(QWidget):
         self.table.setModel(self.model)
         self.table.setAccessibleName("Children at risk of exclusion")
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)  # several for a panel pack
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
@@ -79,6 +80,9 @@ class CohortPage(QWidget):
         self.export_pdf = QPushButton("Export PDF…")
         self.export_csv.clicked.connect(lambda: self.export("csv"))
         self.export_pdf.clicked.connect(lambda: self.export("pdf"))
+        self.panel_pack = QPushButton("Panel pack…")
+        self.panel_pack.setToolTip("A panel pack for the children selected (Ctrl-click to choose several)")
+        self.panel_pack.clicked.connect(self._prepare_panel)
         self.status = QLabel()
         self.status.setWordWrap(True)
 
@@ -87,7 +91,7 @@ class CohortPage(QWidget):
             filters.addWidget(widget)
         filters.addStretch(1)
         exports = QHBoxLayout()
-        for part in (self.count, self.list_children, self.export_csv, self.export_pdf):
+        for part in (self.count, self.list_children, self.export_csv, self.export_pdf, self.panel_pack):
             exports.addWidget(part)
         exports.insertStretch(1, 1)
         layout = QVBoxLayout(self)
@@ -165,6 +169,10 @@ class CohortPage(QWidget):
         self.model.set_rows([], {}, {})
         self.count.clear()
         self.status.clear()
+
+    def _prepare_panel(self) -> None:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        self.prepare_panel.emit([self.shown[row].child_id for row in rows if 0 <= row < len(self.shown)])
 
     def _open_row(self, row: int) -> None:
         if 0 <= row < len(self.shown):

@@ -1,5 +1,6 @@
-"""The Meetings page: meetings held on this device, newest first, and the one chosen with each child's part
-this device may see. "Record a meeting…" opens the dialog; a child's part is in that child's chronology too."""
+"""The Meetings page: the meetings held on this device, newest first, with the chosen one's minutes (each child's
+part this device may see); My actions; and the outcome counts for the local authority. "Record a meeting…" opens
+the dialog (a child's part is in that child's chronology too); "Panel pack…" prints the papers for a panel."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +25,9 @@ from casedesk.domain.records import Changes, Child, Organisation, Worker
 from casedesk.services.collection import Collection
 from casedesk.services.meetings.meetings import MeetingView
 from casedesk.ui.context import AppContext
+from casedesk.ui.meetings.actions_view import MyActionsView
+from casedesk.ui.meetings.outcomes_tab import OutcomesTab
+from casedesk.ui.meetings.panel_dialog import PanelPackDialog
 from casedesk.ui.meetings.record_dialog import RecordMeetingDialog
 from casedesk.ui.widgets import EmptyState, read_only_table
 
@@ -52,18 +57,34 @@ class MeetingsPage(QWidget):
         split.addWidget(self.detail)
         record = QPushButton("Record a meeting…")
         record.clicked.connect(lambda: self.record())
+        pack = QPushButton("Panel pack…")
+        pack.setToolTip("Print a page per child for a panel (choose the children on the caseload to start with them)")
+        pack.clicked.connect(lambda: self.prepare_panel([]))
         self.message = QLabel()
+        self.message.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.message, 1)
+        row.addWidget(pack)
         row.addWidget(record)
+        meetings = QWidget()
+        meetings_layout = QVBoxLayout(meetings)
+        meetings_layout.addWidget(split, 1)
+        meetings_layout.addLayout(row)
+        self.my_actions = MyActionsView(context)
+        self.my_actions.open_child.connect(self.open_child)
+        self.outcomes = OutcomesTab(context)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(meetings, "Meetings")
+        self.tabs.addTab(self.my_actions, "My actions")
+        self.tabs.addTab(self.outcomes, "Outcomes")
         layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
-        layout.addLayout(row)
+        layout.addWidget(self.tabs)
         context.runner.changes_applied.connect(self._on_changes)
 
     def reload(self) -> None:
         if self.context.unlocked:
             self.context.runner.query(lambda col: col.meetings.recent()).success(self._fill).run()
+            self.my_actions.reload()
 
     def _on_changes(self, changes: Changes, _initiator: object) -> None:
         if changes.entities & ENTITIES:
@@ -99,12 +120,27 @@ class MeetingsPage(QWidget):
 
         self.context.runner.query(load).success(lambda loaded: self._open_dialog(*loaded, kind=kind)).run()
 
+    def prepare_panel(self, child_ids: Sequence[str]) -> None:
+        """The panel pack dialog with these children (chosen on the caseload) ticked."""
+        ids = list(child_ids)
+
+        def load(col: Collection) -> tuple[dict[str, Organisation], list[Child]]:
+            return col.meetings.directory()[0], col.meetings.children(ids)
+
+        self.context.runner.query(load).success(lambda loaded: _panel_dialog(self, *loaded)).run()
+
     def _open_dialog(
         self, orgs: dict[str, Organisation], people: dict[str, Worker], children: list[Child], kind: str
     ) -> None:
         dialog = RecordMeetingDialog(self.context, orgs, people, children, self, kind=kind)
         if dialog.exec() and dialog.created_id:
             self.message.setText("Meeting recorded; each child's part is in their chronology.")
+
+
+def _panel_dialog(page: MeetingsPage, orgs: dict[str, Organisation], children: list[Child]) -> None:
+    dialog = PanelPackDialog(page.context, orgs, children, page)
+    if dialog.exec() and dialog.saved_to is not None:
+        page.message.setText(f"Panel pack saved: {dialog.saved_to.name}.")
 
 
 def minutes_text(view: MeetingView) -> str:

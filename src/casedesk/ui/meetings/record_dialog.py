@@ -16,12 +16,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,10 +28,9 @@ from casedesk.domain.records import Child, Organisation, Worker
 from casedesk.ui.child.education_forms import day_input
 from casedesk.ui.context import AppContext
 from casedesk.ui.meetings.attendees import AttendeesTable
+from casedesk.ui.meetings.child_finder import ChildFinder
 from casedesk.ui.meetings.child_part import ChildPartForm
 from casedesk.ui.widgets import picked_date, resize_to_fit, scroll_body
-
-ID_ROLE = 256
 
 
 class RecordMeetingDialog(QDialog):
@@ -77,26 +72,15 @@ class RecordMeetingDialog(QDialog):
         people = QGroupBox("Agencies and people (family go with their child below)")
         QVBoxLayout(people).addWidget(self.attendees)
 
-        self.search = QLineEdit(placeholderText="Find a child: 3 or more letters of a name or identifier")
-        self.search.setAccessibleName("Find a child")
-        self.found = QListWidget()
-        self.found.setAccessibleName("Children found")
-        self.found.setMaximumHeight(90)
-        add_child = QPushButton("Add child")
-        add_child.clicked.connect(self._add_found)
-        self.found.itemDoubleClicked.connect(lambda _item: self._add_found())
-        self.search.textChanged.connect(self._look_up)
+        self.finder = ChildFinder(context)
+        self.finder.chosen.connect(self.add_child)
         self.parts = QTabWidget()
         self.parts.setAccessibleName("Children discussed")
         self.parts.setTabsClosable(True)
         self.parts.tabCloseRequested.connect(self.parts.removeTab)
-        finder = QHBoxLayout()
-        finder.addWidget(self.search, 1)
-        finder.addWidget(add_child)
         discussed = QGroupBox("Children discussed: one tab each, recorded in that child's chronology only")
         discussed_layout = QVBoxLayout(discussed)
-        discussed_layout.addLayout(finder)
-        discussed_layout.addWidget(self.found)
+        discussed_layout.addWidget(self.finder)
         discussed_layout.addWidget(self.parts)
 
         body = QWidget()
@@ -120,23 +104,6 @@ class RecordMeetingDialog(QDialog):
         resize_to_fit(self, 900, 660)
 
     # -- children --------------------------------------------------------------------------------------------
-    def _look_up(self, text: str) -> None:
-        self.context.runner.query(lambda col: col.meetings.find_children(text)).success(self._show_found).run()
-
-    def _show_found(self, children: list[Child]) -> None:
-        self.found.clear()
-        for child in children:
-            item = QListWidgetItem(f"{child.display_name} · born {child.date_of_birth:%d %b %Y}")
-            item.setData(ID_ROLE, child)
-            self.found.addItem(item)
-        if self.found.count():
-            self.found.setCurrentRow(0)
-
-    def _add_found(self) -> None:
-        item = self.found.currentItem()
-        if item is not None:
-            self.add_child(item.data(ID_ROLE))
-
     def add_child(self, child: Child) -> None:
         """A tab for the child's part (once: a child already listed is shown instead)."""
         for index in range(self.parts.count()):
