@@ -115,3 +115,23 @@ def test_outcome_counts_suppress_small_numbers(db: Database) -> None:
     assert result.meetings == 1 and result.children_discussed == 7
     assert result.on_time_rate == "withheld (too few actions to show safely)"  # 5 of 6 gives the late one away
     assert col.meetings.outcomes(TODAY, since=TODAY).tables[1].rows == ()
+
+
+def test_my_actions_are_a_section_of_my_work(db: Database) -> None:
+    ids = _world(db)
+    col = Collection(db, "Ann Shah")
+    ada = add_child(db, "Ada", "Okafor", date(2013, 3, 1))
+    plan, _ = col.plans.start(ada, "early_help", "Ian Chair", TODAY - timedelta(days=9), lead_worker_id=ids["ian"])
+    late, _ = col.plans.add_action(plan, ActionDraft("Call the GP", "Ann Shah", TODAY - timedelta(days=2), ids["ann"]))
+    col.plans.add_action(plan, ActionDraft("Home visit", "Ian Chair", TODAY + timedelta(days=2), ids["ian"]))
+    section = col.mywork.load(TODAY).section("actions")
+    assert section is not None
+    [item] = section.items  # Ian's action on Ian's plan is not Ann's work
+    assert (item.child_id, item.title, item.tab, item.ref_id, item.overdue) == (
+        ada,
+        "Call the GP",
+        "meetings",
+        late,
+        True,
+    )
+    assert item.detail.startswith("overdue · due") and item.child_name == "Ada Okafor"

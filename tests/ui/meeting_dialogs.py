@@ -10,7 +10,15 @@ from PySide6.QtWidgets import QDialog
 from casedesk.domain.meetings.records import Attendee
 from casedesk.ui.context import AppContext
 from casedesk.ui.meetings.panel_dialog import PanelPackDialog
-from casedesk.ui.meetings.plan_dialogs import ActionDialog, PlanDialog, done_dialog, review_dialog
+from casedesk.ui.meetings.plan_dialogs import (
+    ActionDialog,
+    PlanDialog,
+    close_dialog,
+    done_dialog,
+    outcome_dialog,
+    progress_dialog,
+    review_dialog,
+)
 from casedesk.ui.meetings.record_dialog import RecordMeetingDialog
 
 
@@ -34,4 +42,7 @@ def meeting_dialogs(context: AppContext, child: str) -> Iterator[tuple[str, Call
     yield "add an action", lambda: ActionDialog(None, orgs, people, outcomes)
     yield "action done", lambda: done_dialog(None, "Mentor sessions weekly")
     yield "plan review", lambda: review_dialog(None)
+    yield "progress note", lambda: progress_dialog(None)
+    yield "outcome status", lambda: outcome_dialog(None, outcomes)
+    yield "close the plan", lambda: close_dialog(None)
     yield "panel pack", lambda: PanelPackDialog(context, orgs, col.meetings.children([child]))

@@ -135,3 +135,35 @@ def test_children_chosen_on_the_caseload_open_the_panel_pack(qtbot, context: App
     answer_next_dialog(check, save=False)
     caseload.panel_button.click()
     assert [set(ids) for ids in seen] == [{ada, ben}]
+
+
+def test_progress_an_outcome_and_closing_from_the_more_menu(qtbot, context: AppContext, db: Database) -> None:  # type: ignore[no-untyped-def]
+    _world(db)
+    ada = add_child(db, "Ada", "Okafor", date(2013, 3, 1))
+    plan_id, _ = context.col.plans.start(ada, "early_help", "Sam Tester", date.today(), outcomes=["Ada attends"])
+    tab = ChildMeetingsTab(context)
+    qtbot.addWidget(tab)
+    tab.show_child(ada)
+    assert [a.text() for a in tab.more.menu().actions()] == [
+        "Progress note…",
+        "How an outcome is going…",
+        "Close the plan…",
+    ]
+
+    def note(dialog: QDialog) -> None:
+        dialog.inputs["note"].setPlainText("Ada came every day this week.")  # type: ignore[attr-defined]
+
+    answer_next_dialog(note)
+    tab.progress()
+    assert "Latest progress note" in tab.plan_facts.text() and "every day this week" in tab.plan_facts.text()
+
+    def met(dialog: QDialog) -> None:
+        status = dialog.inputs["status"]
+        status.setCurrentIndex(status.findData("achieved"))  # type: ignore[attr-defined]
+
+    answer_next_dialog(met)
+    tab.outcome()
+    assert "Ada attends (achieved)" in tab.plan_facts.text()
+    answer_next_dialog(lambda dialog: None)
+    tab.close_plan()
+    assert not context.col.plans.view(plan_id).plan.is_open and "(closed)" in tab.plan_choice.currentText()

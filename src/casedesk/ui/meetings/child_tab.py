@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,12 +25,20 @@ from PySide6.QtWidgets import (
 from casedesk.domain.meetings import minutes
 from casedesk.domain.meetings.records import PlanRecords
 from casedesk.domain.meetings.rules import ActionState, action_state
-from casedesk.domain.meetings.vocab import PlanKind
+from casedesk.domain.meetings.vocab import OutcomeStatus, PlanKind
 from casedesk.domain.records import Changes
 from casedesk.domain.vocab import label_of
 from casedesk.services.meetings.plans import ActionDraft, ChildPlans
 from casedesk.ui.context import AppContext
-from casedesk.ui.meetings.plan_dialogs import ActionDialog, PlanDialog, done_dialog, review_dialog
+from casedesk.ui.meetings.plan_dialogs import (
+    ActionDialog,
+    PlanDialog,
+    close_dialog,
+    done_dialog,
+    outcome_dialog,
+    progress_dialog,
+    review_dialog,
+)
 from casedesk.ui.palette import RED
 from casedesk.ui.widgets import EmptyState, read_only_table
 
@@ -70,6 +79,13 @@ class ChildMeetingsTab(QWidget):
             button = QPushButton(text)
             button.clicked.connect(slot)
             row.addWidget(button)
+        self.more = QPushButton("More…")
+        menu = QMenu(self.more)
+        menu.addAction("Progress note…", self.progress)
+        menu.addAction("How an outcome is going…", self.outcome)
+        menu.addAction("Close the plan…", self.close_plan)
+        self.more.setMenu(menu)
+        row.addWidget(self.more)
         meetings_box = QGroupBox("Meetings")
         QVBoxLayout(meetings_box).addWidget(self.meetings_empty)
         plans_box = QGroupBox("Plans")
@@ -139,8 +155,12 @@ class ChildMeetingsTab(QWidget):
             return
         plan, today = records.plan, date.today()
         review = f" · next review {plan.next_review_on:%d %b %Y}" if plan.next_review_on and plan.is_open else ""
-        outcomes = "; ".join(o.outcome for o in records.outcomes) or "none recorded"
-        self.plan_facts.setText(f"Lead professional: {plan.lead_name}{review}\nOutcomes sought: {outcomes}")
+        outcomes = "; ".join(f"{o.outcome} ({label_of(OutcomeStatus, o.status).lower()})" for o in records.outcomes)
+        latest = records.notes[-1] if records.notes else None
+        note = f"\nLatest {latest.kind} note, {latest.written_at:%d %b %Y}: {latest.note}" if latest else ""
+        self.plan_facts.setText(
+            f"Lead professional: {plan.lead_name}{review}\nOutcomes sought: {outcomes or 'none recorded'}{note}"
+        )
         self.steps.setRowCount(len(records.actions))
         for row, action in enumerate(records.actions):
             state = action_state(action, today)
@@ -204,6 +224,36 @@ class ChildMeetingsTab(QWidget):
             self._write(
                 lambda col: col.plans.review(plan_id, v["note"] or "", v["on"], v["next_review_on"]), "Review recorded."
             )
+
+    def progress(self) -> None:
+        records = self.plan()
+        if records is None:
+            self.message.setText("Start a plan first.")
+            return
+        dialog = progress_dialog(self)
+        if dialog.exec():
+            plan_id, v = records.plan.id, dialog.values()
+            self._write(lambda col: col.plans.add_progress(plan_id, v["note"] or "", v["on"]), "Progress noted.")
+
+    def outcome(self) -> None:
+        records = self.plan()
+        if records is None or not records.outcomes:
+            self.message.setText("The plan has no outcomes yet.")
+            return
+        dialog = outcome_dialog(self, records.outcomes)
+        if dialog.exec():
+            v = dialog.values()
+            self._write(lambda col: col.plans.set_outcome_status(v["outcome_id"], v["status"]), "Outcome updated.")
+
+    def close_plan(self) -> None:
+        records = self.plan()
+        if records is None or not records.plan.is_open:
+            self.message.setText("Choose an open plan.")
+            return
+        dialog = close_dialog(self)
+        if dialog.exec():
+            plan_id, v = records.plan.id, dialog.values()
+            self._write(lambda col: col.plans.close(plan_id, v["on"], v["reason"], v["note"]), "Plan closed.")
 
     def family_pdf(self) -> None:
         records = self.plan()

@@ -1,4 +1,5 @@
-"""The small forms of a plan: start one, add an action, mark an action done (with its note), review the plan.
+"""The small forms of a plan: start one, add an action, mark an action done (with its note), review the plan, add
+a progress note, say how an outcome is going, close the plan.
 Each `values()` gives the keyword arguments of the plan use case (`col.plans`)."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from datetime import date, timedelta
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from casedesk.domain.meetings.records import PlanOutcome
-from casedesk.domain.meetings.vocab import PlanKind
+from casedesk.domain.meetings.vocab import ClosureReason, OutcomeStatus, PlanKind
 from casedesk.domain.records import Organisation, Worker
 from casedesk.ui.child.education_forms import FormDialog, OptionalDate, choice, day_input
 
@@ -147,5 +148,33 @@ def review_dialog(parent: QWidget | None) -> FormDialog:
             ("on", "Reviewed on", day_input()),
             ("note", "How it is going", _box("Review")),
             ("next_review_on", "Next review", following),
+        ],
+    )
+
+
+def progress_dialog(parent: QWidget | None) -> FormDialog:
+    return FormDialog(parent, "Progress note", [("on", "On", day_input()), ("note", "What has happened", _box("Note"))])
+
+
+def close_dialog(parent: QWidget | None) -> FormDialog:
+    reasons = choice((r.label, r.value) for r in ClosureReason)
+    return FormDialog(
+        parent,
+        "Close the plan",
+        [
+            ("on", "Closed on", day_input()),
+            ("reason", "Why", reasons),
+            ("note", "Note (goes to the chronology)", _box("Note")),
+        ],
+    )
+
+
+def outcome_dialog(parent: QWidget | None, outcomes: list[PlanOutcome]) -> FormDialog:
+    return FormDialog(
+        parent,
+        "How an outcome is going",
+        [
+            ("outcome_id", "Outcome", choice((o.outcome, o.id) for o in outcomes)),
+            ("status", "Where it stands", choice((s.label, s.value) for s in OutcomeStatus)),
         ],
     )
