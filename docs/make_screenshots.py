@@ -203,6 +203,19 @@ def _cohort(app: QApplication, window: MainWindow) -> None:
         _save(app, window, "overview-risk.png")
 
 
+def _my_work(app: QApplication, window: MainWindow) -> None:
+    """The page the window opens on, and an alert explained (the first urgent one)."""
+    _save(app, window, "my-work.png")
+    alerts = window.mywork.tree.topLevelItem(0)
+    if alerts is not None and alerts.childCount() and alerts.child(0).data(0, Qt.ItemDataRole.UserRole) is not None:
+        window.mywork.tree.setCurrentItem(alerts.child(0))
+        window.mywork.alert_button.click()
+        dialog = window.mywork.dialog
+        if dialog is not None:
+            _save(app, dialog, "alert.png", window)
+            dialog.reject()
+
+
 def repo_children(db: Database) -> list[str]:
     from casedesk.store import repositories as repo
 
@@ -227,6 +240,8 @@ def main() -> int:
         window = MainWindow(context)
         window.resize(*SIZE)
         window.show()
+        _my_work(app, window)
+        window.show_page(window.caseload)
         _save(app, window, "caseload.png")
         rows = window.caseload.model
         chosen = next(

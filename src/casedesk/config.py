@@ -263,8 +263,9 @@ ALERT_EMAILS: Setting[bool] = Setting(
     "alerts.email",
     bool,
     False,
-    Scope.USER,
-    "Opt-in: an email through the server relay for each urgent alert telling this user (no personal data in it).",
+    Scope.DEVICE,
+    "Opt-in: this device asks the server's relay to email the people told of each urgent alert it raises (no "
+    "personal data in the email).",
 )
 
 SETTINGS: tuple[Setting[Any], ...] = tuple(v for v in list(globals().values()) if isinstance(v, Setting))

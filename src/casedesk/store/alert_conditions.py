@@ -13,7 +13,7 @@ Python loop over every mark; only the children a rule fires for are read session
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.alerts.model import Evidence, Hit, Rule
 from casedesk.domain.attendance.codes import Category, codes
 from casedesk.domain.attendance.summary import academic_year_of, terms, year_label
-from casedesk.domain.attendance.week import SESSIONS, session_day
+from casedesk.domain.attendance.week import SESSIONS
 
 MAX_EVIDENCE = 20  # sessions listed one by one; beyond that the summary carries the count
 
@@ -69,48 +69,102 @@ def _term_of(day: date) -> str:
     return f"{year_label(year)} {term.name.lower()}"
 
 
+# (child id) -> the latest mark's day, and each recent week: (monday, week row id, the ten sessions' codes)
+RecentWeeks = dict[str, tuple[date, list[tuple[date, str, list[str]]]]]
+_CODES = " || ',' || ".join(f"coalesce({_code(f'w.{s}')}, '')" for s in SESSIONS)
+_HALVES = tuple((i // 2, "AM" if i % 2 == 0 else "PM") for i in range(len(SESSIONS)))  # SESSIONS' order
+
+
+def recent_weeks(session: Session, weeks: int, today: date, dirty_only: bool) -> RecentWeeks:
+    """Each child's last `weeks` (or more) weeks of codes, for children marked within the last `weeks` + 1 weeks:
+    one read shared by every attendance rule of an evaluation (kept in the session's `info` and reused while it
+    covers the weeks asked for; callers keep the weeks they need with `window`). The latest mark comes from the
+    counts each device keeps per child (`attendance_totals`), so no query walks a child's whole year; a session's
+    code is cut out of its `CODE|SCHOOL|SOURCE` value in SQL."""
+    held = session.info.get("alert_weeks")
+    if held is not None and held[0] >= weeks and held[1:3] == (today, dirty_only):
+        loaded: RecentWeeks = held[3]
+        return loaded
+    recent = (today - timedelta(days=7 * weeks + 7)).isoformat()
+    out: RecentWeeks = {}
+    for child_id, latest, monday, row_id, marks in session.execute(
+        text(
+            f"SELECT w.child_id, t.latest, w.week_start, w.id, {_CODES} FROM attendance_totals t "
+            "JOIN attendance_weeks w ON w.child_id = t.child_id "
+            f"AND w.week_start > date(t.latest, '-{7 * weeks} days') AND w.week_start <= t.latest "
+            f"WHERE t.latest >= :recent AND w.deleted = 0{_scope('t', dirty_only)} ORDER BY w.child_id, w.week_start"
+        ),
+        {"recent": recent},
+    ):
+        entry = out.get(child_id)
+        if entry is None:
+            entry = out[child_id] = (date.fromisoformat(latest), [])
+        entry[1].append((date.fromisoformat(monday), row_id, marks.split(",")))
+    session.info["alert_weeks"] = (weeks, today, dirty_only, out)
+    return out
+
+
+def window(
+    loaded: RecentWeeks, weeks: int, today: date
+) -> Iterator[tuple[str, date, list[tuple[date, str, list[str]]]]]:
+    """(child, latest mark, the last `weeks` weeks) for the children marked within the last `weeks` + 1 weeks."""
+    recent = today - timedelta(days=7 * weeks + 7)
+    for child_id, (latest, rows) in loaded.items():
+        if latest < recent:
+            continue
+        start = latest - timedelta(days=7 * weeks)
+        if rows[0][0] > start:
+            yield child_id, latest, rows
+        else:
+            yield child_id, latest, [w for w in rows if w[0] > start]
+
+
+def warm(session: Session, rules: Iterable[Rule], today: date, dirty_only: bool) -> None:
+    """Read the recent weeks once, as far back as the evaluation's attendance rules need."""
+    needed = [_weeks_of(rule) for rule in rules if rule.kind in ("attendance_window", "consecutive_absences")]
+    if needed:
+        recent_weeks(session, max(needed), today, dirty_only)
+
+
+def _weeks_of(rule: Rule) -> int:
+    if rule.kind == "consecutive_absences":
+        return int(rule.param("sessions", 6)) // 10 + 2
+    return int(rule.param("weeks", 4))
+
+
 def attendance_window(session: Session, rule: Rule, today: date, dirty_only: bool) -> list[Hit]:
-    weeks = int(rule.param("weeks", 4))
+    weeks = _weeks_of(rule)
     at_least = rule.param("absent_sessions_at_least", None)
     below = rule.param("attendance_below_percent", None)
     counted, absent = _code_lists(bool(rule.param("unauthorised_only", False)))
-    recent = (today - timedelta(days=7 * weeks + 7)).isoformat()
-    rows = session.execute(
-        text(
-            "WITH latest AS (SELECT child_id, max(week_start) AS last FROM attendance_weeks w "
-            f"WHERE deleted = 0{_scope('w', dirty_only)} GROUP BY child_id HAVING max(week_start) >= :recent) "
-            f"SELECT w.child_id, min(w.week_start) AS first, l.last AS last, "
-            f"sum({_counts(_quoted(absent))}) AS absent, sum({_counts(_quoted(counted))}) AS possible "
-            "FROM attendance_weeks w JOIN latest l ON l.child_id = w.child_id "
-            f"WHERE w.deleted = 0 AND w.week_start > date(l.last, '-{7 * weeks} days') GROUP BY w.child_id"
-        ),
-        {"recent": recent},
-    ).all()
-    met = []
-    for child_id, first, last, missed, possible in rows:
+    hits = []
+    for child_id, latest, rows in window(recent_weeks(session, weeks, today, dirty_only), weeks, today):
+        missed = possible = 0
+        for _, _, marks in rows:
+            for code in marks:
+                if code in counted:
+                    possible += 1
+                    missed += code in absent
         if not possible or not missed:
             continue
         rate = 100.0 * (possible - missed) / possible
-        if at_least is not None and missed < int(at_least):
+        if (at_least is not None and missed < int(at_least)) or (below is not None and rate >= float(below)):
             continue
-        if below is not None and rate >= float(below):
-            continue
-        met.append((child_id, _day(first), _day(last), int(missed), int(possible), rate))
-    since = min((m[1] for m in met), default=today).isoformat()
-    sessions = _all_sessions(session, [m[0] for m in met], since)
-    hits = []
-    for child_id, first, last, missed, possible, rate in met:
         shown = [
-            _session_evidence(*held)
-            for held in sessions.get(child_id, [])
-            if held[2] in absent and first <= held[0] <= last + timedelta(days=6)
+            _session_evidence(monday + timedelta(days=offset), half, code, row_id)
+            for monday, row_id, marks in rows
+            for code, (offset, half) in zip(marks, _HALVES, strict=True)
+            if code in absent
         ]
+        first = rows[0][0]
         summary = (
             f"{missed} of {possible} possible sessions missed in the {weeks} week(s) from {first:%d %b %Y} "
             f"({rate:.1f}% attendance)"
         )
-        met_on = shown[-1].on if shown else last
-        hits.append(Hit(child_id, _term_of(last), met_on, summary, tuple(shown[-MAX_EVIDENCE:])))
+        if len(shown) > MAX_EVIDENCE:
+            summary += f"; the latest {MAX_EVIDENCE} are listed"
+        met_on = shown[-1].on if shown else latest
+        hits.append(Hit(child_id, _term_of(rows[-1][0]), met_on, summary, tuple(shown[-MAX_EVIDENCE:])))
     return hits
 
 
@@ -119,24 +173,18 @@ def consecutive_absences(session: Session, rule: Rule, today: date, dirty_only: 
     unmarked ones) neither extend nor break a run. Only runs in the child's latest weeks are looked for."""
     needed = int(rule.param("sessions", 6))
     run_codes = set(rule.param("codes", ["N", "O"]))
-    weeks = needed // 10 + 2
-    recent = (today - timedelta(days=7 * weeks + 7)).isoformat()
-    rows = session.execute(
-        text(
-            "WITH latest AS (SELECT child_id, max(week_start) AS last FROM attendance_weeks w "
-            f"WHERE deleted = 0{_scope('w', dirty_only)} GROUP BY child_id HAVING max(week_start) >= :recent) "
-            f"SELECT w.child_id, min(w.week_start) FROM attendance_weeks w JOIN latest l ON l.child_id = w.child_id "
-            f"WHERE w.deleted = 0 AND w.week_start > date(l.last, '-{7 * weeks} days') GROUP BY w.child_id "
-            f"HAVING sum({_counts(_quoted(run_codes))}) >= :needed"
-        ),
-        {"recent": recent, "needed": needed},
-    ).all()
-    if not rows:
+    weeks = _weeks_of(rule)
+    candidates = [
+        (child_id, rows[0][0])
+        for child_id, _, rows in window(recent_weeks(session, weeks, today, dirty_only), weeks, today)
+        if sum(code in run_codes for _, _, marks in rows for code in marks) >= needed
+    ]
+    if not candidates:
         return []
     table = codes()
     # Read further back than the window, so a run that began before it keeps its first session (and its alert).
-    since = (min(_day(r[1]) for r in rows) - timedelta(weeks=8)).isoformat()
-    ids = [r[0] for r in rows]
+    since = (min(first for _, first in candidates) - timedelta(weeks=8)).isoformat()
+    ids = [child_id for child_id, _ in candidates]
     sessions = _all_sessions(session, ids, since)
     hits = []
     for child_id in ids:
@@ -176,8 +224,8 @@ def _all_sessions(session: Session, child_ids: list[str], since: str) -> dict[st
         ).mappings()
         for row in rows:
             monday = _day(row["week_start"])
-            for name in SESSIONS:
+            for name, (offset, half) in zip(SESSIONS, _HALVES, strict=True):
                 if row[name]:
-                    day, half = session_day(monday, name)
+                    day = monday + timedelta(days=offset)
                     out.setdefault(row["child_id"], []).append((day, half, row[name].split("|", 1)[0], row["id"]))
     return out

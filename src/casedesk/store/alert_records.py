@@ -221,10 +221,11 @@ def police_contact(session: Session, rule: Rule, today: date, dirty_only: bool) 
     kinds = rule.param("kinds", ["police_contact", "arrest"])
     within = int(rule.param("within_days", 14))
     since = datetime.combine(today - timedelta(days=within), datetime.min.time()).isoformat()
+    # `+v.amends_id`: SQLite must not choose the amends_id index, which would walk almost every entry held.
     rows = session.execute(
         text(
             "SELECT v.id, v.child_id, v.kind, v.occurred_at, v.summary FROM events v WHERE v.deleted = 0 "
-            f"AND v.amends_id IS NULL AND v.kind IN ({_quoted(kinds)}) AND v.occurred_at >= :since"
+            f"AND +v.amends_id IS NULL AND v.kind IN ({_quoted(kinds)}) AND v.occurred_at >= :since"
             f"{_scope('v', dirty_only)}"
         ),
         {"since": since},

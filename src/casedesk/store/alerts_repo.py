@@ -52,6 +52,11 @@ WATCHED = (
 )
 
 
+def warm(session: Session, rules: Iterable[Rule], today: date, dirty_only: bool) -> None:
+    """Read once what several rules share (the recent weeks of attendance) before finding each rule's hits."""
+    attendance.warm(session, rules, today, dirty_only)
+
+
 def find(session: Session, rule: Rule, today: date, dirty_only: bool) -> list[Hit]:
     hits = FINDERS[rule.kind](session, rule, today, dirty_only)
     if rule.only_for and hits:
@@ -87,6 +92,28 @@ def rule_set_document(session: Session, row_id: str) -> dict[str, Any] | None:
     """The stored rule set's document; None when there is none (or it was deleted)."""
     row = session.get(AlertRuleSetRow, row_id)
     return None if row is None or row.deleted else dict(row.document)
+
+
+def worker_emails(session: Session, worker_ids: Iterable[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for chunk in _chunks(worker_ids):
+        out.update(
+            (r[0], r[1])
+            for r in session.execute(
+                text(
+                    "SELECT id, email FROM workers WHERE deleted = 0 AND email IS NOT NULL "
+                    f"AND id IN ({_quoted(chunk)})"
+                )
+            )
+        )
+    return out
+
+
+def mail_requests_held(session: Session, request_ids: Iterable[str]) -> set[str]:
+    held: set[str] = set()
+    for chunk in _chunks(request_ids):
+        held.update(r[0] for r in session.execute(text(f"SELECT id FROM mail_requests WHERE id IN ({_quoted(chunk)})")))
+    return held
 
 
 def dirty_count(session: Session) -> int:

@@ -23,10 +23,12 @@ from casedesk import config
 from casedesk.domain.alerts.model import Hit, Rule, alert_id
 from casedesk.domain.alerts.recipients import resolve
 from casedesk.domain.records import Changes
+from casedesk.services.alerts import mail
 from casedesk.services.alerts.rules import RulesInEffect, in_effect
 from casedesk.store import alerts_repo as repo
 from casedesk.store import settings
 from casedesk.store.database import Database
+from casedesk.store.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,22 @@ def _row(rule: Rule, hit: Hit, tell: list[dict[str, str]], effect: RulesInEffect
     }
 
 
+def _ask_for_emails(
+    uow: UnitOfWork, urgent: dict[str, tuple[Rule, Hit]], told: dict[str, list[dict[str, str]]]
+) -> None:
+    """One email (no personal data) per urgent alert and person told with an address; none asked for twice."""
+    workers = {t["worker_id"] for key in urgent for t in told[key] if t.get("worker_id")}
+    emails = repo.worker_emails(uow.session, workers)
+    wanted = {
+        key: [emails[t["worker_id"]] for t in told[key] if t.get("worker_id") in emails] for key in sorted(urgent)
+    }
+    held = repo.mail_requests_held(uow.session, [mail.request_id(k, r) for k, rs in wanted.items() for r in rs])
+    for key, recipients in wanted.items():
+        _, hit = urgent[key]
+        fresh = [r for r in recipients if mail.request_id(key, r) not in held]
+        mail.queue(uow, key, hit.child_id, hit.met_on, fresh)
+
+
 def evaluate(
     db: Database, actor: str, today: date | None = None, *, full: bool | None = None
 ) -> tuple[Evaluation, Changes]:
@@ -78,15 +96,20 @@ def evaluate(
         if not full and not marked:
             return Evaluation(rules=effect.describe), Changes()
         found: dict[str, tuple[Rule, Hit]] = {}
+        repo.warm(session, effect.rules.active, today, dirty_only=not full)
         for rule in effect.rules.active:
             for hit in repo.find(session, rule, today, dirty_only=not full):
                 found.setdefault(alert_id(rule.id, hit.child_id, hit.period), (rule, hit))
         held = repo.existing_ids(session, found)
         new = {key: value for key, value in found.items() if key not in held}
         people = repo.contacts(session, {hit.child_id for _, hit in new.values()}, today)
+        told: dict[str, list[dict[str, str]]] = {}
         for key in sorted(new):
             rule, hit = new[key]
-            uow.insert("alerts", _row(rule, hit, resolve(rule.tell, people[hit.child_id]), effect))
+            told[key] = resolve(rule.tell, people[hit.child_id])
+            uow.insert("alerts", _row(rule, hit, told[key], effect))
+        if settings.read(conn, config.ALERT_EMAILS):
+            _ask_for_emails(uow, {k: v for k, v in new.items() if v[0].urgency == "urgent"}, told)
         repo.clear_dirty(session)
         if full:
             settings.write(conn, config.ALERTS_EVALUATED, {"on": today.isoformat(), "rules": effect.fingerprint})

@@ -133,6 +133,14 @@ class AlertsService:
         urgent = [v for v in self.views(mine=True, open_only=True) if v.id in set(evaluation.urgent)]
         return (evaluation, urgent), changes
 
+    def emails_on(self) -> bool:
+        return self.db.get(config.ALERT_EMAILS)
+
+    def set_emails(self, on: bool) -> Changes:
+        """Opt this device in (or out) of asking the server's relay to email the people told of urgent alerts."""
+        self.db.put(config.ALERT_EMAILS, bool(on))
+        return Changes()
+
     # -- reading ---------------------------------------------------------------------------------------------
     def me(self) -> Me:
         self._me = who_am_i(self.db, self.actor)

@@ -134,6 +134,9 @@ def seed_demo(
     from casedesk.services.demo.meetings import seed_demo_meetings
 
     seed_demo_meetings(db, seed, today or date.today(), DEMO_AUTHOR)
+    from casedesk.services.demo.alerts import seed_demo_alert_patterns
+
+    seed_demo_alert_patterns(db, data, today or date.today(), DEMO_AUTHOR)
     return DemoSummary(
         services=services,
         referrals=referral_count,

@@ -16,7 +16,8 @@ EHE_VISIT_EVERY_DAYS = 365  # an open home-education case is visited at least ye
 
 @register("alerts", "My open alerts", 10, "No open alerts for you.")
 def open_alerts(ctx: WorkContext) -> list[WorkItem]:
-    views = AlertsService(ctx.db, ctx.me.name).views(mine=True, open_only=True)
+    # A user named on no child sees every open alert held, as every other section shows every child's work.
+    views = AlertsService(ctx.db, ctx.me.name).views(mine=ctx.children is not None, open_only=True)
     return [
         WorkItem(
             "alerts",

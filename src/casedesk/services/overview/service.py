@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from casedesk.services.alerts import card as alerts_card
 from casedesk.services.children import ChildView
 from casedesk.services.overview import attendance, builtin, education, risk
 from casedesk.services.overview.registry import Card, OverviewSource, registered
@@ -14,6 +15,7 @@ CARD_MODULES = (
     education,
     attendance,
     risk,
+    alerts_card,
 )  # importing a module registers its cards; a feature adds its module here
 
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -72,6 +73,12 @@ class MyWorkPage(QWidget):
         self.banner.setAccessibleName("Urgent alerts")
         self.banner.setStyleSheet(f"QLabel {{ background: {RED_BACKGROUND}; color: {RED}; padding: 8px; }}")
         self.banner.hide()
+        self.emails = QCheckBox("Email the people told of urgent alerts raised here (through the server; no names)")
+        self.emails.setToolTip(
+            "Each person told who has an email address gets: a child on your caseload needs attention, open "
+            "CaseDesk. Nothing about the child or the alert is in the email."
+        )
+        self.emails.toggled.connect(self._set_emails)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self.reload)
         buttons = QHBoxLayout()
@@ -85,22 +92,26 @@ class MyWorkPage(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.rules)
+        layout.addWidget(self.emails)
         self.dialog: AlertDialog | None = None
         self._selected()
         context.runner.changes_applied.connect(self._on_changes)
 
     # -- loading -----------------------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.context.runner.query(lambda col: (col.mywork.load(), col.alerts.rules_in_effect().describe)).success(
-            self._fill
-        ).run()
+        self.context.runner.query(
+            lambda col: (col.mywork.load(), col.alerts.rules_in_effect().describe, col.alerts.emails_on())
+        ).success(self._fill).run()
 
     def _on_changes(self, changes: Changes, initiator: object) -> None:
         if changes.entities and self.context.unlocked:
             self.reload()
 
-    def _fill(self, loaded: tuple[MyWork, str]) -> None:
-        work, rules = loaded
+    def _fill(self, loaded: tuple[MyWork, str, bool]) -> None:
+        work, rules, emails = loaded
+        self.emails.blockSignals(True)
+        self.emails.setChecked(emails)
+        self.emails.blockSignals(False)
         self.work = work
         selected = self._current()
         self.tree.clear()
@@ -138,6 +149,9 @@ class MyWorkPage(QWidget):
             )
         self.rules.setText(f"Alert rules in effect: {rules}.")
         self._selected()
+
+    def _set_emails(self, on: bool) -> None:
+        self.context.runner.op(lambda col: col.alerts.set_emails(on)).run(initiator=self)
 
     def show_urgent(self, views: list[AlertView]) -> None:
         """The in-app notice of urgent alerts just raised for this user (shown whether or not a tray exists)."""
