@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 
 from casedesk.domain import sharing
@@ -75,5 +76,11 @@ def test_referral_sections_share_what_they_name() -> None:
     assert wider.permits("children", Category.CONTACT) and not wider.permits("children", Category.EDUCATION)
 
 
-def test_today_every_organisation_seeing_a_child_receives_all_of_it() -> None:
-    assert sharing.allowed_for("org-1", "c1") == EVERYTHING and sharing.allowed_for("org-1", None) == EVERYTHING
+def test_with_no_agreement_the_open_default_shares_every_category_but_never_a_restricted_entry() -> None:
+    other = sharing.allowed_for("org-1", "c1", source_org="org-2")
+    assert all(other.permits("events", c) for c in Category) and not other.restricted
+    assert sharing.allowed_for("org-1", None) == EVERYTHING  # the directory
+    assert sharing.allowed_for("org-1", "c1", source_org="org-1") == EVERYTHING  # its own records
+    restricted = {**dataclasses.asdict(_event("health")), "restricted": True}
+    assert redact(sharing.Shared("events", restricted), other) is None
+    assert redact(sharing.Shared("events", restricted), EVERYTHING) is not None

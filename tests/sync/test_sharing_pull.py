@@ -1,46 +1,163 @@
-"""What a device pulls of a child passes `domain.sharing`: a grant withheld there never reaches another device."""
+"""What a device pulls of a child passes the sharing policy: a category an agreement does not share with the
+receiving organisation never reaches its devices — by pull, snapshot or digest — and a change of agreement takes
+effect at the next round, after the device has pushed what it was holding."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from casedesk.domain import sharing
-from casedesk.domain.schema import Category
+from casedesk.server.db import agreement_admin
+from casedesk.server.db.accounts import AdminError
 from casedesk.store import repositories as repo
-from tests.sync.harness import Server, make_device
+from tests.sync.harness import Device, Server, make_device
+
+START = "2025-01-01"
 
 
-def test_pulled_rows_are_redacted_for_the_receiving_organisation(
-    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _agreement(server: Server, school: str, care: str, to_care: str, to_school: str = "social_care") -> str:
+    agreement, _ = agreement_admin.add(
+        server.store,
+        title="Riverside and children's social care",
+        party_a=f"org:{school}",
+        party_b=f"org:{care}",
+        a_to_b=to_care,
+        b_to_a=to_school,
+        article_6="public_task",
+        article_9="safeguarding",
+        article_10="safeguarding",
+        start=START,
+        review="2026-12-31",
+        signed_by=["Head of Riverside Academy", "Director of Children's Services"],
+    )
+    return agreement.id
+
+
+def _entry(device: Device, child_id: str, category: str, summary: str) -> str:
+    now = datetime.now(UTC)
+    with device.db.unit_of_work(device.username) as uow:
+        return uow.insert(
+            "events",
+            {
+                "child_id": child_id,
+                "kind": "note",
+                "occurred_at": now,
+                "recorded_at": now,
+                "author": device.username,
+                "summary": summary,
+                "category": category,
+            },
+        )
+
+
+def _summaries(device: Device, child_id: str) -> set[str]:
+    with device.db.session() as session:
+        return {e.summary for e in repo.events_for_child(session, child_id)}
+
+
+def _two_orgs(server: Server, tmp_path: Path) -> tuple[str, str, Device, Device, str]:
     school, care = server.org("Riverside Academy"), server.org("Children's Social Care")
     server.user(school, "ann")
     server.user(care, "cat")
     ann, cat = make_device(tmp_path, "ann", server, "ann"), make_device(tmp_path, "cat", server, "cat")
     child = ann.add_child("Ada", "Okafor", school, postcode="LS6 3AB", address_line1="12 Elm Road")
-    ann.edit("children", child, town="Leeds")  # an edit travels as its own feed item
     with ann.db.unit_of_work("ann") as uow:
         uow.insert(
             "involvements",
             {"child_id": child, "organisation_id": care, "role": "social_worker", "start_date": date(2025, 1, 6)},
         )
-    asked: list[tuple[str, str | None]] = []
+    return school, care, ann, cat, child
 
-    def no_contact_for_care(receiver_org: str, child_id: str | None) -> sharing.Allowed:
-        asked.append((receiver_org, child_id))
-        return sharing.Allowed.of(set(Category) - {Category.CONTACT}) if receiver_org == care else sharing.EVERYTHING
 
-    monkeypatch.setattr(sharing, "allowed_for", no_contact_for_care)
+def test_pulled_rows_and_fields_are_withheld_by_the_agreement(server: Server, tmp_path: Path) -> None:
+    school, care, ann, cat, child = _two_orgs(server, tmp_path)
+    _agreement(server, school, care, "identity,education,attendance")
+    ann.edit("children", child, town="Leeds")  # an edit travels as its own feed item
+    _entry(ann, child, "behaviour", "Shouting in class")
+    _entry(ann, child, "education", "Moved to set 2")
     ann.sync()
-    cat.sync()
+    report = cat.sync()
     with cat.db.session() as session:
         seen = repo.get_child(session, child)
     assert seen.given_name == "Ada" and seen.postcode is None and seen.address_line1 is None and seen.town is None
-    assert (care, child) in asked
+    assert _summaries(cat, child) == {"Moved to set 2"}
+    assert report.digest_ok and not report.resynced  # what it holds is what the server counts for it
     with ann.db.session() as session:
         assert repo.get_child(session, child).postcode == "LS6 3AB"
+    assert _summaries(ann, child) == {"Shouting in class", "Moved to set 2"}
     ann.close()
     cat.close()
+
+
+def test_no_agreement_keeps_everything_shared_under_the_open_default(server: Server, tmp_path: Path) -> None:
+    _, _, ann, cat, child = _two_orgs(server, tmp_path)
+    _entry(ann, child, "youth_justice", "Referral order")
+    ann.sync()
+    cat.sync()
+    assert _summaries(cat, child) == {"Referral order"}
+    agreement_admin.set_default(server.store, "closed")
+    report = cat.sync()
+    assert child in report.purged and _summaries(cat, child) == set()
+    with cat.db.session() as session:
+        assert repo.get_child(session, child).postcode is None  # identity stays, contact goes
+    assert report.digest_ok and not report.resynced
+    ann.close()
+    cat.close()
+
+
+def test_a_changed_agreement_purges_at_the_next_round_after_pushing_what_waits(server: Server, tmp_path: Path) -> None:
+    school, care, ann, cat, child = _two_orgs(server, tmp_path)
+    first = _agreement(server, school, care, "identity,contact,youth_justice,general")
+    _entry(ann, child, "youth_justice", "Referral order")
+    ann.sync()
+    cat.sync()
+    assert _summaries(cat, child) == {"Referral order"}
+    visit = _entry(cat, child, "social_care", "Home visit")  # waiting on cat's device when the agreement changes
+    agreement_admin.end(server.store, first, "replaced")
+    _agreement(server, school, care, "identity,general")
+    report = cat.sync()
+    assert report.pushed >= 1 and child in report.purged
+    assert _summaries(cat, child) == {"Home visit"}  # its own entry came back; the youth-justice one did not
+    assert report.digest_ok and not report.resynced
+    ann.sync()
+    assert "Home visit" in _summaries(ann, child)  # pushed before the purge, shared back under social_care
+    assert visit
+    ann.close()
+    cat.close()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"party_a": "kind:nowhere"},
+        {"a_to_b": "identity,gossip"},
+        {"a_to_b": "health", "article_9": None},
+        {"a_to_b": "youth_justice", "article_10": None},
+        {"start": "2025-13-01"},
+        {"end": "2024-01-01"},
+        {"signed_by": []},
+        {"article_6": "because"},
+        {"party_b": "org:00000000-0000-7000-8000-000000000000"},
+    ],
+)
+def test_a_bad_agreement_is_refused_and_nothing_changes(server: Server, change: dict[str, Any]) -> None:
+    school, care = server.org("Riverside Academy"), server.org("Children's Social Care")
+    fields: dict[str, Any] = {
+        "title": "T",
+        "party_a": f"org:{school}",
+        "party_b": f"org:{care}",
+        "a_to_b": "identity",
+        "b_to_a": "",
+        "article_6": "public_task",
+        "article_9": "safeguarding",
+        "article_10": "safeguarding",
+        "start": START,
+        "review": "2026-01-01",
+        "signed_by": ["Someone"],
+    }
+    with pytest.raises(AdminError, match="Agreement not recorded"):
+        agreement_admin.add(server.store, **{**fields, **change})
+    assert agreement_admin.list_all(server.store) == []

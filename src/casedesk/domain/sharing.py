@@ -6,18 +6,27 @@ Every field of every record carries a data category (`casedesk.domain.schema`). 
 granted and, of a kept row, only the fields whose category is granted. Nothing else anywhere decides what of a
 record is disclosed, so sharing agreements between organisations add rules to `allowed_for` and nowhere else.
 
-Today every organisation involved with a child sees all of its record (`allowed_for` grants everything); a referral
-pack shows the sections the referrer chose (`for_sections`); a subject access export shows everything held.
+Between organisations, `Policy` decides: an organisation receives all of its own records; of another
+organisation's, the categories their information-sharing agreements in force share in that direction (always
+with the child's identity and who is involved, so it knows whom it works with), or — when no agreement names the
+two — what the area's default says (`open`, today's behaviour: everything; `closed`: identity and involvement
+only). A role narrows what comes from other organisations (`casedesk.domain.roles`); a time-limited grant for one
+child (a break-glass override) widens it. A restricted entry (third-party information) never leaves its
+organisation, whatever the grants. A referral pack shows the sections the referrer chose (`for_sections`); a
+subject access export shows everything held.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any, TypeVar, overload
 
+from casedesk.domain import roles
+from casedesk.domain.agreements import Agreement, OrgInfo
 from casedesk.domain.casework.records import EhcPlan, Pep, YouthJusticeOutcome
 from casedesk.domain.education import records as education
 from casedesk.domain.records import Child, ChronologyEvent, Involvement, Organisation, StatusPeriod, Worker
@@ -28,28 +37,41 @@ from casedesk.domain.triage.result import TriageResult
 ANY = "*"  # a grant that holds for every record type
 
 
+RESTRICTED_FIELD = "restricted"  # a row marked so (third-party information) stays within its organisation
+
+
 @dataclass(frozen=True)
 class Allowed:
-    """The categories a receiver may see: (record type or `ANY`, category) pairs."""
+    """The categories a receiver may see: (record type or `ANY`, category) pairs; and whether it may see rows
+    marked restricted (only the organisation that wrote them, and a subject access export of its own device)."""
 
     grants: frozenset[tuple[str, Category]]
+    restricted: bool = False
 
     @classmethod
     def of(cls, categories: Iterable[Category], entities: Iterable[str] = (ANY,)) -> Allowed:
         return cls(frozenset((e, c) for e in entities for c in categories))
 
     def __or__(self, other: Allowed) -> Allowed:
-        return Allowed(self.grants | other.grants)
+        return Allowed(self.grants | other.grants, self.restricted or other.restricted)
+
+    def without(self, categories: Iterable[Category]) -> Allowed:
+        gone = set(categories)
+        return Allowed(frozenset(g for g in self.grants if g[1] not in gone), self.restricted)
 
     def permits(self, entity: str, category: Category) -> bool:
         return (ANY, category) in self.grants or (entity, category) in self.grants
 
+    def categories(self) -> frozenset[Category]:
+        """The categories granted for every record type."""
+        return frozenset(c for e, c in self.grants if e == ANY)
+
     @cached_property
     def everything(self) -> bool:
-        return all((ANY, c) in self.grants for c in Category)
+        return self.restricted and all((ANY, c) in self.grants for c in Category)
 
 
-EVERYTHING = Allowed.of(Category)
+EVERYTHING = Allowed(Allowed.of(Category).grants, restricted=True)
 NOTHING = Allowed(frozenset())
 
 
@@ -87,11 +109,20 @@ ENTITY_OF: dict[type, str] = {
 R = TypeVar("R")
 
 
+def fields_withheld(entity: str, values: Mapping[str, Any], allowed: Allowed) -> set[str] | None:
+    """The fields of a row (given as plain values) that `allowed` may not see, or None when the whole row is
+    withheld."""
+    if allowed.everything:
+        return set()
+    shown, withheld = _shown(entity, values, allowed)
+    return withheld if shown else None
+
+
 def _shown(entity: str, values: Mapping[str, Any], allowed: Allowed) -> tuple[bool, set[str]]:
     """Whether the row is shown, and which of its fields are withheld."""
     record = CATALOGUE[entity]
     row = record.category_of(values)
-    if not allowed.permits(entity, row):
+    if not allowed.permits(entity, row) or (values.get(RESTRICTED_FIELD) and not allowed.restricted):
         return False, set()
     withheld = {f.name for f in record.fields if not allowed.permits(entity, record.field_category(f.name, row))}
     return True, withheld
@@ -126,14 +157,131 @@ def redact_all(records: Iterable[R], allowed: Allowed) -> list[R]:
 
 
 # -- who is allowed what ---------------------------------------------------------------------------------------
-def allowed_for(receiver_org: str, child_id: str | None) -> Allowed:
-    """What an organisation's devices receive of a record of a child it sees (or of the shared directory).
+OPEN = "open"  # no agreement between two organisations: share everything (the behaviour before agreements)
+CLOSED = "closed"  # no agreement: share only the baseline
+DEFAULTS = (OPEN, CLOSED)
+# What every organisation that sees a child receives of it from any other: who the child is and who is involved
+# (so it knows whom it works with), and the data that is about no child.
+BASELINE: frozenset[Category] = frozenset(
+    {Category.IDENTITY, Category.INVOLVEMENT, Category.ORGANISATION, Category.DIRECTORY, Category.USAGE}
+)
 
-    Today: everything, for every organisation that sees the child (visibility itself is `server.policy`'s).
-    Sharing agreements between organisations narrow this by category.
-    """
-    del receiver_org, child_id
-    return EVERYTHING
+
+@dataclass(frozen=True)
+class Grant:
+    """A time-limited extra grant of categories for one child to one organisation, or to one user of it (a
+    break-glass override). `until` is an aware datetime; an expired grant grants nothing."""
+
+    child_id: str
+    org_id: str
+    categories: frozenset[Category]
+    until: datetime
+    user: str | None = None  # a user name: only that user's devices; None: the whole organisation
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What one organisation shares with another, and why: the agreements that name the two (none: the
+    default policy decided)."""
+
+    allowed: Allowed
+    agreements: tuple[Agreement, ...] = ()
+    default: str = OPEN
+
+
+@dataclass
+class Policy:
+    """The rules in force on one day: agreements, the area's default, and grants. `orgs(id)` looks an
+    organisation up (kind, local authority) for matching agreement parties; unknown ids match no kind."""
+
+    agreements: Sequence[Agreement] = ()
+    orgs: Callable[[str], OrgInfo | None] = lambda _id: None
+    default: str = OPEN
+    on: date | None = None
+    grants: Sequence[Grant] = ()
+    now: datetime | None = None
+    _pairs: dict[tuple[str | None, str], Decision] = field(default_factory=dict, repr=False)
+    _allowed: dict[tuple[Any, ...], Allowed] = field(default_factory=dict, repr=False)
+
+    def _org(self, org_id: str) -> OrgInfo:
+        return self.orgs(org_id) or OrgInfo(org_id)
+
+    def between(self, source_org: str | None, receiver_org: str) -> Decision:
+        """What `source_org`'s records share with `receiver_org` (categories; restricted rows never)."""
+        key = (source_org, receiver_org)
+        found = self._pairs.get(key)
+        if found is not None:
+            return found
+        if source_org == receiver_org:
+            found = Decision(EVERYTHING, default=self.default)
+        else:
+            source, receiver = self._org(source_org or ""), self._org(receiver_org)
+            naming = tuple(a for a in self.agreements if source_org and a.names(source, receiver))
+            if naming:
+                on = self.on or datetime.now(UTC).date()
+                shared = set(BASELINE)
+                for agreement in naming:
+                    if agreement.in_force(on):
+                        shared |= agreement.shares(source, receiver)
+                found = Decision(Allowed.of(shared), naming, self.default)
+            elif self.default == OPEN:
+                found = Decision(Allowed.of(Category), default=self.default)
+            else:
+                found = Decision(Allowed.of(BASELINE), default=self.default)
+        self._pairs[key] = found
+        return found
+
+    def allowed_for(
+        self,
+        receiver_org: str,
+        child_id: str | None,
+        *,
+        source_org: str | None = None,
+        view: str = roles.FULL,
+        user: str | None = None,
+    ) -> Allowed:
+        """What a device of `receiver_org` (a user with `view`, see `casedesk.domain.roles`) receives of a
+        record `source_org` wrote about `child_id` (None: the shared directory, which everyone receives)."""
+        if child_id is None or source_org == receiver_org:
+            return EVERYTHING
+        key = (receiver_org, child_id, source_org, view, user)
+        found = self._allowed.get(key)
+        if found is not None:
+            return found
+        allowed = self.between(source_org, receiver_org).allowed.without(roles.VIEW_WITHHOLDS[view])
+        extra = self.granted(receiver_org, child_id, user)
+        if extra:
+            allowed = allowed | Allowed.of(extra)
+        self._allowed[key] = allowed
+        return allowed
+
+    def granted(self, receiver_org: str, child_id: str, user: str | None = None) -> frozenset[Category]:
+        """Categories the grants in force add for this child, organisation and user."""
+        now = self.now or datetime.now(UTC)
+        out: set[Category] = set()
+        for grant in self.grants:
+            if (
+                grant.child_id == child_id
+                and grant.org_id == receiver_org
+                and (grant.user is None or grant.user == user)
+                and now < grant.until
+            ):
+                out |= grant.categories
+        return frozenset(out)
+
+
+def allowed_for(
+    receiver_org: str,
+    child_id: str | None,
+    *,
+    source_org: str | None = None,
+    view: str = roles.FULL,
+    policy: Policy | None = None,
+) -> Allowed:
+    """What an organisation's devices receive of a record of a child it sees (or of the shared directory), under
+    `policy` (the server's agreements, default and grants; without one, the open default)."""
+    return (policy or Policy()).allowed_for(receiver_org, child_id, source_org=source_org, view=view)
 
 
 # A referral pack's sections, as grants: each section shares these categories of these record types.

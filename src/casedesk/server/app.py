@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
+from casedesk.domain import roles
 from casedesk.server import administration, auth, client_versions, device_policy, mail
 from casedesk.server.db import ServerDB, accounts, expiry, generation, migrate, pulls, push, ratelimits, tallies
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
@@ -123,6 +124,11 @@ def create_app(
 
     Device = Annotated[Any, Depends(current_device)]
 
+    def receiver(conn: Any, device: Any) -> pulls.Receiver:
+        """Who a device pulls for: its organisation, the view its user's role receives, the user."""
+        view = roles.view_of(device.role, device.org_kind or "")
+        return pulls.Receiver.of(conn, device.org_id, view, device.username)
+
     @app.get("/health")
     def health() -> dict[str, Any]:
         return {"status": "ok", "protocol": PROTOCOL, "server_id": server_id, "version": __version__}
@@ -156,7 +162,7 @@ def create_app(
     @app.post("/v1/push", response_model=PushResponse)
     def push_changes(body: PushRequest, device: Device, background: BackgroundTasks) -> PushResponse:
         with store.write(ordered=True) as conn:
-            results = push.Pusher(conn, device.device_id, device.org_id).push(body.changes)
+            results = push.Pusher(conn, device.device_id, device.org_id, role=device.role).push(body.changes)
         if smtp is not None and any(change.get("entity") == "mail_requests" for change in body.changes):
             background.add_task(mail.deliver_pending, store, smtp)  # after the answer: sync never waits on SMTP
         return PushResponse(results=results)
@@ -177,18 +183,19 @@ def create_app(
             raise auth.AuthFailure("invalid_cursor", f"The cursor must be between 0 and {MAX_CURSOR}.", status=400)
         daily_sweep()  # involvements whose end date has passed take their child out of view before this page
         with store.read() as conn:
-            return pulls.pull(conn, device.org_id, cursor, limit, device.device_id)
+            return pulls.pull(conn, receiver(conn, device), cursor, limit, device.device_id)
 
     @app.post("/v1/digest", response_model=DigestResponse)
     def digest(body: DigestRequest, device: Device) -> DigestResponse:
         drifted = False
         with store.read() as conn:
+            who = receiver(conn, device)
             if body.form == "sums":
-                answer, drifted = pulls.digest_sums(conn, device.org_id, set(body.exclude), recount=body.recount)
+                answer, drifted = pulls.digest_sums(conn, who, set(body.exclude), recount=body.recount)
             else:
-                answer = pulls.digest(conn, device.org_id, set(body.exclude), body.only)
+                answer = pulls.digest(conn, who, set(body.exclude), body.only)
             if body.cursor is not None:  # checked after hashing: a write that landed meanwhile shows up here
-                answer.current = not pulls.moved_since(conn, device.org_id, body.cursor, device.device_id)
+                answer.current = not pulls.moved_since(conn, who, body.cursor, device.device_id)
         if drifted:  # the kept tallies no longer match the records: count them all again (rare; logged)
             with store.write(ordered=True) as conn:
                 tallies.rebuild(conn)
@@ -222,7 +229,7 @@ def create_app(
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
     ) -> SnapshotResponse:
         with store.read() as conn:
-            return pulls.snapshot(conn, device.org_id, entity, after, limit)
+            return pulls.snapshot(conn, receiver(conn, device), entity, after, limit)
 
     administration.add_routes(app, store, current_device)
     return app

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from casedesk.server import administration, backup, client_versions, device_policy, mail, usage
+from casedesk.server import administration, backup, cli_sharing, client_versions, device_policy, mail, usage
 from casedesk.server.db import DEFAULT_SQLITE_NAME, DatabaseRefused, ServerDB, generation, migrate
 from casedesk.server.db import accounts as admin
 from casedesk.site_profile import SiteProfileError
@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         "mark-restored", help="start a new generation after restoring the database by other means (PITR, pg_restore)"
     )
     p.add_argument("--reason", default="restored by the administrator")
+    cli_sharing.register(adm)
     return parser
 
 
@@ -168,6 +169,8 @@ def _admin(store: ServerDB, args: argparse.Namespace) -> int:
         print(usage.format_report(usage.guidance_report(store)))
     elif args.action == "search-report":
         print(usage.format_search_report(usage.search_report(store)))
+    elif args.action == "agreement":
+        return cli_sharing.run(store, args)
     elif args.action == "mark-restored":
         entry = generation.begin(store, args.reason)
         where = f"from feed position {entry['base_seq']}"

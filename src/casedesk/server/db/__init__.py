@@ -67,6 +67,7 @@ users = Table(
     Column("password_hash", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("is_admin", Boolean, nullable=False, server_default=false()),  # see server.auth.is_administrator
+    Column("role", String(30)),  # `casedesk.domain.roles.Role`; none: the default role
 )
 enrolment_codes = Table(
     "enrolment_codes",
@@ -162,9 +163,20 @@ org_tallies = Table(
     "org_tallies",
     metadata,
     Column("org_id", String(36), primary_key=True),
+    Column("view", String(20), primary_key=True),  # `casedesk.domain.roles` view: "" is the full one
     Column("entity", String(40), primary_key=True),
     Column("count", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+# Information-sharing agreements (`casedesk.domain.agreements`): the agreement as JSON, with when it was recorded.
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("data", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 mail_deliveries = Table(

@@ -58,8 +58,7 @@ def create_org(store: ServerDB, name: str, kind: str = "school") -> str:
                 deleted=False,
             )
         )
-        number = tallies.number_of("organisations", org_id, fields, False)
-        tallies.apply(conn, tallies.Changes(rows=[("organisations", None, None, number)]))
+        tallies.apply(conn, tallies.Changes(rows=[("organisations", org_id, None, org_id, None, (fields, False))]))
     return org_id
 
 
@@ -172,8 +171,9 @@ def enrol(conn: Connection, username: str, password: str, code: str, device_id: 
 def device_for_token(conn: Connection, token: str, device_id: str) -> Any:
     """The device row and its user's organisation, or AuthFailure. A token only works with its own device id."""
     row = conn.execute(
-        select(devices, users.c.org_id, users.c.username)
+        select(devices, users.c.org_id, users.c.username, users.c.role, orgs.c.kind.label("org_kind"))
         .join(users, users.c.id == devices.c.user_id)
+        .outerjoin(orgs, orgs.c.id == users.c.org_id)
         .where(devices.c.token_hash == digest(token))
     ).first()
     if row is None or not secrets.compare_digest(row.device_id, device_id or ""):

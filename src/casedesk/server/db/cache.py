@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from casedesk.domain import sharing
 from casedesk.server.db import feed, org_scope, records, tallies
 
 Key = tuple[str, str]
@@ -151,11 +152,10 @@ class BatchCache:
             row = self.records[key]
             if row is None:
                 continue
-            after = tallies.number_of(key[0], key[1], row["data"], bool(row["deleted"]))
             held = None if key in self.new_records else self.stored.get(key)
-            before = None if held is None else tallies.number_of(key[0], key[1], held[0], held[1])
-            if before != after:
-                out.rows.append((key[0], row["child_id"], before, after))
+            after = (row["data"], bool(row["deleted"]))
+            if held is None or held[0] != after[0] or held[1] != after[1]:
+                out.rows.append((key[0], key[1], row["child_id"], row.get("created_by_org"), held, after))
                 if row["child_id"]:
                     children.add(row["child_id"])
         children.update(child for _, child in self.new_scope | self.dirty_scope)
@@ -171,9 +171,9 @@ class BatchCache:
                 out.visible_after[child].add(org)
         return out
 
-    def flush(self) -> None:
+    def flush(self, policy: sharing.Policy | None = None) -> None:
         c = self.conn
-        tallies.apply(c, self.tally_changes())
+        tallies.apply(c, self.tally_changes(), policy)
         if self.feed_rows:
             c.execute(insert(feed), self.feed_rows)
         if self.new_records:

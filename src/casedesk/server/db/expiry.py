@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import insert, select, update
 
 from casedesk.server import policy
-from casedesk.server.db import ServerDB, meta, org_scope, ratelimits, records
+from casedesk.server.db import ServerDB, agreement_admin, meta, org_scope, ratelimits, records
 from casedesk.server.db.push import Pusher
 
 SWEPT_KEY = "scope.swept_through"
@@ -46,6 +46,8 @@ def sweep(store: ServerDB, on: date | None = None) -> list[str]:
             pusher._rescope_later(child_id)
         pusher.rescope_all()
         pusher.cache.flush()
+        # agreements that began or ended by the calendar since the last sweep take effect now
+        agreement_admin.sweep_dates(conn, date.fromisoformat(swept) if swept else None, on)
         if swept is None:
             conn.execute(insert(meta).values(key=SWEPT_KEY, value=on.isoformat()))
         else:

@@ -4,18 +4,26 @@ A child entering the organisation's view arrives as an `enter` item, expanded he
 state; rows written before that point are skipped for the organisation (the snapshot already holds them). A
 child leaving arrives as a `purge`. Expanding from current state is safe because the device applies a field only
 when its version is newer than the one it holds, so later feed items for the same row change nothing twice.
+
+What of a row leaves the server is decided by the sharing policy in force at the time of the pull
+(`policies.view_values`: the row's owner, the receiving organisation, the user's role): a withheld row never
+leaves, a withheld field is left out, and a conflict over a withheld field is not sent. The row's category and
+owner are read from its current record, so a partial update is judged like the whole row. A change of policy
+rescopes the children it touches (a `leave` then an `enter` for the organisation), so a device drops what it may
+no longer hold and receives what it now may, as the policy says at that moment.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, false, func, or_, select, true
 
-from casedesk.domain import sharing
-from casedesk.server.db import conflicts, feed, org_scope, records, tallies
+from casedesk.domain import roles, sharing
+from casedesk.server.db import conflicts, feed, org_scope, policies, records, tallies
 from casedesk.sync.entities import ENTITIES, ENTITY_ORDER, entity_digest, row_digest
 from casedesk.sync.wire import ConflictInfo, DigestResponse, EntityDigest, PullItem, PullResponse, SnapshotResponse
 
@@ -39,14 +47,32 @@ def _conflict_item(row: Any) -> PullItem:
     return PullItem(kind="conflict", entity=row.entity, row_id=row.row_id, conflict=info)
 
 
-def _redacted(org_id: str, entity: str, child_id: str | None, fields: dict[str, Any]) -> dict[str, Any] | None:
-    """The fields this organisation may receive (`domain.sharing` decides), or None when the row is withheld."""
-    shown = sharing.redact(sharing.Shared(entity, fields), sharing.allowed_for(org_id, child_id))
-    return None if shown is None else dict(shown.values)
+@dataclass
+class Receiver:
+    """Who is pulling: the organisation, the view its user's role receives (None: no case records) and the
+    user, with the policy in force for this request."""
+
+    org_id: str
+    view: str | None = roles.FULL
+    user: str | None = None
+    policy: sharing.Policy = field(default_factory=sharing.Policy)
+
+    @classmethod
+    def of(cls, conn: Connection, org_id: str, view: str | None = roles.FULL, user: str | None = None) -> Receiver:
+        return cls(org_id, view, user, policies.load(conn))
+
+    def values(self, entity: str, child_id: str | None, owner: str | None, data: dict[str, Any]) -> Any:
+        if child_id is not None and self.view is None:
+            return None
+        return policies.view_values(self.policy, self.org_id, self.view or "", entity, child_id, owner, data, self.user)
 
 
-def _row_item(org_id: str, row: Any) -> PullItem | None:
-    fields = _redacted(org_id, row.entity, row.child_id, row.data)
+def _receiver(conn: Connection, who: Receiver | str) -> Receiver:
+    return who if isinstance(who, Receiver) else Receiver.of(conn, who)
+
+
+def _row_item(who: Receiver, row: Any) -> PullItem | None:
+    fields = who.values(row.entity, row.child_id, row.created_by_org, row.data)
     if fields is None:
         return None
     return PullItem(
@@ -59,12 +85,33 @@ def _row_item(org_id: str, row: Any) -> PullItem | None:
     )
 
 
-def child_snapshot(conn: Connection, org_id: str, child_id: str) -> list[PullItem]:
+def _conflict_shown(conn: Connection, who: Receiver, row: Any, held: dict[tuple[str, str], Any] | None = None) -> bool:
+    """Whether the receiver may see a conflict: only over a field of a row it receives."""
+    record = (held or {}).get((row.entity, row.row_id))
+    if record is None:
+        record = conn.execute(
+            select(records.c.child_id, records.c.created_by_org, records.c.data).where(
+                records.c.entity == row.entity, records.c.row_id == row.row_id
+            )
+        ).first()
+    if record is None:
+        return who.view is not None or row.child_id is None
+    shown = who.values(row.entity, record.child_id, record.created_by_org, record.data)
+    return shown is not None and row.field in shown
+
+
+def child_snapshot(conn: Connection, who: Receiver | str, child_id: str) -> list[PullItem]:
     """Every row of one child, parents first, and its conflicts: what a device needs when the child arrives."""
+    who = _receiver(conn, who)
     rows = list(conn.execute(select(records).where(records.c.child_id == child_id)))
     rows.sort(key=lambda r: (ENTITY_ORDER.index(r.entity), r.created_seq))
-    items = [item for item in (_row_item(org_id, r) for r in rows) if item is not None]
-    items += [_conflict_item(c) for c in conn.execute(select(conflicts).where(conflicts.c.child_id == child_id))]
+    items = [item for item in (_row_item(who, r) for r in rows) if item is not None]
+    held = {(r.entity, r.row_id): r for r in rows}
+    items += [
+        _conflict_item(c)
+        for c in conn.execute(select(conflicts).where(conflicts.c.child_id == child_id))
+        if _conflict_shown(conn, who, c, held)
+    ]
     return items
 
 
@@ -76,42 +123,64 @@ def _visible_now(conn: Connection, org_id: str, child_id: str) -> bool:
     )
 
 
-def _pullable(org_id: str, cursor: int, device_id: str) -> Any:
-    """Feed items after `cursor` that a pull by this organisation's device would return."""
+def _pullable(org_id: str, cursor: int, device_id: str, records_too: bool = True, view: str | None = "") -> Any:
+    """Feed items after `cursor` that a pull by this organisation's device would return (with each row's current
+    owner and data, which decide what of it is shared). A view of None receives no child's records."""
     scope = org_scope.alias("s")
+    current = records.alias("r")
+    columns: list[Any] = [feed]
+    joined: Any = feed.outerjoin(scope, and_(scope.c.child_id == feed.c.child_id, scope.c.org_id == org_id))
+    if records_too:
+        columns += [current.c.created_by_org.label("owner"), current.c.data.label("current")]
+        joined = joined.outerjoin(
+            current, and_(current.c.entity == feed.c.entity, current.c.row_id == feed.c.row_id, feed.c.kind == "row")
+        )
+    children = and_(scope.c.visible.is_(True), feed.c.seq >= scope.c.since_seq) if view is not None else false()
     return (
-        select(feed)
-        .select_from(feed.outerjoin(scope, and_(scope.c.child_id == feed.c.child_id, scope.c.org_id == org_id)))
+        select(*columns)
+        .select_from(joined)
         .where(
             feed.c.seq > cursor,
             or_(
-                and_(feed.c.kind.in_(("enter", "leave")), feed.c.audience_org == org_id),
+                and_(
+                    feed.c.kind.in_(("enter", "leave")),
+                    feed.c.audience_org == org_id,
+                    true() if view is not None else false(),
+                ),
                 and_(
                     feed.c.kind.in_(("row", "conflict")),
                     or_(feed.c.kind != "row", ~feed.c.hlc.endswith(f"-{device_id}", autoescape=True)),
-                    or_(feed.c.child_id.is_(None), and_(scope.c.visible.is_(True), feed.c.seq >= scope.c.since_seq)),
+                    or_(feed.c.child_id.is_(None), children),
                 ),
             ),
         )
     )
 
 
-def moved_since(conn: Connection, org_id: str, cursor: int, device_id: str) -> bool:
+def moved_since(conn: Connection, who: Receiver | str, cursor: int, device_id: str) -> bool:
     """Whether anything this device would pull arrived after `cursor` (so its digest is of an older moment)."""
-    return conn.execute(_pullable(org_id, cursor, device_id).limit(1)).first() is not None
+    view = who.view if isinstance(who, Receiver) else roles.FULL
+    org_id = who.org_id if isinstance(who, Receiver) else who
+    query = _pullable(org_id, cursor, device_id, records_too=False, view=view).limit(1)
+    return conn.execute(query).first() is not None
 
 
-def pull(conn: Connection, org_id: str, cursor: int, limit: int, device_id: str = "") -> PullResponse:
+def pull(conn: Connection, who: Receiver | str, cursor: int, limit: int, device_id: str = "") -> PullResponse:
     """A page of the feed after `cursor`. A device's own writes are not echoed back to it: it holds them
     already, with the versions its push answers gave them (a 35,000-change push would otherwise come back)."""
+    who = _receiver(conn, who)
+    org_id = who.org_id
     high_water = int(conn.execute(select(func.coalesce(func.max(feed.c.seq), 0))).scalar_one())
-    query = _pullable(org_id, cursor, device_id).where(feed.c.seq <= high_water).order_by(feed.c.seq).limit(limit)
-    rows = conn.execute(query).all()
+    query = _pullable(org_id, cursor, device_id, view=who.view)
+    rows = conn.execute(query.where(feed.c.seq <= high_water).order_by(feed.c.seq).limit(limit)).all()
     items: list[PullItem] = []
     for row in rows:
         if row.kind == "row":
-            fields = _redacted(org_id, row.entity, row.child_id, row.fields)
-            if fields is None:
+            shown = who.values(row.entity, row.child_id, row.owner, row.current or row.fields)
+            if shown is None:
+                continue
+            fields = {k: v for k, v in row.fields.items() if k in shown}
+            if not fields and not row.deleted:
                 continue
             versions = dict.fromkeys(fields, row.seq)
             if row.deleted:
@@ -129,11 +198,11 @@ def pull(conn: Connection, org_id: str, cursor: int, limit: int, device_id: str 
             )
         elif row.kind == "conflict":
             found = conn.execute(select(conflicts).where(conflicts.c.id == row.fields["conflict_id"])).first()
-            if found is not None:
+            if found is not None and _conflict_shown(conn, who, found):
                 items.append(_conflict_item(found))
         elif row.kind == "enter":
             if _visible_now(conn, org_id, row.child_id):
-                items += child_snapshot(conn, org_id, row.child_id)
+                items += child_snapshot(conn, who, row.child_id)
         else:
             items.append(PullItem(kind="purge", entity="children", row_id=row.child_id))
     has_more = len(rows) == limit
@@ -167,29 +236,26 @@ def _seen_by(org_id: str, *columns: Any) -> Any:
     )
 
 
-def digest(conn: Connection, org_id: str, exclude: set[str], only: list[str] | None = None) -> DigestResponse:
-    """Per entity: the count of every row this organisation sees and a hash over all of them — or, when `only`
-    is given, over just those rows — leaving out rows the device still holds back."""
+_COLUMNS = (records.c.entity, records.c.row_id, records.c.child_id, records.c.created_by_org, records.c.data)
+
+
+def digest(conn: Connection, who: Receiver | str, exclude: set[str], only: list[str] | None = None) -> DigestResponse:
+    """Per entity: the count of every row this organisation receives and a hash over all of them (as it receives
+    them) — or, when `only` is given, over just those rows — leaving out rows the device still holds back."""
+    who = _receiver(conn, who)
     counts = dict.fromkeys(ENTITIES, 0)
-    grouped = _seen_by(org_id, records.c.entity, func.count()).group_by(records.c.entity)
-    for entity, n in conn.execute(grouped):
-        counts[entity] = counts.get(entity, 0) + int(n)
-    for chunk in _chunks(sorted(exclude)):
-        for entity, n in conn.execute(grouped.where(records.c.row_id.in_(chunk))):
-            counts[entity] -= int(n)
-    columns = (records.c.entity, records.c.row_id, records.c.data, records.c.deleted)
-    if only is None:
-        rows = [r for r in conn.execute(_seen_by(org_id, *columns)) if r.row_id not in exclude]
-    else:
-        rows = [
-            r
-            for chunk in _chunks(sorted(set(only) - exclude))
-            for r in conn.execute(_seen_by(org_id, *columns).where(records.c.row_id.in_(chunk)))
-        ]
+    columns = (*_COLUMNS, records.c.deleted)
     lines: dict[str, list[str]] = {entity: [] for entity in ENTITIES}
-    for r in rows:
-        if r.entity in lines:
-            lines[r.entity].append(row_digest(r.row_id, r.data, r.deleted, ENTITIES[r.entity]))
+    wanted = None if only is None else set(only)
+    for r in conn.execute(_seen_by(who.org_id, *columns)):
+        if r.entity not in lines or r.row_id in exclude:
+            continue
+        shown = who.values(r.entity, r.child_id, r.created_by_org, r.data)
+        if shown is None:
+            continue
+        counts[r.entity] += 1
+        if wanted is None or r.row_id in wanted:
+            lines[r.entity].append(row_digest(r.row_id, shown, r.deleted, ENTITIES[r.entity]))
     return DigestResponse(
         entities={
             entity: EntityDigest(count=counts[entity], hash=entity_digest(lines[entity])[1]) for entity in ENTITIES
@@ -199,7 +265,7 @@ def digest(conn: Connection, org_id: str, exclude: set[str], only: list[str] | N
 
 def _seen_rows(conn: Connection, org_id: str, ids: set[str]) -> Iterator[Any]:
     """The rows among `ids` this organisation sees, looked up entity by entity so the primary key is used."""
-    columns = (records.c.entity, records.c.row_id, records.c.data, records.c.deleted)
+    columns = (*_COLUMNS, records.c.deleted)
     for entity in ENTITIES:
         for chunk in _chunks(sorted(ids)):
             yield from conn.execute(
@@ -208,24 +274,36 @@ def _seen_rows(conn: Connection, org_id: str, ids: set[str]) -> Iterator[Any]:
 
 
 def digest_sums(
-    conn: Connection, org_id: str, exclude: set[str], *, recount: bool = False
+    conn: Connection, who: Receiver | str, exclude: set[str], *, recount: bool = False
 ) -> tuple[DigestResponse, bool]:
-    """Per entity: the count and hash (`casedesk.domain.tally`) of every row this organisation sees — kept up to
-    date by each push, or with `recount` counted from the records — less the rows the device still holds back.
-    Also says whether a recount found the kept tallies drifted (the caller rebuilds them)."""
-    kept = tallies.org_digest(conn, org_id)
-    base = tallies.recount_org(conn, org_id) if recount else kept
-    drifted = recount and base != kept
-    if drifted:
-        log.warning("the kept digest of organisation %s had drifted from the records", org_id)
+    """Per entity: the count and hash (`casedesk.domain.tally`) of every row this organisation receives — kept
+    up to date by each push, or with `recount` counted from the records — less the rows the device still holds
+    back. Also says whether a recount found the kept tallies drifted (the caller rebuilds them)."""
+    who = _receiver(conn, who)
+    org_id = who.org_id
+    if who.view is None:  # no case records: the directory alone
+        base = tallies.org_digest(conn, "", "")
+        drifted = False
+    else:
+        kept = tallies.org_digest(conn, org_id, who.view)
+        base = tallies.recount_org(conn, org_id, who.view, who.policy) if recount else kept
+        drifted = recount and base != kept
+        if drifted:
+            log.warning("the kept digest of organisation %s had drifted from the records", org_id)
     for r in _seen_rows(conn, org_id, exclude):
-        base[r.entity].remove(tallies.number_of(r.entity, r.row_id, r.data, bool(r.deleted)))
+        row = tallies.Row(r.entity, r.row_id, r.child_id, r.created_by_org, r.data, bool(r.deleted))
+        if who.view is None and r.child_id is not None:
+            continue
+        number = tallies.view_number(who.policy, org_id, who.view or "", row)
+        if number is not None:
+            base[r.entity].remove(number)
     entities = {entity: EntityDigest(count=base[entity].count, hash=base[entity].hash) for entity in ENTITIES}
     return DigestResponse(entities=entities), drifted
 
 
-def snapshot(conn: Connection, org_id: str, entity: str, after: str | None, limit: int) -> SnapshotResponse:
+def snapshot(conn: Connection, who: Receiver | str, entity: str, after: str | None, limit: int) -> SnapshotResponse:
     """Current state of one entity, paged by row id: the targeted resync after a digest mismatch."""
-    rows = _visible_rows(conn, org_id, entity, after, limit).all()
-    items = [item for item in (_row_item(org_id, r) for r in rows) if item is not None]
+    who = _receiver(conn, who)
+    rows = _visible_rows(conn, who.org_id, entity, after, limit).all()
+    items = [item for item in (_row_item(who, r) for r in rows) if item is not None]
     return SnapshotResponse(items=items, next_after=rows[-1].row_id if len(rows) == limit else None)

@@ -20,6 +20,7 @@ from typing import Any
 import pydantic
 from sqlalchemy import Connection, insert, select
 
+from casedesk.domain import roles
 from casedesk.server import policy
 from casedesk.server.db import applied_changes
 from casedesk.server.db.cache import BatchCache, next_seq
@@ -35,10 +36,11 @@ _UUID = re.compile(UUID_PATTERN)
 class Pusher(ConflictRules):
     """One push request from one device, inside one transaction."""
 
-    def __init__(self, conn: Connection, device_id: str, org_id: str) -> None:
+    def __init__(self, conn: Connection, device_id: str, org_id: str, role: str | None = None) -> None:
         self.conn = conn
         self.device_id = device_id
         self.org_id = org_id
+        self.writes_records = roles.may(role, roles.Action.WRITE_RECORDS)  # an administrator or auditor may not
         self.now = datetime.now(UTC)
         self.cache = BatchCache(conn)
         self.high_water = 0
@@ -180,6 +182,8 @@ class Pusher(ConflictRules):
         if spec is None:
             raise Rejected(f"unknown kind of record {change.entity!r}")
         current = self._get(change.entity, change.row_id)
+        if spec.child_key is not None and not self.writes_records:
+            raise Rejected("your role does not record case information; ask your organisation's administrator")
         self._check_scope(change, spec, current)  # before anything else, so no answer depends on a hidden record
         self._check_bases(change)
         if change.op in ("insert", "append") and current is None:
@@ -236,7 +240,7 @@ class Pusher(ConflictRules):
                 "entity": change.entity,
                 "row_id": change.row_id,
                 "child_id": child_id,
-                "created_by_org": self.org_id if change.entity == "children" else None,
+                "created_by_org": self.org_id or None,  # the owner: whose agreements decide who else receives it
                 "created_seq": seq,
                 "data": fields,
                 "versions": versions,

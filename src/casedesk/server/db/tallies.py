@@ -2,14 +2,17 @@
 
 Two small tables hold `casedesk.domain.tally` sums (a row count and the sum of the rows' hashes, per entity):
 - `scope_tallies`, per child and entity (scope "" holds rows not under a child: the shared directory);
-- `org_tallies`, per organisation and entity, over the children it sees now.
+- `org_tallies`, per organisation, view (`casedesk.domain.roles`: what a role receives) and entity, over the
+  children it sees now — each row counted as that view receives it (`policies.view_values`: withheld rows left
+  out, withheld fields empty), so the digest matches what its devices hold.
 
 An organisation's digest is its own tallies plus the directory's: a few rows, whatever the caseload. Every write
 to `records` or to a child's visibility updates them in the same transaction (`apply`): a changed row moves its
-child's tally and the tally of every organisation that sees the child; a child entering an organisation's view
-adds the child's whole tally to it, one leaving subtracts it. `rebuild` recounts everything from the records —
-run when the tables are first created, and to repair them — and `recount_org` recounts one organisation's view,
-for the periodic check that the kept sums still match the data.
+child's tally and, as each view receives it, the tally of every organisation that sees the child; a child entering
+an organisation's view adds the child's rows (read once) to it, one leaving subtracts them. A change of policy (an
+agreement, the default) recounts what it touches (`casedesk.server.db.agreements`). `rebuild` recounts everything
+from the records — run when the tables are first created, and to repair them — and `recount_org` recounts one
+organisation's view, for the periodic check that the kept sums still match the data.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
 
+from casedesk.domain import sharing
 from casedesk.domain.tally import Tally, row_number
-from casedesk.server.db import meta, org_scope, org_tallies, records, scope_tallies
+from casedesk.server.db import meta, org_scope, org_tallies, policies, records, scope_tallies
 from casedesk.sync.entities import ENTITIES
 
 BUILT_KEY = "tallies_built"
@@ -35,15 +39,53 @@ def number_of(entity: str, row_id: str, data: dict[str, Any], deleted: bool) -> 
     return row_number(row_id, data, deleted, _FIELDS[entity])
 
 
+State = tuple[dict[str, Any], bool]  # a stored row's data and deleted flag
+
+
+@dataclass(frozen=True)
+class Row:
+    """One stored row, as the tallies need it."""
+
+    entity: str
+    row_id: str
+    child_id: str | None
+    owner: str | None
+    data: dict[str, Any]
+    deleted: bool
+
+
+def view_number(policy: sharing.Policy, org_id: str, view: str, row: Row, full: int | None = None) -> int | None:
+    """The row's number as this view of the organisation receives it, or None when it is withheld."""
+    allowed = policy.allowed_for(org_id, row.child_id, source_org=row.owner, view=view)
+    withheld = sharing.fields_withheld(row.entity, row.data, allowed)
+    if withheld is None:
+        return None
+    if not withheld:
+        return full if full is not None else number_of(row.entity, row.row_id, row.data, row.deleted)
+    shown = {k: v for k, v in row.data.items() if k not in withheld}
+    return number_of(row.entity, row.row_id, shown, row.deleted)
+
+
+def child_tallies(policy: sharing.Policy, org_id: str, view: str, rows: Iterable[Row]) -> dict[str, Tally]:
+    """Per entity, the tally of one child's rows as this view of the organisation receives them."""
+    out: dict[str, Tally] = defaultdict(Tally)
+    for row in rows:
+        if row.entity in ENTITIES:
+            number = view_number(policy, org_id, view, row)
+            if number is not None:
+                out[row.entity].add(number)
+    return out
+
+
 @dataclass
 class Changes:
     """What one transaction did to records and visibility, for `apply`.
 
-    rows: (entity, child id or None, the row's number before or None if new, its number after)
+    rows: (entity, row id, child id or None, owning organisation, the row before or None if new, the row after)
     visible_before / visible_after: per touched child, the organisations that saw it at the start and at the end.
     """
 
-    rows: list[tuple[str, str | None, int | None, int]] = field(default_factory=list)
+    rows: list[tuple[str, str, str | None, str | None, State | None, State]] = field(default_factory=list)
     visible_before: dict[str, set[str]] = field(default_factory=dict)
     visible_after: dict[str, set[str]] = field(default_factory=dict)
 
@@ -93,10 +135,25 @@ def _store(
         conn.execute(insert(table), inserts)
 
 
-def apply(conn: Connection, changes: Changes) -> None:
-    """Move the scope and organisation tallies by what this transaction changed."""
+def stored_rows(conn: Connection, child_ids: Iterable[str]) -> dict[str, list[Row]]:
+    """Every stored row of these children, by child."""
+    out: dict[str, list[Row]] = defaultdict(list)
+    columns = (records.c.entity, records.c.row_id, records.c.child_id, records.c.created_by_org, records.c.data)
+    for chunk in _chunks(child_ids):
+        for r in conn.execute(select(*columns, records.c.deleted).where(records.c.child_id.in_(chunk))):
+            out[r.child_id].append(Row(r.entity, r.row_id, r.child_id, r.created_by_org, r.data, bool(r.deleted)))
+    return out
+
+
+def apply(conn: Connection, changes: Changes, policy: sharing.Policy | None = None) -> None:
+    """Move the scope and organisation tallies by what this transaction changed. Runs before the transaction
+    writes its records, so the database still holds each row as it was."""
     delta: dict[tuple[str, str], Tally] = defaultdict(Tally)
-    for entity, child_id, number_before, number_after in changes.rows:
+    full: dict[tuple[str, str], tuple[int | None, int]] = {}
+    for entity, row_id, child_id, _owner, was, now in changes.rows:
+        number_before = None if was is None else number_of(entity, row_id, was[0], was[1])
+        number_after = number_of(entity, row_id, now[0], now[1])
+        full[(entity, row_id)] = (number_before, number_after)
         tally = delta[(child_id or DIRECTORY, entity)]
         if number_before is not None:
             tally.remove(number_before)
@@ -105,43 +162,99 @@ def apply(conn: Connection, changes: Changes) -> None:
     moved = {c for c in changes.visible_after if changes.visible_after[c] != changes.visible_before.get(c, set())}
     if not delta and not moved:
         return
-    held = _load(conn, scope_tallies, scope_tallies.c.scope, {s for s, _ in delta} | moved)
+    held = _load(conn, scope_tallies, scope_tallies.c.scope, {s for s, _ in delta})
     after = {key: Tally(t.count, t.total) for key, t in held.items()}
     for key, t in delta.items():
         after.setdefault(key, Tally()).merge(t)
     _store(conn, scope_tallies, "scope", held, {key: after[key] for key in delta})
 
-    org_delta: dict[tuple[str, str], Tally] = defaultdict(Tally)
-    for child_id in {s for s, _ in delta if s != DIRECTORY} | moved:
+    policy = policy or policies.load(conn)
+    by_child: dict[str, list[tuple[str, str, str | None, State | None, State]]] = defaultdict(list)
+    for entity, row_id, child_id, owner, before, after_state in changes.rows:
+        if child_id and full[(entity, row_id)][0] != full[(entity, row_id)][1]:
+            by_child[child_id].append((entity, row_id, owner, before, after_state))
+    org_delta: dict[tuple[str, str, str], Tally] = defaultdict(Tally)
+    for child_id, rows in by_child.items():
         before_orgs = changes.visible_before.get(child_id, set())
         after_orgs = changes.visible_after.get(child_id, before_orgs)
-        for org in before_orgs & after_orgs:
-            for (scope, entity), t in delta.items():
-                if scope == child_id:
-                    org_delta[(org, entity)].merge(t)
-        for org in after_orgs - before_orgs:
-            for (scope, entity), t in after.items():
-                if scope == child_id:
-                    org_delta[(org, entity)].merge(t)
-        for org in before_orgs - after_orgs:
-            for (scope, entity), t in held.items():
-                if scope == child_id:
-                    org_delta[(org, entity)].merge(t, -1)
+        for org in sorted(before_orgs & after_orgs):
+            for view in policies.views(policy, org):
+                for entity, row_id, owner, before, after_state in rows:
+                    number_before, number_after = full[(entity, row_id)]
+                    tally = org_delta[(org, view, entity)]
+                    if before is not None:
+                        old = view_number(
+                            policy, org, view, Row(entity, row_id, child_id, owner, *before), number_before
+                        )
+                        if old is not None:
+                            tally.remove(old)
+                    new = view_number(
+                        policy, org, view, Row(entity, row_id, child_id, owner, *after_state), number_after
+                    )
+                    if new is not None:
+                        tally.add(new)
+    if moved:
+        stored = stored_rows(conn, moved)
+        changed = {(e, r): (c, o, b, a) for e, r, c, o, b, a in changes.rows}
+        for child_id in sorted(moved):
+            before_orgs = changes.visible_before.get(child_id, set())
+            after_orgs = changes.visible_after.get(child_id, before_orgs)
+            rows_before = stored.get(child_id, [])
+            rows_after = [r for r in rows_before if (r.entity, r.row_id) not in changed]
+            rows_after += [Row(e, r, c, o, *a) for (e, r), (c, o, _b, a) in changed.items() if c == child_id]
+            for org in sorted(after_orgs - before_orgs):
+                for view in policies.views(policy, org):
+                    for entity, t in child_tallies(policy, org, view, rows_after).items():
+                        org_delta[(org, view, entity)].merge(t)
+            for org in sorted(before_orgs - after_orgs):
+                for view in policies.views(policy, org):
+                    for entity, t in child_tallies(policy, org, view, rows_before).items():
+                        org_delta[(org, view, entity)].merge(t, -1)
+    move_orgs(conn, org_delta)
+
+
+def move_orgs(conn: Connection, org_delta: dict[tuple[str, str, str], Tally]) -> None:
+    """Add these (organisation, view, entity) amounts to the kept organisation tallies."""
+    org_delta = {key: t for key, t in org_delta.items() if not t.empty}
     if not org_delta:
         return
-    held_orgs = _load(conn, org_tallies, org_tallies.c.org_id, {o for o, _ in org_delta})
-    new_orgs = {}
+    held: dict[tuple[str, str, str], Tally] = {}
+    for chunk in _chunks({o for o, _, _ in org_delta}):
+        for row in conn.execute(select(org_tallies).where(org_tallies.c.org_id.in_(chunk))):
+            held[(row.org_id, row.view, row.entity)] = _tally(row)
+    updates, inserts = [], []
     for key, t in org_delta.items():
-        total = Tally(held_orgs[key].count, held_orgs[key].total) if key in held_orgs else Tally()
+        total = held[key].copy() if key in held else Tally()
         total.merge(t)
-        new_orgs[key] = total
-    _store(conn, org_tallies, "org_id", held_orgs, new_orgs)
+        org, view, entity = key
+        values = {"count": total.count, "hash": total.hash}
+        if key in held:
+            updates.append(
+                {"k_org": org, "k_view": view, "k_entity": entity, **{f"b_{k}": v for k, v in values.items()}}
+            )
+        else:
+            inserts.append({"org_id": org, "view": view, "entity": entity, **values})
+    if updates:
+        conn.execute(
+            update(org_tallies)
+            .where(
+                org_tallies.c.org_id == bindparam("k_org"),
+                org_tallies.c.view == bindparam("k_view"),
+                org_tallies.c.entity == bindparam("k_entity"),
+            )
+            .values(count=bindparam("b_count"), hash=bindparam("b_hash")),
+            updates,
+        )
+    if inserts:
+        conn.execute(insert(org_tallies), inserts)
 
 
-def org_digest(conn: Connection, org_id: str) -> dict[str, Tally]:
-    """Per entity, the kept tally of everything `org_id` sees: its children's and the directory's."""
+def org_digest(conn: Connection, org_id: str, view: str = "") -> dict[str, Tally]:
+    """Per entity, the kept tally of everything this view of `org_id` receives: its children's and the
+    directory's."""
     out = {entity: Tally() for entity in ENTITIES}
-    for row in conn.execute(select(org_tallies).where(org_tallies.c.org_id == org_id)):
+    query = select(org_tallies).where(org_tallies.c.org_id == org_id, org_tallies.c.view == view)
+    for row in conn.execute(query):
         if row.entity in out:
             out[row.entity].merge(_tally(row))
     for row in conn.execute(select(scope_tallies).where(scope_tallies.c.scope == DIRECTORY)):
@@ -150,41 +263,73 @@ def org_digest(conn: Connection, org_id: str) -> dict[str, Tally]:
     return out
 
 
-def recount_org(conn: Connection, org_id: str) -> dict[str, Tally]:
-    """The same digest counted from the records themselves (every row the organisation sees)."""
+def recount_org(
+    conn: Connection, org_id: str, view: str = "", policy: sharing.Policy | None = None
+) -> dict[str, Tally]:
+    """The same digest counted from the records themselves (every row the organisation sees, as it sees it)."""
+    policy = policy or policies.load(conn)
     scope = org_scope.alias("s")
     query = (
-        select(records.c.entity, records.c.row_id, records.c.data, records.c.deleted)
+        select(
+            records.c.entity,
+            records.c.row_id,
+            records.c.child_id,
+            records.c.created_by_org,
+            records.c.data,
+            records.c.deleted,
+        )
         .select_from(records.outerjoin(scope, and_(scope.c.child_id == records.c.child_id, scope.c.org_id == org_id)))
         .where(or_(records.c.child_id.is_(None), scope.c.visible.is_(True)))
     )
     out = {entity: Tally() for entity in ENTITIES}
     for r in conn.execute(query.execution_options(yield_per=2000)):
         if r.entity in out:
-            out[r.entity].add(number_of(r.entity, r.row_id, r.data, bool(r.deleted)))
+            row = Row(r.entity, r.row_id, r.child_id, r.created_by_org, r.data, bool(r.deleted))
+            number = view_number(policy, org_id, view, row)
+            if number is not None:
+                out[r.entity].add(number)
     return out
 
 
-def rebuild(conn: Connection) -> None:
-    """Recount every tally from the records and the visibility table (first build, and repair)."""
-    scopes: dict[tuple[str, str], Tally] = defaultdict(Tally)
-    query = select(records.c.entity, records.c.row_id, records.c.child_id, records.c.data, records.c.deleted)
-    for r in conn.execute(query.execution_options(yield_per=2000)):
-        if r.entity in ENTITIES:
-            scopes[(r.child_id or DIRECTORY, r.entity)].add(number_of(r.entity, r.row_id, r.data, bool(r.deleted)))
-    by_child: dict[str, list[tuple[str, Tally]]] = defaultdict(list)
-    for (scope, entity), t in scopes.items():
-        by_child[scope].append((entity, t))
-    orgs: dict[tuple[str, str], Tally] = defaultdict(Tally)
+def rebuild(conn: Connection, policy: sharing.Policy | None = None) -> None:
+    """Recount every tally from the records and the visibility table (first build, repair, a change of policy)."""
+    policy = policy or policies.load(conn)
+    seen_by: dict[str, list[str]] = defaultdict(list)
     for org_id, child_id in conn.execute(
         select(org_scope.c.org_id, org_scope.c.child_id).where(org_scope.c.visible.is_(True))
     ):
-        for entity, t in by_child.get(child_id, []):
-            orgs[(org_id, entity)].merge(t)
+        seen_by[child_id].append(org_id)
+    scopes: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    orgs: dict[tuple[str, str, str], Tally] = defaultdict(Tally)
+    query = select(
+        records.c.entity,
+        records.c.row_id,
+        records.c.child_id,
+        records.c.created_by_org,
+        records.c.data,
+        records.c.deleted,
+    )
+    for r in conn.execute(query.execution_options(yield_per=2000)):
+        if r.entity not in ENTITIES:
+            continue
+        full = number_of(r.entity, r.row_id, r.data, bool(r.deleted))
+        scopes[(r.child_id or DIRECTORY, r.entity)].add(full)
+        if not r.child_id:
+            continue
+        row = Row(r.entity, r.row_id, r.child_id, r.created_by_org, r.data, bool(r.deleted))
+        for org_id in seen_by.get(r.child_id, ()):
+            for view in policies.views(policy, org_id):
+                number = view_number(policy, org_id, view, row, full)
+                if number is not None:
+                    orgs[(org_id, view, r.entity)].add(number)
     conn.execute(delete(scope_tallies))
     conn.execute(delete(org_tallies))
     _store(conn, scope_tallies, "scope", {}, dict(scopes))
-    _store(conn, org_tallies, "org_id", {}, dict(orgs))
+    if orgs:
+        conn.execute(
+            insert(org_tallies),
+            [{"org_id": o, "view": v, "entity": e, "count": t.count, "hash": t.hash} for (o, v, e), t in orgs.items()],
+        )
     conn.execute(delete(meta).where(meta.c.key == BUILT_KEY))
     conn.execute(insert(meta).values(key=BUILT_KEY, value="1"))
 
