@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from casedesk.errors import ValidationError
 from casedesk.server.db import agreement_admin
 from casedesk.server.db.accounts import AdminError
+from casedesk.services.sharing import SharingService
 from casedesk.store import repositories as repo
 from tests.sync.harness import Device, Server, make_device
 
@@ -161,3 +163,87 @@ def test_a_bad_agreement_is_refused_and_nothing_changes(server: Server, change: 
     with pytest.raises(AdminError, match="Agreement not recorded"):
         agreement_admin.add(server.store, **{**fields, **change})
     assert agreement_admin.list_all(server.store) == []
+
+
+def test_the_device_is_told_what_is_withheld_and_under_which_agreement(server: Server, tmp_path: Path) -> None:
+    school, care, ann, cat, child = _two_orgs(server, tmp_path)
+    _agreement(server, school, care, "identity,education")
+    _entry(ann, child, "youth_justice", "Referral order")
+    _entry(ann, child, "youth_justice", "Police contact")
+    _entry(ann, child, "behaviour", "Detention")
+    ann.sync()
+    cat.sync()
+    shown = SharingService(cat.db, "cat").for_child(child)
+    assert shown.notices == [
+        "1 behaviour entry from Riverside Academy is not shared with Children's Social Care: under the agreement "
+        "“Riverside and children's social care”.",
+        "2 youth-justice entries from Riverside Academy are not shared with Children's Social Care: under the "
+        "agreement “Riverside and children's social care”.",
+    ]
+    assert [view.agreement.title for view in shown.agreements] == ["Riverside and children's social care"]
+    assert not SharingService(ann.db, "ann").for_child(child).notices  # the school holds all of its own
+    with cat.db.engine.connect() as conn:  # the notice holds the category and owner, never the content
+        stored = " ".join(str(row) for row in conn.exec_driver_sql("SELECT * FROM withheld_rows"))
+    assert "Referral order" not in stored and "Police contact" not in stored
+    ann.close()
+    cat.close()
+
+
+def test_a_restricted_entry_stays_within_its_organisation_unannounced(server: Server, tmp_path: Path) -> None:
+    _, _, ann, cat, child = _two_orgs(server, tmp_path)
+    now = datetime.now(UTC)
+    with ann.db.unit_of_work("ann") as uow:
+        uow.insert(
+            "events",
+            {
+                "child_id": child,
+                "kind": "note",
+                "occurred_at": now,
+                "recorded_at": now,
+                "author": "ann",
+                "summary": "What the neighbour said",
+                "category": "safeguarding",
+                "restricted": True,
+            },
+        )
+    _entry(ann, child, "safeguarding", "Concern logged")
+    ann.sync()
+    report = cat.sync()
+    assert _summaries(cat, child) == {"Concern logged"}
+    assert SharingService(cat.db, "cat").for_child(child).notices == []
+    assert report.digest_ok and not report.resynced
+    ann.close()
+    cat.close()
+
+
+def test_withdrawn_consent_narrows_sharing_until_it_is_given_again(server: Server, tmp_path: Path) -> None:
+    _, _, ann, cat, child = _two_orgs(server, tmp_path)
+    _entry(ann, child, "health", "Asthma plan")
+    ann.sync()
+    cat.sync()
+    assert _summaries(cat, child) == {"Asthma plan"}
+    service = SharingService(ann.db, "ann")
+    consent_id, _ = service.record_consent(child, "health", "Mother", date(2025, 3, 1), note="by phone")
+    ann.sync()
+    report = cat.sync()
+    assert child in report.purged and _summaries(cat, child) == set()
+    assert report.digest_ok and not report.resynced
+    assert "consent to share it was withdrawn" in SharingService(cat.db, "cat").for_child(child).notices[0]
+    [consent] = SharingService(cat.db, "cat").for_child(child).consents  # everyone involved sees the record
+    assert consent.given_by == "Mother" and consent.recorded_by == "ann"
+    service.end_consent(consent_id, date.today())
+    ann.sync()
+    cat.sync()
+    assert _summaries(cat, child) == {"Asthma plan"}
+    ann.close()
+    cat.close()
+
+
+def test_a_bad_consent_record_is_refused_and_nothing_is_written(server: Server, tmp_path: Path) -> None:
+    _, _, ann, _, child = _two_orgs(server, tmp_path)
+    service = SharingService(ann.db, "ann")
+    with pytest.raises(ValidationError) as refused:
+        service.record_consent(child, "identity", " ", date(2999, 1, 1), organisation_id="nope")
+    assert {f for f, _ in refused.value.problems} == {"category", "given_by", "decided_on", "organisation_id"}
+    assert service.for_child(child).consents == []
+    ann.close()

@@ -121,6 +121,7 @@ class ChronologyEvent:
     organisation_id: str | None = None
     amends_id: str | None = None
     related_id: str | None = None  # the triage result or referral this entry records
+    restricted: bool | None = None  # third-party information: never shared beyond the recording organisation
 
 
 @dataclass(frozen=True, slots=True)

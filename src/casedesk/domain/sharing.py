@@ -181,6 +181,26 @@ class Grant:
 
 
 @dataclass(frozen=True)
+class Consent:
+    """A consent record in force narrows sharing of one category of a child beyond the organisation holding it:
+    with every other organisation, or only with `org_id`. It never narrows the baseline (who the child is and
+    who is involved)."""
+
+    category: Category
+    decided_on: date
+    org_id: str | None = None
+    ended_on: date | None = None
+
+    def narrows(self, receiver_org: str, on: date) -> bool:
+        return (
+            self.category not in BASELINE
+            and self.decided_on <= on
+            and (self.ended_on is None or on < self.ended_on)
+            and (self.org_id is None or self.org_id == receiver_org)
+        )
+
+
+@dataclass(frozen=True)
 class Decision:
     """What one organisation shares with another, and why: the agreements that name the two (none: the
     default policy decided)."""
@@ -201,6 +221,7 @@ class Policy:
     on: date | None = None
     grants: Sequence[Grant] = ()
     now: datetime | None = None
+    consents: Callable[[str], Sequence[Consent]] = lambda _child: ()
     _pairs: dict[tuple[str | None, str], Decision] = field(default_factory=dict, repr=False)
     _allowed: dict[tuple[Any, ...], Allowed] = field(default_factory=dict, repr=False)
 
@@ -250,11 +271,31 @@ class Policy:
         if found is not None:
             return found
         allowed = self.between(source_org, receiver_org).allowed.without(roles.VIEW_WITHHOLDS[view])
+        allowed = allowed.without(self.withdrawn(receiver_org, child_id))
         extra = self.granted(receiver_org, child_id, user)
         if extra:
             allowed = allowed | Allowed.of(extra)
         self._allowed[key] = allowed
         return allowed
+
+    def withdrawn(self, receiver_org: str, child_id: str) -> frozenset[Category]:
+        """Categories the child's consent records in force keep from this organisation."""
+        on = self.on or datetime.now(UTC).date()
+        return frozenset(c.category for c in self.consents(child_id) if c.narrows(receiver_org, on))
+
+    def why_withheld(
+        self, receiver_org: str, child_id: str, source_org: str | None, category: Category
+    ) -> tuple[str, tuple[str, ...]]:
+        """Why a row of this category is withheld from the organisation: "agreement" (with the ids of the
+        agreements naming the two), "default" (no agreement, the closed default), "consent" or "role"."""
+        decision = self.between(source_org, receiver_org)
+        if not decision.allowed.permits("*", category):
+            if decision.agreements:
+                return "agreement", tuple(a.id for a in decision.agreements)
+            return "default", ()
+        if category in self.withdrawn(receiver_org, child_id):
+            return "consent", ()
+        return "role", ()
 
     def granted(self, receiver_org: str, child_id: str, user: str | None = None) -> frozenset[Category]:
         """Categories the grants in force add for this child, organisation and user."""

@@ -46,6 +46,7 @@ from casedesk.services.mywork.service import MyWorkService
 from casedesk.services.overview.service import OverviewService
 from casedesk.services.profile import ProfileService
 from casedesk.services.referrals.service import ReferralService
+from casedesk.services.sharing import SharingService
 from casedesk.services.sync import SyncService
 from casedesk.services.triage.service import TriageService
 from casedesk.site_profile import Policy
@@ -105,6 +106,7 @@ class Collection:
         self.attendance = AttendanceService(db, actor)
         self.alerts = AlertsService(db, actor)
         self.mywork = MyWorkService(db, actor)
+        self.sharing = SharingService(db, actor)
         self.sync = SyncService(db, transport, on_db=self.on_db)
         self.enrolment = EnrolmentService(self.sync)
         self.administration = AdministrationService(self.sync)
@@ -151,6 +153,7 @@ class Collection:
             self.cohort,
             self.alerts,
             self.mywork,
+            self.sharing,
         ):
             service.actor = saved.name
 

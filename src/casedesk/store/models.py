@@ -139,6 +139,7 @@ class EventRow(SyncedMixin, Base):
     amends_id: Mapped[str | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     # The triage result or referral this entry records (schema v2), so a referral's timeline is its events.
     related_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    restricted: Mapped[bool | None] = mapped_column(Boolean)  # third-party information: stays in its organisation
 
 
 class TriageResultRow(SyncedMixin, Base):
@@ -642,6 +643,56 @@ class ChildActivityRow(Base):
     last_contact: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class SharingAgreementRow(SyncedMixin, Base):
+    """An information-sharing agreement, as the server's administrators recorded it (read-only on devices)."""
+
+    __tablename__ = "sharing_agreements"
+    title: Mapped[str] = mapped_column(String(300))
+    party_a: Mapped[str] = mapped_column(String(80))
+    party_b: Mapped[str] = mapped_column(String(80))
+    a_to_b: Mapped[list[str]] = mapped_column(JSON)
+    b_to_a: Mapped[list[str]] = mapped_column(JSON)
+    article_6: Mapped[str] = mapped_column(String(40))
+    article_9: Mapped[str | None] = mapped_column(String(40))
+    article_10: Mapped[str | None] = mapped_column(String(40))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    review_date: Mapped[date] = mapped_column(Date)
+    signed_by: Mapped[list[str]] = mapped_column(JSON)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ConsentRow(SyncedMixin, Base):
+    """A child's consent record: sharing of one category beyond its organisation withdrawn (with all or one)."""
+
+    __tablename__ = "consents"
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(40))
+    decision: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    decided_on: Mapped[date] = mapped_column(Date)
+    given_by: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class WithheldRow(Base):
+    """A row of a child the server holds but did not send this device (its category is not shared with this
+    organisation or this role): only what the notice needs — never any of its content. Never synced."""
+
+    __tablename__ = "withheld_rows"
+    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    child_id: Mapped[str] = mapped_column(String(36), index=True)
+    category: Mapped[str] = mapped_column(String(40))
+    owner_org: Mapped[str | None] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(String(20))  # agreement | default | role | consent
+    agreements: Mapped[list[str]] = mapped_column(JSON)
+
+
 class SettingRow(Base):
     """Device-local state: device id, clock, profile, sync cursor. Never synced."""
 
@@ -686,6 +737,8 @@ SYNCED_TABLES: dict[str, type[SyncedMixin]] = {
     "alert_rule_sets": AlertRuleSetRow,
     "alerts": AlertRow,
     "alert_actions": AlertActionRow,
+    "sharing_agreements": SharingAgreementRow,
+    "consents": ConsentRow,
 }
 APPEND_ONLY_TABLES = frozenset(
     {"events", "mail_requests", "guidance_questions", "directory_searches", "plan_notes", "alert_actions"}

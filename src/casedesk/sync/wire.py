@@ -203,9 +203,10 @@ class ConflictInfo(_Model):
 
 
 class PullItem(_Model):
-    """A row's fields as written (with their versions), a conflict, or a purge of a child leaving scope."""
+    """A row's fields as written (with their versions), a conflict, a purge of a child leaving scope, or the notice
+    that a row of a child is withheld from this device (under an opaque id: its category, owner and why)."""
 
-    kind: Literal["row", "conflict", "purge"]
+    kind: Literal["row", "conflict", "purge", "withheld"]
     entity: str = ""
     row_id: str = ""
     fields: dict[str, Any] = Field(default_factory=dict)

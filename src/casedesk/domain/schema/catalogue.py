@@ -12,6 +12,7 @@ from casedesk.domain.schema.alerts import ALERT_ENTITIES, ALERT_RECORDS
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES, CASEWORK_RECORDS
 from casedesk.domain.schema.education import EDUCATION_ORDER, EDUCATION_RECORDS
 from casedesk.domain.schema.meetings import MEETING_CHILD_ORDER, MEETING_RECORDS, MEETING_SHARED
+from casedesk.domain.schema.sharing import SHARING_RECORDS
 from casedesk.domain.schema.types import (
     CHRONOLOGY_CATEGORIES,
     Category,
@@ -162,6 +163,7 @@ RECORDS: tuple[RecordSpec, ...] = (
             long_text("body"),
             ref("amends_id", "events"),
             ref("related_id", None),  # the triage result or referral this entry records
+            boolean("restricted"),  # third-party information: stays within the recording organisation
         ),
         child_key="child_id",
         append_only=True,
@@ -285,6 +287,7 @@ RECORDS: tuple[RecordSpec, ...] = (
     *EDUCATION_RECORDS,
     *MEETING_RECORDS,
     *ALERT_RECORDS,
+    *SHARING_RECORDS,
 )
 
 ENTITY_ORDER: tuple[str, ...] = (
@@ -308,4 +311,6 @@ ENTITY_ORDER: tuple[str, ...] = (
     *MEETING_CHILD_ORDER,
     *ALERT_ENTITIES,
     "events",
+    "consents",
+    "sharing_agreements",
 )

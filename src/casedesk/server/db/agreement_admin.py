@@ -23,6 +23,54 @@ from casedesk.domain.tally import Tally
 from casedesk.server.db import ServerDB, agreements, feed, org_scope, orgs, policies, records, tallies
 from casedesk.server.db.accounts import AdminError
 from casedesk.server.db.cache import next_seq
+from casedesk.server.db.rules import check_values
+from casedesk.sync.entities import ENTITIES
+
+ENTITY = "sharing_agreements"
+
+
+def _publish(conn: Connection, agreement: model.Agreement) -> None:
+    """Write the agreement as a synced directory record (every device holds every agreement, read-only), with its
+    feed item and the directory's digest tally, as an organisation is written."""
+    spec = ENTITIES[ENTITY]
+    fields = check_values(spec, ENTITY, {k: v for k, v in agreement.to_json().items() if k in spec.fields})
+    held = conn.execute(select(records).where(records.c.entity == ENTITY, records.c.row_id == agreement.id)).first()
+    hlc = f"{int(datetime.now(UTC).timestamp() * 1000):013d}-000000-server"
+    seq = next_seq(conn)
+    conn.execute(
+        insert(feed).values(
+            seq=seq, kind="row", entity=ENTITY, row_id=agreement.id, child_id=None, fields=fields, hlc=hlc
+        )
+    )
+    before = None if held is None else (held.data, bool(held.deleted))
+    tallies.apply(conn, tallies.Changes(rows=[(ENTITY, agreement.id, None, None, before, (fields, False))]))
+    if held is None:
+        conn.execute(
+            insert(records).values(
+                entity=ENTITY,
+                row_id=agreement.id,
+                child_id=None,
+                created_by_org=None,
+                created_seq=seq,
+                data=fields,
+                versions=dict.fromkeys(fields, seq),
+                hlcs=dict.fromkeys(fields, hlc),
+                authors=dict.fromkeys(fields, "server"),
+                deleted=False,
+            )
+        )
+    else:
+        changed = [k for k, v in fields.items() if held.data.get(k) != v]
+        conn.execute(
+            update(records)
+            .where(records.c.entity == ENTITY, records.c.row_id == agreement.id)
+            .values(
+                data=fields,
+                versions={**held.versions, **dict.fromkeys(changed, seq)},
+                hlcs={**held.hlcs, **dict.fromkeys(changed, hlc)},
+                authors={**held.authors, **dict.fromkeys(changed, "server")},
+            )
+        )
 
 
 def _known_org(conn: Connection) -> Callable[[str], bool]:
@@ -80,6 +128,7 @@ def add(
         conn.execute(
             insert(agreements).values(id=agreement.id, data=agreement.to_json(), created_at=now, updated_at=now)
         )
+        _publish(conn, agreement)
         changed = rescope(conn, before, policies.load(conn), parties=[agreement])
     return agreement, changed
 
@@ -118,6 +167,7 @@ def end(store: ServerDB, agreement_id: str, reason: str) -> tuple[model.Agreemen
             .where(agreements.c.id == agreement_id)
             .values(data=ended.to_json(), updated_at=datetime.now(UTC))
         )
+        _publish(conn, ended)
         changed = rescope(conn, before, policies.load(conn), parties=[agreement])
     return ended, changed
 
@@ -146,15 +196,13 @@ def rescope(
     before: sharing.Policy,
     after: sharing.Policy,
     parties: list[model.Agreement] | None = None,
+    children: set[str] | None = None,
 ) -> int:
     """Make a change of policy take effect (see the module's description). `parties`: only organisations these
-    agreements name can be affected (None: every organisation). Returns the number of rescoped children views."""
-    pairs = [
-        (org_id, child_id)
-        for org_id, child_id in conn.execute(
-            select(org_scope.c.org_id, org_scope.c.child_id).where(org_scope.c.visible.is_(True))
-        )
-    ]
+    agreements name can be affected; `children`: only these children (None: all). Returns the number of
+    (organisation, child) views rescoped."""
+    query = select(org_scope.c.org_id, org_scope.c.child_id).where(org_scope.c.visible.is_(True))
+    pairs = [(o, c) for o, c in conn.execute(query) if children is None or c in children]
     if parties is not None:
         named: dict[str, bool] = {}
         for org_id in {o for o, _ in pairs}:

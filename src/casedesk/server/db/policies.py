@@ -19,6 +19,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from casedesk.domain import roles, sharing
 from casedesk.domain.agreements import Agreement, OrgInfo
+from casedesk.domain.schema import Category
 from casedesk.server.db import agreements, meta, orgs, records
 
 DEFAULT_KEY = "sharing.default"
@@ -67,12 +68,62 @@ class OrgLookup:
         return None if account is None else OrgInfo(org_id, account.name, account.kind)
 
 
+class ConsentLookup:
+    """A child's consent records, read when first asked (each child once per policy)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.cache: dict[str, list[sharing.Consent]] = {}
+
+    def __call__(self, child_id: str) -> list[sharing.Consent]:
+        if child_id not in self.cache:
+            self.cache[child_id] = self._read(child_id)
+        return self.cache[child_id]
+
+    def _read(self, child_id: str) -> list[sharing.Consent]:
+        query = select(records.c.data).where(
+            records.c.entity == "consents", records.c.child_id == child_id, records.c.deleted.is_(False)
+        )
+        out = []
+        for (data,) in self.conn.execute(query):
+            try:
+                out.append(
+                    sharing.Consent(
+                        Category(data["category"]),
+                        date.fromisoformat(str(data["decided_on"])),
+                        data.get("organisation_id"),
+                        date.fromisoformat(str(data["ended_on"])) if data.get("ended_on") else None,
+                    )
+                )
+            except (KeyError, ValueError):
+                continue  # not a category or date this server knows: it narrows nothing it could name
+        return out
+
+
 def load(conn: Connection, *, on: date | None = None) -> sharing.Policy:
     """The policy in force on `on` (today)."""
     grants = [grant for loader in GRANT_LOADERS for grant in loader(conn)]
     return sharing.Policy(
-        agreements=all_agreements(conn), orgs=OrgLookup(conn), default=default(conn), on=on, grants=grants
+        agreements=all_agreements(conn),
+        orgs=OrgLookup(conn),
+        default=default(conn),
+        on=on,
+        grants=grants,
+        consents=ConsentLookup(conn),
     )
+
+
+NOTICES_KEY = "sharing.notices"
+
+
+def notices(conn: Connection) -> bool:
+    """Whether devices are told that something is withheld (counts per category and why; never content)."""
+    return conn.execute(select(meta.c.value).where(meta.c.key == NOTICES_KEY)).scalar() != "off"
+
+
+def set_notices(conn: Connection, on: bool) -> None:
+    conn.execute(delete(meta).where(meta.c.key == NOTICES_KEY))
+    conn.execute(insert(meta).values(key=NOTICES_KEY, value="on" if on else "off"))
 
 
 def views(policy: sharing.Policy, org_id: str) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ no longer hold and receives what it now may, as the policy says at that moment.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, false, func, or_, select, true
 
 from casedesk.domain import roles, sharing
+from casedesk.domain.schema import CATALOGUE
 from casedesk.server.db import conflicts, feed, org_scope, policies, records, tallies
 from casedesk.sync.entities import ENTITIES, ENTITY_ORDER, entity_digest, row_digest
 from casedesk.sync.wire import ConflictInfo, DigestResponse, EntityDigest, PullItem, PullResponse, SnapshotResponse
@@ -56,10 +58,30 @@ class Receiver:
     view: str | None = roles.FULL
     user: str | None = None
     policy: sharing.Policy = field(default_factory=sharing.Policy)
+    notices: bool = True
 
     @classmethod
     def of(cls, conn: Connection, org_id: str, view: str | None = roles.FULL, user: str | None = None) -> Receiver:
-        return cls(org_id, view, user, policies.load(conn))
+        return cls(org_id, view, user, policies.load(conn), policies.notices(conn))
+
+    def withheld(
+        self, entity: str, row_id: str, child_id: str | None, owner: str | None, data: dict[str, Any], deleted: bool
+    ) -> PullItem | None:
+        """The notice that a row of this child is withheld, where policy allows: its category, owner and why —
+        under an opaque id, never its own id or content. Restricted entries are never announced."""
+        if not self.notices or child_id is None or self.view is None or data.get(sharing.RESTRICTED_FIELD):
+            return None
+        category = CATALOGUE[entity].category_of(data)
+        reason, agreements = self.policy.why_withheld(self.org_id, child_id, owner, category)
+        opaque = hashlib.sha256(f"{self.org_id}:{entity}:{row_id}".encode()).hexdigest()[:32]
+        fields = {"child_id": child_id, "category": category.value, "owner_org": owner, "reason": reason}
+        return PullItem(
+            kind="withheld",
+            entity=entity,
+            row_id=opaque,
+            fields={**fields, "agreements": list(agreements)},
+            deleted=deleted,
+        )
 
     def values(self, entity: str, child_id: str | None, owner: str | None, data: dict[str, Any]) -> Any:
         if child_id is not None and self.view is None:
@@ -74,7 +96,9 @@ def _receiver(conn: Connection, who: Receiver | str) -> Receiver:
 def _row_item(who: Receiver, row: Any) -> PullItem | None:
     fields = who.values(row.entity, row.child_id, row.created_by_org, row.data)
     if fields is None:
-        return None
+        if row.deleted:
+            return None
+        return who.withheld(row.entity, row.row_id, row.child_id, row.created_by_org, row.data, False)
     return PullItem(
         kind="row",
         entity=row.entity,
@@ -176,8 +200,12 @@ def pull(conn: Connection, who: Receiver | str, cursor: int, limit: int, device_
     items: list[PullItem] = []
     for row in rows:
         if row.kind == "row":
-            shown = who.values(row.entity, row.child_id, row.owner, row.current or row.fields)
+            current = row.current or row.fields
+            shown = who.values(row.entity, row.child_id, row.owner, current)
             if shown is None:
+                notice = who.withheld(row.entity, row.row_id, row.child_id, row.owner, current, bool(row.deleted))
+                if notice is not None:
+                    items.append(notice)
                 continue
             fields = {k: v for k, v in row.fields.items() if k in shown}
             if not fields and not row.deleted:
@@ -305,5 +333,5 @@ def snapshot(conn: Connection, who: Receiver | str, entity: str, after: str | No
     """Current state of one entity, paged by row id: the targeted resync after a digest mismatch."""
     who = _receiver(conn, who)
     rows = _visible_rows(conn, who.org_id, entity, after, limit).all()
-    items = [item for item in (_row_item(who, r) for r in rows) if item is not None]
+    items = [item for item in (_row_item(who, r) for r in rows) if item is not None and item.kind == "row"]
     return SnapshotResponse(items=items, next_after=rows[-1].row_id if len(rows) == limit else None)

@@ -20,9 +20,9 @@ from typing import Any
 import pydantic
 from sqlalchemy import Connection, insert, select
 
-from casedesk.domain import roles
+from casedesk.domain import roles, sharing
 from casedesk.server import policy
-from casedesk.server.db import applied_changes
+from casedesk.server.db import agreement_admin, applied_changes, policies
 from casedesk.server.db.cache import BatchCache, next_seq
 from casedesk.server.db.decisions import ConflictRules
 from casedesk.server.db.recovered import put_in_doubt
@@ -40,7 +40,9 @@ class Pusher(ConflictRules):
         self.conn = conn
         self.device_id = device_id
         self.org_id = org_id
+        self.role = role
         self.writes_records = roles.may(role, roles.Action.WRITE_RECORDS)  # an administrator or auditor may not
+        self._policy: sharing.Policy | None = None
         self.now = datetime.now(UTC)
         self.cache = BatchCache(conn)
         self.high_water = 0
@@ -102,10 +104,27 @@ class Pusher(ConflictRules):
                 done[change_id] = result
             results.append(result)
         self.rescope_all()
-        self.cache.flush()
+        self._flush()
         if answers:
             self.conn.execute(insert(applied_changes), answers)
         return results
+
+    def _flush(self) -> None:
+        """Write the batch. A consent record changed narrows or widens what other organisations receive of its
+        child: those children are rescoped like a change of agreement (their views counted under the consent
+        records before and after)."""
+        cache = self.cache
+        consented = {
+            row["child_id"]
+            for key in cache.new_records | cache.dirty_records
+            if key[0] == "consents" and (row := cache.records.get(key)) is not None and row["child_id"]
+        }
+        before = policies.load(self.conn)
+        for child_id in consented:
+            before.consents(child_id)  # read now, before the batch writes them
+        cache.flush(before)
+        if consented:
+            agreement_admin.rescope(self.conn, before, policies.load(self.conn), children=consented)
 
     def _one(self, change_id: str, raw: dict[str, Any]) -> ChangeResult:
         try:
@@ -185,6 +204,7 @@ class Pusher(ConflictRules):
         if spec.child_key is not None and not self.writes_records:
             raise Rejected("your role does not record case information; ask your organisation's administrator")
         self._check_scope(change, spec, current)  # before anything else, so no answer depends on a hidden record
+        self._check_shared(change, current)
         self._check_bases(change)
         if change.op in ("insert", "append") and current is None:
             return self._insert(change, spec)
@@ -210,6 +230,22 @@ class Pusher(ConflictRules):
         if child_id is not None and (
             not isinstance(child_id, str) or not _UUID.match(child_id) or not self._visible(child_id)
         ):
+            raise Rejected(NOT_VISIBLE)
+
+    def _check_shared(self, change: WireChange, current: dict[str, Any] | None) -> None:
+        """Refuse, in the same wording, a change to a row (or a field) of another organisation that is not
+        shared with this one: a device cannot write what it may not read."""
+        if current is None or not current["child_id"] or current.get("created_by_org") in (None, self.org_id):
+            return
+        if self._policy is None:
+            self._policy = policies.load(self.conn)
+        org = self._policy.orgs(self.org_id)
+        view = roles.view_of(self.role, org.kind if org else "") or roles.FULL
+        allowed = self._policy.allowed_for(
+            self.org_id, current["child_id"], source_org=current["created_by_org"], view=view
+        )
+        withheld = sharing.fields_withheld(change.entity, current["data"], allowed)
+        if withheld is None or withheld & set(change.fields):
             raise Rejected(NOT_VISIBLE)
 
     def _check_bases(self, change: WireChange) -> None:

@@ -24,7 +24,7 @@ from casedesk.domain.schema import CATALOGUE
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES
 from casedesk.domain.schema.education import EDUCATION_ORDER
 from casedesk.domain.schema.meetings import MEETING_CHILD_ORDER
-from casedesk.store import attendance_repo, settings
+from casedesk.store import attendance_repo, settings, sharing_repo
 from casedesk.store.database import Database
 from casedesk.store.journal import tallies, unapplied
 from casedesk.store.journal.outbox import forget_rows, pending_fields
@@ -34,6 +34,7 @@ from casedesk.store.tables import mapped_table
 # children's own rows, deleted before the child
 # (education: EHE visits before their case, CME steps before their enquiry)
 CHILD_TABLES = (
+    "consents",
     "events",
     "involvements",
     "status_periods",
@@ -255,6 +256,7 @@ def purge_child(conn: Connection, child_id: str) -> None:
     tallies.adjust(conn, delta)  # the child's other rows (needs checks, referrals…) went with it by cascade
     forget_rows(conn, row_ids)
     unapplied.forget_child(conn, child_id)
+    sharing_repo.forget_child(conn, child_id)
     for conflict_id, value in settings.members(conn, config.CONFLICTS).items():
         if value.get("child_id") == child_id:
             settings.delete_member(conn, config.CONFLICTS, conflict_id)
@@ -305,6 +307,8 @@ def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
                 stats.conflicts += 1
             elif item.kind == "purge":
                 purge_or_defer(conn, [item.row_id], pending, stats)
+            elif item.kind == "withheld":
+                sharing_repo.note_withheld(conn, [item])
         stats.rows += apply_rows(conn, run, pending)
         refresh_derived(conn, items)
         settings.write(conn, config.CURSOR, int(cursor))
