@@ -191,7 +191,9 @@ class ChildrenService:
         body: str | None = None,
         organisation_id: str | None = None,
         amends_id: str | None = None,
+        restricted: bool = False,
     ) -> tuple[str, Changes]:
+        """A chronology entry; `restricted` (third-party information) keeps it within this organisation."""
         if not summary.strip():
             raise ValidationError("A chronology entry needs a summary.", [("summary", "Required.")])
         if occurred_at.tzinfo is None:
@@ -214,6 +216,7 @@ class ChildrenService:
                     "significance": significance,
                     "organisation_id": organisation_id,
                     "amends_id": amends_id,
+                    "restricted": True if restricted else None,
                 },
             )
         return event_id, uow.changes
@@ -235,6 +238,7 @@ class ChildrenService:
             body=f"{text}\n\nAmendment reason: {reason.strip()}" if text else f"Amendment reason: {reason.strip()}",
             organisation_id=original.organisation_id,
             amends_id=original.id,
+            restricted=bool(original.restricted),  # an amendment of restricted information is restricted too
         )
 
     def add_status(

@@ -34,6 +34,10 @@ def noun(entity: str, count: int) -> str:
     return one if count == 1 else many
 
 
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 @dataclass(frozen=True)
 class AgreementView:
     """One agreement as the child record shows it (read-only)."""
@@ -54,8 +58,8 @@ class AgreementView:
         state = "in force" if self.in_force else ("ended: " + (a.ended_reason or "") if a.ended_at else "not in force")
         return [
             f"{a.title} ({state})",
-            f"{self.party_a} shares with {self.party_b}: {', '.join(sorted(a.a_to_b)) or 'nothing'}",
-            f"{self.party_b} shares with {self.party_a}: {', '.join(sorted(a.b_to_a)) or 'nothing'}",
+            _first_up(f"{self.party_a} shares with {self.party_b}: {', '.join(sorted(a.a_to_b)) or 'nothing'}"),
+            _first_up(f"{self.party_b} shares with {self.party_a}: {', '.join(sorted(a.b_to_a)) or 'nothing'}"),
             "Lawful basis: " + "; ".join(basis),
             f"From {a.start_date:%d %b %Y}, {ends}; review by {a.review_date:%d %b %Y}",
             "Signed by: " + "; ".join(a.signed_by),
@@ -67,6 +71,7 @@ class ChildSharing:
     notices: list[str]
     agreements: list[AgreementView]
     consents: list[ConsentRecord]
+    withheld: int = 0  # rows the server did not send this device
 
 
 def _info(org: Organisation | None, org_id: str) -> OrgInfo:
@@ -124,7 +129,7 @@ class SharingService:
             if mine is not None and any(a.names(mine, other) for other in others)
         ]
         titles = {a.id: a.title for a in held}
-        return ChildSharing(notices(withheld, names, titles, own), applying, consents)
+        return ChildSharing(notices(withheld, names, titles, own), applying, consents, len(withheld))
 
     def record_consent(
         self,

@@ -218,6 +218,7 @@ class ChronologyTab(QWidget):
             event = entry.current
             org = view.organisations.get(event.organisation_id or "")
             summary = event.summary + (f"  (amended {len(entry.amendments)}×)" if entry.amendments else "")
+            summary = f"Restricted · {summary}" if event.restricted else summary
             cells = (
                 _when(event),
                 label_of(EventKind, event.kind),

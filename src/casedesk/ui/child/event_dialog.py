@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -49,6 +50,10 @@ class EventDialog(QDialog):
         self.summary = QLineEdit()
         self.summary.setMaxLength(schema.record("events").by_name["summary"].max_length or 0)
         self.body = QPlainTextEdit()
+        self.restricted = QCheckBox("Restricted: third-party information, kept within your organisation")
+        self.restricted.setToolTip(
+            "Never shared with other organisations, in sync, referral packs or exports; not even counted for them"
+        )
         self.visit = VisitFields()
         self.visit.hide()
         self.reason = QLineEdit(placeholderText="Why is this entry being amended?")
@@ -62,18 +67,20 @@ class EventDialog(QDialog):
             ("When it happened", self.when),
             ("Summary", self.summary),
             ("Details", self.body),
+            ("Sharing", self.restricted),
         ]
         if amend:
             rows.append(("Reason for amendment", self.reason))
             self.summary.setText(amend.summary)
             self.body.setPlainText(amend.body or "")
-            for combo in (self.kind, self.category, self.significance, self.when):
+            self.restricted.setChecked(bool(amend.restricted))
+            for combo in (self.kind, self.category, self.significance, self.when, self.restricted):
                 combo.setEnabled(False)
             self.kind.setCurrentIndex(max(0, self.kind.findData(amend.kind)))
         details = QFormLayout()  # after the visit's own fields, so a visit reads top to bottom
         for label, widget in rows:
             widget.setAccessibleName(label)
-            (details if widget in (self.body, self.reason) else form).addRow(label, widget)
+            (details if widget in (self.body, self.reason, self.restricted) else form).addRow(label, widget)
         for part in (form, details):
             part.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -133,4 +140,5 @@ class EventDialog(QDialog):
             "occurred_at": occurred,
             "summary": self.summary.text().strip(),
             "body": self.visit_note().body() if self.is_visit() else self.body.toPlainText().strip() or None,
+            "restricted": self.restricted.isChecked(),
         }

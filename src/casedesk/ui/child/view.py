@@ -49,6 +49,7 @@ from casedesk.ui.child.periods_tabs import InvolvementsTab, StatusesTab
 from casedesk.ui.child.record_form import ask_end_date
 from casedesk.ui.child.referrals_tab import ChildReferralsTab
 from casedesk.ui.child.send_tab import SendTab
+from casedesk.ui.child.sharing_tab import SharingTab
 from casedesk.ui.child.youth_justice_tab import YouthJusticeTab
 from casedesk.ui.context import AppContext
 from casedesk.ui.meetings.child_tab import ChildMeetingsTab
@@ -95,7 +96,10 @@ class ChildPage(QWidget):
         top.addWidget(export_json)
         top.addWidget(export_pdf)
         header.addLayout(top)
-        for widget in (self.facts, self.badges, self.workers):
+        self.withheld = QLabel()  # what the server did not send this device, in one line (see the Sharing tab)
+        self.withheld.setWordWrap(True)
+        self.withheld.hide()
+        for widget in (self.facts, self.badges, self.workers, self.withheld):
             header.addWidget(widget)
         self.chronology = ChronologyTab()
         self.details = ChildForm()
@@ -121,6 +125,7 @@ class ChildPage(QWidget):
         self.involvements = InvolvementsTab()
         self.overview = OverviewTab()
         self.send, self.care, self.youth_justice = SendTab(context), CareTab(context), YouthJusticeTab(context)
+        self.sharing = SharingTab(context)
         self.attendance = AttendanceTab(context)
         self.education = EducationActions(self, context, lambda text: self.message.setText(text))
         self.school_button.clicked.connect(self.education.enrol)  # one path: the school history records it
@@ -148,10 +153,11 @@ class ChildPage(QWidget):
             "needs_checks": (self.needs_checks, "Needs checks"),
             "referrals": (self.referrals, "Referrals"),
             "meetings": (self.meetings, "Meetings and plans"),
+            "sharing": (self.sharing, "Sharing"),
         }
         for page, label in self.tab_pages.values():
             self.tabs.addTab(page, label)
-        self.casework_tabs: tuple[CaseworkTab, ...] = (self.send, self.care, self.youth_justice)
+        self.casework_tabs: tuple[CaseworkTab, ...] = (self.send, self.care, self.youth_justice, self.sharing)
         self.message = QLabel()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -165,6 +171,7 @@ class ChildPage(QWidget):
         self.involvements.edit_requested.connect(self.edit_involvement)
         self.involvements.end_requested.connect(self.end_involvement)
         self.overview.open_tab.connect(self.open_tab)
+        self.sharing.withheld.connect(self._show_withheld)
         # Tabs that cost most to fill (the chronology, often a thousand rows; attendance, a year of marks) are
         # filled when first shown after the child opens: the Overview opens first, on its own.
         self._due: dict[QWidget, Callable[[], None]] = {}
@@ -255,11 +262,16 @@ class ChildPage(QWidget):
     def _failed(self, error: BaseException) -> None:
         self.message.setText(str(error))
 
+    def _show_withheld(self, text: str) -> None:
+        self.withheld.setText(text)
+        self.withheld.setVisible(bool(text))
+
     def _on_changes(self, changes: Changes, initiator: object) -> None:
         if self.child_id and (
             self.child_id in changes.row_ids
             or changes.entities
             & {"events", "status_periods", "involvements", "attendance_weeks", *CASEWORK_ENTITIES, *EDUCATION_ENTITIES}
+            or changes.entities & {"consents", "sharing_agreements"}
         ):
             self.show_child(self.child_id)
 
