@@ -138,6 +138,13 @@ ORGANISATION_ID = Setting(
     "sync.organisation_id", str, "", Scope.POLICY, "The organisation the server enrolled this device into."
 )
 USERNAME = Setting("sync.username", str, "", Scope.POLICY, "The server account this device acts for.")
+ROLE = Setting(
+    "sync.role",
+    str,
+    "",
+    Scope.POLICY,
+    "The account's role in its organisation, as the server last said (none: unknown).",
+)
 
 # -- policy sent by the server (casedesk.site_profile: it tightens the site profile's, setting by setting) ------
 SERVER_POLICY: Setting[dict[str, Any]] = Setting(

@@ -1,4 +1,5 @@
-"""Server schema v6: information-sharing agreements, users' roles, a digest per organisation *view* (what a role
+"""Server schema v6: information-sharing agreements, users' roles (and the devices to send everything again after
+a role changes what they receive), a digest per organisation *view* (what a role
 receives), and every record's owning organisation (`created_by_org`, until now kept only for children), filled in
 for existing records from the device that first wrote them. The digest tallies are counted again at the next start.
 
@@ -33,6 +34,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("users") as batch:
         batch.add_column(sa.Column("role", sa.String(30), nullable=True))
+    with op.batch_alter_table("devices") as batch:
+        batch.add_column(sa.Column("resync_from", sa.String(36), nullable=True))
     op.drop_table("org_tallies")
     op.create_table(
         "org_tallies",
@@ -82,6 +85,8 @@ def downgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
         sa.PrimaryKeyConstraint("org_id", "entity", name=op.f("pk_org_tallies")),
     )
+    with op.batch_alter_table("devices") as batch:
+        batch.drop_column("resync_from")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("role")
     op.drop_table("agreements")

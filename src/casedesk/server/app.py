@@ -17,7 +17,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from casedesk import __version__
 from casedesk.domain import roles
 from casedesk.server import administration, auth, client_versions, device_policy, mail
-from casedesk.server.db import ServerDB, accounts, expiry, generation, migrate, pulls, push, ratelimits, tallies
+from casedesk.server.db import (
+    ServerDB,
+    accounts,
+    expiry,
+    generation,
+    migrate,
+    pulls,
+    push,
+    ratelimits,
+    tallies,
+    user_roles,
+)
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
 from casedesk.sync.wire import (
     MAX_PAGE,
@@ -156,7 +167,11 @@ def create_app(
                 limiter.enrolment_failed(client, body.username)
             raise
         return EnrolResponse(
-            device_token=token, username=user.username, organisation_id=user.org_id, server_id=server_id
+            device_token=token,
+            username=user.username,
+            organisation_id=user.org_id,
+            server_id=server_id,
+            role=roles.parse(user.role).value,
         )
 
     @app.post("/v1/push", response_model=PushResponse)
@@ -171,7 +186,8 @@ def create_app(
     def server_state(device: Device) -> ServerState:
         """The generation and feed end: a device checks these first, to notice a restore before it pushes."""
         with store.read() as conn:
-            return generation.state(conn, server_id)
+            state = generation.state(conn, server_id)
+        return state.model_copy(update={"role": roles.parse(device.role).value})
 
     @app.get("/v1/pull", response_model=PullResponse)
     def pull(
@@ -182,6 +198,11 @@ def create_app(
         if not 0 <= cursor <= MAX_CURSOR:  # feed positions are 63-bit: a larger one cannot have come from here
             raise auth.AuthFailure("invalid_cursor", f"The cursor must be between 0 and {MAX_CURSOR}.", status=400)
         daily_sweep()  # involvements whose end date has passed take their child out of view before this page
+        if device.resync_from is not None:  # its user's role changed what it receives (see `user_roles`)
+            with store.write() as conn:
+                page, following = pulls.start_over(conn, receiver(conn, device), device.resync_from, cursor)
+                user_roles.resync_progress(conn, device.device_id, following)
+            return page
         with store.read() as conn:
             return pulls.pull(conn, receiver(conn, device), cursor, limit, device.device_id)
 

@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--org", required=True, help="organisation id")
     p.add_argument("--password-file", type=Path)
+    p.add_argument("--role", help="practitioner, safeguarding_lead (the default), manager, administrator, auditor")
     p.add_argument("--administrator", action="store_true", help="may administer the organisation from the app")
     p = adm.add_parser("set-administrator", help="let a user administer their organisation from the app (or --off)")
     p.add_argument("username")
@@ -133,7 +134,11 @@ def _admin(store: ServerDB, args: argparse.Namespace) -> int:
     if args.action == "create-org":
         print(admin.create_org(store, args.name, args.kind))
     elif args.action == "create-user":
-        print(admin.create_user(store, args.org, args.username, _password(args), administrator=args.administrator))
+        print(
+            admin.create_user(
+                store, args.org, args.username, _password(args), args.role, administrator=args.administrator
+            )
+        )
     elif args.action == "set-administrator":
         administration.set_administrator(store, args.username, not args.off)
         print(f"{args.username} {'no longer administers' if args.off else 'now administers'} their organisation.")
@@ -171,6 +176,8 @@ def _admin(store: ServerDB, args: argparse.Namespace) -> int:
         print(usage.format_search_report(usage.search_report(store)))
     elif args.action == "agreement":
         return cli_sharing.run(store, args)
+    elif args.action == "user":
+        return cli_sharing.run_user(store, args)
     elif args.action == "mark-restored":
         entry = generation.begin(store, args.reason)
         where = f"from feed position {entry['base_seq']}"

@@ -1,4 +1,5 @@
-"""`casedesk-server admin agreement …`: information-sharing agreements and the area's default.
+"""`casedesk-server admin agreement …` (information-sharing agreements and the area's default) and
+`casedesk-server admin user role|list` (users' roles).
 
     agreement add --title T --party-a org:ID|kind:KIND[@LA] --party-b … --a-to-b CATS --b-to-a CATS
                   --article-6 BASIS [--article-9 COND] [--article-10 COND] --start DATE [--end DATE]
@@ -15,9 +16,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from casedesk.domain import agreements as model
-from casedesk.domain import sharing
+from casedesk.domain import roles, sharing
 from casedesk.domain.vocab import OrgKind
-from casedesk.server.db import ServerDB, agreement_admin, policies
+from casedesk.server.db import ServerDB, agreement_admin, policies, user_roles
 
 
 def register(adm: Any) -> None:
@@ -46,6 +47,14 @@ def register(adm: Any) -> None:
     p = sub.add_parser("default", help="what organisations with no agreement share: open (everything) or closed")
     p.add_argument("value", nargs="?", choices=sharing.DEFAULTS)
     sub.add_parser("vocabulary", help="the categories, parties and lawful bases an agreement may name")
+    p = sub.add_parser("notices", help="whether devices are told what is withheld from them (counts, never content)")
+    p.add_argument("value", nargs="?", choices=("on", "off"))
+    group = adm.add_parser("user", help="users' roles in their organisation")
+    sub = group.add_subparsers(dest="user_action", metavar="ACTION", required=True)
+    p = sub.add_parser("role", help="set a user's role; their devices receive what it allows at the next sync")
+    p.add_argument("username")
+    p.add_argument("role", help=", ".join(roles.Role))
+    sub.add_parser("list", help="every user with their organisation and role")
 
 
 def _status(agreement: model.Agreement) -> str:
@@ -79,6 +88,19 @@ def describe(agreement: model.Agreement) -> str:
     if agreement.ended_at:
         lines.append(f"  ended {agreement.ended_at}: {agreement.ended_reason}")
     return "\n".join(lines)
+
+
+def run_user(store: ServerDB, args: argparse.Namespace) -> int:
+    if args.user_action == "role":
+        old, reset = user_roles.set_role(store, args.username, args.role)
+        new = roles.parse(args.role)
+        print(f"{args.username}: {roles.Role(old).label} → {new.label}.")
+        if reset:
+            print(f"{reset} device(s) will receive everything again, as the new role allows, at their next sync.")
+    else:
+        for user in user_roles.list_users(store):
+            print(f"{user['username']:<32} {user['role']:<18} {user['organisation'] or ''}")
+    return 0
 
 
 def run(store: ServerDB, args: argparse.Namespace) -> int:
@@ -119,6 +141,11 @@ def run(store: ServerDB, args: argparse.Namespace) -> int:
         else:
             changed = agreement_admin.set_default(store, args.value)
             print(f"Default set to {args.value}; {changed} child record(s) change at the next sync.")
+    elif action == "notices":
+        with store.write() as conn:
+            if args.value is not None:
+                policies.set_notices(conn, args.value == "on")
+            print("on" if policies.notices(conn) else "off")
     else:
         print("categories: " + ", ".join(model.SHAREABLE))
         print("parties: org:ID | kind:KIND | kind:KIND@LA, KIND one of " + ", ".join(OrgKind))

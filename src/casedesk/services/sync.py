@@ -130,6 +130,7 @@ def enrol(
             (config.DEVICE_TOKEN, answer.device_token),
             (config.ORGANISATION_ID, answer.organisation_id),
             (config.USERNAME, answer.username),
+            (config.ROLE, answer.role),
         ):
             db.put(setting, value)
 

@@ -328,6 +328,8 @@ def reconcile_if_needed(db: Database, transport: Transport, on_db: OnDb = run_he
     time. Returns a sentence for the sync report ('' when nothing happened). Database work goes through `on_db`
     (the database thread in the app), network calls stay on the caller's thread."""
     state = transport.state()
+    if state.role and state.role != on_db(partial(db.get, config.ROLE)):
+        on_db(partial(db.put, config.ROLE, state.role))  # an administrator changed this user's role
     waiting = on_db(partial(detect, db, state))
     if waiting is None:
         return ""

@@ -89,6 +89,7 @@ class EnrolResponse(_Model):
     username: str
     organisation_id: str
     server_id: str
+    role: str = ""  # the user's role in the organisation (`casedesk.domain.roles`)
 
 
 # -- app versions --------------------------------------------------------------------------------------------
@@ -239,6 +240,7 @@ class ServerState(_Model):
     generation: str
     feed_end: int
     lineage: list[GenerationInfo]
+    role: str = ""  # the asking device's user's role now (set on the server; the app gates on it)
 
 
 # -- the policy a server sends its devices (casedesk.server.device_policy) ------------------------------------

@@ -87,6 +87,9 @@ devices = Table(
     Column("enrolled_at", DateTime(timezone=True), nullable=False),
     Column("last_seen_at", DateTime(timezone=True)),
     Column("revoked_at", DateTime(timezone=True)),
+    # its user's role changed what it receives: its pulls send its children again, in child id order from after
+    # this one ("" from the first; none: nothing due) — see `casedesk.server.db.user_roles`
+    Column("resync_from", String(36)),
 )
 records = Table(
     "records",

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from casedesk.domain import roles
 from casedesk.domain.ids import new_id
 from casedesk.server.auth import AuthFailure, digest, hash_password, new_code, normalise_code, verify_password
 from casedesk.server.db import ServerDB, devices, enrolment_codes, feed, meta, orgs, records, tallies, users
@@ -62,9 +63,16 @@ def create_org(store: ServerDB, name: str, kind: str = "school") -> str:
     return org_id
 
 
-def create_user(store: ServerDB, org_id: str, username: str, password: str, *, administrator: bool = False) -> str:
+def create_user(
+    store: ServerDB, org_id: str, username: str, password: str, role: str | None = None, *, administrator: bool = False
+) -> str:
+    """A user of an organisation; without a role, the default one (`casedesk.domain.roles.DEFAULT_ROLE`)."""
     if len(password) < 10:
         raise AdminError("Passwords must be at least 10 characters long.")
+    try:
+        chosen = roles.parse(role).value
+    except ValueError as exc:
+        raise AdminError(f"Cannot create the user: {exc}.") from None
     user_id = new_id()
     with store.write() as conn:
         if conn.execute(select(orgs.c.id).where(orgs.c.id == org_id)).first() is None:
@@ -79,6 +87,7 @@ def create_user(store: ServerDB, org_id: str, username: str, password: str, *, a
                 password_hash=hash_password(password),
                 created_at=datetime.now(UTC),
                 is_admin=administrator,
+                role=chosen,
             )
         )
     return user_id

@@ -238,6 +238,30 @@ def pull(conn: Connection, who: Receiver | str, cursor: int, limit: int, device_
     return PullResponse(items=items, cursor=next_cursor, has_more=has_more)
 
 
+RESEND_PAGE = 20  # children sent again per page after a change of role
+
+
+def start_over(conn: Connection, who: Receiver, after: str, cursor: int) -> tuple[PullResponse, str | None]:
+    """A page of the children a device sees, each purged then sent again as its (new) role allows, after child id
+    `after`; the feed cursor stays where the device has it. Returns the page and where the next one starts
+    (None: every child was sent again)."""
+    children = list(
+        conn.execute(
+            select(org_scope.c.child_id)
+            .where(org_scope.c.org_id == who.org_id, org_scope.c.visible.is_(True), org_scope.c.child_id > after)
+            .order_by(org_scope.c.child_id)
+            .limit(RESEND_PAGE)
+        ).scalars()
+    )
+    items: list[PullItem] = []
+    for child_id in children:
+        items.append(PullItem(kind="purge", entity="children", row_id=child_id))
+        if who.view is not None:
+            items += child_snapshot(conn, who, child_id)
+    following = children[-1] if len(children) == RESEND_PAGE else None
+    return PullResponse(items=items, cursor=cursor, has_more=True), following
+
+
 def _visible_rows(conn: Connection, org_id: str, entity: str, after: str | None, limit: int) -> Any:
     scope = org_scope.alias("s")
     query = select(records).where(records.c.entity == entity)
