@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = adm.add_parser("create-org", help="create an organisation; prints its id")
     p.add_argument("name")
     p.add_argument("--kind", default="school")
+    p.add_argument("--la", help="its local authority's three-digit code (agreements may name every school of one LA)")
     p = adm.add_parser("create-user", help=f"create a user; password from ${PASSWORD_ENV} or --password-file")
     p.add_argument("username")
     p.add_argument("--org", required=True, help="organisation id")
@@ -132,7 +133,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _admin(store: ServerDB, args: argparse.Namespace) -> int:
     if args.action == "create-org":
-        print(admin.create_org(store, args.name, args.kind))
+        print(admin.create_org(store, args.name, args.kind, args.la))
     elif args.action == "create-user":
         print(
             admin.create_user(

@@ -25,9 +25,13 @@ class AdminError(Exception):
     """An admin command that cannot be done; the message says why."""
 
 
-def create_org(store: ServerDB, name: str, kind: str = "school") -> str:
+def create_org(store: ServerDB, name: str, kind: str = "school", la_code: str | None = None) -> str:
+    """An organisation (and its directory record); `la_code` is its local authority, which agreements with every
+    organisation of a kind in one local authority match on."""
+    if la_code is not None and not (len(la_code) == 3 and la_code.isdigit()):
+        raise AdminError(f"A local authority is its three-digit code (e.g. 383), not {la_code!r}.")
     org_id = new_id()
-    fields = {**dict.fromkeys(ENTITIES["organisations"].fields), "name": name, "kind": kind}
+    fields = {**dict.fromkeys(ENTITIES["organisations"].fields), "name": name, "kind": kind, "la_code": la_code}
     hlc = f"{int(datetime.now(UTC).timestamp() * 1000):013d}-000000-server"
     with store.write(ordered=True) as conn:
         conn.execute(insert(orgs).values(id=org_id, name=name, kind=kind, created_at=datetime.now(UTC)))
