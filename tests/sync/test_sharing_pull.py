@@ -4,6 +4,9 @@ effect at the next round, after the device has pushed what it was holding."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -11,10 +14,15 @@ from typing import Any
 import pytest
 
 from casedesk.errors import ValidationError
+from casedesk.paths import resource_path
 from casedesk.server.db import agreement_admin
 from casedesk.server.db.accounts import AdminError
+from casedesk.services.export import export_child, write_chronology_pdf
+from casedesk.services.referrals.pack import write_pack_pdf
+from casedesk.services.referrals.service import NewReferral, ReferralService
 from casedesk.services.sharing import SharingService
 from casedesk.store import repositories as repo
+from tests.factories import CONSENT, REFERRER
 from tests.sync.harness import Device, Server, make_device
 
 START = "2025-01-01"
@@ -38,7 +46,7 @@ def _agreement(server: Server, school: str, care: str, to_care: str, to_school: 
     return agreement.id
 
 
-def _entry(device: Device, child_id: str, category: str, summary: str) -> str:
+def _entry(device: Device, child_id: str, category: str, summary: str, significance: str = "routine") -> str:
     now = datetime.now(UTC)
     with device.db.unit_of_work(device.username) as uow:
         return uow.insert(
@@ -51,6 +59,7 @@ def _entry(device: Device, child_id: str, category: str, summary: str) -> str:
                 "author": device.username,
                 "summary": summary,
                 "category": category,
+                "significance": significance,
             },
         )
 
@@ -247,3 +256,63 @@ def test_a_bad_consent_record_is_refused_and_nothing_is_written(server: Server, 
     assert {f for f, _ in refused.value.problems} == {"category", "given_by", "decided_on", "organisation_id"}
     assert service.for_child(child).consents == []
     ann.close()
+
+
+def _pdf_text(path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_a_withheld_category_or_restricted_entry_never_appears_in_packs_or_exports(
+    server: Server, tmp_path: Path
+) -> None:
+    school, care, ann, cat, child = _two_orgs(server, tmp_path)
+    _agreement(server, school, care, "identity,education,general")
+    _entry(ann, child, "youth_justice", "Referral order made", "significant")
+    _entry(ann, child, "education", "Reading support agreed", "significant")  # packs show significant entries
+    now = datetime.now(UTC)
+    with ann.db.unit_of_work("ann") as uow:
+        uow.insert(
+            "events",
+            {
+                "child_id": child,
+                "kind": "note",
+                "occurred_at": now,
+                "recorded_at": now,
+                "author": "ann",
+                "summary": "What the neighbour said",
+                "category": "general",
+                "significance": "significant",
+                "restricted": True,
+            },
+        )
+    ann.sync()
+    cat.sync()
+    # the receiving organisation's printed chronology and JSON export hold only what it was sent
+    write_chronology_pdf(cat.db, child, "cat", tmp_path / "care.pdf", now)
+    printed = _pdf_text(tmp_path / "care.pdf")
+    assert "Reading support agreed" in printed
+    assert "Referral order made" not in printed and "What the neighbour said" not in printed
+    exported = json.dumps(export_child(cat.db, child, "cat"), default=str)
+    assert "Reading support agreed" in exported and "Referral order made" not in exported
+    assert "neighbour" not in exported and "LS6 3AB" not in exported
+    # the school's own referral pack for a service never carries its restricted entry
+    sample = json.loads(resource_path("directory", "sample_services.json").read_text())["contents"][0]
+    with ann.db.unit_of_work("ann") as uow:
+        service = uow.insert("services", {"external_id": sample["id"], "name": sample["name"], "document": sample})
+    referral = NewReferral(
+        child_id=child,
+        service_id=service,
+        service_name=sample["name"],
+        reason="Needs support with reading and at home.",
+        sharing=CONSENT,
+        referrer=REFERRER,
+        sections=("identity", "chronology"),
+    )
+    referral_id, _ = ReferralService(ann.db, "ann").create(referral)
+    write_pack_pdf(ann.db, referral_id, "service", tmp_path / "pack.pdf", "ann")
+    pack = _pdf_text(tmp_path / "pack.pdf")
+    assert "Reading support agreed" in pack and "What the neighbour said" not in pack
+    ann.close()
+    cat.close()

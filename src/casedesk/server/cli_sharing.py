@@ -17,6 +17,7 @@ from typing import Any
 
 from casedesk.domain import agreements as model
 from casedesk.domain import roles, sharing
+from casedesk.domain.agreements_demo import demo_agreements
 from casedesk.domain.vocab import OrgKind
 from casedesk.server.db import ServerDB, agreement_admin, policies, user_roles
 
@@ -47,6 +48,8 @@ def register(adm: Any) -> None:
     p = sub.add_parser("default", help="what organisations with no agreement share: open (everything) or closed")
     p.add_argument("value", nargs="?", choices=sharing.DEFAULTS)
     sub.add_parser("vocabulary", help="the categories, parties and lawful bases an agreement may name")
+    p = sub.add_parser("demo", help="record the demo area's three agreements (schools, social care, youth justice)")
+    p.add_argument("--la", default="383", help="the local authority they cover (default 383, the demo's)")
     p = sub.add_parser("notices", help="whether devices are told what is withheld from them (counts, never content)")
     p.add_argument("value", nargs="?", choices=("on", "off"))
     group = adm.add_parser("user", help="users' roles in their organisation")
@@ -141,6 +144,9 @@ def run(store: ServerDB, args: argparse.Namespace) -> int:
         else:
             changed = agreement_admin.set_default(store, args.value)
             print(f"Default set to {args.value}; {changed} child record(s) change at the next sync.")
+    elif action == "demo":
+        recorded, changed = agreement_admin.record_all(store, demo_agreements(args.la))
+        print(f"Recorded {recorded} demo agreement(s); {changed} child record(s) change at the next sync.")
     elif action == "notices":
         with store.write() as conn:
             if args.value is not None:

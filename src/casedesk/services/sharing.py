@@ -112,6 +112,9 @@ class SharingService:
         own_id = self.db.get(config.ORGANISATION_ID)
         with self.db.session() as session:
             orgs = repo.organisations(session)
+            if not own_id:  # not enrolled: the organisation named in the profile, if the directory has it
+                named = self.db.get(config.PROFILE).organisation
+                own_id = next((o.id for o in orgs.values() if named and o.name == named), "")
             involved = {i.organisation_id for i in repo.involvements_for_child(session, child_id)}
             child = repo.get_child(session, child_id)
             if child.current_school_id:

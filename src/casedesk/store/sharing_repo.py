@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.agreements import Agreement
+from casedesk.store.database import Database
 from casedesk.store.models import ConsentRow, SharingAgreementRow, WithheldRow
 from casedesk.store.tables import mapped_table
 
@@ -65,6 +66,38 @@ def note_withheld(conn: Connection, items: Iterable[Any]) -> None:
                 agreements=list(fields.get("agreements") or []),
             )
         )
+
+
+def hold_withheld(conn: Connection, notices: Iterable[dict[str, Any]]) -> None:
+    """Notices as plain values (`key`, `entity`, `child_id`, `category`, `owner_org`, `reason`, `agreements`)."""
+    table = mapped_table(WithheldRow)
+    for notice in notices:
+        conn.execute(delete(table).where(table.c.row_id == notice["key"]))
+        values = {k: v for k, v in notice.items() if k != "key"}
+        conn.execute(insert(table).values(row_id=notice["key"], **values))
+
+
+def hold_agreements(conn: Connection, agreements: Iterable[Agreement]) -> None:
+    """Agreements held as a pull would hold them (not journaled: a device never sends agreements)."""
+    table = mapped_table(SharingAgreementRow)
+    now = datetime.now(UTC)
+    for agreement in agreements:
+        data = agreement.to_json()
+        conn.execute(delete(table).where(table.c.id == agreement.id))
+        values = {k: v for k, v in data.items() if k in table.c and k != "id"}
+        values["start_date"], values["review_date"] = agreement.start_date, agreement.review_date
+        values["end_date"] = agreement.end_date
+        values["ended_at"] = datetime.fromisoformat(agreement.ended_at) if agreement.ended_at else None
+        conn.execute(
+            insert(table).values(id=agreement.id, created_at=now, updated_at=now, deleted=False, versions={}, **values)
+        )
+
+
+def hold(db: Database, agreements: Iterable[Agreement], notices: Iterable[dict[str, Any]]) -> None:
+    """Agreements and withheld notices written as a pull writes them, in one transaction (the demo's)."""
+    with db._write_lock, db.engine.begin() as conn:
+        hold_agreements(conn, agreements)
+        hold_withheld(conn, notices)
 
 
 def forget_child(conn: Connection, child_id: str) -> None:

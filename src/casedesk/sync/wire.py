@@ -60,6 +60,8 @@ EntityName = Literal[
     "alert_rule_sets",
     "alerts",
     "alert_actions",
+    "sharing_agreements",
+    "consents",
 ]
 
 

@@ -133,6 +133,23 @@ def add(
     return agreement, changed
 
 
+def record_all(store: ServerDB, made: Iterable[model.Agreement]) -> tuple[int, int]:
+    """Record ready-made agreements (the demo's), skipping any already held by id; returns how many were
+    recorded and how many (organisation, child) views they changed."""
+    with store.write(ordered=True) as conn:
+        before = policies.load(conn)
+        held = set(conn.execute(select(agreements.c.id)).scalars())
+        fresh = [a for a in made if a.id not in held]
+        now = datetime.now(UTC)
+        for agreement in fresh:
+            conn.execute(
+                insert(agreements).values(id=agreement.id, data=agreement.to_json(), created_at=now, updated_at=now)
+            )
+            _publish(conn, agreement)
+        changed = rescope(conn, before, policies.load(conn), parties=fresh) if fresh else 0
+    return len(fresh), changed
+
+
 def find(conn: Connection, agreement_id: str) -> model.Agreement:
     row = conn.execute(select(agreements.c.data).where(agreements.c.id == agreement_id)).first()
     if row is None:

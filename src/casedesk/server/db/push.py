@@ -200,6 +200,8 @@ class Pusher(ConflictRules):
         spec = ENTITIES.get(change.entity)
         if spec is None:
             raise Rejected(f"unknown kind of record {change.entity!r}")
+        if change.entity == "sharing_agreements":
+            raise Rejected("information-sharing agreements are recorded by the server's administrators")
         current = self._get(change.entity, change.row_id)
         if spec.child_key is not None and not self.writes_records:
             raise Rejected("your role does not record case information; ask your organisation's administrator")

@@ -137,6 +137,9 @@ def seed_demo(
     from casedesk.services.demo.alerts import seed_demo_alert_patterns
 
     seed_demo_alert_patterns(db, data, today or date.today(), DEMO_AUTHOR)
+    from casedesk.services.demo.sharing import seed_demo_sharing
+
+    seed_demo_sharing(db, data, seed)  # the area's agreements, and what they keep from the demo school
     return DemoSummary(
         services=services,
         referrals=referral_count,

@@ -1,0 +1,36 @@
+"""The demo's information sharing: the area's three agreements are held, and a child the youth justice service works
+with shows what the agreement keeps from the demo user's school, as the Sharing tab reads it."""
+
+from __future__ import annotations
+
+from casedesk import config
+from casedesk.domain.agreements_demo import demo_agreements
+from casedesk.services.demo.load import seed_demo
+from casedesk.services.sharing import SharingService
+from casedesk.store import repositories as repo
+from casedesk.store import sharing_repo
+from casedesk.store.database import Database
+
+
+def test_the_demo_shows_agreements_and_what_they_withhold(db: Database) -> None:
+    seed_demo(db, 150, seed=3, attendance=False)
+    service = SharingService(db, "tester")
+    with db.session() as session:
+        orgs = repo.organisations(session)
+        children = repo.list_children(session)
+    assert any(o.kind == "school" and o.name == db.get(config.PROFILE).organisation for o in orgs.values())
+    yjs = {o.id for o in orgs.values() if o.kind == "youth_justice"}
+    shown = {}
+    for child in children:
+        with db.session() as session:
+            involved = {i.organisation_id for i in repo.involvements_for_child(session, child.id)}
+        if involved & yjs:
+            shown[child.id] = service.for_child(child.id)
+    assert shown, "the demo has school children the youth justice service works with"
+    for sharing in shown.values():
+        assert sharing.withheld >= 1
+        assert all("youth-justice" in n and "“Youth justice and schools”" in n for n in sharing.notices)
+        assert "Youth justice and schools" in {a.agreement.title for a in sharing.agreements}
+    with db.session() as session:
+        held = {a.id for a in sharing_repo.agreements(session)}
+    assert held == {a.id for a in demo_agreements()}
