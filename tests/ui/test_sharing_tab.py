@@ -4,20 +4,76 @@ from the entry dialog."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QDateEdit, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from sqlalchemy import select
 
 from casedesk import config
+from casedesk.store.database import Database
 from casedesk.store.journal.apply import apply_page
+from casedesk.store.models import AuditRow, OutboxRow
 from casedesk.sync.wire import PullItem
 from casedesk.ui.child.event_dialog import EventDialog
+from casedesk.ui.child.record_form import FormDialog
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import MainWindow
-from tests.ui.test_casework_ui import _answer, _journal, _register, _save
+from tests.factories import add_child
 
 TODAY = date.today()
 AGREEMENT = "01900000-0000-7000-8000-00000000a001"
+
+
+def _register(db: Database) -> dict[str, str]:
+    with db.unit_of_work("tester") as uow:
+        ids = {
+            "school": uow.insert("organisations", {"name": "Hillside Academy", "kind": "school", "urn": "100001"}),
+            "yot": uow.insert("organisations", {"name": "Northshire Youth Justice Service", "kind": "youth_justice"}),
+        }
+    ids["child"] = add_child(db, "Amelia", "Okafor", date(2011, 1, 2), current_school_id=ids["school"])
+    return ids
+
+
+def _answer(*steps: Callable[[QWidget], None]) -> None:
+    """Answer the next modal windows in turn."""
+
+    def act(n: int) -> None:
+        window = QApplication.activeModalWidget()
+        assert window is not None
+        if n + 1 < len(steps):
+            QTimer.singleShot(0, lambda: act(n + 1))
+        steps[n](window)
+
+    QTimer.singleShot(0, lambda: act(0))
+
+
+def _save(**values: object) -> Callable[[QWidget], None]:
+    """Fill a form dialog's fields by name, as the user would, and save."""
+
+    def step(window: QWidget) -> None:
+        assert isinstance(window, FormDialog)
+        for name, value in values.items():
+            field = window.fields[name]
+            if isinstance(field, QDateEdit) and isinstance(value, date):
+                field.setDate(QDate(value.year, value.month, value.day))
+            elif isinstance(field, QComboBox):
+                field.setCurrentIndex(field.findData(value))
+            elif isinstance(field, QLineEdit):
+                field.setText(str(value))
+            elif isinstance(field, QPlainTextEdit):
+                field.setPlainText(str(value))
+        window.accept()
+
+    return step
+
+
+def _journal(db: Database, entity: str) -> tuple[list[str], list[str]]:
+    with db.session() as s:
+        ops = list(s.scalars(select(OutboxRow.op).where(OutboxRow.entity == entity)))
+        audit = list(s.scalars(select(AuditRow.action).where(AuditRow.entity == entity)))
+    return ops, audit
 
 
 def _pulled(context: AppContext, ids: dict[str, str]) -> None:
