@@ -261,18 +261,20 @@ class Policy:
         source_org: str | None = None,
         view: str = roles.FULL,
         user: str | None = None,
+        grants: bool = True,
     ) -> Allowed:
         """What a device of `receiver_org` (a user with `view`, see `casedesk.domain.roles`) receives of a
-        record `source_org` wrote about `child_id` (None: the shared directory, which everyone receives)."""
+        record `source_org` wrote about `child_id` (None: the shared directory, which everyone receives).
+        `grants=False` leaves the time-limited grants out (what the server's kept digests count)."""
         if child_id is None or source_org == receiver_org:
             return EVERYTHING
-        key = (receiver_org, child_id, source_org, view, user)
+        key = (receiver_org, child_id, source_org, view, user, grants)
         found = self._allowed.get(key)
         if found is not None:
             return found
         allowed = self.between(source_org, receiver_org).allowed.without(roles.VIEW_WITHHOLDS[view])
         allowed = allowed.without(self.withdrawn(receiver_org, child_id))
-        extra = self.granted(receiver_org, child_id, user)
+        extra = self.granted(receiver_org, child_id, user) if grants else frozenset()
         if extra:
             allowed = allowed | Allowed.of(extra)
         self._allowed[key] = allowed
@@ -297,17 +299,18 @@ class Policy:
             return "consent", ()
         return "role", ()
 
+    def grants_for(self, receiver_org: str, user: str | None = None) -> list[Grant]:
+        """The grants in force for this organisation and user."""
+        now = self.now or datetime.now(UTC)
+        return [
+            g for g in self.grants if g.org_id == receiver_org and (g.user is None or g.user == user) and now < g.until
+        ]
+
     def granted(self, receiver_org: str, child_id: str, user: str | None = None) -> frozenset[Category]:
         """Categories the grants in force add for this child, organisation and user."""
-        now = self.now or datetime.now(UTC)
         out: set[Category] = set()
-        for grant in self.grants:
-            if (
-                grant.child_id == child_id
-                and grant.org_id == receiver_org
-                and (grant.user is None or grant.user == user)
-                and now < grant.until
-            ):
+        for grant in self.grants_for(receiver_org, user):
+            if grant.child_id == child_id:
                 out |= grant.categories
         return frozenset(out)
 

@@ -342,15 +342,40 @@ def digest_sums(
         drifted = recount and base != kept
         if drifted:
             log.warning("the kept digest of organisation %s had drifted from the records", org_id)
+    if who.view is not None:
+        _add_grants(conn, who, base)
     for r in _seen_rows(conn, org_id, exclude):
         row = tallies.Row(r.entity, r.row_id, r.child_id, r.created_by_org, r.data, bool(r.deleted))
         if who.view is None and r.child_id is not None:
             continue
-        number = tallies.view_number(who.policy, org_id, who.view or "", row)
+        number = tallies.view_number(who.policy, org_id, who.view or "", row, user=who.user, grants=True)
         if number is not None:
             base[r.entity].remove(number)
     entities = {entity: EntityDigest(count=base[entity].count, hash=base[entity].hash) for entity in ENTITIES}
     return DigestResponse(entities=entities), drifted
+
+
+def _add_grants(conn: Connection, who: Receiver, base: dict[str, Any]) -> None:
+    """Add to a digest what the receiver's grants in force bring of the children it sees (the kept tallies count
+    no grant: grants end by the clock)."""
+    children = {g.child_id for g in who.policy.grants_for(who.org_id, who.user)}
+    if not children:
+        return
+    seen = set(
+        conn.execute(
+            select(org_scope.c.child_id).where(
+                org_scope.c.org_id == who.org_id, org_scope.c.visible.is_(True), org_scope.c.child_id.in_(children)
+            )
+        ).scalars()
+    )
+    view = who.view or ""
+    for rows in tallies.stored_rows(conn, seen).values():
+        with_grants = tallies.child_tallies(who.policy, who.org_id, view, rows, user=who.user, grants=True)
+        without = tallies.child_tallies(who.policy, who.org_id, view, rows)
+        for entity, t in with_grants.items():
+            base[entity].merge(t)
+        for entity, t in without.items():
+            base[entity].merge(t, -1)
 
 
 def snapshot(conn: Connection, who: Receiver | str, entity: str, after: str | None, limit: int) -> SnapshotResponse:

@@ -54,9 +54,20 @@ class Row:
     deleted: bool
 
 
-def view_number(policy: sharing.Policy, org_id: str, view: str, row: Row, full: int | None = None) -> int | None:
-    """The row's number as this view of the organisation receives it, or None when it is withheld."""
-    allowed = policy.allowed_for(org_id, row.child_id, source_org=row.owner, view=view)
+def view_number(
+    policy: sharing.Policy,
+    org_id: str,
+    view: str,
+    row: Row,
+    full: int | None = None,
+    *,
+    user: str | None = None,
+    grants: bool = False,
+) -> int | None:
+    """The row's number as this view of the organisation receives it, or None when it is withheld. The kept
+    tallies leave time-limited grants out (they end by the clock, with no write to move a tally); a digest adds
+    what a receiver's grants bring (`pulls.digest_sums`)."""
+    allowed = policy.allowed_for(org_id, row.child_id, source_org=row.owner, view=view, user=user, grants=grants)
     withheld = sharing.fields_withheld(row.entity, row.data, allowed)
     if withheld is None:
         return None
@@ -66,12 +77,20 @@ def view_number(policy: sharing.Policy, org_id: str, view: str, row: Row, full: 
     return number_of(row.entity, row.row_id, shown, row.deleted)
 
 
-def child_tallies(policy: sharing.Policy, org_id: str, view: str, rows: Iterable[Row]) -> dict[str, Tally]:
+def child_tallies(
+    policy: sharing.Policy,
+    org_id: str,
+    view: str,
+    rows: Iterable[Row],
+    *,
+    user: str | None = None,
+    grants: bool = False,
+) -> dict[str, Tally]:
     """Per entity, the tally of one child's rows as this view of the organisation receives them."""
     out: dict[str, Tally] = defaultdict(Tally)
     for row in rows:
         if row.entity in ENTITIES:
-            number = view_number(policy, org_id, view, row)
+            number = view_number(policy, org_id, view, row, user=user, grants=grants)
             if number is not None:
                 out[row.entity].add(number)
     return out

@@ -37,12 +37,7 @@ def set_role(store: ServerDB, username: str, role: str) -> tuple[str, int]:
         conn.execute(update(users).where(users.c.id == user.id).values(role=new.value))
         reset = 0
         if roles.view_of(old, user.kind or "") != roles.view_of(new, user.kind or ""):
-            done = conn.execute(
-                update(devices)
-                .where(devices.c.user_id == user.id, devices.c.revoked_at.is_(None))
-                .values(resync_from="")
-            )
-            reset = done.rowcount or 0
+            reset = resend(conn, username)
     return old.value, reset
 
 
@@ -59,3 +54,15 @@ def list_users(store: ServerDB) -> list[dict[str, Any]]:
 def resync_progress(conn: Connection, device_id: str, after: str | None) -> None:
     """The children up to `after` were sent again (None: all of them; the device holds what its role allows)."""
     conn.execute(update(devices).where(devices.c.device_id == device_id).values(resync_from=after))
+
+
+def resend(conn: Connection, username: str) -> int:
+    """Send a user's devices their children again as the policy now allows them (after a role change, or when a
+    grant to that user begins or ends); returns how many devices were marked."""
+    user_id = conn.execute(select(users.c.id).where(users.c.username == username)).scalar()
+    if user_id is None:
+        return 0
+    done = conn.execute(
+        update(devices).where(devices.c.user_id == user_id, devices.c.revoked_at.is_(None)).values(resync_from="")
+    )
+    return done.rowcount or 0
