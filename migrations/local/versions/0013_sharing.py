@@ -1,9 +1,9 @@
-"""Schema v12: information sharing — the agreements every device holds (read-only), a child's consent records,
+"""Schema v13: information sharing — the agreements every device holds (read-only), a child's consent records,
 restricted chronology entries (third-party information that stays within its organisation), and the notice of
 rows the server holds but did not send this device (category and owner only, never content).
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-30 07:30:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
