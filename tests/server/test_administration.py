@@ -12,7 +12,7 @@ import httpx
 
 from casedesk.domain.ids import new_id
 from casedesk.server import administration
-from casedesk.server.db import accounts
+from casedesk.server.db import accounts, user_roles
 from tests.sync.fixtures import fast_passwords, server  # noqa: F401
 from tests.sync.harness import PASSWORD, SRC, Server
 
@@ -133,3 +133,18 @@ def test_the_command_line_administers_too_and_is_audited(server: Server) -> None
         ("enrolment_code", "ann", "done"),
         ("revoke_device", ann["X-CaseDesk-Device"], "done"),
     ]
+
+
+def test_the_administrator_role_administers_as_the_flag_does(server: Server) -> None:  # noqa: F811
+    """An organisation's administrator made with the sharing roles (`admin user role NAME administrator`) gets the
+    administration API without the older flag; a safeguarding lead does not."""
+    riverside = server.org("Riverside Academy")
+    server.user(riverside, "ria")
+    server.user(riverside, "sam")
+    user_roles.set_role(server.store, "ria", "administrator")
+    client = server.client()
+    ria, sam = (_enrol(client, server, name) for name in ("ria", "sam"))
+    assert client.get("/v1/me", headers=ria).json()["administrator"] is True
+    assert client.get("/v1/admin/overview", headers=ria).status_code == 200
+    assert client.get("/v1/me", headers=sam).json()["administrator"] is False
+    assert client.get("/v1/admin/overview", headers=sam).status_code == 403

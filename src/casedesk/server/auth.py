@@ -15,6 +15,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from casedesk.domain import roles
+
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed
@@ -32,8 +34,13 @@ class AuthFailure(Exception):
 
 def is_administrator(user: Any) -> bool:
     """Whether a user (a `users` row) administers their organisation: may list its users and devices, revoke a
-    device and issue enrolment codes over the API. The one place this is decided."""
-    return bool(getattr(user, "is_admin", False))
+    device and issue enrolment codes over the API. The one place this is decided: the administrator role
+    (`admin user role NAME administrator`, see `casedesk.domain.roles`) or the per-user flag that came before
+    roles (`admin set-administrator`), still honoured so an administrator made then keeps the page."""
+    if bool(getattr(user, "is_admin", False)):
+        return True
+    role = getattr(user, "role", None)
+    return bool(role) and roles.may(role, roles.Action.MANAGE_DEVICES)
 
 
 def hash_password(password: str) -> str:
