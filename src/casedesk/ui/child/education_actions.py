@@ -63,6 +63,20 @@ class EducationActions:
     def _ask(self, dialog: FormDialog) -> dict[str, Any] | None:
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    def _form(
+        self,
+        title: str,
+        fields: list[tuple[str, str, QWidget]],
+        write: Callable[[Collection, dict[str, Any]], Any],
+        done: str,
+        needs: str | None = None,
+    ) -> None:
+        """Ask for a form's values and, when given (and the `needs` field is filled), write them: the shape
+        every simple education action shares."""
+        values = self._ask(FormDialog(self.parent, title, fields))
+        if values and (needs is None or values[needs]):
+            self._run(lambda col: write(col, values), done)
+
     def _coherent(
         self,
         enrolments: list[Enrolment] | None = None,
@@ -125,75 +139,64 @@ class EducationActions:
         self._run(lambda col: col.education.enrol(child_id, **values), "Enrolled.")
 
     def end_enrolment(self, enrolment_id: str) -> None:
-        values = self._ask(
-            FormDialog(
-                self.parent,
-                "End enrolment",
-                [
-                    ("last_day", "Last day on roll", day_input()),
-                    ("reason", "Reason for leaving", choice(_labels(LeavingReason))),
-                    ("note", "Note", note_input()),
-                ],
-            )
+        self._form(
+            "End enrolment",
+            [
+                ("last_day", "Last day on roll", day_input()),
+                ("reason", "Reason for leaving", choice(_labels(LeavingReason))),
+                ("note", "Note", note_input()),
+            ],
+            lambda col, values: col.education.end_enrolment(enrolment_id, **values),
+            "Enrolment ended.",
         )
-        if values:
-            self._run(lambda col: col.education.end_enrolment(enrolment_id, **values), "Enrolment ended.")
 
     def start_managed_move(self) -> None:
         if self.view is None:
             return
         child_id = self.view.child.id
-        values = self._ask(
-            FormDialog(
-                self.parent,
-                "Start a managed move",
-                [
-                    ("host_school_id", "Host school", SchoolPicker(self.context)),
-                    ("start", "Trial starts", day_input()),
-                    ("trial_end", "Trial ends", OptionalDate("agreed end")),
-                    ("note", "Note", note_input()),
-                ],
-            )
+        self._form(
+            "Start a managed move",
+            [
+                ("host_school_id", "Host school", SchoolPicker(self.context)),
+                ("start", "Trial starts", day_input()),
+                ("trial_end", "Trial ends", OptionalDate("agreed end")),
+                ("note", "Note", note_input()),
+            ],
+            lambda col, values: col.education.start_managed_move(child_id, **values),
+            "Managed move started.",
+            needs="host_school_id",
         )
-        if values and values["host_school_id"]:
-            self._run(lambda col: col.education.start_managed_move(child_id, **values), "Managed move started.")
 
     def end_managed_move(self, move_id: str) -> None:
-        values = self._ask(
-            FormDialog(
-                self.parent,
-                "Managed move outcome",
-                [
-                    ("outcome", "Outcome", choice(_labels(MoveOutcome))),
-                    ("on", "Date", day_input()),
-                    ("note", "Note", note_input()),
-                ],
-            )
+        self._form(
+            "Managed move outcome",
+            [
+                ("outcome", "Outcome", choice(_labels(MoveOutcome))),
+                ("on", "Date", day_input()),
+                ("note", "Note", note_input()),
+            ],
+            lambda col, values: col.education.end_managed_move(move_id, **values),
+            "Managed move outcome recorded.",
         )
-        if values:
-            self._run(lambda col: col.education.end_managed_move(move_id, **values), "Managed move outcome recorded.")
 
     def add_provision(self) -> None:
         if self.view is None:
             return
         child_id = self.view.child.id
-        values = self._ask(
-            FormDialog(
-                self.parent,
-                "Alternative provision or part-time timetable",
-                [
-                    ("kind", "Kind", choice(_labels(ProvisionKind))),
-                    ("provider", "Provider (or school)", QLineEdit()),
-                    ("sessions_per_week", "Sessions a week", sessions_input(0, 10, 5)),
-                    ("start", "Starts", day_input()),
-                    ("planned_end", "Planned end", OptionalDate("planned end")),
-                    ("review_date", "Review", OptionalDate("review date")),
-                    ("note", "Note", note_input()),
-                ],
-            )
+        self._form(
+            "Alternative provision or part-time timetable",
+            [
+                ("kind", "Kind", choice(_labels(ProvisionKind))),
+                ("provider", "Provider (or school)", QLineEdit()),
+                ("sessions_per_week", "Sessions a week", sessions_input(0, 10, 5)),
+                ("start", "Starts", day_input()),
+                ("planned_end", "Planned end", OptionalDate("planned end")),
+                ("review_date", "Review", OptionalDate("review date")),
+                ("note", "Note", note_input()),
+            ],
+            lambda col, values: col.education.add_provision(child_id, **values),
+            "Provision recorded.",
         )
-        if values:
-            self._run(lambda col: col.education.add_provision(child_id, **values), "Provision recorded.")
 
     def end_provision(self, provision_id: str) -> None:
         self._run(lambda col: col.education.update_provision(provision_id, end_date=date.today()), "Provision ended.")
@@ -301,19 +304,16 @@ class EducationActions:
             )
 
     def add_ehe_visit(self, case_id: str) -> None:
-        values = self._ask(
-            FormDialog(
-                self.parent,
-                "Home education visit",
-                [
-                    ("visited_on", "Date", day_input()),
-                    ("outcome", "Is the education suitable?", choice(_labels(EheVisitOutcome))),
-                    ("note", "Note", note_input()),
-                ],
-            )
+        self._form(
+            "Home education visit",
+            [
+                ("visited_on", "Date", day_input()),
+                ("outcome", "Is the education suitable?", choice(_labels(EheVisitOutcome))),
+                ("note", "Note", note_input()),
+            ],
+            lambda col, values: col.education.add_ehe_visit(case_id, **values),
+            "Visit recorded.",
         )
-        if values:
-            self._run(lambda col: col.education.add_ehe_visit(case_id, **values), "Visit recorded.")
 
     def ehe_attendance_order(self, case_id: str) -> None:
         answer = QMessageBox.question(
@@ -348,46 +348,37 @@ class EducationActions:
         if self.view is None:
             return
         child_id = self.view.child.id
-        values = self._ask(
-            FormDialog(
-                self.parent,
-                "Child missing education",
-                [
-                    ("opened_on", "Enquiry opened", day_input()),
-                    ("reason", "Why", choice(_labels(CmeReason))),
-                    ("note", "Note", note_input()),
-                ],
-            )
+        self._form(
+            "Child missing education",
+            [
+                ("opened_on", "Enquiry opened", day_input()),
+                ("reason", "Why", choice(_labels(CmeReason))),
+                ("note", "Note", note_input()),
+            ],
+            lambda col, values: col.education.open_cme_enquiry(child_id, **values),
+            "Enquiry opened.",
         )
-        if values:
-            self._run(lambda col: col.education.open_cme_enquiry(child_id, **values), "Enquiry opened.")
 
     def add_cme_step(self, enquiry_id: str) -> None:
-        values = self._ask(
-            FormDialog(
-                self.parent,
-                "Step taken to find the child",
-                [
-                    ("done_on", "Date", day_input()),
-                    ("step", "Step", choice(_labels(CmeStepKind))),
-                    ("note", "What was found", note_input()),
-                ],
-            )
+        self._form(
+            "Step taken to find the child",
+            [
+                ("done_on", "Date", day_input()),
+                ("step", "Step", choice(_labels(CmeStepKind))),
+                ("note", "What was found", note_input()),
+            ],
+            lambda col, values: col.education.add_cme_step(enquiry_id, **values),
+            "Step recorded.",
         )
-        if values:
-            self._run(lambda col: col.education.add_cme_step(enquiry_id, **values), "Step recorded.")
 
     def close_cme(self, enquiry_id: str) -> None:
-        values = self._ask(
-            FormDialog(
-                self.parent,
-                "Close the enquiry",
-                [
-                    ("on", "Closed on", day_input()),
-                    ("outcome", "Outcome", choice(_labels(CmeOutcome))),
-                    ("note", "Note", note_input()),
-                ],
-            )
+        self._form(
+            "Close the enquiry",
+            [
+                ("on", "Closed on", day_input()),
+                ("outcome", "Outcome", choice(_labels(CmeOutcome))),
+                ("note", "Note", note_input()),
+            ],
+            lambda col, values: col.education.close_cme_enquiry(enquiry_id, **values),
+            "Enquiry closed.",
         )
-        if values:
-            self._run(lambda col: col.education.close_cme_enquiry(enquiry_id, **values), "Enquiry closed.")
