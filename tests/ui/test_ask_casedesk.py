@@ -9,10 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from casedesk.domain.agreements_demo import demo_agreements
 from casedesk.services.directory.service import DirectoryService
 from casedesk.services.guidance.service import load_sample_guidance
-from casedesk.store import guidance_repo
+from casedesk.store import guidance_repo, sharing_repo
 from casedesk.ui.context import AppContext
+from casedesk.ui.guidance.agreements_dialog import NONE_HELD, AgreementsDialog
 from casedesk.ui.guidance.ask_dialog import NOTHING_FOUND, AskDialog
 from casedesk.ui.main_window import PAGES, MainWindow
 from tests.factories import add_child
@@ -116,6 +118,38 @@ def test_a_needs_check_link_starts_one_for_the_open_child(
     monkeypatch.setattr(window.child.needs_checks, "start_check", lambda: started.append(True))
     {b.text(): b for b in dialog.link_buttons()}["Start a needs check"].click()
     assert started and window.child.tabs.currentWidget() is window.child.needs_checks
+    dialog.close()
+
+
+def test_a_sharing_agreements_link_lists_the_agreements_held_or_opens_the_childs_sharing_tab(
+    qtbot, window: MainWindow, context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    window.ask()
+    dialog = window.ask_dialog
+    assert dialog is not None
+    ask(qtbot, dialog, "which organisations can see a child's record")
+    assert dialog.current() is not None and dialog.current().entry.id == "who-sees-what"
+    link = {b.text(): b for b in dialog.link_buttons()}["See the sharing agreements"]
+    link.click()  # none held yet: the list says so and where agreements come from
+    shown = [d for d in window.findChildren(AgreementsDialog) if d.isVisible()]
+    assert len(shown) == 1
+    qtbot.waitUntil(lambda: shown[0].text.toPlainText() != "")
+    assert shown[0].text.toPlainText() == NONE_HELD
+    shown[0].close()
+    agreements = demo_agreements()
+    sharing_repo.hold(context.col.db, agreements, [])
+    link.click()
+    listing = next(d for d in window.findChildren(AgreementsDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: len(listing.views) == len(agreements))
+    text = listing.text.toPlainText()
+    assert all(a.title in text for a in agreements) and "Lawful basis: Art. 6(1)(e) public task" in text
+    listing.grab().save("/tmp/guidance-agreements.png")
+    listing.close()
+    child = add_child(context.col.db, "Ada", "Stone", date(2016, 1, 1))
+    window.open_child(child)
+    link.click()  # with a child open: that child's Sharing tab, which shows the agreements that apply to them
+    assert window.child.tabs.currentWidget() is window.child.sharing
+    assert not [d for d in window.findChildren(AgreementsDialog) if d.isVisible()]
     dialog.close()
 
 

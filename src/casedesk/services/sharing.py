@@ -134,6 +134,16 @@ class SharingService:
         titles = {a.id: a.title for a in held}
         return ChildSharing(notices(withheld, names, titles, own), applying, consents, len(withheld))
 
+    def held(self, on: date | None = None) -> list[AgreementView]:
+        """Every agreement this device holds, in force first (what Ask CaseDesk's "the sharing agreements" link
+        shows when no child is open)."""
+        on = on or date.today()
+        with self.db.session() as session:
+            names = {o.id: o.name for o in repo.organisations(session).values()}
+            held = sharing_repo.agreements(session)
+        views = [AgreementView(a, a.party_a.describe(names), a.party_b.describe(names), a.in_force(on)) for a in held]
+        return sorted(views, key=lambda v: (not v.in_force, v.agreement.title.lower()))
+
     def record_consent(
         self,
         child_id: str,

@@ -3,7 +3,8 @@
 An entry is content an area owns and reviews, not code: it arrives in a JSON file (`resources/guidance/`,
 validated by `guidance.schema.json`), is stored whole as the `document` of a synced `guidance_entries` row and
 rebuilt from it here. Links name a place in the app by kind (a needs check, the directory filtered to a need and
-level, a service's card, the referrals page, another entry) so the content never depends on screen layout.
+level, a service's card, the referrals page, the information-sharing agreements, another entry) so the content
+never depends on screen layout.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-LINK_TARGETS = ("needs_check", "directory", "service", "referrals", "guidance")
+LINK_TARGETS = ("needs_check", "directory", "service", "referrals", "agreements", "guidance")
 TOPICS = {
     "immediate_risk": "Immediate risk",
     "levels_of_need": "Thresholds and levels of need",
