@@ -8,10 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from casedesk.domain.alerts.load import sample_rules
+from casedesk.domain.attendance.week import Mark
 from casedesk.services.alerts.rules import AREA, SAMPLE, store_rules
 from casedesk.services.alerts.service import AlertsService
+from casedesk.services.attendance.marks import write_marks
 from casedesk.store import alerts_repo
-from tests.sync.harness import Server, make_device
+from tests.sync.harness import Device, Server, make_device
 
 
 def test_the_same_alert_raised_on_two_devices_is_one_after_sync(server: Server, tmp_path: Path) -> None:
@@ -79,3 +81,67 @@ def test_the_area_rule_set_reaches_every_device_and_wins(server: Server, tmp_pat
     assert effect.origin == AREA and effect.rules.title == "Area alert rules" and effect.rules.version == "2026.2"
     assert effect.rules.rule("persistent-absence") is None
     assert "the area's rule set" in effect.describe
+
+
+def _marks(device: Device, child: str, school: str, codes: list[str], last_day: date) -> None:
+    """Session marks ending on `last_day`, two a school day, going backwards over weekends."""
+    sessions: list[Mark] = []
+    day, half = last_day, "PM"
+    for code in reversed(codes):
+        sessions.append(Mark(day, half, code, school))
+        if half == "PM":
+            half = "AM"
+        else:
+            half, day = "PM", day - timedelta(days=1)
+            while day.weekday() > 4:
+                day -= timedelta(days=1)
+    with device.db.unit_of_work(device.username) as uow:
+        write_marks(uow, [(child, m) for m in sessions], reason="register", today=last_day)
+
+
+def test_the_same_alert_with_different_evidence_merges_into_one(any_server: Server, tmp_path: Path) -> None:
+    """Eve has not yet received Friday's marks when both evaluate: the two alerts differ in evidence, summary and
+    the day they were met, and after sync both devices hold one alert — the union of the evidence, the earlier day
+    and that day's explanation — with no conflict for anyone to resolve."""
+    today = date(2025, 11, 28)  # a Friday of the autumn term
+    server = any_server
+    url = server.serve()
+    school = server.org("Oakwood Primary School")
+    server.user(school, "ann")
+    server.user(school, "eve")
+    ann = make_device(tmp_path, "ann", server, "ann", base_url=url)
+    eve = make_device(tmp_path, "eve", server, "eve", base_url=url)
+    child = ann.add_child("Lana", "Brightwater", school, current_school_id=school)
+    codes = ["/", "\\"] * 14 + ["I", "M", "O", "O", "C", "/", "G", "G", "O", "R"]  # 38 sessions to Thursday
+    _marks(ann, child, school, codes, today - timedelta(days=1))
+    assert ann.sync().digest_ok and eve.sync().digest_ok
+    _marks(ann, child, school, ["O", "N"], today)  # Friday's marks: ann only, offline from here
+
+    found = {}
+    for device in (ann, eve):
+        AlertsService(device.db, device.username).evaluate(today)
+        with device.db.session() as session:
+            found[device.name] = {a.rule_id: a for a in alerts_repo.alerts(session)}
+    low_ann, low_eve = found["ann"]["recent-attendance-low"], found["eve"]["recent-attendance-low"]
+    assert low_ann.id == low_eve.id
+    assert len(low_ann.evidence) == 11 and len(low_eve.evidence) == 9 and low_ann.met_on > low_eve.met_on
+
+    reports = [ann.sync(), eve.sync(), ann.sync(), eve.sync()]
+    assert all(r.digest_ok and not r.set_aside and not r.conflicts and not r.pulled_conflicts for r in reports)
+    held = {}
+    for device in (ann, eve):
+        with device.db.session() as session:
+            held[device.name] = {a.id: a for a in alerts_repo.alerts(session)}
+    assert held["ann"].keys() == held["eve"].keys() == {a.id for a in found["ann"].values()}
+    for alert_id, alert in held["ann"].items():
+        other = held["eve"][alert_id]
+        assert (alert.evidence, alert.tell, alert.met_on, alert.summary) == (
+            other.evidence,
+            other.tell,
+            other.met_on,
+            other.summary,
+        )
+    merged = held["ann"][low_ann.id]
+    assert merged.met_on == low_eve.met_on and merged.summary == low_eve.summary  # the earlier, as first met
+    assert [e["on"] for e in merged.evidence] == sorted(e["on"] for e in low_ann.evidence)  # eve's are among ann's
+    assert {(e["row_id"], e["text"]) for e in low_eve.evidence} < {(e["row_id"], e["text"]) for e in merged.evidence}

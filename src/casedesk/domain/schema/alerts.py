@@ -6,7 +6,9 @@ do about them (acknowledge, act, dismiss with a reason).
   server holds and hands out the current one.
 - `alerts` files under the category of what its rule reads (attendance, education, social care, SEND, youth
   justice), so sharing decides for an alert as it does for the records behind it. Its fields follow from the
-  child's records alone, so two devices raising the same alert send the same values and sync makes one.
+  child's records alone, so two devices raising the same alert usually send the same values; when one held records
+  the other had not yet received, the server merges the two into one (`casedesk.domain.alerts.merge`), never a
+  conflict.
 - `alert_actions` is append-only: each person's acknowledgement, action or dismissal is a row of its own, so two
   people answering one alert never conflict and everyone told sees who did what.
 """

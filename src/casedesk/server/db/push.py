@@ -25,6 +25,7 @@ from casedesk.server import policy
 from casedesk.server.db import agreement_admin, applied_changes, policies
 from casedesk.server.db.cache import BatchCache, next_seq
 from casedesk.server.db.decisions import ConflictRules
+from casedesk.server.db.merged_inserts import MERGES, MergedInserts
 from casedesk.server.db.recovered import put_in_doubt
 from casedesk.server.db.rules import NOT_VISIBLE, SCOPE_FIELDS, Rejected, check_values, device_of
 from casedesk.sync.entities import ENTITIES, EntitySpec, is_critical
@@ -33,7 +34,7 @@ from casedesk.sync.wire import HLC_PATTERN, UUID_PATTERN, ChangeResult, WireChan
 _UUID = re.compile(UUID_PATTERN)
 
 
-class Pusher(ConflictRules):
+class Pusher(ConflictRules, MergedInserts):
     """One push request from one device, inside one transaction."""
 
     def __init__(self, conn: Connection, device_id: str, org_id: str, role: str | None = None) -> None:
@@ -212,6 +213,8 @@ class Pusher(ConflictRules):
             return self._insert(change, spec)
         if current is None:
             raise Rejected(NOT_VISIBLE)
+        if change.op == "insert" and change.entity in MERGES:  # the same row raised twice (e.g. an alert)
+            return self._merge_insert(change, spec, current)
         if change.op == "append":  # already there: an append-only row never changes
             return self._same_append(change, spec, current)
         if change.op == "delete":

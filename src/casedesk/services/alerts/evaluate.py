@@ -6,7 +6,7 @@ Each rule is one set-based query over the children in scope (`casedesk.store.ale
 `alert_records`); only new hits cost any Python, and most evaluations find none. A hit becomes an alert whose id
 follows from rule, child and period (`casedesk.domain.alerts.model.alert_id`): one already held — raised here or
 by another device and synced — is not raised again, and two devices raising it before they sync send the same
-row, which the server takes as one.
+row, which the server takes as one (merging the two when their evidence differs: `casedesk.domain.alerts.merge`).
 
 An alert is raised once and then stands: it is journaled (so every device holding the child receives it) and
 audited like any other write; what the records show later is for the people told to judge (acknowledge, act,
