@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import time
@@ -252,6 +253,35 @@ def seed(db: Database, children: int, rng: random.Random) -> dict[str, Any]:
     return {"ids": ids, "schools": schools, "csc": csc, "social": social, "counts": counts}
 
 
+def _copy(source: Path, target: Path) -> None:
+    """A closed database and its key file."""
+    for suffix in ("", ".key"):
+        shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+
+
+def _world(db: Database) -> dict[str, Any]:
+    """What `seed` returned, read back from a kept file."""
+    with db.session() as session:
+
+        def ids(sql: str) -> list[str]:
+            return [r[0] for r in session.execute(text(sql))]
+
+        counts = {
+            t: session.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in ("children", "attendance_weeks", "events", "involvements", "exclusions", "peps", "ehc_plans")
+        }
+        return {
+            "ids": ids("SELECT id FROM children ORDER BY rowid"),
+            "schools": ids("SELECT id FROM organisations WHERE kind = 'school' ORDER BY rowid"),
+            "csc": ids("SELECT id FROM organisations WHERE kind = 'childrens_social_care'")[0],
+            "social": ids(
+                "SELECT w.id FROM workers w JOIN organisations o ON o.id = w.organisation_id "
+                "WHERE o.kind = 'childrens_social_care' ORDER BY w.rowid"
+            ),
+            "counts": counts,
+        }
+
+
 def sync_page(rng: random.Random, world: dict[str, Any], seq: int) -> list[PullItem]:
     """100 rows as a pull brings them: next week's marks for 60 children, 25 entries, 10 suspensions, 5 workers."""
     items = []
@@ -333,12 +363,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--children", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="seed into a copy kept at this path; later runs start from it")
     args = parser.parse_args()
     rng = random.Random(17)
     with scratch() as tmp:
-        db = Database.create(tmp / "alerts.db", PASSPHRASE)
+        path = tmp / "alerts.db"
         start = time.perf_counter()
-        world = seed(db, args.children, rng)
+        if args.keep and args.keep.exists():
+            _copy(args.keep, path)
+            db = Database.open(path, PASSPHRASE)
+            world = _world(db)
+        else:
+            db = Database.create(path, PASSPHRASE)
+            world = seed(db, args.children, rng)
+            if args.keep:
+                db.close()
+                _copy(path, args.keep)
+                db = Database.open(path, PASSPHRASE)
         seeded = time.perf_counter() - start
         wall, cpu, (first, _) = cpu_timed(lambda: evaluate(db, "bench", TODAY, full=True))
         again = [cpu_timed(lambda: evaluate(db, "bench", TODAY, full=True)) for _ in range(3)]
