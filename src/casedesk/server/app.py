@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
 from casedesk.domain import roles
-from casedesk.server import administration, auth, client_versions, device_policy, mail
+from casedesk.server import administration, auth, client_versions, device_policy, mail, resend
 from casedesk.server.db import (
     ServerDB,
     accounts,
@@ -253,4 +253,5 @@ def create_app(
             return pulls.snapshot(conn, receiver(conn, device), entity, after, limit)
 
     administration.add_routes(app, store, current_device)
+    resend.add_routes(app, store, current_device, receiver)
     return app

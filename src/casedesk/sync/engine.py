@@ -2,7 +2,8 @@
 
 - **push** the outbox in batches of ≤ 500, oldest first, and record each answer; a change that cannot even be
   put on the wire is set aside locally and the rest go on;
-- **purge** children that left the user's view while changes for them were waiting (those are now pushed);
+- **purge** children that left the user's view while changes for them were waiting (those are now pushed), taking
+  each again as the server now sends it (a re-send of the child went by while the change waited);
 - **pull** pages from the stored cursor; each page and its cursor are applied in one local transaction, so an
   interrupted pull resumes where it stopped;
 - **finalize** with the digest: per entity a row count and an order-independent hash of every row, which both
@@ -57,6 +58,7 @@ def run_here(fn: Callable[[], Any]) -> Any:
 
 PAGE = MAX_PAGE  # the largest page the server gives: fewer round trips and commits
 FULL_DIGEST_EVERY = timedelta(hours=24)
+RESEND_CHILDREN = 100  # children asked for again per request (`wire.ResendRequest`)
 DIGEST_ATTEMPTS = 3
 
 
@@ -122,8 +124,11 @@ class SyncEngine:
         if report.recovery:
             self.on_db(partial(self.db.put, config.LAST_FULL_DIGEST, None))  # check every row once the walk is done
         self.push(report)
-        report.purged += self.on_db(partial(sync_apply.run_deferred_purges, self.db))
+        self.purge_deferred(report)
         self.pull(report)
+        if self.on_db(partial(self.db.get, config.DEFERRED_PURGES)):  # a person wrote for a child being re-sent
+            self.push(report)
+            self.purge_deferred(report)
         self.finalize(report)
         return report
 
@@ -179,6 +184,18 @@ class SyncEngine:
         report.set_aside += counts["rejected"]
         if not any(counts.values()):
             raise RuntimeError("the server answered a push without accounting for any change")
+
+    def purge_deferred(self, report: SyncReport) -> None:
+        """Children whose purge waited for a change to be pushed (now pushed): purge each and take it again as the
+        server sends it now. The re-send that came with the purge has gone by, so the purge is never made here
+        alone: a child the device should still hold would vanish, and one it holds in full would keep entries
+        its organisation may no longer see."""
+        due = self.on_db(partial(sync_apply.deferred_ready, self.db))
+        for start in range(0, len(due), RESEND_CHILDREN):
+            answer = self.transport.resend(due[start : start + RESEND_CHILDREN])
+            stats = self.on_db(partial(sync_apply.apply_resent, self.db, answer.items))
+            report.pulled_rows += stats.rows
+            report.purged += stats.purged
 
     def pull(self, report: SyncReport) -> None:
         """Pull pages from the stored cursor, fetching the next page while this one is applied, so the server

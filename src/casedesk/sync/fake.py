@@ -80,6 +80,10 @@ class FaultyTransport:
         self._check_offline("snapshot")
         return self.inner.snapshot(entity, after, limit)
 
+    def resend(self, children: list[str]) -> PullResponse:
+        self._check_offline("resend")
+        return self.inner.resend(children)
+
     def state(self) -> ServerState:
         self._check_offline("state")
         return self.inner.state()

@@ -46,6 +46,7 @@ from casedesk.sync.wire import (
     ProblemReport,
     PullResponse,
     PushResponse,
+    ResendRequest,
     ServerState,
     SnapshotResponse,
 )
@@ -101,6 +102,9 @@ class HttpTransport:
         if after:
             params["after"] = after
         return SnapshotResponse.model_validate(self._call("GET", "/v1/snapshot", params=params))
+
+    def resend(self, children: list[str]) -> PullResponse:
+        return PullResponse.model_validate(self._call("POST", "/v1/resend", body=ResendRequest(children=children)))
 
     def state(self) -> ServerState:
         return ServerState.model_validate(self._call("GET", "/v1/state"))

@@ -11,7 +11,7 @@ last wrote it, so a device's "base version" says exactly which server state an e
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -293,3 +293,11 @@ class DigestResponse(_Model):
 class SnapshotResponse(_Model):
     items: list[PullItem]
     next_after: str | None
+
+
+class ResendRequest(_Model):
+    """Children a device purged late (a change was waiting when the server re-sent them): it asks for each again,
+    as the policy now allows. The answer is a `PullResponse` of a purge and the child's rows, or only the purge
+    for a child its organisation no longer sees."""
+
+    children: list[Annotated[str, Field(pattern=UUID_PATTERN)]] = Field(min_length=1, max_length=100)

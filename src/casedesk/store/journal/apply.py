@@ -293,30 +293,36 @@ def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
     stats = PageStats()
     with db._write_lock, db.engine.begin() as conn:
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-        pending = pending_fields(conn)
-        items, stats.set_aside = unapplied.sort_page(conn, items)
-        run: list[Any] = []
-        for item in items:
-            if item.kind == "row" and item.entity in SYNCED_TABLES:
-                run.append(item)
-                continue
-            stats.rows += apply_rows(conn, run, pending)
-            run = []
-            if item.kind == "conflict" and item.conflict is not None:
-                store_conflict(conn, item.conflict)
-                stats.conflicts += 1
-            elif item.kind == "purge":
-                purge_or_defer(conn, [item.row_id], pending, stats)
-            elif item.kind == "withheld":
-                sharing_repo.note_withheld(conn, [item])
-        stats.rows += apply_rows(conn, run, pending)
-        refresh_derived(conn, items)
+        items = _apply_items(conn, items, stats)
         settings.write(conn, config.CURSOR, int(cursor))
         latest = max((i.hlc for i in items if i.hlc), default="")
         if latest:
             db._clock.observe(latest)
             settings.write(conn, config.HLC, db._clock.last)
     return stats
+
+
+def _apply_items(conn: Connection, items: list[Any], stats: PageStats) -> list[Any]:
+    """Apply pulled items in order (rows, conflicts, purges, notices); returns those that could be applied."""
+    pending = pending_fields(conn)
+    items, stats.set_aside = unapplied.sort_page(conn, items)
+    run: list[Any] = []
+    for item in items:
+        if item.kind == "row" and item.entity in SYNCED_TABLES:
+            run.append(item)
+            continue
+        stats.rows += apply_rows(conn, run, pending)
+        run = []
+        if item.kind == "conflict" and item.conflict is not None:
+            store_conflict(conn, item.conflict)
+            stats.conflicts += 1
+        elif item.kind == "purge":
+            purge_or_defer(conn, [item.row_id], pending, stats)
+        elif item.kind == "withheld":
+            sharing_repo.note_withheld(conn, [item])
+    stats.rows += apply_rows(conn, run, pending)
+    refresh_derived(conn, items)
+    return items
 
 
 def refresh_derived(conn: Any, items: list[Any]) -> None:
@@ -340,11 +346,23 @@ def retry_unapplied(db: Database, *, everything: bool = False) -> PageStats:
     return stats
 
 
-def run_deferred_purges(db: Database) -> list[str]:
-    """Purge children that left the view while changes for them were waiting (called after a push)."""
+def deferred_ready(db: Database) -> list[str]:
+    """Children whose purge waited for a change to be pushed and that have nothing waiting now (after a push)."""
+    with db.engine.connect() as conn:
+        waiting: list[str] = settings.read(conn, config.DEFERRED_PURGES)
+        if not waiting:
+            return []
+        pending_rows = {row_id for _, row_id in pending_fields(conn)}
+        return [c for c in waiting if not pending_rows & set(child_row_ids(conn, c))]
+
+
+def apply_resent(db: Database, items: list[Any]) -> PageStats:
+    """Apply the server's answer to `resend` (each child purged, then its rows as the policy allows now) in one
+    transaction, leaving the cursor where it is; `purged` lists only the children that did not come back."""
     stats = PageStats()
     with db._write_lock, db.engine.begin() as conn:
-        waiting = settings.read(conn, config.DEFERRED_PURGES)
-        if waiting:
-            purge_or_defer(conn, waiting, pending_fields(conn), stats)
-    return stats.purged
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        _apply_items(conn, items, stats)
+    back = {i.row_id for i in items if i.kind == "row" and i.entity == "children"}
+    stats.purged = [c for c in stats.purged if c not in back]
+    return stats
