@@ -110,7 +110,8 @@ def _settles(device: Device, child_id: str, expected: set[str], first: SyncRepor
         assert report.digest_ok and not report.resynced, report.describe()
 
 
-def test_a_closed_agreement_arriving_while_a_note_waits(server: Server, tmp_path: Path) -> None:
+def test_a_closed_agreement_arriving_while_a_note_waits(any_server: Server, tmp_path: Path) -> None:
+    server = any_server
     lead, worker, child = _school_and_youth_justice(server, tmp_path)
     agreement_admin.set_default(server.store, sharing.CLOSED)  # youth justice detail no longer goes to schools
     first = _round_writing(lead, child, "Written while syncing")
@@ -119,7 +120,8 @@ def test_a_closed_agreement_arriving_while_a_note_waits(server: Server, tmp_path
     lead.close(), worker.close()
 
 
-def test_a_wider_agreement_arriving_while_a_note_waits(server: Server, tmp_path: Path) -> None:
+def test_a_wider_agreement_arriving_while_a_note_waits(any_server: Server, tmp_path: Path) -> None:
+    server = any_server
     lead, worker, child = _school_and_youth_justice(server, tmp_path)
     agreement_admin.set_default(server.store, sharing.CLOSED)
     lead.sync()
@@ -130,7 +132,8 @@ def test_a_wider_agreement_arriving_while_a_note_waits(server: Server, tmp_path:
     lead.close(), worker.close()
 
 
-def test_a_changed_role_arriving_while_a_note_waits(server: Server, tmp_path: Path) -> None:
+def test_a_changed_role_arriving_while_a_note_waits(any_server: Server, tmp_path: Path) -> None:
+    server = any_server
     lead, worker, child = _school_and_youth_justice(server, tmp_path)
     user_roles.set_role(server.store, "dsl", "practitioner")  # a practitioner at a school: no youth justice detail
     first = _round_writing(lead, child, "Written while syncing")
@@ -141,8 +144,9 @@ def test_a_changed_role_arriving_while_a_note_waits(server: Server, tmp_path: Pa
 
 
 def test_a_device_asking_for_a_child_its_organisation_does_not_see_is_told_only_to_purge(
-    server: Server, tmp_path: Path
+    any_server: Server, tmp_path: Path
 ) -> None:
+    server = any_server
     lead, worker, child = _school_and_youth_justice(server, tmp_path)
     other = server.org("Hillside Academy")
     server.user(other, "outsider")
