@@ -16,6 +16,7 @@ from pathlib import Path
 from casedesk.server import administration, backup, cli_sharing, client_versions, device_policy, mail, usage
 from casedesk.server.db import DEFAULT_SQLITE_NAME, DatabaseRefused, ServerDB, generation, migrate
 from casedesk.server.db import accounts as admin
+from casedesk.server.feed import cli as feed_cli
 from casedesk.site_profile import SiteProfileError
 
 PASSWORD_ENV = "CASEDESK_USER_PASSWORD"
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--reason", default="restored by the administrator")
     cli_sharing.register(adm)
+    feed_cli.register(sub)
     return parser
 
 
@@ -198,6 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             done = _admin(store, args)
             administration.audit_command(store, args.action, vars(args))
             return done
+        if args.command in feed_cli.COMMANDS:
+            migrate(store.engine)
+            return feed_cli.run(store, args)
         import uvicorn
 
         from casedesk.server.app import create_app

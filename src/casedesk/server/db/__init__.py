@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.pool import NullPool
 
 from casedesk.paths import migrations_dir
+from casedesk.server.feed.tables import metadata as feed_metadata
 
 metadata = MetaData(
     naming_convention={
@@ -47,6 +48,8 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+for _table in feed_metadata.tables.values():  # the social-care feed's tables, declared beside its code
+    _table.to_metadata(metadata)
 SeqType = BigInteger().with_variant(Integer(), "sqlite")  # SQLite only autoincrements INTEGER PRIMARY KEY
 
 meta = Table("meta", metadata, Column("key", String(60), primary_key=True), Column("value", Text, nullable=False))
