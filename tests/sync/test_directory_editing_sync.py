@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from casedesk.domain.directory.model import ExpectationCard
+from casedesk.domain.directory.model import CostOption, ExpectationCard, Location, Schedule
 from casedesk.domain.directory.oruk_schema import oruk3_validator
 from casedesk.paths import resource_path
 from casedesk.services.directory.provider import import_provider_template
@@ -39,6 +39,19 @@ def test_an_edit_and_a_provider_template_reach_every_device_and_export_as_oruk(s
         review_owner="Attendance lead, Leeds City Council",
         last_reviewed=date(2026, 11, 30),
         expectation_card=replace(team.expectation_card, does_not=("Fixed penalty notices",)),
+        locations=(
+            team.locations[0],
+            Location(
+                "0192a8b4-4d8e-7c4e-9a31-5b0f6d2e7a20", "Chapeltown drop-in", "", "Reginald Terrace", "Leeds", "LS7 3EX"
+            ),
+        ),
+        schedules=(
+            *team.schedules,
+            Schedule("0192a8b4-4d8e-7c4e-9a31-5b0f6d2e7a21", "", "WEEKLY", "SA", "10:00:00", "12:00:00", "In person"),
+        ),
+        cost_options=(CostOption("0192a8b4-4d8e-7c4e-9a31-5b0f6d2e7a22", "Family workshop", 2.5, "per session"),),
+        fees="Free; workshops £2.50",
+        languages=("English", "Polish"),
     )
     directory.editor.save_draft(edited, team.id)
     assert school_device.sync().digest_ok
@@ -74,6 +87,11 @@ def test_an_edit_and_a_provider_template_reach_every_device_and_export_as_oruk(s
     got = there["Attendance Support Team"]
     assert got.eligibility == edited.eligibility and got.review_owner == edited.review_owner
     assert got.needs == ("persistent_absence", "anxiety_low_mood") and got.levels == (2, 3)
+    assert [(loc.name, loc.address_1, loc.postal_code) for loc in got.locations] == [
+        (loc.name, loc.address_1, loc.postal_code) for loc in edited.locations
+    ]
+    assert got.schedules == edited.schedules and got.cost_options == edited.cost_options
+    assert got.fees == edited.fees and got.languages == edited.languages
     assert got.expectation_card == ExpectationCard(
         team.expectation_card.does,
         ("Fixed penalty notices",),
@@ -89,4 +107,11 @@ def test_an_edit_and_a_provider_template_reach_every_device_and_export_as_oruk(s
     exported = {obj["name"]: obj for obj in page["contents"]}
     assert exported["Attendance Support Team"]["id"] == team.id  # the directory's own id, not a new one
     assert exported["Attendance Support Team"]["x_casedesk"]["eligibility"] == edited.eligibility
+    attendance = exported["Attendance Support Team"]
+    assert [sal["location"]["addresses"][0]["postal_code"] for sal in attendance["service_at_locations"]] == [
+        "LS2 4AA",
+        "LS7 3EX",
+    ]
+    assert attendance["schedules"][1]["byday"] == "SA" and attendance["cost_options"][0]["amount"] == 2.5
+    assert [lang["name"] for lang in attendance["languages"]] == ["English", "Polish"]
     assert exported["Sunflower Sibling Group"]["x_casedesk"]["needs"] == ["young_carer"]

@@ -91,3 +91,48 @@ def test_merge_a_need_and_rename_a_tag(qtbot, manage: ManageDirectoryDialog, con
     manage.tabs.setCurrentIndex(2)
     manage.grab().save("/tmp/directory-needs.png")
     manage.close()
+
+
+def _type_row(table, cells: list[str]) -> None:  # type: ignore[no-untyped-def]
+    table.add_button.click()
+    row = table.table.rowCount() - 1
+    for column, text in enumerate(cells):
+        table.table.item(row, column).setText(text)
+
+
+def test_the_editor_edits_locations_opening_times_costs_and_languages(
+    qtbot, manage: ManageDirectoryDialog, context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    manage.service_list.setCurrentRow(_row(manage.service_list, "Attendance Support Team"))
+    manage.edit_selected()
+    editor = manage.editor
+    assert editor is not None
+    places = editor.places
+    assert places.locations.rows()[0][1] == ["Attendance Support Team base", "22 Sample Street", "Leeds", "LS2 4AA"]
+    assert places.schedules.rows()[0][1][:3] == ["Mon-Fri", "09:00", "17:00"]
+    _type_row(places.locations, ["Chapeltown drop-in", "Reginald Terrace", "Leeds", "ls7 3ex"])
+    _type_row(places.schedules, ["Mon, Wed", "9:30", "4pm", "", "In person"])
+    _type_row(places.costs, ["Family workshop", "two pounds", "per session"])
+    editor.languages.setText("English, Polish")
+    editor.request_save()  # an amount that is not money is named before anything is checked or kept
+    assert "'two pounds' is not an amount of money" in editor.error.text() and editor.isVisible()
+    places.costs.table.item(1, 1).setText("2.50")
+    places.locations.table.item(1, 3).setText("LS77")
+    editor.request_save()
+    qtbot.waitUntil(lambda: "is not a postcode" in editor.error.text())
+    places.locations.table.item(1, 3).setText("ls7 3ex")
+    editor.scroll_to(places.locations)
+    editor.grab().save("/tmp/service-editor-places.png")
+    editor.scroll_to(editor.languages)
+    editor.grab().save("/tmp/service-editor-times.png")
+    editor.request_save()
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    manage.publish()
+    qtbot.waitUntil(lambda: "Published 1 service(s)" in manage.status.text())
+    team = {s.name: s for s in DirectoryService(context.col.db, "tester").services()}["Attendance Support Team"]
+    assert [(loc.name, loc.postal_code) for loc in team.locations][1] == ("Chapeltown drop-in", "LS7 3EX")
+    added = team.schedules[1]
+    assert (added.byday, added.opens_at, added.closes_at, added.freq) == ("MO,WE", "09:30:00", "16:00:00", "WEEKLY")
+    assert [(c.option, c.amount) for c in team.cost_options][1] == ("Family workshop", 2.5)
+    assert team.languages == ("English", "Polish")
+    manage.close()

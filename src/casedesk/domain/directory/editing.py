@@ -12,9 +12,11 @@ import re
 from collections.abc import Iterable
 
 from casedesk.domain.directory.model import LEVELS, NeedDomain, Service
+from casedesk.domain.directory.schedules import schedule_problems
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://\S+$")
+_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
 
 
 def service_problems(service: Service, known_needs: Iterable[str]) -> list[tuple[str, str]]:
@@ -50,4 +52,30 @@ def service_problems(service: Service, known_needs: Iterable[str]) -> list[tuple
         problems.append(("referral_route", "Say how to refer: email, phone, online form or portal, and where."))
     if service.typical_wait_days is not None and service.typical_wait_days < 0:
         problems.append(("typical_wait_days", "A wait is zero days or more."))
+    return problems + _place_time_cost_problems(service)
+
+
+def _place_time_cost_problems(service: Service) -> list[tuple[str, str]]:
+    """Locations, opening times, costs and languages: the ORUK lists the directory and the family sheet show."""
+    problems: list[tuple[str, str]] = []
+    for n, loc in enumerate(service.locations, 1):
+        where = f"Location {n}" + (f" ({loc.name})" if loc.name else "")
+        if not (loc.name or loc.address_1 or loc.postal_code):
+            problems.append(("locations", f"{where}: give the place's name or its address."))
+        if loc.address_1 and not loc.postal_code:
+            problems.append(("locations", f"{where}: an address needs its postcode."))
+        if loc.postal_code and not _POSTCODE.match(loc.postal_code.strip().upper()):
+            problems.append(("locations", f"{where}: '{loc.postal_code}' is not a postcode (like LS2 1AA)."))
+    for n, schedule in enumerate(service.schedules, 1):
+        problems += [("schedules", f"Opening times {n}: {problem}") for problem in schedule_problems(schedule)]
+    for n, cost in enumerate(service.cost_options, 1):
+        if not cost.option.strip() and cost.amount is None:
+            problems.append(("cost_options", f"Cost {n}: say what the cost is for, or its amount."))
+        if cost.amount is not None and cost.amount < 0:
+            problems.append(("cost_options", f"Cost {n}: an amount is zero or more."))
+    for language in service.languages:
+        if not language.strip() or len(language) > 100:
+            problems.append(
+                ("languages", "Name each language in a few words (English, Polish, British Sign Language).")
+            )
     return problems

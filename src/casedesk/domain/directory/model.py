@@ -133,6 +133,7 @@ class Location:
     longitude: float | None = None
     service_at_location_id: str | None = None
     address_id: str | None = None
+    state_province: str = ""  # the address's county or region (kept so an edited service exports it again)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def _location(service: Service, location: Location) -> dict[str, Any]:
                 "location_id": location.id,
                 "address_1": location.address_1,
                 "city": location.city,
-                "state_province": "",
+                "state_province": location.state_province,
                 "postal_code": location.postal_code,
                 "country": "GB",
                 "address_type": "physical",

@@ -94,6 +94,7 @@ def _location(sal: dict[str, Any]) -> Location | None:
         _float(loc.get("longitude")),
         sal.get("id"),
         address.get("id"),
+        _text(address.get("state_province")),
     )
 
 

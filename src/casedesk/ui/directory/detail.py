@@ -22,6 +22,7 @@ from casedesk.domain.directory.model import (
     format_levels,
 )
 from casedesk.domain.directory.reviews import DUE, OVERDUE, review_due_on, review_state
+from casedesk.domain.directory.schedules import schedule_text
 from casedesk.services.directory.service import attendance_modes
 from casedesk.ui.palette import AMBER, AMBER_BACKGROUND, GREEN, MUTED, PANEL_BACKGROUND, RED, RED_BACKGROUND
 
@@ -90,17 +91,29 @@ def card_html(service: Service) -> str:
     )
 
 
+def _cost_line(costs: list[str], fees: str) -> str:
+    """The cost options, then the fees in words unless they only repeat them ("Free" beside "Free at the point of
+    use")."""
+    said = "; ".join(c for c in costs if c)
+    if fees and fees.lower() not in said.lower():
+        said = f"{said}; {fees}" if said else fees
+    return said or "Not stated"
+
+
 def _facts(service: Service, today: date) -> list[tuple[str, str]]:
     route = service.referral_route
     names = ", ".join(LEVEL_LABELS.get(level, str(level)) for level in sorted(service.levels))
     levels = f"{format_levels(service.levels).capitalize()}: {names}" if names else "Not stated"
     districts = ", ".join(area.name or area.description for area in service.service_areas)
-    costs = [c.option + (f" (£{c.amount:.2f})" if c.amount else "") for c in service.cost_options]
+    costs = [
+        " ".join(p for p in (c.option, f"(£{c.amount:.2f})" if c.amount else "", c.amount_description) if p)
+        for c in service.cost_options
+    ]
     phones = [f"{p.number}" + (f" ({p.description})" if p.description else "") for p in service.phones]
     places = [
         ", ".join(x for x in (loc.name, loc.address_1, loc.city, loc.postal_code) if x) for loc in service.locations
     ]
-    times = [" · ".join(x for x in (s.description, s.attending_type) if x) for s in service.schedules]
+    times = [schedule_text(s) for s in service.schedules]
     return [
         ("Refer by", f"{route.method.label}: {_link(route.address)}" if route else "Not stated; contact the service"),
         ("Typical wait", escape(service.typical_wait or "Not stated")),
@@ -112,7 +125,7 @@ def _facts(service: Service, today: date) -> list[tuple[str, str]]:
         ("Attend", escape(", ".join(m.label for m in sorted(attendance_modes(service))) or "Not stated")),
         ("When", "<br>".join(escape(t) for t in times if t) or "Not stated"),
         ("Where", "<br>".join(escape(p) for p in places if p) or "Not stated"),
-        ("Cost", escape("; ".join(costs) or service.fees or ("Free" if service.cost_options else "Not stated"))),
+        ("Cost", escape(_cost_line(costs, service.fees))),
         ("Phone", "<br>".join(escape(p) for p in phones) or "Not stated"),
         ("Email", _link(service.email) if service.email else "Not stated"),
         ("Web", _link(service.url) if service.url else "Not stated"),

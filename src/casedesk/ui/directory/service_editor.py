@@ -1,6 +1,7 @@
-"""Editing one directory service: the ORUK fields the app uses, levels, needs, areas, eligibility, contact, how to
-refer, the expectation card and the review date with its owner. Saving keeps a draft (checked first: problems are
-listed by field); the Manage dialog publishes drafts to every device."""
+"""Editing one directory service: the ORUK fields the app uses (locations with address and postcode, opening times,
+costs and fees, languages: `service_places`), levels, needs, areas, eligibility, contact, how to refer, the
+expectation card and the review date with its owner. Saving keeps a draft (checked first: problems are listed by
+field); the Manage dialog publishes drafts to every device."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -38,6 +40,7 @@ from casedesk.domain.directory.model import (
     ServiceArea,
 )
 from casedesk.domain.ids import new_id
+from casedesk.ui.directory.service_places import PlacesTimesCosts
 from casedesk.ui.palette import RED
 from casedesk.ui.widgets import date_input, picked_date, resize_to_fit, scroll_body
 
@@ -113,6 +116,11 @@ class ServiceEditor(QDialog):
         reviewed = s.last_reviewed or date.today()
         self.reviewed = date_input("dd/MM/yyyy", QDate(reviewed.year, reviewed.month, reviewed.day))
         self.review_owner = QLineEdit(s.review_owner)
+        self.places = PlacesTimesCosts(s)
+        self.fees = QLineEdit(s.fees)
+        self.fees.setPlaceholderText("In words, for example: free; £2 a session, free for families on benefits")
+        self.languages = QLineEdit(", ".join(s.languages))
+        self.languages.setPlaceholderText("For example: English, Polish, British Sign Language")
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {RED};")
@@ -151,6 +159,15 @@ class ServiceEditor(QDialog):
             ("Typical wait (days)", self.wait_days),
         ):
             form.addRow(label, widget)
+        extra: tuple[tuple[str, QWidget], ...] = (
+            ("Locations", self.places.locations),
+            ("Opening times", self.places.schedules),
+            ("Costs", self.places.costs),
+            ("Fees (in words)", self.fees),
+            ("Languages (comma separated)", self.languages),
+        )
+        for label, part in extra:
+            form.addRow(label, part)
         for key, label in CARD_PARTS:
             self.card[key].setPlaceholderText("One line each")
             self.card[key].setFixedHeight(64)
@@ -161,13 +178,28 @@ class ServiceEditor(QDialog):
         body.setLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         buttons.addButton("Save draft", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(lambda: self.save_requested.emit(self.service()))
+        buttons.accepted.connect(self.request_save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll_body(body), 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        resize_to_fit(self, 760, 700)
+        resize_to_fit(self, 820, 720)
+
+    def scroll_to(self, widget: QWidget) -> None:
+        """Bring one part of the long form into view (the tables sit below the first screenful)."""
+        scroll = self.findChild(QScrollArea)
+        if scroll is not None:
+            scroll.ensureWidgetVisible(widget)
+
+    def request_save(self) -> None:
+        """Save: what the tables hold that cannot be a service at all (an amount that is not money) is named here;
+        everything else is checked with the draft."""
+        problems = self.places.problems()
+        if problems:
+            self.show_problems(problems)
+            return
+        self.save_requested.emit(self.service())
 
     def service(self) -> Service:
         """The service as edited (the fields this editor does not show are kept as they were)."""
@@ -191,8 +223,9 @@ class ServiceEditor(QDialog):
         def age(box: QSpinBox) -> int | None:
             return None if box.value() < 0 else box.value()
 
+        placed = self.places.service_with(s)
         return replace(
-            s,
+            placed,
             name=self.name.text().strip(),
             organization=organisation,
             description=self.description.toPlainText().strip(),
@@ -218,6 +251,8 @@ class ServiceEditor(QDialog):
             expectation_card=ExpectationCard(*(_lines(self.card[key]) for key, _ in CARD_PARTS)),
             last_reviewed=picked_date(self.reviewed),
             review_owner=self.review_owner.text().strip(),
+            fees=self.fees.text().strip(),
+            languages=tuple(dict.fromkeys(t.strip() for t in self.languages.text().split(",") if t.strip())),
         )
 
     def show_problems(self, problems: list[tuple[str, str]]) -> None:
