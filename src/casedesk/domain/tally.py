@@ -29,6 +29,12 @@ def row_number(row_id: str, values: Mapping[str, Any], deleted: bool, fields: It
     from its records' JSON, the device from its columns' JSON-safe values), so equal rows give equal numbers."""
     canonical = {name: values.get(name) for name in fields}
     canonical["deleted"] = bool(deleted)
+    return canonical_number(row_id, canonical)
+
+
+def canonical_number(row_id: str, canonical: dict[str, Any]) -> int:
+    """The number of a row whose canonical values (every synced field, JSON-safe, and `deleted`) are already
+    gathered: `row_number` without building them again (a first sync numbers every row it receives)."""
     text = _ENCODER.encode(canonical)
     return int.from_bytes(hashlib.sha256(f"{row_id}:{text}".encode()).digest(), "big")
 

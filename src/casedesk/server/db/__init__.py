@@ -10,11 +10,13 @@ SQLite (a file, the default: one command runs a server) and PostgreSQL (producti
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pydantic_core
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -219,10 +221,25 @@ rate_limits = Table(
 DEFAULT_SQLITE_NAME = "casedesk-server.db"
 
 
+def json_loads(text: str | bytes) -> Any:
+    """The JSON columns' reader: pydantic's parser, about twice as fast as the json module (every pulled row
+    reads the record's data and its feed item), with integers of any size kept exact. Text it refuses (a lone
+    surrogate the json module wrote as an escape) is read by the json module, so nothing stored reads otherwise."""
+    try:
+        return pydantic_core.from_json(text)
+    except ValueError:
+        return json.loads(text)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for either backend; SQLite gets WAL and a generous busy timeout for many readers."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=20,
+            json_deserializer=json_loads,
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_setup(dbapi_conn: Any, _record: Any) -> None:  # a DB-API connection: untyped
@@ -230,7 +247,7 @@ def make_engine(url: str) -> Engine:
             dbapi_conn.execute("PRAGMA synchronous = NORMAL")
 
         return engine
-    return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True)
+    return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True, json_deserializer=json_loads)
 
 
 class DatabaseRefused(Exception):

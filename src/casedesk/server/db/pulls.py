@@ -213,8 +213,9 @@ def pull(conn: Connection, who: Receiver | str, cursor: int, limit: int, device_
             versions = dict.fromkeys(fields, row.seq)
             if row.deleted:
                 versions["deleted"] = row.seq
+            # built from the server's own records, already checked on the way in: not validated again per row
             items.append(
-                PullItem(
+                PullItem.model_construct(
                     kind="row",
                     entity=row.entity,
                     row_id=row.row_id,
@@ -222,6 +223,7 @@ def pull(conn: Connection, who: Receiver | str, cursor: int, limit: int, device_
                     versions=versions,
                     deleted=bool(row.deleted),
                     hlc=row.hlc,
+                    conflict=None,
                 )
             )
         elif row.kind == "conflict":

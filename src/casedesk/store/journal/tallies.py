@@ -26,7 +26,7 @@ from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from casedesk import config
 from casedesk.domain.schema import CATALOGUE
-from casedesk.domain.tally import Tally, row_number
+from casedesk.domain.tally import Tally, canonical_number
 from casedesk.store import settings
 from casedesk.store.journal.wire_values import to_json_value
 from casedesk.store.models import SYNCED_TABLES, UTCDateTime
@@ -42,6 +42,7 @@ def _fields(entity: str) -> tuple[str, ...]:
 FIELDS: dict[str, tuple[str, ...]] = {entity: _fields(entity) for entity in SYNCED_TABLES}
 
 
+@cache
 def _table(entity: str) -> Table:
     return mapped_table(SYNCED_TABLES[entity])
 
@@ -52,37 +53,8 @@ class _Shape:
     to ISO text, flags to booleans, JSON documents through `to_json_value`; text and numbers as they are. So a row
     about to be written (a Python value, a local time, 1 for true) gives the number its stored copy gives."""
 
-    plain: tuple[str, ...]
-    times: tuple[str, ...]
-    dates: tuple[str, ...]
-    flags: tuple[str, ...]
-    documents: tuple[str, ...]
+    plan: tuple[tuple[str, Any], ...]  # each synced field in name order, with its conversion (None: as it is)
     defaults: dict[str, Any]
-
-
-@cache
-def _shape(entity: str) -> _Shape:
-    table = _table(entity)
-    kinds: dict[str, list[str]] = defaultdict(list)
-    for name in FIELDS[entity]:
-        column = table.c.get(name)
-        kind = "plain"
-        if column is not None:
-            if isinstance(column.type, UTCDateTime | DateTime):
-                kind = "times"
-            elif isinstance(column.type, Date):
-                kind = "dates"
-            elif isinstance(column.type, Boolean):
-                kind = "flags"
-            elif isinstance(column.type, JSON):
-                kind = "documents"
-        kinds[kind].append(name)
-    defaults = {
-        c.name: c.default.arg
-        for c in table.c
-        if c.name in FIELDS[entity] and isinstance(c.default, ScalarElementColumnDefault)
-    }
-    return _Shape(**{k: tuple(kinds[k]) for k in ("plain", "times", "dates", "flags", "documents")}, defaults=defaults)
 
 
 def _time(value: Any) -> Any:
@@ -91,29 +63,54 @@ def _time(value: Any) -> Any:
     return value
 
 
+def _date(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _flag(value: Any) -> Any:
+    return None if value is None else bool(value)
+
+
+@cache
+def _shape(entity: str) -> _Shape:
+    table = _table(entity)
+    plan: list[tuple[str, Any]] = []
+    for name in FIELDS[entity]:
+        column = table.c.get(name)
+        convert: Any = None
+        if column is not None:
+            if isinstance(column.type, UTCDateTime | DateTime):
+                convert = _time
+            elif isinstance(column.type, Date):
+                convert = _date
+            elif isinstance(column.type, Boolean):
+                convert = _flag
+            elif isinstance(column.type, JSON):
+                convert = to_json_value
+        plan.append((name, convert))
+    defaults = {
+        c.name: c.default.arg
+        for c in table.c
+        if c.name in FIELDS[entity] and isinstance(c.default, ScalarElementColumnDefault)
+    }
+    return _Shape(plan=tuple(plan), defaults=defaults)
+
+
 def new_delta() -> Delta:
     return defaultdict(Tally)
 
 
 def number_of(entity: str, row: Mapping[Any, Any], *, new: bool = False) -> int:
     """A row's contribution, from its column values as stored — or, with `new`, as about to be inserted (column
-    defaults filled in as the insert will) — turned JSON-safe the way the digest always has (`wire_values`)."""
+    defaults filled in as the insert will) — turned JSON-safe the way the digest always has (`wire_values`).
+    The canonical values are gathered in one pass (a first sync numbers every row it receives)."""
     shape = _shape(entity)
     if new:
         row = {**shape.defaults, **row}
     get = row.get
-    values = {name: get(name) for name in shape.plain}
-    for name in shape.times:
-        values[name] = _time(get(name))
-    for name in shape.dates:
-        value = get(name)
-        values[name] = value.isoformat() if isinstance(value, date) else value
-    for name in shape.flags:
-        value = get(name)
-        values[name] = None if value is None else bool(value)
-    for name in shape.documents:
-        values[name] = to_json_value(get(name))
-    return row_number(str(row["id"]), values, bool(get("deleted")), FIELDS[entity])
+    canonical = {name: get(name) if convert is None else convert(get(name)) for name, convert in shape.plan}
+    canonical["deleted"] = bool(get("deleted"))
+    return canonical_number(str(row["id"]), canonical)
 
 
 def record_change(delta: Delta, entity: str, before: int | None, after: int | None) -> None:
