@@ -37,3 +37,13 @@ def test_online_offline_counts_and_last_sync() -> None:
     assert "server unreachable" in tip and "127.0.0.1" in tip
     assert "never synced" in describe_status(_status(last_success=None), NOW)[0]
     assert "22 Nov" in describe_status(_status(last_success="2026-11-22T09:00:00+00:00"), NOW)[0]
+
+
+def test_a_recorded_problem_stays_on_the_line_until_a_round_succeeds() -> None:
+    """The round's failure message is replaced by the stored status a moment later; that must still say so."""
+    text, tip = describe_status(_status(last_error="2026-11-23T14:05:00+00:00 the server refused the batch"), NOW)
+    assert text.endswith("problem: the server refused the batch")
+    assert "2026-11-23T14:05:00+00:00 the server refused the batch" in tip
+    long = describe_status(_status(last_error="2026-11-23T14:05:00+00:00 " + "x" * 300), NOW)[0]
+    assert long.endswith("…") and len(long.split("problem: ")[1]) == 80
+    assert "problem" not in describe_status(_status(), NOW)[0]

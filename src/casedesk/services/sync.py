@@ -348,12 +348,24 @@ def describe_status(status: SyncStatus, now: datetime | None = None) -> tuple[st
     if status.open_conflicts:
         parts.append(f"{status.open_conflicts} conflict{'s' if status.open_conflicts != 1 else ''} to resolve")
     parts.append(f"last sync {_when(status.last_success, now)}" if status.last_success else "never synced")
+    if status.last_error:
+        parts.append(f"problem: {_short_problem(status.last_error)}")
     if status.newer_version:
         parts.append(f"CaseDesk {status.newer_version} is available")
     tooltip = f"Server: {status.server_url}"
     if status.last_error:
         tooltip += f"\nLast error: {status.last_error}"
     return " · ".join(parts), tooltip
+
+
+def _short_problem(recorded: str, limit: int = 80) -> str:
+    """The recorded error without the time it is stamped with, cut to fit a status line (the tooltip has it all).
+
+    The line must still say there is a problem after the round's own status replaces the failure's message:
+    the last error stays recorded until a round succeeds, so the line shows it until then."""
+    stamp, _, message = recorded.partition(" ")
+    text = message if message and stamp[:1].isdigit() else recorded
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _when(iso: str, now: datetime | None) -> str:

@@ -114,8 +114,8 @@ class SyncController(QObject):
         elif isinstance(error, Cancelled) and not isinstance(error, Locked):
             self.status_changed.emit("Sync stopped", str(error))  # asked for: not a problem to look up
         else:
-            self.refresh()
             self.status_changed.emit(f"Sync problem: {error}", str(error))
+            self.refresh()  # then the stored status, which names the recorded problem until a round succeeds
         self.round_finished.emit(None)
 
     def _show(self, status: Any) -> None:
