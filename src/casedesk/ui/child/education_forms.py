@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -12,21 +13,20 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from casedesk.ui.child import record_form
 from casedesk.ui.context import AppContext
-from casedesk.ui.widgets import date_input, picked_date, resize_to_fit, scroll_body
+from casedesk.ui.widgets import date_input, picked_date
 
 DATE_FORMAT = "dd MMM yyyy"
 
@@ -56,6 +56,7 @@ class OptionalDate(QWidget):
         self.given.setChecked(initial is not None)
         self.field.setEnabled(initial is not None)
         self.given.toggled.connect(self.field.setEnabled)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # one line high, like a date
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.given)
@@ -107,28 +108,18 @@ class SchoolPicker(QWidget):
         return str(item.data(256)) if item is not None else None
 
 
-class FormDialog(QDialog):
-    """Labelled inputs and Save / Cancel; `values()` reads every input by its key."""
+class FormDialog(record_form.FormDialog):
+    """The casework form dialog built from a list of (key, label, input): `values()` reads every input by its key."""
 
     def __init__(self, parent: QWidget | None, title: str, fields: list[tuple[str, str, QWidget]]) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.inputs = {key: widget for key, _, widget in fields}
-        body = QWidget()
-        form = QFormLayout(body)
-        for _, label, widget in fields:
-            form.addRow(label, widget)
-            widget.setAccessibleName(label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll_body(body), 1)  # a long form scrolls on a small screen; Save stays in view
-        layout.addWidget(buttons)
-        resize_to_fit(self, 560, body.sizeHint().height() + 80)
+        super().__init__(parent, title)
+        for key, label, widget in fields:
+            self._add(key, label, widget, partial(read, widget))
+        self.finish()
 
-    def values(self) -> dict[str, Any]:
-        return {key: read(widget) for key, widget in self.inputs.items()}
+    @property
+    def inputs(self) -> dict[str, QWidget]:
+        return self.fields
 
 
 def read(widget: QWidget) -> Any:

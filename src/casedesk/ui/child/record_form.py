@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -39,10 +40,11 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self._layout = QVBoxLayout(self)
+        self._intro: QLabel | None = None
         if intro:
-            label = QLabel(intro)
-            label.setWordWrap(True)
-            self._layout.addWidget(label)
+            self._intro = QLabel(intro)
+            self._intro.setWordWrap(True)
+            self._layout.addWidget(self._intro)
         self.body = QWidget()
         self.form = QFormLayout(self.body)
         self._readers: dict[str, Any] = {}
@@ -55,7 +57,8 @@ class FormDialog(QDialog):
         """Put the fields in a scroll area (a long form on a small screen scrolls; the buttons stay in view)."""
         self._layout.addWidget(scroll_body(self.body), 1)
         self._layout.addWidget(self.buttons)
-        resize_to_fit(self, 560, self.body.sizeHint().height() + 120)
+        room = 80 + (self._intro.sizeHint().height() if self._intro is not None else 0)
+        resize_to_fit(self, 560, self.body.sizeHint().height() + room)
         return self
 
     def _add(self, name: str, label: str, widget: QWidget, reader: Any, row: QWidget | None = None) -> None:
@@ -85,6 +88,7 @@ class FormDialog(QDialog):
         edit.setEnabled(value is not None)
         known.toggled.connect(edit.setEnabled)
         row = QWidget()
+        row.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # one line high, like a date
         box = QHBoxLayout(row)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(known)
