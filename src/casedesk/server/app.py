@@ -29,6 +29,7 @@ from casedesk.server.db import (
     tallies,
     user_roles,
 )
+from casedesk.server.feed import api as feed_api
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
 from casedesk.sync.wire import (
     MAX_PAGE,
@@ -253,5 +254,6 @@ def create_app(
             return pulls.snapshot(conn, receiver(conn, device), entity, after, limit)
 
     administration.add_routes(app, store, current_device)
+    feed_api.add_routes(app, store, current_device)
     resend.add_routes(app, store, current_device, receiver)
     return app

@@ -34,6 +34,7 @@ from casedesk.services.casework.send import SendService
 from casedesk.services.casework.youth_justice import YouthJusticeService
 from casedesk.services.children import ChildrenService
 from casedesk.services.cohort.service import CohortService
+from casedesk.services.dataquality import DataQualityService
 from casedesk.services.device_backup import DeviceBackups
 from casedesk.services.diagnostics import Diagnostics
 from casedesk.services.directory.service import DirectoryService
@@ -110,6 +111,7 @@ class Collection:
         self.sync = SyncService(db, transport, on_db=self.on_db)
         self.enrolment = EnrolmentService(self.sync)
         self.administration = AdministrationService(self.sync)
+        self.dataquality = DataQualityService(self.sync)
         self.diagnostics = Diagnostics(db, self.sync)
         self._closed = False
         self.policy = policy.in_force(db)  # the site profile's, tightened by the server's (services/policy.py)

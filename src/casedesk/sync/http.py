@@ -22,6 +22,7 @@ import pydantic
 from pydantic import BaseModel
 
 from casedesk import __version__
+from casedesk.sync.feed_wire import QualityReport, ReviewDecision, ReviewOutcome, ReviewQueue
 from casedesk.sync.transport import (
     CertificateRefused,
     CredentialsRefused,
@@ -143,6 +144,15 @@ class HttpTransport:
 
     def admin_code(self, request: CodeRequest) -> CodeIssued:
         return CodeIssued.model_validate(self._call("POST", "/v1/admin/enrolment-codes", body=request))
+
+    def admin_data_quality(self) -> QualityReport:
+        return QualityReport.model_validate(self._call("GET", "/v1/admin/data-quality"))
+
+    def admin_review_queue(self) -> ReviewQueue:
+        return ReviewQueue.model_validate(self._call("GET", "/v1/admin/feed/review"))
+
+    def admin_review_decide(self, decision: ReviewDecision) -> ReviewOutcome:
+        return ReviewOutcome.model_validate(self._call("POST", "/v1/admin/feed/review", body=decision))
 
     def probe(self) -> bool:
         try:

@@ -4,6 +4,7 @@
     import ssda903 DIR --la-ons-code E08000035 [--la 383] [--year 2024] [--org ID] [--ruleset lac2023_24]
     feed review [--org ID]                       the children waiting for a person to match them
     feed decide SOURCE LA_CHILD_ID match CHILD_ID | create | reject  --by NAME --reason TEXT
+    data-quality [--org ID] [--stale-days 180]   the data-quality report (the LA's, or one organisation's)
 
 A refused return prints every reason (each failed DfE rule with its child, table, field and value) and changes
 nothing; the exit status is 1.
@@ -20,7 +21,7 @@ from casedesk.server.db import ServerDB
 from casedesk.server.feed import imports
 from casedesk.server.feed.identities import FeedRefused, read_identities
 
-COMMANDS = ("import", "feed")
+COMMANDS = ("import", "feed", "data-quality")
 
 
 def register(sub: Any) -> None:
@@ -50,6 +51,10 @@ def register(sub: Any) -> None:
     p.add_argument("--by", default=None, help="who decides (default: the logged-in user)")
     p.add_argument("--reason", required=True)
 
+    p = sub.add_parser("data-quality", help="the data-quality report: the local authority's, or one organisation's")
+    p.add_argument("--org", help="only what this organisation sees (default: the whole local authority)")
+    p.add_argument("--stale-days", type=int, default=180, help="a child not changed for longer is reported")
+
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--org", help="the children's social care organisation publishing it (when there are several)")
@@ -60,6 +65,15 @@ def run(store: ServerDB, args: argparse.Namespace) -> int:
     try:
         if args.command == "import":
             return _import(store, args)
+        if args.command == "data-quality":
+            from casedesk.server.feed import quality
+
+            try:
+                result = quality.report(store, args.org, stale_days=args.stale_days)
+            except LookupError as exc:
+                raise FeedRefused(str(exc)) from None
+            print(quality.format_report(result))
+            return 0
         return _feed(store, args)
     except FeedRefused as exc:
         print(f"casedesk-server: {exc}")

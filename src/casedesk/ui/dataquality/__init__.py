@@ -1,0 +1,1 @@
+"""The Data quality page for administrators (see `page`), put in the window by `hook`."""
