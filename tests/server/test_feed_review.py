@@ -76,7 +76,8 @@ def _decide(server: Server, la_child_id: str, decision: str, child_id: str | Non
     )
 
 
-def test_unsure_children_wait_and_each_decision_is_carried_out_logged_and_kept(server: Server) -> None:
+def test_unsure_children_wait_and_each_decision_is_carried_out_logged_and_kept(any_server: Server) -> None:
+    server = any_server  # SQLite, and PostgreSQL among the slow tests
     care, ada = _area(server)
     summary = imports.import_return(server.store, RETURN, data_hash="0" * 64, actor="import")
     assert (summary.matched, summary.pending) == (0, 3)

@@ -50,7 +50,8 @@ def _statuses(device: Device, child: str) -> dict[str, tuple[str, str | None, st
         }
 
 
-def test_a_school_receives_the_feed_as_its_agreement_allows(server: Server, tmp_path: Path) -> None:
+def test_a_school_receives_the_feed_as_its_agreement_allows(any_server: Server, tmp_path: Path) -> None:
+    server = any_server  # SQLite, and PostgreSQL among the slow tests
     url = server.serve()
     riverside = accounts.create_org(server.store, "Riverside Academy", "school", "383")
     oakwood = accounts.create_org(server.store, "Oakwood Primary", "school", "383")

@@ -152,7 +152,7 @@ class HttpTransport:
         return ReviewQueue.model_validate(self._call("GET", "/v1/admin/feed/review"))
 
     def admin_review_decide(self, decision: ReviewDecision) -> ReviewOutcome:
-        return ReviewOutcome.model_validate(self._call("POST", "/v1/admin/feed/review", body=decision))
+        return ReviewOutcome.model_validate(self._call("POST", "/v1/admin/feed/review/decisions", body=decision))
 
     def probe(self) -> bool:
         try:

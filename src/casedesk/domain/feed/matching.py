@@ -13,7 +13,8 @@ postcode with a score. Only a certain answer is taken; anything else waits for a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -70,26 +71,43 @@ class Match:
         return self.child_id is not None
 
 
-def match(child: FeedChild, candidates: Sequence[Candidate]) -> Match:
+class Pool:
+    """The server's children, indexed once by UPN, NHS number and date of birth, so a return of thousands of
+    children is matched against tens of thousands without comparing every pair."""
+
+    def __init__(self, candidates: Iterable[Candidate]) -> None:
+        self.by_upn: dict[str, list[Candidate]] = defaultdict(list)
+        self.by_nhs: dict[str, list[Candidate]] = defaultdict(list)
+        self.by_birth: dict[date, list[Candidate]] = defaultdict(list)
+        for c in candidates:
+            if c.upn:
+                self.by_upn[c.upn].append(c)
+            if c.nhs_number:
+                self.by_nhs[c.nhs_number].append(c)
+            if c.date_of_birth:
+                self.by_birth[c.date_of_birth].append(c)
+
+
+def match(child: FeedChild, candidates: Pool | Sequence[Candidate]) -> Match:
+    pool = candidates if isinstance(candidates, Pool) else Pool(candidates)
     for method, value, also in (
         (Method.UPN, child.upn, child.former_upn),
         (Method.NHS_NUMBER, child.nhs_number, None),
     ):
-        found = _by_identifier(child, candidates, method, value, also)
+        found = _by_identifier(child, pool, method, value, also)
         if found is not None:
             return found
-    return _by_score(child, candidates)
+    return _by_score(child, pool)
 
 
-def _by_identifier(
-    child: FeedChild, candidates: Sequence[Candidate], method: Method, value: str | None, also: str | None
-) -> Match | None:
+def _by_identifier(child: FeedChild, pool: Pool, method: Method, value: str | None, also: str | None) -> Match | None:
     valid = upn_is_valid if method is Method.UPN else nhs_number_is_valid
-    wanted = {v for v in (value, also) if v and valid(v)}
+    wanted = sorted({v for v in (value, also) if v and valid(v)})
     if not wanted:
         return None
     label = "UPN" if method is Method.UPN else "NHS number"
-    hits = [c for c in candidates if (c.upn if method is Method.UPN else c.nhs_number) in wanted]
+    index = pool.by_upn if method is Method.UPN else pool.by_nhs
+    hits = list({c.child_id: c for v in wanted for c in index.get(v, ())}.values())
     if not hits:
         return None
     if len(hits) > 1:
@@ -133,13 +151,18 @@ def score(child: FeedChild, candidate: Candidate) -> tuple[int, str]:
     return total, f"given name {given:.0f}%, family name {family:.0f}%, same date of birth, {where}"
 
 
-def _by_score(child: FeedChild, candidates: Sequence[Candidate]) -> Match:
+def _by_score(child: FeedChild, pool: Pool) -> Match:
     if not (child.given_name and child.family_name):
         return Match(None, None, None, "no identifier matches and the return gives no name to compare")
     if child.date_of_birth is None:
         return Match(None, None, None, "no identifier matches and the return gives no date of birth")
     scored = sorted(
-        ((s, evidence, c) for c in candidates for s, evidence in [score(child, c)] if s >= REVIEW_FLOOR),
+        (
+            (s, evidence, c)
+            for c in pool.by_birth.get(child.date_of_birth, ())
+            for s, evidence in [score(child, c)]
+            if s >= REVIEW_FLOOR
+        ),
         key=lambda item: (-item[0], item[2].child_id),
     )
     offers = tuple(Offer(c.child_id, s, evidence) for s, evidence, c in scored)

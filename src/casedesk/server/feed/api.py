@@ -74,7 +74,7 @@ def add_routes(app: FastAPI, store: ServerDB, current_device: Callable[..., Any]
             )
         return ReviewQueue(items=items)
 
-    @app.post("/v1/admin/feed/review", response_model=ReviewOutcome)
+    @app.post("/v1/admin/feed/review/decisions", response_model=ReviewOutcome)
     def decide(body: ReviewDecision, device: Device) -> ReviewOutcome:
         administrator(device, "feed_review_decide")
         try:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from casedesk.domain.feed.matching import Candidate, Match, match
+from casedesk.domain.feed.matching import Candidate, Match, Pool, match
 from casedesk.domain.feed.records import FeedChild, FeedReturn
 from casedesk.domain.ids import new_id
 from casedesk.domain.vocab import OrgKind
@@ -149,7 +149,7 @@ def import_return(
                 )
             )
         }
-        pool = candidates(conn)
+        pool = Pool(candidates(conn))
         for child in feed_return.children:
             before = held.get(child.la_child_id)
             state = _bring_up_to_date(conn, owner, child, before, pool, summary.import_id, now)
@@ -201,7 +201,7 @@ def _bring_up_to_date(
     owner: str,
     child: FeedChild,
     before: Any,
-    pool: list[Candidate],
+    pool: Pool,
     import_id: str,
     now: datetime,
 ) -> str:
