@@ -11,9 +11,10 @@ import pytest
 
 from casedesk.domain.alerts.load import sample_rules
 from casedesk.domain.attendance.week import Mark
+from casedesk.domain.risk.config import bundled_config
 from casedesk.services.alerts.evaluate import evaluate
 from casedesk.services.attendance.marks import write_marks
-from casedesk.store import alerts_repo
+from casedesk.store import alerts_repo, risk_repo
 from casedesk.store.database import Database
 from tests.factories import add_child
 
@@ -307,3 +308,44 @@ def test_evaluating_again_raises_nothing_new_and_only_changed_children_are_read(
     later, changes = evaluate(case.db, "tester", TODAY)
     assert not later.full and later.children == 1 and len(later.raised) == 1 and changes.touches("alerts")
     assert later.urgent == later.raised
+
+
+def test_persistent_absence_is_the_indicators_line_exactly(case: Case) -> None:
+    """Missing exactly 10% of possible sessions is persistent absence for the alert and the risk indicator alike
+    (one condition, `condition_sql`)."""
+    line = case.child("Lee")
+    above = case.child("Abi")
+    case.marks(line, (["/", "\\"] * 18) + ["O"] * 4)  # 4 of 40 missed: 90.0%
+    case.marks(above, (["/", "\\"] * 18) + ["O"] * 3 + ["/"])  # 3 of 40: 92.5%
+    assert set(case.alerts("persistent-absence")) == {line}
+    indicators = [i for i in bundled_config().indicators if i.kind == "absence"]
+    with case.db.session() as session:
+        present = risk_repo.present(session, indicators, TODAY)
+    assert {child for child, found in present.items() if found} == {line}
+
+
+def test_an_amended_arrest_entry_is_still_one_alert(case: Case) -> None:
+    child = case.child("Ari")
+    original = _event(case, child, "arrest", date(2025, 11, 25))
+    [raised] = case.alerts("police-contact").values()
+    with case.db.unit_of_work("tester") as uow:
+        amended = uow.insert(
+            "events",
+            {
+                "child_id": child,
+                "kind": "arrest",
+                "occurred_at": datetime(2025, 11, 25, 21, 30, tzinfo=UTC),
+                "recorded_at": datetime(2025, 11, 26, 9, tzinfo=UTC),
+                "author": "PC 123",
+                "category": "youth_justice",
+                "summary": "Arrested after a fight in the town centre; released without charge",
+                "amends_id": original,
+            },
+        )
+    fired = evaluate(case.db, "tester", TODAY)[0]
+    assert fired.raised == () and fired.withdrawn == ()
+    assert [a.id for a in case.alerts("police-contact").values()] == [raised.id]
+    indicators = [i for i in bundled_config().indicators if i.kind == "youth_justice"]
+    with case.db.session() as session:
+        shown = risk_repo.evidence(session, indicators, child, TODAY)
+    assert [row.row_id for rows in shown.values() for row in rows] == [amended]  # the latest version, as alerts

@@ -6,9 +6,9 @@ reads only the child's records, never the device or who evaluates, so two device
 the same hits. `today` decides only *whether* a time-bound condition holds (a PEP date passed, an arrest within
 the last days), never what the hit says: the period and the evidence come from the records.
 
-Attendance is counted in SQL over the week rows (`CODE|SCHOOL|SOURCE` per session): a session's code is the text
-before the first `|`, classified by the DfE code table, so 50,000 children's recent weeks are counted without a
-Python loop over every mark; only the children a rule fires for are read session by session for the evidence.
+Attendance is read from `attendance_codes` (each week's session codes alone, kept by triggers from the week rows'
+`CODE|SCHOOL|SOURCE` values), classified by the DfE code table; only the children a rule fires for are read
+session by session from the week rows for the evidence.
 """
 
 from __future__ import annotations
@@ -51,14 +51,6 @@ def _session_evidence(day: date, half: str, code: str, row_id: str) -> Evidence:
     return Evidence("attendance_weeks", row_id, day, f"{day:%a %d %b %Y} {half}: {code} — {meaning}", "attendance")
 
 
-def _code(column: str) -> str:
-    return f"substr({column}, 1, instr({column}, '|') - 1)"
-
-
-def _counts(codes_in: str, alias: str = "w") -> str:
-    return " + ".join(f"(CASE WHEN {_code(f'{alias}.{s}')} IN ({codes_in}) THEN 1 ELSE 0 END)" for s in SESSIONS)
-
-
 def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
@@ -69,9 +61,10 @@ def _term_of(day: date) -> str:
     return f"{year_label(year)} {term.name.lower()}"
 
 
-# (child id) -> the latest mark's day, and each recent week: (monday, week row id, the ten sessions' codes)
-RecentWeeks = dict[str, tuple[date, list[tuple[date, str, list[str]]]]]
-_CODES = " || ',' || ".join(f"coalesce({_code(f'w.{s}')}, '')" for s in SESSIONS)
+# (child id) -> the latest mark's day, and each recent week: (monday, week row id, its codes `O,N,,/,…` in
+# SESSIONS' order). The codes stay one string until a rule needs them: most weeks of most children are alike
+# (everyone present), so rules count each distinct string once (`_tally`).
+RecentWeeks = dict[str, tuple[date, list[tuple[date, str, str]]]]
 _HALVES = tuple((i // 2, "AM" if i % 2 == 0 else "PM") for i in range(len(SESSIONS)))  # SESSIONS' order
 
 
@@ -79,34 +72,39 @@ def recent_weeks(session: Session, weeks: int, today: date, dirty_only: bool) ->
     """Each child's last `weeks` (or more) weeks of codes, for children marked within the last `weeks` + 1 weeks:
     one read shared by every attendance rule of an evaluation (kept in the session's `info` and reused while it
     covers the weeks asked for; callers keep the weeks they need with `window`). The latest mark comes from the
-    counts each device keeps per child (`attendance_totals`), so no query walks a child's whole year; a session's
-    code is cut out of its `CODE|SCHOOL|SOURCE` value in SQL."""
+    counts each device keeps per child (`attendance_totals`), and the codes from `attendance_codes` (the week rows'
+    codes alone, kept by triggers), so nothing reads the wide week rows or walks a child's whole year. Read through
+    the driver's own cursor: at 200,000 rows SQLAlchemy's result rows cost as much as the query."""
     held = session.info.get("alert_weeks")
     if held is not None and held[0] >= weeks and held[1:3] == (today, dirty_only):
         loaded: RecentWeeks = held[3]
         return loaded
     recent = (today - timedelta(days=7 * weeks + 7)).isoformat()
     out: RecentWeeks = {}
-    for child_id, latest, monday, row_id, marks in session.execute(
-        text(
-            f"SELECT w.child_id, t.latest, w.week_start, w.id, {_CODES} FROM attendance_totals t "
-            "JOIN attendance_weeks w ON w.child_id = t.child_id "
-            f"AND w.week_start > date(t.latest, '-{7 * weeks} days') AND w.week_start <= t.latest "
-            f"WHERE t.latest >= :recent AND w.deleted = 0{_scope('t', dirty_only)} ORDER BY w.child_id, w.week_start"
-        ),
-        {"recent": recent},
-    ):
-        entry = out.get(child_id)
-        if entry is None:
-            entry = out[child_id] = (date.fromisoformat(latest), [])
-        entry[1].append((date.fromisoformat(monday), row_id, marks.split(",")))
+    days: dict[str, date] = {}  # the same few Mondays and latest days recur for every child: parsed once each
+    driver = session.connection().connection.dbapi_connection
+    assert driver is not None
+    cursor = driver.cursor()
+    try:
+        rows = cursor.execute(
+            "SELECT c.child_id, t.latest, c.week_start, c.week_id, c.codes FROM attendance_totals t "
+            "JOIN attendance_codes c ON c.child_id = t.child_id "
+            f"AND c.week_start > date(t.latest, '-{7 * weeks} days') AND c.week_start <= t.latest "
+            f"WHERE t.latest >= :recent{_scope('t', dirty_only)} ORDER BY c.child_id, c.week_start",
+            {"recent": recent},
+        )
+        for child_id, latest, monday, row_id, marks in rows:
+            entry = out.get(child_id)
+            if entry is None:
+                entry = out[child_id] = (days.get(latest) or days.setdefault(latest, date.fromisoformat(latest)), [])
+            entry[1].append((days.get(monday) or days.setdefault(monday, date.fromisoformat(monday)), row_id, marks))
+    finally:
+        cursor.close()
     session.info["alert_weeks"] = (weeks, today, dirty_only, out)
     return out
 
 
-def window(
-    loaded: RecentWeeks, weeks: int, today: date
-) -> Iterator[tuple[str, date, list[tuple[date, str, list[str]]]]]:
+def window(loaded: RecentWeeks, weeks: int, today: date) -> Iterator[tuple[str, date, list[tuple[date, str, str]]]]:
     """(child, latest mark, the last `weeks` weeks) for the children marked within the last `weeks` + 1 weeks."""
     recent = today - timedelta(days=7 * weeks + 7)
     for child_id, (latest, rows) in loaded.items():
@@ -117,6 +115,29 @@ def window(
             yield child_id, latest, rows
         else:
             yield child_id, latest, [w for w in rows if w[0] > start]
+
+
+def _tally(counted: set[str], absent: set[str]) -> dict[str, tuple[int, int]]:
+    """A memo: a week's codes -> (possible sessions, absences) under these code sets."""
+
+    class Tally(dict[str, tuple[int, int]]):
+        def __missing__(self, marks: str) -> tuple[int, int]:
+            split = marks.split(",")
+            found = self[marks] = (sum(c in counted for c in split), sum(c in absent for c in split))
+            return found
+
+    return Tally()
+
+
+def held_keys(session: Session) -> set[tuple[str, str, str]]:
+    """(rule, child, period) of the alerts held, set by evaluation (`remember_held`): a finder skips working out
+    the explanation and evidence of a hit already held, which is most of them once a day."""
+    held: set[tuple[str, str, str]] = session.info.get("alert_held", set())
+    return held
+
+
+def remember_held(session: Session, keys: set[tuple[str, str, str]]) -> None:
+    session.info["alert_held"] = keys
 
 
 def warm(session: Session, rules: Iterable[Rule], today: date, dirty_only: bool) -> None:
@@ -132,28 +153,49 @@ def _weeks_of(rule: Rule) -> int:
     return int(rule.param("weeks", 4))
 
 
+def _limited_to(session: Session, rule: Rule, today: date) -> set[str] | None:
+    """The children a rule limited to some (`only_for`: e.g. looked-after children) can fire for: those holding one
+    of the statuses today; None when it is for every child. Read first, so no explanation is worked out for a child
+    the rule would then leave out."""
+    if not rule.only_for:
+        return None
+    sql = (
+        "SELECT DISTINCT child_id FROM status_periods WHERE deleted = 0 "
+        f"AND kind IN ({_quoted(rule.only_for)}) AND start_date <= :today AND (end_date IS NULL OR end_date >= :today)"
+    )
+    return {r[0] for r in session.execute(text(sql), {"today": today.isoformat()})}
+
+
 def attendance_window(session: Session, rule: Rule, today: date, dirty_only: bool) -> list[Hit]:
     weeks = _weeks_of(rule)
+    among = _limited_to(session, rule, today)
     at_least = rule.param("absent_sessions_at_least", None)
     below = rule.param("attendance_below_percent", None)
     counted, absent = _code_lists(bool(rule.param("unauthorised_only", False)))
+    tally = _tally(counted, absent)
+    held = held_keys(session)
     hits = []
     for child_id, latest, rows in window(recent_weeks(session, weeks, today, dirty_only), weeks, today):
+        if among is not None and child_id not in among:
+            continue
         missed = possible = 0
         for _, _, marks in rows:
-            for code in marks:
-                if code in counted:
-                    possible += 1
-                    missed += code in absent
+            week = tally[marks]
+            possible += week[0]
+            missed += week[1]
         if not possible or not missed:
             continue
         rate = 100.0 * (possible - missed) / possible
         if (at_least is not None and missed < int(at_least)) or (below is not None and rate >= float(below)):
             continue
+        period = _term_of(rows[-1][0])
+        if (rule.id, child_id, period) in held:
+            hits.append(Hit(child_id, period, latest, "", ()))  # held: nothing more to work out
+            continue
         shown = [
             _session_evidence(monday + timedelta(days=offset), half, code, row_id)
             for monday, row_id, marks in rows
-            for code, (offset, half) in zip(marks, _HALVES, strict=True)
+            for code, (offset, half) in zip(marks.split(","), _HALVES, strict=True)
             if code in absent
         ]
         first = rows[0][0]
@@ -164,7 +206,7 @@ def attendance_window(session: Session, rule: Rule, today: date, dirty_only: boo
         if len(shown) > MAX_EVIDENCE:
             summary += f"; the latest {MAX_EVIDENCE} are listed"
         met_on = shown[-1].on if shown else latest
-        hits.append(Hit(child_id, _term_of(rows[-1][0]), met_on, summary, tuple(shown[-MAX_EVIDENCE:])))
+        hits.append(Hit(child_id, period, met_on, summary, tuple(shown[-MAX_EVIDENCE:])))
     return hits
 
 
@@ -174,10 +216,12 @@ def consecutive_absences(session: Session, rule: Rule, today: date, dirty_only: 
     needed = int(rule.param("sessions", 6))
     run_codes = set(rule.param("codes", ["N", "O"]))
     weeks = _weeks_of(rule)
+    tally = _tally(run_codes, run_codes)
+    among = _limited_to(session, rule, today)
     candidates = [
         (child_id, rows[0][0])
         for child_id, _, rows in window(recent_weeks(session, weeks, today, dirty_only), weeks, today)
-        if sum(code in run_codes for _, _, marks in rows for code in marks) >= needed
+        if (among is None or child_id in among) and sum(tally[marks][0] for _, _, marks in rows) >= needed
     ]
     if not candidates:
         return []

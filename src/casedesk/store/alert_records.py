@@ -19,6 +19,7 @@ from casedesk.domain.attendance.summary import academic_year_of, year_label
 from casedesk.domain.education.vocab import EXCLUSION_REASONS, ExclusionKind, LeavingReason
 from casedesk.domain.referrals.workflow import acknowledgement_due
 from casedesk.domain.vocab import label_of
+from casedesk.store import condition_sql
 from casedesk.store.alert_conditions import _day, _quoted, _scope
 
 
@@ -30,7 +31,9 @@ def _add_years(day: date, years: int) -> date:
 
 
 def persistent_absence(session: Session, rule: Rule, today: date, dirty_only: bool) -> list[Hit]:
-    """This school year's attendance (the counts each device keeps per child) below the line."""
+    """This school year's attendance (the counts each device keeps per child) at or below the line: missing 10% of
+    possible sessions or more is persistent absence as the DfE counts it, and as the risk indicator counts it (the
+    same condition: `condition_sql.persistent_absence`)."""
     below = float(rule.param("attendance_below_percent", 90))
     least = int(rule.param("min_possible_sessions", 20))
     year = academic_year_of(today)
@@ -38,9 +41,9 @@ def persistent_absence(session: Session, rule: Rule, today: date, dirty_only: bo
         text(
             "SELECT t.child_id, t.possible, t.absent, t.latest FROM attendance_totals t "
             f"WHERE t.academic_year = :year AND t.possible >= :least{_scope('t', dirty_only)} "
-            "AND 100.0 * (t.possible - t.absent) < :below * t.possible"
+            f"AND {condition_sql.persistent_absence('t', ':missed')}"
         ),
-        {"year": year, "least": least, "below": below},
+        {"year": year, "least": least, "missed": 100.0 - below},
     ).all()
     hits = []
     for child_id, possible, absent, latest in rows:
@@ -218,27 +221,48 @@ def part_time_past_end(session: Session, rule: Rule, today: date, dirty_only: bo
 
 
 def police_contact(session: Session, rule: Rule, today: date, dirty_only: bool) -> list[Hit]:
+    """Police contact or arrest within the last days, as the youth-justice indicator finds it (the same condition:
+    `condition_sql.police_contact`). An amended entry counts by its latest version, and its alert is the first
+    version's (the period names the entry it began as), so correcting a typo never raises a second alert."""
     kinds = rule.param("kinds", ["police_contact", "arrest"])
     within = int(rule.param("within_days", 14))
     since = datetime.combine(today - timedelta(days=within), datetime.min.time()).isoformat()
-    # `+v.amends_id`: SQLite must not choose the amends_id index, which would walk almost every entry held.
+    before = (today + timedelta(days=1)).isoformat()
     rows = session.execute(
         text(
-            "SELECT v.id, v.child_id, v.kind, v.occurred_at, v.summary FROM events v WHERE v.deleted = 0 "
-            f"AND +v.amends_id IS NULL AND v.kind IN ({_quoted(kinds)}) AND v.occurred_at >= :since"
+            "SELECT v.id, v.child_id, v.kind, v.occurred_at, v.summary, v.amends_id FROM events v "
+            f"WHERE {condition_sql.police_contact('v', f'({_quoted(kinds)})', ':since', ':before')}"
             f"{_scope('v', dirty_only)}"
         ),
-        {"since": since},
+        {"since": since, "before": before},
     ).all()
+    first = _first_versions(session, {r[5] for r in rows if r[5]})
     hits = []
-    for row_id, child_id, kind, occurred, what in rows:
+    for row_id, child_id, kind, occurred, what, amends in rows:
         day = _day(occurred)
         words = "Arrest" if kind == "arrest" else "Police contact"
         summary = f"{words} on {day:%d %b %Y}: {what}"[:300]
+        began = first[amends] if amends else row_id
         hits.append(
-            Hit(child_id, f"event {row_id}", day, summary, (Evidence("events", row_id, day, summary, "youth_justice"),))
+            Hit(child_id, f"event {began}", day, summary, (Evidence("events", row_id, day, summary, "youth_justice"),))
         )
     return hits
+
+
+def _first_versions(session: Session, amended: set[str]) -> dict[str, str]:
+    """Entry id -> the first version of it (following each amendment back, a few ids at a time; a chain longer
+    than any real one stops where it got to)."""
+    root = {entry: entry for entry in amended}
+    todo = set(amended)
+    for _ in range(50):
+        if not todo:
+            break
+        sql = f"SELECT id, amends_id FROM events WHERE amends_id IS NOT NULL AND id IN ({_quoted(todo)})"
+        parent: dict[str, str] = {row[0]: row[1] for row in session.execute(text(sql))}
+        for entry, earliest in root.items():
+            root[entry] = parent.get(earliest, earliest)
+        todo = set(parent.values())
+    return root
 
 
 def referral_not_acknowledged(session: Session, rule: Rule, today: date, dirty_only: bool) -> list[Hit]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from casedesk.domain.alerts.model import Hit, Rule
+from casedesk.domain.alerts.model import CLOSING_ACTIONS, Hit, Rule
 from casedesk.domain.alerts.recipients import ChildContacts, Involved, Staff
 from casedesk.store import alert_conditions as attendance
 from casedesk.store import alert_records as records
@@ -124,11 +124,66 @@ def clear_dirty(session: Session) -> None:
     session.execute(text("DELETE FROM alert_dirty"))
 
 
-def existing_ids(session: Session, alert_ids: Iterable[str]) -> set[str]:
-    held: set[str] = set()
-    for chunk in _chunks(alert_ids):
-        held.update(r[0] for r in session.execute(text(f"SELECT id FROM alerts WHERE id IN ({_quoted(chunk)})")))
-    return held
+def open_alerts_of_changed(session: Session) -> list[AlertRecord]:
+    """The alerts of the children marked in `alert_dirty` that nobody has closed (acted on, dismissed, withdrawn)."""
+    closing = _quoted(CLOSING_ACTIONS)
+    return alerts(
+        session,
+        where="a.child_id IN (SELECT child_id FROM alert_dirty) AND NOT EXISTS (SELECT 1 FROM alert_actions x "
+        f"WHERE x.alert_id = a.id AND x.deleted = 0 AND x.action IN ({closing}))",
+    )
+
+
+# Evidence entities that are records of their own (a derived count such as `attendance_totals` is not).
+_EVIDENCE_TABLES = frozenset(
+    {
+        "attendance_weeks",
+        "events",
+        "enrolments",
+        "exclusions",
+        "peps",
+        "ehc_plans",
+        "provisions",
+        "referrals",
+        "status_periods",
+    }
+)
+
+
+def evidence_changed(session: Session, held: Iterable[AlertRecord]) -> dict[str, int]:
+    """Alert id -> how many of the records its evidence names were removed or changed after it was raised (only
+    alerts with at least one)."""
+    wanted: dict[str, set[str]] = {}
+    for alert in held:
+        for item in alert.evidence:
+            if item.get("entity") in _EVIDENCE_TABLES:
+                wanted.setdefault(str(item["entity"]), set()).add(str(item["row_id"]))
+    state: dict[tuple[str, str], tuple[bool, datetime]] = {}
+    for entity, ids in wanted.items():
+        for chunk in _chunks(ids):
+            for row_id, deleted, updated in session.execute(
+                text(f"SELECT id, deleted, updated_at FROM {entity} WHERE id IN ({_quoted(chunk)})")
+            ):
+                state[(entity, row_id)] = (bool(deleted), _moment(updated))
+    out: dict[str, int] = {}
+    for alert in held:
+        rows = {(str(e["entity"]), str(e["row_id"])) for e in alert.evidence if e.get("entity") in _EVIDENCE_TABLES}
+        gone = sum(1 for key in rows if key not in state or state[key][0] or state[key][1] > alert.raised_at)
+        if gone:
+            out[alert.id] = gone
+    return out
+
+
+def _moment(value: Any) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def alert_keys(session: Session, dirty_only: bool) -> set[tuple[str, str, str]]:
+    """(rule, child, period) of the alerts held — what an alert's id is derived from — tombstones included: of
+    every child, or of the children marked in `alert_dirty`."""
+    sql = f"SELECT a.rule_id, a.child_id, a.period FROM alerts a WHERE 1 = 1{attendance._scope('a', dirty_only)}"
+    return {(r[0], r[1], r[2]) for r in session.execute(text(sql))}
 
 
 def contacts(session: Session, child_ids: Iterable[str], today: date) -> dict[str, ChildContacts]:
@@ -214,8 +269,10 @@ class ActionRecord:
     done_at: datetime
 
 
-def alerts(session: Session, child_id: str | None = None, alert_ids: Iterable[str] | None = None) -> list[AlertRecord]:
-    where = "a.deleted = 0"
+def alerts(
+    session: Session, child_id: str | None = None, alert_ids: Iterable[str] | None = None, where: str = ""
+) -> list[AlertRecord]:
+    where = "a.deleted = 0" + (f" AND {where}" if where else "")
     params: dict[str, Any] = {}
     if child_id is not None:
         where += " AND a.child_id = :child"
@@ -246,7 +303,7 @@ def alerts(session: Session, child_id: str | None = None, alert_ids: Iterable[st
             json.loads(r[10]) if isinstance(r[10], str) else r[10],
             json.loads(r[11]) if isinstance(r[11], str) else r[11],
             r[12],
-            datetime.fromisoformat(r[13]),
+            _moment(r[13]),
         )
         for r in rows
     ]

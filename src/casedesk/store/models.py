@@ -8,7 +8,7 @@ triggers in the migration refuse UPDATE on them, so an edit can only be an amend
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -339,6 +339,20 @@ class AttendanceTotalRow(Base):
     possible: Mapped[int] = mapped_column(Integer)
     absent: Mapped[int] = mapped_column(Integer)
     latest: Mapped[date | None] = mapped_column(Date)
+
+
+class AttendanceCodesRow(Base):
+    """Derived, never synced (schema v14): each week's ten session codes alone (`O,N,,/,…`, the school and source
+    left out), kept by triggers on `attendance_weeks` whoever writes. Alert evaluation reads every child's recent
+    weeks from here: a fifth of the bytes of the week rows, in child and week order (no row id), so evaluating
+    50,000 children from scratch does not decrypt most of the week table."""
+
+    __tablename__ = "attendance_codes"
+    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_with_rowid": False}
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    week_id: Mapped[str] = mapped_column(String(36))
+    codes: Mapped[str] = mapped_column(Text)
 
 
 # -- a child's education (schema v9) -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from casedesk.domain.risk.config import Indicator
+from casedesk.store import condition_sql
 
 
 class EvidenceRow(NamedTuple):
@@ -60,7 +61,7 @@ def _absence(ind: Indicator, today: date, p: str, params: Params) -> str:
         SELECT child_id, 'attendance' AS entity, child_id AS row_id, latest AS on_day, NULL AS until_day,
                CAST(academic_year AS TEXT) AS code, CAST(possible AS TEXT) AS extra, absent AS number
         FROM attendance_totals
-        WHERE possible > 0 AND absent * 100.0 >= :{p}pa * possible AND latest >= {since}"""
+        WHERE {condition_sql.persistent_absence("attendance_totals", f":{p}pa")} AND latest >= {since}"""
 
 
 def _exclusions(ind: Indicator, today: date, p: str, params: Params) -> str:
@@ -132,9 +133,6 @@ def _provisions(ind: Indicator, today: date, p: str, params: Params) -> str:
         WHERE v.deleted = 0 AND v.kind IN {_in(p + "kind", ind.codes("provision_kinds"), params)} AND {window}"""
 
 
-_LATEST_VERSION = "NOT EXISTS (SELECT 1 FROM events a WHERE a.amends_id = e.id AND a.deleted = 0)"
-
-
 def _youth_justice(ind: Indicator, today: date, p: str, params: Params) -> str:
     """Outcomes, the status, and police contacts or arrests (found through the events' kind-and-date index: the
     moments are ISO text, so whole-day bounds compare as text)."""
@@ -149,12 +147,11 @@ def _youth_justice(ind: Indicator, today: date, p: str, params: Params) -> str:
     if ind.codes("statuses"):
         parts.append(_statuses(ind, today, p, params))
     if ind.codes("event_kinds"):
+        kinds = _in(p + "ev", ind.codes("event_kinds"), params)
         parts.append(f"""
         SELECT e.child_id, 'events', e.id, substr(e.occurred_at, 1, 10), NULL, e.kind, e.summary, NULL
         FROM events e
-        WHERE e.kind IN {_in(p + "ev", ind.codes("event_kinds"), params)}
-          AND e.occurred_at >= {since} AND e.occurred_at < :tomorrow AND e.deleted = 0
-          AND {_LATEST_VERSION}""")
+        WHERE {condition_sql.police_contact("e", kinds, since, ":tomorrow")}""")
     return "\n        UNION ALL".join(parts)
 
 

@@ -49,7 +49,9 @@ CONDITION_CATEGORY = {
 }
 RECIPIENT_TARGETS = ("school_safeguarding_lead", "virtual_school")
 ACTIONS = ("acknowledged", "actioned", "dismissed")  # what a person told does about an alert
-CLOSING_ACTIONS = frozenset({"actioned", "dismissed"})  # after these the alert is no longer open for anyone
+WITHDRAWN = "withdrawn"  # what evaluation records when the records no longer meet the rule (with the reason)
+RECORDED_ACTIONS = (*ACTIONS, WITHDRAWN)
+CLOSING_ACTIONS = frozenset({"actioned", "dismissed", WITHDRAWN})  # after these the alert is open for nobody
 DISMISS_REASONS = (
     "Already known and in hand",
     "Records are wrong or out of date",

@@ -1,21 +1,23 @@
 """The catalogue's alert records: the area's rule set, the alerts rules raise about a child, and what people told
 do about them (acknowledge, act, dismiss with a reason).
 
-- `alert_rule_sets` holds no child (every device holds it, category directory like guidance): the area's rule set,
-  one row whose id is fixed (`casedesk.domain.alerts.model`), so an import anywhere updates the same row and the
-  server holds and hands out the current one.
+- `alert_rule_sets` holds no child (every device holds it, category directory like guidance): the area's
+  configuration documents, each one row whose id is fixed — the alert rule set (`casedesk.services.alerts.rules`)
+  and the risk-of-exclusion indicators (`casedesk.services.cohort.indicators`) — so an import anywhere updates the
+  same row and the server holds and hands out the current one.
 - `alerts` files under the category of what its rule reads (attendance, education, social care, SEND, youth
   justice), so sharing decides for an alert as it does for the records behind it. Its fields follow from the
   child's records alone, so two devices raising the same alert usually send the same values; when one held records
   the other had not yet received, the server merges the two into one (`casedesk.domain.alerts.merge`), never a
   conflict.
 - `alert_actions` is append-only: each person's acknowledgement, action or dismissal is a row of its own, so two
-  people answering one alert never conflict and everyone told sees who did what.
+  people answering one alert never conflict and everyone told sees who did what; an alert withdrawn because the
+  records no longer meet its rule is one more such row (`withdrawn`, with the reason).
 """
 
 from __future__ import annotations
 
-from casedesk.domain.alerts.model import ACTIONS, URGENCIES
+from casedesk.domain.alerts.model import RECORDED_ACTIONS, URGENCIES
 from casedesk.domain.schema.types import (
     CHRONOLOGY_CATEGORIES,
     Category,
@@ -70,7 +72,7 @@ ALERT_RECORDS: tuple[RecordSpec, ...] = (
         (
             ref("alert_id", "alerts", required=True),
             ref("child_id", "children", required=True),
-            text("action", 20, choices=ACTIONS, required=True),
+            text("action", 20, choices=RECORDED_ACTIONS, required=True),
             long_text("note"),  # what was done, or why it was dismissed
             text("author", 200, required=True),
             moment("done_at", required=True),

@@ -8,9 +8,10 @@ follows from rule, child and period (`casedesk.domain.alerts.model.alert_id`): o
 by another device and synced — is not raised again, and two devices raising it before they sync send the same
 row, which the server takes as one (merging the two when their evidence differs: `casedesk.domain.alerts.merge`).
 
-An alert is raised once and then stands: it is journaled (so every device holding the child receives it) and
-audited like any other write; what the records show later is for the people told to judge (acknowledge, act,
-dismiss). A record corrected so that the rule no longer holds does not withdraw an alert already raised.
+An alert is raised once: it is journaled (so every device holding the child receives it) and audited like any other
+write, and the people told judge it (acknowledge, act, dismiss). An open alert whose records changed so that its
+rule no longer finds it is withdrawn, with the reason (`casedesk.services.alerts.withdraw`); one that merely fell
+out of its rule's window of days stands.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from casedesk.domain.alerts.recipients import resolve
 from casedesk.domain.records import Changes
 from casedesk.services.alerts import mail
 from casedesk.services.alerts.rules import RulesInEffect, in_effect
+from casedesk.services.alerts.withdraw import withdraw_gone
+from casedesk.store import alert_conditions as attendance
 from casedesk.store import alerts_repo as repo
 from casedesk.store import settings
 from casedesk.store.database import Database
@@ -37,13 +40,15 @@ class Evaluation:
 
     raised: tuple[str, ...] = ()
     urgent: tuple[str, ...] = ()
+    withdrawn: tuple[str, ...] = ()
     full: bool = False
     children: int = 0  # children evaluated incrementally (0 for a full evaluation, which reads every child)
     rules: str = ""
 
     def __str__(self) -> str:
         scope = "every child" if self.full else f"{self.children} child(ren) whose records changed"
-        return f"{len(self.raised)} alert(s) raised ({len(self.urgent)} urgent) after evaluating {scope}."
+        gone = f", {len(self.withdrawn)} withdrawn" if self.withdrawn else ""
+        return f"{len(self.raised)} alert(s) raised ({len(self.urgent)} urgent){gone} after evaluating {scope}."
 
 
 def _row(rule: Rule, hit: Hit, tell: list[dict[str, str]], effect: RulesInEffect) -> dict[str, Any]:
@@ -95,13 +100,14 @@ def evaluate(
         marked = 0 if full else repo.dirty_count(session)
         if not full and not marked:
             return Evaluation(rules=effect.describe), Changes()
-        found: dict[str, tuple[Rule, Hit]] = {}
+        held = repo.alert_keys(session, dirty_only=not full)  # of the alerts held, raised here or pulled
+        attendance.remember_held(session, held)
+        found: dict[tuple[str, str, str], tuple[Rule, Hit]] = {}
         repo.warm(session, effect.rules.active, today, dirty_only=not full)
         for rule in effect.rules.active:
             for hit in repo.find(session, rule, today, dirty_only=not full):
-                found.setdefault(alert_id(rule.id, hit.child_id, hit.period), (rule, hit))
-        held = repo.existing_ids(session, found)
-        new = {key: value for key, value in found.items() if key not in held}
+                found.setdefault((rule.id, hit.child_id, hit.period), (rule, hit))
+        new = {alert_id(*key): value for key, value in found.items() if key not in held}
         people = repo.contacts(session, {hit.child_id for _, hit in new.values()}, today)
         told: dict[str, list[dict[str, str]]] = {}
         for key in sorted(new):
@@ -110,9 +116,10 @@ def evaluate(
             uow.insert("alerts", _row(rule, hit, told[key], effect))
         if settings.read(conn, config.ALERT_EMAILS):
             _ask_for_emails(uow, {k: v for k, v in new.items() if v[0].urgency == "urgent"}, told)
+        withdrawn = withdraw_gone(uow, effect.rules.active, set(found), today)
         repo.clear_dirty(session)
         if full:
             settings.write(conn, config.ALERTS_EVALUATED, {"on": today.isoformat(), "rules": effect.fingerprint})
     urgent = tuple(sorted(k for k, (rule, _) in new.items() if rule.urgency == "urgent"))
-    result = Evaluation(tuple(sorted(new)), urgent, full, marked, effect.describe)
+    result = Evaluation(tuple(sorted(new)), urgent, tuple(withdrawn), full, marked, effect.describe)
     return result, uow.changes

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from casedesk import config
-from casedesk.domain.alerts.model import ACTIONS, CLOSING_ACTIONS, URGENCIES
+from casedesk.domain.alerts.model import ACTIONS, CLOSING_ACTIONS, URGENCIES, WITHDRAWN
 from casedesk.domain.alerts.recipients import is_told
 from casedesk.domain.records import Changes
 from casedesk.errors import NotFound, ValidationError
@@ -77,6 +77,8 @@ class AlertView:
     @property
     def state_words(self) -> str:
         if self.closed_by is not None:
+            if self.closed_by.action == WITHDRAWN:
+                return f"Withdrawn by CaseDesk, {self.closed_by.done_at:%d %b %Y}: {self.closed_by.note}"
             done = "Acted on" if self.closed_by.action == "actioned" else "Dismissed"
             return f"{done} by {self.closed_by.author}, {self.closed_by.done_at:%d %b %Y}"
         seen = [a.author for a in self.actions if a.action == "acknowledged"]
