@@ -4,14 +4,19 @@ area's rule set imported on one device reaches the other and is the one in effec
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from casedesk.domain.alerts.load import sample_rules
 from casedesk.domain.attendance.week import Mark
+from casedesk.paths import resource_path
+from casedesk.server.db import user_roles
 from casedesk.services.alerts.rules import AREA, SAMPLE, store_rules
 from casedesk.services.alerts.service import AlertsService
 from casedesk.services.attendance.marks import write_marks
+from casedesk.services.cohort.indicators import AREA_INDICATORS_ID, store_indicators
+from casedesk.services.cohort.indicators import in_effect as indicators_in_effect
 from casedesk.store import alerts_repo
 from tests.sync.harness import Device, Server, make_device
 
@@ -145,3 +150,31 @@ def test_the_same_alert_with_different_evidence_merges_into_one(any_server: Serv
     assert merged.met_on == low_eve.met_on and merged.summary == low_eve.summary  # the earlier, as first met
     assert [e["on"] for e in merged.evidence] == sorted(e["on"] for e in low_ann.evidence)  # eve's are among ann's
     assert {(e["row_id"], e["text"]) for e in low_eve.evidence} < {(e["row_id"], e["text"]) for e in merged.evidence}
+
+
+def test_the_area_indicators_reach_every_device_and_only_from_a_role_that_sets_them(
+    server: Server, tmp_path: Path
+) -> None:
+    school = server.org("Oakwood Primary School")
+    for name in ("ann", "eve", "pat"):
+        server.user(school, name)
+    user_roles.set_role(server.store, "pat", "practitioner")
+    url = server.serve()
+    ann, eve, pat = (make_device(tmp_path, n, server, n, base_url=url) for n in ("ann", "eve", "pat"))
+    area = json.loads(resource_path("risk", "indicators.json").read_text(encoding="utf-8"))
+    area["version"] = "2026.1 area"
+    area["cliff_edge"]["min_indicators"] = 2
+    store_indicators(ann.db, area, "ann")
+    assert ann.sync().digest_ok and eve.sync().digest_ok
+    held = indicators_in_effect(eve.db)
+    assert held.version == "2026.1 area" and held.cliff_edge.min_indicators == 2
+
+    # a practitioner's device that wrote the row anyway (the service refuses it: see test_alert_roles) is refused
+    assert pat.sync().digest_ok
+    with pat.db.unit_of_work("pat") as uow:
+        uow.update("alert_rule_sets", AREA_INDICATORS_ID, {"version": "pat's own"})
+    report = pat.sync()
+    assert report.set_aside == 1
+    [refused] = pat.service.set_aside()
+    assert "does not set the area's alert rules or risk indicators" in refused.reason
+    assert eve.sync().digest_ok and indicators_in_effect(eve.db).version == "2026.1 area"

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from casedesk import config
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 from casedesk.ui.cohort.page import CohortPage
@@ -68,3 +69,20 @@ def test_the_page_ranks_filters_opens_and_exports(
     assert _looks(db)[-1][0] == "export"
     page.forget()  # what the lock does: no name stays on screen
     assert model.rowCount() == 0 and page.cohort is None and page.count.text() == ""
+
+
+def test_a_practitioner_is_shown_no_cohort_and_cannot_export(qtbot: QtBot, context: AppContext, db: Database) -> None:
+    pupils = Pupils(context.col, db)
+    pupils.add(school(db, "Oak Academy"), "Alfie", date(2012, 2, 1), ("free_school_meals", "young_carer"))
+    db.put(config.ROLE, "practitioner")
+    page = CohortPage(context)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.access) as told:
+        page.reload()
+    assert told.args == [False]
+    assert page.model.rowCount() == 0 and page.cohort is None and _looks(db) == []  # nothing read, nothing audited
+    assert page.empty.is_empty and not page.export_csv.isEnabled() and not page.export_pdf.isEnabled()
+    db.put(config.ROLE, "safeguarding_lead")  # the server gave the account another role at a sync
+    with qtbot.waitSignal(page.access) as told:
+        page.reload()
+    assert told.args == [True] and page.model.rowCount() == 1 and page.export_csv.isEnabled()

@@ -5,6 +5,7 @@ reason; alerts and what was done about them survive a lock and unlock and reopen
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox, QTreeWidgetItem
@@ -13,6 +14,7 @@ from casedesk.services.mywork.registry import WorkItem, registered
 from casedesk.store.database import Database
 from casedesk.ui.context import AppContext
 from casedesk.ui.main_window import MainWindow
+from casedesk.ui.mywork.notifier import NOTICE
 from casedesk.ui.mywork.page import ITEM
 from tests.factories import PASSPHRASE, add_child
 
@@ -163,3 +165,42 @@ def test_alerts_and_their_actions_survive_reopening_the_database(context: AppCon
         assert again.raised == ()  # held already: never raised twice
     finally:
         reopened.close()
+
+
+def test_an_urgent_alert_notifies_on_the_desktop_and_the_notice_opens_my_work(
+    qtbot, context: AppContext, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The tray path exercised offscreen. The offscreen platform has no system tray, so after checking that the
+    window then relies on the banner, its notifier is told a tray exists (drawing the message is the platform's)."""
+    child = _caseload(context.col.db)
+    window = MainWindow(context, idle_seconds=3600)
+    qtbot.addWidget(window)
+    notifier = window.alerts.notifier
+    qtbot.waitUntil(lambda: window.mywork.banner.isVisibleTo(window))
+    assert not notifier.has_tray() and notifier.shown == 0 and not notifier.tray.isVisible()
+
+    notifier.has_tray = lambda: True
+    again = datetime.now(UTC) - timedelta(hours=3)
+    with context.col.db.unit_of_work("tester") as uow:  # another arrest, recorded while the window is open
+        uow.insert(
+            "events",
+            {
+                "child_id": child,
+                "kind": "arrest",
+                "occurred_at": again,
+                "recorded_at": again,
+                "author": "PC 12",
+                "category": "youth_justice",
+                "summary": "Arrested again",
+            },
+        )
+    window.alerts.evaluate()
+    qtbot.waitUntil(lambda: notifier.shown == 1)
+    tray = notifier.tray
+    assert tray.isVisible() and not tray.icon().isNull() and tray.toolTip() == "CaseDesk: 1 urgent alert(s) waiting"
+    assert "Hester" not in NOTICE and "Wainwright" not in tray.toolTip()  # nothing about a child outside the window
+    assert tray.icon().pixmap(64, 64).save(str(tmp_path / "tray.png"))
+
+    window.show_page(window.caseload)
+    tray.messageClicked.emit()  # what the platform sends when the notice is clicked
+    assert window.stack.currentWidget() is window.mywork and not tray.isVisible()

@@ -1,5 +1,5 @@
-"""`casedesk import children | attendance | schools | questionnaire | directory | guidance | provider | rules`:
-records from files.
+"""`casedesk import children | attendance | schools | questionnaire | directory | guidance | provider | rules |
+indicators`: records from files.
 
 Each file (or API listing) is read and validated before the passphrase is even asked for where that is possible,
 so an invalid file never opens the database, let alone changes it; every problem is printed as
@@ -61,6 +61,11 @@ def register(sub: Subparsers) -> None:
         "--this-device", action="store_true", help="keep the set on this device only (used while the server sent none)"
     )
     c.set_defaults(handler=cmd_import_rules)
+
+    c = import_sub.add_parser("indicators", help="the area's risk-of-exclusion indicators (JSON), validated first")
+    add_db(c)
+    c.add_argument("file", type=Path)
+    c.set_defaults(handler=cmd_import_indicators)
 
     c = import_sub.add_parser("guidance", help="Ask CaseDesk's guidance content (JSON), validated first")
     add_db(c)
@@ -169,6 +174,17 @@ def cmd_import_rules(args: argparse.Namespace) -> int:
         print(report)
         print(f"In effect: {alerts.rules_in_effect().describe}.")
         print(evaluation)
+    return 0
+
+
+def cmd_import_indicators(args: argparse.Namespace) -> int:
+    from casedesk.domain.risk.config import load_config
+    from casedesk.services.cohort.indicators import store_indicators
+
+    load_config(args.file)  # refused before the passphrase is asked for
+    with open_database(args) as db:
+        report, _ = store_indicators(db, args.file, actor(db))
+    print(report)
     return 0
 
 

@@ -8,9 +8,11 @@ holding rows its own digest does not count).
 
 - practitioner: reads and records; at a school (or a voluntary service) other organisations' social-care,
   safeguarding and youth-justice detail stays with the safeguarding lead;
-- safeguarding lead: everything the organisation is shared; approves break-glass requests;
-- manager: as a practitioner, plus the organisation's reports;
-- administrator: manages devices and users; receives no case records and may not write them;
+- safeguarding lead: everything the organisation is shared; approves break-glass requests; views and exports the
+  risk-of-exclusion cohort; sets the area's alert rules and risk indicators;
+- manager: as a practitioner, plus the organisation's reports, the cohort, and the alert rules and indicators;
+- administrator: manages devices and users, and sets the alert rules and indicators (configuration, not records);
+  receives no case records and may not write them;
 - auditor: reads the access log and audit; receives no case records and may not write them.
 """
 
@@ -42,17 +44,34 @@ class Action(StrEnum):
     VIEW_REPORTS = "view_reports"
     MANAGE_DEVICES = "manage_devices"
     READ_AUDIT = "read_audit"
+    VIEW_COHORT = "view_cohort"  # the risk-of-exclusion cohort: view and export
+    CONFIGURE_ALERTS = "configure_alerts"  # import the area's alert rules and risk indicators
 
 
 ACTIONS: dict[Role, frozenset[Action]] = {
     Role.PRACTITIONER: frozenset({Action.READ_RECORDS, Action.WRITE_RECORDS, Action.REQUEST_OVERRIDE}),
     Role.SAFEGUARDING_LEAD: frozenset(
-        {Action.READ_RECORDS, Action.WRITE_RECORDS, Action.REQUEST_OVERRIDE, Action.APPROVE_OVERRIDE}
+        {
+            Action.READ_RECORDS,
+            Action.WRITE_RECORDS,
+            Action.REQUEST_OVERRIDE,
+            Action.APPROVE_OVERRIDE,
+            Action.VIEW_COHORT,
+            Action.CONFIGURE_ALERTS,
+        }
     ),
     Role.MANAGER: frozenset(
-        {Action.READ_RECORDS, Action.WRITE_RECORDS, Action.REQUEST_OVERRIDE, Action.VIEW_REPORTS, Action.READ_AUDIT}
+        {
+            Action.READ_RECORDS,
+            Action.WRITE_RECORDS,
+            Action.REQUEST_OVERRIDE,
+            Action.VIEW_REPORTS,
+            Action.READ_AUDIT,
+            Action.VIEW_COHORT,
+            Action.CONFIGURE_ALERTS,
+        }
     ),
-    Role.ADMINISTRATOR: frozenset({Action.MANAGE_DEVICES, Action.VIEW_REPORTS}),
+    Role.ADMINISTRATOR: frozenset({Action.MANAGE_DEVICES, Action.VIEW_REPORTS, Action.CONFIGURE_ALERTS}),
     Role.AUDITOR: frozenset({Action.READ_AUDIT, Action.VIEW_REPORTS}),
 }
 

@@ -114,11 +114,13 @@ class MainWindow(QMainWindow):
         self.cohort.open_child.connect(self.open_child)
         self.alerts = AlertsController(context, self)
         self.alerts.urgent.connect(self.mywork.show_urgent)
+        self.alerts.notifier.open_requested.connect(self.bring_forward_at_my_work)
         self.mywork.open_child_at.connect(self.open_child_at)
         self.mywork.open_sync.connect(lambda: self.show_page(self.sync_page))
         self.meetings.open_child.connect(self.open_child)
         self.caseload.prepare_panel.connect(self.meetings.prepare_panel)
         self.cohort.prepare_panel.connect(self.meetings.prepare_panel)
+        self.cohort.access.connect(lambda allowed: self.nav.item(PAGES.index("Cohort")).setHidden(not allowed))
         self.child.meetings.record_meeting.connect(lambda child_id: self.meetings.record([child_id]))
         self.sync.status_changed.connect(self._show_sync_state)
         self.sync.status_changed.connect(self._offer_relay)
@@ -161,6 +163,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(self._page_before_lock)
         self.mywork.reload()
         self.alerts.evaluate()
+        self.cohort.check_access()
         self.caseload.reload()
         self.referrals.reload()
         self.meetings.reload()
@@ -224,6 +227,16 @@ class MainWindow(QMainWindow):
         """Open a child at the tab that shows what "My work" or an alert is about."""
         self.open_child(child_id)
         self.child.open_tab(tab)
+
+    def bring_forward_at_my_work(self) -> None:
+        """The urgent-alert notification was clicked: the window comes forward at "My work" (or at the unlock
+        dialog, when locked); the tray icon has done its work."""
+        self.alerts.notifier.clear()
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if self.nav.isEnabled():
+            self.show_page(self.mywork)
 
     def show_page(self, page: QWidget) -> None:
         self.nav.setCurrentRow(self.stack.indexOf(page))

@@ -203,6 +203,8 @@ class Pusher(ConflictRules, MergedInserts):
             raise Rejected(f"unknown kind of record {change.entity!r}")
         if change.entity == "sharing_agreements":
             raise Rejected("information-sharing agreements are recorded by the server's administrators")
+        if change.entity == "alert_rule_sets" and not roles.may(self.role, roles.Action.CONFIGURE_ALERTS):
+            raise Rejected("your role does not set the area's alert rules or risk indicators")
         current = self._get(change.entity, change.row_id)
         if spec.child_key is not None and not self.writes_records:
             raise Rejected("your role does not record case information; ask your organisation's administrator")

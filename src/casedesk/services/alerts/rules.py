@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from casedesk import config
+from casedesk.domain import roles
 from casedesk.domain.alerts.load import load_rules, sample_rules
 from casedesk.domain.alerts.model import RuleSet
 from casedesk.domain.records import Changes
+from casedesk.services.alerts import access
 from casedesk.store import alerts_repo, settings
 from casedesk.store.database import Database
 from casedesk.store.uow import UnitOfWork
@@ -90,8 +92,9 @@ class RulesImport:
 def store_rules(
     db: Database, path: Path | dict[str, Any], actor: str, *, this_device: bool = False
 ) -> tuple[RulesImport, Changes]:
-    """Validate a rules file and keep it (the area's row, or this device's setting); with any problem, raise and
-    keep nothing."""
+    """Validate a rules file and keep it (the area's row, or this device's setting); with any problem, or a role
+    that may not set rules, raise and keep nothing."""
+    access.require(db, roles.Action.CONFIGURE_ALERTS)
     rules = load_rules(path)
     document = dict(rules.document)
     source = path.name if isinstance(path, Path) else "rules"

@@ -12,12 +12,14 @@ import gc
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from casedesk.domain import roles
 from casedesk.domain.education.rules import national_curriculum_year
-from casedesk.domain.risk.config import RiskConfig, bundled_config
+from casedesk.domain.risk.config import RiskConfig
 from casedesk.domain.risk.explain import Finding, is_cliff_edge
 from casedesk.domain.vocab import StatusKind
 from casedesk.services import policy
-from casedesk.services.cohort import export
+from casedesk.services.alerts import access
+from casedesk.services.cohort import export, indicators
 from casedesk.services.cohort.findings import child_findings
 from casedesk.services.cohort.model import Cohort, CohortFilter, CohortRow
 from casedesk.services.cohort.summary import CohortSummary, summarise
@@ -76,16 +78,28 @@ class CohortService:
     def __init__(self, db: Database, actor: str, config: RiskConfig | None = None) -> None:
         self.db = db
         self.actor = actor
-        self.config = config or bundled_config()
+        self._config = config
+
+    @property
+    def config(self) -> RiskConfig:
+        """The indicators given, else those in effect now (the area's once received: they can arrive at any sync)."""
+        return self._config or indicators.in_effect(self.db)
+
+    def may_view(self) -> bool:
+        """Whether this user's role may view and export the cohort (the page hides itself otherwise)."""
+        return access.may(self.db, roles.Action.VIEW_COHORT)
 
     def load(self, today: date | None = None, filters: CohortFilter | None = None) -> Cohort:
-        """The cohort, and an audit entry saying who looked and with which filters."""
+        """The cohort, and an audit entry saying who looked and with which filters (refused, unread, to a role
+        that may not see it)."""
+        access.require(self.db, roles.Action.VIEW_COHORT)
         cohort = load_cohort(self.db, today or date.today(), self.config)
         self.record_view(cohort, filters or CohortFilter())
         return cohort
 
     def record_view(self, cohort: Cohort, filters: CohortFilter) -> None:
         """Changing a filter on the page is a new look at different children: audited too."""
+        access.require(self.db, roles.Action.VIEW_COHORT)
         shown = cohort.filtered(filters)
         with self.db.unit_of_work(self.actor) as uow:
             uow.note("view", "cohort", "risk-of-exclusion", reason=filters.describe(cohort), children=len(shown))
@@ -99,6 +113,7 @@ class CohortService:
     def export(self, cohort: Cohort, filters: CohortFilter, out: Path, *, list_children: bool = False) -> CohortSummary:
         """Write the cohort to `out` (.csv or .pdf): the suppressed counts, and the children themselves only when
         asked. Audited with the file's name, the filters and the children it names."""
+        access.require(self.db, roles.Action.VIEW_COHORT)
         if out.suffix.lower() == ".pdf":
             policy.require_printing(self.db)
         else:

@@ -4,9 +4,9 @@ with several indicators and no statutory support is flagged as on the cliff edge
 
 from __future__ import annotations
 
-from casedesk.domain.risk.config import bundled_config
 from casedesk.domain.risk.explain import is_cliff_edge
 from casedesk.services.cohort.findings import child_findings
+from casedesk.services.cohort.indicators import in_effect
 from casedesk.services.overview.registry import Card, OverviewSource, register
 
 SHOWN = 3  # the newest records shown per indicator; the rest are counted
@@ -25,7 +25,7 @@ def _support_now(source: OverviewSource, kinds: tuple[str, ...]) -> set[str]:
 
 @register("risk", 15)
 def risk_card(source: OverviewSource) -> Card:
-    config = bundled_config()
+    config = in_effect(source.db)
     findings = child_findings(source.db, source.child_id, source.today, config)
     title = "Risk of exclusion: indicators"
     if not findings:

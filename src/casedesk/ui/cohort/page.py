@@ -33,11 +33,16 @@ from casedesk.ui.widgets import EmptyState, narrow
 WHICH = 4
 NO_CHILDREN = "No child has any of the indicators. Indicators come from the records kept in each child's file."
 NO_MATCH = "No child with an indicator matches these filters."
+NOT_FOR_ROLE = (
+    "The risk-of-exclusion cohort is for safeguarding leads and managers. Each child's Overview still lists the "
+    "indicators in their records."
+)
 
 
 class CohortPage(QWidget):
     open_child = Signal(str)
     prepare_panel = Signal(list)  # the selected children's ids, for a panel pack (the Meetings page)
+    access = Signal(bool)  # whether this user's role may see the cohort (the window hides its entry otherwise)
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -107,8 +112,28 @@ class CohortPage(QWidget):
         super().showEvent(event)
         self.reload()
 
+    def check_access(self) -> None:
+        """Ask whether this user's role may see the cohort (at unlock; the role can change at any sync)."""
+        if self.context.unlocked:
+            self.context.runner.query(lambda col: col.cohort.may_view()).success(self._access).run()
+
+    def _access(self, allowed: bool) -> None:
+        for widget in (self.school, self.year, self.indicator, self.cliff_edge, self.list_children):
+            widget.setEnabled(allowed)
+        for button in (self.export_csv, self.export_pdf, self.panel_pack):
+            button.setEnabled(allowed)
+        if not allowed:
+            self.forget()
+            self.empty.set_empty(True, NOT_FOR_ROLE)
+        self.access.emit(allowed)
+
     def reload(self) -> None:
         if self.context.unlocked:
+            self.context.runner.query(lambda col: col.cohort.may_view()).success(self._reload_if_allowed).run()
+
+    def _reload_if_allowed(self, allowed: bool) -> None:
+        self._access(allowed)
+        if allowed:
             self.context.runner.query(lambda col: col.cohort.load(date.today(), self.filters())).success(
                 self._loaded
             ).run()

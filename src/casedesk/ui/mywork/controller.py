@@ -1,6 +1,6 @@
 """Evaluating alert rules as the user works: at unlock, after every write or sync round that touched what the
 rules read (a short pause gathers a burst of writes into one evaluation), and telling the user of urgent alerts
-raised for them — a desktop notification where the system has a tray, else a banner on "My work".
+raised for them — a desktop notification where the system has a tray (`notifier`), and a banner on "My work".
 
 The notification carries no personal data (it may show on a locked screen); the list in the unlocked app names
 the child. Evaluation runs on the database thread like every other write (`col.alerts.refresh`).
@@ -9,16 +9,16 @@ the child. Evaluation runs on the database thread like every other write (`col.a
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QWidget
 
 from casedesk.domain.records import Changes
 from casedesk.services.alerts.evaluate import Evaluation
 from casedesk.services.alerts.service import AlertView
 from casedesk.ui.context import AppContext
+from casedesk.ui.mywork.notifier import UrgentNotifier
 
 OWN = frozenset({"alerts", "alert_actions"})  # what evaluation itself writes: never a reason to evaluate again
 PAUSE_MS = 400
-NOTICE = "An urgent alert about a child on your caseload needs attention. Open CaseDesk to see it."
 
 
 class AlertsController(QObject):
@@ -28,7 +28,7 @@ class AlertsController(QObject):
         super().__init__(window)
         self.context = context
         self.window = window
-        self.tray: QSystemTrayIcon | None = None
+        self.notifier = UrgentNotifier(self)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(PAUSE_MS)
@@ -51,8 +51,4 @@ class AlertsController(QObject):
         if not urgent:
             return
         self.urgent.emit(urgent)
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            if self.tray is None:
-                self.tray = QSystemTrayIcon(self.window.windowIcon(), self)
-            self.tray.show()
-            self.tray.showMessage("CaseDesk", NOTICE, QSystemTrayIcon.MessageIcon.Warning, 15000)
+        self.notifier.notify(len(urgent))
