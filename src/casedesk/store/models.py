@@ -8,7 +8,7 @@ triggers in the migration refuse UPDATE on them, so an edit can only be an amend
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -348,7 +348,7 @@ class AttendanceCodesRow(Base):
     50,000 children from scratch does not decrypt most of the week table."""
 
     __tablename__ = "attendance_codes"
-    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
     child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), primary_key=True)
     week_start: Mapped[date] = mapped_column(Date, primary_key=True)
     week_id: Mapped[str] = mapped_column(String(36))
