@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.pool import NullPool
 
 from casedesk.paths import migrations_dir
+from casedesk.server.db.compact import FieldMeta
 from casedesk.server.feed.tables import metadata as feed_metadata
 
 metadata = MetaData(
@@ -105,9 +106,10 @@ records = Table(
     Column("created_by_org", String(36)),
     Column("created_seq", SeqType, nullable=False),
     Column("data", JSON, nullable=False),
-    Column("versions", JSON, nullable=False),
-    Column("hlcs", JSON, nullable=False),
-    Column("authors", JSON, nullable=False),
+    # per field: the version, clock and author of the change that last wrote it, stored grouped (`compact`)
+    Column("versions", FieldMeta, nullable=False),
+    Column("hlcs", FieldMeta, nullable=False),
+    Column("authors", FieldMeta, nullable=False),
     Column("deleted", Boolean, nullable=False, default=False),
 )
 feed = Table(
@@ -119,6 +121,7 @@ feed = Table(
     Column("row_id", String(36), nullable=False),
     Column("child_id", String(36)),
     Column("audience_org", String(36)),
+    # the values a change wrote; none for an insert, whose values the record holds (see `pulls.pull`)
     Column("fields", JSON, nullable=False),
     Column("deleted", Boolean, nullable=False, default=False),
     Column("hlc", String(80), nullable=False),

@@ -155,7 +155,12 @@ def _pullable(org_id: str, cursor: int, device_id: str, records_too: bool = True
     columns: list[Any] = [feed]
     joined: Any = feed.outerjoin(scope, and_(scope.c.child_id == feed.c.child_id, scope.c.org_id == org_id))
     if records_too:
-        columns += [current.c.created_by_org.label("owner"), current.c.data.label("current")]
+        columns += [
+            current.c.created_by_org.label("owner"),
+            current.c.data.label("current"),
+            current.c.created_seq.label("created_seq"),
+            current.c.versions.label("current_versions"),
+        ]
         joined = joined.outerjoin(
             current, and_(current.c.entity == feed.c.entity, current.c.row_id == feed.c.row_id, feed.c.kind == "row")
         )
@@ -207,10 +212,18 @@ def pull(conn: Connection, who: Receiver | str, cursor: int, limit: int, device_
                 if notice is not None:
                     items.append(notice)
                 continue
-            fields = {k: v for k, v in row.fields.items() if k in shown}
+            if row.seq == row.created_seq and row.current is not None:
+                # the row's insert: its feed item keeps no copy of the values, so the record's current values go,
+                # each with its own version (a device takes a field only when its version is newer, so the later
+                # items that wrote them change nothing twice)
+                fields = shown  # the current values this receiver may see (a copy: `view_values` makes one)
+                held = row.current_versions
+                versions = {k: held.get(k, row.seq) for k in fields}
+            else:
+                fields = {k: v for k, v in row.fields.items() if k in shown}
+                versions = dict.fromkeys(fields, row.seq)
             if not fields and not row.deleted:
                 continue
-            versions = dict.fromkeys(fields, row.seq)
             if row.deleted:
                 versions["deleted"] = row.seq
             # built from the server's own records, already checked on the way in: not validated again per row

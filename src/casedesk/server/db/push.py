@@ -24,6 +24,7 @@ from casedesk.domain import roles, sharing
 from casedesk.server import policy
 from casedesk.server.db import agreement_admin, applied_changes, policies
 from casedesk.server.db.cache import BatchCache, next_seq
+from casedesk.server.db.compact import pack_answer, unpack_answer
 from casedesk.server.db.decisions import ConflictRules
 from casedesk.server.db.merged_inserts import MERGES, MergedInserts
 from casedesk.server.db.recovered import put_in_doubt
@@ -85,7 +86,7 @@ class Pusher(ConflictRules, MergedInserts):
             )
         ):
             if row.device_id == self.device_id:
-                done[row.change_id] = ChangeResult.model_validate(row.result)
+                done[row.change_id] = ChangeResult.model_validate(unpack_answer(row.change_id, row.result))
             else:  # a change id is its device's: another device's reuse must not pick up that answer
                 done[row.change_id] = ChangeResult(
                     change_id=row.change_id, status="rejected", reason="this change id belongs to another device"
@@ -99,9 +100,8 @@ class Pusher(ConflictRules, MergedInserts):
                 continue
             result = self._one(change_id, raw)
             if result.status != "rejected":  # a refusal wrote nothing: a retried one is judged afresh
-                answers.append(
-                    {"change_id": change_id, "device_id": self.device_id, "result": result.model_dump(), "at": self.now}
-                )
+                answer = pack_answer(result.model_dump())
+                answers.append({"change_id": change_id, "device_id": self.device_id, "result": answer, "at": self.now})
                 done[change_id] = result
             results.append(result)
         self.rescope_all()
@@ -276,7 +276,8 @@ class Pusher(ConflictRules, MergedInserts):
             raise Rejected(f"missing {', '.join(missing)}")
         self._check_references(spec, fields)
         child_id = self._child_of(spec, change.row_id, fields)
-        seq = self._feed("row", change.entity, change.row_id, child_id, fields, hlc=change.hlc)
+        # the insert's feed item holds no copy of the values: the record does (`pulls.pull` reads them there)
+        seq = self._feed("row", change.entity, change.row_id, child_id, {}, hlc=change.hlc)
         versions = dict.fromkeys(fields, seq)
         self.cache.add_record(
             {
