@@ -71,3 +71,41 @@ def completions(
             for cell, v in zip(order, guess, strict=True):
                 seen[cell].add(v)
     return seen
+
+
+def solvable_together(tables: Sequence[tuple[tuple[int, int], set[Cell]]], row_totals: bool = True) -> set[tuple]:
+    """Tables split the same things by different rows and print the same total row (their last): a reader writes
+    every table's equations at once, the shared total row being one set of unknowns. Returns the hidden cells
+    (table index, row, column), or ("total", column), that these equations fix exactly."""
+
+    def key(index: int, shape: tuple[int, int], cell: Cell) -> tuple:
+        return ("total", cell[1]) if cell[0] == shape[0] - 1 else (index, *cell)
+
+    # a total is known when any table shows it
+    shared = set.intersection(*({c for r, c in hidden if r == shape[0] - 1} for shape, hidden in tables))
+
+    def unknown(index: int, shape: tuple[int, int], cell: Cell) -> bool:
+        hidden = tables[index][1]
+        return cell in hidden and (cell[0] != shape[0] - 1 or cell[1] in shared)
+
+    unknowns = sorted(
+        {key(i, shape, cell) for i, (shape, hidden) in enumerate(tables) for cell in hidden if unknown(i, shape, cell)},
+        key=str,
+    )
+    position = {u: j for j, u in enumerate(unknowns)}
+    system = []
+    for i, (shape, _hidden) in enumerate(tables):
+        for eq in equations(*shape, row_totals, True):
+            row = [Fraction(0)] * len(unknowns)
+            for cell, k in eq.items():
+                if unknown(i, shape, cell):
+                    row[position[key(i, shape, cell)]] += k
+            if any(row):
+                system.append(row)
+    base = _rank(system) if system else 0
+    fixed = set()
+    for j, u in enumerate(unknowns):
+        probe = [Fraction(int(x == j)) for x in range(len(unknowns))]
+        if _rank([*system, probe]) == base:
+            fixed.add(u)
+    return fixed

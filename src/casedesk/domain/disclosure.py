@@ -81,11 +81,14 @@ def protect(
     row_totals: bool = True,
     column_totals: bool = True,
     total_label: str = "Total",
+    also: frozenset[Cell] = frozenset(),
 ) -> ProtectedTable:
     """Add totals to `counts` (rows × columns) and withhold what must be withheld.
 
     `row_totals` adds a total column (each row's sum); `column_totals` a total row. Leave one out for a table whose
-    rows or columns are not additive (a child counted under several needs): then no sum exists to subtract from."""
+    rows or columns are not additive (a child counted under several needs): then no sum exists to subtract from.
+    `also` names cells (of the table with its totals) to withhold whatever their size: the totals another table
+    withholds (`protect_together`)."""
     if any(len(row) != len(column_labels) for row in counts) or len(counts) != len(row_labels):
         raise ValueError("counts must have one row per row label and one value per column label")
     if any(v < 0 for row in counts for v in row):
@@ -102,7 +105,8 @@ def protect(
         rows.append(total_label)
     lines = _lines(len(grid), len(columns), row_totals, column_totals)
     primary = {(r, c) for r, row in enumerate(grid) for c, v in enumerate(row) if is_small(v)}
-    suppressed = _secondary(grid, lines, set(primary), len(rows) - column_totals, len(columns) - row_totals)
+    start = primary | set(also)
+    suppressed = _secondary(grid, lines, start, len(rows) - column_totals, len(columns) - row_totals)
     return ProtectedTable(
         tuple(rows),
         tuple(columns),
@@ -116,6 +120,35 @@ def protect_list(counts: Sequence[tuple[str, int]], heading: str, *, additive: b
     """A one-column table (label, count) with its total when `additive` (each thing counted once)."""
     labels = [label for label, _ in counts]
     return protect([[n] for _, n in counts], labels, [heading], row_totals=False, column_totals=additive)
+
+
+def protect_together(
+    parts: Sequence[tuple[Sequence[Sequence[int]], Sequence[str]]],
+    column_labels: Sequence[str],
+    *,
+    row_totals: bool = True,
+    total_label: str = "Total",
+) -> list[ProtectedTable]:
+    """Tables that split the same things by different rows (by month, by school, by area) and so print the same
+    total row: a total withheld in one is withheld in every one, and each is protected again, until none changes.
+    (A total shown in one table would otherwise give back what another withholds.) `parts` are (counts, row labels).
+    """
+    tables = [protect(c, r, column_labels, row_totals=row_totals, total_label=total_label) for c, r in parts]
+    if len({t.values[-1] for t in tables}) > 1:
+        raise ValueError("tables protected together must count the same things: their totals differ")
+    while True:
+        shared = {c for t in tables for r, c in t.suppressed if r == len(t.row_labels) - 1}
+        changed = False
+        for i, (table, (counts, labels)) in enumerate(zip(tables, parts, strict=True)):
+            last = len(table.row_labels) - 1
+            wanted = frozenset((last, c) for c in shared) | table.suppressed
+            if wanted != table.suppressed:
+                tables[i] = protect(
+                    counts, labels, column_labels, row_totals=row_totals, total_label=total_label, also=wanted
+                )
+                changed = True
+        if not changed:
+            return tables
 
 
 # -- the equations a reader can write, and which withheld cells they pin down ---------------------------------------

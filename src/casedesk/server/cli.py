@@ -17,6 +17,7 @@ from casedesk.server import administration, backup, cli_sharing, client_versions
 from casedesk.server.db import DEFAULT_SQLITE_NAME, DatabaseRefused, ServerDB, generation, migrate
 from casedesk.server.db import accounts as admin
 from casedesk.server.feed import cli as feed_cli
+from casedesk.server.reports import cli as reports_cli
 from casedesk.site_profile import SiteProfileError
 
 PASSWORD_ENV = "CASEDESK_USER_PASSWORD"
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", default="restored by the administrator")
     cli_sharing.register(adm)
     feed_cli.register(sub)
+    reports_cli.register(sub)
     return parser
 
 
@@ -194,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _backup(args)
     store = ServerDB(_url(args))
     try:
+        if args.command == "report":
+            return reports_cli.main(store, args)
         if args.command == "admin":
             migrate(store.engine)
             generation.ensure(store)

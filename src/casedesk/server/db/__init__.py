@@ -339,3 +339,6 @@ class ServerDB:
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+from casedesk.server.db import report_tables as _report_tables  # noqa: E402,F401  (the dashboards' derived table)

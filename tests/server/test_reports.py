@@ -1,0 +1,275 @@
+"""The dashboards against hand-counted records: each figure counted by hand below, every table protected (no
+withheld count can be solved for from what is shown), scoped to who asks, and bad requests refused clearly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from casedesk.domain.disclosure import MARK
+from casedesk.server.db import ServerDB, migrate
+from casedesk.server.reports import REPORTS, ReportError, audience_of, facts, run
+from casedesk.server.reports.model import AREA, SCHOOL, Audience, Dashboard, Period
+from tests.disclosure_check import solvable
+from tests.server.report_rows import Rows
+
+PERIOD = Period(date(2026, 1, 1), date(2026, 2, 28))
+AREA_ALL = Audience(AREA)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.slow)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerDB]:
+    """The same figures from both backends."""
+    url = f"sqlite:///{tmp_path / 'server.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    db = ServerDB(url)
+    migrate(db.engine)
+    yield db
+    db.dispose()
+
+
+def _check(level: int, domains: list[str], day: str) -> dict:
+    return {
+        "state": "complete",
+        "level": level,
+        "completed_at": f"{day}T10:00:00+00:00",
+        "outcome": {"domains": [{"id": d, "score": 2} for d in domains] + [{"id": "health", "score": 0}]},
+    }
+
+
+@pytest.fixture
+def area(store: ServerDB) -> dict[str, str]:
+    """Two schools and the local authority's early help service.
+
+    Oak: 12 children (6 boys); needs checks in January: 6 at level 2 (attendance), 5 at level 3 (behaviour and
+    semh); in February 5 at level 4 (safeguarding). Elm: 3 children; 2 checks at level 3 in January.
+    A check in December 2025 and a draft are outside the counts."""
+    rows = Rows(store)
+    oak, elm = rows.org("Oak Academy", "school"), rows.org("Elm Primary", "school")
+    la = rows.org("Early Help Hub", "early_help")
+    oak_children = [
+        rows.add(
+            "children",
+            {
+                "current_school_id": oak,
+                "date_of_birth": "2012-10-01",
+                "sex": "M" if i < 6 else "F",
+                "postcode": "LS6 1AA",
+            },
+            org=oak,
+        )
+        for i in range(12)
+    ]
+    elm_children = [
+        rows.add(
+            "children",
+            {"current_school_id": elm, "date_of_birth": "2016-03-01", "sex": "F", "postcode": "LS7 2BB"},
+            org=elm,
+        )
+        for _ in range(3)
+    ]
+    for i in range(6):
+        rows.add("triage_results", _check(2, ["attendance"], "2026-01-10"), child=oak_children[i], org=oak)
+    for i in range(5):
+        rows.add("triage_results", _check(3, ["behaviour", "semh"], "2026-01-20"), child=oak_children[6 + i], org=oak)
+    for i in range(5):
+        rows.add("triage_results", _check(4, ["safeguarding"], "2026-02-03"), child=oak_children[i], org=oak)
+    for i in range(2):
+        rows.add("triage_results", _check(3, ["semh"], "2026-01-15"), child=elm_children[i], org=elm)
+    rows.add("triage_results", _check(4, ["semh"], "2025-12-15"), child=elm_children[2], org=elm)
+    rows.add("triage_results", {**_check(1, [], "2026-01-15"), "state": "draft"}, child=elm_children[2], org=elm)
+    # Referrals sent in January from Oak: 7 to Family Support (4 declined as inappropriate, 3 accepted), 5 to CAMHS
+    # (acknowledged the next day, 5 accepted); from Elm 1 to CAMHS, declined, not inappropriate. A draft never sent.
+    for i in range(7):
+        rows.add(
+            "referrals",
+            {
+                "sent_at": "2026-01-05T09:00:00+00:00",
+                "service_name": "Family Support",
+                "status": "declined" if i < 4 else "accepted",
+                "inappropriate": i < 4,
+            },
+            child=oak_children[i],
+            org=oak,
+        )
+    for i in range(5):
+        rows.add(
+            "referrals",
+            {
+                "sent_at": "2026-01-06T09:00:00+00:00",
+                "acknowledged_at": "2026-01-07T09:00:00+00:00",
+                "service_name": "CAMHS",
+                "status": "accepted",
+                "inappropriate": False,
+            },
+            child=oak_children[i],
+            org=oak,
+        )
+    rows.add(
+        "referrals",
+        {"sent_at": "2026-01-08T09:00:00+00:00", "service_name": "CAMHS", "status": "declined", "inappropriate": False},
+        child=elm_children[0],
+        org=elm,
+    )
+    rows.add("referrals", {"service_name": "CAMHS", "status": "draft"}, child=elm_children[1], org=elm)
+    # Suspensions at Oak: 6 (children 0–5, boys), one permanent exclusion (child 6); at Elm one suspension.
+    for i in range(6):
+        rows.add(
+            "exclusions",
+            {"school_id": oak, "kind": "suspension", "first_day": "2026-01-12", "sessions": 2},
+            child=oak_children[i],
+            org=oak,
+        )
+    rows.add(
+        "exclusions", {"school_id": oak, "kind": "permanent", "first_day": "2026-02-12"}, child=oak_children[6], org=oak
+    )
+    rows.add(
+        "exclusions",
+        {"school_id": elm, "kind": "suspension", "first_day": "2026-02-02", "sessions": 1},
+        child=elm_children[0],
+        org=elm,
+    )
+    rows.flush()
+    return {"oak": oak, "elm": elm, "la": la}
+
+
+def _section(dashboard: Dashboard, key: str):
+    return next(s for s in dashboard.sections if s.key == key)
+
+
+def _assert_protected(dashboard: Dashboard) -> None:
+    """No withheld cell of any table can be solved for from the table's shown cells and totals."""
+    for s in dashboard.sections:
+        t = s.table
+        shape = (len(t.row_labels), len(t.column_labels))
+        assert solvable(shape, set(t.suppressed), s.total_column, s.total_row) == set(), s.key
+        assert all(
+            t.values[r][c] == 0 or not 0 < t.values[r][c] < 5 or (r, c) in t.suppressed
+            for r in range(shape[0])
+            for c in range(shape[1])
+        ), s.key
+
+
+def test_needs_checks_are_counted_by_month_school_and_domain(store: ServerDB, area: dict[str, str]) -> None:
+    dashboard = run(store, "needs", PERIOD, AREA_ALL)
+    by_month = _section(dashboard, "levels_by_month").table
+    assert by_month.row_labels == ("Jan 2026", "Feb 2026", "Total")
+    assert by_month.values == ((0, 6, 7, 0, 13), (0, 0, 0, 5, 5), (0, 6, 7, 5, 18))
+    by_school = _section(dashboard, "levels_by_school").table
+    assert by_school.row_labels == ("Elm Primary", "Oak Academy", "Total")
+    assert by_school.values == ((0, 0, 2, 0, 2), (0, 6, 5, 5, 16), (0, 6, 7, 5, 18))
+    assert {(0, 2), (0, 4)} <= by_school.suppressed  # Elm's 2 checks, and its total
+    assert (1, 2) in by_school.suppressed  # Oak's 5 at level 3 would give Elm's 2 back from the total of 7
+    by_area = _section(dashboard, "levels_by_area").table
+    assert by_area.row_labels == ("LS6", "LS7", "Total")
+    domains = _section(dashboard, "domains_by_month").table
+    assert domains.column_labels == ("Attendance", "Behaviour", "Safeguarding", "Social, emotional and mental health")
+    assert domains.values[:2] == ((6, 5, 0, 7), (0, 0, 5, 0))
+    _assert_protected(dashboard)
+    shown = dashboard.to_json()["sections"][1]["rows"][0]["cells"]
+    assert shown == [0, 0, None, 0, None]  # what leaves the server: a withheld count is None, never the count
+
+
+def test_referrals_flows_rate_and_acknowledgement(store: ServerDB, area: dict[str, str]) -> None:
+    dashboard = run(store, "referrals", PERIOD, AREA_ALL)
+    flows = _section(dashboard, "flows").table
+    assert flows.row_labels == ("Elm Primary", "Oak Academy", "Total")
+    assert flows.column_labels == ("Family Support", "CAMHS", "Total")
+    assert flows.values == ((0, 1, 1), (7, 5, 12), (7, 6, 13))
+    rate = _section(dashboard, "inappropriate_by_month")
+    assert rate.table.values[0] == (4, 9, 13)  # 13 decided in January, 4 inappropriate
+    assert rate.rows()[0][-1] == MARK  # 4 is a small count: the rate would give it away
+    ack = _section(dashboard, "acknowledgement").table
+    assert dict(zip(ack.row_labels, (v[0] for v in ack.values), strict=False))["1–2 days"] == 5
+    assert dict(zip(ack.row_labels, (v[0] for v in ack.values), strict=False))["Not acknowledged"] == 8
+    _assert_protected(dashboard)
+
+
+def test_exclusions_by_school_year_and_characteristic_beside_national_rates(
+    store: ServerDB, area: dict[str, str]
+) -> None:
+    dashboard = run(store, "education", PERIOD, AREA_ALL)
+    by_school = _section(dashboard, "exclusions_by_school").table
+    assert by_school.row_labels == ("Elm Primary", "Oak Academy", "Total")
+    assert by_school.values == ((1, 0, 0, 1), (6, 0, 1, 7), (7, 0, 1, 8))
+    by_year = _section(dashboard, "exclusions_by_year").table
+    assert by_year.row_labels == ("Year 5", "Year 8", "Total")  # born Mar 2016 / Oct 2012: in 2025/26
+    characteristic = _section(dashboard, "exclusions_by_characteristic")
+    rows = {row[0]: row for row in characteristic.rows()}
+    assert characteristic.table.values[0] == (8, 7, 15)  # 8 of the 15 children held were suspended or excluded
+    assert rows["Boys"][1:4] == ["6", "0", "6"]
+    assert rows["Boys"][-1] == "3.3%" and "2016/17" in characteristic.extra_columns[-1]  # the national rate, its year
+    _assert_protected(dashboard)
+
+
+def test_a_school_sees_only_its_own_figures(store: ServerDB, area: dict[str, str]) -> None:
+    oak = audience_of(store, area["oak"], "manager")
+    assert oak == Audience(SCHOOL, area["oak"], "Oak Academy")
+    needs = run(store, "needs", PERIOD, oak)
+    assert _section(needs, "levels_by_school").table.row_labels == ("Oak Academy", "Total")
+    assert _section(needs, "levels_by_month").table.values[-1] == (0, 6, 5, 5, 16)
+    referrals = run(store, "referrals", PERIOD, oak)
+    assert _section(referrals, "flows").table.row_labels == ("Oak Academy", "Total")
+    education = run(store, "education", PERIOD, oak)
+    assert _section(education, "exclusions_by_characteristic").table.values[0] == (7, 5, 12)
+    for name in REPORTS:
+        text = str(run(store, name, PERIOD, oak).to_json())
+        assert "Elm Primary" not in text
+    assert audience_of(store, area["la"], "manager").scope == AREA
+
+
+def test_roles_without_reports_and_bad_requests_are_refused(store: ServerDB, area: dict[str, str]) -> None:
+    with pytest.raises(ReportError, match="role"):
+        audience_of(store, area["oak"], "practitioner")
+    with pytest.raises(ReportError, match="no report 'nope'"):
+        run(store, "nope", PERIOD, AREA_ALL)
+    with pytest.raises(ReportError, match="YYYY-MM-DD, not '2026-13-01'"):
+        Period.parse("2026-13-01", None, date(2026, 3, 1))
+    with pytest.raises(ReportError, match="after it ends"):
+        Period.parse("2026-03-01", "2026-01-01", date(2026, 3, 1))
+
+
+def test_facts_follow_later_changes_and_deletions(store: ServerDB, area: dict[str, str]) -> None:
+    run(store, "referrals", PERIOD, AREA_ALL)
+    rows = Rows(store)
+    extra = rows.add(
+        "referrals",
+        {"sent_at": "2026-02-01T09:00:00+00:00", "service_name": "CAMHS", "status": "sent"},
+        org=area["elm"],
+    )
+    rows.flush()
+    assert _section(run(store, "referrals", PERIOD, AREA_ALL), "flows").table.values[-1][-1] == 14
+    rows.change("referrals", extra, {}, deleted=True)
+    assert _section(run(store, "referrals", PERIOD, AREA_ALL), "flows").table.values[-1][-1] == 13
+    assert facts.catch_up(store) == 0  # nothing new: nothing read again
+
+
+def test_the_command_writes_csv_and_a_pdf_pack_and_refuses_bad_input(
+    store: ServerDB, area: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    from casedesk.server.cli import main
+
+    url = store.url
+    span = ["--from", "2026-01-01", "--to", "2026-02-28"]
+    assert main(["--database-url", url, "report", "needs", *span, "--format", "csv"]) == 0
+    text = capsys.readouterr().out
+    assert "Levels of need by the child's school" in text and "Elm Primary,0,0,c,0,c" in text
+    out = tmp_path / "pack.pdf"
+    assert main(["--database-url", url, "report", "all", *span, "--format", "pdf", "--out", str(out)]) == 0
+    pdf = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    for title in ("Needs checks", "Referrals", "The cliff-edge cohort over time", "2016/17"):
+        assert title in pdf
+    oak = tmp_path / "oak.csv"
+    assert main(["--database-url", url, "report", "referrals", *span, "--org", area["oak"], "--out", str(oak)]) == 0
+    assert "Elm Primary" not in oak.read_text(encoding="utf-8-sig")
+    capsys.readouterr()
+    assert main(["--database-url", url, "report", "nope"]) == 2
+    assert "no report 'nope'" in capsys.readouterr().err
+    assert main(["--database-url", url, "report", "needs", "--from", "01/02/2026"]) == 2
+    assert "--from must be a date written YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["--database-url", url, "report", "needs", "--format", "pdf"]) == 2
+    assert "needs --out" in capsys.readouterr().err
