@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from casedesk.domain.disclosure import protect_together
-from tests.disclosure_check import solvable_together
+from casedesk.domain.disclosure import determined_in_table, protect_together
+from tests.disclosure_check import solvable, solvable_together
 
 
 def _random_tables(seed: int) -> tuple[list[list[list[int]]], int]:
@@ -42,3 +42,15 @@ def test_tables_protected_together_keep_every_withheld_count_hidden(seed: int) -
 def test_tables_that_count_different_things_cannot_be_protected_together() -> None:
     with pytest.raises(ValueError, match="totals differ"):
         protect_together([([[5, 6]], ["a"]), ([[5, 7]], ["b"])], ["x", "y"])
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_the_graph_finds_exactly_the_cells_elimination_solves_for(seed: int) -> None:
+    rng = random.Random(seed)
+    rows, columns = rng.randint(1, 6), rng.randint(1, 6)
+    row_totals, column_totals = rng.random() < 0.7, rng.random() < 0.7
+    shape = (rows + column_totals, columns + row_totals)
+    cells = [(r, c) for r in range(shape[0]) for c in range(shape[1])]
+    hidden = set(rng.sample(cells, rng.randint(0, len(cells))))
+    expected = solvable(shape, hidden, row_totals, column_totals)
+    assert determined_in_table(*shape, row_totals, column_totals, hidden) == expected

@@ -131,6 +131,51 @@ def area(store: ServerDB) -> dict[str, str]:
         child=elm_children[0],
         org=elm,
     )
+    # The cliff edge: Oak's children 0–4 get free school meals and SEN support (with their January suspension,
+    # three indicators, and from 3 February a level-4 check, four); child 5 has free school meals and is a child
+    # in need (statutory support) besides the suspension: as many indicators, supported.
+    for i in range(5):
+        rows.add("status_periods", {"kind": "free_school_meals", "start_date": "2025-01-01"}, child=oak_children[i])
+        rows.add(
+            "status_periods",
+            {"kind": "sen_support", "start_date": "2025-06-01", "detail": "SLCN"},
+            child=oak_children[i],
+        )
+    rows.add("status_periods", {"kind": "free_school_meals", "start_date": "2025-01-01"}, child=oak_children[5])
+    rows.add("status_periods", {"kind": "child_in_need", "start_date": "2025-09-01"}, child=oak_children[5])
+    # Directory searches: six from the directory page for SEMH at level 3 in LS6 (January), two from needs checks
+    # flagging SEMH and family at level 4 in LS7 (February); one service, for SEMH at levels 2–3 in LS6 only.
+    for _ in range(6):
+        rows.add(
+            "directory_searches",
+            {
+                "searched_on": "2026-01-20",
+                "criteria": {"source": "directory", "need": "semh", "level": 3, "district": "LS6"},
+            },
+            org=oak,
+        )
+    for _ in range(2):
+        rows.add(
+            "directory_searches",
+            {
+                "searched_on": "2026-02-20",
+                "criteria": {"source": "needs_check", "domains": ["family", "semh"], "level": 4, "district": "LS7"},
+            },
+            org=elm,
+        )
+    rows.add(
+        "services",
+        {
+            "name": "Calm Minds",
+            "document": {
+                "id": "svc-1",
+                "name": "Calm Minds",
+                "status": "active",
+                "service_areas": [{"id": "a1", "name": "LS6"}],
+                "x_casedesk": {"levels": [2, 3], "need_domains": ["semh"]},
+            },
+        },
+    )
     rows.flush()
     return {"oak": oak, "elm": elm, "la": la}
 
@@ -141,7 +186,7 @@ def _section(dashboard: Dashboard, key: str):
 
 def _assert_protected(dashboard: Dashboard) -> None:
     """No withheld cell of any table can be solved for from the table's shown cells and totals."""
-    for s in dashboard.sections:
+    for s in (s for s in dashboard.sections if s.people):
         t = s.table
         shape = (len(t.row_labels), len(t.column_labels))
         assert solvable(shape, set(t.suppressed), s.total_column, s.total_row) == set(), s.key
@@ -273,3 +318,35 @@ def test_the_command_writes_csv_and_a_pdf_pack_and_refuses_bad_input(
     assert "--from must be a date written YYYY-MM-DD" in capsys.readouterr().err
     assert main(["--database-url", url, "report", "needs", "--format", "pdf"]) == 2
     assert "needs --out" in capsys.readouterr().err
+
+
+def test_the_cliff_edge_cohort_month_by_month(store: ServerDB, area: dict[str, str]) -> None:
+    dashboard = run(store, "cliff_edge", PERIOD, AREA_ALL)
+    by_month = _section(dashboard, "cohort_by_month").table
+    assert by_month.row_labels == ("Jan 2026", "Feb 2026")
+    assert by_month.values == ((5, 1, 6), (5, 1, 6))  # five on the edge, one supported (a child in need)
+    assert by_month.display()[0][1:] == [MARK, MARK, "6"]  # 6 − 5 would give the 1 back
+    by_school = _section(dashboard, "cohort_by_school").table
+    assert by_school.row_labels == ("Oak Academy", "Total") and by_school.values[0] == (5,)
+    assert _section(dashboard, "cohort_by_year").table.row_labels == ("Year 8", "Total")
+    before = run(store, "cliff_edge", Period(date(2025, 12, 1), date(2025, 12, 31)), AREA_ALL)
+    assert _section(before, "cohort_by_month").table.values == ((0, 0, 0),)  # no suspension yet
+    _assert_protected(dashboard)
+
+
+def test_directory_searches_and_gaps(store: ServerDB, area: dict[str, str]) -> None:
+    dashboard = run(store, "directory", PERIOD, AREA_ALL)
+    by_month = _section(dashboard, "searches_by_month").table
+    assert by_month.values == ((6, 0, 6), (0, 2, 2), (6, 2, 8))
+    assert _section(dashboard, "searches_by_level").table.row_labels == ("Level 3", "Level 4", "Total")
+    need = _section(dashboard, "searches_by_need").table
+    assert dict(zip(need.row_labels, need.values, strict=True)) == {
+        "Family": (0, 2, 2),
+        "Social, emotional and mental health": (6, 2, 8),
+    }
+    gaps = _section(dashboard, "gaps_by_level").table
+    semh = gaps.row_labels.index("Social, emotional and mental health")
+    assert gaps.values[semh] == (0, 1, 1, 0) and not gaps.suppressed
+    by_area = {row[0]: row[-1] for row in _section(dashboard, "gaps_by_area").rows()}
+    assert by_area == {"LS6": "none", "LS7": "Family, Social, emotional and mental health"}
+    _assert_protected(dashboard)

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("n1", sa.Integer(), nullable=True),
         sa.Column("n2", sa.Integer(), nullable=True),
         sa.Column("other_id", sa.String(36), nullable=True),
+        sa.Column("tags", sa.String(400), nullable=True),
         sa.Column("extra", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("entity", "row_id", name=op.f("pk_report_facts")),
     )

@@ -221,6 +221,31 @@ rate_limits = Table(
     Column("hits", Integer, nullable=False),
 )
 
+# The dashboards' typed copy of the synced records they count, kept up by `casedesk.server.reports.facts`: the
+# records' JSON would be parsed again for every field a report reads. No names, no free text.
+report_facts = Table(
+    "report_facts",
+    metadata,
+    Column("entity", String(40), primary_key=True),
+    Column("row_id", String(36), primary_key=True),
+    Column("child_id", String(36)),
+    Column("org_id", String(36)),  # the organisation that recorded it (`records.created_by_org`)
+    Column("school_id", String(36)),  # the school it is about, where it names one
+    Column("on_day", String(10)),  # ISO day it counts on (sent, completed, first day, week start, birth…)
+    Column("until_day", String(10)),  # ISO day it ended, for periods
+    Column("kind", String(40)),
+    Column("detail", String(100)),
+    Column("level", Integer),
+    Column("flag", Boolean),
+    Column("n1", Integer),
+    Column("n2", Integer),
+    Column("other_id", String(36)),  # a second organisation or service it names
+    Column("tags", String(400)),  # a short list of codes, ",a,b,", grouped by SQL (need domains flagged, searched)
+    Column("extra", JSON),
+    Index("ix_report_facts_entity_day", "entity", "on_day"),
+    Index("ix_report_facts_child", "child_id"),
+)
+
 DEFAULT_SQLITE_NAME = "casedesk-server.db"
 
 
@@ -339,6 +364,3 @@ class ServerDB:
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
-
-
-from casedesk.server.db import report_tables as _report_tables  # noqa: E402,F401  (the dashboards' derived table)

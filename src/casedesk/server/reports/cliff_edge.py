@@ -12,18 +12,19 @@ periods for youth justice and EHC plans are).
 from __future__ import annotations
 
 import calendar
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Integer, case, cast, func, literal_column, or_, select
 
 from casedesk.domain.attendance.summary import academic_year_of
 from casedesk.domain.risk.config import Indicator, bundled_config
 from casedesk.server.reports.education import _year_order, year_label
 from casedesk.server.reports.model import Audience, Dashboard, Period, Section, month_label, section
 from casedesk.server.reports.query import fact, ordered_labels, organisation_names, school_label, scoped
+from casedesk.server.reports.query import month as query_month
 
 TITLE = "The cliff-edge cohort over time"
 FOREVER = date.max
@@ -60,40 +61,42 @@ def build(conn: Connection, period: Period, audience: Audience) -> Dashboard:
     )
     held = {row_id: (school, dob) for row_id, school, dob in conn.execute(stmt)}
     ends = month_ends(period)
-    spans: dict[str, dict[str, list[Span]]] = defaultdict(lambda: defaultdict(list))
-    support: dict[str, list[Span]] = defaultdict(list)
-    rows = _rows(conn, period)
+    horizon = max((ind.within_days or 0) for ind in config.indicators)
+    rows = _rows(conn, period, horizon)
+    # per child and indicator, the month ends (bit i: ends[i]) on which the indicator is present
+    present: dict[str, dict[str, int]] = defaultdict(dict)
     for ind in config.indicators:
-        for child_id, span in _spans(ind, rows, ends):
-            if child_id in held:
-                spans[child_id][ind.id].append(span)
+        if ind.kind == "absence":
+            masks = _absent(conn, period, float(ind.params.get("persistent_percent", 10)))
+        else:
+            masks = _masks(ind, rows, ends)
+        for child_id, mask in masks.items():
+            if child_id in held and mask:
+                present[child_id][ind.id] = mask
     statutory = set(config.cliff_edge.statutory_support)
+    support: dict[str, int] = defaultdict(int)
     for child_id, kind, _detail, start, end in rows["status_periods"]:
-        if kind in statutory and child_id in held and start:
-            support[child_id].append((start, end or FOREVER))
+        if kind in statutory and start:
+            support[child_id] |= _mask(ends, start, end or FOREVER)
     need = config.cliff_edge.min_indicators
-    minimum = {ind.id: ind.min_count for ind in config.indicators}
     on_edge: list[Counter[str]] = [Counter() for _ in ends]
     names = organisation_names(conn)
     last_school: Counter[str] = Counter()
     last_year: Counter[str] = Counter()
-    for child_id, by_indicator in spans.items():
+    last = len(ends) - 1
+    for child_id, by_indicator in present.items():
         if len(by_indicator) < need:
             continue
-        for i, day in enumerate(ends):
-            present = sum(
-                1
-                for ind_id, found in by_indicator.items()
-                if sum(1 for a, b in found if a <= day <= b) >= minimum[ind_id]
-            )
-            if present < need:
+        enough = _at_least(list(by_indicator.values()), need)
+        for i in range(len(ends)):
+            if not (enough >> i) & 1:
                 continue
-            supported = any(a <= day <= b for a, b in support.get(child_id, ()))
+            supported = bool((support.get(child_id, 0) >> i) & 1)
             on_edge[i]["supported" if supported else "edge"] += 1
-            if i == len(ends) - 1 and not supported:
+            if i == last and not supported:
                 school, dob = held[child_id]
                 last_school[school_label(names, school)] += 1
-                last_year[year_label(dob, day)] += 1
+                last_year[year_label(dob, ends[i])] += 1
     schools, years = ordered_labels(last_school), sorted(last_year, key=_year_order)
     sections: list[Section] = [
         section(
@@ -132,35 +135,119 @@ def build(conn: Connection, period: Period, audience: Audience) -> Dashboard:
 Rows = dict[str, list[tuple[Any, ...]]]
 
 
-def _rows(conn: Connection, period: Period) -> Rows:
-    """What the indicators read: each entity's (child, kind, detail, start, end) up to the period's end, and
-    each child's possible and missed sessions month by month from the academic year the period starts in."""
+def _rows(conn: Connection, period: Period, horizon: int) -> Rows:
+    """What the indicators read: each entity's (child, kind, detail, start, end) up to the period's end that can
+    still count within `horizon` days before its start, and each child's possible and missed sessions month by
+    month from the academic year the period starts in."""
     end = period.end.isoformat()
+    earliest = (period.start - timedelta(days=horizon)).isoformat()
     out: Rows = {}
     for entity in ("exclusions", "status_periods", "managed_moves", "enrolments", "provisions"):
-        result = conn.execute(
-            select(fact.c.child_id, fact.c.kind, fact.c.detail, fact.c.on_day, fact.c.until_day).where(
-                fact.c.entity == entity, fact.c.on_day <= end
-            )
+        stmt = select(fact.c.child_id, fact.c.kind, fact.c.detail, fact.c.on_day, fact.c.until_day).where(
+            fact.c.entity == entity, fact.c.on_day <= end
         )
-        out[entity] = [(c, k, d, _d(a), _d(b)) for c, k, d, a, b in result]
+        if entity == "enrolments":
+            stmt = stmt.where(fact.c.until_day >= earliest)  # a school left long ago is no recent move
+        elif entity in ("exclusions", "managed_moves"):  # counted from the day they happened
+            stmt = stmt.where(fact.c.on_day >= earliest)
+        else:
+            stmt = stmt.where(or_(fact.c.until_day.is_(None), fact.c.until_day >= earliest))
+        out[entity] = [(c, k, d, _d(a), _d(b)) for c, k, d, a, b in conn.execute(stmt).all()]
+    config = bundled_config()
+    check = next((i for i in config.indicators if i.kind == "needs_check"), None)
+    flagged: Any = literal_column("0") == literal_column("1")
+    if check is not None:
+        flagged = or_(
+            fact.c.level >= int(check.params.get("min_level", 3)),
+            *(fact.c.tags.like(f"%,{code},%") for code in check.codes("domains")),
+        )
     checks = conn.execute(
-        select(fact.c.child_id, fact.c.level, fact.c.extra, fact.c.on_day).where(
-            fact.c.entity == "triage_results", fact.c.on_day <= end
-        )
-    )
-    out["triage_results"] = sorted(
-        ((c, lv, ex, _d(a)) for c, lv, ex, a in checks), key=lambda r: (r[0], r[3] or date.min)
-    )
-    first = date(academic_year_of(period.start), 9, 1).isoformat()
-    month = func.substr(fact.c.on_day, 1, 7)
-    sums = conn.execute(
-        select(fact.c.child_id, month, func.sum(fact.c.n1), func.sum(fact.c.n2))
-        .where(fact.c.entity == "attendance_weeks", fact.c.on_day.between(first, end))
-        .group_by(fact.c.child_id, month)
-    )
-    out["attendance"] = [(c, m, int(p or 0), int(a or 0)) for c, m, p, a in sums]
+        select(fact.c.child_id, fact.c.on_day, flagged)
+        .where(fact.c.entity == "triage_results", fact.c.on_day <= end, fact.c.on_day >= earliest)
+        .order_by(fact.c.child_id, fact.c.on_day)
+    ).all()
+    out["triage_results"] = [(c, _d(a), bool(f)) for c, a, f in checks]
     return out
+
+
+def _absent(conn: Connection, period: Period, share: float) -> dict[str, int]:
+    """Child → the months of the period at whose end the child's absence over the academic year so far was
+    persistent: summed by the database (a running total per child and academic year), so only those months come
+    back, not every child's every week."""
+    first = date(academic_year_of(period.start), 9, 1).isoformat()
+    month = query_month(fact.c.on_day)
+    by_month = (
+        select(
+            fact.c.child_id.label("child_id"),
+            month.label("month"),
+            func.sum(fact.c.n1).label("possible"),
+            func.sum(fact.c.n2).label("missed"),
+        )
+        .where(fact.c.entity == "attendance_weeks", fact.c.on_day.between(first, period.end.isoformat()))
+        .group_by(fact.c.child_id, month)
+        .subquery()
+    )
+    year = cast(func.substr(by_month.c.month, literal_column("1"), literal_column("4")), Integer) - case(
+        (func.substr(by_month.c.month, literal_column("6"), literal_column("2")) < "09", 1), else_=0
+    )
+    within = (by_month.c.child_id, year)
+    running = select(
+        by_month.c.child_id,
+        by_month.c.month,
+        func.sum(by_month.c.possible).over(partition_by=within, order_by=by_month.c.month).label("possible"),
+        func.sum(by_month.c.missed).over(partition_by=within, order_by=by_month.c.month).label("missed"),
+    ).subquery()
+    months = {m: i for i, m in enumerate(period.months)}
+    rows = conn.execute(
+        select(running.c.child_id, running.c.month).where(
+            running.c.possible > 0,
+            running.c.missed * 100.0 >= running.c.possible * share,
+            running.c.month >= period.months[0],
+        )
+    ).all()
+    out: dict[str, int] = defaultdict(int)
+    for child_id, key in rows:
+        if key in months:
+            out[child_id] |= 1 << months[key]
+    return out
+    return out
+
+
+def _at_least(masks: list[int], need: int) -> int:
+    """The bits set in at least `need` of the masks (counting bit by bit, all bits at once)."""
+    held = [0] * (need + 1)  # held[k]: bits set in at least k masks so far
+    held[0] = -1
+    for bits in masks:
+        for k in range(need, 0, -1):
+            held[k] |= held[k - 1] & bits
+    return held[need]
+
+
+def _mask(ends: list[date], start: date, end: date) -> int:
+    """The month ends within [start, end], as bits."""
+    low, high = bisect_left(ends, start), bisect_right(ends, end)
+    return ((1 << high) - 1) & ~((1 << low) - 1)
+
+
+def _masks(ind: Indicator, rows: Rows, ends: list[date]) -> dict[str, int]:
+    """Child → the month ends on which this indicator is present (at least `min_count` of its records count)."""
+    found: dict[str, list[int]] = defaultdict(list)
+    for child_id, (start, end) in _spans(ind, rows, ends):
+        bits = _mask(ends, start, end)
+        if bits:
+            found[child_id].append(bits)
+    if ind.min_count <= 1:
+        out = {}
+        for child_id, masks in found.items():
+            combined = 0
+            for bits in masks:
+                combined |= bits
+            out[child_id] = combined
+        return out
+    return {
+        child_id: sum(1 << i for i in range(len(ends)) if sum((m >> i) & 1 for m in masks) >= ind.min_count)
+        for child_id, masks in found.items()
+    }
 
 
 def _spans(ind: Indicator, rows: Rows, ends: list[date]) -> list[tuple[str, Span]]:
@@ -171,12 +258,12 @@ def _spans(ind: Indicator, rows: Rows, ends: list[date]) -> list[tuple[str, Span
         kinds = set(ind.codes("exclusion_kinds"))
         out = [(c, (a, _after(a, within))) for c, k, _, a, _ in rows["exclusions"] if k in kinds and a]
     elif ind.kind in ("statuses", "youth_justice", "sen_need"):
+        by_kind = _by_kind(rows)
         if ind.kind == "sen_need":
             needs = set(ind.codes("needs"))
-            chosen = [r for r in rows["status_periods"] if r[1] in ("sen_support", "ehc_plan") and r[2] in needs]
+            chosen = [r for k in ("sen_support", "ehc_plan") for r in by_kind.get(k, ()) if r[2] in needs]
         else:
-            kinds = set(ind.codes("statuses"))
-            chosen = [r for r in rows["status_periods"] if r[1] in kinds]
+            chosen = [r for k in ind.codes("statuses") for r in by_kind.get(k, ())]
         out = [(c, _period(a, b, ind)) for c, _, _, a, b in chosen if a]
     elif ind.kind == "provisions":
         kinds = set(ind.codes("provision_kinds"))
@@ -188,9 +275,17 @@ def _spans(ind: Indicator, rows: Rows, ends: list[date]) -> list[tuple[str, Span
             out += [(c, (a, _after(a, within))) for c, _, _, a, _ in rows["managed_moves"] if a]
     elif ind.kind == "needs_check":
         out = _needs_check_spans(ind, rows["triage_results"])
-    elif ind.kind == "absence":
-        out = _absence_spans(ind, rows["attendance"], ends)
     return out
+
+
+def _by_kind(rows: Rows) -> dict[str, list[tuple[Any, ...]]]:
+    """The status periods by kind, grouped once (several indicators read them)."""
+    if "status_periods_by_kind" not in rows:
+        grouped: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        for row in rows["status_periods"]:
+            grouped[row[1]].append(row)
+        rows["status_periods_by_kind"] = [(kind, found) for kind, found in grouped.items()]
+    return dict(rows["status_periods_by_kind"])
 
 
 def _period(start: date, end: date | None, ind: Indicator) -> Span:
@@ -201,38 +296,15 @@ def _period(start: date, end: date | None, ind: Indicator) -> Span:
 
 def _needs_check_spans(ind: Indicator, checks: list[tuple[Any, ...]]) -> list[tuple[str, Span]]:
     """A child's latest check counts from its day until the next check (or `within_days`), when it is at the level
-    or flags one of the domains."""
-    level, domains = int(ind.params.get("min_level", 3)), set(ind.codes("domains"))
+    or flags one of the domains (`flagged`, worked out by the database). `checks` are in child and day order."""
     out = []
-    for i, (child_id, lv, extra, day) in enumerate(checks):
-        if day is None:
+    for i, (child_id, day, flagged) in enumerate(checks):
+        if day is None or not flagged:
             continue
-        following = checks[i + 1] if i + 1 < len(checks) and checks[i + 1][0] == child_id else None
         until = _after(day, ind.within_days)
-        if following is not None and following[3] is not None:
-            until = min(until, following[3] - timedelta(days=1))
-        flagged = set(extra) if isinstance(extra, list) else set()
-        if ((lv or 0) >= level or flagged & domains) and until >= day:
+        following = checks[i + 1] if i + 1 < len(checks) and checks[i + 1][0] == child_id else None
+        if following is not None and following[1] is not None:
+            until = min(until, following[1] - timedelta(days=1))
+        if until >= day:
             out.append((child_id, (day, until)))
-    return out
-
-
-def _absence_spans(ind: Indicator, months: list[tuple[Any, ...]], ends: list[date]) -> list[tuple[str, Span]]:
-    """Persistent absence over the academic year to date, judged at each month's end: present on that day only."""
-    share = float(ind.params.get("persistent_percent", 10))
-    by_child: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-    for child_id, month, possible, missed in months:
-        by_child[child_id].append((month, possible, missed))
-    out = []
-    keys = [f"{d:%Y-%m}" for d in ends]
-    for child_id, found in by_child.items():
-        found.sort()
-        labels = [m for m, _, _ in found]
-        for day, key in zip(ends, keys, strict=True):
-            first = f"{academic_year_of(day)}-09"
-            upto = found[: bisect_right(labels, key)]
-            possible = sum(p for m, p, _ in upto if m >= first)
-            missed = sum(a for m, _, a in upto if m >= first)
-            if possible and missed * 100.0 >= share * possible:
-                out.append((child_id, (day, day)))
     return out

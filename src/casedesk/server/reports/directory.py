@@ -10,16 +10,16 @@ about organisations, not people, and are shown as they are.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from casedesk.domain import disclosure
 from casedesk.domain.directory.model import LEVEL_LABELS, LEVELS, NeedDomain, Service, domain_label
 from casedesk.domain.directory.oruk_map import service_from_oruk3
 from casedesk.server.db import records
+from casedesk.server.reports.facts import tag_list
 from casedesk.server.reports.model import Audience, Dashboard, Period, Section, month_label, section
-from casedesk.server.reports.query import fact, facts_in
+from casedesk.server.reports.query import fact, facts_in, month
 
 TITLE = "Directory searches and gaps"
 SOURCES = ("directory", "needs_check")
@@ -27,33 +27,35 @@ SOURCE_LABELS = ("Directory page", "From a needs check")
 NO_LEVEL, NO_DISTRICT = "No level given", "No area given"
 
 
-def _domains(criteria: dict[str, Any]) -> list[str]:
-    found = criteria.get("domains") or []
-    if criteria.get("need"):
-        found = [*found, criteria["need"]]
-    return sorted({str(d) for d in found})
-
-
 def build(conn: Connection, period: Period, audience: Audience) -> Dashboard:
-    stmt = facts_in("directory_searches", period, audience, fact.c.on_day, fact.c.kind, fact.c.extra, school="recorder")
+    day = month(fact.c.on_day)
+    grouped = facts_in(
+        "directory_searches",
+        period,
+        audience,
+        day,
+        fact.c.kind,
+        fact.c.level,
+        fact.c.detail,
+        fact.c.tags,
+        func.count(),
+        school="recorder",
+    ).group_by(day, fact.c.kind, fact.c.level, fact.c.detail, fact.c.tags)
     months = period.months
     by_month: dict[str, Counter[str]] = {m: Counter() for m in months}
     by_level: dict[str, Counter[str]] = defaultdict(Counter)
     by_district: dict[str, Counter[str]] = defaultdict(Counter)
     by_domain: dict[str, Counter[str]] = defaultdict(Counter)
     wanted: dict[str, Counter[str]] = defaultdict(Counter)  # district → domain → searches
-    for on_day, source, extra in conn.execute(stmt):
-        criteria = extra if isinstance(extra, dict) else {}
+    for when, source, level, district, codes, n in conn.execute(grouped):
         source = source if source in SOURCES else "directory"
-        by_month[on_day[:7]][source] += 1
-        level = criteria.get("level")
-        by_level[f"Level {level}" if level in LEVELS else NO_LEVEL][source] += 1
-        district = criteria.get("district") or NO_DISTRICT
-        by_district[district][source] += 1
-        for domain in _domains(criteria):
-            by_domain[domain][source] += 1
-            if district != NO_DISTRICT:
-                wanted[district][domain] += 1
+        by_month[when][source] += n
+        by_level[f"Level {level}" if level in LEVELS else NO_LEVEL][source] += n
+        by_district[district or NO_DISTRICT][source] += n
+        for domain in tag_list(codes):
+            by_domain[domain][source] += n
+            if district:
+                wanted[district][domain] += n
     levels = [f"Level {n}" for n in LEVELS if f"Level {n}" in by_level] + ([NO_LEVEL] if NO_LEVEL in by_level else [])
     districts = sorted(d for d in by_district if d != NO_DISTRICT) + (
         [NO_DISTRICT] if NO_DISTRICT in by_district else []
@@ -124,6 +126,7 @@ def _gaps_by_level(services: list[Service]) -> Section:
         False,
         False,
         note="Counts of services in the directory, not of people, so none is withheld.",
+        people=False,
     )
 
 

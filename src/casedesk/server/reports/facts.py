@@ -20,8 +20,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from casedesk.domain.attendance.codes import codes
 from casedesk.domain.attendance.week import SESSIONS
-from casedesk.server.db import ServerDB, feed, meta, records
-from casedesk.server.db.report_tables import report_facts
+from casedesk.server.db import ServerDB, feed, meta, records, report_facts
 
 MARK_KEY = "report_facts_seq"
 _CHUNK = 500
@@ -68,12 +67,23 @@ def _children(d: Mapping[str, Any]) -> Fact:
     }
 
 
+def tags(codes: Iterable[Any]) -> str | None:
+    """ ",a,b," (sorted, each once), so SQL can group by it and `LIKE '%,a,%'` finds one; None when empty."""
+    found = sorted({str(code) for code in codes if code})
+    text = "," + ",".join(found) + ","
+    return text[:400] if found else None
+
+
+def tag_list(text: str | None) -> list[str]:
+    return [code for code in (text or "").split(",") if code]
+
+
 def _triage(d: Mapping[str, Any]) -> Fact | None:
     if d.get("state") != "complete":
         return None
     outcome = d.get("outcome") or {}
-    domains = sorted({str(x.get("id")) for x in outcome.get("domains", ()) if x.get("score") and x.get("id")})
-    return {"on_day": _day(d.get("completed_at")), "level": d.get("level"), "extra": domains}
+    domains = [x.get("id") for x in outcome.get("domains", ()) if isinstance(x, dict) and x.get("score")]
+    return {"on_day": _day(d.get("completed_at")), "level": d.get("level"), "tags": tags(domains)}
 
 
 def _referral(d: Mapping[str, Any]) -> Fact | None:
@@ -140,11 +150,17 @@ def _provision(d: Mapping[str, Any]) -> Fact:
 
 
 def _search(d: Mapping[str, Any]) -> Fact:
-    criteria = d.get("criteria") or {}
+    """A search's criteria: where it was made, the level, the district and the need domains asked for."""
+    raw = d.get("criteria")
+    criteria: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
+    domains = [*(criteria.get("domains") or ()), criteria.get("need")]
+    level = criteria.get("level")
     return {
         "on_day": _day(d.get("searched_on")),
-        "kind": str(criteria.get("source") or "directory"),
-        "extra": criteria if isinstance(criteria, dict) else {},
+        "kind": str(criteria.get("source") or "directory")[:40],
+        "level": level if isinstance(level, int) and not isinstance(level, bool) else None,
+        "detail": str(criteria.get("district") or "")[:100] or None,
+        "tags": tags(domains),
     }
 
 

@@ -91,6 +91,7 @@ class Section:
     extra_columns: tuple[str, ...] = ()
     extra: tuple[tuple[str, ...], ...] = ()  # text beside each row of the table (rates, national figures)
     note: str = ""
+    people: bool = True  # counts of children, referrals or searches (protected); False: of services (public)
 
     def header(self) -> list[str]:
         return ["", *self.table.column_labels, *self.extra_columns]

@@ -4,18 +4,19 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func
 
 from casedesk.domain import disclosure
 from casedesk.domain.directory.model import domain_label
+from casedesk.server.reports.facts import tag_list
 from casedesk.server.reports.model import Audience, Dashboard, Period, Section, month_label, section
 from casedesk.server.reports.query import (
     NO_AREA,
     child,
     fact,
     facts_in,
+    month,
     ordered_labels,
     organisation_names,
     school_label,
@@ -27,35 +28,29 @@ TITLE = "Needs checks"
 
 
 def build(conn: Connection, period: Period, audience: Audience) -> Dashboard:
-    stmt = facts_in(
-        "triage_results",
-        period,
-        audience,
-        fact.c.on_day,
-        fact.c.level,
-        child.c.school_id,
-        child.c.detail,
-        fact.c.extra,
-    )
+    """Counted by the database, grouped by month, level, school and district (and separately by the domains a
+    check flagged): what comes back is a few thousand groups, not a row per check."""
+    day = month(fact.c.on_day)
+    levels = facts_in(
+        "triage_results", period, audience, day, fact.c.level, child.c.school_id, child.c.detail, func.count()
+    ).group_by(day, fact.c.level, child.c.school_id, child.c.detail)
+    flagged = facts_in("triage_results", period, audience, day, fact.c.tags, func.count()).group_by(day, fact.c.tags)
     names = organisation_names(conn)
     months = period.months
     by_month: dict[str, Counter[int]] = {m: Counter() for m in months}
     by_school: dict[str, Counter[int]] = defaultdict(Counter)
     by_area: dict[str, Counter[int]] = defaultdict(Counter)
     domains: dict[str, Counter[str]] = {m: Counter() for m in months}
-    for on_day, level, school_id, district, extra in conn.execute(stmt):
+    for when, level, school_id, district, n in conn.execute(levels):
         if level not in LEVELS:
             continue
-        by_month[on_day[:7]][level] += 1
-        by_school[school_label(names, school_id)][level] += 1
-        by_area[district or NO_AREA][level] += 1
-        for domain in _list(extra):
-            domains[on_day[:7]][domain] += 1
+        by_month[when][level] += n
+        by_school[school_label(names, school_id)][level] += n
+        by_area[district or NO_AREA][level] += n
+    for when, codes, n in conn.execute(flagged):
+        for domain in tag_list(codes):
+            domains[when][domain] += n
     return Dashboard("needs", TITLE, period, audience, tuple(_sections(months, by_month, by_school, by_area, domains)))
-
-
-def _list(extra: Any) -> list[str]:
-    return [str(x) for x in extra] if isinstance(extra, list) else []
 
 
 def _grid(counter_rows: dict[str, Counter[int]], labels: list[str]) -> list[list[int]]:

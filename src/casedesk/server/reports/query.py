@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, literal_column, select
 
-from casedesk.server.db import records
-from casedesk.server.db.report_tables import report_facts
+from casedesk.server.db import records, report_facts
 from casedesk.server.reports.model import OWN, SCHOOL, Audience, Period
 
 NO_SCHOOL = "No school recorded"
@@ -19,7 +18,8 @@ child = report_facts.alias("c")
 
 
 def month(column: ColumnElement[Any]) -> ColumnElement[Any]:
-    return func.substr(column, 1, 7)
+    """ "YYYY-MM" of an ISO day; the positions are literal so PostgreSQL sees the same expression in GROUP BY."""
+    return func.substr(column, literal_column("1"), literal_column("7"))
 
 
 def facts_in(
