@@ -72,6 +72,7 @@ deb-check: venv
 
 screenshots: system-deps venv
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py
+	QT_QPA_PLATFORM=offscreen $(PY) docs/dashboard_screenshots.py
 
 bench: venv
 	$(PY) benchmarks/run_all.py

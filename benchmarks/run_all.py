@@ -16,6 +16,7 @@ SCRIPTS = [
     "sync_bench.py",
     "sync_deep.py",
     "server_load.py",
+    "dashboards.py",
     "attendance_import.py",
     "attendance_sync.py",
     "attendance_caseload.py",

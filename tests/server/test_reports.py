@@ -143,6 +143,25 @@ def area(store: ServerDB) -> dict[str, str]:
         )
     rows.add("status_periods", {"kind": "free_school_meals", "start_date": "2025-01-01"}, child=oak_children[5])
     rows.add("status_periods", {"kind": "child_in_need", "start_date": "2025-09-01"}, child=oak_children[5])
+
+    # Attendance in January at Oak: children 0–4 miss 6 of 20 sessions (30%: persistent), child 5 misses 6 of 10
+    # (severe), children 6–11 miss 1 of 20.
+    def week(child: str, monday: str, missed: int, present: int) -> str:
+        marks = ["N|" + oak + "|import"] * missed + ["/|" + oak + "|import"] * present
+        sessions = [f"{d}_{h}" for d in ("mon", "tue", "wed", "thu", "fri") for h in ("am", "pm")]
+        return rows.add(
+            "attendance_weeks", {"week_start": monday, **dict(zip(sessions, marks, strict=False))}, child=child
+        )
+
+    for i in range(12):
+        if i < 5:
+            week(oak_children[i], "2026-01-05", 3, 7)
+            week(oak_children[i], "2026-01-12", 3, 7)
+        elif i == 5:
+            severe_week = week(oak_children[i], "2026-01-05", 6, 4)
+        else:
+            week(oak_children[i], "2026-01-05", 1, 9)
+            week(oak_children[i], "2026-01-12", 0, 10)
     # Directory searches: six from the directory page for SEMH at level 3 in LS6 (January), two from needs checks
     # flagging SEMH and family at level 4 in LS7 (February); one service, for SEMH at levels 2–3 in LS6 only.
     for _ in range(6):
@@ -177,7 +196,7 @@ def area(store: ServerDB) -> dict[str, str]:
         },
     )
     rows.flush()
-    return {"oak": oak, "elm": elm, "la": la}
+    return {"oak": oak, "elm": elm, "la": la, "severe_week": severe_week}
 
 
 def _section(dashboard: Dashboard, key: str):
@@ -246,6 +265,12 @@ def test_exclusions_by_school_year_and_characteristic_beside_national_rates(
     assert characteristic.table.values[0] == (8, 7, 15)  # 8 of the 15 children held were suspended or excluded
     assert rows["Boys"][1:4] == ["6", "0", "6"]
     assert rows["Boys"][-1] == "3.3%" and "2016/17" in characteristic.extra_columns[-1]  # the national rate, its year
+    absence = _section(dashboard, "absence_by_school").table
+    assert absence.row_labels == ("Oak Academy", "Total")
+    assert absence.values[0] == (1, 5, 6, 12)  # severe, persistent, under 10%, children with marks
+    persistent = {row[0]: row for row in _section(dashboard, "absence_by_characteristic").rows()}
+    assert persistent["All children"][1:4] == ["6", "6", "12"]  # 6 of the 12 children with marks
+    assert persistent["All children"][-2:] == ["50.0%", "10.8%"]  # local rate, national rate (2016/17)
     _assert_protected(dashboard)
 
 
@@ -289,6 +314,11 @@ def test_facts_follow_later_changes_and_deletions(store: ServerDB, area: dict[st
     rows.change("referrals", extra, {}, deleted=True)
     assert _section(run(store, "referrals", PERIOD, AREA_ALL), "flows").table.values[-1][-1] == 13
     assert facts.catch_up(store) == 0  # nothing new: nothing read again
+    severe = _section(run(store, "education", PERIOD, AREA_ALL), "absence_by_school").table.values[0]
+    assert severe == (1, 5, 6, 12)
+    rows.change("attendance_weeks", area["severe_week"], {}, deleted=True)  # child 5's only week: 6 of 10 missed
+    after = _section(run(store, "education", PERIOD, AREA_ALL), "absence_by_school").table.values[0]
+    assert after == (0, 5, 6, 11)  # the month facts follow a deleted week
 
 
 def test_the_command_writes_csv_and_a_pdf_pack_and_refuses_bad_input(

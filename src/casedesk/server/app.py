@@ -31,6 +31,7 @@ from casedesk.server.db import (
 )
 from casedesk.server.feed import api as feed_api
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
+from casedesk.server.reports import api as reports_api
 from casedesk.sync.wire import (
     MAX_PAGE,
     PROTOCOL,
@@ -256,4 +257,5 @@ def create_app(
     administration.add_routes(app, store, current_device)
     feed_api.add_routes(app, store, current_device)
     resend.add_routes(app, store, current_device, receiver)
+    reports_api.add_routes(app, store, current_device)
     return app

@@ -34,6 +34,7 @@ from casedesk.services.casework.send import SendService
 from casedesk.services.casework.youth_justice import YouthJusticeService
 from casedesk.services.children import ChildrenService
 from casedesk.services.cohort.service import CohortService
+from casedesk.services.dashboards import DashboardsService
 from casedesk.services.dataquality import DataQualityService
 from casedesk.services.device_backup import DeviceBackups
 from casedesk.services.diagnostics import Diagnostics
@@ -112,6 +113,7 @@ class Collection:
         self.enrolment = EnrolmentService(self.sync)
         self.administration = AdministrationService(self.sync)
         self.dataquality = DataQualityService(self.sync)
+        self.dashboards = DashboardsService(self.sync, actor)
         self.diagnostics = Diagnostics(db, self.sync)
         self._closed = False
         self.policy = policy.in_force(db)  # the site profile's, tightened by the server's (services/policy.py)

@@ -154,6 +154,13 @@ class HttpTransport:
     def admin_review_decide(self, decision: ReviewDecision) -> ReviewOutcome:
         return ReviewOutcome.model_validate(self._call("POST", "/v1/admin/feed/review/decisions", body=decision))
 
+    # -- the dashboards (counts only, protected on the server; the app's Dashboards page) -----------------------
+    def reports_index(self) -> dict[str, Any]:
+        return dict(self._call("GET", "/v1/reports"))
+
+    def dashboard(self, name: str, params: dict[str, str]) -> dict[str, Any]:
+        return dict(self._call("GET", f"/v1/reports/{quote(name, safe='')}", params=params))
+
     def probe(self) -> bool:
         try:
             return self.client.get("/health", timeout=3.0).status_code == 200

@@ -27,6 +27,7 @@ from casedesk.ui.caseload.view import CaseloadView
 from casedesk.ui.child.view import ChildPage
 from casedesk.ui.cohort.page import CohortPage
 from casedesk.ui.context import AppContext
+from casedesk.ui.dashboards.hook import install as install_dashboards_page
 from casedesk.ui.dataquality.hook import install as install_dataquality_page
 from casedesk.ui.directory.page import DirectoryPage
 from casedesk.ui.guidance import navigator
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         self.help_menu = install_help_menu(self, context, self.ask)
         self.admin_page = install_admin_page(self.nav, self.stack, self.sync, context)
         self.dataquality_page = install_dataquality_page(self.nav, self.stack, self.sync, context, self.open_child)
+        self.dashboards_page = install_dashboards_page(self.nav, self.stack, self.sync, context)
         self.resize(1366, 768)
         self._show_unlocked()
 

@@ -17,14 +17,13 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Integer, case, cast, func, literal_column, or_, select
+from sqlalchemy import Connection, literal_column, or_, select
 
-from casedesk.domain.attendance.summary import academic_year_of
 from casedesk.domain.risk.config import Indicator, bundled_config
+from casedesk.server.reports import attendance_months
 from casedesk.server.reports.education import _year_order, year_label
 from casedesk.server.reports.model import Audience, Dashboard, Period, Section, month_label, section
 from casedesk.server.reports.query import fact, ordered_labels, organisation_names, school_label, scoped
-from casedesk.server.reports.query import month as query_month
 
 TITLE = "The cliff-edge cohort over time"
 FOREVER = date.max
@@ -66,10 +65,8 @@ def build(conn: Connection, period: Period, audience: Audience) -> Dashboard:
     # per child and indicator, the month ends (bit i: ends[i]) on which the indicator is present
     present: dict[str, dict[str, int]] = defaultdict(dict)
     for ind in config.indicators:
-        if ind.kind == "absence":
-            masks = _absent(conn, period, float(ind.params.get("persistent_percent", 10)))
-        else:
-            masks = _masks(ind, rows, ends)
+        # absence: persistent (10% or more, the DfE's measure) over the academic year to each month's end
+        masks = _absent(conn, period) if ind.kind == "absence" else _masks(ind, rows, ends)
         for child_id, mask in masks.items():
             if child_id in held and mask:
                 present[child_id][ind.id] = mask
@@ -170,46 +167,21 @@ def _rows(conn: Connection, period: Period, horizon: int) -> Rows:
     return out
 
 
-def _absent(conn: Connection, period: Period, share: float) -> dict[str, int]:
-    """Child → the months of the period at whose end the child's absence over the academic year so far was
-    persistent: summed by the database (a running total per child and academic year), so only those months come
-    back, not every child's every week."""
-    first = date(academic_year_of(period.start), 9, 1).isoformat()
-    month = query_month(fact.c.on_day)
-    by_month = (
-        select(
-            fact.c.child_id.label("child_id"),
-            month.label("month"),
-            func.sum(fact.c.n1).label("possible"),
-            func.sum(fact.c.n2).label("missed"),
-        )
-        .where(fact.c.entity == "attendance_weeks", fact.c.on_day.between(first, period.end.isoformat()))
-        .group_by(fact.c.child_id, month)
-        .subquery()
-    )
-    year = cast(func.substr(by_month.c.month, literal_column("1"), literal_column("4")), Integer) - case(
-        (func.substr(by_month.c.month, literal_column("6"), literal_column("2")) < "09", 1), else_=0
-    )
-    within = (by_month.c.child_id, year)
-    running = select(
-        by_month.c.child_id,
-        by_month.c.month,
-        func.sum(by_month.c.possible).over(partition_by=within, order_by=by_month.c.month).label("possible"),
-        func.sum(by_month.c.missed).over(partition_by=within, order_by=by_month.c.month).label("missed"),
-    ).subquery()
+def _absent(conn: Connection, period: Period) -> dict[str, int]:
+    """Child → the months of the period at whose end the child was persistently absent over the academic year so
+    far (kept per child and month by `attendance_months`, so only those months are read)."""
     months = {m: i for i, m in enumerate(period.months)}
     rows = conn.execute(
-        select(running.c.child_id, running.c.month).where(
-            running.c.possible > 0,
-            running.c.missed * 100.0 >= running.c.possible * share,
-            running.c.month >= period.months[0],
+        select(fact.c.child_id, fact.c.on_day).where(
+            fact.c.entity == attendance_months.ENTITY,
+            fact.c.on_day.between(f"{period.months[0]}-01", period.end.isoformat()),
+            fact.c.kind.in_(("persistent", "severe")),
         )
     ).all()
     out: dict[str, int] = defaultdict(int)
-    for child_id, key in rows:
-        if key in months:
-            out[child_id] |= 1 << months[key]
-    return out
+    for child_id, day in rows:
+        if day[:7] in months:
+            out[child_id] |= 1 << months[day[:7]]
     return out
 
 

@@ -14,7 +14,7 @@ from casedesk.domain.attendance.national import curriculum_year
 from casedesk.domain.attendance.summary import is_persistent, is_severe
 from casedesk.domain.education.vocab import EheStatus, ExclusionKind, MoveOutcome
 from casedesk.domain.vocab import StatusKind
-from casedesk.server.reports import national
+from casedesk.server.reports import attendance_months, national
 from casedesk.server.reports.model import Audience, Dashboard, Period, Section, section, with_rate
 from casedesk.server.reports.query import (
     NO_SCHOOL,
@@ -173,18 +173,20 @@ def _exclusions(
 def _absence(
     conn: Connection, period: Period, audience: Audience, names: dict[str, str], held: Held, groups: Groups
 ) -> list[Section]:
-    start, end = period.bounds
+    first = f"{period.start:%Y-%m}-01"  # whole months: a child's attendance is kept month by month
     stmt = (
         select(fact.c.child_id, func.sum(fact.c.n1), func.sum(fact.c.n2))
-        .where(fact.c.entity == "attendance_weeks", fact.c.on_day.between(start, end))
+        .where(fact.c.entity == attendance_months.ENTITY, fact.c.on_day.between(first, period.end.isoformat()))
         .group_by(fact.c.child_id)
     )
     by_school: dict[str, Counter[int]] = defaultdict(Counter)
     by_year: dict[str, Counter[int]] = defaultdict(Counter)
     persistent: set[str] = set()
+    marked: set[str] = set()  # children with a possible session in the period
     for child_id, possible, missed in conn.execute(stmt):
         if child_id not in held or not possible:
             continue  # outside the audience, or no possible session
+        marked.add(child_id)
         school_id, dob, _ = held[child_id]
         band = 0 if is_severe(missed, possible) else 1 if is_persistent(missed, possible) else 2
         if band < 2:
@@ -200,7 +202,6 @@ def _absence(
         ABSENCE,
     )
     year, rates = national.persistent_absence_rates()
-    marked = _with_marks(conn, period)
     measured = {g: members & marked for g, members in groups.items()}
     return [
         Section(
@@ -227,16 +228,6 @@ def _absence(
             "(10% or more; DfE, England, all schools).",
         ),
     ]
-
-
-def _with_marks(conn: Connection, period: Period) -> set[str]:
-    start, end = period.bounds
-    rows = conn.execute(
-        select(fact.c.child_id)
-        .where(fact.c.entity == "attendance_weeks", fact.c.on_day.between(start, end), fact.c.n1 > 0)
-        .distinct()
-    )
-    return {child_id for (child_id,) in rows}
 
 
 def _moves_and_home_education(

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from casedesk.domain.attendance.codes import codes
 from casedesk.domain.attendance.week import SESSIONS
 from casedesk.server.db import ServerDB, feed, meta, records, report_facts
+from casedesk.server.reports import attendance_months
 
 MARK_KEY = "report_facts_seq"
 _CHUNK = 500
@@ -213,6 +214,7 @@ def catch_up(store: ServerDB) -> int:
         if mark == 0:
             conn.execute(delete(report_facts))
             read = _rebuild(conn)
+            attendance_months.rebuild_all(conn)
         else:
             touched = conn.execute(
                 select(feed.c.entity, feed.c.row_id)
@@ -223,6 +225,16 @@ def catch_up(store: ServerDB) -> int:
             for entity, row_id in touched:
                 by_entity[entity].add(row_id)
             read = sum(_refresh(conn, entity, sorted(ids)) for entity, ids in by_entity.items())
+            weeks = sorted(by_entity.get(attendance_months.WEEKS, ()))
+            if weeks:  # the months of the children whose weeks changed (deleted weeks too: records keep their child)
+                children: set[str] = set()
+                for start in range(0, len(weeks), _CHUNK):
+                    where = (
+                        records.c.entity == attendance_months.WEEKS,
+                        records.c.row_id.in_(weeks[start : start + _CHUNK]),
+                    )
+                    children.update(c for (c,) in conn.execute(select(records.c.child_id).where(*where)) if c)
+                attendance_months.rebuild(conn, children)
         _set_mark(conn, mark, end)
     return read
 

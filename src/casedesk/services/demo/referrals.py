@@ -1,7 +1,7 @@
 """Demo referrals in every state, so the Referrals page, reminders and analytics have something real to show.
 
 Written through the referral service (each step a unit of work with its chronology entry), with past dates:
-drafted up to six months ago, sent a day later, then acknowledged, accepted, declined, withdrawn or closed — and
+drafted up to a year ago, sent a day later, then acknowledged, accepted, declined, withdrawn or closed — and
 some sent and never acknowledged, so the overdue reminder shows.
 """
 
@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from casedesk.domain.directory.match import match_services
 from casedesk.domain.directory.model import Service
-from casedesk.domain.referrals.workflow import DECLINE_REASONS, SharingDecision
+from casedesk.domain.referrals.workflow import DECLINE_REASONS, INAPPROPRIATE_REASONS, SharingDecision
 from casedesk.services.directory.service import DirectoryService
 from casedesk.services.referrals.service import NewReferral, ReferralService
 from casedesk.services.triage.service import TriageService
@@ -22,6 +22,7 @@ from casedesk.store.database import Database
 
 SHARE_OF_CHILDREN = 0.06
 MAX_REFERRALS = 400
+DAYS = 365  # a year of referrals, declined as not fitting the service less often as the year goes on
 REASONS = (
     "Attendance has fallen below 85% this term; mornings are difficult at home and the family asked for support.",
     "Repeated suspensions for disruptive behaviour; school believes unmet needs sit behind it.",
@@ -76,7 +77,8 @@ def seed_demo_referrals(db: Database, seed: int, today: date, author: str = "cas
     directory = DirectoryService(db, author).services()
     for number, child_id in enumerate(chosen):
         service_id = rng.choice(_fitting(db, directory, triage.get(child_id), today) or service_ids)
-        start = datetime.combine(today - timedelta(days=rng.randint(2, 180)), time(10), UTC)
+        start = datetime.combine(today - timedelta(days=rng.randint(2, DAYS)), time(10), UTC)
+        age = (today - start.date()).days / DAYS  # 1 a year ago, 0 now: referrals fitted services better lately
         consent = rng.random() < 0.85
         sharing = SharingDecision(
             consent=consent,
@@ -102,9 +104,15 @@ def seed_demo_referrals(db: Database, seed: int, today: date, author: str = "cas
         referral_id, _ = ReferralService(db, author).create(new, now=start)
         when = start
         # the first few walk every path, so even a small demo has a referral in every state
-        for step in paths[number] if number < len(paths) else rng.choices(paths, weights)[0]:
+        chances = [w * (1 + 2 * age if "declined" in path else 1) for path, w in zip(paths, weights, strict=True)]
+        for step in paths[number] if number < len(paths) else rng.choices(paths, chances)[0]:
             when = min(when + timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 5)), datetime.now(UTC))
-            reason = rng.choice(DECLINE_REASONS) if step == "declined" else "Family moved out of the area"
+            unfit = rng.random() < 0.3 + 0.5 * age
+            reason = (
+                rng.choice(sorted(INAPPROPRIATE_REASONS) if unfit else DECLINE_REASONS)
+                if step == "declined"
+                else "Family moved out of the area"
+            )
             ReferralService(db, author).transition(
                 referral_id,
                 step,
