@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from casedesk.domain.feed.quality import Child, Kind, Row, identifier_problems, stale, status_conflicts, without_school
+from casedesk.domain.feed.quality import (
+    Child,
+    Kind,
+    Row,
+    duplicate_problems,
+    identifier_problems,
+    stale,
+    status_conflicts,
+    without_school,
+)
 from casedesk.domain.identifiers import make_nhs_number, make_upn
 
 TODAY = date(2025, 3, 1)
@@ -77,3 +86,16 @@ def test_a_school_age_child_with_no_school_is_a_problem_unless_placed_or_home_ed
         Row("enrolments", "e2", "none", "s1", {"start_date": "2023-09-01", "end_date": "2024-07-20"}),  # left
     ]
     assert [p.child_id for p in without_school(children, rows, {"s1"}, TODAY)] == ["none"]
+
+
+def test_probable_duplicates_name_each_other_and_twins_are_left_alone() -> None:
+    children = [
+        _child("a", upn=None, given_name="Ada", family_name="Okafor", postcode="LS6 3AB"),
+        _child("b", upn=None, given_name="Ada", family_name="Okafur", postcode="LS6 3AB"),
+        _child("t1", upn=None, given_name="Amy", family_name="Smith", postcode="LS7 2AB", date_of_birth="2014-03-03"),
+        _child("t2", upn=None, given_name="Ben", family_name="Smith", postcode="LS7 2AB", date_of_birth="2014-03-03"),
+    ]
+    problems = duplicate_problems(children)
+    assert sorted(p.child_id for p in problems) == ["a", "b"]
+    first = next(p for p in problems if p.child_id == "a")
+    assert first.kind is Kind.DUPLICATE and "Ada Okafur (b)" in first.detail and "date of birth" in first.detail

@@ -237,3 +237,9 @@ def test_dfe_rule_failures_refuse_the_ssda903_return(
     code, out = _run(server, capsys, "import", "ssda903", str(folder), "--la-ons-code", LA_ONS)
     assert code == 1 and "error 393 (child L001 Header.MOTHER)" in out
     assert _counts(server) == before
+    code, out = _run(server, capsys, "import", "ssda903", str(folder), "--la-ons-code", LA_ONS, "--accept-rule", "393")
+    assert code == 0 and "query 393 (child L001 Header.MOTHER)" in out  # an administrator accepted it: audited
+    with server.store.read() as conn:
+        kept = conn.execute(select(feed_failures.c.rule, feed_failures.c.severity)).all()
+        audited = conn.execute(select(admin_audit.c.target).where(admin_audit.c.action == "import_ssda903")).scalar()
+    assert ("393", "query") in kept and "accepting rule(s) 393" in str(audited)

@@ -23,7 +23,7 @@ def _setup(server: Server) -> dict[str, str]:
     school = accounts.create_org(server.store, "Riverside Academy", "school", "383")
     other = accounts.create_org(server.store, "Oakwood Primary", "school", "383")
     care = accounts.create_org(server.store, "Children's Social Care", "childrens_social_care", "383")
-    ada, bo = new_id(), new_id()
+    ada, bo, again = new_id(), new_id(), new_id()
     with server.store.write(ordered=True) as conn:
         publish.insert_rows(
             conn,
@@ -52,7 +52,10 @@ def _setup(server: Server) -> dict[str, str]:
         publish.insert_rows(
             conn,
             other,
-            [("children", bo, {"given_name": "Bo", "family_name": "Lee", "date_of_birth": "2013-02-02"})],
+            [
+                ("children", bo, {"given_name": "Bo", "family_name": "Lee", "date_of_birth": "2013-02-02"}),
+                ("children", again, {"given_name": "Ada", "family_name": "Okafur", "date_of_birth": "2012-05-01"}),
+            ],
             actor="olu",
         )
     census = FeedReturn(
@@ -72,7 +75,7 @@ def _setup(server: Server) -> dict[str, str]:
         (RuleFailure("1000Q", "Check the placement", Severity.QUERY, "L1", "Episodes", "PLACE", "U1"),),
     )
     imports.import_return(server.store, census, data_hash="0" * 64, actor="LA data team")
-    return {"school": school, "other": other, "care": care, "ada": ada, "bo": bo}
+    return {"school": school, "other": other, "care": care, "ada": ada, "bo": bo, "again": again}
 
 
 def test_the_local_authority_report_holds_every_kind_of_problem_each_naming_its_record(server: Server) -> None:
@@ -87,6 +90,7 @@ def test_the_local_authority_report_holds_every_kind_of_problem_each_naming_its_
     assert (Kind.NO_SCHOOL, ids["bo"]) in kinds and (Kind.NO_SCHOOL, ids["ada"]) not in kinds
     assert (Kind.UNMATCHED, "ssda903 L2") in kinds
     assert (Kind.DFE_RULE, ids["ada"]) in kinds  # the query on L1, linked to the child it was matched to
+    assert (Kind.DUPLICATE, ids["ada"]) in kinds and (Kind.DUPLICATE, ids["again"]) in kinds
     conflict = [p for p in found.problems if p.kind is Kind.STATUS_CONFLICT]
     assert {p.org_id for p in conflict} == {ids["school"], ids["care"]}
 

@@ -10,7 +10,8 @@ Problems found:
 - **no school**: a child of school age with no current school, enrolment or school involvement (and not home
   educated);
 - **unmatched**: a return's child waiting for a person to match it;
-- **DfE rule**: a query the DfE's rules raised on the latest return.
+- **DfE rule**: a query the DfE's rules raised on the latest return;
+- **duplicate**: children the caseload's duplicate finder takes for one child, with its evidence.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from casedesk.domain.duplicates import find_duplicates
 from casedesk.domain.identifiers import check_nhs_number, check_upn
 from casedesk.domain.vocab import StatusKind
 
@@ -40,6 +42,7 @@ class Kind(StrEnum):
     NO_SCHOOL = "no_school"
     UNMATCHED = "unmatched"
     DFE_RULE = "dfe_rule"
+    DUPLICATE = "duplicate"
 
     @property
     def label(self) -> str:
@@ -50,6 +53,7 @@ class Kind(StrEnum):
             "no_school": "No school recorded",
             "unmatched": "Returns' children not matched",
             "dfe_rule": "DfE rule queries on the latest return",
+            "duplicate": "Probable duplicate children",
         }[self.value]
 
 
@@ -194,3 +198,24 @@ def summary(problems: Iterable[Problem]) -> dict[Kind, int]:
     for p in problems:
         counts[p.kind] += 1
     return counts
+
+
+def duplicate_problems(children: Iterable[Child]) -> list[Problem]:
+    """Probable duplicate children (the caseload's duplicate finder, `casedesk.domain.duplicates`): one problem
+    for each child of each pair, naming the other and the evidence."""
+    held = {c.child_id: c for c in children}
+    out: list[Problem] = []
+    for found in find_duplicates([{**c.data, "id": c.child_id} for c in held.values()]):
+        reasons = "; ".join(e.detail for e in found.evidence if e.points > 0)
+        for me in (found.first_id, found.second_id):
+            other = held[found.other(me)]
+            name = f"{other.data.get('given_name', '')} {other.data.get('family_name', '')}".strip()
+            out.append(
+                _about(
+                    held[me],
+                    Kind.DUPLICATE,
+                    f"Probably the same child as {name} ({other.child_id}), {found.strength}, "
+                    f"score {found.score:.2f}: {reasons}",
+                )
+            )
+    return out

@@ -7,7 +7,8 @@ council sends its case system's identity extract beside the return (`identities.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -142,6 +143,13 @@ class FeedReturn:
     children: tuple[FeedChild, ...]
     failures: tuple[RuleFailure, ...] = field(default_factory=tuple)
     ruleset: str = ""
+
+    def accepting(self, rules: Iterable[str]) -> FeedReturn:
+        """This return with the named rules' failures counted as queries: an administrator's decision to import
+        despite them (the SSDA903 validator calls every failure an error, though the DfE treats some as queries)."""
+        chosen = set(rules)
+        failures = tuple(replace(f, severity=Severity.QUERY) if f.rule in chosen else f for f in self.failures)
+        return replace(self, failures=failures)
 
     @property
     def errors(self) -> tuple[RuleFailure, ...]:

@@ -2,6 +2,7 @@
 
     import cin-census FILE.xml [--identities CSV] [--org ID] [--ruleset cin2023_24]
     import ssda903 DIR --la-ons-code E08000035 [--la 383] [--year 2024] [--org ID] [--ruleset lac2023_24]
+    (either: --accept-rule CODE, repeated, imports despite that rule's failures, kept as queries and audited)
     feed review [--org ID]                       the children waiting for a person to match them
     feed decide SOURCE LA_CHILD_ID match CHILD_ID | create | reject  --by NAME --reason TEXT
     data-quality [--org ID] [--stale-days 180]   the data-quality report (the LA's, or one organisation's)
@@ -59,6 +60,13 @@ def register(sub: Any) -> None:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--org", help="the children's social care organisation publishing it (when there are several)")
     p.add_argument("--ruleset", help="the validator's rules to use (default: the return's collection year)")
+    p.add_argument(
+        "--accept-rule",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="import despite this DfE rule's failures, keeping them as queries (repeat for each; audited)",
+    )
 
 
 def run(store: ServerDB, args: argparse.Namespace) -> int:
@@ -101,7 +109,10 @@ def _import(store: ServerDB, args: argparse.Namespace) -> int:
             args.folder, la_ons_code=args.la_ons_code, la_code=args.la, year=args.year, ruleset=args.ruleset
         )
         digest = imports.sha256(b"".join(p.read_bytes() for p in sorted(args.folder.glob("*.csv"))))
-    summary = imports.import_return(store, feed_return, data_hash=digest, actor=_actor(), org_id=args.org)
+    feed_return = feed_return.accepting(args.accept_rule)
+    summary = imports.import_return(
+        store, feed_return, data_hash=digest, actor=_actor(), org_id=args.org, accepted=args.accept_rule
+    )
     print(summary.describe())
     for query in feed_return.queries:
         print(f"  - {query.describe()}")

@@ -11,6 +11,7 @@ audit.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -119,8 +120,16 @@ def refuse_on_errors(feed_return: FeedReturn) -> None:
 
 
 def import_return(
-    store: ServerDB, feed_return: FeedReturn, *, data_hash: str, actor: str, org_id: str | None = None
+    store: ServerDB,
+    feed_return: FeedReturn,
+    *,
+    data_hash: str,
+    actor: str,
+    org_id: str | None = None,
+    accepted: Sequence[str] = (),
 ) -> ImportSummary:
+    """Import a checked return (see the module's note); `accepted` names the DfE rules an administrator chose
+    to import despite (their failures already counted as queries), for the audit."""
     refuse_on_errors(feed_return)
     now = datetime.now(UTC)
     with store.write(ordered=True) as conn:
@@ -191,7 +200,8 @@ def import_return(
             org_id=owner,
             actor=actor,
             action=f"import_{feed_return.source.value}",
-            target=f"{len(feed_return.children)} children, sha256 {data_hash[:16]}",
+            target=f"{len(feed_return.children)} children, sha256 {data_hash[:16]}"
+            + (f", accepting rule(s) {', '.join(sorted(set(accepted)))}" if accepted else ""),
         )
     return summary
 

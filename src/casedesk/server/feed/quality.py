@@ -59,6 +59,7 @@ def report(
             *rules.stale(children, today, stale_days),
             *rules.without_school(children, rows, schools, today),
             *_feed_problems(conn, org_id),
+            *rules.duplicate_problems(children),
         ]
     names = {c.child_id: f"{c.data.get('given_name', '')} {c.data.get('family_name', '')}".strip() for c in children}
     scope = org_names[org_id] if org_id else "the local authority"
