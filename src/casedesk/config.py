@@ -145,6 +145,13 @@ ROLE = Setting(
     Scope.POLICY,
     "The account's role in its organisation, as the server last said (none: unknown).",
 )
+MANAGES_DIRECTORY = Setting(
+    "sync.manages_directory",
+    bool,
+    False,
+    Scope.POLICY,
+    "Whether the account may edit and publish the area's directory and guidance, as the server last said.",
+)
 
 # -- policy sent by the server (casedesk.site_profile: it tightens the site profile's, setting by setting) ------
 SERVER_POLICY: Setting[dict[str, Any]] = Setting(

@@ -22,6 +22,7 @@ def test_offline_referral_email_is_sent_after_sync_exactly_once(
     try:
         org = server.org("Oakwood Primary School")
         server.user(org, "sam")
+        server.directory_manager("sam")  # sam adds the service the referral goes to
         device = make_device(tmp_path, "sam", server, "sam", base_url=proc.base_url)
         child = device.add_child("Ada", "Okafor", org)
         proc.kill()  # on a home visit: no connection

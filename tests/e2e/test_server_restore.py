@@ -69,6 +69,7 @@ def trio(any_server: Server, tmp_path: Path, smtp_sink: Sink) -> Iterator[tuple[
     org = server.org("Riverside Academy")
     for name in ("ann", "ben", "cat"):
         server.user(org, name)
+        server.directory_manager(name)  # each may add the sample service it refers a child to
     devices = [make_device(tmp_path, name, server, name) for name in ("ann", "ben", "cat")]
     yield server, org, devices
     for device in devices:

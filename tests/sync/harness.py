@@ -25,6 +25,7 @@ import uvicorn
 
 from casedesk import config
 from casedesk.domain.ids import new_id
+from casedesk.server import administration
 from casedesk.server.app import create_app
 from casedesk.server.db import ServerDB
 from casedesk.server.db import accounts as admin
@@ -84,6 +85,10 @@ class Server:
 
     def user(self, org_id: str, username: str) -> str:
         return admin.create_user(self.store, org_id, username, PASSWORD)
+
+    def directory_manager(self, username: str) -> None:
+        """Let a user change the directory and guidance (the server refuses anyone else's change)."""
+        administration.set_directory_manager(self.store, username, True)
 
     def code(self, username: str) -> str:
         return admin.enrolment_code(self.store, username)

@@ -22,6 +22,7 @@ def test_directory_needs_checks_and_referrals_reach_the_other_device(server: Ser
     other_org = server.org("Elsewhere Academy")
     for name, where in (("ann", org), ("ben", org), ("eve", other_org)):
         server.user(where, name)
+    server.directory_manager("ann")  # ann adds the services everyone refers to
     ann, ben, eve = (make_device(tmp_path, n, server, n) for n in ("ann", "ben", "eve"))
     sample = json.loads(resource_path("directory", "sample_services.json").read_text())["contents"][:3]
     with ann.db.unit_of_work("ann") as uow:

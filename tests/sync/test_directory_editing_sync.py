@@ -21,6 +21,7 @@ def test_an_edit_and_a_provider_template_reach_every_device_and_export_as_oruk(s
     school = server.org("Oakwood Primary School")
     server.user(la, "dirteam")
     server.user(school, "sam")
+    server.directory_manager("dirteam")
     editor_device, school_device = (
         make_device(tmp_path, "la", server, "dirteam"),
         make_device(tmp_path, "s", server, "sam"),

@@ -18,6 +18,7 @@ def test_guidance_reaches_every_device_and_kept_questions_reach_the_report(serve
     other = server.org("Elsewhere Academy")
     server.user(school, "ann")
     server.user(other, "eve")
+    server.directory_manager("ann")  # ann's device loads the guidance everyone receives
     ann, eve = make_device(tmp_path, "ann", server, "ann"), make_device(tmp_path, "eve", server, "eve")
     assert load_sample_guidance(ann.db, "ann") == len(sample_guidance().entries)
     add_child(ann.db, "Tallulah", "Brightwater", date(2014, 5, 1))

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from casedesk import config
 from casedesk.services.demo.reviews import set_demo_review_dates
 from casedesk.services.directory.service import DirectoryService
 from casedesk.ui.context import AppContext
@@ -136,3 +137,21 @@ def test_the_editor_edits_locations_opening_times_costs_and_languages(
     assert [(c.option, c.amount) for c in team.cost_options][1] == ("Family workshop", 2.5)
     assert team.languages == ("English", "Polish")
     manage.close()
+
+
+def test_the_editor_is_offered_only_to_accounts_that_may_change_the_directory(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    db = context.col.db
+    DirectoryService(db, "tester").load_sample()
+    db.put(config.SERVER_URL, "https://casedesk.example")  # enrolled: the server decides, and said no
+    db.put(config.MANAGES_DIRECTORY, False)
+    page = DirectoryPage(context)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitUntil(lambda: len(page.services) == 43)
+    qtbot.wait(50)
+    assert page.manage.isHidden()
+    page.grab().save("/tmp/directory-no-manage.png")
+    db.put(config.MANAGES_DIRECTORY, True)  # what the next sync round stores when the permission is given
+    page.reload()
+    qtbot.waitUntil(lambda: not page.manage.isHidden())

@@ -6,12 +6,17 @@ case records at all — and the actions it may take. A role narrows only what co
 school's own records are the school's, whoever at the school wrote them (narrowing those would leave a device
 holding rows its own digest does not count).
 
+Beside the role, the server can give any user the directory-manager permission (`admin user directory-manager`):
+the directory, its needs taxonomy and the guidance (`DIRECTORY_RECORDS`) are written only by administrators and
+users with that permission (`casedesk.server.auth.may_manage_directory`); the server refuses anyone else's change.
+
 - practitioner: reads and records; at a school (or a voluntary service) other organisations' social-care,
   safeguarding and youth-justice detail stays with the safeguarding lead;
 - safeguarding lead: everything the organisation is shared; approves break-glass requests; views and exports the
   risk-of-exclusion cohort; sets the area's alert rules and risk indicators;
 - manager: as a practitioner, plus the organisation's reports, the cohort, and the alert rules and indicators;
-- administrator: manages devices and users, and sets the alert rules and indicators (configuration, not records);
+- administrator: manages devices and users, sets the alert rules and indicators (configuration, not records), and
+  may edit and publish the area's directory and guidance;
   receives no case records and may not write them;
 - auditor: reads the access log and audit; receives no case records and may not write them.
 """
@@ -46,6 +51,7 @@ class Action(StrEnum):
     READ_AUDIT = "read_audit"
     VIEW_COHORT = "view_cohort"  # the risk-of-exclusion cohort: view and export
     CONFIGURE_ALERTS = "configure_alerts"  # import the area's alert rules and risk indicators
+    MANAGE_DIRECTORY = "manage_directory"  # edit and publish the area's directory, needs taxonomy and guidance
 
 
 ACTIONS: dict[Role, frozenset[Action]] = {
@@ -71,9 +77,14 @@ ACTIONS: dict[Role, frozenset[Action]] = {
             Action.CONFIGURE_ALERTS,
         }
     ),
-    Role.ADMINISTRATOR: frozenset({Action.MANAGE_DEVICES, Action.VIEW_REPORTS, Action.CONFIGURE_ALERTS}),
+    Role.ADMINISTRATOR: frozenset(
+        {Action.MANAGE_DEVICES, Action.VIEW_REPORTS, Action.CONFIGURE_ALERTS, Action.MANAGE_DIRECTORY}
+    ),
     Role.AUDITOR: frozenset({Action.READ_AUDIT, Action.VIEW_REPORTS}),
 }
+
+# The records only a directory manager writes: every device receives them, so one careless edit reaches everyone.
+DIRECTORY_RECORDS: frozenset[str] = frozenset({"services", "need_terms", "guidance_entries"})
 
 # Users made before roles existed, and users created without one, keep what they had: everything their
 # organisation is shared (so an upgrade never silently takes data away from anyone).

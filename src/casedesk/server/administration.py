@@ -199,6 +199,15 @@ def set_administrator(store: ServerDB, username: str, on: bool) -> None:
             raise AdminError(f"No user called {username!r}.")
 
 
+def set_directory_manager(store: ServerDB, username: str, on: bool) -> None:
+    """Let a user edit and publish the area's directory, needs taxonomy and guidance, or stop them (`admin user
+    directory-manager`); administrators may already. Their devices learn it at the next sync."""
+    with store.write() as conn:
+        done = conn.execute(update(users).where(users.c.username == username).values(manages_directory=on))
+        if done.rowcount == 0:
+            raise AdminError(f"No user called {username!r}.")
+
+
 _COMMANDS = {  # the command line's actions that are audited: action name, and the argument naming the target
     "create-user": ("create_user", "username"),
     "enrolment-code": ("enrolment_code", "username"),

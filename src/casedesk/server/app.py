@@ -174,12 +174,19 @@ def create_app(
             organisation_id=user.org_id,
             server_id=server_id,
             role=roles.parse(user.role).value,
+            manages_directory=auth.may_manage_directory(user),
         )
 
     @app.post("/v1/push", response_model=PushResponse)
     def push_changes(body: PushRequest, device: Device, background: BackgroundTasks) -> PushResponse:
         with store.write(ordered=True) as conn:
-            results = push.Pusher(conn, device.device_id, device.org_id, role=device.role).push(body.changes)
+            results = push.Pusher(
+                conn,
+                device.device_id,
+                device.org_id,
+                role=device.role,
+                manages_directory=auth.may_manage_directory(device),
+            ).push(body.changes)
         if smtp is not None and any(change.get("entity") == "mail_requests" for change in body.changes):
             background.add_task(mail.deliver_pending, store, smtp)  # after the answer: sync never waits on SMTP
         return PushResponse(results=results)
@@ -189,7 +196,9 @@ def create_app(
         """The generation and feed end: a device checks these first, to notice a restore before it pushes."""
         with store.read() as conn:
             state = generation.state(conn, server_id)
-        return state.model_copy(update={"role": roles.parse(device.role).value})
+        return state.model_copy(
+            update={"role": roles.parse(device.role).value, "manages_directory": auth.may_manage_directory(device)}
+        )
 
     @app.get("/v1/pull", response_model=PullResponse)
     def pull(

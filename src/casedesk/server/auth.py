@@ -43,6 +43,15 @@ def is_administrator(user: Any) -> bool:
     return bool(role) and roles.may(role, roles.Action.MANAGE_DEVICES)
 
 
+def may_manage_directory(user: Any) -> bool:
+    """Whether a user (a `users` row, or a device row with its user's columns) may change the area's directory,
+    needs taxonomy and guidance: an administrator, or a user given the directory-manager permission
+    (`admin user directory-manager`). The one place this is decided; the push refuses anyone else's change."""
+    return bool(getattr(user, "manages_directory", False)) or (
+        is_administrator(user) or roles.may(getattr(user, "role", None), roles.Action.MANAGE_DIRECTORY)
+    )
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

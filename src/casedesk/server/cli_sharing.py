@@ -19,6 +19,7 @@ from casedesk.domain import agreements as model
 from casedesk.domain import roles, sharing
 from casedesk.domain.agreements_demo import demo_agreements
 from casedesk.domain.vocab import OrgKind
+from casedesk.server import administration
 from casedesk.server.db import ServerDB, agreement_admin, policies, user_roles
 
 
@@ -58,6 +59,11 @@ def register(adm: Any) -> None:
     p.add_argument("username")
     p.add_argument("role", help=", ".join(roles.Role))
     sub.add_parser("list", help="every user with their organisation and role")
+    p = sub.add_parser(
+        "directory-manager", help="let a user edit and publish the directory and guidance from the app (or --off)"
+    )
+    p.add_argument("username")
+    p.add_argument("--off", action="store_true", help="take the permission away")
 
 
 def _status(agreement: model.Agreement) -> str:
@@ -94,7 +100,11 @@ def describe(agreement: model.Agreement) -> str:
 
 
 def run_user(store: ServerDB, args: argparse.Namespace) -> int:
-    if args.user_action == "role":
+    if args.user_action == "directory-manager":
+        administration.set_directory_manager(store, args.username, not args.off)
+        verb = "no longer edits" if args.off else "now edits and publishes"
+        print(f"{args.username} {verb} the directory and guidance (their devices learn it at the next sync).")
+    elif args.user_action == "role":
         old, reset = user_roles.set_role(store, args.username, args.role)
         new = roles.parse(args.role)
         print(f"{args.username}: {roles.Role(old).label} → {new.label}.")
@@ -102,7 +112,8 @@ def run_user(store: ServerDB, args: argparse.Namespace) -> int:
             print(f"{reset} device(s) will receive everything again, as the new role allows, at their next sync.")
     else:
         for user in user_roles.list_users(store):
-            print(f"{user['username']:<32} {user['role']:<18} {user['organisation'] or ''}")
+            manages = "directory manager" if user["manages_directory"] else ""
+            print(f"{user['username']:<32} {user['role']:<18} {user['organisation'] or '':<40} {manages}".rstrip())
     return 0
 
 

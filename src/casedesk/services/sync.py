@@ -133,6 +133,7 @@ def enrol(
             (config.ROLE, answer.role),
         ):
             db.put(setting, value)
+        db.put(config.MANAGES_DIRECTORY, answer.manages_directory)
 
     on_db(store)
     return answer.organisation_id

@@ -35,6 +35,7 @@ import pydantic
 
 from casedesk import __version__, config
 from casedesk.domain.tally import Tally
+from casedesk.store import usage_records
 from casedesk.store.database import Database
 from casedesk.store.journal import apply as sync_apply
 from casedesk.store.journal import digest as sync_digest
@@ -124,6 +125,7 @@ class SyncEngine:
         if report.recovery:
             self.on_db(partial(self.db.put, config.LAST_FULL_DIGEST, None))  # check every row once the walk is done
         self.push(report)
+        self.on_db(partial(usage_records.forget_uploaded, self.db))  # server-only: the server keeps them now
         self.purge_deferred(report)
         self.pull(report)
         if self.on_db(partial(self.db.get, config.DEFERRED_PURGES)):  # a person wrote for a child being re-sent

@@ -27,6 +27,7 @@ class EntitySpec:
     child_key: str | None = None  # the field naming the child this row belongs to (None: shared directory)
     append_only: bool = False
     defaults: dict[str, Any] = field(default_factory=dict)  # the device's column defaults, applied on insert
+    server_only: bool = False  # pushed, never pulled: the server sends no device these rows (nor counts them)
 
     @classmethod
     def of(cls, record: RecordSpec) -> EntitySpec:
@@ -38,12 +39,14 @@ class EntitySpec:
             child_key=record.child_key,
             append_only=record.append_only,
             defaults=record.defaults,
+            server_only=record.server_only,
         )
 
 
 # Order in which a snapshot of one child is sent, parents first, so foreign keys hold on the device.
 ENTITY_ORDER = schema.ENTITY_ORDER
 ENTITIES: dict[str, EntitySpec] = {name: EntitySpec.of(record) for name, record in CATALOGUE.items()}
+SERVER_ONLY: frozenset[str] = frozenset(name for name, spec in ENTITIES.items() if spec.server_only)
 
 # Fields a clock must never decide (DESIGN.md §4): protection and legal status, address, named worker. When two
 # devices change one of these from the same base, the server keeps the value it already holds and the conflict

@@ -330,6 +330,8 @@ def reconcile_if_needed(db: Database, transport: Transport, on_db: OnDb = run_he
     state = transport.state()
     if state.role and state.role != on_db(partial(db.get, config.ROLE)):
         on_db(partial(db.put, config.ROLE, state.role))  # an administrator changed this user's role
+    if state.manages_directory != on_db(partial(db.get, config.MANAGES_DIRECTORY)):
+        on_db(partial(db.put, config.MANAGES_DIRECTORY, state.manages_directory))  # the directory editor follows
     waiting = on_db(partial(detect, db, state))
     if waiting is None:
         return ""

@@ -92,6 +92,7 @@ class EnrolResponse(_Model):
     organisation_id: str
     server_id: str
     role: str = ""  # the user's role in the organisation (`casedesk.domain.roles`)
+    manages_directory: bool = False  # may edit and publish the directory and guidance (`server.auth`)
 
 
 # -- app versions --------------------------------------------------------------------------------------------
@@ -243,6 +244,7 @@ class ServerState(_Model):
     feed_end: int
     lineage: list[GenerationInfo]
     role: str = ""  # the asking device's user's role now (set on the server; the app gates on it)
+    manages_directory: bool = False  # whether that user may edit and publish the directory and guidance
 
 
 # -- the policy a server sends its devices (casedesk.server.device_policy) ------------------------------------

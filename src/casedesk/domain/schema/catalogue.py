@@ -219,6 +219,7 @@ RECORDS: tuple[RecordSpec, ...] = (
             day("searched_on", required=True),
         ),
         append_only=True,
+        server_only=True,
     ),
     RecordSpec(
         "guidance_entries",
@@ -242,6 +243,7 @@ RECORDS: tuple[RecordSpec, ...] = (
             day("asked_on", required=True),
         ),
         append_only=True,
+        server_only=True,
     ),
     RecordSpec(
         "referrals",

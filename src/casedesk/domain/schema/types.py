@@ -115,6 +115,7 @@ class RecordSpec:
     child_key: str | None = None  # the field naming the child a row belongs to (None: shared by every device)
     append_only: bool = False
     row_category: tuple[str, Mapping[str, Category]] | None = None  # (field, value → category) per row
+    server_only: bool = False  # devices upload rows and never receive any back (usage records for the LA's reports)
     by_name: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

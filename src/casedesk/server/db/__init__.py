@@ -74,6 +74,8 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("is_admin", Boolean, nullable=False, server_default=false()),  # see server.auth.is_administrator
     Column("role", String(30)),  # `casedesk.domain.roles.Role`; none: the default role
+    # may edit and publish the directory and guidance, whatever the role (see server.auth.may_manage_directory)
+    Column("manages_directory", Boolean, nullable=False, server_default=false()),
 )
 enrolment_codes = Table(
     "enrolment_codes",

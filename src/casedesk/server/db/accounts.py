@@ -184,7 +184,15 @@ def enrol(conn: Connection, username: str, password: str, code: str, device_id: 
 def device_for_token(conn: Connection, token: str, device_id: str) -> Any:
     """The device row and its user's organisation, or AuthFailure. A token only works with its own device id."""
     row = conn.execute(
-        select(devices, users.c.org_id, users.c.username, users.c.role, orgs.c.kind.label("org_kind"))
+        select(
+            devices,
+            users.c.org_id,
+            users.c.username,
+            users.c.role,
+            users.c.is_admin,
+            users.c.manages_directory,
+            orgs.c.kind.label("org_kind"),
+        )
         .join(users, users.c.id == devices.c.user_id)
         .outerjoin(orgs, orgs.c.id == users.c.org_id)
         .where(devices.c.token_hash == digest(token))

@@ -11,6 +11,9 @@ leaves, a withheld field is left out, and a conflict over a withheld field is no
 owner are read from its current record, so a partial update is judged like the whole row. A change of policy
 rescopes the children it touches (a `leave` then an `enter` for the organisation), so a device drops what it may
 no longer hold and receives what it now may, as the policy says at that moment.
+
+Rows of a server-only entity (usage records: what people asked and searched for) are uploaded by devices and kept
+for the local authority's reports: no pull, snapshot or digest includes them, so no device receives another's.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sqlalchemy import Connection, and_, false, func, or_, select, true
 from casedesk.domain import roles, sharing
 from casedesk.domain.schema import CATALOGUE
 from casedesk.server.db import conflicts, feed, org_scope, policies, records, tallies
-from casedesk.sync.entities import ENTITIES, ENTITY_ORDER, entity_digest, row_digest
+from casedesk.sync.entities import ENTITIES, ENTITY_ORDER, SERVER_ONLY, entity_digest, row_digest
 from casedesk.sync.wire import ConflictInfo, DigestResponse, EntityDigest, PullItem, PullResponse, SnapshotResponse
 
 log = logging.getLogger(__name__)
@@ -178,6 +181,7 @@ def _pullable(org_id: str, cursor: int, device_id: str, records_too: bool = True
                 ),
                 and_(
                     feed.c.kind.in_(("row", "conflict")),
+                    feed.c.entity.not_in(SERVER_ONLY),
                     or_(feed.c.kind != "row", ~feed.c.hlc.endswith(f"-{device_id}", autoescape=True)),
                     or_(feed.c.child_id.is_(None), children),
                 ),
@@ -315,7 +319,7 @@ def digest(conn: Connection, who: Receiver | str, exclude: set[str], only: list[
     lines: dict[str, list[str]] = {entity: [] for entity in ENTITIES}
     wanted = None if only is None else set(only)
     for r in conn.execute(_seen_by(who.org_id, *columns)):
-        if r.entity not in lines or r.row_id in exclude:
+        if r.entity not in lines or r.entity in SERVER_ONLY or r.row_id in exclude:
             continue
         shown = who.values(r.entity, r.child_id, r.created_by_org, r.data)
         if shown is None:
@@ -366,6 +370,8 @@ def digest_sums(
         number = tallies.view_number(who.policy, org_id, who.view or "", row, user=who.user, grants=True)
         if number is not None:
             base[r.entity].remove(number)
+    for entity in SERVER_ONLY:  # kept in the directory's tally for the recount, but no device holds them
+        base[entity] = tallies.Tally()
     entities = {entity: EntityDigest(count=base[entity].count, hash=base[entity].hash) for entity in ENTITIES}
     return DigestResponse(entities=entities), drifted
 
@@ -396,6 +402,8 @@ def _add_grants(conn: Connection, who: Receiver, base: dict[str, Any]) -> None:
 def snapshot(conn: Connection, who: Receiver | str, entity: str, after: str | None, limit: int) -> SnapshotResponse:
     """Current state of one entity, paged by row id: the targeted resync after a digest mismatch."""
     who = _receiver(conn, who)
+    if entity in SERVER_ONLY:
+        return SnapshotResponse(items=[], next_after=None)
     rows = _visible_rows(conn, who.org_id, entity, after, limit).all()
     items = [item for item in (_row_item(who, r) for r in rows) if item is not None and item.kind == "row"]
     return SnapshotResponse(items=items, next_after=rows[-1].row_id if len(rows) == limit else None)

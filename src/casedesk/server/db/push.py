@@ -38,12 +38,15 @@ _UUID = re.compile(UUID_PATTERN)
 class Pusher(ConflictRules, MergedInserts):
     """One push request from one device, inside one transaction."""
 
-    def __init__(self, conn: Connection, device_id: str, org_id: str, role: str | None = None) -> None:
+    def __init__(
+        self, conn: Connection, device_id: str, org_id: str, role: str | None = None, manages_directory: bool = False
+    ) -> None:
         self.conn = conn
         self.device_id = device_id
         self.org_id = org_id
         self.role = role
         self.writes_records = roles.may(role, roles.Action.WRITE_RECORDS)  # an administrator or auditor may not
+        self.manages_directory = manages_directory  # `casedesk.server.auth.may_manage_directory`
         self._policy: sharing.Policy | None = None
         self.now = datetime.now(UTC)
         self.cache = BatchCache(conn)
@@ -205,6 +208,10 @@ class Pusher(ConflictRules, MergedInserts):
             raise Rejected("information-sharing agreements are recorded by the server's administrators")
         if change.entity == "alert_rule_sets" and not roles.may(self.role, roles.Action.CONFIGURE_ALERTS):
             raise Rejected("your role does not set the area's alert rules or risk indicators")
+        if change.entity in roles.DIRECTORY_RECORDS and not self.manages_directory:
+            raise Rejected(
+                "only the area's directory managers change the directory and guidance; ask your administrator"
+            )
         current = self._get(change.entity, change.row_id)
         if spec.child_key is not None and not self.writes_records:
             raise Rejected("your role does not record case information; ask your organisation's administrator")

@@ -44,7 +44,7 @@ def set_role(store: ServerDB, username: str, role: str) -> tuple[str, int]:
 def list_users(store: ServerDB) -> list[dict[str, Any]]:
     with store.read() as conn:
         rows = conn.execute(
-            select(users.c.username, users.c.role, orgs.c.name.label("organisation"))
+            select(users.c.username, users.c.role, users.c.manages_directory, orgs.c.name.label("organisation"))
             .outerjoin(orgs, orgs.c.id == users.c.org_id)
             .order_by(orgs.c.name, users.c.username)
         ).all()

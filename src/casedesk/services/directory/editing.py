@@ -22,6 +22,7 @@ from casedesk.domain.directory.oruk_map import service_from_oruk3
 from casedesk.domain.ids import new_id
 from casedesk.domain.records import Changes
 from casedesk.errors import NotFound, ValidationError
+from casedesk.services.directory.permission import may_manage, require_manager
 from casedesk.services.directory.taxonomy import load_taxonomy
 from casedesk.store import directory_repo
 from casedesk.store.database import Database
@@ -44,6 +45,10 @@ class DirectoryEditor:
         self.db = db
         self.actor = actor
 
+    def allowed(self) -> bool:
+        """Whether this device's user may edit and publish (the page hides the editor otherwise)."""
+        return may_manage(self.db)
+
     def drafts(self) -> dict[str, Service]:
         """Unpublished edits by the record id they will update ("new:…" for a new service)."""
         stored = self.db.get(DIRECTORY_DRAFTS)
@@ -56,6 +61,7 @@ class DirectoryEditor:
     def save_draft(self, service: Service, record_id: str | None) -> tuple[str, Changes]:
         """Keep an edit (checked, so a draft always publishes); returns its key. A draft is this device's own
         setting, not a record: it changes nothing that syncs, hence no `Changes`."""
+        require_manager(self.db)
         check(self.db, service)
         key = record_id or f"new:{new_id()}"
         drafts = self._stored()
@@ -71,6 +77,7 @@ class DirectoryEditor:
 
     def publish(self, today: date | None = None) -> tuple[list[str], Changes]:
         """Write every draft in one unit of work (all or nothing); returns the names published."""
+        require_manager(self.db)
         drafts = self.drafts()
         for service in drafts.values():
             check(self.db, service)

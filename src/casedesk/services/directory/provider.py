@@ -20,17 +20,21 @@ from casedesk.domain.directory.model import (
     Contact,
     CostOption,
     ExpectationCard,
+    Location,
     Organization,
     Phone,
     ReferralMethod,
     ReferralRoute,
+    Schedule,
     Service,
     ServiceArea,
 )
+from casedesk.domain.directory.schedules import parse_days, parse_time
 from casedesk.domain.records import Changes
 from casedesk.errors import ValidationError
 from casedesk.paths import resource_path
 from casedesk.services.directory.editing import check
+from casedesk.services.directory.permission import require_manager
 from casedesk.services.directory.service import DirectoryService, ImportReport
 from casedesk.store.database import Database
 
@@ -56,6 +60,22 @@ def _int(raw: Mapping[str, Any], key: str, problems: list[tuple[str, str]]) -> i
     return value
 
 
+def _schedule(schedule_id: str, raw: Mapping[str, Any]) -> Schedule:
+    """One opening time as the provider typed it; what cannot be read is kept as typed, and the directory's
+    checks name it by field."""
+    days, opens, closes = (str(raw.get(k) or "").strip() for k in ("days", "opens", "closes"))
+    byday, opens_at, closes_at = parse_days(days), parse_time(opens), parse_time(closes)
+    return Schedule(
+        schedule_id,
+        str(raw.get("description") or "").strip(),
+        "WEEKLY" if days else None,
+        (days if byday is None else byday) or None,
+        (opens if opens_at is None else opens_at) or None,
+        (closes if closes_at is None else closes_at) or None,
+        str(raw.get("how") or "").strip(),
+    )
+
+
 def service_from_template(document: Mapping[str, Any], today: date) -> Service:
     """A filled template as a `Service`; raise ValidationError naming every field that cannot be read."""
     if document.get("format") != FORMAT or not isinstance(document.get("service"), dict):
@@ -76,6 +96,10 @@ def service_from_template(document: Mapping[str, Any], today: date) -> Service:
             "eligibility",
             "typical_wait",
             "review_owner",
+            "address",
+            "town",
+            "postcode",
+            "fees",
         )
     }
     ages = {k: _int(raw, k, problems) for k in ("minimum_age", "maximum_age", "typical_wait_days")}
@@ -88,6 +112,14 @@ def service_from_template(document: Mapping[str, Any], today: date) -> Service:
     if method and method not in {m.value for m in ReferralMethod}:
         problems.append(("service.how_to_refer.method", f"'{method}' is not email, phone, online_form or portal."))
         method = ""
+    times = raw.get("opening_times") or []
+    if not isinstance(times, list) or not all(isinstance(t, dict) for t in times):
+        problems.append(("service.opening_times", 'Opening times are a list like [{"days": "Mon-Fri", ...}].'))
+        times = []
+    languages = raw.get("languages") or []
+    if not isinstance(languages, list):
+        problems.append(("service.languages", 'Languages are a list like ["English", "Polish"].'))
+        languages = []
     if problems:
         raise ValidationError("The provider template has problems; nothing was imported.", problems)
     org = text["organisation"]
@@ -109,6 +141,22 @@ def service_from_template(document: Mapping[str, Any], today: date) -> Service:
         maximum_age=ages["maximum_age"],
         contacts=contacts,
         cost_options=() if raw.get("free", True) else (CostOption(_id(service_id, "cost"), "Has a cost"),),
+        fees=text["fees"],
+        locations=(
+            (
+                Location(
+                    _id(service_id, "location"),
+                    org or text["name"],
+                    address_1=text["address"],
+                    city=text["town"],
+                    postal_code=text["postcode"].upper(),
+                ),
+            )
+            if text["address"] or text["postcode"]
+            else ()
+        ),
+        schedules=tuple(_schedule(_id(service_id, "schedule", str(n)), t) for n, t in enumerate(times)),
+        languages=_lines(languages),
         service_areas=(ServiceArea(_id(service_id, "area"), text["areas"]),) if text["areas"] else (),
         levels=tuple(sorted(set(levels))),
         need_domains=_lines(raw.get("need_domains")),
@@ -132,6 +180,7 @@ def import_provider_template(
     db: Database, path: Path, actor: str, today: date | None = None
 ) -> tuple[ImportReport, Changes]:
     """Check a filled template and store its service (updating the same provider's earlier one)."""
+    require_manager(db)
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:

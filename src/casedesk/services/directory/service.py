@@ -32,6 +32,7 @@ from casedesk.errors import CaseDeskError, NotFound, ValidationError
 from casedesk.services import policy
 from casedesk.services.directory.editing import DirectoryEditor
 from casedesk.services.directory.fetch import fetch_directory, is_url
+from casedesk.services.directory.permission import require_manager
 from casedesk.services.directory.search import (
     Attendance,
     Cost,
@@ -230,7 +231,9 @@ class DirectoryService:
         return self.import_parsed(result)
 
     def import_parsed(self, result: ParseResult) -> tuple[ImportReport, Changes]:
-        """Store an already validated result (the CLI validates before asking for the passphrase)."""
+        """Store an already validated result (the CLI validates before asking for the passphrase); only a
+        directory manager imports (the server refuses anyone else's directory changes)."""
+        require_manager(self.db)
         report, changes = self.store(result.services, result.source)
         full = replace(
             report,

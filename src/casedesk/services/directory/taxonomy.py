@@ -20,6 +20,7 @@ from casedesk.domain.directory.oruk_export import service_to_oruk3
 from casedesk.domain.directory.oruk_map import service_from_oruk3
 from casedesk.domain.records import Changes
 from casedesk.errors import ValidationError
+from casedesk.services.directory.permission import require_manager
 from casedesk.store import directory_repo, taxonomy_repo
 from casedesk.store.database import Database
 from casedesk.store.uow import UnitOfWork
@@ -85,6 +86,7 @@ class TaxonomyService:
     def _change(
         self, after: Callable[[NeedTaxonomy], NeedTaxonomy], services: Callable[[Service], Service] | None, note: str
     ) -> Changes:
+        require_manager(self.db)
         before = load_taxonomy(self.db)
         try:
             changed = after(before)
@@ -126,6 +128,7 @@ class TaxonomyService:
         return dict(sorted(counts.items(), key=lambda item: item[0].lower()))
 
     def _tag_change(self, old: str, new: str | None, note: str) -> Changes:
+        require_manager(self.db)
         wanted = old.strip().lower()
 
         def follow(service: Service) -> Service:

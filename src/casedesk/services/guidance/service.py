@@ -25,6 +25,7 @@ from casedesk.domain.guidance.search import Answer, GuidanceIndex, Reading
 from casedesk.domain.records import Changes
 from casedesk.domain.schema.catalogue import GUIDANCE_OUTCOMES
 from casedesk.errors import ValidationError
+from casedesk.services.directory.permission import require_manager
 from casedesk.store import guidance_repo
 from casedesk.store.database import Database
 
@@ -79,7 +80,9 @@ def store_guidance(db: Database, content: GuidanceFile, actor: str, source: str)
 
 
 def import_guidance(db: Database, path: Path, actor: str) -> tuple[GuidanceImport, Changes]:
-    """Validate a guidance file and store it; with any problem, raise and store nothing."""
+    """Validate a guidance file and store it; with any problem, raise and store nothing. Only a directory manager
+    imports (the server refuses anyone else's guidance)."""
+    require_manager(db)
     content = load_guidance(path)
     return store_guidance(db, content, actor, path.name)
 

@@ -144,6 +144,7 @@ class DirectoryPage(QWidget):
         self.manage = QPushButton("Manage…")
         self.manage.setToolTip("Edit services, the needs taxonomy and tags, review dates; publish to every device")
         self.manage.clicked.connect(self.open_manager)
+        self.manage.hide()  # until the account is known to manage the directory (see `reload`)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
@@ -182,6 +183,7 @@ class DirectoryPage(QWidget):
         self._loaded_once = True
         self.count.setText("Loading…")
         self.context.runner.query(lambda col: col.directory.services()).success(self._loaded).run()
+        self.context.runner.query(lambda col: col.directory.editor.allowed()).success(self.manage.setVisible).run()
 
     def _loaded(self, services: list[Service]) -> None:
         self.services = services
