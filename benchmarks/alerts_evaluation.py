@@ -24,6 +24,7 @@ Measured, each on the database file the app uses (SQLCipher), in one process lik
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import statistics
@@ -382,11 +383,14 @@ def main() -> None:
                 db = Database.open(path, PASSPHRASE)
         seeded = time.perf_counter() - start
         wall, cpu, (first, _) = cpu_timed(lambda: evaluate(db, "bench", TODAY, full=True))
+        load = {"first": os.getloadavg()[0]}
         again = [cpu_timed(lambda: evaluate(db, "bench", TODAY, full=True)) for _ in range(3)]
+        load["again"] = os.getloadavg()[0]
         rounds = []
         for r in range(args.rounds):
             apply_page(db, sync_page(rng, world, 10_000 + r), 10_000 + r)
             rounds.append(cpu_timed(lambda: evaluate(db, "bench", TODAY)))
+        load["rounds"] = os.getloadavg()[0]
         by_rule: dict[str, int] = {}
         with db.session() as session:
             for rule_id, n in session.execute(text("SELECT rule_id, count(*) FROM alerts GROUP BY rule_id")):
@@ -410,6 +414,9 @@ def main() -> None:
             "children evaluated per round": statistics.median(r[2][0].children for r in rounds),
             "alerts raised per round (median)": statistics.median(len(r[2][0].raised) for r in rounds),
             "alerts by rule at the end": by_rule,
+            "load average (1 min) after each: from scratch / held / rounds": " / ".join(
+                f"{v:.1f}" for v in load.values()
+            ),
         },
     )
 

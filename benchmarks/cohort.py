@@ -219,6 +219,7 @@ def main() -> None:
                 "cliff-edge filter": summary(cliff),
                 "suppressed summary tables (an export's counts)": summary(exported),
                 "the page fills its table (UI thread)": summary(fill),
+                "load average (1, 5 min) at the end": ", ".join(f"{v:.1f}" for v in os.getloadavg()[:2]),
             },
         )
 
