@@ -99,10 +99,12 @@ def add_child(db: Database, given: str, family: str, born: date, **extra: object
 
 
 def journal_of(db: Database, entity: str, row_id: str) -> tuple[list[str], list[str]]:
-    """A row's journaled operations (waiting to sync) and its audit trail's actions, oldest first."""
+    """A row's journaled operations (waiting to sync) and its audit trail's write actions, oldest first (opening
+    a child's record is audited too, as a "view": not a write)."""
     with db.session() as s:
         ops = list(s.scalars(select(OutboxRow.op).where(OutboxRow.entity == entity, OutboxRow.row_id == row_id)))
-        audit = list(s.scalars(select(AuditRow.action).where(AuditRow.entity == entity, AuditRow.row_id == row_id)))
+        query = select(AuditRow.action).where(AuditRow.entity == entity, AuditRow.row_id == row_id)
+        audit = list(s.scalars(query.where(AuditRow.action != "view")))
     return ops, audit
 
 

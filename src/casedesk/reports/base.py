@@ -197,14 +197,15 @@ def build_pdf(
     generated_by: str,
     generated_at: datetime,
     header: ReportHeader | None = None,
+    pagesize: tuple[float, float] = PAGE_SIZE,
 ) -> None:
-    """Lay out `story` on A4 pages with the marked header and footer on every one; `header` (the area's name and
-    logo) defaults to the site profile's."""
+    """Lay out `story` on A4 pages (portrait unless `pagesize` turns them) with the marked header and footer on
+    every one; `header` (the area's name and logo) defaults to the site profile's."""
     register_fonts()
     header = header if header is not None else site_profile.load().report
     doc = SimpleDocTemplate(
         str(path),
-        pagesize=PAGE_SIZE,
+        pagesize=pagesize,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN + HEADER_HEIGHT,

@@ -6,6 +6,7 @@ thread pool. Every error is JSON `{"error": code, "detail": sentence}`, declared
 
 import logging
 import os
+from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import BackgroundTasks, Depends, FastAPI, Header, Query, Request
@@ -16,9 +17,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
 from casedesk.domain import roles
-from casedesk.server import administration, auth, client_versions, device_policy, mail, resend
+from casedesk.server import administration, audit_api, auth, client_versions, device_policy, mail, resend
 from casedesk.server.db import (
     ServerDB,
+    access,
     accounts,
     expiry,
     generation,
@@ -205,17 +207,22 @@ def create_app(
         device: Device,
         cursor: Annotated[int, Query(description="the last feed position this device applied")] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
+        x_casedesk_round: Annotated[str, Header(max_length=36)] = "",
     ) -> PullResponse:
         if not 0 <= cursor <= MAX_CURSOR:  # feed positions are 63-bit: a larger one cannot have come from here
             raise auth.AuthFailure("invalid_cursor", f"The cursor must be between 0 and {MAX_CURSOR}.", status=400)
         daily_sweep()  # involvements whose end date has passed take their child out of view before this page
+        delivered: Counter[str] = Counter()  # each child's records this page holds, for the access log
         if device.resync_from is not None:  # its user's role changed what it receives (see `user_roles`)
             with store.write() as conn:
-                page, following = pulls.start_over(conn, receiver(conn, device), device.resync_from, cursor)
+                who = receiver(conn, device)
+                page, following = pulls.start_over(conn, who, device.resync_from, cursor, delivered)
                 user_roles.resync_progress(conn, device.device_id, following)
-            return page
-        with store.read() as conn:
-            return pulls.pull(conn, receiver(conn, device), cursor, limit, device.device_id)
+        else:
+            with store.read() as conn:
+                page = pulls.pull(conn, receiver(conn, device), cursor, limit, device.device_id, delivered)
+        access.record(store, device, access.round_of(x_casedesk_round), "pull", delivered)
+        return page
 
     @app.post("/v1/digest", response_model=DigestResponse)
     def digest(body: DigestRequest, device: Device) -> DigestResponse:
@@ -259,12 +266,17 @@ def create_app(
         entity: EntityName,
         after: Annotated[str | None, Query(max_length=36)] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
+        x_casedesk_round: Annotated[str, Header(max_length=36)] = "",
     ) -> SnapshotResponse:
+        delivered: Counter[str] = Counter()
         with store.read() as conn:
-            return pulls.snapshot(conn, receiver(conn, device), entity, after, limit)
+            answer = pulls.snapshot(conn, receiver(conn, device), entity, after, limit, delivered)
+        access.record(store, device, access.round_of(x_casedesk_round), "resync", delivered)
+        return answer
 
     administration.add_routes(app, store, current_device)
     feed_api.add_routes(app, store, current_device)
     resend.add_routes(app, store, current_device, receiver)
     reports_api.add_routes(app, store, current_device)
+    audit_api.add_routes(app, store, current_device)
     return app

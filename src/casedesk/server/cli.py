@@ -13,7 +13,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from casedesk.server import administration, backup, cli_sharing, client_versions, device_policy, mail, usage
+from casedesk.server import (
+    access_report,
+    administration,
+    backup,
+    cli_sharing,
+    client_versions,
+    device_policy,
+    mail,
+    usage,
+)
 from casedesk.server.db import DEFAULT_SQLITE_NAME, DatabaseRefused, ServerDB, generation, migrate
 from casedesk.server.db import accounts as admin
 from casedesk.server.feed import cli as feed_cli
@@ -95,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sharing.register(adm)
     feed_cli.register(sub)
     reports_cli.register(sub)
+    access_report.add_parser(adm)
     return parser
 
 
@@ -183,6 +193,8 @@ def _admin(store: ServerDB, args: argparse.Namespace) -> int:
         return cli_sharing.run(store, args)
     elif args.action == "user":
         return cli_sharing.run_user(store, args)
+    elif args.action == "access-log":
+        access_report.run(store, args)
     elif args.action == "mark-restored":
         entry = generation.begin(store, args.reason)
         where = f"from feed position {entry['base_seq']}"

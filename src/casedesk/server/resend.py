@@ -8,17 +8,20 @@ it made late would leave the device without a child it should hold (the re-send 
 """
 
 # No `from __future__ import annotations` here: FastAPI reads the route's annotations at run time.
+from collections import Counter
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Header
 from sqlalchemy import Connection, select
 
-from casedesk.server.db import ServerDB, org_scope, pulls
+from casedesk.server.db import ServerDB, access, org_scope, pulls
 from casedesk.sync.wire import PullItem, PullResponse, ResendRequest
 
 
-def resend(conn: Connection, who: pulls.Receiver, children: list[str]) -> PullResponse:
+def resend(
+    conn: Connection, who: pulls.Receiver, children: list[str], delivered: Counter[str] | None = None
+) -> PullResponse:
     """Each child as a purge and, if the receiver's organisation sees it and its role receives case records, the
     child's rows as the policy allows now. The answer's cursor means nothing: the device keeps its own."""
     seen = set(
@@ -34,7 +37,10 @@ def resend(conn: Connection, who: pulls.Receiver, children: list[str]) -> PullRe
     for child_id in dict.fromkeys(children):
         items.append(PullItem(kind="purge", entity="children", row_id=child_id))
         if child_id in seen and who.view is not None:
-            items += pulls.child_snapshot(conn, who, child_id)
+            sent = pulls.child_snapshot(conn, who, child_id)
+            items += sent
+            if delivered is not None:
+                pulls.count_records(delivered, child_id, sent)
     return PullResponse(items=items, cursor=0, has_more=False)
 
 
@@ -47,6 +53,11 @@ def add_routes(
     Device = Annotated[Any, Depends(current_device)]
 
     @app.post("/v1/resend", response_model=PullResponse)
-    def resend_children(body: ResendRequest, device: Device) -> PullResponse:
+    def resend_children(
+        body: ResendRequest, device: Device, x_casedesk_round: Annotated[str, Header(max_length=36)] = ""
+    ) -> PullResponse:
+        delivered: Counter[str] = Counter()  # for the access log, like any pull
         with store.read() as conn:
-            return resend(conn, receiver(conn, device), body.children)
+            answer = resend(conn, receiver(conn, device), body.children, delivered)
+        access.record(store, device, access.round_of(x_casedesk_round), "pull", delivered)
+        return answer

@@ -29,6 +29,7 @@ from casedesk.services import policy
 from casedesk.services.administration import AdministrationService
 from casedesk.services.alerts.service import AlertsService
 from casedesk.services.attendance.service import AttendanceService
+from casedesk.services.audit import AuditService
 from casedesk.services.casework.care import CareService
 from casedesk.services.casework.send import SendService
 from casedesk.services.casework.youth_justice import YouthJusticeService
@@ -92,6 +93,7 @@ class Collection:
         self.actor = actor
         self._hop: Callable[[Callable[[], Any]], Any] = run_here
         self.children = ChildrenService(db, actor)
+        self.audit = AuditService(db, actor, lambda: self.sync)  # the sync service is made below
         self.triage = TriageService(db, actor)
         self.referrals = ReferralService(db, actor)
         self.directory = DirectoryService(db, actor)
@@ -144,6 +146,7 @@ class Collection:
         for author_of in (self.children, self.send, self.care, self.youth_justice):
             author_of.author = saved.name
         for service in (
+            self.audit,
             self.triage,
             self.referrals,
             self.directory,

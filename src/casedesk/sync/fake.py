@@ -22,6 +22,7 @@ from casedesk.sync.wire import (
     ServerState,
     SnapshotResponse,
 )
+from casedesk.sync.wire_audit import AccessLogResponse
 
 
 @dataclass
@@ -102,3 +103,7 @@ class FaultyTransport:
 
     def probe(self) -> bool:
         return not self.faults.offline and self.inner.probe()
+
+    def access_log(self, child_id: str) -> AccessLogResponse:
+        self._check_offline("access_log")
+        return self.inner.access_log(child_id)

@@ -13,6 +13,7 @@ import json
 import random
 import ssl
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -52,6 +53,7 @@ from casedesk.sync.wire import (
     ServerState,
     SnapshotResponse,
 )
+from casedesk.sync.wire_audit import AccessLogResponse
 
 RETRY_STATUS = frozenset({429, 502, 503, 504})
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -81,6 +83,7 @@ class HttpTransport:
         self.sleep = sleep
         self.bytes_sent = 0
         self.bytes_received = 0
+        self.round_id = ""  # sent with every request, so the server logs a round's deliveries once per child
 
     def close(self) -> None:
         self.client.close()
@@ -110,7 +113,12 @@ class HttpTransport:
         return PullResponse.model_validate(self._call("POST", "/v1/resend", body=ResendRequest(children=children)))
 
     def state(self) -> ServerState:
+        """Every round starts here (`reconcile_if_needed`), so a new round id is minted here too."""
+        self.round_id = str(uuid.uuid4())
         return ServerState.model_validate(self._call("GET", "/v1/state"))
+
+    def access_log(self, child_id: str) -> AccessLogResponse:
+        return AccessLogResponse.model_validate(self._call("GET", "/v1/access-log", params={"child_id": child_id}))
 
     def report(self, problem: ProblemReport) -> None:
         self._call("POST", "/v1/report", body=problem)
@@ -187,6 +195,8 @@ class HttpTransport:
             headers.update({"Content-Type": "application/json", "Content-Encoding": "gzip"})
         if auth:
             headers.update({"Authorization": f"Bearer {self.token}", "X-CaseDesk-Device": self.device_id})
+            if self.round_id:
+                headers["X-CaseDesk-Round"] = self.round_id
         attempt = 0
         while True:
             try:

@@ -20,6 +20,7 @@ from casedesk.sync.wire import (
     ServerState,
     SnapshotResponse,
 )
+from casedesk.sync.wire_audit import AccessLogResponse
 
 
 class Offline(CaseDeskError):
@@ -97,4 +98,8 @@ class Transport(Protocol):
 
     def client_versions(self) -> ClientVersions:
         """The oldest app version the server accepts and the newest there is."""
+        ...
+
+    def access_log(self, child_id: str) -> AccessLogResponse:
+        """Which devices received this child's records (only for a child the device's organisation sees)."""
         ...

@@ -248,6 +248,27 @@ report_facts = Table(
     Index("ix_report_facts_child", "child_id"),
 )
 
+# Who received which child's records (see `access`): one row per device, child and sync round, never per record.
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("id", SeqType, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),  # the round's first delivery of the child
+    Column("last_at", DateTime(timezone=True), nullable=False),
+    Column("round_id", String(36), nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("user_id", String(36), nullable=False),
+    Column("org_id", String(36), nullable=False),
+    Column("child_id", String(36), nullable=False),
+    Column("kind", String(12), nullable=False),  # pull | resync
+    Column("items", Integer, nullable=False),
+    Column("basis", String(300), nullable=False),
+    Column("override_id", String(36)),
+    Index("ix_access_log_child", "child_id", "at"),
+    Index("ix_access_log_round", "device_id", "round_id"),
+    Index("ix_access_log_at", "at"),
+)
+
 DEFAULT_SQLITE_NAME = "casedesk-server.db"
 
 

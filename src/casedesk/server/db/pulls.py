@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -198,9 +199,18 @@ def moved_since(conn: Connection, who: Receiver | str, cursor: int, device_id: s
     return conn.execute(query).first() is not None
 
 
-def pull(conn: Connection, who: Receiver | str, cursor: int, limit: int, device_id: str = "") -> PullResponse:
+def pull(
+    conn: Connection,
+    who: Receiver | str,
+    cursor: int,
+    limit: int,
+    device_id: str = "",
+    delivered: Counter[str] | None = None,
+) -> PullResponse:
     """A page of the feed after `cursor`. A device's own writes are not echoed back to it: it holds them
-    already, with the versions its push answers gave them (a 35,000-change push would otherwise come back)."""
+    already, with the versions its push answers gave them (a 35,000-change push would otherwise come back).
+    `delivered` counts the records of each child the page holds (for the access log; notices are not records)."""
+    delivered = Counter() if delivered is None else delivered
     who = _receiver(conn, who)
     org_id = who.org_id
     high_water = int(conn.execute(select(func.coalesce(func.max(feed.c.seq), 0))).scalar_one())
@@ -208,6 +218,7 @@ def pull(conn: Connection, who: Receiver | str, cursor: int, limit: int, device_
     rows = conn.execute(query.where(feed.c.seq <= high_water).order_by(feed.c.seq).limit(limit)).all()
     items: list[PullItem] = []
     for row in rows:
+        before = len(items)
         if row.kind == "row":
             current = row.current or row.fields
             shown = who.values(row.entity, row.child_id, row.owner, current)
@@ -252,15 +263,27 @@ def pull(conn: Connection, who: Receiver | str, cursor: int, limit: int, device_
                 items += child_snapshot(conn, who, row.child_id)
         else:
             items.append(PullItem(kind="purge", entity="children", row_id=row.child_id))
+            continue
+        if row.child_id:
+            count_records(delivered, row.child_id, items[before:])
     has_more = len(rows) == limit
     next_cursor = int(rows[-1].seq) if has_more else max(high_water, cursor)
     return PullResponse(items=items, cursor=next_cursor, has_more=has_more)
 
 
+def count_records(delivered: Counter[str], child_id: str, items: list[PullItem]) -> None:
+    """Add to `delivered` the records of one child among `items` (rows and conflicts; notices are not records)."""
+    found = sum(1 for item in items if item.kind in ("row", "conflict"))
+    if found:
+        delivered[child_id] += found
+
+
 RESEND_PAGE = 20  # children sent again per page after a change of role
 
 
-def start_over(conn: Connection, who: Receiver, after: str, cursor: int) -> tuple[PullResponse, str | None]:
+def start_over(
+    conn: Connection, who: Receiver, after: str, cursor: int, delivered: Counter[str] | None = None
+) -> tuple[PullResponse, str | None]:
     """A page of the children a device sees, each purged then sent again as its (new) role allows, after child id
     `after`; the feed cursor stays where the device has it. Returns the page and where the next one starts
     (None: every child was sent again)."""
@@ -276,7 +299,10 @@ def start_over(conn: Connection, who: Receiver, after: str, cursor: int) -> tupl
     for child_id in children:
         items.append(PullItem(kind="purge", entity="children", row_id=child_id))
         if who.view is not None:
-            items += child_snapshot(conn, who, child_id)
+            sent = child_snapshot(conn, who, child_id)
+            items += sent
+            if delivered is not None:
+                count_records(delivered, child_id, sent)
     following = children[-1] if len(children) == RESEND_PAGE else None
     return PullResponse(items=items, cursor=cursor, has_more=True), following
 
@@ -399,11 +425,25 @@ def _add_grants(conn: Connection, who: Receiver, base: dict[str, Any]) -> None:
             base[entity].merge(t, -1)
 
 
-def snapshot(conn: Connection, who: Receiver | str, entity: str, after: str | None, limit: int) -> SnapshotResponse:
-    """Current state of one entity, paged by row id: the targeted resync after a digest mismatch."""
+def snapshot(
+    conn: Connection,
+    who: Receiver | str,
+    entity: str,
+    after: str | None,
+    limit: int,
+    delivered: Counter[str] | None = None,
+) -> SnapshotResponse:
+    """Current state of one entity, paged by row id: the targeted resync after a digest mismatch. `delivered`
+    counts the rows of each child it holds (for the access log)."""
     who = _receiver(conn, who)
     if entity in SERVER_ONLY:
         return SnapshotResponse(items=[], next_after=None)
     rows = _visible_rows(conn, who.org_id, entity, after, limit).all()
-    items = [item for item in (_row_item(who, r) for r in rows) if item is not None and item.kind == "row"]
+    items = []
+    for row in rows:
+        item = _row_item(who, row)
+        if item is not None and item.kind == "row":
+            items.append(item)
+            if row.child_id and delivered is not None:
+                delivered[row.child_id] += 1
     return SnapshotResponse(items=items, next_after=rows[-1].row_id if len(rows) == limit else None)

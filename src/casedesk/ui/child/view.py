@@ -35,6 +35,7 @@ from casedesk.services.collection import Collection
 from casedesk.services.education.summary import EducationSummary, EducationView
 from casedesk.services.overview import Card
 from casedesk.ui.child.attendance_tab import AttendanceTab
+from casedesk.ui.child.audit_tab import AuditTab
 from casedesk.ui.child.care_tab import CareTab
 from casedesk.ui.child.casework_tab import CaseworkTab
 from casedesk.ui.child.chronology_tab import ChronologyTab
@@ -135,6 +136,7 @@ class ChildPage(QWidget):
         self.needs_checks: NeedsChecksTab = NeedsChecksTab(context)
         self.referrals = ChildReferralsTab(context)
         self.meetings = ChildMeetingsTab(context)
+        self.audit = AuditTab(context)
         self.tabs = QTabWidget()
         # Each tab by the key the Overview's cards open it with.
         self.tab_pages: dict[str, tuple[QWidget, str]] = {
@@ -154,6 +156,7 @@ class ChildPage(QWidget):
             "referrals": (self.referrals, "Referrals"),
             "meetings": (self.meetings, "Meetings and plans"),
             "sharing": (self.sharing, "Sharing"),
+            "audit": (self.audit, "Audit"),
         }
         for page, label in self.tab_pages.values():
             self.tabs.addTab(page, label)
@@ -182,6 +185,8 @@ class ChildPage(QWidget):
 
     # -- loading -----------------------------------------------------------------------------------------------
     def show_child(self, child_id: str) -> None:
+        if child_id != self.child_id:  # opened, not refreshed: the audit notes who looked (at most every 30 min)
+            self.context.runner.op(lambda col: col.audit.note_viewed(child_id)).failure(lambda _e: None).run()
         self.child_id = child_id
 
         def load(col: Collection) -> tuple[ChildView, list[Card]]:
@@ -227,6 +232,7 @@ class ChildPage(QWidget):
         self._due = {
             self.chronology: lambda: self.chronology.show_child(view),
             self.attendance: lambda: self.attendance.show_child(child.id),
+            self.audit: lambda: self.audit.show_child(child.id),  # asks the server: only when looked at
         }
         self._fill_due()
         for tab in self.casework_tabs:
