@@ -83,9 +83,26 @@ class ServerEntry:
     organisation: str
     device_name: str
     device_id: str
-    kind: str  # pull | resync
+    kind: str  # pull | resync (an override shows in the basis)
     items: int
     basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideEntry:
+    """A break-glass override on the child, as the server records it."""
+
+    at: datetime
+    username: str
+    organisation: str
+    device_id: str
+    owner: str
+    categories: tuple[str, ...]
+    reason: str
+    detail: str
+    state: str
+    decided_by: str | None
+    until: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +159,14 @@ def server_line(entry: ServerEntry, this_device: str) -> AuditLine:
     return AuditLine(entry.at, what, entry.username, where, detail, "server")
 
 
+def override_line(entry: OverrideEntry) -> AuditLine:
+    what = ", ".join(c.replace("_", " ") for c in entry.categories)
+    state = entry.state + (f" by {entry.decided_by}" if entry.decided_by and entry.state != "pending" else "")
+    until = f", until {entry.until:%d %b %Y %H:%M} UTC" if entry.until and entry.state == "granted" else ""
+    detail = f"asked for {entry.owner}'s {what} ({entry.reason.replace('_', ' ')}: {entry.detail}); {state}{until}"
+    return AuditLine(entry.at, OVERRIDE, entry.username, entry.organisation, detail, "server")
+
+
 def join(
     child_id: str,
     device_entries: Iterable[DeviceEntry],
@@ -149,9 +174,12 @@ def join(
     *,
     this_device: str,
     server_note: str = "",
+    overrides: Iterable[OverrideEntry] = (),
 ) -> ChildAudit:
-    """Both sources as one list, newest first (the device's entries first among equal times)."""
+    """Both sources as one list, newest first (the device's entries first among equal times). Overrides asked
+    from this device are in its own audit already, so the server's copy of them is left out."""
     lines = [device_line(e) for e in device_entries]
     lines += [server_line(e, this_device) for e in server_entries]
+    lines += [override_line(o) for o in overrides if o.device_id != this_device]
     lines.sort(key=lambda line: (line.at, line.source == "device"), reverse=True)
     return ChildAudit(child_id, tuple(lines), server_note)

@@ -178,6 +178,7 @@ class Grant:
     until: datetime
     user: str | None = None  # a user name: only that user's devices; None: the whole organisation
     id: str = ""
+    source_org: str | None = None  # only records this organisation wrote (an override names whose); None: any
 
 
 @dataclass(frozen=True)
@@ -274,7 +275,7 @@ class Policy:
             return found
         allowed = self.between(source_org, receiver_org).allowed.without(roles.VIEW_WITHHOLDS[view])
         allowed = allowed.without(self.withdrawn(receiver_org, child_id))
-        extra = self.granted(receiver_org, child_id, user) if grants else frozenset()
+        extra = self.granted(receiver_org, child_id, user, source_org) if grants else frozenset()
         if extra:
             allowed = allowed | Allowed.of(extra)
         self._allowed[key] = allowed
@@ -306,11 +307,14 @@ class Policy:
             g for g in self.grants if g.org_id == receiver_org and (g.user is None or g.user == user) and now < g.until
         ]
 
-    def granted(self, receiver_org: str, child_id: str, user: str | None = None) -> frozenset[Category]:
-        """Categories the grants in force add for this child, organisation and user."""
+    def granted(
+        self, receiver_org: str, child_id: str, user: str | None = None, source_org: str | None = None
+    ) -> frozenset[Category]:
+        """Categories the grants in force add for this child, organisation and user, of records `source_org`
+        wrote (a grant naming no source adds them of every organisation's records)."""
         out: set[Category] = set()
         for grant in self.grants_for(receiver_org, user):
-            if grant.child_id == child_id:
+            if grant.child_id == child_id and grant.source_org in (None, source_org):
                 out |= grant.categories
         return frozenset(out)
 

@@ -4,15 +4,15 @@ for a subject access request or an information-governance review."""
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from casedesk.domain.spreadsheet import Value, write_csv
-from casedesk.reports.access_log import render_access_log_pdf
-from casedesk.server.db import ServerDB, access, orgs, users
+from casedesk.reports.access_log import render_access_log_pdf, render_overrides_pdf
+from casedesk.server.db import ServerDB, access, breakglass, orgs, users
 from casedesk.server.db.accounts import AdminError
 
 
@@ -29,6 +29,11 @@ def add_parser(adm: Any) -> None:
     p.add_argument("--limit", type=int, default=10_000, help="at most this many entries, newest first")
     p.add_argument("--pdf", type=Path, help="write the selection as a PDF")
     p.add_argument("--csv", type=Path, help="write the selection as a CSV file, safe to open in a spreadsheet")
+    p = adm.add_parser("overrides", help="break-glass overrides: who asked for what of which child, why, decided")
+    p.add_argument("--org", help="only overrides of this organisation's records (its report)")
+    p.add_argument("--since", help="asked from this day (YYYY-MM-DD)")
+    p.add_argument("--pdf", type=Path, help="write the report as a PDF")
+    p.add_argument("--csv", type=Path, help="write the report as a CSV file, safe to open in a spreadsheet")
 
 
 def _day(raw: str | None, name: str) -> date | None:
@@ -149,3 +154,84 @@ def run(store: ServerDB, args: argparse.Namespace) -> None:
     for e in entries:
         print(line(e))
     print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} ({describe(filters)}).")
+
+
+OVERRIDE_HEADER = (
+    "Asked (UTC)",
+    "Override id",
+    "Child",
+    "Child id",
+    "User",
+    "Organisation",
+    "Device",
+    "Records of",
+    "Kinds of information",
+    "Reason",
+    "Why",
+    "Mode",
+    "State",
+    "Decided by",
+    "Decided (UTC)",
+    "Decision note",
+    "Until (UTC)",
+    "Ended (UTC)",
+)
+
+
+def override_rows(entries: list[dict[str, Any]]) -> list[tuple[Value, ...]]:
+    return [
+        (
+            _utc(e["requested_at"]),
+            e["id"],
+            e["child"],
+            e["child_id"],
+            e["username"],
+            e["organisation"],
+            e["device_name"],
+            e["owner"],
+            ", ".join(e["categories"]),
+            e["reason"],
+            e["detail"],
+            e["mode"],
+            e["state"],
+            e["decided_by"],
+            _utc(e["decided_at"]),
+            e["decision_note"],
+            _utc(e["expires_at"]),
+            _utc(e["ended_at"]),
+        )
+        for e in entries
+    ]
+
+
+def override_line(e: dict[str, Any]) -> str:
+    child = f"{e['child']} ({e['child_id']})" if e["child"] else e["child_id"]
+    until = f" until {e['expires_at']:%Y-%m-%d %H:%M}" if e["expires_at"] else ""
+    return (
+        f"{e['requested_at']:%Y-%m-%d %H:%M}  {e['id']}  {child}  {e['username']} ({e['organisation']}, device "
+        f"{e['device_name']}) asked for {e['owner']}'s {', '.join(e['categories'])}  [{e['reason']}: {e['detail']}]"
+        f"  {e['state']}{' by ' + e['decided_by'] if e['decided_by'] else ''}{until}"
+    )
+
+
+def run_overrides(store: ServerDB, args: argparse.Namespace) -> None:
+    """The owning organisation's report of overrides (every organisation's without --org)."""
+    since = _day(args.since, "since")
+    if args.org:
+        with store.read() as conn:
+            if conn.execute(select(orgs.c.id).where(orgs.c.id == args.org)).first() is None:
+                raise AdminError(f"No organisation with id {args.org}.")
+    entries = breakglass.report(store, args.org, datetime.combine(since, time(), UTC) if since else None)
+    parts = (f"records of organisation {args.org}" if args.org else "", f"from {since}" if since else "")
+    selection = "; ".join(p for p in parts if p) or "every override"
+    if args.csv:
+        write_csv(args.csv, OVERRIDE_HEADER, override_rows(entries))
+        print(f"Wrote {len(entries)} override(s) to {args.csv}.")
+    if args.pdf:
+        render_overrides_pdf(args.pdf, entries, selection, "casedesk-server admin", datetime.now(UTC))
+        print(f"Wrote {len(entries)} override(s) to {args.pdf}.")
+    if args.csv or args.pdf:
+        return
+    for e in entries:
+        print(override_line(e))
+    print(f"{len(entries)} override(s) ({selection}).")

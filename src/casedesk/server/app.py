@@ -22,6 +22,7 @@ from casedesk.server.db import (
     ServerDB,
     access,
     accounts,
+    breakglass,
     expiry,
     generation,
     migrate,
@@ -212,11 +213,14 @@ def create_app(
         if not 0 <= cursor <= MAX_CURSOR:  # feed positions are 63-bit: a larger one cannot have come from here
             raise auth.AuthFailure("invalid_cursor", f"The cursor must be between 0 and {MAX_CURSOR}.", status=400)
         daily_sweep()  # involvements whose end date has passed take their child out of view before this page
+        resync_from = device.resync_from
+        if breakglass.expire_due(store):  # an override ran out: its user's devices take their children again
+            resync_from = breakglass.resync_from(store, device.device_id)  # this one too, from this page
         delivered: Counter[str] = Counter()  # each child's records this page holds, for the access log
-        if device.resync_from is not None:  # its user's role changed what it receives (see `user_roles`)
+        if resync_from is not None:  # its user's role or grants changed what it receives (see `user_roles`)
             with store.write() as conn:
                 who = receiver(conn, device)
-                page, following = pulls.start_over(conn, who, device.resync_from, cursor, delivered)
+                page, following = pulls.start_over(conn, who, resync_from, cursor, delivered)
                 user_roles.resync_progress(conn, device.device_id, following)
         else:
             with store.read() as conn:
@@ -279,4 +283,5 @@ def create_app(
     resend.add_routes(app, store, current_device, receiver)
     reports_api.add_routes(app, store, current_device)
     audit_api.add_routes(app, store, current_device)
+    audit_api.add_override_routes(app, store, current_device)
     return app

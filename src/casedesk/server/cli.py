@@ -195,6 +195,8 @@ def _admin(store: ServerDB, args: argparse.Namespace) -> int:
         return cli_sharing.run_user(store, args)
     elif args.action == "access-log":
         access_report.run(store, args)
+    elif args.action == "overrides":
+        access_report.run_overrides(store, args)
     elif args.action == "mark-restored":
         entry = generation.begin(store, args.reason)
         where = f"from feed position {entry['base_seq']}"

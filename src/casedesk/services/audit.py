@@ -57,9 +57,11 @@ class AuditService:
         local = self.sync.on_db(lambda: self.device_entries(child_id))
         device_id = self.sync.on_db(lambda: self.db.device_id)
         server: list[audit_trail.ServerEntry] = []
+        overrides: list[audit_trail.OverrideEntry] = []
         note = ""
         try:
-            server = server_entries(self.sync.transport.access_log(child_id))
+            answer = self.sync.transport.access_log(child_id)
+            server, overrides = server_entries(answer), override_entries(answer)
         except NotEnrolled:
             note = "This device is not enrolled with a server, so only what was done on this device is shown."
         except Offline:
@@ -68,7 +70,7 @@ class AuditService:
             note = f"The server did not give its access log: {exc}"
         except CaseDeskError as exc:  # a refused token or a revoked device: sync says what to do about it
             note = f"The server's access log is not available: {exc}"
-        return audit_trail.join(child_id, local, server, this_device=device_id, server_note=note)
+        return audit_trail.join(child_id, local, server, this_device=device_id, server_note=note, overrides=overrides)
 
 
 def server_entries(answer: AccessLogResponse) -> list[audit_trail.ServerEntry]:
@@ -84,4 +86,23 @@ def server_entries(answer: AccessLogResponse) -> list[audit_trail.ServerEntry]:
             basis=e.basis,
         )
         for e in answer.entries
+    ]
+
+
+def override_entries(answer: AccessLogResponse) -> list[audit_trail.OverrideEntry]:
+    return [
+        audit_trail.OverrideEntry(
+            at=datetime.fromisoformat(o.requested_at),
+            username=o.username,
+            organisation=o.organisation,
+            device_id=o.device_id,
+            owner=o.owner,
+            categories=tuple(o.categories),
+            reason=o.reason,
+            detail=o.detail,
+            state=o.state,
+            decided_by=o.decided_by,
+            until=datetime.fromisoformat(o.expires_at) if o.expires_at else None,
+        )
+        for o in answer.overrides
     ]

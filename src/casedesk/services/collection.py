@@ -46,6 +46,7 @@ from casedesk.services.guidance.service import GuidanceService
 from casedesk.services.meetings.meetings import MeetingService
 from casedesk.services.meetings.plans import PlanService
 from casedesk.services.mywork.service import MyWorkService
+from casedesk.services.overrides import OverrideService
 from casedesk.services.overview.service import OverviewService
 from casedesk.services.profile import ProfileService
 from casedesk.services.referrals.service import ReferralService
@@ -94,6 +95,7 @@ class Collection:
         self._hop: Callable[[Callable[[], Any]], Any] = run_here
         self.children = ChildrenService(db, actor)
         self.audit = AuditService(db, actor, lambda: self.sync)  # the sync service is made below
+        self.overrides = OverrideService(db, actor, lambda: self.sync)
         self.triage = TriageService(db, actor)
         self.referrals = ReferralService(db, actor)
         self.directory = DirectoryService(db, actor)
@@ -147,6 +149,7 @@ class Collection:
             author_of.author = saved.name
         for service in (
             self.audit,
+            self.overrides,
             self.triage,
             self.referrals,
             self.directory,

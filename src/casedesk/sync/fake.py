@@ -22,7 +22,7 @@ from casedesk.sync.wire import (
     ServerState,
     SnapshotResponse,
 )
-from casedesk.sync.wire_audit import AccessLogResponse
+from casedesk.sync.wire_audit import AccessLogResponse, OverrideAsk, OverrideDecision, OverrideInfo, OverrideList
 
 
 @dataclass
@@ -107,3 +107,19 @@ class FaultyTransport:
     def access_log(self, child_id: str) -> AccessLogResponse:
         self._check_offline("access_log")
         return self.inner.access_log(child_id)
+
+    def overrides(self, child_id: str | None = None) -> OverrideList:
+        self._check_offline("overrides")
+        return self.inner.overrides(child_id)
+
+    def ask_override(self, ask: OverrideAsk) -> OverrideInfo:
+        self._check_offline("ask_override")
+        return self.inner.ask_override(ask)
+
+    def decide_override(self, override_id: str, decision: OverrideDecision) -> OverrideInfo:
+        self._check_offline("decide_override")
+        return self.inner.decide_override(override_id, decision)
+
+    def end_override(self, override_id: str) -> OverrideInfo:
+        self._check_offline("end_override")
+        return self.inner.end_override(override_id)

@@ -53,7 +53,7 @@ from casedesk.sync.wire import (
     ServerState,
     SnapshotResponse,
 )
-from casedesk.sync.wire_audit import AccessLogResponse
+from casedesk.sync.wire_audit import AccessLogResponse, OverrideAsk, OverrideDecision, OverrideInfo, OverrideList
 
 RETRY_STATUS = frozenset({429, 502, 503, 504})
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -119,6 +119,19 @@ class HttpTransport:
 
     def access_log(self, child_id: str) -> AccessLogResponse:
         return AccessLogResponse.model_validate(self._call("GET", "/v1/access-log", params={"child_id": child_id}))
+
+    def overrides(self, child_id: str | None = None) -> OverrideList:
+        params = {"child_id": child_id} if child_id else None
+        return OverrideList.model_validate(self._call("GET", "/v1/overrides", params=params))
+
+    def ask_override(self, ask: OverrideAsk) -> OverrideInfo:
+        return OverrideInfo.model_validate(self._call("POST", "/v1/overrides/ask", body=ask))
+
+    def decide_override(self, override_id: str, decision: OverrideDecision) -> OverrideInfo:
+        return OverrideInfo.model_validate(self._call("POST", f"/v1/overrides/{override_id}/decision", body=decision))
+
+    def end_override(self, override_id: str) -> OverrideInfo:
+        return OverrideInfo.model_validate(self._call("POST", f"/v1/overrides/{override_id}/end", body={}))
 
     def report(self, problem: ProblemReport) -> None:
         self._call("POST", "/v1/report", body=problem)
@@ -250,7 +263,7 @@ def _refusal(response: httpx.Response) -> Exception:
         return DeviceRevoked(detail or "This device has been revoked.")
     if response.status_code == 401 and code == "invalid_token":
         return TokenRefused(detail or "The device token was refused.")
-    if response.status_code in (401, 403):
+    if response.status_code in (401, 403) and code != "forbidden":  # forbidden: the role may not, not a bad login
         return CredentialsRefused(detail or "The server refused these credentials.", code)
     return Refused(
         f"The server refused the request (HTTP {response.status_code}): {detail}", code, response.status_code

@@ -20,7 +20,7 @@ from casedesk.sync.wire import (
     ServerState,
     SnapshotResponse,
 )
-from casedesk.sync.wire_audit import AccessLogResponse
+from casedesk.sync.wire_audit import AccessLogResponse, OverrideAsk, OverrideDecision, OverrideInfo, OverrideList
 
 
 class Offline(CaseDeskError):
@@ -103,3 +103,13 @@ class Transport(Protocol):
     def access_log(self, child_id: str) -> AccessLogResponse:
         """Which devices received this child's records (only for a child the device's organisation sees)."""
         ...
+
+    def overrides(self, child_id: str | None = None) -> OverrideList:
+        """This user's break-glass requests (for one child) and, for a safeguarding lead, the organisation's."""
+        ...
+
+    def ask_override(self, ask: OverrideAsk) -> OverrideInfo: ...
+
+    def decide_override(self, override_id: str, decision: OverrideDecision) -> OverrideInfo: ...
+
+    def end_override(self, override_id: str) -> OverrideInfo: ...

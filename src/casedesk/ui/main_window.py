@@ -24,6 +24,7 @@ from casedesk.config import Profile
 from casedesk.ui.admin.hook import install as install_admin_page
 from casedesk.ui.caseload.new_child_dialog import NewChildDialog
 from casedesk.ui.caseload.view import CaseloadView
+from casedesk.ui.child.override_queue import access_requests_button
 from casedesk.ui.child.view import ChildPage
 from casedesk.ui.cohort.page import CohortPage
 from casedesk.ui.context import AppContext
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.profile_button.clicked.connect(self.edit_profile)
         self.statusBar().addWidget(self.lock_state)
         self.statusBar().addWidget(self.profile_button)
+        self.statusBar().addWidget(access_requests_button(context, self))
         self.statusBar().addPermanentWidget(self.sync_state)
         self._page_before_lock = 0
 

@@ -269,6 +269,32 @@ access_log = Table(
     Index("ix_access_log_at", "at"),
 )
 
+# Break-glass overrides (`casedesk.domain.overrides`, `overrides`): who asked for what of which child, why, who
+# decided, and until when it holds. Rows are never deleted: the table is the overrides' audit.
+overrides = Table(
+    "overrides",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("child_id", String(36), nullable=False, index=True),
+    Column("org_id", String(36), nullable=False),
+    Column("user_id", String(36), nullable=False),
+    Column("username", String(200), nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("owner_org", String(36), nullable=False, index=True),
+    Column("categories", JSON, nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("mode", String(12), nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", String(200)),
+    Column("decision_note", Text),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("ended_at", DateTime(timezone=True)),
+    Index("ix_overrides_open", "state", "expires_at"),
+)
+
 DEFAULT_SQLITE_NAME = "casedesk-server.db"
 
 

@@ -49,7 +49,7 @@ class AuditTab(QWidget):
         top.addWidget(self.refresh)
         self.table = read_only_table(HEADERS, "Who has seen, printed, exported, shared or changed this record")
         fit = QHeaderView.ResizeMode.ResizeToContents
-        for column in (0, 1, 2):
+        for column in (0, 1, 2, 3):
             self.table.horizontalHeader().setSectionResizeMode(column, fit)
         self.empty = EmptyState(self.table, NOTHING_YET)
         self.note = QLabel()

@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QScrollArea, QVBoxLa
 from casedesk.domain import sharing
 from casedesk.domain.agreements import SHAREABLE
 from casedesk.services.children import ChildView
+from casedesk.services.overrides import Choices, OverrideList
 from casedesk.services.sharing import ChildSharing, category_words
 from casedesk.ui.child.casework_tab import CaseworkTab, button_row, day, fill, heading
+from casedesk.ui.child.override_dialog import OverrideDialog, outcome
 from casedesk.ui.child.record_form import FormDialog, ask_end_date
 from casedesk.ui.context import AppContext
 from casedesk.ui.widgets import EmptyState, read_only_table
@@ -38,6 +40,10 @@ class SharingTab(CaseworkTab):
         self.consents = read_only_table(
             ("Category", "Not shared with", "Decided", "Given by", "Recorded by", "Given again"), "Consent records"
         )
+        self.break_glass = QPushButton("Ask for withheld information…")
+        self.break_glass.setToolTip("Break the glass: ask, with a reason, for what another organisation withholds")
+        self.break_glass.clicked.connect(self.ask_override)
+        self.dialog: OverrideDialog | None = None
         record, restore = QPushButton("Record withdrawn consent…"), QPushButton("Consent given again…")
         record.clicked.connect(self.record_consent)
         restore.clicked.connect(self.end_selected)
@@ -45,6 +51,7 @@ class SharingTab(CaseworkTab):
         column = QVBoxLayout(page)
         column.addWidget(heading("Not shared with your organisation"))
         column.addLayout(self.notices)
+        column.addLayout(button_row(self.break_glass))
         column.addWidget(heading("Information-sharing agreements that apply"))
         column.addLayout(self.agreements)
         column.addWidget(heading("Consent"))
@@ -146,6 +153,38 @@ class SharingTab(CaseworkTab):
         ended = ask_end_date(self, "Consent given again", "the withdrawal", consent.decided_on)
         if ended is not None:
             self.write(lambda col: col.sharing.end_consent(consent.id, ended), "Consent given again from that day.")
+
+    # -- break the glass ---------------------------------------------------------------------------------------
+    def ask_override(self) -> None:
+        """Open the override dialog for this child, with the server's policy and what its notices say is withheld
+        (asked of the server on the network pool)."""
+        child_id = self.child_id
+        if child_id is None:
+            return
+        self.break_glass.setEnabled(False)
+        self.context.runner.query(lambda col: col.overrides.prepare(child_id)).on_network().success(
+            lambda ready: self._open_dialog(child_id, *ready)
+        ).failure(self._cannot_ask).run()
+
+    def _open_dialog(self, child_id: str, choices: Choices, listing: OverrideList) -> None:
+        self.break_glass.setEnabled(True)
+        if child_id != self.child_id:
+            return
+        if not choices.organisations:
+            self.message.emit("No other organisation is involved with this child, so nothing is withheld from you.")
+            return
+        self.dialog = OverrideDialog(self, self.context, child_id, choices, listing.policy)
+        self.dialog.finished.connect(self._asked)
+        self.dialog.open()
+
+    def _asked(self, _result: int) -> None:
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None and dialog.sent is not None:
+            self.message.emit(outcome(dialog.sent))
+
+    def _cannot_ask(self, error: BaseException) -> None:
+        self.break_glass.setEnabled(True)
+        self.message.emit(f"Cannot ask for withheld information now: {error}")
 
 
 def _refill(layout: QVBoxLayout, lines: list[str]) -> None:
