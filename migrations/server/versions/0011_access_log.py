@@ -1,8 +1,8 @@
-"""Server schema v8: the access log — which device and user received which child's records, when, and on what
+"""Server schema v11: the access log — which device and user received which child's records, when, and on what
 basis (see `casedesk.server.db.access`).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30 07:20:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
