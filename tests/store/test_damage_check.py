@@ -27,7 +27,7 @@ def _fill(db: Database, children: int = 300) -> None:
 def _flip_middle_page(path: Path) -> None:
     size = path.stat().st_size
     with open(path, "r+b") as handle:
-        handle.seek(size // 2)
+        handle.seek(size * 3 // 4)
         handle.write(b"\xde\xad\xbe\xef")
 
 

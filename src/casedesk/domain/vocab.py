@@ -163,6 +163,7 @@ class EventKind(StrEnum):
     MEETING_DECISION = "meeting_decision"  # one child's part of a meeting or panel
     PLAN = "plan"  # a plan agreed, changed or closed
     PLAN_ACTION = "plan_action"  # an action of a plan done (with its note) or no longer needed
+    RECORD_REVIEW = "record_review"  # two records of the child merged, a transfer received, a value disputed
 
     @property
     def label(self) -> str:

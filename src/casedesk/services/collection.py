@@ -40,6 +40,8 @@ from casedesk.services.dataquality import DataQualityService
 from casedesk.services.device_backup import DeviceBackups
 from casedesk.services.diagnostics import Diagnostics
 from casedesk.services.directory.service import DirectoryService
+from casedesk.services.discrepancies.service import DiscrepancyService
+from casedesk.services.duplicates.service import DuplicatesService
 from casedesk.services.education.home import EducationService
 from casedesk.services.enrolment import EnrolmentService
 from casedesk.services.guidance.service import GuidanceService
@@ -113,6 +115,7 @@ class Collection:
         self.alerts = AlertsService(db, actor)
         self.mywork = MyWorkService(db, actor)
         self.sharing = SharingService(db, actor)
+        self.duplicates, self.discrepancies = DuplicatesService(db, actor), DiscrepancyService(db, actor)
         self.sync = SyncService(db, transport, on_db=self.on_db)
         self.enrolment = EnrolmentService(self.sync)
         self.administration = AdministrationService(self.sync)
@@ -164,6 +167,8 @@ class Collection:
             self.alerts,
             self.mywork,
             self.sharing,
+            self.duplicates,
+            self.discrepancies,
         ):
             service.actor = saved.name
 

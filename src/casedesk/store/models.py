@@ -693,6 +693,39 @@ class ConsentRow(SyncedMixin, Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class ChildMergeRow(SyncedMixin, Base):
+    """Two records of one child merged: the merged one's rows now sit under the kept one (`store.merges`)."""
+
+    __tablename__ = "child_merges"
+    kept_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    merged_id: Mapped[str] = mapped_column(String(36), index=True)
+    merged_by: Mapped[str] = mapped_column(String(200))
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[list[Any] | None] = mapped_column(JSON)
+    merged_identity: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class DiscrepancyFlagRow(SyncedMixin, Base):
+    """A value another organisation shared, flagged as wrong, and the owner's answer (`services.discrepancies`)."""
+
+    __tablename__ = "discrepancy_flags"
+    child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[str] = mapped_column(String(36))
+    field: Mapped[str] = mapped_column(String(60))
+    value_seen: Mapped[str | None] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text)
+    owner_org: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    raised_by_org: Mapped[str | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    raised_by: Mapped[str] = mapped_column(String(200))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class WithheldRow(Base):
     """A row of a child the server holds but did not send this device (its category is not shared with this
     organisation or this role): only what the notice needs — never any of its content. Never synced."""
@@ -753,7 +786,17 @@ SYNCED_TABLES: dict[str, type[SyncedMixin]] = {
     "alert_actions": AlertActionRow,
     "sharing_agreements": SharingAgreementRow,
     "consents": ConsentRow,
+    "child_merges": ChildMergeRow,
+    "discrepancy_flags": DiscrepancyFlagRow,
 }
 APPEND_ONLY_TABLES = frozenset(
-    {"events", "mail_requests", "guidance_questions", "directory_searches", "plan_notes", "alert_actions"}
+    {
+        "events",
+        "mail_requests",
+        "guidance_questions",
+        "directory_searches",
+        "plan_notes",
+        "alert_actions",
+        "child_merges",
+    }
 )

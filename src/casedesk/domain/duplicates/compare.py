@@ -47,7 +47,11 @@ def score_of(points: float) -> float:
 
 
 def compare(a: Person, b: Person) -> Candidate:
-    """Every piece of evidence about two records, summed and scored (whether or not it reaches the threshold)."""
+    """Every piece of evidence about two records, summed and scored (whether or not it reaches the threshold).
+
+    The evidence reads in the candidate's order: the record with the smaller id first."""
+    if b.id < a.id:
+        a, b = b, a
     evidence = [*_identifiers(a, b), *_names(a, b), _born(a.date_of_birth, b.date_of_birth)]
     evidence += [_postcode(a.postcode, b.postcode), _sex(a.sex, b.sex)]
     kept = tuple(e for e in evidence if e.verdict is not Verdict.MISSING)

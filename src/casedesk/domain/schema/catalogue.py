@@ -12,6 +12,7 @@ from casedesk.domain.schema.alerts import ALERT_ENTITIES, ALERT_RECORDS
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES, CASEWORK_RECORDS
 from casedesk.domain.schema.education import EDUCATION_ORDER, EDUCATION_RECORDS
 from casedesk.domain.schema.meetings import MEETING_CHILD_ORDER, MEETING_RECORDS, MEETING_SHARED
+from casedesk.domain.schema.review import REVIEW_RECORDS
 from casedesk.domain.schema.sharing import SHARING_RECORDS
 from casedesk.domain.schema.types import (
     CHRONOLOGY_CATEGORIES,
@@ -290,6 +291,7 @@ RECORDS: tuple[RecordSpec, ...] = (
     *MEETING_RECORDS,
     *ALERT_RECORDS,
     *SHARING_RECORDS,
+    *REVIEW_RECORDS,
 )
 
 ENTITY_ORDER: tuple[str, ...] = (
@@ -302,6 +304,7 @@ ENTITY_ORDER: tuple[str, ...] = (
     "guidance_questions",
     *MEETING_SHARED,
     "children",
+    "child_merges",  # straight after the child: a device re-points the merged child's rows as they arrive
     "status_periods",
     "involvements",
     "attendance_weeks",
@@ -315,4 +318,5 @@ ENTITY_ORDER: tuple[str, ...] = (
     "events",
     "consents",
     "sharing_agreements",
+    "discrepancy_flags",
 )

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, insert, select
 
 from casedesk.domain import roles, sharing
 from casedesk.server import policy
-from casedesk.server.db import agreement_admin, applied_changes, policies
+from casedesk.server.db import agreement_admin, applied_changes, merges, policies
 from casedesk.server.db.cache import BatchCache, next_seq
 from casedesk.server.db.compact import pack_answer, unpack_answer
 from casedesk.server.db.decisions import ConflictRules
@@ -53,6 +53,8 @@ class Pusher(ConflictRules, MergedInserts):
         self.high_water = 0
         self.today = policy.today()
         self.rescope_due: dict[str, set[str]] = {}  # child id -> organisations that may have lost it
+        self.merged: dict[str, str] = merges.merged_map(conn)  # merges: see `casedesk.server.db.merges`
+        self.new_merges: list[tuple[str, str]] = []
 
     def _prefetch(self, raw_changes: list[dict[str, Any]]) -> None:
         """Read everything the batch can touch in a few queries (see `BatchCache`)."""
@@ -109,6 +111,7 @@ class Pusher(ConflictRules, MergedInserts):
             results.append(result)
         self.rescope_all()
         self._flush()
+        merges.apply_merges(self)
         if answers:
             self.conn.execute(insert(applied_changes), answers)
         return results
@@ -219,7 +222,7 @@ class Pusher(ConflictRules, MergedInserts):
         self._check_shared(change, current)
         self._check_bases(change)
         if change.op in ("insert", "append") and current is None:
-            return self._insert(change, spec)
+            return self._insert(merges.redirect(self, change, spec), spec)
         if current is None:
             raise Rejected(NOT_VISIBLE)
         if change.op == "insert" and change.entity in MERGES:  # the same row raised twice (e.g. an alert)

@@ -24,7 +24,7 @@ from casedesk.domain.schema import CATALOGUE
 from casedesk.domain.schema.casework import CASEWORK_ENTITIES
 from casedesk.domain.schema.education import EDUCATION_ORDER
 from casedesk.domain.schema.meetings import MEETING_CHILD_ORDER
-from casedesk.store import attendance_repo, settings, sharing_repo
+from casedesk.store import attendance_repo, merges, settings, sharing_repo
 from casedesk.store.database import Database
 from casedesk.store.journal import tallies, unapplied
 from casedesk.store.journal.outbox import forget_rows, pending_fields
@@ -35,6 +35,7 @@ from casedesk.store.tables import mapped_table
 # (education: EHE visits before their case, CME steps before their enquiry)
 CHILD_TABLES = (
     "consents",
+    "discrepancy_flags",
     "events",
     "involvements",
     "status_periods",
@@ -333,6 +334,7 @@ def _apply_items(conn: Connection, items: list[Any], stats: PageStats) -> list[A
         elif item.kind == "withheld":
             sharing_repo.note_withheld(conn, [item])
     stats.rows += apply_rows(conn, run, pending)
+    merges.settle(conn, items)  # a merge pulled, or rows recorded for a merged child: under the kept child
     refresh_derived(conn, items)
     return items
 

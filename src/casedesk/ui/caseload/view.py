@@ -22,6 +22,7 @@ from casedesk.services.caseload import ABSENCE_FILTERS, CaseloadData, CaseloadFi
 from casedesk.ui.caseload.import_dialog import ChildrenImport
 from casedesk.ui.caseload.model import CaseloadModel, ChildIdRole, SortRole
 from casedesk.ui.context import AppContext
+from casedesk.ui.duplicates.dialog import duplicates_button
 from casedesk.ui.widgets import EmptyState, filter_combo
 
 SEARCH_DELAY_MS = 150
@@ -99,6 +100,7 @@ class CaseloadView(QWidget):
         self.panel_button.clicked.connect(lambda: self.prepare_panel.emit(self.selected_ids()))
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
+        bottom.addWidget(duplicates_button(context, self))
         bottom.addWidget(self.panel_button)
         layout.addLayout(bottom)
 

@@ -53,6 +53,7 @@ from casedesk.ui.child.send_tab import SendTab
 from casedesk.ui.child.sharing_tab import SharingTab
 from casedesk.ui.child.youth_justice_tab import YouthJusticeTab
 from casedesk.ui.context import AppContext
+from casedesk.ui.discrepancies.dialog import discrepancy_button
 from casedesk.ui.meetings.child_tab import ChildMeetingsTab
 from casedesk.ui.widgets import date_input, picked_date
 
@@ -96,6 +97,7 @@ class ChildPage(QWidget):
         top.addWidget(needs_check)
         top.addWidget(export_json)
         top.addWidget(export_pdf)
+        top.addWidget(discrepancy_button(context, lambda: self.child_id, self))
         header.addLayout(top)
         self.withheld = QLabel()  # what the server did not send this device, in one line (see the Sharing tab)
         self.withheld.setWordWrap(True)

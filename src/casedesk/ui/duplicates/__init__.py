@@ -1,0 +1,1 @@
+"""Possible duplicate children: the list with its evidence, and the merge a person confirms."""
