@@ -23,6 +23,7 @@ from casedesk.server import (
     mail,
     usage,
 )
+from casedesk.server import cli_casework as casework
 from casedesk.server.db import DEFAULT_SQLITE_NAME, DatabaseRefused, ServerDB, generation, migrate
 from casedesk.server.db import accounts as admin
 from casedesk.server.feed import cli as feed_cli
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="replace the database with a backup (stop the server first)")
     p.add_argument("--from", dest="source", type=Path, required=True, help="backup file to restore")
     p.add_argument("--passphrase-file", type=Path)
+    casework.register(sub)
     adm = sub.add_parser("admin", help="administration").add_subparsers(dest="action", metavar="ACTION", required=True)
     p = adm.add_parser("create-org", help="create an organisation; prints its id")
     p.add_argument("name")
@@ -221,6 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in feed_cli.COMMANDS:
             migrate(store.engine)
             return feed_cli.run(store, args)
+        if args.command in casework.COMMANDS:
+            migrate(store.engine)
+            return casework.run(store, args)
         import uvicorn
 
         from casedesk.server.app import create_app
