@@ -21,7 +21,8 @@ def _audited(device: Device, row_id: str) -> list[str]:
         return [a.action for a in session.execute(select(AuditRow).where(AuditRow.row_id == row_id)).scalars()]
 
 
-def test_a_flag_reaches_the_owner_and_its_answer_comes_back(server: Server, tmp_path: Path) -> None:
+def test_a_flag_reaches_the_owner_and_its_answer_comes_back(any_server: Server, tmp_path: Path) -> None:
+    server = any_server
     school, social_care = server.org("Oakwood Primary School"), server.org("Leeds Children's Social Care")
     server.user(school, "dsl")
     server.user(social_care, "sw")

@@ -22,7 +22,8 @@ def _children(device: Device) -> set[str]:
         return {c.id for c in repo.list_children(session)}
 
 
-def test_a_merge_syncs_and_keeps_what_was_written_offline(server: Server, tmp_path: Path) -> None:
+def test_a_merge_syncs_and_keeps_what_was_written_offline(any_server: Server, tmp_path: Path) -> None:
+    server = any_server
     school, other = server.org("Oakwood Primary School"), server.org("Leeds Early Help")
     for name, where in (("ann", school), ("ben", school), ("eve", other)):
         server.user(where, name)

@@ -62,6 +62,8 @@ EntityName = Literal[
     "alert_actions",
     "sharing_agreements",
     "consents",
+    "child_merges",
+    "discrepancy_flags",
 ]
 
 
