@@ -30,7 +30,7 @@ def test_a_damaged_database_is_announced_at_unlock(qtbot, db: Database, db_path:
     db.close()
     size = db_path.stat().st_size
     with open(db_path, "r+b") as handle:
-        handle.seek(size // 2)
+        handle.seek(size * 3 // 4)  # into the children written above, past the schema
         handle.write(b"\xde\xad\xbe\xef")
     context = AppContext(db_path, runner)
     context.attach(opened(Database.open(db_path, PASSPHRASE), Profile(name="Sam Tester", role="DSL", organisation="")))
