@@ -1,10 +1,10 @@
-"""Schema v14: merges of two records of one child, and discrepancy flags (issue 19).
+"""Schema v15: merges of two records of one child, and discrepancy flags (issue 19).
 
 A merge re-points the merged child's rows at the kept child, append-only ones included: their triggers now refuse
 any update except that one, and only where a merge record names the two children.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-30 10:30:00
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
