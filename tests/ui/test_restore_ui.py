@@ -138,7 +138,7 @@ def test_a_damaged_database_leads_to_restore_from_the_unlock_check(
     db.close()
     size = db.path.stat().st_size
     with open(db.path, "r+b") as handle:  # four bytes flipped in a middle page: found by the check at unlock
-        handle.seek(size // 2)
+        handle.seek(size * 3 // 4)  # among the rows written, past the schema
         handle.write(b"\xde\xad\xbe\xef")
     context = AppContext(db.path, runner)
     context.attach(opened(Database.open(db.path, PASSPHRASE), PROFILE))
