@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from casedesk.config import Profile
-from casedesk.ui.admin.hook import install as install_admin_page
+from casedesk.ui.admin import hook as admin_hook
+from casedesk.ui.admin.page import AdminPage
 from casedesk.ui.caseload.new_child_dialog import NewChildDialog
 from casedesk.ui.caseload.view import CaseloadView
 from casedesk.ui.child.override_queue import access_requests_button
@@ -29,7 +30,7 @@ from casedesk.ui.child.view import ChildPage
 from casedesk.ui.cohort.page import CohortPage
 from casedesk.ui.context import AppContext
 from casedesk.ui.dashboards.hook import install as install_dashboards_page
-from casedesk.ui.dataquality.hook import install as install_dataquality_page
+from casedesk.ui.dataquality import hook as dataquality_hook
 from casedesk.ui.directory.page import DirectoryPage
 from casedesk.ui.guidance import navigator
 from casedesk.ui.guidance.ask_dialog import AskDialog
@@ -145,8 +146,15 @@ class MainWindow(QMainWindow):
         self.key_watch = KeyFileWatcher(lambda: not context.key_file_gone(), self)
         self.key_watch.gone.connect(self._key_file_gone)
         self.help_menu = install_help_menu(self, context, self.ask)
-        self.admin_page = install_admin_page(self.nav, self.stack, self.sync, context)
-        self.dataquality_page = install_dataquality_page(self.nav, self.stack, self.sync, context, self.open_child)
+        self.admin_page = AdminPage(context)
+        self.dataquality_page = dataquality_hook.build(context, self.open_child)
+        admin_hook.install(
+            self.nav,
+            self.stack,
+            self.sync,
+            context,
+            [(admin_hook.TITLE, self.admin_page), (dataquality_hook.TITLE, self.dataquality_page)],
+        )
         self.dashboards_page = install_dashboards_page(self.nav, self.stack, self.sync, context)
         self.resize(1366, 768)
         self._show_unlocked()
