@@ -1,6 +1,8 @@
 """`casedesk-server import cin-census` and `import ssda903`: a return is checked against its schema and every
-DfE rule; one that breaks any is refused with each failure (rule, child, table and field) and changes nothing;
-a good one is imported whole, its children matched, and a later return updates what the first one said."""
+DfE rule; one that breaks an error rule is refused with each failure (rule, child, table and field; its errors
+and, apart, its queries), the refusal kept for the data-quality report and nothing else changed; a good one is
+imported whole, its children matched, and a later return updates what the first one said and ends the statuses
+it no longer lists."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from casedesk.domain.ids import new_id
 from casedesk.server.cli import main
 from casedesk.server.db import accounts, admin_audit, records
 from casedesk.server.feed import publish
-from casedesk.server.feed.tables import feed_children, feed_failures, feed_imports, feed_match_log
+from casedesk.server.feed.tables import feed_children, feed_failures, feed_imports, feed_match_log, feed_refusals
 from tests.server.feed_files import (
     LA,
     LA_ONS,
@@ -51,8 +53,13 @@ def _counts(server: Server) -> dict[str, int]:
     with server.store.read() as conn:
         return {
             t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
-            for t in (feed_imports, feed_children, feed_failures, feed_match_log, records, admin_audit)
+            for t in (feed_imports, feed_children, feed_failures, feed_match_log, records, admin_audit, feed_refusals)
         }
+
+
+def _data(counts: dict[str, int]) -> dict[str, int]:
+    """What an import changes (a refusal changes none of it: only the refusal, its failures and the audit)."""
+    return {k: v for k, v in counts.items() if k in ("feed_imports", "feed_children", "feed_match_log", "records")}
 
 
 def _statuses(server: Server, child: str) -> dict[str, dict[str, Any]]:
@@ -140,7 +147,15 @@ def test_dfe_rule_failures_refuse_the_census_naming_rule_child_and_field(
     assert code == 1 and "fails" in out and "nothing was imported" in out
     assert "error 4001 (child C009 CINplanDates.CINPlanEndDate)" in out
     assert "C002" not in out  # only the failing child is named
-    assert _counts(server) == before
+    # the errors refuse it; its queries are listed apart, as what alone would not have
+    assert out.index("error 4001") < out.index("DfE queries (") < out.index("query ")
+    assert "query" not in out[: out.index("DfE queries (")].replace("queries", "")
+    after = _counts(server)
+    assert _data(after) == _data(before) and after["feed_refusals"] == 1
+    code, out = _run(server, capsys, "data-quality")
+    assert code == 0
+    line = next(x for x in out.splitlines() if "error 4001" in x)
+    assert "cin C009" in line and str(census) in line and "refused" in line and "CINplanDates.CINPlanEndDate" in line
 
 
 def test_the_identity_extract_adds_names_and_a_bad_one_is_refused(
@@ -183,8 +198,9 @@ def test_a_good_ssda903_return_is_imported_with_the_social_worker(
 ) -> None:
     _, care, child = _area(server)
     folder = _looked_after_return(tmp_path / "903")
-    code, out = _run(server, capsys, "import", "ssda903", str(folder), "--la-ons-code", LA_ONS, "--la", LA)
+    code, out = _run(server, capsys, "import", "ssda903", str(folder), "--la", LA)
     assert code == 0, out
+    assert f"The council is {LA_ONS}" in out  # from the children's home postcodes: no --la-ons-code needed
     assert "Imported 2 children: 1 matched, 1 waiting for review" in out
     lac = _statuses(server, child)["looked_after"]
     assert (lac["start_date"], lac["end_date"], lac["detail"]) == ("2023-09-10", None, "C2")
@@ -236,10 +252,80 @@ def test_dfe_rule_failures_refuse_the_ssda903_return(
     before = _counts(server)
     code, out = _run(server, capsys, "import", "ssda903", str(folder), "--la-ons-code", LA_ONS)
     assert code == 1 and "error 393 (child L001 Header.MOTHER)" in out
-    assert _counts(server) == before
+    after = _counts(server)
+    assert _data(after) == _data(before) and after["feed_refusals"] == 1
+    _, report = _run(server, capsys, "data-quality")
+    assert "error 393" in report and "ssda903 L001" in report and "Header.MOTHER" in report
     code, out = _run(server, capsys, "import", "ssda903", str(folder), "--la-ons-code", LA_ONS, "--accept-rule", "393")
     assert code == 0 and "query 393 (child L001 Header.MOTHER)" in out  # an administrator accepted it: audited
     with server.store.read() as conn:
         kept = conn.execute(select(feed_failures.c.rule, feed_failures.c.severity)).all()
-        audited = conn.execute(select(admin_audit.c.target).where(admin_audit.c.action == "import_ssda903")).scalar()
-    assert ("393", "query") in kept and "accepting rule(s) 393" in str(audited)
+        audited = conn.execute(
+            select(admin_audit.c.target, admin_audit.c.outcome).where(admin_audit.c.action == "import_ssda903")
+        ).all()
+    assert ("393", "query") in kept and ("393", "error") not in kept  # the import replaced the refusal's errors
+    assert [o for _, o in audited] == ["refused", "done"] and "accepting rule(s) 393" in audited[1].target
+    _, report = _run(server, capsys, "data-quality")
+    assert "error 393" not in report and "query 393" in report
+
+
+def test_ssda903_queries_are_kept_and_do_not_refuse_the_return(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _area(server)
+    folder = _looked_after_return(tmp_path / "903")
+    episodes = (folder / "episodes.csv").read_text().replace("LS6 3AB", "")
+    (folder / "episodes.csv").write_text(episodes)  # no home postcodes: rule 392b, which may be a false positive
+    code, out = _run(server, capsys, "import", "ssda903", str(folder))
+    assert code == 1 and "cannot be worked out from the return" in out and "--la-ons-code" in out
+    code, out = _run(server, capsys, "import", "ssda903", str(folder), "--la-ons-code", LA_ONS)
+    assert code == 0, out
+    assert "query 392b (child L001 Episodes.HOME_POST)" in out and "error" not in out
+    with server.store.read() as conn:
+        kept = set(conn.execute(select(feed_failures.c.rule, feed_failures.c.severity)).all())
+    assert kept == {("392b", "query")}
+
+
+def test_a_later_return_ends_the_statuses_it_no_longer_lists(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, _, child = _area(server)
+    census = tmp_path / "cin.xml"
+    census.write_bytes(cin_xml([CENSUS[0]]))
+    assert _run(server, capsys, "import", "cin-census", str(census))[0] == 0
+    assert _statuses(server, child)["child_protection_plan"]["end_date"] is None
+    # the council's corrected census of the same year no longer records the plan: it ends where it began
+    census.write_bytes(cin_xml([CinChild("C001", upn(1)), CENSUS[1]]))
+    code, out = _run(server, capsys, "import", "cin-census", str(census))
+    assert code == 0, out
+    held = _statuses(server, child)
+    assert held["child_protection_plan"]["end_date"] == "2023-07-03" and held["child_in_need"]["end_date"] is None
+
+
+def test_a_later_years_return_ends_the_care_of_a_child_it_no_longer_names(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, _, child = _area(server)
+    first = _looked_after_return(tmp_path / "2024")
+    assert _run(server, capsys, "import", "ssda903", str(first))[0] == 0
+    assert _statuses(server, child)["looked_after"]["end_date"] is None
+    # the 2025 return (April 2024 to March 2025) no longer names L001: its care ended before that year began
+    later = write_ssda903(
+        tmp_path / "2025",
+        [looked_after("L002", upn(12), born="03/02/2010", sex="1")],
+        [episode("L002", "01/06/2024", "10/01/2025", "E4A")],
+        [social_worker("L002", "03/02/2010", "SW2", "01/06/2024")],
+    )
+    # (the 2024 column map's sex codes are the 2024 rules': the 2025 rules want others)
+    code, out = _run(server, capsys, "import", "ssda903", str(later), "--ruleset", "lac2023_24")
+    assert code == 0, out
+    assert _statuses(server, child)["looked_after"]["end_date"] == "2024-03-31"
+    with server.store.read() as conn:
+        involvement = conn.execute(
+            select(records.c.data).where(records.c.entity == "involvements", records.c.child_id == child)
+        ).scalar_one()
+    assert involvement["end_date"] == "2024-03-31"
+    # an earlier year's return after a later one is refused: it would reopen what the later one ended
+    before = _counts(server)
+    code, out = _run(server, capsys, "import", "ssda903", str(first))
+    assert code == 1 and "the 2025 return is already imported" in out and _counts(server) == before

@@ -114,7 +114,7 @@ def test_the_command_prints_the_report_and_refuses_an_unknown_organisation(
     assert out.startswith("Data quality for the local authority")
     assert f"child {ids['ada']} (Ada Okafor): NHS number 9434765871" in out
     assert "ssda903 L2: Cy Ray: no similar child found" in out
-    assert "1000Q: Check the placement (Episodes.PLACE = 'U1')" in out
+    assert "query 1000Q (" in out and "import): Check the placement (Episodes.PLACE = 'U1')" in out
     assert "Looked after: open today for Riverside Academy, ended for Children's Social Care" in out
     assert main(["--database-url", server.url, "data-quality", "--org", ids["school"]]) == 0
     assert "Bo Lee" not in capsys.readouterr().out

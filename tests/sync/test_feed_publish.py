@@ -1,7 +1,8 @@
 """What a school's device receives of the council's feed, through a real server on a socket: nothing before the
 return is imported; after it, the child's CIN and child protection statuses (with the category of abuse), their
 start dates, the allocated social worker and children's social care's involvement, as the agreement between the
-school and children's social care allows; a later return that ends a plan ends it on the device."""
+school and children's social care allows; a later return that ends a plan ends it on the device, and so does one
+that no longer names the child."""
 
 from __future__ import annotations
 
@@ -95,5 +96,15 @@ def test_a_school_receives_the_feed_as_its_agreement_allows(any_server: Server, 
     assert report.digest_ok and not report.resynced
     olu.sync()
     assert "child_protection_plan" not in _statuses(olu, child)
+
+    # the council's corrected census no longer names the child at all: what it said ends on every school's device
+    _import(server, [CinChild("C002", upn(2), born="2011-01-09")])
+    ann.sync()
+    olu.sync()
+    assert _statuses(ann, child)["child_in_need"] == ("2023-06-05", "2023-06-05", "N1")
+    assert _statuses(olu, child) == {"child_in_need": ("2023-06-05", "2023-06-05", "N1")}
+    with ann.db.session() as session:
+        involved = {i.organisation_id: i for i in repo.involvements_for_child(session, child)}
+    assert involved[care].end_date is not None
     ann.close()
     olu.close()

@@ -52,7 +52,7 @@ class Kind(StrEnum):
             "stale": "Records not updated",
             "no_school": "No school recorded",
             "unmatched": "Returns' children not matched",
-            "dfe_rule": "DfE rule queries on the latest return",
+            "dfe_rule": "Failed DfE rules (refused returns' errors, the latest return's queries)",
             "duplicate": "Probable duplicate children",
         }[self.value]
 

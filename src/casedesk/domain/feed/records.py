@@ -143,6 +143,7 @@ class FeedReturn:
     children: tuple[FeedChild, ...]
     failures: tuple[RuleFailure, ...] = field(default_factory=tuple)
     ruleset: str = ""
+    notes: tuple[str, ...] = ()  # what the reading worked out for itself (e.g. the council, from postcodes)
 
     def accepting(self, rules: Iterable[str]) -> FeedReturn:
         """This return with the named rules' failures counted as queries: an administrator's decision to import

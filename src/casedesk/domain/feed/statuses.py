@@ -6,16 +6,17 @@
   `X1` (the episode ceased but the child stays looked after: a change of placement or legal status) carries the
   period on into the next episode; any other reason ends the period on that date.
 
-A status with no end date is open: a later return that gives the end date ends it.
+A status with no end date is open: a later return that gives the end date ends it, and a later return that no
+longer lists it ends it too (`carry_forward`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
-from casedesk.domain.feed.records import FeedStatus
+from casedesk.domain.feed.records import FeedChild, FeedStatus
 from casedesk.domain.vocab import StatusKind
 
 STILL_LOOKED_AFTER = "X1"  # SSDA903 REC: episode ceased, child remains looked after
@@ -91,3 +92,29 @@ def care_periods(episodes: Sequence[CareEpisode]) -> list[FeedStatus]:
 
 def _period(start: date, end: date | None, legal_status: str | None) -> FeedStatus:
     return FeedStatus(f"lac:{start.isoformat()}", StatusKind.LOOKED_AFTER.value, start, end, legal_status)
+
+
+def collection_start(year: int) -> date:
+    """The first day a return of `year` covers: the 2024 census and SSDA903 cover 1 April 2023 to 31 March 2024."""
+    return date(year - 1, 4, 1)
+
+
+def carry_forward(previous: FeedChild, latest: FeedChild | None, year: int) -> FeedChild:
+    """What a child holds after a later return of `year`: the later return's record (or, when the child is no
+    longer in it, the earlier one), plus every status of the earlier record the later one no longer lists.
+
+    A return lists every status open during its collection year, so an open status it leaves out had ended before
+    that year began: it is ended on the year's eve, the latest day it can have been open (or on its own start
+    date, when the later return covers that date and so no longer records it at all). A status that had already
+    ended is kept as it was: a later year's return leaves out earlier years' closed episodes. Nothing is dropped,
+    so what schools were told stays in the record with its end."""
+    eve = collection_start(year) - timedelta(days=1)
+    base = latest or replace(previous, statuses=())
+    listed = {s.key for s in base.statuses}
+    carried = [
+        s if s.end is not None else replace(s, end=max(s.start, eve)) for s in previous.statuses if s.key not in listed
+    ]
+    if not carried and latest is not None:
+        return latest
+    statuses = tuple(sorted((*base.statuses, *carried), key=lambda s: (s.start, s.key)))
+    return replace(base, statuses=statuses)

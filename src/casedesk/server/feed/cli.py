@@ -1,14 +1,16 @@
 """`casedesk-server import …` and `casedesk-server feed …`: the social-care feed from the command line.
 
     import cin-census FILE.xml [--identities CSV] [--org ID] [--ruleset cin2023_24]
-    import ssda903 DIR --la-ons-code E08000035 [--la 383] [--year 2024] [--org ID] [--ruleset lac2023_24]
-    (either: --accept-rule CODE, repeated, imports despite that rule's failures, kept as queries and audited)
+    import ssda903 DIR [--la-ons-code E08000035] [--la 383] [--year 2024] [--org ID] [--ruleset lac2023_24]
+    (either: --accept-rule CODE, repeated, imports despite that rule's failures, kept as queries and audited;
+    the identity extract, identities.csv, is described in `identities` and in each import's --help)
     feed review [--org ID]                       the children waiting for a person to match them
     feed decide SOURCE LA_CHILD_ID match CHILD_ID | create | reject  --by NAME --reason TEXT
     data-quality [--org ID] [--stale-days 180]   the data-quality report (the LA's, or one organisation's)
 
-A refused return prints every reason (each failed DfE rule with its child, table, field and value) and changes
-nothing; the exit status is 1.
+A refused return prints every reason (each failed DfE rule with its child, table, field and value: the errors
+that refuse it, then apart the queries, which alone would not) and changes nothing but the record of the refusal,
+which the data-quality report shows until a later import of that return succeeds; the exit status is 1.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from casedesk.server.db import ServerDB
 from casedesk.server.feed import imports
-from casedesk.server.feed.identities import FeedRefused, read_identities
+from casedesk.server.feed.identities import COLUMNS_HELP, FeedRefused, read_identities
 
 COMMANDS = ("import", "feed", "data-quality")
 
@@ -29,13 +31,27 @@ def register(sub: Any) -> None:
     """Add `import` and `feed` to `casedesk-server`."""
     group = sub.add_parser("import", help="import the council's statutory returns (CIN census, SSDA903)")
     kinds = group.add_subparsers(dest="import_kind", metavar="RETURN", required=True)
-    p = kinds.add_parser("cin-census", help="a children in need census (XML)")
+    p = kinds.add_parser(
+        "cin-census",
+        help="a children in need census (XML)",
+        epilog=COLUMNS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file", type=Path)
-    p.add_argument("--identities", type=Path, help="the council's identity extract (CSV) for the census's children")
+    p.add_argument("--identities", type=Path, help="the council's identity extract (CSV, columns below)")
     _common(p)
-    p = kinds.add_parser("ssda903", help="an SSDA903 return: a folder of CSV tables (and identities.csv)")
+    p = kinds.add_parser(
+        "ssda903",
+        help="an SSDA903 return: a folder of CSV tables (and identities.csv)",
+        epilog=COLUMNS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("folder", type=Path)
-    p.add_argument("--la-ons-code", required=True, help="the council's ONS code (e.g. E08000035), for placement rules")
+    p.add_argument(
+        "--la-ons-code",
+        help="the council's ONS code (e.g. E08000035), for the placement rules "
+        "(default: the council most of the return's home postcodes lie in)",
+    )
     p.add_argument("--la", help="the council's three-digit LA code (e.g. 383)")
     p.add_argument("--year", type=int, help="the collection year (default: from the episodes' latest date)")
     _common(p)
@@ -102,6 +118,7 @@ def _import(store: ServerDB, args: argparse.Namespace) -> int:
         identities = read_identities(args.identities.read_bytes(), args.identities.name) if args.identities else None
         feed_return = read_cin(data, identities, args.ruleset)
         digest = imports.sha256(data + (args.identities.read_bytes() if args.identities else b""))
+        file = str(args.file)
     else:
         from casedesk.server.feed.ssda903 import read_ssda903
 
@@ -109,9 +126,12 @@ def _import(store: ServerDB, args: argparse.Namespace) -> int:
             args.folder, la_ons_code=args.la_ons_code, la_code=args.la, year=args.year, ruleset=args.ruleset
         )
         digest = imports.sha256(b"".join(p.read_bytes() for p in sorted(args.folder.glob("*.csv"))))
+        file = str(args.folder)
     feed_return = feed_return.accepting(args.accept_rule)
+    for note in feed_return.notes:
+        print(note)
     summary = imports.import_return(
-        store, feed_return, data_hash=digest, actor=_actor(), org_id=args.org, accepted=args.accept_rule
+        store, feed_return, data_hash=digest, actor=_actor(), org_id=args.org, accepted=args.accept_rule, file=file
     )
     print(summary.describe())
     for query in feed_return.queries:

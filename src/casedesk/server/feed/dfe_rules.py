@@ -106,11 +106,21 @@ def _cin_severity(rule: Any) -> Severity:
     return Severity.QUERY if getattr(rule.rule_type, "name", "") == "QUERY" else Severity.ERROR
 
 
+# The 903 validator gives no rule a type. Its own notes say which of its findings may be wrong (a rule that may
+# give false positives, whose provider's area is only inferred, or that only warns): those are queries, to check;
+# every other failure is an error that refuses the return, as the DfE's portal would.
+_UNSURE = re.compile(r"false positive|may be inaccurate|\bWARNING\b|please check carefully", re.IGNORECASE)
+
+
+def ssda903_severity(message: str | None) -> Severity:
+    return Severity.QUERY if _UNSURE.search(message or "") else Severity.ERROR
+
+
 def check_ssda903(
     files: list[tuple[str, bytes]], ruleset: str, year: int, la_ons_code: str
 ) -> tuple[list[RuleFailure], list[str]]:
-    """Every SSDA903 rule of `ruleset` over the return's CSV files (name, content). The 903 validator does not
-    tell errors from queries, so every failure counts as an error."""
+    """Every SSDA903 rule of `ruleset` over the return's CSV files (name, content), each failure an error or a
+    query (`ssda903_severity`)."""
     crashed: list[str] = []
     with _quietly(crashed):
         from lac_validator import lac_validator
@@ -136,7 +146,7 @@ def check_ssda903(
             RuleFailure(
                 rule=str(row["rule_code"]),
                 message=str(row["rule_description"]),
-                severity=Severity.ERROR,
+                severity=ssda903_severity(getattr(registry.get(str(row["rule_code"])), "message", None)),
                 child=_text(row["child_id"]),
                 table=table,
                 field=column,
@@ -148,3 +158,27 @@ def check_ssda903(
 
 def _unique(failures: list[RuleFailure]) -> list[RuleFailure]:
     return sorted(set(failures), key=lambda f: (f.child or "", f.rule, f.table or "", f.field or "", f.value or ""))
+
+
+def authority_of(home_postcodes: list[str]) -> tuple[str | None, int, int]:
+    """The council (its ONS code, upper tier) most of the children's home postcodes lie in, through the 903
+    validator's own postcode and authority lists; with how many postcodes lie there and how many were found."""
+    wanted = {p.replace(" ", "").upper() for p in home_postcodes if p and p.strip()}
+    if not wanted:
+        return None, 0, 0
+    with _quietly([]):
+        from lac_validator.datastore import la_df, postcodes
+
+        postcodes.load_postcodes(sorted({p[0] for p in wanted}))
+        found = postcodes.dataframe
+        areas = found[found["pcd_abbr"].isin(wanted)]["laua"].tolist()
+    upper = dict(zip(la_df["LTLA21CD"], la_df["UTLA21CD"], strict=True))
+    counts: dict[str, int] = {}
+    for area in areas:
+        code = upper.get(area)
+        if code:
+            counts[code] = counts.get(code, 0) + 1
+    if not counts:
+        return None, 0, len(wanted)
+    best = max(sorted(counts), key=lambda c: counts[c])
+    return best, counts[best], len(wanted)

@@ -16,6 +16,23 @@ from dataclasses import dataclass
 
 from casedesk.domain.identifiers import normalise_identifier, normalise_postcode
 
+COLUMNS_HELP = """identities.csv, the council's identity extract (CaseDesk's own format: the returns name children
+only by the council's id). UTF-8 CSV with a header row; only la_child_id is required, any other column may be
+left out or left blank; a file with an unknown column, a repeated child or a row without its id is refused whole.
+
+  la_child_id         the child's id in the return (the census's LAchildID, SSDA903's CHILD)
+  given_name          the child's first name, as the case system holds it
+  family_name         the child's surname
+  nhs_number          ten digits, spaces allowed (used for matching)
+  postcode            the child's home postcode (used for matching)
+  social_worker_id    the allocated worker's id (SSDA903's SW_ID; for the census, the worker to show)
+  social_worker_name  that worker's name, as schools will see it
+
+Example:
+  la_child_id,given_name,family_name,nhs_number,postcode,social_worker_id,social_worker_name
+  C001,Ada,Okafor,943 476 5919,LS6 3AB,SW1,Sam Patel
+"""
+
 COLUMNS = (
     "la_child_id",
     "given_name",
@@ -29,15 +46,21 @@ COLUMNS = (
 
 class FeedRefused(Exception):
     """A return (or its identity extract) that cannot be imported; nothing was changed. `problems` lists every
-    reason found, each saying where."""
+    reason found, each saying where; `queries` the DfE queries the return also raises, listed apart because
+    they alone would not have refused it."""
 
-    def __init__(self, summary: str, problems: list[str] | None = None) -> None:
+    def __init__(self, summary: str, problems: list[str] | None = None, queries: list[str] | None = None) -> None:
         super().__init__(summary)
         self.summary = summary
         self.problems = problems or []
+        self.queries = queries or []
 
     def __str__(self) -> str:
-        return "\n".join([self.summary, *(f"  - {p}" for p in self.problems)])
+        lines = [self.summary, *(f"  - {p}" for p in self.problems)]
+        if self.queries:
+            lines.append(f"DfE queries ({len(self.queries)}), to check; these alone would not refuse the return:")
+            lines.extend(f"  - {q}" for q in self.queries)
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)

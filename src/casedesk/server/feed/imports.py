@@ -1,11 +1,13 @@
 """Import a checked return: all or nothing, and a re-import updates.
 
-A return that fails any DfE *error* rule is refused before anything is written, with every failure (rule, child,
-table and field, value). Otherwise one transaction records the import, brings each child of the return up to
-date (a child already matched keeps its match; a new or undecided one is matched again: `matching`), keeps the
-return's DfE *queries* for the data-quality report, and publishes what the matched children's statuses have
-become (`publish`). Every matching outcome goes to the matching log; the import itself to the administration
-audit.
+A return that fails any DfE *error* rule is refused with every failure (rule, child, table and field, value), its
+errors and its queries listed apart; the refusal is kept for the data-quality report (`refusals`) and nothing
+else is written. A return of an earlier year than one already imported is refused too. Otherwise one transaction
+records the import, brings each child of the return up to date (a child already matched keeps its match; a new
+or undecided one is matched again: `matching`), ends the statuses the return no longer lists, of its children
+and of children it no longer names (`statuses.carry_forward`), keeps the return's DfE *queries* for the
+data-quality report, and publishes what the matched children's statuses have become (`publish`). Every matching
+outcome goes to the matching log; the import itself to the administration audit.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from casedesk.domain.feed.matching import Candidate, Match, Pool, match
 from casedesk.domain.feed.records import FeedChild, FeedReturn
+from casedesk.domain.feed.statuses import carry_forward
 from casedesk.domain.ids import new_id
 from casedesk.domain.vocab import OrgKind
 from casedesk.server import administration
 from casedesk.server.db import ServerDB, orgs, records
-from casedesk.server.feed import publish
+from casedesk.server.feed import publish, refusals
 from casedesk.server.feed.identities import FeedRefused
 from casedesk.server.feed.tables import feed_children, feed_failures, feed_imports, feed_match_log
 
@@ -110,12 +113,50 @@ def _date(raw: Any) -> date | None:
         return None
 
 
-def refuse_on_errors(feed_return: FeedReturn) -> None:
+def refusal(feed_return: FeedReturn) -> FeedRefused | None:
+    """The refusal of a return failing DfE error rules: its errors, and apart from them its queries."""
     errors = feed_return.errors
-    if errors:
+    if not errors:
+        return None
+    return FeedRefused(
+        f"The {feed_return.source.label} fails {len(errors)} DfE validation check(s) that refuse a return (errors); "
+        "nothing was imported. DfE errors:",
+        [f.describe() for f in errors],
+        [f.describe() for f in feed_return.queries],
+    )
+
+
+def _refuse(
+    store: ServerDB,
+    feed_return: FeedReturn,
+    refused: FeedRefused,
+    *,
+    file: str,
+    data_hash: str,
+    actor: str,
+    org_id: str | None,
+) -> None:
+    """Keep the refusal for the data-quality report (when the return's organisation is known), then raise it."""
+    with store.write(ordered=True) as conn:
+        try:
+            owner = social_care_org(conn, org_id, feed_return.la_code)
+        except FeedRefused as unknown:
+            refused.problems.append(f"(not kept for the data-quality report: {unknown.summary})")
+        else:
+            refusals.record(conn, owner, feed_return, file=file, data_hash=data_hash, actor=actor)
+    raise refused
+
+
+def _check_year(conn: Connection, owner: str, feed_return: FeedReturn) -> None:
+    latest = conn.execute(
+        select(func.max(feed_imports.c.year)).where(
+            feed_imports.c.org_id == owner, feed_imports.c.source == feed_return.source.value
+        )
+    ).scalar()
+    if latest is not None and feed_return.year < int(latest):
         raise FeedRefused(
-            f"The {feed_return.source.label} fails {len(errors)} DfE validation check(s); nothing was imported.",
-            [f.describe() for f in errors],
+            f"This {feed_return.source.label} is for {feed_return.year}, but the {latest} return is already imported: "
+            "an earlier year's return would undo what the later one says. Nothing was imported."
         )
 
 
@@ -127,13 +168,17 @@ def import_return(
     actor: str,
     org_id: str | None = None,
     accepted: Sequence[str] = (),
+    file: str = "",
 ) -> ImportSummary:
     """Import a checked return (see the module's note); `accepted` names the DfE rules an administrator chose
-    to import despite (their failures already counted as queries), for the audit."""
-    refuse_on_errors(feed_return)
+    to import despite (their failures already counted as queries), for the audit; `file` names what was read."""
+    refused = refusal(feed_return)
+    if refused is not None:
+        _refuse(store, feed_return, refused, file=file, data_hash=data_hash, actor=actor, org_id=org_id)
     now = datetime.now(UTC)
     with store.write(ordered=True) as conn:
         owner = social_care_org(conn, org_id, feed_return.la_code)
+        _check_year(conn, owner, feed_return)
         summary = ImportSummary(new_id(), owner, children=len(feed_return.children))
         conn.execute(
             insert(feed_imports).values(
@@ -161,6 +206,8 @@ def import_return(
         pool = Pool(candidates(conn))
         for child in feed_return.children:
             before = held.get(child.la_child_id)
+            if before is not None:
+                child = carry_forward(FeedChild.from_json(before.data), child, feed_return.year)
             state = _bring_up_to_date(conn, owner, child, before, pool, summary.import_id, now)
             if state in (MATCHED, CREATED):
                 summary.matched += 1
@@ -168,6 +215,7 @@ def import_return(
                 summary.pending += 1
             else:
                 summary.rejected += 1
+        _end_the_absent(conn, owner, feed_return, held, now)
         conn.execute(
             delete(feed_failures).where(
                 feed_failures.c.org_id == owner, feed_failures.c.source == feed_return.source.value
@@ -176,22 +224,7 @@ def import_return(
         if feed_return.queries:
             conn.execute(
                 insert(feed_failures),
-                [
-                    {
-                        "id": new_id(),
-                        "import_id": summary.import_id,
-                        "org_id": owner,
-                        "source": feed_return.source.value,
-                        "rule": f.rule,
-                        "severity": f.severity.value,
-                        "message": f.message,
-                        "la_child_id": f.child,
-                        "table_name": f.table,
-                        "field": f.field,
-                        "value": (f.value or "")[:200] or None,
-                    }
-                    for f in feed_return.queries
-                ],
+                refusals.failure_rows(summary.import_id, owner, feed_return.source.value, feed_return.queries),
             )
         summary.queries = len(feed_return.queries)
         summary.published = publish.publish_org(conn, owner, actor=actor)
@@ -204,6 +237,26 @@ def import_return(
             + (f", accepting rule(s) {', '.join(sorted(set(accepted)))}" if accepted else ""),
         )
     return summary
+
+
+def _end_the_absent(conn: Connection, owner: str, feed_return: FeedReturn, held: dict[str, Any], now: datetime) -> None:
+    """The children of earlier returns this one no longer names: their open statuses end (`carry_forward`)."""
+    named = {c.la_child_id for c in feed_return.children}
+    for la_child_id, row in held.items():
+        if la_child_id in named:
+            continue
+        before = FeedChild.from_json(row.data)
+        after = carry_forward(before, None, feed_return.year)
+        if after.statuses != before.statuses:
+            conn.execute(
+                update(feed_children)
+                .where(
+                    feed_children.c.org_id == owner,
+                    feed_children.c.source == feed_return.source.value,
+                    feed_children.c.la_child_id == la_child_id,
+                )
+                .values(data=after.to_json(), updated_at=now)
+            )
 
 
 def _bring_up_to_date(

@@ -19,7 +19,8 @@ from casedesk.domain.feed.records import FeedChild
 from casedesk.domain.vocab import OrgKind
 from casedesk.server import policy
 from casedesk.server.db import ServerDB, feed, org_scope, orgs, records
-from casedesk.server.feed.tables import feed_children, feed_failures
+from casedesk.server.feed import refusals
+from casedesk.server.feed.tables import feed_children, feed_failures, feed_imports
 
 STALE_DAYS = 180
 ROW_ENTITIES = ("status_periods", "involvements", "enrolments")
@@ -145,13 +146,20 @@ def _feed_problems(conn: Connection, org_id: str | None) -> list[rules.Problem]:
             )
         )
     }
+    refused = refusals.refused(conn, org_id)
+    imported = {r.id: r.imported_at for r in conn.execute(select(feed_imports.c.id, feed_imports.c.imported_at))}
     for r in conn.execute(queries):
         where = f" ({r.table_name}.{r.field}{' = ' + repr(r.value) if r.value else ''})" if r.table_name else ""
         reference = f"{r.source} {r.la_child_id}" if r.la_child_id else f"{r.source} return"
+        if r.import_id in refused:
+            at = refused[r.import_id]
+            came = f"{at.refused_at:%d/%m/%Y} {at.file}, refused"
+        else:
+            came = f"{imported[r.import_id]:%d/%m/%Y} import" if r.import_id in imported else "latest import"
         out.append(
             rules.Problem(
                 rules.Kind.DFE_RULE,
-                f"{r.rule}: {r.message}{where}",
+                f"{r.severity} {r.rule} ({came}): {r.message}{where}",
                 matched.get((r.org_id, r.source, r.la_child_id)) if r.la_child_id else None,
                 r.org_id,
                 "children",

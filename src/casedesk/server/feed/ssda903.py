@@ -40,9 +40,16 @@ def column_map() -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def read_ssda903(
-    folder: Path, *, la_ons_code: str, la_code: str | None = None, year: int | None = None, ruleset: str | None = None
+    folder: Path,
+    *,
+    la_ons_code: str | None = None,
+    la_code: str | None = None,
+    year: int | None = None,
+    ruleset: str | None = None,
 ) -> FeedReturn:
-    """The return in `folder`, with every DfE rule it fails (refused outright when a file breaks the map)."""
+    """The return in `folder`, with every DfE rule it fails (refused outright when a file breaks the map). The
+    placement rules need the council's ONS code: without `la_ons_code` it is the council most of the children's
+    home postcodes lie in (`dfe_rules.authority_of`), said in the return's notes."""
     if not folder.is_dir():
         raise FeedRefused(f"{folder} is not a folder of SSDA903 CSV files.")
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.name != IDENTITIES)
@@ -72,12 +79,26 @@ def read_ssda903(
         raise FeedRefused("The SSDA903 return does not follow the return's column map.", problems[:MAX_PROBLEMS])
     chosen_year = year or _collection_year(tables["Episodes"])
     chosen = ruleset or dfe_rules.ssda903_ruleset(chosen_year)
+    notes: tuple[str, ...] = ()
+    if not la_ons_code:
+        la_ons_code, notes = _authority(tables["Episodes"])
     try:
         failures, _crashed = dfe_rules.check_ssda903(raw, chosen, chosen_year, la_ons_code)
     except dfe_rules.RulesetMissing as exc:
         raise FeedRefused(str(exc), [f"the return is for {chosen_year}; give another ruleset"]) from None
     children = _children(tables, identities)
-    return FeedReturn(Source.SSDA903, la_code, chosen_year, children, tuple(failures), chosen)
+    return FeedReturn(Source.SSDA903, la_code, chosen_year, children, tuple(failures), chosen, notes)
+
+
+def _authority(episodes: list[dict[str, str]]) -> tuple[str, tuple[str, ...]]:
+    code, there, found = dfe_rules.authority_of([row.get("HOME_POST", "") for row in episodes])
+    if code is None:
+        raise FeedRefused(
+            "Give the council's ONS code (--la-ons-code, e.g. E08000035 for Leeds): the DfE's placement rules need "
+            "it, and it cannot be worked out from the return, as "
+            + ("no episode gives a home postcode." if not found else "none of its home postcodes is a known one.")
+        )
+    return code, (f"The council is {code}: {there} of the return's {found} home postcodes lie there.",)
 
 
 def _read_table(name: str, data: bytes, problems: list[str]) -> tuple[str | None, list[dict[str, str]]]:

@@ -3,7 +3,9 @@
 - `feed_imports`: each return imported: whose, which, when, by whom, and a hash of what was read.
 - `feed_children`: each child of each source as the latest return has it, with where matching left it
   (`pending` for a person to decide, `matched` or `created` with the server's child, `rejected`).
-- `feed_failures`: the DfE queries of the latest import of each source (errors refuse an import).
+- `feed_failures`: the DfE queries of the latest import of each source, and the errors and queries of a return
+  refused since (errors refuse an import); `import_id` names the import or the refusal.
+- `feed_refusals`: each return refused for its DfE errors: whose, which file, when, by whom (migration 0013).
 - `feed_match_log`: every matching decision, automatic or a person's, never changed or removed.
 """
 
@@ -61,6 +63,21 @@ feed_failures = Table(
     Column("table_name", String(40)),
     Column("field", String(40)),
     Column("value", String(200)),
+)
+feed_refusals = Table(
+    "feed_refusals",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("org_id", String(36), nullable=False),
+    Column("source", String(10), nullable=False),
+    Column("file", String(300), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("refused_at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("errors", Integer, nullable=False),
+    Column("queries", Integer, nullable=False),
+    Index("ix_feed_refusals_source", "org_id", "source"),
 )
 feed_match_log = Table(
     "feed_match_log",
