@@ -94,11 +94,6 @@ def _weeks(*where: Any) -> Any:
     )
 
 
-def rebuild_all(conn: Connection) -> None:
-    conn.execute(delete(f).where(f.c.entity == ENTITY))
-    _write(conn, conn.execute(_weeks().execution_options(yield_per=5000)))
-
-
 def rebuild(conn: Connection, child_ids: Iterable[str]) -> None:
     ids = sorted({c for c in child_ids if c})
     for start in range(0, len(ids), _CHUNK):

@@ -1,12 +1,13 @@
 """The cliff-edge cohort over time: at the end of each month, how many children held several risk-of-exclusion
 indicators and no statutory support (the area's own rule, `resources/risk/indicators.json`, as the device's cohort
-page applies it), and at the period's end by school and year group.
+page applies it: `casedesk.store.risk_repo`), and at the period's end by school and year group.
 
 Each indicator becomes, per child, the spans of days on which a record makes it present (a suspension counts for
 `within_days` after it, a status period while it runs and `within_days` after it ends); a month's end counts the
-spans over it. From the server's records: absence, exclusions, statuses and SEN need, school moves, provision and
-needs checks. Youth-justice outcomes, police contacts and EHC plan records are not counted here yet (the status
-periods for youth justice and EHC plans are).
+spans over it. From the server's records, the same ones the device reads: absence, exclusions, statuses and SEN
+needs (primary or secondary, on status periods and EHC plans), school moves, provision, needs checks, youth-justice
+outcomes and police contacts or arrests (an amended entry by its latest version); an issued EHC plan not ceased is
+statutory support, as an EHC plan status is.
 """
 
 from __future__ import annotations
@@ -22,10 +23,21 @@ from sqlalchemy import Connection, literal_column, or_, select
 from casedesk.domain.risk.config import Indicator, bundled_config
 from casedesk.server.reports import attendance_months
 from casedesk.server.reports.education import _year_order, year_label
+from casedesk.server.reports.extract import POLICE_KINDS, tag_list
 from casedesk.server.reports.model import Audience, Dashboard, Period, Section, month_label, section
 from casedesk.server.reports.query import fact, ordered_labels, organisation_names, school_label, scoped
 
 TITLE = "The cliff-edge cohort over time"
+# The records the indicators read as (child, kind, tags, start, end); police events and needs checks apart.
+ENTITIES = (
+    "exclusions",
+    "status_periods",
+    "managed_moves",
+    "enrolments",
+    "provisions",
+    "youth_justice_outcomes",
+    "ehc_plans",
+)
 FOREVER = date.max
 Span = tuple[date, date]
 
@@ -72,7 +84,7 @@ def build(conn: Connection, period: Period, audience: Audience) -> Dashboard:
                 present[child_id][ind.id] = mask
     statutory = set(config.cliff_edge.statutory_support)
     support: dict[str, int] = defaultdict(int)
-    for child_id, kind, _detail, start, end in rows["status_periods"]:
+    for child_id, kind, _tags, start, end in (*rows["status_periods"], *rows["ehc_plans"]):
         if kind in statutory and start:
             support[child_id] |= _mask(ends, start, end or FOREVER)
     need = config.cliff_edge.min_indicators
@@ -139,13 +151,13 @@ def _rows(conn: Connection, period: Period, horizon: int) -> Rows:
     end = period.end.isoformat()
     earliest = (period.start - timedelta(days=horizon)).isoformat()
     out: Rows = {}
-    for entity in ("exclusions", "status_periods", "managed_moves", "enrolments", "provisions"):
-        stmt = select(fact.c.child_id, fact.c.kind, fact.c.detail, fact.c.on_day, fact.c.until_day).where(
+    for entity in ENTITIES:
+        stmt = select(fact.c.child_id, fact.c.kind, fact.c.tags, fact.c.on_day, fact.c.until_day).where(
             fact.c.entity == entity, fact.c.on_day <= end
         )
         if entity == "enrolments":
             stmt = stmt.where(fact.c.until_day >= earliest)  # a school left long ago is no recent move
-        elif entity in ("exclusions", "managed_moves"):  # counted from the day they happened
+        elif entity in ("exclusions", "managed_moves", "youth_justice_outcomes"):  # counted from the day
             stmt = stmt.where(fact.c.on_day >= earliest)
         else:
             stmt = stmt.where(or_(fact.c.until_day.is_(None), fact.c.until_day >= earliest))
@@ -164,7 +176,24 @@ def _rows(conn: Connection, period: Period, horizon: int) -> Rows:
         .order_by(fact.c.child_id, fact.c.on_day)
     ).all()
     out["triage_results"] = [(c, _d(a), bool(f)) for c, a, f in checks]
+    out["events"] = _police(conn, earliest, end)
     return out
+
+
+def _police(conn: Connection, earliest: str, end: str) -> list[tuple[Any, ...]]:
+    """Police contacts and arrests, each by its latest version: an entry another amends is left out, and the
+    amending entry counts when it is itself a contact or an arrest (as `condition_sql.police_contact`)."""
+    rows = conn.execute(
+        select(fact.c.row_id, fact.c.child_id, fact.c.kind, fact.c.on_day, fact.c.other_id).where(
+            fact.c.entity == "events", fact.c.on_day <= end
+        )
+    ).all()
+    amended = {other for *_, other in rows if other}
+    return [
+        (child, kind, None, _d(day), None)
+        for row_id, child, kind, day, _ in rows
+        if row_id not in amended and kind in POLICE_KINDS and day and day >= earliest
+    ]
 
 
 def _absent(conn: Connection, period: Period) -> dict[str, int]:
@@ -233,10 +262,17 @@ def _spans(ind: Indicator, rows: Rows, ends: list[date]) -> list[tuple[str, Span
         by_kind = _by_kind(rows)
         if ind.kind == "sen_need":
             needs = set(ind.codes("needs"))
-            chosen = [r for k in ("sen_support", "ehc_plan") for r in by_kind.get(k, ()) if r[2] in needs]
+            held = [r for k in ("sen_support", "ehc_plan") for r in by_kind.get(k, ()) if needs & set(tag_list(r[2]))]
+            out = [(c, _period(a, b, ind)) for c, _, _, a, b in held if a]
+            plans = [r for r in rows["ehc_plans"] if needs & set(tag_list(r[2]))]
+            out += [(c, (a, b or FOREVER)) for c, _, _, a, b in plans if a]  # a plan while it is in force
         else:
             chosen = [r for k in ind.codes("statuses") for r in by_kind.get(k, ())]
-        out = [(c, _period(a, b, ind)) for c, _, _, a, b in chosen if a]
+            out = [(c, _period(a, b, ind)) for c, _, _, a, b in chosen if a]
+        if ind.kind == "youth_justice":
+            out += [(c, (a, _after(a, within))) for c, _, _, a, _ in rows["youth_justice_outcomes"] if a]
+            kinds = set(ind.codes("event_kinds"))
+            out += [(c, (a, _after(a, within))) for c, k, _, a, _ in rows["events"] if k in kinds and a]
     elif ind.kind == "provisions":
         kinds = set(ind.codes("provision_kinds"))
         out = [(c, _period(a, b, ind)) for c, k, _, a, b in rows["provisions"] if k in kinds and a]

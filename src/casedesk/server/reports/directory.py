@@ -17,7 +17,7 @@ from casedesk.domain import disclosure
 from casedesk.domain.directory.model import LEVEL_LABELS, LEVELS, NeedDomain, Service, domain_label
 from casedesk.domain.directory.oruk_map import service_from_oruk3
 from casedesk.server.db import records
-from casedesk.server.reports.facts import tag_list
+from casedesk.server.reports.extract import tag_list
 from casedesk.server.reports.model import Audience, Dashboard, Period, Section, month_label, section
 from casedesk.server.reports.query import fact, facts_in, month
 

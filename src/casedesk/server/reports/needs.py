@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func
 
 from casedesk.domain import disclosure
 from casedesk.domain.directory.model import domain_label
-from casedesk.server.reports.facts import tag_list
+from casedesk.server.reports.extract import tag_list
 from casedesk.server.reports.model import Audience, Dashboard, Period, Section, month_label, section
 from casedesk.server.reports.query import (
     NO_AREA,
