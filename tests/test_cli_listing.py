@@ -92,6 +92,9 @@ def test_export_chronology_prints_the_childs_pdf_in_the_users_name(demo_db: Path
         (["export", "chronology", "--child", "x", "--out", "{tmp}"], "is a folder"),
         (["export", "chronology", "--child", "x", "--out", "{tmp}/c.json"], "does not end in .pdf"),
         (["export", "chronology", "--child", "x", "--format", "json", "--out", "{tmp}/c.pdf"], "leave out --format"),
+        (["export", "chronology", "--child", "x", "--for", "nobody", "--out", "{tmp}/c.pdf"], "No organisation nobody"),
+        (["export", "directory", "--for", "nobody", "--out", "{tmp}/c.json"], "--for is for"),
+        (["export", "--all", "--for", "nobody", "--out", "{tmp}/c.json"], "give --child ID"),
     ],
 )
 def test_export_chronology_refuses_bad_input_and_writes_nothing(  # type: ignore[no-untyped-def]

@@ -152,6 +152,13 @@ MANAGES_DIRECTORY = Setting(
     Scope.POLICY,
     "Whether the account may edit and publish the area's directory and guidance, as the server last said.",
 )
+SHARING_DEFAULT = Setting(
+    "sync.sharing_default",
+    str,
+    "",
+    Scope.POLICY,
+    "What the area shares between organisations no agreement names (open or closed), as the server last said.",
+)
 
 # -- policy sent by the server (casedesk.site_profile: it tightens the site profile's, setting by setting) ------
 SERVER_POLICY: Setting[dict[str, Any]] = Setting(

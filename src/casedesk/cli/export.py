@@ -46,6 +46,13 @@ def register(sub: Subparsers) -> None:
         "--audience", choices=["service", "family"], default="service", help="which referral pack (default service)"
     )
     p.add_argument("--to", help="recipient address when --out ends in .eml")
+    p.add_argument(
+        "--for",
+        dest="for_org",
+        metavar="ORG_ID",
+        help="a child's record or chronology made for another organisation: only what the sharing agreements "
+        "let go to it",
+    )
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(handler=cmd_export)
 
@@ -55,6 +62,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     for option, owner in OWNED_OPTIONS.items():
         if getattr(args, option) and args.target != owner:
             raise ValidationError(f"--{option} is for 'casedesk export {owner}'.")
+    if args.for_org and args.target not in (None, "chronology"):
+        raise ValidationError("--for is for a child's record or 'casedesk export chronology'.")
     if args.target == "triage":
         return export_triage(args)
     if args.target == "referral":
@@ -76,9 +85,26 @@ def export_records(args: argparse.Namespace) -> int:
         raise ValidationError("--format oruk3 is for 'casedesk export directory'.")
     if not (args.child or args.all):
         raise ValidationError("Say what to export: --child ID, --all, or 'directory'.")
+    if args.for_org:
+        return export_for(args)
     with open_database(args) as db:
         count = write_export(db, args.out, actor(db), None if args.all else args.child)
     print(f"Exported {count} child record(s) to {args.out} (OFFICIAL-SENSITIVE).")
+    return 0
+
+
+def export_for(args: argparse.Namespace) -> int:
+    """One child's record as another organisation may receive it."""
+    from casedesk.services.export import export_child
+
+    if not args.child:
+        raise ValidationError("--for exports one child's record: give --child ID.")
+    out: Path = args.out
+    refuse_folder(out, "for the export")
+    with open_database(args) as db:
+        document = export_child(db, args.child, actor(db), for_org=args.for_org)
+    out.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    print(f"Exported the record for organisation {args.for_org} to {out} (OFFICIAL-SENSITIVE).")
     return 0
 
 
@@ -141,7 +167,7 @@ def export_chronology(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".pdf":
         raise ValidationError(f"{out.name} does not end in .pdf: the chronology is written as a PDF.")
     with open_database(args) as db:
-        write_chronology_pdf(db, args.child, actor(db), out, datetime.now(UTC))
+        write_chronology_pdf(db, args.child, actor(db), out, datetime.now(UTC), for_org=args.for_org)
     print(f"Saved the chronology to {out} (OFFICIAL-SENSITIVE).")
     return 0
 

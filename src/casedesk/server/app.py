@@ -26,6 +26,7 @@ from casedesk.server.db import (
     expiry,
     generation,
     migrate,
+    policies,
     pulls,
     push,
     ratelimits,
@@ -199,8 +200,13 @@ def create_app(
         """The generation and feed end: a device checks these first, to notice a restore before it pushes."""
         with store.read() as conn:
             state = generation.state(conn, server_id)
+            default = policies.default(conn)
         return state.model_copy(
-            update={"role": roles.parse(device.role).value, "manages_directory": auth.may_manage_directory(device)}
+            update={
+                "role": roles.parse(device.role).value,
+                "manages_directory": auth.may_manage_directory(device),
+                "sharing_default": default,
+            }
         )
 
     @app.get("/v1/pull", response_model=PullResponse)

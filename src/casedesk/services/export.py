@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from casedesk.domain import schema, sharing
 from casedesk.domain.casework.records import EhcPlan, Pep, YouthJusticeOutcome
 from casedesk.errors import NotFound
 from casedesk.reports.attendance import AttendancePrint
-from casedesk.services import policy
+from casedesk.services import onward, policy
 from casedesk.services.attendance.service import AttendanceService
 from casedesk.services.casework.rows import casework_rows
 from casedesk.services.meetings.export_rows import child_records as meeting_records
@@ -55,29 +55,32 @@ _SCHOOL_FIELDS = (
 )
 
 
-def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str, Any]:
-    allowed = SUBJECT_ACCESS
-    child = sharing.redact(repo.get_child(session, child_id), allowed)
+Shown = Callable[[Iterable[Any]], list[Any]]  # records as their receiver may have them (`redact_all` of a rule)
+
+
+def _subject_access(records: Iterable[Any]) -> list[Any]:
+    return sharing.redact_all(records, SUBJECT_ACCESS)
+
+
+def _child_bundle(session: Any, child_id: str, include_audit: bool, shown: Shown = _subject_access) -> dict[str, Any]:
+    allowed = SUBJECT_ACCESS  # the directory's rows (organisations, workers), which are about no child
+    child = next(iter(shown([repo.get_child(session, child_id)])), None)
     if child is None:
         raise NotFound("This child's record is not shared.")
-    statuses = sharing.redact_all(repo.statuses_for_child(session, child_id), allowed)
-    involvements = sharing.redact_all(repo.involvements_for_child(session, child_id), allowed)
-    events = sharing.redact_all(repo.events_for_child(session, child_id), allowed)
-    checks = sharing.redact_all(triage_repo.results_for_child(session, child_id), allowed)
-    referrals = sharing.redact_all(referral_repo.list_referrals(session, child_id), allowed)
-    emails = sharing.redact_all(
-        (sharing.Shared("mail_requests", m) for m in referral_repo.mail_requests_for_child(session, child_id)), allowed
-    )
+    statuses = shown(repo.statuses_for_child(session, child_id))
+    involvements = shown(repo.involvements_for_child(session, child_id))
+    events = shown(repo.events_for_child(session, child_id))
+    checks = shown(triage_repo.results_for_child(session, child_id))
+    referrals = shown(referral_repo.list_referrals(session, child_id))
+    emails = shown(sharing.Shared("mail_requests", m) for m in referral_repo.mail_requests_for_child(session, child_id))
     casework: dict[str, list[Any]] = {
-        entity: sharing.redact_all(casework_repo.for_child(session, kind, child_id), allowed)
+        entity: shown(casework_repo.for_child(session, kind, child_id))
         for entity, kind in (("ehc_plans", EhcPlan), ("peps", Pep), ("youth_justice_outcomes", YouthJusticeOutcome))
     }
     held_weeks = attendance_repo.weeks_of(session, [child_id]).get(child_id, {})
-    weeks = sharing.redact_all(
-        (sharing.Shared("attendance_weeks", row) for _, row in sorted(held_weeks.items())), allowed
-    )
+    weeks = shown(sharing.Shared("attendance_weeks", row) for _, row in sorted(held_weeks.items()))
     education: dict[str, list[Any]] = {
-        entity: sharing.redact_all(education_repo.for_child(session, record_type, child_id), allowed)
+        entity: shown(education_repo.for_child(session, record_type, child_id))
         for record_type, entity in education_repo.ENTITY_OF.items()
     }
     org_ids = {i.organisation_id for i in involvements} | {e.organisation_id for e in events if e.organisation_id}
@@ -103,7 +106,7 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
         **{entity: [asdict(r) for r in rows] for entity, rows in casework.items()},
         "attendance_weeks": [dict(w.values) for w in weeks],  # a field per session: "CODE|SCHOOL|SOURCE"
         **{entity: [asdict(row) for row in rows] for entity, rows in education.items()},
-        **meeting_records(session, child_id, allowed),  # meetings and plans (services/meetings)
+        **meeting_records(session, child_id, shown),  # meetings and plans (services/meetings)
         "organisations": [
             asdict(o) for o in sharing.redact_all(repo.organisations(session, org_ids).values(), allowed)
         ],
@@ -119,13 +122,22 @@ def _child_bundle(session: Any, child_id: str, include_audit: bool) -> dict[str,
     return bundle
 
 
-def export_child(db: Database, child_id: str, actor: str, *, include_audit: bool = True) -> dict[str, Any]:
+def export_child(
+    db: Database, child_id: str, actor: str, *, include_audit: bool = True, for_org: str | None = None
+) -> dict[str, Any]:
+    """One child's record: everything held (subject access), or with `for_org` what may go to that organisation
+    — each row under the agreements between its owner and that organisation (`services.onward`), no audit."""
     policy.require_export(db, ExportKind.CHILD_RECORD)
     with db.session() as session:
-        bundle = _child_bundle(session, child_id, include_audit)
+        if for_org:
+            rules = onward.onward_for(db, session, [onward.known_org(session, for_org)], child_id)
+            bundle = _child_bundle(session, child_id, False, rules.redact_all)
+        else:
+            bundle = _child_bundle(session, child_id, include_audit)
+    reason = f"record export for organisation {for_org}" if for_org else "subject access export"
     with db.unit_of_work(actor, journal=False) as uow:
-        uow.note("export", "children", child_id, reason="subject access export")
-    return _envelope({"children": [bundle]})
+        uow.note("export", "children", child_id, reason=reason, **({"for_org": for_org} if for_org else {}))
+    return _envelope({"children": [bundle], **({"for_organisation": for_org} if for_org else {})})
 
 
 def export_all(db: Database, actor: str) -> dict[str, Any]:
@@ -225,29 +237,42 @@ def write_export(db: Database, out: Path, actor: str, child_id: str | None = Non
     return count
 
 
-def write_chronology_pdf(db: Database, child_id: str, actor: str, out: Path, now: datetime) -> None:
-    """The child's chronology as a printable PDF; printing is a disclosure, so it is audited too."""
+def write_chronology_pdf(
+    db: Database, child_id: str, actor: str, out: Path, now: datetime, for_org: str | None = None
+) -> None:
+    """The child's chronology as a printable PDF; printing is a disclosure, so it is audited too. With `for_org`
+    it is printed for that organisation: each row only as the agreements between its owner and that organisation
+    let it go (`services.onward`), attendance only when every week held may."""
     from casedesk.reports.chronology import render_chronology_pdf
 
     policy.require_printing(db)
     with db.session() as session:
         allowed = SUBJECT_ACCESS  # the practitioner's own printout of what the device holds
-        child = sharing.redact(repo.get_child(session, child_id), allowed)
-        events = sharing.redact_all(repo.events_for_child(session, child_id), allowed)
-        statuses = sharing.redact_all(repo.statuses_for_child(session, child_id), allowed)
-        involvements = sharing.redact_all(repo.involvements_for_child(session, child_id), allowed)
+        shown: Shown = _subject_access
+        attendance = True
+        if for_org:
+            rules = onward.onward_for(db, session, [onward.known_org(session, for_org)], child_id)
+            shown = rules.redact_all
+            weeks = attendance_repo.weeks_of(session, [child_id]).get(child_id, {}).values()
+            attendance = len(shown(sharing.Shared("attendance_weeks", w) for w in weeks)) == len(weeks)
+        child = next(iter(shown([repo.get_child(session, child_id)])), None)
+        events = shown(repo.events_for_child(session, child_id))
+        statuses = shown(repo.statuses_for_child(session, child_id))
+        involvements = shown(repo.involvements_for_child(session, child_id))
         orgs = sharing.redact_all(repo.organisations(session).values(), allowed)
         people = sharing.redact_all(repo.workers(session).values(), allowed)
-        plans = sharing.redact_all(casework_repo.for_child(session, EhcPlan, child_id), allowed)
-        peps = sharing.redact_all(casework_repo.for_child(session, Pep, child_id), allowed)
-        orders = sharing.redact_all(casework_repo.for_child(session, YouthJusticeOutcome, child_id), allowed)
+        plans = shown(casework_repo.for_child(session, EhcPlan, child_id))
+        peps = shown(casework_repo.for_child(session, Pep, child_id))
+        orders = shown(casework_repo.for_child(session, YouthJusticeOutcome, child_id))
     if child is None:
         raise NotFound("No such child.")
     rows = casework_rows(plans, peps, orders, {w.id: w for w in people}, child.date_of_birth, now.date())
     printed = None
-    if allowed.permits("attendance_weeks", schema.Category.ATTENDANCE):
+    if attendance and allowed.permits("attendance_weeks", schema.Category.ATTENDANCE):
         view = AttendanceService(db, actor).child(child_id, today=now.date())
         printed = AttendancePrint(view.summaries, view.national, view.withdrawn)
     render_chronology_pdf(out, child, events, statuses, involvements, orgs, people, actor, now, rows, printed)
     with db.unit_of_work(actor, journal=False) as uow:
-        uow.note("print", "children", child_id, reason="chronology PDF")
+        uow.note(
+            "print", "children", child_id, reason="chronology PDF" + (f" for organisation {for_org}" if for_org else "")
+        )

@@ -740,6 +740,16 @@ class WithheldRow(Base):
     agreements: Mapped[list[str]] = mapped_column(JSON)
 
 
+class RowOwnerRow(Base):
+    """Which organisation wrote a pulled row of a child, when another did (a row this device's organisation wrote
+    has none): whose agreements decide what of it may go on in a pack or an export. Never synced."""
+
+    __tablename__ = "row_owners"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy reads it as declared)
+    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    owner_org: Mapped[str] = mapped_column(String(36))
+
+
 class SettingRow(Base):
     """Device-local state: device id, clock, profile, sync cursor. Never synced."""
 

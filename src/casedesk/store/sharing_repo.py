@@ -3,11 +3,13 @@ of rows the server withheld from it (category, owner and why — never content).
 
 Withheld notices arrive on pull (`PullItem(kind="withheld")`, under an opaque id) and go when the child is purged
 or the row is deleted on the server; a change of agreement purges the child and sends it again, notices and all.
+Each pulled row of a child names the organisation that wrote it; the device keeps the owner of rows another
+organisation wrote (`row_owners`), so a pack or export passes them on under that owner's agreements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -15,9 +17,11 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.orm import Session
 
+from casedesk import config
 from casedesk.domain.agreements import Agreement
+from casedesk.store import settings
 from casedesk.store.database import Database
-from casedesk.store.models import ConsentRow, SharingAgreementRow, WithheldRow
+from casedesk.store.models import ConsentRow, RowOwnerRow, SharingAgreementRow, WithheldRow
 from casedesk.store.tables import mapped_table
 
 
@@ -68,6 +72,32 @@ def note_withheld(conn: Connection, items: Iterable[Any]) -> None:
         )
 
 
+def note_owners(conn: Connection, items: Iterable[Any]) -> None:
+    """Keep the owner of each pulled row another organisation wrote (this device's organisation's rows: none)."""
+    own = settings.read(conn, config.ORGANISATION_ID)
+    owned = {i.row_id: i.owner for i in items if i.kind == "row" and getattr(i, "owner", None) not in (None, "", own)}
+    if owned:
+        hold_owners(conn, owned)
+
+
+def hold_owners(conn: Connection, owners: dict[str, str]) -> None:
+    """Rows' owners by row id, as a pull keeps them (the demo's too)."""
+    table = mapped_table(RowOwnerRow)
+    rows = [{"row_id": row_id, "owner_org": owner} for row_id, owner in owners.items()]
+    conn.execute(insert(table).prefix_with("OR REPLACE"), rows)
+
+
+def owners(session: Session, row_ids: Collection[str]) -> dict[str, str]:
+    """The owners kept for these rows (a row not named was written by this device's organisation)."""
+    table = mapped_table(RowOwnerRow)
+    ids = sorted(set(row_ids))
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        query = select(table.c.row_id, table.c.owner_org).where(table.c.row_id.in_(ids[start : start + 500]))
+        out.update({r.row_id: r.owner_org for r in session.execute(query)})
+    return out
+
+
 def hold_withheld(conn: Connection, notices: Iterable[dict[str, Any]]) -> None:
     """Notices as plain values (`key`, `entity`, `child_id`, `category`, `owner_org`, `reason`, `agreements`)."""
     table = mapped_table(WithheldRow)
@@ -100,9 +130,13 @@ def hold(db: Database, agreements: Iterable[Agreement], notices: Iterable[dict[s
         hold_withheld(conn, notices)
 
 
-def forget_child(conn: Connection, child_id: str) -> None:
+def forget_child(conn: Connection, child_id: str, row_ids: Collection[str] = ()) -> None:
     table = mapped_table(WithheldRow)
     conn.execute(delete(table).where(table.c.child_id == child_id))
+    owners = mapped_table(RowOwnerRow)
+    ids = sorted(set(row_ids))
+    for start in range(0, len(ids), 500):
+        conn.execute(delete(owners).where(owners.c.row_id.in_(ids[start : start + 500])))
 
 
 def withheld_for_child(session: Session, child_id: str) -> list[Withheld]:

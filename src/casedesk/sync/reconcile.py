@@ -332,6 +332,8 @@ def reconcile_if_needed(db: Database, transport: Transport, on_db: OnDb = run_he
         on_db(partial(db.put, config.ROLE, state.role))  # an administrator changed this user's role
     if state.manages_directory != on_db(partial(db.get, config.MANAGES_DIRECTORY)):
         on_db(partial(db.put, config.MANAGES_DIRECTORY, state.manages_directory))  # the directory editor follows
+    if state.sharing_default and state.sharing_default != on_db(partial(db.get, config.SHARING_DEFAULT)):
+        on_db(partial(db.put, config.SHARING_DEFAULT, state.sharing_default))  # packs pass records on under it
     waiting = on_db(partial(detect, db, state))
     if waiting is None:
         return ""

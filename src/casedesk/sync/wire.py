@@ -220,6 +220,9 @@ class PullItem(_Model):
     deleted: bool = False
     hlc: str = ""
     conflict: ConflictInfo | None = None
+    # the organisation that wrote a row of a child (not part of its values, nor of any digest): whose agreements
+    # decide what of it the device may pass on in a pack or an export
+    owner: str | None = None
 
 
 class PullResponse(_Model):
@@ -247,6 +250,7 @@ class ServerState(_Model):
     lineage: list[GenerationInfo]
     role: str = ""  # the asking device's user's role now (set on the server; the app gates on it)
     manages_directory: bool = False  # whether that user may edit and publish the directory and guidance
+    sharing_default: str = ""  # what the area shares between organisations no agreement names (open, closed)
 
 
 # -- the policy a server sends its devices (casedesk.server.device_policy) ------------------------------------

@@ -110,6 +110,7 @@ def _row_item(who: Receiver, row: Any) -> PullItem | None:
         fields=fields,
         versions={k: v for k, v in row.versions.items() if k in fields or k == "deleted"},
         deleted=bool(row.deleted),
+        owner=row.created_by_org if row.child_id else None,
     )
 
 
@@ -252,6 +253,7 @@ def pull(
                     deleted=bool(row.deleted),
                     hlc=row.hlc,
                     conflict=None,
+                    owner=row.owner if row.child_id else None,
                 )
             )
         elif row.kind == "conflict":

@@ -1,7 +1,8 @@
 """Panel packs: for each child chosen for a panel, one page limited to what every attending organisation may
 see — the child's key facts and current statuses, the agencies involved, the latest needs check, recent
 chronology, open referrals and attendance — every record passed through `domain.sharing.redact` with the
-allowance common to the attendees (`domain.meetings.audience`). A child some attendee may not see at all gets a
+allowance common to the attendees (`domain.meetings.audience`) and, row by row, the agreements between its owner
+and each attendee (`services.onward`). A child some attendee may not see at all gets a
 page saying so and nothing else, not even the name. Printing the pack is audited for each child shown.
 """
 
@@ -18,9 +19,10 @@ from casedesk.domain.attendance.summary import summaries
 from casedesk.domain.attendance.week import week_marks
 from casedesk.domain.meetings.audience import for_attendees
 from casedesk.domain.referrals.workflow import ReferralStatus
+from casedesk.domain.sharing_onward import Onward
 from casedesk.domain.vocab import EventKind, InvolvementRole, StatusKind, label_of
 from casedesk.errors import ValidationError
-from casedesk.services import policy
+from casedesk.services import onward, policy
 from casedesk.store import attendance_repo, referral_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -53,10 +55,11 @@ class PanelPack:
     pages: list[PanelPage]
 
 
-def _page(session: Any, child_id: str, attending: list[str], today: date) -> PanelPage:
+def _page(db: Database, session: Any, child_id: str, attending: list[str], today: date) -> PanelPage:
     involvements = repo.involvements_for_child(session, child_id)
     allowed = for_attendees(attending, child_id, involvements, today)
-    child = sharing.redact(repo.get_child(session, child_id), allowed)
+    rules = onward.onward_for(db, session, attending, child_id, allowed)  # each row under its owner's agreements
+    child = rules.redact(repo.get_child(session, child_id))
     if child is None:
         return PanelPage(False)
     orgs, people = repo.organisations(session), repo.workers(session)
@@ -68,18 +71,18 @@ def _page(session: Any, child_id: str, attending: list[str], today: date) -> Pan
         facts.append(("School", school.name))
     statuses = [
         label_of(StatusKind, s.kind) + (f" ({s.detail})" if s.detail else "") + f" since {s.start_date:%b %Y}"
-        for s in sharing.redact_all(repo.statuses_for_child(session, child_id), allowed)
+        for s in rules.redact_all(repo.statuses_for_child(session, child_id))
         if s.is_current(today)
     ]
     agencies = []
-    for i in sharing.redact_all(involvements, allowed):
+    for i in rules.redact_all(involvements):
         if i.is_current(today) and i.organisation_id in orgs:
             worker = people.get(i.worker_id or "")
             agencies.append(
                 f"{orgs[i.organisation_id].name}: {label_of(InvolvementRole, i.role)}"
                 + (f", {worker.name}" if worker else "")
             )
-    checks = [r for r in sharing.redact_all(triage_repo.results_for_child(session, child_id), allowed) if r.is_complete]
+    checks = [r for r in rules.redact_all(triage_repo.results_for_child(session, child_id)) if r.is_complete]
     needs: list[str] = []
     if checks:
         latest = max(checks, key=lambda r: r.completed_at or r.started_at)
@@ -89,16 +92,14 @@ def _page(session: Any, child_id: str, attending: list[str], today: date) -> Pan
         if outcome and outcome.domains:
             needs.append("Needs: " + ", ".join(d.name for d in outcome.domains[:4]))
     since = datetime.combine(today - timedelta(days=RECENT_DAYS), datetime.min.time(), UTC)
-    events = [
-        e for e in sharing.redact_all(repo.events_for_child(session, child_id), allowed) if e.occurred_at >= since
-    ]
+    events = [e for e in rules.redact_all(repo.events_for_child(session, child_id)) if e.occurred_at >= since]
     events.sort(key=lambda e: e.occurred_at, reverse=True)
     chronology = [
         (f"{e.occurred_at:%d %b %Y}", label_of(EventKind, e.kind), e.summary) for e in events[:RECENT_ENTRIES]
     ]
     referrals = [
         (r.service_name, label_of(ReferralStatus, r.status), f"{r.created_at:%d %b %Y}")
-        for r in sharing.redact_all(referral_repo.list_referrals(session, child_id), allowed)
+        for r in rules.redact_all(referral_repo.list_referrals(session, child_id))
         if r.status not in CLOSED
     ]
     return PanelPage(
@@ -110,16 +111,16 @@ def _page(session: Any, child_id: str, attending: list[str], today: date) -> Pan
         needs,
         chronology,
         referrals,
-        _attendance(session, child_id, allowed, today),
+        _attendance(session, child_id, rules, today),
     )
 
 
-def _attendance(session: Any, child_id: str, allowed: sharing.Allowed, today: date) -> str | None:
+def _attendance(session: Any, child_id: str, rules: Onward, today: date) -> str | None:
     weeks = attendance_repo.weeks_of(session, [child_id]).get(child_id, {})
     shown = [
         (monday, redacted.values)
         for monday, row in sorted(weeks.items())
-        if (redacted := sharing.redact(sharing.Shared("attendance_weeks", row), allowed)) is not None
+        if (redacted := rules.redact(sharing.Shared("attendance_weeks", row))) is not None
     ]
     marks = [mark for monday, values in shown for mark in week_marks(monday, dict(values))]
     if not marks:
@@ -145,7 +146,7 @@ def panel_pack(
         missing = [org for org in attending if org not in orgs]
         if missing:
             raise ValidationError("An attending organisation is not in the directory.", [("attending", missing[0])])
-        pages = [_page(session, child_id, list(attending), today) for child_id in dict.fromkeys(child_ids)]
+        pages = [_page(db, session, child_id, list(attending), today) for child_id in dict.fromkeys(child_ids)]
     names = sorted((orgs[o].name for o in attending), key=str.casefold)
     return PanelPack(title.strip() or "Panel", held_on, names, pages)
 

@@ -16,7 +16,7 @@ from casedesk.domain.referrals.workflow import acknowledgement_due
 from casedesk.domain.schema import Category
 from casedesk.domain.vocab import EventKind, InvolvementRole, StatusKind, label_of
 from casedesk.errors import NotFound
-from casedesk.services import policy
+from casedesk.services import onward, policy
 from casedesk.store import directory_repo, referral_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -38,28 +38,32 @@ class _Shared(TypedDict, total=False):
 
 def build_pack(db: Database, referral_id: str, today: date | None = None) -> ReferralPack:
     """The pack as the service may see it: every part of the record passes `sharing.redact` with the grants of
-    the sections the referrer chose, so what a pack discloses is decided where everything else's is."""
+    the sections the referrer chose and, row by row, the agreements between the organisation that wrote it and
+    the service's (`services.onward`), so what a pack discloses is decided where everything else's is."""
     today = today or date.today()
     with db.session() as session:
         referral = referral_repo.get_referral(session, referral_id)
         allowed = sharing.for_sections(referral.shared_sections)
-        child = sharing.redact(repo.get_child(session, referral.child_id), allowed)
-        if child is None:
-            raise NotFound("The child's identity is always shared with a referral; it could not be read.")
         document = None  # a service since removed from the directory leaves only its name on the pack
         if referral.service_id:
             with suppress(NotFound):
                 document = directory_repo.get_service(session, referral.service_id).document
+        receiver = onward.receiver_of_service(session, document, referral.service_name)
+        rules = onward.onward_for(db, session, [receiver], referral.child_id, allowed)
+        child = rules.redact(repo.get_child(session, referral.child_id))
+        if child is None:
+            raise NotFound("The child's identity is always shared with a referral; it could not be read.")
+        of_child = rules.allowed(rules.owner_of(child.id))
         orgs = {o.id: o for o in sharing.redact_all(repo.organisations(session).values(), allowed)}
         people = {w.id: w for w in sharing.redact_all(repo.workers(session).values(), allowed)}
         extra: _Shared = {}
-        if allowed.permits("children", Category.CONTACT):
+        if allowed.permits("children", Category.CONTACT) and of_child.permits("children", Category.CONTACT):
             parts = (child.address_line1, child.address_line2, child.town, child.postcode)
             extra["address"] = ", ".join(p for p in parts if p) or "Not recorded"
-        if allowed.permits("children", Category.EDUCATION):
+        if allowed.permits("children", Category.EDUCATION) and of_child.permits("children", Category.EDUCATION):
             school = repo.organisations(session).get(child.current_school_id or "")
             extra["school"] = school.name if school else "No current school"
-        statuses = sharing.redact_all(repo.statuses_for_child(session, child.id), allowed)
+        statuses = rules.redact_all(repo.statuses_for_child(session, child.id))
         extra["statuses"] = tuple(
             label_of(StatusKind, p.kind) + (f" ({p.detail})" if p.detail else "")
             for p in statuses
@@ -71,15 +75,15 @@ def build_pack(db: Database, referral_id: str, today: date | None = None) -> Ref
                 people[i.worker_id].name if i.worker_id in people else "",
                 label_of(InvolvementRole, i.role),
             )
-            for i in sharing.redact_all(repo.involvements_for_child(session, child.id), allowed)
+            for i in rules.redact_all(repo.involvements_for_child(session, child.id))
             if i.is_current(today)
         )
         if referral.triage_result_id:
             outcome = triage_repo.outcomes(session, [referral.triage_result_id]).get(referral.triage_result_id)
-            shown = sharing.redact(sharing.Shared("triage_results", {"outcome": outcome}), allowed)
+            shown = rules.redact(sharing.Shared("triage_results", {"outcome": outcome}), referral.triage_result_id)
             extra["triage"] = shown.values["outcome"] if shown else None
         since = datetime.combine(today - timedelta(days=CHRONOLOGY_MONTHS * 31), datetime.min.time(), UTC)
-        events = sharing.redact_all(repo.events_for_child(session, child.id), allowed)
+        events = rules.redact_all(repo.events_for_child(session, child.id))
         replaced = {e.amends_id for e in events if e.amends_id}
         extra["chronology"] = tuple(
             (e.occurred_at.date(), label_of(EventKind, e.kind), e.summary)

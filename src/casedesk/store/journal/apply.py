@@ -269,7 +269,7 @@ def purge_child(conn: Connection, child_id: str) -> None:
     tallies.adjust(conn, delta)  # the child's other rows (needs checks, referrals…) went with it by cascade
     forget_rows(conn, row_ids)
     unapplied.forget_child(conn, child_id)
-    sharing_repo.forget_child(conn, child_id)
+    sharing_repo.forget_child(conn, child_id, row_ids)
     for conflict_id, value in settings.members(conn, config.CONFLICTS).items():
         if value.get("child_id") == child_id:
             settings.delete_member(conn, config.CONFLICTS, conflict_id)
@@ -318,6 +318,7 @@ def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
 def _apply_items(conn: Connection, items: list[Any], stats: PageStats) -> list[Any]:
     """Apply pulled items in order (rows, conflicts, purges, notices); returns those that could be applied."""
     pending = pending_fields(conn)
+    sharing_repo.note_owners(conn, items)  # set-aside rows too: their owner stays known when they are stored
     items, stats.set_aside = unapplied.sort_page(conn, items)
     run: list[Any] = []
     for item in items:
