@@ -273,3 +273,38 @@ def test_an_override_grants_its_kinds_only_for_its_user_child_owner_and_time() -
         assert not gets(*other)
     later = sharing.Policy(default=sharing.CLOSED, grants=[grant], now=now + timedelta(hours=2))
     assert not later.allowed_for("care", "c", source_org="school", user="cat").permits("events", Category.YOUTH_JUSTICE)
+
+
+@pytest.mark.parametrize("world", ["immediate"], indirect=True)
+def test_an_override_sends_only_its_child_again_and_its_user_may_write_what_it_revealed(
+    world: dict[str, Any],
+) -> None:
+    ann, cat, child = world["ann"], world["cat"], world["child"]
+    other = ann.add_child("Ben", "Adeyemi", world["school"])
+    with ann.db.unit_of_work("ann") as uow:
+        uow.insert(
+            "involvements",
+            {
+                "child_id": other,
+                "organisation_id": world["care"],
+                "role": "social_worker",
+                "start_date": date(2025, 1, 6),
+            },
+        )
+    ann.sync()
+    cat.sync()
+    asked = _ask(cat, child, world["school"], reason="immediate_risk")
+    report = cat.sync()
+    assert report.purged == [child] and report.digest_ok  # the other child cat sees is not sent again
+    assert _held(cat, child) == ({"Referral order"}, "LS6 3AB")
+    cat.edit("children", child, postcode="LS7 1AA")  # the contact details the override revealed, corrected
+    report = cat.sync()
+    assert report.pushed == 1 and report.set_aside == 0 and report.digest_ok
+    ann.sync()
+    assert _held(ann, child)[1] == "LS7 1AA"
+    cat.transport.end_override(asked.id)
+    assert cat.sync().purged == [child]
+    cat.edit("children", child, town="Leeds")  # once it has ended, it may not: refused with the reason shown
+    assert cat.sync().set_aside == 1
+    (refused,) = cat.service.set_aside()
+    assert refused.row_id == child and "not shared with your organisation" in refused.reason

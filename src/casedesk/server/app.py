@@ -23,6 +23,7 @@ from casedesk.server.db import (
     access,
     accounts,
     breakglass,
+    child_resends,
     expiry,
     generation,
     migrate,
@@ -190,6 +191,7 @@ def create_app(
                 device.org_id,
                 role=device.role,
                 manages_directory=auth.may_manage_directory(device),
+                user=device.username,
             ).push(body.changes)
         if smtp is not None and any(change.get("entity") == "mail_requests" for change in body.changes):
             background.add_task(mail.deliver_pending, store, smtp)  # after the answer: sync never waits on SMTP
@@ -220,9 +222,14 @@ def create_app(
             raise auth.AuthFailure("invalid_cursor", f"The cursor must be between 0 and {MAX_CURSOR}.", status=400)
         daily_sweep()  # involvements whose end date has passed take their child out of view before this page
         resync_from = device.resync_from
-        if breakglass.expire_due(store):  # an override ran out: its user's devices take their children again
-            resync_from = breakglass.resync_from(store, device.device_id)  # this one too, from this page
+        breakglass.expire_due(store)  # an override ran out: its user's devices take its child again (below)
         delivered: Counter[str] = Counter()  # each child's records this page holds, for the access log
+        again = child_resends.take(store, device.device_id)  # an override for these began or ended
+        if again:
+            with store.read() as conn:
+                items = resend.resend(conn, receiver(conn, device), again, delivered).items
+            access.record(store, device, access.round_of(x_casedesk_round), "pull", delivered)
+            return PullResponse(items=items, cursor=cursor, has_more=True)  # the feed goes on at the next page
         if resync_from is not None:  # its user's role or grants changed what it receives (see `user_roles`)
             with store.write() as conn:
                 who = receiver(conn, device)

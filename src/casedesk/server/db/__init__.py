@@ -98,6 +98,9 @@ devices = Table(
     # its user's role changed what it receives: its pulls send its children again, in child id order from after
     # this one ("" from the first; none: nothing due) — see `casedesk.server.db.user_roles`
     Column("resync_from", String(36)),
+    # children a grant to its user began or ended for: its next pull sends them again, and only them (see
+    # `casedesk.server.db.child_resends`); none: nothing due
+    Column("resend_children", JSON),
 )
 records = Table(
     "records",

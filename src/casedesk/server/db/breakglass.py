@@ -5,9 +5,9 @@ user who asked. The sharing rules read the overrides in force through `policies.
 registers `grants` there when it is imported, as the server app and its command line do), so the pull, the
 snapshot and the digest all widen what that user's devices receive in the one place they decide it.
 
-Its start and its end each send the user's devices their children again (`user_roles.resend`, the path a change
-of role takes): each device purges the child — after pushing anything waiting — and receives it as the policy now
-allows, so what the override brought leaves the device at its next round. The end is found by `expire_due`, run
+Its start and its end each send the user's devices that one child again (`child_resends`): each device purges the
+child — after pushing anything waiting — and receives it as the policy now allows, so what the override brought
+leaves the device at its next round. The end is found by `expire_due`, run
 before every pull, which costs one indexed query when nothing is due.
 
 Policy (`CASEDESK_OVERRIDE_MODE`: `approval`, the default, or `immediate`; `CASEDESK_OVERRIDE_HOURS`, default 4)
@@ -31,7 +31,7 @@ from casedesk.domain.ids import new_id
 from casedesk.domain.schema import Category
 from casedesk.errors import ValidationError
 from casedesk.server.auth import AuthFailure
-from casedesk.server.db import ServerDB, devices, org_scope, orgs, overrides, policies, records, user_roles
+from casedesk.server.db import ServerDB, child_resends, devices, org_scope, orgs, overrides, policies, records
 
 MODE_ENV, HOURS_ENV = "CASEDESK_OVERRIDE_MODE", "CASEDESK_OVERRIDE_HOURS"
 
@@ -77,8 +77,9 @@ if grants not in policies.GRANT_LOADERS:
 
 # -- asking, deciding, ending ------------------------------------------------------------------------------------
 def _announce(conn: Connection, row: Any) -> None:
-    """Send the user's devices their children again as the policy now allows (see the module's docstring)."""
-    user_roles.resend(conn, row.username)
+    """Send the user's devices the override's child again as the policy now allows (see the module's
+    docstring): only that child, whose record alone the grant changes."""
+    child_resends.mark(conn, row.username, row.child_id)
 
 
 def _get(conn: Connection, override_id: str) -> Any:
@@ -218,13 +219,6 @@ def expire_due(store: ServerDB, now: datetime | None = None) -> int:
             )
             _announce(conn, row)
     return len(due)
-
-
-def resync_from(store: ServerDB, device_id: str) -> str | None:
-    """Where a device's sending-again stands (None: nothing to send again), read afresh after `expire_due`."""
-    with store.read() as conn:
-        value = conn.execute(select(devices.c.resync_from).where(devices.c.device_id == device_id)).scalar()
-    return None if value is None else str(value)
 
 
 # -- reading -----------------------------------------------------------------------------------------------------

@@ -39,12 +39,19 @@ class Pusher(ConflictRules, MergedInserts):
     """One push request from one device, inside one transaction."""
 
     def __init__(
-        self, conn: Connection, device_id: str, org_id: str, role: str | None = None, manages_directory: bool = False
+        self,
+        conn: Connection,
+        device_id: str,
+        org_id: str,
+        role: str | None = None,
+        manages_directory: bool = False,
+        user: str | None = None,
     ) -> None:
         self.conn = conn
         self.device_id = device_id
         self.org_id = org_id
         self.role = role
+        self.user = user  # whose grants (a break-glass override) widen what this device may write, as they do reads
         self.writes_records = roles.may(role, roles.Action.WRITE_RECORDS)  # an administrator or auditor may not
         self.manages_directory = manages_directory  # `casedesk.server.auth.may_manage_directory`
         self._policy: sharing.Policy | None = None
@@ -251,7 +258,8 @@ class Pusher(ConflictRules, MergedInserts):
 
     def _check_shared(self, change: WireChange, current: dict[str, Any] | None) -> None:
         """Refuse, in the same wording, a change to a row (or a field) of another organisation that is not
-        shared with this one: a device cannot write what it may not read."""
+        shared with this one: a device cannot write what it may not read. What an override in force grants its
+        user may be written by that user's devices, as it may be read."""
         if current is None or not current["child_id"] or current.get("created_by_org") in (None, self.org_id):
             return
         if self._policy is None:
@@ -259,7 +267,7 @@ class Pusher(ConflictRules, MergedInserts):
         org = self._policy.orgs(self.org_id)
         view = roles.view_of(self.role, org.kind if org else "") or roles.FULL
         allowed = self._policy.allowed_for(
-            self.org_id, current["child_id"], source_org=current["created_by_org"], view=view
+            self.org_id, current["child_id"], source_org=current["created_by_org"], view=view, user=self.user
         )
         withheld = sharing.fields_withheld(change.entity, current["data"], allowed)
         if withheld is None or withheld & set(change.fields):
