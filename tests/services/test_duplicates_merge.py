@@ -116,3 +116,30 @@ def test_bad_merges_are_refused_and_change_nothing(db: Database, pair: tuple[str
     service.merge(kept, merged, "Same child")
     with pytest.raises((ValidationError, NotFound)):
         service.merge(kept, merged, "Same child")
+
+
+def test_two_children_said_to_be_different_are_not_proposed_again(db: Database, pair: tuple[str, str]) -> None:
+    first, second = pair
+    service = DuplicatesService(db, "lead")
+    assert len(service.find()) == 1
+    with pytest.raises(ValidationError):
+        service.not_duplicates(first, second, "  ")
+    db.put(config.ROLE, "practitioner")
+    with pytest.raises(AuthError):
+        service.not_duplicates(first, second, "cousins")
+    db.put(config.ROLE, "safeguarding_lead")
+    service.not_duplicates(second, first, "cousins, not one child")
+    assert service.find() == [] and service.for_child(first) == []
+    with db.session() as session:
+        assert merges.different_children(session) == {frozenset((first, second))}
+
+
+def test_a_child_added_as_different_from_another_is_not_proposed_with_it(db: Database) -> None:
+    from casedesk.services.children import ChildrenService
+
+    existing = add_child(db, "Jessica", "Okafor", BORN, postcode="LS6 2AB")
+    children = ChildrenService(db, "lead")
+    values = {"given_name": "Jesica", "family_name": "Okafor", "date_of_birth": BORN, "postcode": "LS6 2AB"}
+    added, _ = children.create_child(values, different_from=[existing], reason="her cousin, same name")
+    assert DuplicatesService(db, "lead").find() == []
+    assert added.id != existing

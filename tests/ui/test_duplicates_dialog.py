@@ -1,5 +1,6 @@
 """The Caseload's "Possible duplicates…" over a real encrypted database: the pair with the evidence side by side,
-the confirm step (nothing written until the reason is given and Merge pressed), and merge only for the roles
+the confirm step (nothing written until the reason is given, the user has acknowledged that a merge cannot be
+undone, and Merge is pressed), "Not the same child…" (kept, never proposed again), both only for the roles
 allowed."""
 
 from __future__ import annotations
@@ -8,10 +9,12 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QPushButton
+from sqlalchemy import select
 
 from casedesk import config
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
+from casedesk.store.models import AuditRow
 from casedesk.ui.caseload.view import CaseloadView
 from casedesk.ui.context import AppContext
 from casedesk.ui.duplicates.dialog import DuplicatesDialog, MergeConfirm
@@ -44,6 +47,8 @@ def test_the_pair_with_its_evidence_and_a_confirmed_merge(qtbot, context: AppCon
     qtbot.addWidget(confirm)
     assert not confirm.merge_button.isEnabled()  # no reason, no merge
     confirm.reason.setText("Registered twice by the school office")
+    assert "cannot be undone" in confirm.final.text() and not confirm.merge_button.isEnabled()
+    confirm.understood.setChecked(True)
     assert confirm.merge_button.isEnabled()
     if dialog.pairs[0].first.id != kept:
         confirm.keep_second.setChecked(True)
@@ -60,12 +65,37 @@ def test_the_pair_with_its_evidence_and_a_confirmed_merge(qtbot, context: AppCon
     dialog.done(QDialog.DialogCode.Accepted)
 
 
+def test_not_the_same_child_is_kept_and_the_pair_never_proposed_again(qtbot, context: AppContext, db: Database) -> None:  # type: ignore[no-untyped-def]
+    first, second, _ = _children(db)
+    dialog = DuplicatesDialog(context)
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 1 and dialog.different_button.isEnabled()
+    dialog.ask_reason = lambda pair: "Cousins: different mothers, same name"  # type: ignore[method-assign]
+    dialog.different_button.click()
+    qtbot.waitUntil(lambda: dialog.list.count() == 0, timeout=10000)
+    with db.session() as session:
+        entries = session.execute(
+            select(AuditRow.row_id, AuditRow.after, AuditRow.reason).where(AuditRow.action == "different-child")
+        ).all()
+        held = {c.id for c in repo.list_children(session)}
+    assert [(e.reason, {e.row_id, e.after["other_child_id"]}) for e in entries] == [
+        ("Cousins: different mothers, same name", {first, second})
+    ]
+    assert {first, second} <= held  # nothing merged or removed
+    again = DuplicatesDialog(context)  # a later look: still not proposed
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: "No possible duplicates" in again.empty.message.text(), timeout=10000)
+    again.done(QDialog.DialogCode.Rejected)
+    dialog.done(QDialog.DialogCode.Rejected)
+
+
 def test_a_practitioner_sees_the_pairs_but_cannot_merge(qtbot, context: AppContext, db: Database) -> None:  # type: ignore[no-untyped-def]
     _children(db)
     db.put(config.ROLE, "practitioner")
     dialog = DuplicatesDialog(context)
     qtbot.addWidget(dialog)
     assert dialog.list.count() == 1 and not dialog.merge_button.isEnabled()
+    assert not dialog.different_button.isEnabled()
     assert "safeguarding lead" in dialog.note.text()
     dialog.done(QDialog.DialogCode.Rejected)
 

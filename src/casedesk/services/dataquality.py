@@ -7,9 +7,9 @@ from __future__ import annotations
 from casedesk.errors import NotFound
 from casedesk.services.administration import AdministrationService
 from casedesk.store import repositories as repo
-from casedesk.sync.feed_wire import QualityReport, ReviewDecision, ReviewItem, ReviewQueue
+from casedesk.sync.feed_wire import QualityReport, ReviewDecision, ReviewItem, ReviewOffer, ReviewQueue
 
-__all__ = ["DataQualityService", "QualityReport", "ReviewItem", "ReviewQueue"]
+__all__ = ["DataQualityService", "QualityReport", "ReviewItem", "ReviewOffer", "ReviewQueue"]
 
 
 class DataQualityService(AdministrationService):

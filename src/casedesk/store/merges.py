@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.schema import CATALOGUE
 from casedesk.store import attendance_repo
 from casedesk.store.journal import tallies
-from casedesk.store.models import SYNCED_TABLES, ChildMergeRow
+from casedesk.store.models import SYNCED_TABLES, AuditRow, ChildMergeRow
 from casedesk.store.tables import mapped_table
 
 # every synced table recording rows under a child by `child_id` (the merge record itself is under `kept_id`)
@@ -139,3 +139,18 @@ def merges_into(session: Session, kept_id: str) -> list[Merge]:
 
 def merged_ids(session: Session) -> set[str]:
     return set(session.execute(select(MERGES.c.merged_id)).scalars())
+
+
+DIFFERENT = "different-child"  # the audit action of a person's "these are two children"
+
+
+def different_children(session: Session) -> set[frozenset[str]]:
+    """The pairs a person has said are two different children (from the possible duplicates, or when adding a
+    child like another). The audit log is where the decision lives: append-only and hash-chained, so a decision
+    is never lost or quietly changed, and the finder leaves these pairs out."""
+    rows = session.execute(select(AuditRow.row_id, AuditRow.after).where(AuditRow.action == DIFFERENT))
+    return {
+        frozenset((row_id, str(after["other_child_id"])))
+        for row_id, after in rows
+        if isinstance(after, dict) and after.get("other_child_id")
+    }

@@ -35,6 +35,10 @@ class ReviewOffer(_Model):
     child_id: str
     score: int
     evidence: str
+    name: str | None = None  # the server's child offered, for the administrator to compare
+    date_of_birth: str | None = None
+    postcode: str | None = None
+    held_by: str | None = None  # the organisation whose record it is
 
 
 class ReviewItem(_Model):

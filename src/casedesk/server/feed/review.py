@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select, update
 from casedesk.domain.feed.records import FeedChild
 from casedesk.domain.ids import new_id
 from casedesk.server import administration
-from casedesk.server.db import ServerDB, records
+from casedesk.server.db import ServerDB, orgs, records
 from casedesk.server.feed import imports, publish
 from casedesk.server.feed.identities import FeedRefused
 from casedesk.server.feed.tables import feed_children
@@ -32,12 +32,43 @@ class Waiting:
 
 
 def queue(store: ServerDB, org_id: str | None = None) -> list[Waiting]:
+    """The children waiting, each with every child matching offered (not only the best): its score and evidence,
+    and the child's name, date of birth, postcode and whose record it is, for a person to compare."""
     query = select(feed_children).where(feed_children.c.state == imports.PENDING)
     if org_id:
         query = query.where(feed_children.c.org_id == org_id)
     with store.read() as conn:
         rows = conn.execute(query.order_by(feed_children.c.source, feed_children.c.la_child_id)).all()
-    return [Waiting(r.org_id, FeedChild.from_json(r.data), r.updated_at, list(r.candidates or [])) for r in rows]
+        details = _offered(conn, {str(o["child_id"]) for r in rows for o in (r.candidates or [])})
+    return [
+        Waiting(
+            r.org_id,
+            FeedChild.from_json(r.data),
+            r.updated_at,
+            [{**o, **details.get(str(o["child_id"]), {})} for o in (r.candidates or [])],
+        )
+        for r in rows
+    ]
+
+
+def _offered(conn: Connection, child_ids: set[str]) -> dict[str, dict[str, Any]]:
+    if not child_ids:
+        return {}
+    names = {r.id: r.name for r in conn.execute(select(orgs.c.id, orgs.c.name))}
+    out: dict[str, dict[str, Any]] = {}
+    for r in conn.execute(
+        select(records.c.row_id, records.c.data, records.c.created_by_org).where(
+            records.c.entity == "children", records.c.row_id.in_(sorted(child_ids))
+        )
+    ):
+        data = r.data or {}
+        out[r.row_id] = {
+            "name": " ".join(p for p in (data.get("given_name"), data.get("family_name")) if p) or None,
+            "date_of_birth": data.get("date_of_birth"),
+            "postcode": data.get("postcode"),
+            "held_by": names.get(r.created_by_org or ""),
+        }
+    return out
 
 
 def format_queue(items: list[Waiting]) -> str:
@@ -50,7 +81,9 @@ def format_queue(items: list[Waiting]) -> str:
         ids = ", ".join(f"{k} {v}" for k, v in (("UPN", c.upn), ("NHS", c.nhs_number)) if v) or "no identifiers"
         lines.append(f"{c.source.value} {c.la_child_id}: {c.name}, born {born}, {c.postcode or 'no postcode'}, {ids}")
         for offer in item.offers or [{"child_id": "-", "score": "", "evidence": "no similar child on the server"}]:
-            lines.append(f"    {offer['child_id']}  {offer['score']:>3}  {offer['evidence']}")
+            who = ", ".join(str(offer[k]) for k in ("name", "date_of_birth", "postcode", "held_by") if offer.get(k))
+            held = f"  [{who}]" if who else ""
+            lines.append(f"    {offer['child_id']}  {offer['score']:>3}  {offer['evidence']}{held}")
     return "\n".join(lines)
 
 

@@ -51,24 +51,50 @@ class DuplicatesService:
         with self.db.session() as session:
             return {c.id: c for c in repo.list_children(session)}
 
+    def _different(self) -> set[frozenset[str]]:
+        with self.db.session() as session:
+            return merges.different_children(session)
+
     def find(self) -> list[PossibleDuplicate]:
-        """Every possible duplicate pair among the children this device holds, strongest first."""
+        """Every possible duplicate pair among the children this device holds, strongest first, except the pairs
+        a person has said are two children."""
         children = self._children()
-        found = find_duplicates(children.values())
+        found = find_duplicates(children.values(), not_duplicates=self._different())
         return [PossibleDuplicate(c, children[c.first_id], children[c.second_id]) for c in found]
 
     def for_child(self, child_id: str) -> list[PossibleDuplicate]:
         children = self._children()
         me = children[child_id]
-        found = duplicates_of(me, children.values())
+        found = duplicates_of(me, children.values(), not_duplicates=self._different())
         return [PossibleDuplicate(c, children[c.first_id], children[c.second_id]) for c in found]
+
+    def not_duplicates(self, first_id: str, second_id: str, reason: str) -> Changes:
+        """Record that two proposed records are two different children (twins, siblings, a namesake), with why:
+        audited, and the pair is never proposed again on this device. Who may merge may decide this too: a pair
+        set aside by someone else would hide a real duplicate from them."""
+        if not self.may_merge():
+            raise AuthError("Only a safeguarding lead or a manager may decide two records are different children.")
+        if first_id == second_id:
+            raise ValidationError("Choose two different records.", [("second_id", "The same record.")])
+        if not reason.strip():
+            raise ValidationError("Say why these are two different children.", [("reason", "Required.")])
+        with self.db.session() as session:
+            repo.get_child(session, first_id), repo.get_child(session, second_id)  # NotFound if gone
+        with self.db.unit_of_work(self.actor) as uow:
+            uow.note(merges.DIFFERENT, "children", first_id, reason.strip(), other_child_id=second_id)
+        return Changes(frozenset({"children"}), frozenset({first_id, second_id}))
 
     def may_merge(self) -> bool:
         return may_merge(self.db.get(config.ROLE))
 
     def merge(self, kept_id: str, merged_id: str, reason: str, now: datetime | None = None) -> tuple[str, Changes]:
         """Merge `merged_id` into `kept_id`: every record, chronology entry and audit entry of both is kept, now
-        under the kept child. Returns the merge record's id."""
+        under the kept child. Returns the merge record's id.
+
+        A merge cannot be undone: every device and the server re-point the merged child's rows without saying
+        which they were, so nothing can tell them apart again. The confirmation says so before anything is
+        written; the merge record keeps the merged record's identity, evidence and reason, and the chronology
+        entry says what was merged, so a wrong merge can be traced and the other child recorded again."""
         if not self.may_merge():
             raise AuthError("Only a safeguarding lead or a manager may merge two records of a child.")
         if kept_id == merged_id:

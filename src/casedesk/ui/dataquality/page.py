@@ -2,8 +2,8 @@
 organisation (invalid or missing identifiers, statuses that disagree, records nobody has updated, children with no
 school, the returns' children not yet matched and the DfE's queries on them), each problem opening the child's
 record where this computer holds it. Children's social care's administrators also work through the returns'
-review queue here: match a waiting child to one the server offers, create a new child, or reject it, each with a
-reason the server keeps.
+review queue here (`review.ReviewPanel`): match a waiting child to any of the children the server offers, create
+a new child, or reject it, each with a reason the server keeps.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QTableWidgetItem,
@@ -19,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casedesk.services.dataquality import QualityReport, ReviewItem, ReviewQueue
+from casedesk.services.dataquality import QualityReport, ReviewQueue
 from casedesk.ui.context import AppContext
+from casedesk.ui.dataquality.review import ReviewPanel
 from casedesk.ui.palette import MUTED, RED
 from casedesk.ui.widgets import read_only_table
 
@@ -49,17 +49,9 @@ class DataQualityPage(QWidget):
         self.summary.setAccessibleName("Data quality summary")
         self.problems = read_only_table(("Problem", "Record", "What is wrong", "Who can put it right"), "Problems")
         self.problems.cellDoubleClicked.connect(lambda row, _column: self.open_problem(row))
-        self.review = read_only_table(("Return's child", "Born", "Possible matches"), "Waiting for review")
-        self.review_title = QLabel("<b>Returns' children waiting for review</b>")
-        self.match_button = QPushButton("Match to the best offer…")
-        self.create_button = QPushButton("Create new child…")
-        self.reject_button = QPushButton("Reject…")
-        for button, decision in (
-            (self.match_button, "match"),
-            (self.create_button, "create"),
-            (self.reject_button, "reject"),
-        ):
-            button.clicked.connect(lambda _checked=False, d=decision: self.decide_selected(d))
+        self.review = ReviewPanel(context)
+        self.review.decided.connect(self._decided)
+        self.review.failed.connect(self._failed)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Data quality message")
@@ -73,15 +65,8 @@ class DataQualityPage(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.summary)
         layout.addWidget(self.problems, 2)
-        layout.addWidget(self.review_title)
-        layout.addWidget(self.review, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (self.match_button, self.create_button, self.reject_button):
-            buttons.addWidget(button)
-        layout.addLayout(buttons)
-        self.review.itemSelectionChanged.connect(self._selection_changed)
-        self._show_review(False)
+        layout.addWidget(self.review, 2)
+        self.review.setVisible(False)
 
     # -- loading -----------------------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -110,15 +95,8 @@ class DataQualityPage(QWidget):
             cells = (problem.label, record, problem.detail, problem.organisation or "")
             for column, text in enumerate(cells):
                 self.problems.setItem(row, column, QTableWidgetItem(text))
-        items = self.queue.items if self.queue is not None else []
-        self._show_review(self.queue is not None)
-        self.review.setRowCount(len(items))
-        for row, item in enumerate(items):
-            offers = "; ".join(f"{o.score}: {o.evidence}" for o in item.offers) or "none on the server"
-            waiting = (f"{item.name} ({item.source} {item.la_child_id})", item.date_of_birth or "", offers)
-            for column, text in enumerate(waiting):
-                self.review.setItem(row, column, QTableWidgetItem(text))
-        self._selection_changed()
+        self.review.setVisible(self.queue is not None)
+        self.review.fill(self.queue)
 
     def _failed(self, error: BaseException) -> None:
         self.refresh_button.setEnabled(True)
@@ -127,10 +105,6 @@ class DataQualityPage(QWidget):
     def say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet(f"color: {RED};" if error else "")
         self.message.setText(text)
-
-    def _show_review(self, shown: bool) -> None:
-        for widget in (self.review_title, self.review, self.match_button, self.create_button, self.reject_button):
-            widget.setVisible(shown)
 
     # -- opening a record --------------------------------------------------------------------------------------
     def open_problem(self, row: int) -> None:
@@ -148,38 +122,6 @@ class DataQualityPage(QWidget):
                 self.say("This child's record is not on this computer (it is not shared with your organisation).")
 
         self.context.runner.query(lambda col: col.dataquality.holds(child_id)).success(opened).run()
-
-    # -- the review queue --------------------------------------------------------------------------------------
-    def selected_item(self) -> ReviewItem | None:
-        rows = self.review.selectionModel().selectedRows()
-        if self.queue is None or not rows:
-            return None
-        return self.queue.items[rows[0].row()]
-
-    def _selection_changed(self) -> None:
-        item = self.selected_item()
-        self.match_button.setEnabled(item is not None and bool(item.offers))
-        self.create_button.setEnabled(item is not None)
-        self.reject_button.setEnabled(item is not None)
-
-    def ask_reason(self, title: str) -> str | None:
-        """The reason for a decision (separate so tests can answer without a modal loop)."""
-        text, ok = QInputDialog.getText(self, title, "Why? (kept with the decision)")
-        return text.strip() if ok and text.strip() else None
-
-    def decide_selected(self, decision: str) -> None:
-        item = self.selected_item()
-        if item is None:
-            return
-        child_id = item.offers[0].child_id if decision == "match" and item.offers else None
-        titles = {"match": "Match to the best offer", "create": "Create a new child", "reject": "Reject"}
-        reason = self.ask_reason(f"{titles[decision]}: {item.name}")
-        if reason is None:
-            return
-        source, la_child_id = item.source, item.la_child_id
-        self.context.runner.query(
-            lambda col: col.dataquality.decide(source, la_child_id, decision, reason, child_id)
-        ).on_network().success(self._decided).failure(self._failed).run()
 
     def _decided(self, message: str) -> None:
         self.say(message)

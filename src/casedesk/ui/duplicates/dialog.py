@@ -1,5 +1,7 @@
 """The Caseload's "Possible duplicates…": every pair the finder proposes, side by side with the evidence, and for a
-safeguarding lead or manager a merge that asks which record to keep and why before anything is written.
+safeguarding lead or manager a merge that asks which record to keep and why — and has them acknowledge that a
+merge cannot be undone — before anything is written, or "Not the same child…", which keeps their reason in the
+audit and never proposes the pair again.
 
 The list is read on the database thread; the merge runs there as one write and is announced like any other, so
 the caseload and an open child page refresh themselves.
@@ -9,9 +11,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
 from casedesk.domain.records import Child
 from casedesk.services.duplicates.service import PossibleDuplicate
 from casedesk.ui.context import AppContext
+from casedesk.ui.palette import RED
 from casedesk.ui.widgets import EmptyState, read_only_table
 
 NONE_FOUND = "No possible duplicates: no two children here share an identifier, or a name and date of birth."
@@ -37,6 +42,13 @@ ROWS = (
     ("UPN", lambda c: c.upn or ""),
     ("NHS number", lambda c: c.nhs_number or ""),
     ("Postcode", lambda c: c.postcode or ""),
+)
+
+
+FINAL = (
+    "A merge cannot be undone: once merged, nothing tells the two records' entries apart again, on this device or "
+    "any other. If you are not sure they are one child, cancel and ask first. If a merge proves wrong, the merge "
+    "record and the chronology entry keep the other record's identity, so the other child can be recorded again."
 )
 
 
@@ -65,15 +77,24 @@ class MergeConfirm(QDialog):
             "taken from the other. Every device that holds either record receives the merge at its next sync."
         )
         explain.setWordWrap(True)
+        self.final = QLabel(FINAL)
+        self.final.setWordWrap(True)
+        self.final.setStyleSheet(f"color: {RED};")
+        self.understood = QCheckBox("I understand a merge cannot be undone")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.merge_button = self.buttons.addButton("Merge", QDialogButtonBox.ButtonRole.AcceptRole)
         self.merge_button.setEnabled(False)
-        self.reason.textChanged.connect(lambda text: self.merge_button.setEnabled(bool(text.strip())))
+        self.reason.textChanged.connect(self._enable)
+        self.understood.toggled.connect(self._enable)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (explain, self.keep_first, self.keep_second, self.reason, self.buttons):
+        for widget in (explain, self.keep_first, self.keep_second, self.reason, self.final, self.understood):
             layout.addWidget(widget)
+        layout.addWidget(self.buttons)
+
+    def _enable(self) -> None:
+        self.merge_button.setEnabled(bool(self.reason.text().strip()) and self.understood.isChecked())
 
     def choice(self) -> tuple[str, str, str]:
         """(kept id, merged id, reason)."""
@@ -99,6 +120,10 @@ class DuplicatesDialog(QDialog):
         self.merge_button = QPushButton("Merge…")
         self.merge_button.setEnabled(False)
         self.merge_button.clicked.connect(self._merge)
+        self.different_button = QPushButton("Not the same child…")
+        self.different_button.setToolTip("Twins, siblings or namesakes: say why, and the pair is not proposed again")
+        self.different_button.setEnabled(False)
+        self.different_button.clicked.connect(self._different)
         self.note = QLabel()
         self.note.setWordWrap(True)
         close = QPushButton("Close")
@@ -112,6 +137,7 @@ class DuplicatesDialog(QDialog):
         body.addLayout(right, 3)
         bottom = QHBoxLayout()
         bottom.addWidget(self.note, 1)
+        bottom.addWidget(self.different_button)
         bottom.addWidget(self.merge_button)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
@@ -151,6 +177,7 @@ class DuplicatesDialog(QDialog):
         self.compare.setRowCount(0)
         self.evidence.clear()
         self.merge_button.setEnabled(self.may_merge and 0 <= row < len(self.pairs))
+        self.different_button.setEnabled(self.may_merge and 0 <= row < len(self.pairs))
         if not 0 <= row < len(self.pairs):
             return
         pair = self.pairs[row]
@@ -170,6 +197,29 @@ class DuplicatesDialog(QDialog):
         if confirm.exec() != QDialog.DialogCode.Accepted:
             return
         self.merge(*confirm.choice())
+
+    def ask_reason(self, pair: PossibleDuplicate) -> str | None:
+        """Why the two are different children (separate so tests can answer without a modal loop)."""
+        text, ok = QInputDialog.getText(
+            self,
+            "Not the same child",
+            f"Why are {pair.first.full_name} and {pair.second.full_name} two different children? "
+            "(kept in the audit; the pair is not proposed again)",
+        )
+        return text.strip() if ok and text.strip() else None
+
+    def _different(self) -> None:
+        row = self.list.currentRow()
+        if not 0 <= row < len(self.pairs):
+            return
+        pair = self.pairs[row]
+        reason = self.ask_reason(pair)
+        if reason is None:
+            return
+        first, second = pair.first.id, pair.second.id
+        self.context.runner.op(lambda col: col.duplicates.not_duplicates(first, second, reason)).success(
+            lambda _: self.reload()
+        ).failure(self._failed).run(initiator=self)
 
     def merge(self, kept: str, merged: str, reason: str) -> None:
         self.context.runner.op(lambda col: col.duplicates.merge(kept, merged, reason)).success(
