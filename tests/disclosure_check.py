@@ -109,3 +109,52 @@ def solvable_together(tables: Sequence[tuple[tuple[int, int], set[Cell]]], row_t
         if _rank([*system, probe]) == base:
             fixed.add(u)
     return fixed
+
+
+def solvable_linked(
+    tables: Sequence[tuple[tuple[int, int], set[Cell], bool, bool]], links: Sequence[Sequence[tuple[int, Cell]]]
+) -> set[tuple[int, Cell]]:
+    """Tables released together, `links` naming cells (table index, cell) that print the same count: a reader
+    writes every table's equations at once, a linked count being one unknown, known when any table shows it.
+    `tables` are (shape, hidden cells, row totals, column totals). Returns the hidden (table, cell)s these
+    equations fix exactly."""
+    name: dict[tuple[int, Cell], tuple[int, Cell]] = {}
+    for link in links:
+        for place in link:
+            name[place] = link[0]
+    shown_anywhere = {
+        name[(i, cell)]
+        for i, (_, hidden, _, _) in enumerate(tables)
+        for cell in _all(tables[i][0])
+        if (i, cell) in name and cell not in hidden
+    }
+
+    def unknown(i: int, cell: Cell) -> tuple[int, Cell] | None:
+        if cell not in tables[i][1]:
+            return None
+        key = name.get((i, cell), (i, cell))
+        return None if key in shown_anywhere else key
+
+    unknowns = sorted({u for i, t in enumerate(tables) for cell in t[1] if (u := unknown(i, cell)) is not None})
+    position = {u: j for j, u in enumerate(unknowns)}
+    system = []
+    for i, (shape, _hidden, row_totals, column_totals) in enumerate(tables):
+        for eq in equations(*shape, row_totals, column_totals):
+            row = [Fraction(0)] * len(unknowns)
+            for cell, k in eq.items():
+                u = unknown(i, cell)
+                if u is not None:
+                    row[position[u]] += k
+            if any(row):
+                system.append(row)
+    base = _rank(system) if system else 0
+    fixed = set()
+    for j, u in enumerate(unknowns):
+        probe = [Fraction(int(x == j)) for x in range(len(unknowns))]
+        if _rank([*system, probe]) == base:
+            fixed.add(u)
+    return {(i, cell) for i, t in enumerate(tables) for cell in t[1] if unknown(i, cell) in fixed}
+
+
+def _all(shape: tuple[int, int]) -> list[Cell]:
+    return [(r, c) for r in range(shape[0]) for c in range(shape[1])]

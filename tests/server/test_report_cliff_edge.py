@@ -13,6 +13,7 @@ import pytest
 from casedesk.server.db import ServerDB, migrate
 from casedesk.server.reports import run
 from casedesk.server.reports.model import AREA, Audience, Period
+from tests.disclosure_check import solvable_linked
 from tests.server.report_rows import Rows
 
 PERIOD = Period(date(2026, 1, 1), date(2026, 2, 28))
@@ -77,3 +78,35 @@ def test_youth_justice_police_and_ehc_plans_count_as_on_the_device(store: Server
     # January: two cautions, the contact, the corrected contact, the secondary SEMH need, the requested plan's
     # arrest (6); February adds the arrest. The EHC plan's child supported throughout.
     assert table.table.values == ((6, 1, 7), (7, 1, 8))
+
+
+def test_the_cohort_tables_are_protected_together(store: ServerDB) -> None:
+    """20 children on the edge (3, 8 and 9 at three schools) and 2 as many indicators with support: the month's
+    row withholds its 20 to protect the 2, so the schools' and year groups' totals (the same 20) are withheld too."""
+    rows = Rows(store)
+    schools = [rows.org(name, "school") for name in ("Ash Primary", "Beech Academy", "Cedar High")]
+
+    def child(school: str, supported: bool = False) -> None:
+        found = rows.add("children", {"current_school_id": school, "date_of_birth": "2012-10-01"}, org=school)
+        rows.add("exclusions", {"kind": "suspension", "first_day": "2025-12-10", "school_id": school}, child=found)
+        rows.add("status_periods", {"kind": "free_school_meals", "start_date": "2025-01-01"}, child=found)
+        rows.add("status_periods", {"kind": "young_carer", "start_date": "2025-01-01"}, child=found)
+        if supported:
+            rows.add("status_periods", {"kind": "child_in_need", "start_date": "2025-09-01"}, child=found)
+
+    for school, count in zip(schools, (3, 8, 9), strict=True):
+        for _ in range(count):
+            child(school)
+    for _ in range(2):
+        child(schools[2], supported=True)
+    rows.flush()
+    sections = {s.key: s for s in run(store, "cliff_edge", PERIOD, Audience(AREA)).sections}
+    month, school, year = sections["cohort_by_month"], sections["cohort_by_school"], sections["cohort_by_year"]
+    assert month.table.values == ((20, 2, 22), (20, 2, 22)) and school.table.values[-1] == (20,)
+    release = [
+        ((len(s.table.row_labels), len(s.table.column_labels)), set(s.table.suppressed), s.total_column, s.total_row)
+        for s in (month, school, year)
+    ]
+    last = len(month.table.row_labels) - 1
+    links = [[(0, (last, 0)), (1, (len(school.table.row_labels) - 1, 0)), (2, (len(year.table.row_labels) - 1, 0))]]
+    assert solvable_linked(release, links) == set()

@@ -115,7 +115,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     secret = passphrase(args)
     db = Database.open(path, secret) if path.exists() else Database.create(path, secret)
     with db:
-        summary = seed_demo(db, children=args.children, seed=args.seed, attendance=not args.no_attendance)
+        summary = seed_demo(
+            db, children=args.children, seed=args.seed, attendance=not args.no_attendance, year_of_activity=True
+        )
     print(f"Demo data added to {path}: {summary}.")
     return 0
 

@@ -84,7 +84,7 @@ def create_collection(
     if demo_children:
         from casedesk.services.demo.load import seed_demo
 
-        seed_demo(db, children=demo_children, seed=1)
+        seed_demo(db, children=demo_children, seed=1, year_of_activity=True)
     return Collection(db, profile.name), profile
 
 

@@ -3,6 +3,9 @@
 The same tables as the app's Dashboards page, protected the same way; the whole area's by default (the server's
 administrator runs it), or one organisation's as that organisation sees them (`--org`). NAME `all` writes every
 dashboard into one file. Bad input (an unknown report, a date that is not a date) is a one-line error.
+`--bank-holidays FILE` first keeps GOV.UK's bank-holidays JSON (https://www.gov.uk/bank-holidays.json, as
+downloaded) as the server's list for working days (`holidays`); a file that is not that list is refused, nothing
+kept.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 from casedesk.domain.dashboards.export import csv_text
 from casedesk.server.db import ServerDB, migrate
-from casedesk.server.reports import REPORTS, ReportError, run
+from casedesk.server.reports import REPORTS, ReportError, holidays, run
 from casedesk.server.reports.model import AREA, Audience, Period
 
 ALL = "all"
@@ -29,6 +32,12 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=("csv", "pdf"), default="csv")
     p.add_argument("--org", help="an organisation's id: its figures, as it sees them (default: the whole area)")
     p.add_argument("--out", type=Path, help="file to write (CSV goes to standard output when not given)")
+    p.add_argument(
+        "--bank-holidays",
+        type=Path,
+        metavar="FILE",
+        help="keep GOV.UK's bank-holidays JSON as the server's list for working days, then report",
+    )
 
 
 def audience_for(store: ServerDB, org_id: str | None) -> Audience:
@@ -48,6 +57,8 @@ def main(store: ServerDB, args: argparse.Namespace) -> int:
         if args.format == "pdf" and args.out is None:
             raise ReportError("A PDF needs --out FILE.")
         migrate(store.engine)
+        if args.bank_holidays is not None:
+            print(f"casedesk-server: {holidays.keep(store, args.bank_holidays)}.", file=sys.stderr)
         audience = audience_for(store, args.org)
         dashboards = [run(store, name, period, audience).to_json() for name in names]
     except ReportError as exc:

@@ -1,7 +1,7 @@
 """The directory: what people search for (need domains, levels, areas, from the anonymous search criteria devices
-keep), and the gaps — need domains with no active service at a level, and areas where people searched for a need
-no service covers. Searches keep their criteria only, never what was found, so "what they find" is the services
-that exist for those criteria (the gaps), not a record of each search's results.
+keep), what they find (how many services a search returned, which services turn up and are opened:
+`directory_finds`), and the gaps — need domains with no active service at a level, and areas where people
+searched for a need no service covers.
 
 Counts of searches go through the disclosure rules like every count; counts of services are public directory facts
 about organisations, not people, and are shown as they are.
@@ -17,7 +17,8 @@ from casedesk.domain import disclosure
 from casedesk.domain.directory.model import LEVEL_LABELS, LEVELS, NeedDomain, Service, domain_label
 from casedesk.domain.directory.oruk_map import service_from_oruk3
 from casedesk.server.db import records
-from casedesk.server.reports.extract import tag_list
+from casedesk.server.reports import directory_finds
+from casedesk.server.reports.extract import OPENED, tag_list
 from casedesk.server.reports.model import Audience, Dashboard, Period, Section, month_label, section
 from casedesk.server.reports.query import fact, facts_in, month
 
@@ -40,7 +41,8 @@ def build(conn: Connection, period: Period, audience: Audience) -> Dashboard:
         fact.c.tags,
         func.count(),
         school="recorder",
-    ).group_by(day, fact.c.kind, fact.c.level, fact.c.detail, fact.c.tags)
+    )
+    grouped = grouped.where(fact.c.kind != OPENED).group_by(day, fact.c.kind, fact.c.level, fact.c.detail, fact.c.tags)
     months = period.months
     by_month: dict[str, Counter[str]] = {m: Counter() for m in months}
     by_level: dict[str, Counter[str]] = defaultdict(Counter)
@@ -65,15 +67,27 @@ def build(conn: Connection, period: Period, audience: Audience) -> Dashboard:
             ([[by_month[m][s] for s in SOURCES] for m in months], [month_label(m) for m in months]),
             ([[by_level[x][s] for s in SOURCES] for x in levels], levels),
             ([[by_district[d][s] for s in SOURCES] for d in districts], districts),
+            (directory_finds.found_counts(conn, period, audience, SOURCES), directory_finds.BUCKETS),
         ],
         SOURCE_LABELS,
     )
     domains = sorted(by_domain, key=domain_label)
-    services = _services(conn)
+    every = _services(conn)
+    services = [s for s in every if s.is_active]
     sections = [
         Section("searches_by_month", "Directory searches, month by month", "line", tables[0], True, True),
         Section("searches_by_level", "Levels of need searched for", "bar", tables[1], True, True),
         Section("searches_by_area", "Areas searched (postcode district)", "bar", tables[2], True, True),
+        Section(
+            "searches_by_found",
+            "What searches found: how many services each returned",
+            "bar",
+            tables[3],
+            True,
+            True,
+            note='"Not recorded": searches kept before devices recorded what a search found.',
+        ),
+        directory_finds.services_section(conn, period, audience, {s.id: s.name for s in every}),
         section(
             "searches_by_need",
             "Need domains searched for",
@@ -101,8 +115,7 @@ def _services(conn: Connection) -> list[Service]:
             service = service_from_oruk3(document or {})
         except (KeyError, TypeError, ValueError):
             continue  # a document this version cannot read is not counted (it is not a service we know)
-        if service.is_active:
-            out.append(service)
+        out.append(service)
     return out
 
 

@@ -17,6 +17,8 @@ from casedesk.domain.attendance.week import SESSIONS
 from casedesk.domain.vocab import EventKind
 
 Fact = dict[str, Any]
+OPENED = "opened"  # a directory usage record of a service opened, not a search
+MAX_FOUND = 10  # the services a search's fact keeps, first in the results first
 POLICE_KINDS = frozenset({EventKind.POLICE_CONTACT.value, EventKind.ARREST.value})
 
 
@@ -170,17 +172,24 @@ def _provision(d: Mapping[str, Any]) -> Fact:
 
 
 def _search(d: Mapping[str, Any]) -> Fact:
-    """A search's criteria: where it was made, the level, the district and the need domains asked for."""
+    """A search's criteria: where it was made, the level, the district and the need domains asked for, and what it
+    found (how many services, the first few by id: `n1`, `extra`); or a service opened from the results (`kind`
+    "opened", `other_id` the service)."""
     raw = d.get("criteria")
     criteria: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
+    if criteria.get("source") == OPENED:
+        return {"on_day": _day(d.get("searched_on")), "kind": OPENED, "other_id": str(criteria.get("service"))[:36]}
     domains = [*(criteria.get("domains") or ()), criteria.get("need")]
-    level = criteria.get("level")
+    level, found = criteria.get("level"), criteria.get("found")
+    services = [str(s)[:36] for s in criteria.get("services") or () if s][:MAX_FOUND]
     return {
         "on_day": _day(d.get("searched_on")),
         "kind": str(criteria.get("source") or "directory")[:40],
         "level": level if isinstance(level, int) and not isinstance(level, bool) else None,
         "detail": str(criteria.get("district") or "")[:100] or None,
         "tags": tags(domains),
+        "n1": found if isinstance(found, int) and not isinstance(found, bool) and found >= 0 else None,
+        "extra": {"services": services} if services else None,
     }
 
 

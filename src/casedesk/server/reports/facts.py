@@ -9,13 +9,15 @@ that change is past the mark and is read again next time, which only rewrites it
 The first build (or a rebuild after `VERSION` changes what a fact holds) reads every counted record: it notes the
 feed's end, then goes through the records entity by entity in chunks of `CHUNK` rows, each chunk its own
 transaction that also records how far it got (`BUILD_KEY`), then rebuilds the attendance months child by child the
-same way; the mark becomes the noted end only when all is done. Pushes carry on throughout; what they change is
+same way, then each child's cliff-edge spans (`cliff_spans`); the mark becomes the noted end only when all is
+done. Pushes carry on throughout; what they change is
 past the noted end and is caught up next. A build stopped part way (the server restarted) resumes where it stopped.
 Two catch-ups at once take turns chunk by chunk (an advisory lock of their own on PostgreSQL).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -23,21 +25,23 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 
+from casedesk.domain.risk.config import bundled_config
 from casedesk.server.db import ServerDB, feed, meta, records, report_facts
-from casedesk.server.reports import attendance_months
+from casedesk.server.reports import attendance_months, cliff_spans
 from casedesk.server.reports.extract import EXTRACT, extract
 
 MARK_KEY = "report_facts_seq"
 BUILD_KEY = "report_facts_build"
 VERSION_KEY = "report_facts_version"
 # What a fact holds: 2 added acknowledgement days, EHC plans, youth-justice outcomes, police contacts, the
-# secondary SEN need and what directory searches found. A server holding older facts rebuilds them.
+# secondary SEN need, what directory searches found and the cliff-edge spans. A server holding facts of another
+# version (or spans worked out with other indicators) rebuilds them.
 VERSION = 2
 CHUNK = 5000  # records read in one step of a build
 FEED_STEP = 20_000  # feed entries caught up in one step
 _IDS = 500
 _LOCK = 4243  # PostgreSQL advisory lock of the catch-up (the feed's is 4242)
-_ENTITIES = (*EXTRACT, attendance_months.ENTITY)
+_ENTITIES = (*EXTRACT, attendance_months.ENTITY, cliff_spans.ENTITY)
 Progress = Callable[[str, int], None]
 
 
@@ -83,10 +87,10 @@ def _step(conn: Connection) -> tuple[str, int] | None:
         return _build_chunk(conn, json.loads(build))
     mark = int(_get(conn, MARK_KEY) or 0)
     end = _feed_end(conn)
-    if _get(conn, VERSION_KEY) != str(VERSION) or (mark == 0 and end > 0):
+    if _get(conn, VERSION_KEY) != version() or (mark == 0 and end > 0):
         conn.execute(delete(report_facts))
         _put(conn, BUILD_KEY, json.dumps({"end": end, "entity": 0, "after": ""}))
-        _put(conn, VERSION_KEY, str(VERSION))
+        _put(conn, VERSION_KEY, version())
         _put(conn, MARK_KEY, "0")
         return ("started", 0)
     if end <= mark:
@@ -97,10 +101,28 @@ def _step(conn: Connection) -> tuple[str, int] | None:
     return ("feed", read)
 
 
+def version() -> str:
+    """The facts' version and the indicators the spans were worked out with."""
+    digest = hashlib.sha256(repr(bundled_config()).encode()).hexdigest()[:12]
+    return f"{VERSION}:{digest}"
+
+
 def _build_chunk(conn: Connection, state: dict[str, Any]) -> tuple[str, int]:
     index, after = int(state["entity"]), str(state["after"])
     entity = _ENTITIES[index]
-    if entity == attendance_months.ENTITY:
+    if entity == cliff_spans.ENTITY:  # every child's spans, from the facts built before
+        children = list(
+            conn.execute(
+                select(report_facts.c.row_id)
+                .where(report_facts.c.entity == "children", report_facts.c.row_id > after)
+                .order_by(report_facts.c.row_id)
+                .limit(CHUNK // 10)
+            ).scalars()
+        )
+        cliff_spans.rebuild(conn, children)
+        last, read = (children[-1] if children else None), len(children)
+        full = len(children) == CHUNK // 10
+    elif entity == attendance_months.ENTITY:
         f = report_facts
         children = list(
             conn.execute(
@@ -145,14 +167,23 @@ def _refresh_feed(conn: Connection, mark: int, end: int) -> int:
     for entity, row_id in touched:
         by_entity[entity].add(row_id)
     read = sum(_refresh(conn, entity, sorted(ids)) for entity, ids in by_entity.items())
-    weeks = sorted(by_entity.get(attendance_months.WEEKS, ()))
-    if weeks:  # the months of the children whose weeks changed (deleted weeks too: records keep their child)
-        children: set[str] = set()
-        for start in range(0, len(weeks), _IDS):
-            where = (records.c.entity == attendance_months.WEEKS, records.c.row_id.in_(weeks[start : start + _IDS]))
-            children.update(c for (c,) in conn.execute(select(records.c.child_id).where(*where)) if c)
-        attendance_months.rebuild(conn, children)
+    # the months of the children whose weeks changed (deleted weeks too: records keep their child)
+    weeks = _children_of(conn, attendance_months.WEEKS, by_entity.get(attendance_months.WEEKS, set()))
+    attendance_months.rebuild(conn, weeks)
+    # the spans of every child one of whose records the rule reads changed
+    children = set(weeks)
+    for entity in cliff_spans.SOURCES:
+        children |= _children_of(conn, entity, by_entity.get(entity, set()))
+    cliff_spans.rebuild(conn, children)
     return read
+
+
+def _children_of(conn: Connection, entity: str, row_ids: set[str]) -> set[str]:
+    ids, out = sorted(row_ids), set[str]()
+    for start in range(0, len(ids), _IDS):
+        where = (records.c.entity == entity, records.c.row_id.in_(ids[start : start + _IDS]))
+        out.update(c for (c,) in conn.execute(select(records.c.child_id).where(*where)) if c)
+    return out
 
 
 def _columns() -> Any:

@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from casedesk.domain import disclosure
-from casedesk.domain.disclosure import ProtectedTable
+from casedesk.domain.disclosure import Cell, ProtectedTable
+from casedesk.domain.disclosure_joint import Part, protect_linked
 
 MAX_DAYS = 5 * 366
 AREA, SCHOOL, OWN = "area", "school", "own"
@@ -164,6 +165,28 @@ def section(
     """A section whose table is protected on its own (it shares no total with another shown table)."""
     table = disclosure.protect(counts, rows, columns, row_totals=row_totals, column_totals=column_totals)
     return Section(key, title, chart, table, column_totals, row_totals, note=note)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A section before protection: its table as `Part`, for `linked`."""
+
+    key: str
+    title: str
+    chart: str
+    part: Part
+    note: str = ""
+
+
+def linked(specs: Sequence[Spec], links: Sequence[Sequence[tuple[str, Cell]]]) -> list[Section]:
+    """Sections whose tables print the same counts in several places, protected as one release
+    (`disclosure_joint`): each link names, by section key and cell, the places one count is printed."""
+    index = {spec.key: i for i, spec in enumerate(specs)}
+    tables = protect_linked([s.part for s in specs], [[(index[key], cell) for key, cell in link] for link in links])
+    return [
+        Section(s.key, s.title, s.chart, t, s.part.column_totals, s.part.row_totals, note=s.note)
+        for s, t in zip(specs, tables, strict=True)
+    ]
 
 
 def with_rate(

@@ -91,9 +91,11 @@ def seed_demo(
     progress: Callable[[int, int], None] | None = None,
     *,
     attendance: bool = True,
+    year_of_activity: bool = False,
 ) -> DemoSummary:
     """Demo data through the unit of work; `attendance` adds a year of marks per child at school (about 40 week
-    rows each: leave it out for very large demos)."""
+    rows each: leave it out for very large demos); `year_of_activity` the year of needs checks and referrals the
+    dashboards show (`year`: the demo people explore has it)."""
     policy.require_demo_data(db)
     if children < 1 or children > 200_000:
         from casedesk.errors import ValidationError
@@ -128,6 +130,9 @@ def seed_demo(
     from casedesk.services.demo.triage import seed_demo_triage
 
     triage_results, triage_drafts = seed_demo_triage(db, seed, today or date.today(), DEMO_AUTHOR)
+    from casedesk.services.demo.year import seed_demo_year
+
+    year = seed_demo_year(db, seed, today or date.today(), DEMO_AUTHOR) if year_of_activity else (0, 0)
     from casedesk.services.demo.referrals import seed_demo_referrals
 
     referral_count = seed_demo_referrals(db, seed, today or date.today(), DEMO_AUTHOR)
@@ -145,8 +150,8 @@ def seed_demo(
     seed_demo_sharing(db, data, seed)  # the area's agreements, and what they keep from the demo school
     return DemoSummary(
         services=services,
-        referrals=referral_count,
-        triage_results=triage_results,
+        referrals=referral_count + year[1],
+        triage_results=triage_results + year[0],
         triage_drafts=triage_drafts,
         attendance_marks=marks,
         organisations=len(data.organisations),

@@ -3,8 +3,10 @@
 A directory search is kept as its criteria only: the need domain, level, age band (five-year bands, never an
 exact age), postcode district, cost and attendance filters, whether words were typed (never the words, which may
 name a child) and, for a search made from a needs check, the level, the flagged need domains and the specific
-needs it found. No child, no name, no free text, and only the day. Records are append-only and sync to the
-server, where `casedesk-server admin search-report` counts them.
+needs it found. What it found is kept too: how many services and the first `MAX_FOUND` by id (services are the
+public directory's), and a service opened from the results is kept as its own record (`opened_criteria`). No
+child, no name, no free text, and only the day. Records are append-only and sync to the server, where the
+directory dashboard and `casedesk-server admin search-report` count them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from casedesk.services.directory.search import DirectoryFilter
 from casedesk.store.database import Database
 
 AGE_BAND = 5
+MAX_FOUND = 10
 
 
 def age_band(age: int | None) -> str | None:
@@ -55,6 +58,18 @@ def needs_check_criteria(
         "district": normalise_district(district),
     }
     return {key: value for key, value in found.items() if value not in (None, [])}
+
+
+def with_results(criteria: dict[str, Any], service_ids: list[str]) -> dict[str, Any]:
+    """The criteria with what the search found: how many services, and the first `MAX_FOUND` in the order shown."""
+    if not criteria:
+        return {}
+    return {**criteria, "found": len(service_ids), "services": service_ids[:MAX_FOUND]}
+
+
+def opened_criteria(service_id: str, source: str) -> dict[str, Any]:
+    """A service opened from a search's results ("directory" or "needs_check"): which service, never for whom."""
+    return {"source": "opened", "service": service_id, "from": source}
 
 
 def record_search(db: Database, actor: str, criteria: dict[str, Any], today: date | None = None) -> Changes:

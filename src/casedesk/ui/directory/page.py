@@ -34,7 +34,7 @@ from casedesk.services.directory.service import (
     DirectoryFilter,
     search_services,
 )
-from casedesk.services.directory.usage import filter_criteria, needs_check_criteria
+from casedesk.services.directory.usage import filter_criteria, needs_check_criteria, opened_criteria, with_results
 from casedesk.ui.context import AppContext
 from casedesk.ui.directory.detail import ServiceDetail
 from casedesk.ui.directory.manage_dialog import ManageDirectoryDialog
@@ -160,6 +160,10 @@ class DirectoryPage(QWidget):
         layout.addWidget(splitter, 1)
 
         self._recorded: dict[str, object] = {}
+        self._pending: dict[str, object] = {}  # criteria waiting for the results they found
+        self._found: list[str] = []  # the services the last refresh listed, in order
+        self._opened: set[str] = set()  # services opened since the last search was kept
+        self.list.itemClicked.connect(self._record_opened)
         self._settled = QTimer(self, singleShot=True, interval=CRITERIA_SETTLE_MS)
         self._settled.timeout.connect(self._record_criteria)
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -274,12 +278,26 @@ class DirectoryPage(QWidget):
     def _record_criteria(self) -> None:
         if self.request is None and self.context.unlocked:
             self._record(filter_criteria(self.filters(), bool(self.search.text().strip())))
+            self._keep_pending()  # what it found is what is listed now
 
     def _record(self, criteria: dict[str, object]) -> None:
-        """Keep what was searched for (criteria only: `services/directory/usage.py`), once per change."""
+        """Keep what was searched for and what it found (criteria and services only: `services/directory/usage.py`),
+        once per change, when the services it finds are next listed."""
+        self._pending = criteria
+
+    def _keep_pending(self) -> None:
+        criteria, self._pending = self._pending, {}
         if criteria and criteria != self._recorded:
-            self._recorded = criteria
-            self.context.runner.op(lambda col: col.directory.record_search(criteria)).run(initiator=self)
+            self._recorded, self._opened = criteria, set()
+            found = with_results(dict(criteria), list(self._found))
+            self.context.runner.op(lambda col: col.directory.record_search(found)).run(initiator=self)
+
+    def _record_opened(self, item: QListWidgetItem) -> None:
+        service_id = item.data(ServiceIdRole)
+        if service_id and service_id not in self._opened and self.context.unlocked:
+            self._opened.add(service_id)
+            opened = opened_criteria(service_id, "directory" if self.request is None else "needs_check")
+            self.context.runner.op(lambda col: col.directory.record_search(opened)).run(initiator=self)
 
     def refresh(self) -> None:
         self._settled.start()
@@ -302,8 +320,11 @@ class DirectoryPage(QWidget):
             for match in self.matches[len(fits) :]:
                 self.list.add_service(match.service, match.explanation, greyed=True)
             self.count.setText(f"{len(fits)} fit, {len(self.matches) - len(fits)} do not")
+        self._found = [s.id for s in found] if self.request is None else [m.service.id for m in self.matches if m.fits]
         self.list.blockSignals(False)
         self._reselect()
+        if self._pending:
+            self._keep_pending()
 
     def _reselect(self) -> None:
         ids = self.list.service_ids()

@@ -1,0 +1,51 @@
+"""The demo's year of activity for the dashboards: hundreds of needs checks and referrals by default, spread over
+the year's months and the demo's schools, every referral a path the workflow allows with a chronology entry for
+each step and the fields the referral service writes."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from sqlalchemy import text
+
+from casedesk.domain.referrals.workflow import INAPPROPRIATE_REASONS, ReferralStatus, check_transition
+from casedesk.services.demo import year
+from casedesk.services.demo.load import seed_demo
+from casedesk.store import referral_repo
+from casedesk.store.database import Database
+
+TODAY = date(2026, 6, 30)
+
+
+def test_the_year_spreads_checks_and_referrals_over_months_and_schools(db: Database) -> None:
+    summary = seed_demo(db, 60, seed=3, today=TODAY, attendance=False, year_of_activity=True)
+    assert summary.triage_results >= 60 * year.CHECKS_PER_CHILD and summary.referrals >= 60 * year.REFERRALS_PER_CHILD
+    with db.engine.connect() as conn:
+        checks = conn.execute(
+            text(
+                "SELECT substr(t.completed_at, 1, 7), c.current_school_id FROM triage_results t "
+                "JOIN children c ON c.id = t.child_id WHERE t.state = 'complete'"
+            )
+        ).all()
+        referrals = conn.execute(
+            text(
+                "SELECT r.id, r.status, r.sent_at, r.acknowledged_at, r.inappropriate, r.decline_reason, "
+                "c.current_school_id FROM referrals r JOIN children c ON c.id = r.child_id"
+            )
+        ).all()
+    assert len({month for month, _ in checks}) >= 11 and len({school for _, school in checks}) >= 3
+    sent = [r for r in referrals if r.sent_at]
+    assert len(sent) >= 60 and len({r.current_school_id for r in sent}) >= 3
+    with db.session() as session:
+        for r in referrals:
+            assert referral_repo.referral_timeline(session, r.id)  # every referral has its chronology
+            statuses = referral_repo.referral_steps(session).get(r.id, [])
+            for now, then in itertools.pairwise(statuses):
+                check_transition(now, then)  # raises on a step the workflow does not allow
+            assert not statuses or statuses[-1] == ReferralStatus(r.status)
+            if r.acknowledged_at:
+                assert r.sent_at and r.acknowledged_at >= r.sent_at
+            assert bool(r.inappropriate) == (
+                r.status in ("declined", "closed") and r.decline_reason in INAPPROPRIATE_REASONS
+            )
