@@ -152,6 +152,15 @@ MANAGES_DIRECTORY = Setting(
     Scope.POLICY,
     "Whether the account may edit and publish the area's directory and guidance, as the server last said.",
 )
+OVERRIDES_WAITING: Setting[list[dict[str, Any]]] = Setting(
+    "sync.overrides_waiting",
+    list,
+    [],
+    Scope.DEVICE,
+    "Break-glass requests about this organisation's records its safeguarding lead should see (waiting for a "
+    "decision, or granted at once and in force), as the server last listed them: My work shows them offline.",
+    parse=lambda value: [dict(v) for v in value if isinstance(v, dict)],
+)
 SHARING_DEFAULT = Setting(
     "sync.sharing_default",
     str,

@@ -4,6 +4,8 @@ safeguarding lead — decide the requests about the organisation's records.
     col.overrides.choices(child_id) -> Choices           # whose records are withheld here, and which kinds
     col.overrides.prepare(child_id) -> (Choices, OverrideList)  # network: the dialog's choices and the policy
     col.overrides.listing(child_id=None) -> OverrideList # network: one's requests, the lead's queue, the policy
+    col.overrides.refresh_waiting() -> int               # network: how many wait for this lead (kept for My work)
+    col.overrides.waiting() -> list[OverrideInfo]        # the lead's queue as last kept (offline)
     col.overrides.ask(child_id, owner_org, categories, reason, detail) -> (OverrideInfo, Changes)
     col.overrides.decide(override_id, approve, note) -> (OverrideInfo, Changes)
     col.overrides.end(override_id) -> (OverrideInfo, Changes)
@@ -72,7 +74,22 @@ class OverrideService:
         return choices, self.listing(child_id)
 
     def listing(self, child_id: str | None = None) -> OverrideList:
-        return self.sync.transport.overrides(child_id)
+        """The server's list (network). The whole list also refreshes what the device keeps of the lead's queue
+        for My work (`waiting`)."""
+        found = self.sync.transport.overrides(child_id)
+        if child_id is None:
+            kept = [o.model_dump() for o in found.to_decide if o.state in model.OPEN_STATES]
+            self.sync.on_db(lambda: self.db.put(config.OVERRIDES_WAITING, kept))
+        return found
+
+    def refresh_waiting(self) -> int:
+        """Ask the server for the lead's queue (network) and keep it; returns how many wait for the lead (0 for
+        a user who decides none). Called by the status bar after every sync round."""
+        return sum(1 for o in self.listing().to_decide if o.state in model.OPEN_STATES)
+
+    def waiting(self) -> list[OverrideInfo]:
+        """The lead's queue as last kept (no network)."""
+        return [OverrideInfo.model_validate(o) for o in self.db.get(config.OVERRIDES_WAITING)]
 
     def ask(
         self, child_id: str, owner_org: str, categories: list[str], reason: str, detail: str

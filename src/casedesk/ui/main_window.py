@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.profile_button.clicked.connect(self.edit_profile)
         self.statusBar().addWidget(self.lock_state)
         self.statusBar().addWidget(self.profile_button)
-        self.statusBar().addWidget(access_requests_button(context, self))
+        self.statusBar().addWidget(access_requests_button(context, self, self.sync))
         self.statusBar().addPermanentWidget(self.sync_state)
         self._page_before_lock = 0
 

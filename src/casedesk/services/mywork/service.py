@@ -7,12 +7,16 @@ from datetime import date
 
 from casedesk.services.alerts.service import Me, who_am_i
 from casedesk.services.meetings import work as meeting_actions
-from casedesk.services.mywork import sources
+from casedesk.services.mywork import access_requests, sources
 from casedesk.services.mywork.registry import WorkContext, WorkItem, WorkSource, registered
 from casedesk.store import mywork_repo
 from casedesk.store.database import Database
 
-SOURCE_MODULES = (sources, meeting_actions)  # importing a module registers its sources; a feature adds its module here
+SOURCE_MODULES = (
+    sources,
+    meeting_actions,
+    access_requests,
+)  # importing a module registers its sources; a feature adds its module here
 
 
 @dataclass(frozen=True)

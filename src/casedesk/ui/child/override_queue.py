@@ -25,6 +25,7 @@ from casedesk.services.overrides import OverrideInfo, OverrideList
 from casedesk.ui.child.override_dialog import category_label
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import MUTED
+from casedesk.ui.sync.controller import SyncController
 from casedesk.ui.widgets import EmptyState, read_only_table, resize_to_fit
 
 HEADERS = ("Child", "Asked by", "Records of", "What", "Why", "State", "Asked", "Until")
@@ -175,19 +176,36 @@ class OverrideQueueDialog(QDialog):
         self.message.setText(message)
 
 
-def access_requests_button(context: AppContext, window: QWidget) -> QPushButton:
-    """The status bar's button that opens the access requests (the main window's one hook)."""
+def access_requests_button(context: AppContext, window: QWidget, sync: SyncController | None = None) -> QPushButton:
+    """The status bar's button that opens the access requests (the main window's one hook). After each sync
+    round it asks the server how many requests about the organisation's records wait for this user (a
+    safeguarding lead) and says so on the button, which My work lists too."""
     button = QPushButton("Access requests…")
     button.setAccessibleName("Access requests: break-glass requests to decide and your own")
     button.setToolTip("Break-glass requests about your organisation's records, and your own")
     opened: list[OverrideQueueDialog] = []
 
+    def badge(waiting: int) -> None:
+        button.setText(f"Access requests ({waiting} waiting)…" if waiting else "Access requests…")
+        button.setStyleSheet("font-weight: bold;" if waiting else "")
+        told = f"{waiting} break-glass request{'s' if waiting != 1 else ''} about your organisation's records"
+        button.setAccessibleName(f"Access requests: {told}" if waiting else "Access requests: none waiting")
+
+    def ask(report: object = None) -> None:
+        if report is not None and context.unlocked:
+            context.runner.query(lambda col: col.overrides.refresh_waiting()).on_network().success(badge).failure(
+                lambda _error: None  # offline or not enrolled: the button keeps what it last said
+            ).run()
+
     def show() -> None:
         if not context.unlocked:
             return
         opened[:] = [OverrideQueueDialog(window, context)]
+        opened[0].finished.connect(lambda _result: ask(True))  # a decision made there updates the count
         opened[0].open()
         opened[0].reload()
 
     button.clicked.connect(show)
+    if sync is not None:
+        sync.round_finished.connect(ask)
     return button
