@@ -7,8 +7,8 @@ from casedesk import config
 from casedesk.domain.agreements_demo import demo_agreements
 from casedesk.services.demo.load import seed_demo
 from casedesk.services.sharing import SharingService
+from casedesk.store import audit_trail, sharing_repo
 from casedesk.store import repositories as repo
-from casedesk.store import sharing_repo
 from casedesk.store.database import Database
 
 
@@ -34,3 +34,21 @@ def test_the_demo_shows_agreements_and_what_they_withhold(db: Database) -> None:
     with db.session() as session:
         held = {a.id for a in sharing_repo.agreements(session)}
     assert held == {a.id for a in demo_agreements()}
+
+
+def test_the_demo_shows_an_emergency_override_granted_and_expired_in_a_childs_audit(db: Database) -> None:
+    seed_demo(db, 150, seed=3, attendance=False)
+    profile = db.get(config.PROFILE)
+    with db.session() as session:
+        orgs = repo.organisations(session)
+        trails = {c.id: audit_trail.entries_for_child(session, c.id) for c in repo.list_children(session)}
+    noted = {cid: [e for e in entries if e.action == "break-glass"] for cid, entries in trails.items()}
+    [(child_id, entries)] = [(cid, found) for cid, found in noted.items() if found]
+    reasons = [e.reason or "" for e in entries]
+    assert any("granted at once" in r and "Immediate risk" in r for r in reasons)
+    assert any("expired" in r and "purged from this device" in r for r in reasons)
+    assert {e.actor for e in entries} == {profile.name}  # the demo user asked
+    sharing = SharingService(db, "tester").for_child(child_id)
+    withheld_from = {n.split(" from ")[1].split(" are ")[0].split(" is ")[0] for n in sharing.notices}
+    service = next(o.name for o in orgs.values() if o.kind == "youth_justice" and o.name in withheld_from)
+    assert all(f"override of {service}'s records (youth_justice)" in r for r in reasons)  # what the notice withholds

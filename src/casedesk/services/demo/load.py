@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from casedesk.config import DEMO_SEEDS, PROFILE, Profile
@@ -148,6 +148,9 @@ def seed_demo(
     from casedesk.services.demo.sharing import seed_demo_sharing
 
     seed_demo_sharing(db, data, seed)  # the area's agreements, and what they keep from the demo school
+    from casedesk.services.demo.sharing import seed_demo_override
+
+    seed_demo_override(db, data, seed, datetime.combine(today or date.today(), time(9), UTC))  # in the Audit tab
     return DemoSummary(
         services=services,
         referrals=referral_count + year[1],
