@@ -67,10 +67,10 @@ class Writer:
         with self.store.engine.begin() as conn:
             raw = conn.connection.driver_connection
             cursor = raw.cursor()
-            columns = "entity, row_id, child_id, created_by_org, created_seq, data, versions, hlcs, authors, deleted"
+            columns = "entity, row_id, child_id, created_by_org, created_seq, data, versions, writes, deleted"
             with cursor.copy(f"COPY records ({columns}) FROM STDIN") as copy:
                 for i, (entity, row_id, child, org, data) in enumerate(self.rows, start=self.seq + 1):
-                    copy.write_row((entity, row_id, child, org, i, json.dumps(data), "{}", "{}", "{}", False))
+                    copy.write_row((entity, row_id, child, org, i, json.dumps(data), "{}", "{}", False))
             columns = "seq, kind, entity, row_id, child_id, audience_org, fields, deleted, hlc"
             with cursor.copy(f"COPY feed ({columns}) FROM STDIN") as copy:
                 for i, (entity, row_id, child, _org, _data) in enumerate(self.rows, start=self.seq + 1):

@@ -46,7 +46,7 @@ class Rows:
             seq = int(conn.execute(select(func.coalesce(func.max(feed.c.seq), 0))).scalar_one())
             rows, items = [], []
             for i, row in enumerate(self.pending, start=seq + 1):
-                rows.append({**row, "created_seq": i, "versions": {}, "hlcs": {}, "authors": {}, "deleted": False})
+                rows.append({**row, "created_seq": i, "versions": {}, "writes": {}, "deleted": False})
                 items.append(
                     {
                         "seq": i,

@@ -146,8 +146,7 @@ def test_marking_a_restore_puts_every_email_not_known_to_be_sent_in_doubt(tmp_pa
                         created_seq=1,
                         data={},
                         versions={},
-                        hlcs={},
-                        authors={},
+                        writes={},
                         deleted=False,
                     )
                 )

@@ -17,7 +17,7 @@ from casedesk.server.db.push import Pusher
 from casedesk.sync.wire import ChangeResult
 from tests.sync.harness import Server, make_device
 
-RECORDS = sa.table(
+RECORDS = sa.table(  # as schema v8 to v12 stored records (v13 keeps clocks and authors per write: `writes`)
     "records",
     sa.column("entity", sa.String),
     sa.column("row_id", sa.String),
@@ -27,6 +27,7 @@ RECORDS = sa.table(
     sa.column("hlcs", sa.JSON),
     sa.column("authors", sa.JSON),
 )
+BEFORE_WRITES = "0012"  # the newest schema with per-field clocks and authors
 FEED = sa.table(
     "feed",
     sa.column("seq", sa.Integer),
@@ -82,6 +83,7 @@ def test_grouping_gives_every_map_back_exactly() -> None:
 
 def test_stored_compactly_and_pulled_as_before(any_server: Server, tmp_path: Path) -> None:
     a, _org = casework(any_server, tmp_path)
+    _alembic(any_server, "downgrade", BEFORE_WRITES)
     held = stored(any_server)
     child = next(r for (entity, _), r in held["records"].items() if entity == "children")
     assert isinstance(child.versions, list) and isinstance(child.hlcs, list) and isinstance(child.authors, list)
@@ -92,6 +94,7 @@ def test_stored_compactly_and_pulled_as_before(any_server: Server, tmp_path: Pat
     assert len(inserts) == 3 and all(held["feed"][seq][2] == {} for seq in inserts)  # values live in the record only
     assert all("change_id" not in answer for answer in held["answers"].values())
 
+    migrate(any_server.store.engine)
     b = first_sync(any_server, tmp_path, "ben")
     (record,) = b["children"]
     assert record["child"]["preferred_name"] == "Addie" and record["child"]["given_name"] == "Ada"
@@ -101,7 +104,8 @@ def test_stored_compactly_and_pulled_as_before(any_server: Server, tmp_path: Pat
 
 def test_a_retried_change_is_answered_as_first_time(any_server: Server, tmp_path: Path) -> None:
     a, org = casework(any_server, tmp_path)
-    child = next(row_id for (entity, row_id) in stored(any_server)["records"] if entity == "children")
+    with any_server.store.engine.connect() as conn:
+        child = conn.execute(sa.text("select row_id from records where entity = 'children'")).scalar_one()
     change = {
         "change_id": "0193a0b2-8f1e-7a2b-9c3d-4e5f60718293",
         "entity": "children",
@@ -134,6 +138,7 @@ def _alembic(server: Server, action: str, revision: str) -> None:
 
 def test_migration_converts_a_database_from_before(any_server: Server, tmp_path: Path) -> None:
     a, _org = casework(any_server, tmp_path)
+    _alembic(any_server, "downgrade", BEFORE_WRITES)
     compact = stored(any_server)
     _alembic(any_server, "downgrade", "0007")
     before = stored(any_server)  # as a server of schema 0007 stored it
@@ -144,8 +149,9 @@ def test_migration_converts_a_database_from_before(any_server: Server, tmp_path:
             assert before["feed"][row.created_seq][2] == row.data  # the insert's item held the values
     assert all(answer["change_id"] == change_id for change_id, answer in before["answers"].items())
 
-    migrate(any_server.store.engine)  # what a server does when it starts
+    _alembic(any_server, "upgrade", BEFORE_WRITES)
     assert stored(any_server) == compact
+    migrate(any_server.store.engine)  # what a server does when it starts
     b = first_sync(any_server, tmp_path, "ben")
     assert b["children"][0]["child"]["preferred_name"] == "Addie"
     a.close()

@@ -111,10 +111,10 @@ records = Table(
     Column("created_by_org", String(36)),
     Column("created_seq", SeqType, nullable=False),
     Column("data", JSON, nullable=False),
-    # per field: the version, clock and author of the change that last wrote it, stored grouped (`compact`)
+    # per field: the version of the change that last wrote it, stored grouped (`compact`); each of those writes'
+    # clock and author once, by version (`compact.pack_writes`)
     Column("versions", FieldMeta, nullable=False),
-    Column("hlcs", FieldMeta, nullable=False),
-    Column("authors", FieldMeta, nullable=False),
+    Column("writes", JSON, nullable=False),
     Column("deleted", Boolean, nullable=False, default=False),
 )
 feed = Table(
@@ -311,6 +311,17 @@ def json_loads(text: str | bytes) -> Any:
         return json.loads(text)
 
 
+def json_dumps(value: Any) -> str:
+    """The JSON columns' writer: pydantic's serializer, about four times as fast as the json module (a push writes
+    each record's data, its per-field versions and clocks, a feed item and an answer), with no spaces, so the
+    stored text is smaller too. Integers of any size are written exactly and NaN as the json module writes it;
+    what it refuses (a lone surrogate) is written by the json module, so nothing storable is refused."""
+    try:
+        return pydantic_core.to_json(value, inf_nan_mode="constants").decode()
+    except (pydantic_core.PydanticSerializationError, ValueError):
+        return json.dumps(value)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for either backend; SQLite gets WAL and a generous busy timeout for many readers."""
     if url.startswith("sqlite"):
@@ -318,6 +329,7 @@ def make_engine(url: str) -> Engine:
             url,
             connect_args={"timeout": 30, "check_same_thread": False},
             pool_size=20,
+            json_serializer=json_dumps,
             json_deserializer=json_loads,
         )
 
@@ -327,7 +339,9 @@ def make_engine(url: str) -> Engine:
             dbapi_conn.execute("PRAGMA synchronous = NORMAL")
 
         return engine
-    return create_engine(url, pool_size=20, max_overflow=40, pool_pre_ping=True, json_deserializer=json_loads)
+    return create_engine(
+        url, pool_size=20, max_overflow=40, pool_pre_ping=True, json_serializer=json_dumps, json_deserializer=json_loads
+    )
 
 
 class DatabaseRefused(Exception):

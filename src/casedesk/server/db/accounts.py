@@ -58,8 +58,7 @@ def create_org(store: ServerDB, name: str, kind: str = "school", la_code: str | 
                 created_seq=seq,
                 data=fields,
                 versions=dict.fromkeys(fields, seq),
-                hlcs=dict.fromkeys(fields, hlc),
-                authors=dict.fromkeys(fields, "server"),
+                writes={str(seq): [hlc, "server"]},  # one write: every field's clock and author
                 deleted=False,
             )
         )

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from casedesk.domain import sharing
 from casedesk.server.db import feed, org_scope, records, tallies
+from casedesk.server.db.compact import pack_writes, unpack_writes
 
 Key = tuple[str, str]
 _CHUNK = 500
@@ -26,6 +27,20 @@ _CHUNK = 500
 
 def next_seq(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(feed.c.seq), 0))).scalar_one()) + 1
+
+
+def as_held(row: Any) -> dict[str, Any]:
+    """A stored record as the push code works on it: per-field clocks and authors as `{field: value}` maps."""
+    held = dict(row._mapping)
+    held["hlcs"], held["authors"] = unpack_writes(held["versions"], held.pop("writes"))
+    return held
+
+
+def as_stored(row: dict[str, Any]) -> dict[str, Any]:
+    """A record's columns as stored: the per-field clocks and authors kept once per write."""
+    stored = {k: v for k, v in row.items() if k not in ("hlcs", "authors")}
+    stored["writes"] = pack_writes(row["versions"], row["hlcs"], row["authors"])
+    return stored
 
 
 class BatchCache:
@@ -37,6 +52,7 @@ class BatchCache:
         self.dirty_records: set[Key] = set()
         self.involvements: dict[str, set[str]] = defaultdict(set)  # child id -> involvement row ids
         self.scope: dict[tuple[str, str], dict[str, Any]] = {}
+        self.orgs_of: dict[str, set[str]] = defaultdict(set)  # child id -> organisations with a scope row
         self.scope_loaded: set[str] = set()
         self.new_scope: set[tuple[str, str]] = set()
         self.dirty_scope: set[tuple[str, str]] = set()
@@ -63,19 +79,22 @@ class BatchCache:
             for chunk in self._chunks(row_ids):
                 query = select(records).where(records.c.entity == entity, records.c.row_id.in_(chunk))
                 for row in self.conn.execute(query):
-                    self._remember(dict(row._mapping))
+                    self._remember(as_held(row))
                 self.loaded.update((entity, row_id) for row_id in chunk)
 
     def load_children(self, child_ids: Iterable[str]) -> None:
         """Involvements and scope rows of these children (for visibility decisions)."""
         fresh = [c for c in set(child_ids) if c and c not in self.scope_loaded]
+        if not fresh:
+            return
         for chunk in self._chunks(fresh):
             for row in self.conn.execute(
                 select(records).where(records.c.entity == "involvements", records.c.child_id.in_(chunk))
             ):
-                self._remember(dict(row._mapping))
+                self._remember(as_held(row))
             for row in self.conn.execute(select(org_scope).where(org_scope.c.child_id.in_(chunk))):
                 self.scope[(row.org_id, row.child_id)] = {"visible": bool(row.visible), "since_seq": row.since_seq}
+                self.orgs_of[row.child_id].add(row.org_id)
                 self.scope_stored[(row.org_id, row.child_id)] = bool(row.visible)
         self.scope_loaded.update(fresh)
 
@@ -96,7 +115,7 @@ class BatchCache:
             row = self.conn.execute(
                 select(records).where(records.c.entity == entity, records.c.row_id == row_id)
             ).first()
-            self.records[key] = None if row is None else dict(row._mapping)
+            self.records[key] = None if row is None else as_held(row)
             if row is not None:
                 self.stored[key] = (row.data, bool(row.deleted))
         return self.records[key]
@@ -107,10 +126,11 @@ class BatchCache:
 
     def scope_of(self, child_id: str) -> dict[str, dict[str, Any]]:
         self.load_children([child_id])
-        return {org: value for (org, child), value in self.scope.items() if child == child_id}
+        return {org: self.scope[(org, child_id)] for org in self.orgs_of[child_id]}
 
     def visible(self, org_id: str, child_id: str) -> bool:
-        self.load_children([child_id])
+        if child_id not in self.scope_loaded:  # asked for every change: loaded children answer from memory
+            self.load_children([child_id])
         held = self.scope.get((org_id, child_id))
         return bool(held and held["visible"])
 
@@ -141,6 +161,7 @@ class BatchCache:
         elif key not in self.new_scope:
             self.dirty_scope.add(key)
         self.scope[key] = {"visible": visible, "since_seq": since_seq}
+        self.orgs_of[child_id].add(org_id)
         self.scope_loaded.add(child_id)
 
     def tally_changes(self) -> tallies.Changes:
@@ -178,7 +199,7 @@ class BatchCache:
             c.execute(insert(feed), self.feed_rows)
         if self.new_records:
             added = [self.records[k] for k in sorted(self.new_records)]  # never None: that marks a known-absent row
-            c.execute(insert(records), [row for row in added if row is not None])
+            c.execute(insert(records), [as_stored(row) for row in added if row is not None])
         if self.dirty_records:
             c.execute(
                 update(records)
@@ -186,8 +207,7 @@ class BatchCache:
                 .values(
                     data=bindparam("b_data"),
                     versions=bindparam("b_versions"),
-                    hlcs=bindparam("b_hlcs"),
-                    authors=bindparam("b_authors"),
+                    writes=bindparam("b_writes"),
                     deleted=bindparam("b_deleted"),
                 ),
                 [
@@ -196,8 +216,7 @@ class BatchCache:
                         "k_row": r,
                         "b_data": row["data"],
                         "b_versions": row["versions"],
-                        "b_hlcs": row["hlcs"],
-                        "b_authors": row["authors"],
+                        "b_writes": pack_writes(row["versions"], row["hlcs"], row["authors"]),
                         "b_deleted": row["deleted"],
                     }
                     for (e, r) in sorted(self.dirty_records)

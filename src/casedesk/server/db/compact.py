@@ -7,6 +7,12 @@ repeated for every field: stored as `{field: value}` maps, the clocks alone took
 so the code above it still sees `{field: value}`. A map whose values cannot be grouped (never the case for
 versions, clocks or authors) is stored as it is, and a stored map (from before grouping) reads as it is.
 
+A change's clock and author are the same for every field it wrote, and the field's version names that change, so
+a record keeps them once per write (`pack_writes`): `{"<version>": [clock, author], …}`, looked up through the
+field's version (`unpack_writes` gives the code its `{field: clock}` and `{field: author}` maps back). A field whose
+clock or author is not its version's (never written so by this server, but kept exactly if a database holds one)
+is listed under "fields" with its own.
+
 The stored answer to each pushed change (what a retried push is told again) drops what the row already holds
 (its change id) and an empty reason, and groups its versions the same way (`pack_answer`, `unpack_answer`).
 """
@@ -20,6 +26,9 @@ from sqlalchemy import JSON, TypeDecorator
 
 def group(values: dict[str, Any]) -> list[list[Any]] | dict[str, Any]:
     """`{field: value}` as `[[value, [field, …]], …]`, values in first-seen order."""
+    held = list(values.values())
+    if held and held.count(held[0]) == len(held) and len(set(map(type, held))) == 1:
+        return [[held[0], list(values)]]  # one change wrote every field (an insert): no grouping needed
     groups: dict[tuple[type, Any], list[str]] = {}  # by type too: 1, 1.0 and True are equal keys
     try:
         for name, value in values.items():
@@ -67,3 +76,54 @@ def unpack_answer(change_id: str, stored: dict[str, Any]) -> dict[str, Any]:
         "versions": ungroup(stored.get("versions") or {}),
         "reason": stored.get("reason"),
     }
+
+
+ODD = "fields"  # beside the writes (whose keys are versions, all digits): fields with a clock or author of their own
+
+
+def pack_writes(versions: dict[str, Any], hlcs: dict[str, Any], authors: dict[str, Any]) -> dict[str, Any]:
+    """Each write's clock and author once, keyed by its version (see the module docstring)."""
+    pairs: dict[Any, list[Any]] = {}
+    odd: dict[str, Any] = {}
+    bare: list[str] = []  # fields with a version but neither clock nor author ("deleted")
+    for name, version in versions.items():
+        hlc, author = hlcs.get(name), authors.get(name)
+        if hlc is None and author is None:
+            bare.append(name)
+            continue
+        held = pairs.get(version)
+        if held is None:
+            pairs[version] = [hlc, author]
+        elif held[0] != hlc or held[1] != author:
+            odd[name] = [hlc, author]
+    for name in bare:
+        if versions[name] in pairs:  # its version's write would lend it a clock it never had
+            odd[name] = [None, None]
+    if not (hlcs.keys() <= versions.keys() and authors.keys() <= versions.keys()):
+        for name in (hlcs.keys() | authors.keys()) - versions.keys():
+            odd[name] = [hlcs.get(name), authors.get(name)]
+    writes: dict[str, Any] = {str(version): pair for version, pair in pairs.items()}
+    if odd:
+        writes[ODD] = odd
+    return writes
+
+
+def unpack_writes(versions: dict[str, Any], writes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The `{field: clock}` and `{field: author}` maps back from `pack_writes`."""
+    odd: dict[str, Any] = writes.get(ODD) or {}
+    hlcs: dict[str, Any] = {}
+    authors: dict[str, Any] = {}
+    for name, version in versions.items():
+        pair = odd.get(name) or writes.get(str(version))
+        if pair is not None:
+            if pair[0] is not None:
+                hlcs[name] = pair[0]
+            if pair[1] is not None:
+                authors[name] = pair[1]
+    for name, (hlc, author) in odd.items():
+        if name not in versions:
+            if hlc is not None:
+                hlcs[name] = hlc
+            if author is not None:
+                authors[name] = author
+    return hlcs, authors

@@ -85,12 +85,16 @@ def child_tallies(
     *,
     user: str | None = None,
     grants: bool = False,
+    known: dict[tuple[str, str], int] | None = None,
 ) -> dict[str, Tally]:
-    """Per entity, the tally of one child's rows as this view of the organisation receives them."""
+    """Per entity, the tally of one child's rows as this view of the organisation receives them. `known` holds
+    rows' full numbers already worked out (a push has numbered every row it wrote), so they are not hashed again."""
     out: dict[str, Tally] = defaultdict(Tally)
+    known = known or {}
     for row in rows:
         if row.entity in ENTITIES:
-            number = view_number(policy, org_id, view, row, user=user, grants=grants)
+            full = known.get((row.entity, row.row_id))
+            number = view_number(policy, org_id, view, row, full, user=user, grants=grants)
             if number is not None:
                 out[row.entity].add(number)
     return out
@@ -215,6 +219,8 @@ def apply(conn: Connection, changes: Changes, policy: sharing.Policy | None = No
     if moved:
         stored = stored_rows(conn, moved)
         changed = {(e, r): (c, o, b, a) for e, r, c, o, b, a in changes.rows}
+        numbers_after = {key: after for key, (_before, after) in full.items()}
+        numbers_before = {key: before for key, (before, _after) in full.items() if before is not None}
         for child_id in sorted(moved):
             before_orgs = changes.visible_before.get(child_id, set())
             after_orgs = changes.visible_after.get(child_id, before_orgs)
@@ -223,11 +229,11 @@ def apply(conn: Connection, changes: Changes, policy: sharing.Policy | None = No
             rows_after += [Row(e, r, c, o, *a) for (e, r), (c, o, _b, a) in changed.items() if c == child_id]
             for org in sorted(after_orgs - before_orgs):
                 for view in policies.views(policy, org):
-                    for entity, t in child_tallies(policy, org, view, rows_after).items():
+                    for entity, t in child_tallies(policy, org, view, rows_after, known=numbers_after).items():
                         org_delta[(org, view, entity)].merge(t)
             for org in sorted(before_orgs - after_orgs):
                 for view in policies.views(policy, org):
-                    for entity, t in child_tallies(policy, org, view, rows_before).items():
+                    for entity, t in child_tallies(policy, org, view, rows_before, known=numbers_before).items():
                         org_delta[(org, view, entity)].merge(t, -1)
     move_orgs(conn, org_delta)
 
