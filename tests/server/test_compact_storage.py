@@ -7,14 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
-from casedesk.paths import migrations_dir
 from casedesk.server.db import migrate
 from casedesk.server.db.compact import group, ungroup
 from casedesk.server.db.push import Pusher
 from casedesk.sync.wire import ChangeResult
+from tests.server.storage_steps import alembic_step, casework
 from tests.sync.harness import Server, make_device
 
 RECORDS = sa.table(  # as schema v8 to v12 stored records (v13 keeps clocks and authors per write: `writes`)
@@ -47,18 +45,6 @@ def stored(server: Server) -> dict[str, Any]:
     return {"records": records, "feed": feed, "answers": answers}
 
 
-def casework(server: Server, tmp_path: Path) -> tuple[Any, str]:
-    org = server.org("Riverside Academy")
-    server.user(org, "ann")
-    a = make_device(tmp_path, "ann", server, "ann")
-    child = a.add_child("Ada", "Okafor", org)
-    a.note(child, "Seen at school")
-    assert a.sync().digest_ok
-    a.edit("children", child, preferred_name="Addie")
-    assert a.sync().digest_ok
-    return a, org
-
-
 def first_sync(server: Server, tmp_path: Path, name: str) -> dict[str, Any]:
     server.user(_org_of(server), name)
     device = make_device(tmp_path, name, server, name)
@@ -83,7 +69,7 @@ def test_grouping_gives_every_map_back_exactly() -> None:
 
 def test_stored_compactly_and_pulled_as_before(any_server: Server, tmp_path: Path) -> None:
     a, _org = casework(any_server, tmp_path)
-    _alembic(any_server, "downgrade", BEFORE_WRITES)
+    alembic_step(any_server, "downgrade", BEFORE_WRITES)
     held = stored(any_server)
     child = next(r for (entity, _), r in held["records"].items() if entity == "children")
     assert isinstance(child.versions, list) and isinstance(child.hlcs, list) and isinstance(child.authors, list)
@@ -127,20 +113,11 @@ def test_a_retried_change_is_answered_as_first_time(any_server: Server, tmp_path
     a.close()
 
 
-def _alembic(server: Server, action: str, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir("server")))
-    with server.store.engine.connect() as conn:
-        config.attributes["connection"] = conn
-        getattr(command, action)(config, revision)
-        conn.commit()
-
-
 def test_migration_converts_a_database_from_before(any_server: Server, tmp_path: Path) -> None:
     a, _org = casework(any_server, tmp_path)
-    _alembic(any_server, "downgrade", BEFORE_WRITES)
+    alembic_step(any_server, "downgrade", BEFORE_WRITES)
     compact = stored(any_server)
-    _alembic(any_server, "downgrade", "0007")
+    alembic_step(any_server, "downgrade", "0007")
     before = stored(any_server)  # as a server of schema 0007 stored it
     for key, row in before["records"].items():
         assert isinstance(row.versions, dict) and row.versions == ungroup(compact["records"][key].versions)
@@ -149,7 +126,7 @@ def test_migration_converts_a_database_from_before(any_server: Server, tmp_path:
             assert before["feed"][row.created_seq][2] == row.data  # the insert's item held the values
     assert all(answer["change_id"] == change_id for change_id, answer in before["answers"].items())
 
-    _alembic(any_server, "upgrade", BEFORE_WRITES)
+    alembic_step(any_server, "upgrade", BEFORE_WRITES)
     assert stored(any_server) == compact
     migrate(any_server.store.engine)  # what a server does when it starts
     b = first_sync(any_server, tmp_path, "ben")

@@ -4,16 +4,17 @@ the value the server held."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from casedesk.server.db import conflicts, migrate
+from casedesk.server.db import SQLITE_PAGE_SIZE, ServerDB, conflicts, migrate
 from casedesk.server.db.compact import group, pack_writes, ungroup, unpack_writes
 from casedesk.server.db.push import Pusher
-from tests.server.test_compact_storage import _alembic, casework
+from tests.server.storage_steps import alembic_step, casework
 from tests.sync.harness import Server
 
 BEFORE = "0012"
@@ -73,7 +74,7 @@ def test_migration_converts_clocks_and_authors_both_ways(any_server: Server, tmp
     child = next(key for key in after if key[0] == "children")
     assert len(after[child]) == 2  # the insert and the edit: one clock and author each
 
-    _alembic(any_server, "downgrade", BEFORE)
+    alembic_step(any_server, "downgrade", BEFORE)
     before = _per_field(any_server)
     assert before.keys() == after.keys()
     versions, hlcs, authors = before[child]
@@ -93,7 +94,7 @@ def test_migration_converts_clocks_and_authors_both_ways(any_server: Server, tmp
     assert converted[child]["fields"] == {"town": ["0000000000001-000000-elsewhere", authors.get("town")]}
     assert {key: w for key, w in converted.items() if key != child} == {k: w for k, w in after.items() if k != child}
 
-    _alembic(any_server, "downgrade", BEFORE)
+    alembic_step(any_server, "downgrade", BEFORE)
     assert _per_field(any_server)[child] == (versions, odd_hlcs, authors)
     migrate(any_server.store.engine)
     a.close()
@@ -144,3 +145,16 @@ def test_a_conflict_names_the_clock_and_author_the_server_held(any_server: Serve
         (candidates,) = conn.execute(sa.select(conflicts.c.candidates).where(conflicts.c.row_id == child)).one()
     assert {"value": "Leeds", "hlc": held_hlc, "device_id": a.db.device_id, "author": "ann"} in candidates
     a.close()
+
+
+def test_a_new_sqlite_database_gets_large_pages_and_an_existing_one_keeps_its_own(tmp_path: Path) -> None:
+    for name, existing in (("new.db", None), ("old.db", 4096)):
+        if existing:
+            with sqlite3.connect(tmp_path / name) as conn:
+                conn.execute(f"PRAGMA page_size = {existing}")
+                conn.execute("create table other (x)")
+        store = ServerDB(f"sqlite:///{tmp_path / name}")
+        with store.read() as conn:
+            size = conn.exec_driver_sql("PRAGMA page_size").scalar_one()
+        store.dispose()
+        assert size == (existing or SQLITE_PAGE_SIZE)

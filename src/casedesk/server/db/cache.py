@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from casedesk.domain import sharing
 from casedesk.server.db import feed, org_scope, records, tallies
+from casedesk.server.db.bulk import insert_rows
 from casedesk.server.db.compact import pack_writes, unpack_writes
 
 Key = tuple[str, str]
@@ -196,10 +197,10 @@ class BatchCache:
         c = self.conn
         tallies.apply(c, self.tally_changes(), policy)
         if self.feed_rows:
-            c.execute(insert(feed), self.feed_rows)
+            insert_rows(c, feed, self.feed_rows)
         if self.new_records:
             added = [self.records[k] for k in sorted(self.new_records)]  # never None: that marks a known-absent row
-            c.execute(insert(records), [as_stored(row) for row in added if row is not None])
+            insert_rows(c, records, [as_stored(row) for row in added if row is not None])
         if self.dirty_records:
             c.execute(
                 update(records)

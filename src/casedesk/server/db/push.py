@@ -18,11 +18,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pydantic
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from casedesk.domain import roles, sharing
 from casedesk.server import policy
 from casedesk.server.db import agreement_admin, applied_changes, merges, policies
+from casedesk.server.db.bulk import insert_rows
 from casedesk.server.db.cache import BatchCache, next_seq
 from casedesk.server.db.compact import pack_answer, unpack_answer
 from casedesk.server.db.decisions import ConflictRules
@@ -120,7 +121,7 @@ class Pusher(ConflictRules, MergedInserts):
         self._flush()
         merges.apply_merges(self)
         if answers:
-            self.conn.execute(insert(applied_changes), answers)
+            insert_rows(self.conn, applied_changes, answers)
         return results
 
     def _flush(self) -> None:
@@ -388,6 +389,8 @@ class Pusher(ConflictRules, MergedInserts):
             self.rescope_due.setdefault(child_id, set()).update({also} if also else set())
 
     def rescope_all(self) -> None:
+        # the children's own records in one query, not one round trip each (an edit of involvements names many)
+        self.cache.load_rows(("children", child_id) for child_id in self.rescope_due if _UUID.match(child_id))
         for child_id, also in sorted(self.rescope_due.items()):
             targets: list[str | None] = [*sorted(also)] or [None]
             for org in targets:
