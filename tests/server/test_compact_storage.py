@@ -15,7 +15,7 @@ from casedesk.sync.wire import ChangeResult
 from tests.server.storage_steps import alembic_step, casework
 from tests.sync.harness import Server, make_device
 
-RECORDS = sa.table(  # as schema v8 to v12 stored records (v13 keeps clocks and authors per write: `writes`)
+RECORDS = sa.table(  # as schema v8 to v14 stored records (v15 keeps clocks and authors per write: `writes`)
     "records",
     sa.column("entity", sa.String),
     sa.column("row_id", sa.String),
@@ -25,7 +25,7 @@ RECORDS = sa.table(  # as schema v8 to v12 stored records (v13 keeps clocks and 
     sa.column("hlcs", sa.JSON),
     sa.column("authors", sa.JSON),
 )
-BEFORE_WRITES = "0012"  # the newest schema with per-field clocks and authors
+BEFORE_WRITES = "0014"  # the newest schema with per-field clocks and authors
 FEED = sa.table(
     "feed",
     sa.column("seq", sa.Integer),

@@ -1,5 +1,5 @@
 """A record keeps each write's clock and author once, by version, not once per field (issue 14: server size);
-migration 0013 converts a database from before, and back, and a conflict still names the clock and author of
+migration 0015 converts a database from before, and back, and a conflict still names the clock and author of
 the value the server held."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from casedesk.server.db.push import Pusher
 from tests.server.storage_steps import alembic_step, casework
 from tests.sync.harness import Server
 
-BEFORE = "0012"
+BEFORE = "0014"
 PER_FIELD = sa.table(
     "records",
     sa.column("entity", sa.String),

@@ -1,4 +1,4 @@
-"""Server schema v13: a record keeps each write's clock and author once, not once per field.
+"""Server schema v15: a record keeps each write's clock and author once, not once per field.
 
 `records.hlcs` and `records.authors` (per field, grouped by value since v8) become one column, `records.writes`:
 `{"<version>": [clock, author], …}` — a change's clock and author are the same for every field it wrote, and each
@@ -7,8 +7,8 @@ field whose clock or author is not its version's is kept under "fields" with its
 
 SQLite does not give the freed pages back to the file system until a `VACUUM`.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-30 13:20:00
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
