@@ -20,6 +20,7 @@ SCRIPTS = [
     "attendance_import.py",
     "attendance_sync.py",
     "attendance_caseload.py",
+    "feed_import.py",
 ]
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from casedesk.domain.transfer.package import AreaKeys, PackageRefused, open_package, seal
 from casedesk.server.cli import main
 from casedesk.server.db import records
+from casedesk.services.attendance.service import AttendanceService
 from casedesk.store import repositories as repo
 from tests.sync.harness import Device, Server, make_device
 
@@ -74,7 +75,7 @@ def areas(tmp_path: Path, server: Server, capsys: pytest.CaptureFixture[str]) ->
         assert _cli(server.url, capsys, "transfer", "keys", "--area", area, "--out", str(keys))[0] == 0
     assert (keys / "leeds.key.json").stat().st_mode & 0o077 == 0
     yield {"a": server, "b": other, "child": child, "to_org": northshire_here, "care": care, "keys": keys,
-           "ann": ann}  # fmt: skip
+           "ann": ann, "school": school}  # fmt: skip
     other.close()
 
 
@@ -183,3 +184,54 @@ def test_the_server_lists_possible_duplicates_over_every_child(areas: dict, tmp_
     code, said, _ = _cli(areas["b"].url, capsys, "duplicates")
     assert code == 0 and said.endswith("1 possible duplicate pair(s)")
     assert f"{min(first, second)}  {max(first, second)}" in said and "Same date of birth" in said
+
+
+def test_the_package_carries_school_history_meetings_plans_and_attendance(areas: dict, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def, type-arg]
+    school, child, ann = areas["school"], areas["child"], areas["ann"]
+    more = ["admin", "agreement", "add", "--party-a", f"org:{school}", "--party-b", f"org:{areas['to_org']}"]
+    terms = [*AGREEMENT[:2], "--a-to-b", "education,attendance,plan", *AGREEMENT[4:]]
+    assert _cli(areas["a"].url, capsys, *more, *terms)[0] == 0
+    with ann.db.unit_of_work("ann") as uow:
+        uow.insert("enrolments", {"child_id": child, "school_id": school, "start_date": date(2024, 9, 2)})
+        meeting = uow.insert(
+            "meetings", {"kind": "team_around_child", "held_on": date(2025, 10, 1), "chair": "Ms Reed"}
+        )
+        uow.insert(
+            "meeting_items",
+            {"meeting_id": meeting, "child_id": child, "question": "Support at home", "decision": "plan_agreed",
+             "decision_text": "An early help plan with the family", "decided_on": date(2025, 10, 1)},
+        )  # fmt: skip
+        plan = uow.insert(
+            "plans", {"child_id": child, "kind": "early_help", "lead_name": "Ms Reed", "started_on": date(2025, 10, 1)}
+        )
+        uow.insert(
+            "plan_actions",
+            {"plan_id": plan, "child_id": child, "what": "Weekly check-in", "owner_name": "Ms Reed",
+             "due_on": date(2025, 11, 3)},
+        )  # fmt: skip
+    marks = AttendanceService(ann.db, "ann")
+    marks.record_mark(child, date(2025, 10, 6), "AM", "/", school_id=school, today=date(2025, 10, 10))
+    marks.record_mark(child, date(2025, 10, 6), "PM", "O", school_id=school, today=date(2025, 10, 10))
+    assert ann.sync().digest_ok
+    package = tmp_path / "ada.transfer"
+    _export(areas, capsys, package)
+    code, said, err = _import(areas, capsys, package)
+    assert code == 0, err
+    new_child = said.split(":")[0]
+    with areas["b"].store.read() as conn:
+        held = conn.execute(
+            select(records.c.entity, func.count()).where(records.c.child_id == new_child).group_by(records.c.entity)
+        ).all()
+        bodies = [
+            str(data.get("body") or "")
+            for (data,) in conn.execute(
+                select(records.c.data).where(records.c.entity == "events", records.c.child_id == new_child)
+            )
+        ]
+    assert dict(held)["plans"] == 1 and dict(held)["plan_actions"] == 1  # plans travel as records
+    [body] = [b for b in bodies if b.startswith("Package ")]
+    assert "School history in Leeds: Oakwood Primary School from 2024-09-02 (current)." in body
+    assert "Meetings in Leeds: team around child on 2025-10-01, decision: plan agreed" in body
+    assert "An early help plan with the family" in body
+    assert "Attendance in Leeds: 2025/26: 50.0% of 2 possible sessions (0 authorised, 1 unauthorised absences)." in body
+    assert "Involved in Leeds: Oakwood Primary School" in body

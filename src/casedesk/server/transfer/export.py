@@ -4,7 +4,9 @@ The receiving area is an organisation on this server (`admin create-org "Northsh
 local_authority`), so the information-sharing agreements naming it decide what it receives, exactly as they
 decide what any organisation's devices pull (`policies.view_values`, i.e. `domain.sharing.redact`): a withheld
 row is left out and counted by category, a withheld field is left out, a restricted entry never leaves. Only the
-record types that make sense in another area travel (`TRANSFERRED`); who was involved here travels as names.
+record types that make sense in another area travel (`TRANSFERRED`: the child, statuses, the chronology, casework
+and multi-agency plans with their outcomes, actions and reviews); who was involved here, the school history, the
+meetings and the attendance travel as history — names, dates, decisions and counts (`history`).
 """
 
 from __future__ import annotations
@@ -18,9 +20,21 @@ from sqlalchemy import Connection, select
 from casedesk.domain import roles
 from casedesk.domain.schema import CATALOGUE
 from casedesk.server.db import policies, records
+from casedesk.server.transfer.history import history
 
-# the record types another area can hold: the child, statuses, the chronology and the casework records
-TRANSFERRED = ("children", "status_periods", "events", "ehc_plans", "peps", "youth_justice_outcomes")
+# the record types another area can hold: the child, statuses, the chronology, the casework records and plans
+TRANSFERRED = (
+    "children",
+    "status_periods",
+    "events",
+    "ehc_plans",
+    "peps",
+    "youth_justice_outcomes",
+    "plans",
+    "plan_outcomes",
+    "plan_actions",
+    "plan_notes",
+)
 CONTEXT = ("involvements",)  # read for the names of who was involved, never sent as records
 
 
@@ -69,7 +83,9 @@ def export_payload(conn: Connection, child_id: str, to_org: str, from_area: str)
         if r.created_by_org:
             org_ids.add(r.created_by_org)
     orgs, workers = _names(conn, "organisations", org_ids - {""}), _names(conn, "workers", worker_ids - {""})
+    past = history(conn, policy, to_org, child_id, withheld)
     return {
+        **past,
         "child_id": child_id,
         "from_area": from_area,
         "exported_at": datetime.now(UTC).isoformat(),

@@ -8,7 +8,8 @@ so importing the same package again changes nothing.
 Matching uses the duplicate finder against every child held here: one certain or probable match is merged into;
 none makes a new child; anything else is refused until an administrator says `--into CHILD` or `--new`. Every
 received chronology entry says it was received and from whom; one entry more records the transfer itself, who was
-involved in the sending area, and what the agreements there withheld.
+involved in the sending area, the child's school history, meetings and attendance there, and what the agreements
+there withheld.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from casedesk.domain.schema import CATALOGUE
 from casedesk.server.db import records
 from casedesk.server.db.push import Pusher
 from casedesk.server.transfer.export import TRANSFERRED, TransferError
+from casedesk.server.transfer.history import describe
 
 NAMESPACE = uuid.UUID("0f6a2d8e-5b1c-4c39-9a3e-1e9b8b7c4d21")
 DEVICE = "transfer"
@@ -161,6 +163,7 @@ def import_payload(
         )
     if involved:
         body.append("Involved in " + area + ": " + "; ".join(involved) + ".")
+    body.extend(describe(payload, area))
     if withheld:
         body.append(
             "Not shared under the agreements: " + ", ".join(f"{n} {c} record(s)" for c, n in sorted(withheld.items()))
