@@ -9,7 +9,7 @@ import os
 from collections import Counter
 from typing import Annotated, Any
 
-from fastapi import BackgroundTasks, Depends, FastAPI, Header, Query, Request
+from fastapi import BackgroundTasks, Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
@@ -217,7 +217,7 @@ def create_app(
         cursor: Annotated[int, Query(description="the last feed position this device applied")] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
         x_casedesk_round: Annotated[str, Header(max_length=36)] = "",
-    ) -> PullResponse:
+    ) -> PullResponse | Response:
         if not 0 <= cursor <= MAX_CURSOR:  # feed positions are 63-bit: a larger one cannot have come from here
             raise auth.AuthFailure("invalid_cursor", f"The cursor must be between 0 and {MAX_CURSOR}.", status=400)
         daily_sweep()  # involvements whose end date has passed take their child out of view before this page
@@ -230,16 +230,18 @@ def create_app(
                 items = resend.resend(conn, receiver(conn, device), again, delivered).items
             access.record(store, device, access.round_of(x_casedesk_round), "pull", delivered)
             return PullResponse(items=items, cursor=cursor, has_more=True)  # the feed goes on at the next page
+        answer: PullResponse | Response
         if resync_from is not None:  # its user's role or grants changed what it receives (see `user_roles`)
             with store.write() as conn:
                 who = receiver(conn, device)
-                page, following = pulls.start_over(conn, who, resync_from, cursor, delivered)
+                answer, following = pulls.start_over(conn, who, resync_from, cursor, delivered)
                 user_roles.resync_progress(conn, device.device_id, following)
         else:
-            with store.read() as conn:
-                page = pulls.pull(conn, receiver(conn, device), cursor, limit, device.device_id, delivered)
+            with store.read() as conn:  # written straight to JSON (`pulls.pull_json`): a first sync is mostly pages
+                body = pulls.pull_json(conn, receiver(conn, device), cursor, limit, device.device_id, delivered)
+            answer = Response(body, media_type="application/json")
         access.record(store, device, access.round_of(x_casedesk_round), "pull", delivered)
-        return page
+        return answer
 
     @app.post("/v1/digest", response_model=DigestResponse)
     def digest(body: DigestRequest, device: Device) -> DigestResponse:

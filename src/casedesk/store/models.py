@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from casedesk.store.field_versions import FieldVersions
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -50,7 +52,7 @@ class SyncedMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    versions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict, server_default="{}")
+    versions: Mapped[dict[str, int]] = mapped_column(FieldVersions, default=dict, server_default="{}")
 
 
 class OrganisationRow(SyncedMixin, Base):

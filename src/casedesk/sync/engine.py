@@ -58,6 +58,7 @@ def run_here(fn: Callable[[], Any]) -> Any:
 
 
 PAGE = MAX_PAGE  # the largest page the server gives: fewer round trips and commits
+OLDER_PAGE = 1000  # the largest page servers gave before
 FULL_DIGEST_EVERY = timedelta(hours=24)
 RESEND_CHILDREN = 100  # children asked for again per request (`wire.ResendRequest`)
 DIGEST_ATTEMPTS = 3
@@ -209,11 +210,11 @@ class SyncEngine:
         unapplied: list[tuple[str, str, str]] = []
         fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casedesk-net-pull")
         try:
-            ahead = fetcher.submit(self.transport.pull, cursor, self.page)
+            ahead = fetcher.submit(self._fetch, cursor)
             while True:
                 page = ahead.result()
                 if page.has_more:
-                    ahead = fetcher.submit(self.transport.pull, page.cursor, self.page)
+                    ahead = fetcher.submit(self._fetch, page.cursor)
                 stats = self.on_db(partial(sync_apply.apply_page, self.db, page.items, page.cursor))
                 report.pages += 1
                 report.pulled_rows += stats.rows
@@ -226,6 +227,17 @@ class SyncEngine:
         finally:
             fetcher.shutdown(wait=False, cancel_futures=True)
         self._tell_server("unapplied", unapplied)  # once the pages are in: one request on the wire at a time
+
+    def _fetch(self, cursor: int) -> Any:
+        """A page of at most `self.page` items; a server from before larger pages refuses more than
+        `OLDER_PAGE` (HTTP 422), and is asked again, and from then on, for that many."""
+        try:
+            return self.transport.pull(cursor, self.page)
+        except Refused as exc:
+            if exc.status != 422 or self.page <= OLDER_PAGE:
+                raise
+            self.page = OLDER_PAGE
+            return self.transport.pull(cursor, self.page)
 
     def finalize(self, report: SyncReport) -> None:
         last_full = self.on_db(partial(self.db.get, config.LAST_FULL_DIGEST)) or None

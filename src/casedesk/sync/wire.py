@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_BATCH = 500
-MAX_PAGE = 1000
+MAX_PAGE = 5000  # items a pull page may hold: a first sync moves hundreds of thousands (each page a commit)
 PROTOCOL = 1
 HLC_PATTERN = re.compile(r"^\d{13}-\d{6}-[0-9A-Za-z-]{1,40}$")
 # Record and change ids are UUIDs as devices mint them (lower-case, hyphenated): nothing else is an id.

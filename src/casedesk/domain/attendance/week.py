@@ -16,7 +16,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from casedesk.domain.attendance.codes import Category, category_of
 
@@ -89,21 +88,4 @@ def week_marks(monday: date, sessions: dict[str, str | None]) -> list[Mark]:
         if value:
             day, half = session_day(monday, name)
             out.append(decode(day, half, value))
-    return out
-
-
-_OFFSETS = {name: timedelta(days=DAYS.index(name[:3])) for name in SESSIONS}
-
-
-def session_codes(weeks: dict[date, dict[str, Any]], until: date) -> list[tuple[date, str]]:
-    """(day, code) of every mark in these weeks up to `until`, without building `Mark`s (the caseload's counts
-    are kept for every child after each import, so this runs over whole registers)."""
-    out = []
-    for monday, row in weeks.items():
-        for name in SESSIONS:
-            value = row.get(name)
-            if value:
-                day = monday + _OFFSETS[name]
-                if day <= until:
-                    out.append((day, value.split("|", 1)[0]))
     return out

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Date, Table, delete, select, update
+from sqlalchemy import Connection, delete, select
 
 from casedesk import config
 from casedesk.domain.schema import CATALOGUE
@@ -28,8 +26,8 @@ from casedesk.store import attendance_repo, merges, settings, sharing_repo
 from casedesk.store.database import Database
 from casedesk.store.journal import tallies, unapplied
 from casedesk.store.journal.outbox import forget_rows, pending_fields
-from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, UTCDateTime
-from casedesk.store.tables import mapped_table
+from casedesk.store.journal.pulled_rows import apply_rows, table_of
+from casedesk.store.models import SYNCED_TABLES
 
 # children's own rows, deleted before the child
 # (education: EHE visits before their case, CME steps before their enquiry)
@@ -53,192 +51,6 @@ class PageStats:
     purged: list[str] = field(default_factory=list)
     deferred: list[str] = field(default_factory=list)
     set_aside: list[unapplied.UnappliedRow] = field(default_factory=list)  # rows newly held (`unapplied`)
-
-
-@cache
-def table_of(entity: str) -> Table:
-    return mapped_table(SYNCED_TABLES[entity])  # looked up once: a first sync asks for every row it applies
-
-
-def _to_datetime(value: Any) -> Any:
-    return datetime.fromisoformat(value).astimezone(UTC) if isinstance(value, str) else value
-
-
-def _to_date(value: Any) -> Any:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-@cache
-def _converters(table: Any) -> dict[str, Any]:
-    """Per column, how a JSON value becomes what the column stores (dates and times arrive as ISO text)."""
-    out = {}
-    for column in table.c:
-        if isinstance(column.type, UTCDateTime):
-            out[column.name] = _to_datetime
-        elif isinstance(column.type, Date):
-            out[column.name] = _to_date
-    return out
-
-
-def from_wire(table: Any, name: str, value: Any) -> Any:
-    convert = _converters(table).get(name)
-    return value if value is None or convert is None else convert(value)
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """What applying a pulled row needs to know of its table, worked out once per table rather than per row."""
-
-    columns: frozenset[str]
-    converters: dict[str, Any]
-    defaults: dict[str, Any]
-    required: tuple[str, ...]
-
-
-@cache
-def _shape(entity: str) -> _Shape:
-    table = table_of(entity)
-    return _Shape(
-        columns=frozenset(table.c.keys()),
-        converters=_converters(table),
-        defaults={c.name: _column_default(c) for c in table.c},
-        required=_required(table),
-    )
-
-
-def _new_values(shape: _Shape, fields: dict[str, Any]) -> dict[str, Any]:
-    values = {k: v for k, v in fields.items() if k in shape.columns}
-    for name, convert in shape.converters.items():
-        value = values.get(name)
-        if value is not None:
-            values[name] = convert(value)
-    return values
-
-
-def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str], set[str]]) -> int:
-    """Insert rows the device lacks and merge newer field versions into rows it has.
-
-    Rows are looked up per entity in one query and new ones written with one executemany per entity: a first
-    sync brings tens of thousands of rows, and per-row statements would dominate (foreign keys are deferred
-    to the end of the page's transaction, so the order of the bulk inserts does not matter).
-    """
-    now = datetime.now(UTC)
-    state: dict[tuple[str, str], dict[str, Any]] = {}
-    ids_by_entity: dict[str, set[str]] = {}
-    for item in items:
-        ids_by_entity.setdefault(item.entity, set()).add(item.row_id)
-    for entity, ids in ids_by_entity.items():
-        table = table_of(entity)
-        chunk_ids = sorted(ids)
-        for start in range(0, len(chunk_ids), 500):
-            query = select(table).where(table.c.id.in_(chunk_ids[start : start + 500]))
-            for row in conn.execute(query).mappings():
-                state[(entity, row["id"])] = {
-                    "versions": dict(row["versions"]),
-                    "deleted": bool(row["deleted"]),
-                    "new": False,
-                    "changes": {},
-                    "stored": row,
-                }
-    for item in items:
-        table = table_of(item.entity)
-        key = (item.entity, item.row_id)
-        held = state.get(key)
-        if held is None:
-            shape = _shape(item.entity)
-            if not all(item.fields.get(name) is not None for name in shape.required):
-                continue  # a partial row for something this device never had (it arrives whole with its child)
-            values = _new_values(shape, item.fields)
-            state[key] = {"versions": dict(item.versions), "deleted": item.deleted, "new": True, "changes": values}
-            continue
-        if item.entity in APPEND_ONLY_TABLES and not held["new"]:
-            continue  # append-only: the row never changes once written
-        held_back = pending.get(key, set())
-        for name, value in item.fields.items():
-            version = int(item.versions.get(name, 0))
-            if version > int(held["versions"].get(name, 0)) and name not in held_back and name in table.c:
-                held["changes"][name] = from_wire(table, name, value)
-                held["versions"][name] = version
-        if item.deleted and not held["deleted"]:
-            held["changes"]["deleted"] = held["deleted"] = True
-            held["versions"]["deleted"] = int(item.versions.get("deleted", 0))
-    applied = 0
-    inserts: dict[str, list[dict[str, Any]]] = {}
-    delta = tallies.new_delta()
-    for (entity, row_id), held in state.items():
-        table = table_of(entity)
-        if held["new"]:
-            new_row = dict(_shape(entity).defaults)
-            new_row.update(
-                held["changes"],
-                id=row_id,
-                deleted=held["deleted"],
-                versions=held["versions"],
-            )
-            inserts.setdefault(entity, []).append(new_row)
-            tallies.record_change(delta, entity, None, tallies.number_of(entity, new_row))
-        elif held["changes"]:
-            stored = held["stored"]
-            after = {**stored, **held["changes"]}
-            tallies.record_change(delta, entity, tallies.number_of(entity, stored), tallies.number_of(entity, after))
-            conn.execute(
-                update(table)
-                .where(table.c.id == row_id)
-                .values(**held["changes"], versions=held["versions"], updated_at=now)
-            )
-        else:
-            continue
-        applied += 1
-    for entity, rows in inserts.items():
-        insert_rows(conn, entity, rows, now)
-    tallies.adjust(conn, delta)
-    return applied
-
-
-_STAMPS = ("created_at", "updated_at")  # the same for every row applied at once: bound once, not once a row
-
-
-def insert_rows(conn: Connection, entity: str, rows: list[dict[str, Any]], now: datetime) -> None:
-    """One executemany of whole rows stamped `now`, each value through its column type's own bind processor.
-
-    The same statement and stored values as `conn.execute(insert(table), rows)`, without SQLAlchemy building a
-    parameter dictionary per row: that bookkeeping was a large share of a first sync's time on the device.
-    """
-    statement, plan, stamps = _insert_plan(entity, conn.dialect)
-    stamp = tuple(now if convert is None else convert(now) for convert in stamps)
-    params = [
-        (*[row[name] if convert is None else convert(row[name]) for name, convert in plan], *stamp) for row in rows
-    ]
-    conn.exec_driver_sql(statement, params)
-
-
-@lru_cache(maxsize=256)
-def _insert_plan(entity: str, dialect: Any) -> tuple[str, tuple[tuple[str, Any], ...], tuple[Any, ...]]:
-    """A table's insert statement, naming its row stamps last, and each column's bind processor (None: the value
-    goes as it is)."""
-    table = table_of(entity)
-    plan = tuple((c.name, c.type.bind_processor(dialect)) for c in table.c if c.name not in _STAMPS)
-    stamps = tuple(table.c[name].type.bind_processor(dialect) for name in _STAMPS)
-    names = ", ".join(f'"{name}"' for name in (*(name for name, _ in plan), *_STAMPS))
-    marks = ", ".join("?" * (len(plan) + len(_STAMPS)))
-    return f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', plan, stamps
-
-
-def _column_default(column: Any) -> Any:
-    default = column.default
-    return default.arg if default is not None and default.is_scalar else None
-
-
-@cache
-def _required(table: Any) -> tuple[str, ...]:
-    return tuple(
-        c.name
-        for c in table.c
-        if not c.nullable
-        and c.default is None
-        and c.server_default is None
-        and c.name not in ("id", "created_at", "updated_at", "versions", "deleted")
-    )
 
 
 def child_row_ids(conn: Connection, child_id: str) -> list[str]:
@@ -342,9 +154,19 @@ def _apply_items(conn: Connection, items: list[Any], stats: PageStats) -> list[A
 
 def refresh_derived(conn: Any, items: list[Any]) -> None:
     """Keep what is derived from pulled rows current in the same transaction (each child's attendance counts)."""
-    weeks = [i.row_id for i in items if i.kind == "row" and i.entity == "attendance_weeks"]
-    if weeks:
-        attendance_repo.refresh_totals(conn, attendance_repo.child_ids_of_weeks(conn, weeks))
+    children: set[str] = set()
+    unnamed: list[str] = []  # a partial update names no child: looked up
+    for item in items:
+        if item.kind == "row" and item.entity == "attendance_weeks":
+            child_id = item.fields.get("child_id")
+            if child_id:
+                children.add(child_id)
+            else:
+                unnamed.append(item.row_id)
+    if unnamed:
+        children |= attendance_repo.child_ids_of_weeks(conn, unnamed)
+    if children:
+        attendance_repo.refresh_totals(conn, children)
 
 
 def retry_unapplied(db: Database, *, everything: bool = False) -> PageStats:

@@ -8,7 +8,7 @@ ordinary edit) and journals a `resolve` change: the server applies it as the dec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +20,8 @@ from casedesk.domain.records import Changes
 from casedesk.errors import NotFound, ValidationError
 from casedesk.store import settings
 from casedesk.store.database import Database
-from casedesk.store.journal.apply import from_wire, refresh_derived, table_of
+from casedesk.store.journal.apply import refresh_derived
+from casedesk.store.journal.pulled_rows import from_wire, table_of
 from casedesk.store.journal.wire_values import to_json_value
 from casedesk.store.models import OutboxRow
 from casedesk.store.tables import mapped_table
@@ -49,6 +50,7 @@ class _Resolved:
     entity: str
     row_id: str
     kind: str = "row"
+    fields: dict[str, Any] = field(default_factory=dict)  # none: the row's child is looked up
 
 
 def _view(value: dict[str, Any]) -> ConflictView:

@@ -22,8 +22,8 @@ from sqlalchemy import delete, func, select, update
 from casedesk.domain.tally import Tally
 from casedesk.store.database import Database
 from casedesk.store.journal import tallies, unapplied
-from casedesk.store.journal.apply import apply_rows, from_wire, table_of
 from casedesk.store.journal.outbox import forget_rows, held_back_rows, pending_fields
+from casedesk.store.journal.pulled_rows import apply_rows, from_wire, table_of
 from casedesk.store.journal.wire_values import to_json_value
 from casedesk.store.uow import BOOKKEEPING
 

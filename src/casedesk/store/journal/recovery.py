@@ -19,8 +19,8 @@ from casedesk.config import Setting
 from casedesk.store import settings
 from casedesk.store.database import Database
 from casedesk.store.journal import tallies
-from casedesk.store.journal.apply import apply_rows, from_wire, table_of
 from casedesk.store.journal.outbox import pending_fields
+from casedesk.store.journal.pulled_rows import apply_rows, from_wire, table_of
 from casedesk.store.journal.wire_values import to_json_value
 from casedesk.store.models import OutboxRow
 from casedesk.store.tables import mapped_table

@@ -96,6 +96,12 @@ def _shape(entity: str) -> _Shape:
     return _Shape(plan=tuple(plan), defaults=defaults)
 
 
+def canonical_steps(entity: str) -> dict[str, Any]:
+    """Each digested field of `entity` and how a stored value of it turns canonical (None: as it is), for a
+    caller that numbers rows from values it already holds one by one (`number_of` gives the same numbers)."""
+    return dict(_shape(entity).plan)
+
+
 def new_delta() -> Delta:
     return defaultdict(Tally)
 

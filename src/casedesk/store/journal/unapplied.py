@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -49,19 +50,30 @@ class UnappliedRow:
 
 def problem(item: Any) -> tuple[str, str] | None:
     """The field and the reason this device cannot store a pulled row's values (None: it can)."""
-    record = CATALOGUE.get(item.entity)
-    if record is None:
+    checks = _checks(item.entity)
+    if checks is None:
         return None
-    by_name = record.by_name
+    textual, by_name = checks
     for name, value in item.fields.items():
-        spec = by_name.get(name)  # a field from a newer version is ignored on apply, not refused
-        if spec is None or value is None or (type(value) is str and spec.type in _TEXTUAL):
+        if value is None or (type(value) is str and name in textual):
             continue  # the common case, decided without a call
+        spec = by_name.get(name)  # a field from a newer version is ignored on apply, not refused
+        if spec is None:
+            continue
         try:
             storable(spec, value)
         except ValueRefused as exc:
             return name, f"cannot be stored on this device: {exc}"
     return None
+
+
+@cache
+def _checks(entity: str) -> tuple[frozenset[str], dict[str, Any]] | None:
+    """An entity's text fields (a string there needs no check) and its fields by name; None if not known here."""
+    record = CATALOGUE.get(entity)
+    if record is None:
+        return None
+    return frozenset(name for name, spec in record.by_name.items() if spec.type in _TEXTUAL), dict(record.by_name)
 
 
 def held(conn: Connection) -> dict[tuple[str, str], UnappliedRow]:
@@ -110,7 +122,7 @@ def sort_page(conn: Connection, items: list[Any]) -> tuple[list[Any], list[Unapp
         key = (item.entity, item.row_id)
         candidate: Any = _merged(holding[key], item) if key in holding and holding[key] is not item else item
         field_name, reason = problem(candidate) or ("", None)
-        if reason is None:
+        if reason is None and missing:
             refs = CATALOGUE[item.entity].references.items()
             waits_for = [target for name, target in refs if candidate.fields.get(name) in missing]
             if waits_for:

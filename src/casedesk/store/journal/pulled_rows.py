@@ -1,0 +1,272 @@
+"""Writing a pulled page's rows: rows the device lacks inserted in bulk, newer field versions merged into rows
+it holds, and the kept digest moved by each row's number, all in the caller's transaction.
+
+A first sync brings hundreds of thousands of rows, nearly all new, so the path for a new row is kept short: which
+rows the device already holds is asked once per table and page (ids only, through the driver's cursor); a new
+row's values are converted from JSON once and bound straight into one `executemany` per table, through each
+column's own bind processor, without SQLAlchemy building a parameter dictionary per row; its digest number comes
+from the same values. Rows the device holds take the general path: fetched whole, merged field by field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache, lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, Date, Table, select, update
+
+from casedesk.domain.tally import canonical_number
+from casedesk.store.field_versions import compact
+from casedesk.store.journal import tallies
+from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, UTCDateTime
+from casedesk.store.tables import mapped_table
+
+_STAMPS = ("created_at", "updated_at")  # the same for every row applied at once: bound once, not once a row
+_OWN = ("id", "deleted", "versions")  # bound from the item itself, not from its fields
+_CHUNK = 500  # ids per lookup (SQLite's bound-parameter limit is far above; plans stay cached)
+_ABSENT = object()
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@cache
+def table_of(entity: str) -> Table:
+    return mapped_table(SYNCED_TABLES[entity])  # looked up once: a first sync asks for every row it applies
+
+
+def _to_datetime(value: Any) -> Any:
+    return datetime.fromisoformat(value).astimezone(UTC) if isinstance(value, str) else value
+
+
+def _to_date(value: Any) -> Any:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+@cache
+def _converters(table: Any) -> dict[str, Any]:
+    """Per column, how a JSON value becomes what the column stores (dates and times arrive as ISO text)."""
+    out = {}
+    for column in table.c:
+        if isinstance(column.type, UTCDateTime):
+            out[column.name] = _to_datetime
+        elif isinstance(column.type, Date):
+            out[column.name] = _to_date
+    return out
+
+
+def from_wire(table: Any, name: str, value: Any) -> Any:
+    convert = _converters(table).get(name)
+    return value if value is None or convert is None else convert(value)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What inserting a table's pulled rows needs, worked out once per table and dialect rather than per row."""
+
+    statement: str  # INSERT naming id, deleted, versions, the data columns, then the row stamps
+    columns: tuple[str, ...]  # the data columns, in the statement's order
+    names: frozenset[str]  # every column of the table
+    # per data column: (name, scalar default, from JSON, bind processor, to the digest's canonical value, whether
+    # the column is digested); None: the value goes as it is
+    steps: tuple[tuple[str, Any, Any, Any, Any, bool], ...]
+    undigested: dict[str, None]  # digested fields the table has no column for: None in every row's number
+    own: tuple[Any, ...]  # bind processors of deleted and versions
+    stamps: tuple[Any, ...]  # bind processors of the row stamps
+    required: tuple[str, ...]  # fields a new row cannot be stored without
+
+
+@lru_cache(maxsize=256)
+def _plan(entity: str, dialect: Any) -> _Plan:
+    table = table_of(entity)
+    data = [c for c in table.c if c.name not in _STAMPS and c.name not in _OWN]
+    converters = _converters(table)
+    canonical = tallies.canonical_steps(entity)
+    names = ", ".join(f'"{name}"' for name in (*_OWN, *(c.name for c in data), *_STAMPS))
+    marks = ", ".join("?" * (len(_OWN) + len(data) + len(_STAMPS)))
+    return _Plan(
+        statement=f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
+        columns=tuple(c.name for c in data),
+        names=frozenset(table.c.keys()),
+        steps=tuple(
+            (
+                c.name,
+                _column_default(c),
+                converters.get(c.name),
+                c.type.bind_processor(dialect),
+                canonical.get(c.name),
+                c.name in canonical,
+            )
+            for c in data
+        ),
+        undigested=dict.fromkeys(name for name in canonical if name not in table.c),
+        own=tuple(table.c[name].type.bind_processor(dialect) for name in _OWN[1:]),
+        stamps=tuple(table.c[name].type.bind_processor(dialect) for name in _STAMPS),
+        required=_required(table),
+    )
+
+
+def _column_default(column: Any) -> Any:
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None
+
+
+def _required(table: Any) -> tuple[str, ...]:
+    return tuple(
+        c.name
+        for c in table.c
+        if not c.nullable
+        and c.default is None
+        and c.server_default is None
+        and c.name not in ("id", "created_at", "updated_at", "versions", "deleted")
+    )
+
+
+class _New:
+    """A row the device lacks, as its page's items build it: values as the columns store them, field versions."""
+
+    __slots__ = ("deleted", "values", "versions")
+
+    def __init__(self, values: dict[str, Any], versions: dict[str, int], deleted: bool) -> None:
+        self.values, self.versions, self.deleted = values, versions, deleted
+
+
+def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str], set[str]]) -> int:
+    """Insert rows the device lacks and merge newer field versions into rows it has; returns the rows written.
+
+    Foreign keys are deferred to the end of the page's transaction, so the order of the bulk inserts does not
+    matter. A field is overwritten only by a newer version, and never while a local edit of it waits (`pending`).
+    """
+    by_entity: dict[str, list[Any]] = {}
+    for item in items:
+        by_entity.setdefault(item.entity, []).append(item)
+    now = datetime.now(UTC)
+    delta = tallies.new_delta()
+    applied = 0
+    for entity, group in by_entity.items():
+        applied += _apply_entity(conn, entity, group, pending, now, delta)
+    tallies.adjust(conn, delta)
+    return applied
+
+
+def _apply_entity(
+    conn: Connection,
+    entity: str,
+    items: list[Any],
+    pending: dict[tuple[str, str], set[str]],
+    now: datetime,
+    delta: tallies.Delta,
+) -> int:
+    plan = _plan(entity, conn.dialect)
+    table = table_of(entity)
+    stored = _stored(conn, table, {item.row_id for item in items})
+    fresh: dict[str, _New] = {}
+    merged: dict[str, dict[str, Any]] = {}  # row id → {"versions", "deleted", "changes"} for rows held
+    columns = plan.names
+    for item in items:
+        row_id = item.row_id
+        new = fresh.get(row_id)
+        if new is None and row_id not in stored:
+            fields = item.fields
+            if None in map(fields.get, plan.required):
+                continue  # a partial row for something this device never had (it arrives whole with its child)
+            values = {k: v for k, v in fields.items() if k in columns}  # as sent: converted once, at insert
+            fresh[row_id] = _New(values, dict(item.versions), bool(item.deleted))
+            continue
+        if new is None and entity in APPEND_ONLY_TABLES:
+            continue  # append-only: the row never changes once written
+        held: dict[str, Any] | None = None
+        if new is not None:
+            versions, changes, deleted = new.versions, new.values, new.deleted
+        else:
+            held = merged.get(row_id)
+            if held is None:
+                row = stored[row_id]
+                held = merged[row_id] = {
+                    "versions": dict(row["versions"]),
+                    "deleted": bool(row["deleted"]),
+                    "changes": {},
+                }
+            versions, changes, deleted = held["versions"], held["changes"], held["deleted"]
+        held_back = pending.get((entity, row_id), ())
+        for name, value in item.fields.items():
+            version = int(item.versions.get(name, 0))
+            if version > int(versions.get(name, 0)) and name not in held_back and name in columns:
+                changes[name] = value if new is not None else from_wire(table, name, value)
+                versions[name] = version
+        if item.deleted and not deleted:
+            versions["deleted"] = int(item.versions.get("deleted", 0))
+            if new is not None:
+                new.deleted = True
+            elif held is not None:
+                changes["deleted"] = held["deleted"] = True
+    for row_id, held in merged.items():
+        if held["changes"]:
+            row = stored[row_id]
+            after = {**row, **held["changes"]}
+            tallies.record_change(delta, entity, tallies.number_of(entity, row), tallies.number_of(entity, after))
+            conn.execute(
+                update(table)
+                .where(table.c.id == row_id)
+                .values(**held["changes"], versions=held["versions"], updated_at=now)
+            )
+    if fresh:
+        _insert(conn, entity, plan, fresh, now, delta)
+    return len(fresh) + sum(1 for held in merged.values() if held["changes"])
+
+
+def _stored(conn: Connection, table: Table, ids: set[str]) -> dict[str, Any]:
+    """The rows among `ids` the device holds, whole: ids asked first through the driver's cursor (in a first sync
+    none are held, and a full select through SQLAlchemy would be most of the lookup's cost)."""
+    wanted = sorted(ids)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    found: list[str] = []
+    try:
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            sql = f'SELECT id FROM "{table.name}" WHERE id IN ({",".join("?" * len(chunk))})'
+            found += [row[0] for row in cursor.execute(sql, chunk)]
+    finally:
+        cursor.close()
+    out: dict[str, Any] = {}
+    for start in range(0, len(found), _CHUNK):
+        query = select(table).where(table.c.id.in_(found[start : start + _CHUNK]))
+        out.update((row["id"], row) for row in conn.execute(query).mappings())
+    return out
+
+
+def _insert(conn: Connection, entity: str, plan: _Plan, fresh: dict[str, _New], now: datetime, delta: Any) -> None:
+    """One executemany of the new rows stamped `now`, and each row's digest number, in one pass over each row's
+    values: each goes from JSON to what the column holds once, then through the column type's own bind processor
+    (the statement and stored values `conn.execute(insert(table), rows)` gives) and to the digest's canonical
+    value (the number `tallies.number_of` gives the stored row)."""
+    deleted_bind, versions_bind = (_same if bind is None else bind for bind in plan.own)
+    stamp = tuple(now if convert is None else convert(now) for convert in plan.stamps)
+    steps, undigested = plan.steps, plan.undigested
+    tally = delta[entity]
+    params = []
+    for row_id, new in fresh.items():
+        get = new.values.get
+        row: list[Any] = [row_id, deleted_bind(new.deleted), versions_bind(compact(entity, new.versions))]
+        canonical: dict[str, Any] = dict(undigested)
+        for name, default, convert, bind, digest, digested in steps:
+            value = get(name, _ABSENT)
+            if value is _ABSENT:
+                value = default  # as the column default gives it, unconverted
+            elif convert is not None and value is not None:
+                value = convert(value)
+            row.append(value if bind is None else bind(value))
+            if digested:
+                canonical[name] = value if digest is None else digest(value)
+        canonical["deleted"] = new.deleted
+        tally.add(canonical_number(row_id, canonical))
+        row += stamp
+        params.append(row)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(plan.statement, params)
+    finally:
+        cursor.close()

@@ -1,0 +1,101 @@
+"""Pulled rows as a first sync writes them (`store/journal/pulled_rows.py`): the values and digest numbers the
+bulk insert gives are those of the general path, and one version covering every field is kept as one number
+(`store/field_versions.py`) yet read, merged and edited from as the full map."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from casedesk.domain.ids import new_id
+from casedesk.domain.schema import CATALOGUE
+from casedesk.services.children import ChildrenService
+from casedesk.store.database import Database
+from casedesk.store.field_versions import compact
+from casedesk.store.journal import outbox, tallies
+from casedesk.store.journal.apply import apply_page, table_of
+from casedesk.sync.wire import PullItem
+
+MOMENT = "2025-01-06T10:00:00+01:00"  # not UTC: the device keeps times in UTC
+
+
+def _row(entity: str, row_id: str, fields: dict[str, Any], versions: dict[str, int]) -> PullItem:
+    return PullItem(kind="row", entity=entity, row_id=row_id, fields=fields, versions=versions)
+
+
+def _child_fields() -> dict[str, Any]:
+    values: dict[str, Any] = {name: spec.default for name, spec in CATALOGUE["children"].by_name.items()}
+    values.update(given_name="Ada", family_name="Okafor", date_of_birth="2012-05-01")
+    return values
+
+
+def _stored_versions(db: Database, entity: str, row_id: str) -> str:
+    with db.engine.connect() as conn:
+        return str(conn.exec_driver_sql(f"SELECT versions FROM {entity} WHERE id = ?", (row_id,)).scalar_one())
+
+
+def _held(db: Database, entity: str, row_id: str) -> dict[str, Any]:
+    table = table_of(entity)
+    with db.engine.connect() as conn:
+        return dict(conn.execute(select(table).where(table.c.id == row_id)).mappings().one())
+
+
+def test_one_version_over_every_field_is_stored_as_one_number_and_read_as_the_map(db: Database) -> None:
+    child, partial = new_id(), new_id()
+    fields = _child_fields()
+    whole = dict.fromkeys(fields, 7)
+    apply_page(db, [_row("children", child, fields, whole)], 7)
+    assert _stored_versions(db, "children", child).replace(" ", "") == '[7,"children"]'
+    assert _held(db, "children", child)["versions"] == whole
+
+    withheld = {k: v for k, v in whole.items() if k != "upn"}  # a field the server did not send: kept as a map
+    apply_page(db, [_row("children", partial, {k: fields[k] for k in withheld}, withheld)], 8)
+    assert _held(db, "children", partial)["versions"] == withheld
+    assert "upn" not in _held(db, "children", partial)["versions"]
+    assert compact("children", {**whole, "given_name": 9}) == {**whole, "given_name": 9}
+
+
+def test_a_compact_row_merges_newer_versions_and_gives_its_base_to_an_edit(db: Database) -> None:
+    child = new_id()
+    fields = _child_fields()
+    apply_page(db, [_row("children", child, fields, dict.fromkeys(fields, 7))], 7)
+    apply_page(db, [_row("children", child, {"family_name": "Obi"}, {"family_name": 9})], 9)
+    held = _held(db, "children", child)
+    assert held["family_name"] == "Obi" and held["versions"]["family_name"] == 9 and held["versions"]["upn"] == 7
+    apply_page(db, [_row("children", child, {"given_name": "Old"}, {"given_name": 7})], 10)  # not newer: ignored
+    assert _held(db, "children", child)["given_name"] == "Ada"
+
+    ChildrenService(db, "ann").update_child(child, {"given_name": "Adaeze"}, date(2026, 1, 1))
+    (change,) = [c for c in outbox.pending_after(db, 500, 0)[0] if c["row_id"] == child]
+    assert change["base_versions"] == {"given_name": 7}
+
+
+def test_bulk_inserted_rows_number_as_their_stored_copies_do(db: Database) -> None:
+    """The kept digest moved by a page of new rows equals a recount from the rows as stored (times given with an
+    offset, dates, JSON documents, flags and defaults included)."""
+    child, note, other = new_id(), new_id(), new_id()
+    fields = _child_fields()
+    note_fields = {
+        "child_id": child,
+        "kind": "note",
+        "author": "tester",
+        "summary": "Seen",
+        "occurred_at": MOMENT,
+        "recorded_at": "2025-01-06T09:00:00Z",
+    }
+    page = [
+        _row("children", child, fields, dict.fromkeys(fields, 3)),
+        _row("events", note, note_fields, dict.fromkeys(note_fields, 4)),
+        _row("children", other, {**fields, "given_name": "Ben"}, dict.fromkeys(fields, 5)),
+        _row("children", other, {"family_name": "Obi"}, {"family_name": 6}),  # the same row again, newer
+    ]
+    with db.engine.begin() as conn:
+        tallies.store(conn, tallies.recount_all(conn))
+    stats = apply_page(db, page, 6)
+    assert stats.rows == 3
+    assert _held(db, "children", other)["family_name"] == "Obi"
+    assert _held(db, "events", note)["occurred_at"].isoformat() == "2025-01-06T09:00:00+00:00"
+    with db.engine.connect() as conn:
+        assert tallies.kept(conn) == tallies.recount_all(conn)
