@@ -15,6 +15,11 @@ The ceiling is a raw `executemany` of the receiving device's rows into a fresh S
 every timed step is also given as a multiple of it.
 
     .venv/bin/python benchmarks/sync_deep.py [--children 1000] [--backend sqlite|postgres|both] [--rounds 5]
+        [--keep FOLDER]
+
+With `--keep FOLDER` the SQLite server's database is kept once the caseload is pushed; a later run with the same
+folder measures only the first sync (CPU of server and device, memory, the receiving device's size, the ceiling)
+on a copy of it, so the step can be measured again without pushing the caseload again.
 
 The machine is shared, so repeated steps report their minimum; single steps are upper bounds.
 """
@@ -24,6 +29,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -242,7 +249,7 @@ def server_sizes(store: ServerDB, tmp: Path) -> tuple[float, float]:
     return size, json_mb
 
 
-def run_backend(url: str, children: int, rounds: int, tmp: Path) -> dict[str, str]:
+def run_backend(url: str, children: int, rounds: int, tmp: Path, keep: Path | None = None) -> dict[str, str]:
     tmp.mkdir(parents=True, exist_ok=True)
     store = ServerDB(url)
     migrate(store.engine)
@@ -262,6 +269,8 @@ def run_backend(url: str, children: int, rounds: int, tmp: Path) -> dict[str, st
             f" s / device {time.process_time() - mine:.1f} s, {up / 1e6:.1f} MB up, {report.set_aside} set aside, "
             f"digest {'ok' if report.digest_ok else 'BAD'}"
         )
+        if keep is not None and store.is_sqlite:
+            keep_server(tmp / "server.db", keep)
         b, tb = device(tmp, "b", store, base)
         reset_peak(pid)
         reset_peak("self")
@@ -323,17 +332,73 @@ def run_backend(url: str, children: int, rounds: int, tmp: Path) -> dict[str, st
     return out
 
 
+KEPT = "server.db"
+
+
+def keep_server(database: Path, keep: Path) -> None:
+    """A consistent copy of the live server's SQLite database (the backup API), for later first syncs."""
+    keep.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(database) as source, sqlite3.connect(keep / KEPT) as copy:
+        source.backup(copy)
+
+
+def first_sync_only(keep: Path, tmp: Path) -> dict[str, str]:
+    """The first sync onto a new device from a copy of a kept server (pushed by an earlier run), beside the
+    ceiling, with the receiving device's size against the rows' JSON."""
+    shutil.copy(keep / KEPT, tmp / "server.db")
+    url = f"sqlite:///{tmp / 'server.db'}"
+    store = ServerDB(url)
+    migrate(store.engine)
+    out: dict[str, str] = {}
+    with server(url) as (base, pid):
+        b, tb = device(tmp, "b", store, base)
+        reset_peak(pid)
+        reset_peak("self")
+        cpu, mine = cpu_seconds(pid), time.process_time()
+        secs, _, down, report = timed_round(b, tb)
+        out["first sync onto a new device"] = (
+            f"{secs:.1f} s for {report.pulled_rows:,} rows ({report.pulled_rows / secs:,.0f}/s), CPU server "
+            f"{cpu_seconds(pid) - cpu:.1f} s / device {time.process_time() - mine:.1f} s, {down / 1e6:.1f} MB down, "
+            f"{report.pages} pages, digest {'ok' if report.digest_ok else 'BAD'}, load average "
+            f"{os.getloadavg()[0]:.1f}"
+        )
+        out["peak memory during the first sync: server / benchmark process"] = (
+            f"{peak_mb(pid):.0f} MB / {peak_mb('self'):.0f} MB"
+        )
+        raw_secs, rows = ceiling(tmp, b)
+        out["ceiling: raw executemany of the receiving device's rows"] = (
+            f"{raw_secs:.2f} s for {rows:,} rows ({rows / raw_secs:,.0f}/s); first sync {secs / raw_secs:.1f}×"
+        )
+        _, json_mb = server_sizes(store, tmp)
+        b.close()  # its write-ahead log folded in: the file as it stays
+    size = file_mb(b.path)
+    out["receiving device (closed)"] = f"{size:.0f} MB; rows' JSON {json_mb:.0f} MB ({size / json_mb:.2f}×)"
+    store.dispose()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--children", type=int, default=1000)
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="a folder: the SQLite server's database is kept there once pushed, and a later run with the same "
+        "folder measures only the first sync, on a copy of it",
+    )
     args = parser.parse_args()
+    if args.keep is not None and (args.keep / KEPT).exists():
+        with scratch() as tmp:
+            results = {"children": args.children, **first_sync_only(args.keep, tmp)}
+        record(f"sync_deep_{args.children}_first_sync", results)
+        return
     results: dict[str, object] = {"children": args.children}
     with scratch() as tmp:
         if args.backend in ("sqlite", "both"):
             for k, v in run_backend(
-                f"sqlite:///{tmp / 's' / 'server.db'}", args.children, args.rounds, tmp / "s"
+                f"sqlite:///{tmp / 's' / 'server.db'}", args.children, args.rounds, tmp / "s", args.keep
             ).items():
                 results[f"sqlite: {k}"] = v
         if args.backend in ("postgres", "both") and (PG_BIN / "initdb").exists():

@@ -159,7 +159,11 @@ def _pullable(org_id: str, cursor: int, device_id: str, records_too: bool = True
     owner and data, which decide what of it is shared). A view of None receives no child's records."""
     scope = org_scope.alias("s")
     current = records.alias("r")
-    columns: list[Any] = [feed]
+    # the item's own fields as text: an insert's are not read (the record's current values go instead)
+    columns: list[Any] = [
+        *(c for c in feed.c if c.name != "fields"),
+        type_coerce(feed.c.fields, String).label("fields"),
+    ]
     joined: Any = feed.outerjoin(scope, and_(scope.c.child_id == feed.c.child_id, scope.c.org_id == org_id))
     if records_too:
         columns += [
@@ -253,7 +257,7 @@ def _page(
     for row in rows:
         if row.kind == "row":
             record = _json(row.current)
-            current = record or row.fields
+            current = record or _json(row.fields)
             shown = who.values(row.entity, row.child_id, row.owner, current)
             if shown is None:
                 notice = who.withheld(row.entity, row.row_id, row.child_id, row.owner, current, bool(row.deleted))
@@ -267,7 +271,7 @@ def _page(
                 fields = shown  # the current values this receiver may see (a copy: `view_values` makes one)
                 versions = _versions_of(_json(row.current_versions), fields, row.seq)
             else:
-                fields = {k: v for k, v in row.fields.items() if k in shown}
+                fields = {k: v for k, v in _json(row.fields).items() if k in shown}
                 versions = dict.fromkeys(fields, row.seq)
             if not fields and not row.deleted:
                 continue
@@ -292,7 +296,7 @@ def _page(
             continue
         before = len(items)
         if row.kind == "conflict":
-            found = conn.execute(select(conflicts).where(conflicts.c.id == row.fields["conflict_id"])).first()
+            found = conn.execute(select(conflicts).where(conflicts.c.id == _json(row.fields)["conflict_id"])).first()
             if found is not None and _conflict_shown(conn, who, found):
                 items.append(_conflict_item(found))
         elif row.kind == "enter":

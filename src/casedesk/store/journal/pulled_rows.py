@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Date, Table, select, update
 
 from casedesk.domain.tally import canonical_number
-from casedesk.store.field_versions import compact
+from casedesk.store.field_versions import versions_json
 from casedesk.store.journal import tallies
 from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, UTCDateTime
 from casedesk.store.tables import mapped_table
@@ -67,14 +67,15 @@ def from_wire(table: Any, name: str, value: Any) -> Any:
 class _Plan:
     """What inserting a table's pulled rows needs, worked out once per table and dialect rather than per row."""
 
-    statement: str  # INSERT naming id, deleted, versions, the data columns, then the row stamps
-    columns: tuple[str, ...]  # the data columns, in the statement's order
+    statement: str  # INSERT naming id, deleted, versions, the plain columns, the other data columns, the stamps
     names: frozenset[str]  # every column of the table
-    # per data column: (name, scalar default, from JSON, bind processor, to the digest's canonical value, whether
-    # the column is digested); None: the value goes as it is
+    # data columns whose JSON value is what is bound and digested as it is (text, numbers): (name, default)
+    plain: tuple[tuple[str, Any], ...]
+    # the other data columns: (name, scalar default, from JSON, bind processor, to the digest's canonical value,
+    # whether the column is digested); None: the value goes as it is
     steps: tuple[tuple[str, Any, Any, Any, Any, bool], ...]
     undigested: dict[str, None]  # digested fields the table has no column for: None in every row's number
-    own: tuple[Any, ...]  # bind processors of deleted and versions
+    deleted: Any  # the bind processor of `deleted`
     stamps: tuple[Any, ...]  # bind processors of the row stamps
     required: tuple[str, ...]  # fields a new row cannot be stored without
 
@@ -82,28 +83,33 @@ class _Plan:
 @lru_cache(maxsize=256)
 def _plan(entity: str, dialect: Any) -> _Plan:
     table = table_of(entity)
-    data = [c for c in table.c if c.name not in _STAMPS and c.name not in _OWN]
     converters = _converters(table)
     canonical = tallies.canonical_steps(entity)
-    names = ", ".join(f'"{name}"' for name in (*_OWN, *(c.name for c in data), *_STAMPS))
-    marks = ", ".join("?" * (len(_OWN) + len(data) + len(_STAMPS)))
+    plain, steps = [], []
+    for c in table.c:
+        if c.name in _STAMPS or c.name in _OWN:
+            continue
+        step = (
+            c.name,
+            _column_default(c),
+            converters.get(c.name),
+            c.type.bind_processor(dialect),
+            canonical.get(c.name),
+            c.name in canonical,
+        )
+        if step[2:] == (None, None, None, True):
+            plain.append((c.name, step[1]))
+        else:
+            steps.append(step)
+    order = (*_OWN, *(name for name, _ in plain), *(step[0] for step in steps), *_STAMPS)
+    names = ", ".join(f'"{name}"' for name in order)
     return _Plan(
-        statement=f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-        columns=tuple(c.name for c in data),
+        statement=f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(order))})',
         names=frozenset(table.c.keys()),
-        steps=tuple(
-            (
-                c.name,
-                _column_default(c),
-                converters.get(c.name),
-                c.type.bind_processor(dialect),
-                canonical.get(c.name),
-                c.name in canonical,
-            )
-            for c in data
-        ),
+        plain=tuple(plain),
+        steps=tuple(steps),
         undigested=dict.fromkeys(name for name in canonical if name not in table.c),
-        own=tuple(table.c[name].type.bind_processor(dialect) for name in _OWN[1:]),
+        deleted=table.c.deleted.type.bind_processor(dialect) or _same,
         stamps=tuple(table.c[name].type.bind_processor(dialect) for name in _STAMPS),
         required=_required(table),
     )
@@ -173,7 +179,7 @@ def _apply_entity(
             fields = item.fields
             if None in map(fields.get, plan.required):
                 continue  # a partial row for something this device never had (it arrives whole with its child)
-            values = {k: v for k, v in fields.items() if k in columns}  # as sent: converted once, at insert
+            values = dict(fields)  # as sent: converted once at insert, which reads the table's columns only
             fresh[row_id] = _New(values, dict(item.versions), bool(item.deleted))
             continue
         if new is None and entity in APPEND_ONLY_TABLES:
@@ -240,18 +246,21 @@ def _stored(conn: Connection, table: Table, ids: set[str]) -> dict[str, Any]:
 
 def _insert(conn: Connection, entity: str, plan: _Plan, fresh: dict[str, _New], now: datetime, delta: Any) -> None:
     """One executemany of the new rows stamped `now`, and each row's digest number, in one pass over each row's
-    values: each goes from JSON to what the column holds once, then through the column type's own bind processor
-    (the statement and stored values `conn.execute(insert(table), rows)` gives) and to the digest's canonical
-    value (the number `tallies.number_of` gives the stored row)."""
-    deleted_bind, versions_bind = (_same if bind is None else bind for bind in plan.own)
+    values: text and numbers go to the statement and the digest as they are; any other value goes from JSON to
+    what the column holds once, then through the column type's own bind processor (the statement and stored
+    values `conn.execute(insert(table), rows)` gives) and to the digest's canonical value (the number
+    `tallies.number_of` gives the stored row)."""
     stamp = tuple(now if convert is None else convert(now) for convert in plan.stamps)
-    steps, undigested = plan.steps, plan.undigested
+    plain_names = [name for name, _ in plan.plain]
+    plain, steps, undigested, deleted_bind = plan.plain, plan.steps, plan.undigested, plan.deleted
     tally = delta[entity]
     params = []
     for row_id, new in fresh.items():
         get = new.values.get
-        row: list[Any] = [row_id, deleted_bind(new.deleted), versions_bind(compact(entity, new.versions))]
-        canonical: dict[str, Any] = dict(undigested)
+        values = [get(name, default) for name, default in plain]
+        canonical = dict(zip(plain_names, values, strict=True))
+        canonical.update(undigested)
+        row: list[Any] = [row_id, deleted_bind(new.deleted), versions_json(entity, new.versions), *values]
         for name, default, convert, bind, digest, digested in steps:
             value = get(name, _ABSENT)
             if value is _ABSENT:
