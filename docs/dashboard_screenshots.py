@@ -2,7 +2,9 @@
 
 A throwaway demo device (`--children`, default 2,000) is enrolled with a throwaway server on 127.0.0.1 as a manager
 at the local authority's early help service, pushes its records, and the page is drawn at 1366×768 for the
-needs checks, referrals and education dashboards over the demo's year. Offscreen; never the user's own data.
+needs checks, referrals, education, directory ("what they find") and cliff-edge dashboards over the demo's year.
+The account manages the directory, so the demo's sample directory (which its referrals name) reaches the server.
+Offscreen; never the user's own data.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import uvicorn
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication
 
+from casedesk.server.administration import set_directory_manager
 from casedesk.server.app import create_app
 from casedesk.server.db import ServerDB, accounts
 from casedesk.services import sync
@@ -64,6 +67,7 @@ def main() -> int:
         url = _serve(store)
         hub = accounts.create_org(store, "Early Help Hub", "early_help")
         accounts.create_user(store, hub, "analyst", PASSWORD, "manager")
+        set_directory_manager(store, "analyst", True)  # the demo's sample directory is published from this device
         path = Path(tmp) / "demo.db"
         profile = Profile(name="Alex Analyst", role="Manager", organisation="Early Help Hub")
         collection, profile = create_collection(path, "screenshots passphrase", profile, demo_children=children)
@@ -81,12 +85,14 @@ def main() -> int:
         page.start.setDate(QDate(start.year, start.month, 1))
         page.end.setDate(QDate(today.year, today.month, today.day))
         window.nav.setCurrentRow([window.nav.item(r).text() for r in range(window.nav.count())].index(TITLE))
-        for name, scroll in (("needs", 0), ("referrals", 1), ("education", 0)):
+        for name, scroll in (("needs", 0), ("referrals", 1), ("education", 0), ("directory", 4), ("cliff_edge", 0)):
             page.report.setCurrentIndex(page.report.findData(name))
             page.load()
             _settle(app)
             if scroll:
                 page.scroll_area.ensureWidgetVisible(page.views[scroll], 0, 0)
+            else:
+                page.scroll_area.verticalScrollBar().setValue(0)
             _settle(app)
             window.grab().save(str(OUT / f"dashboards-{name}.png"))
         window.close()

@@ -74,7 +74,7 @@ def test_acknowledgement_in_working_days_from_the_servers_list(store: ServerDB, 
     found = tmp_path / "bank-holidays.json"
     found.write_text(json.dumps(GOVUK), encoding="utf-8")
     holidays.keep(store, found)
-    assert _buckets(store) == {"3–5 working days": 13, "Total": 13}
+    assert _buckets(store) == {"3–5 days": 13, "Total": 13}
     with store.read() as conn:
         working, source = holidays.in_effect(conn)
     assert "server's list" in source and not working.is_working(date(2026, 1, 1))

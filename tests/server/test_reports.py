@@ -246,7 +246,7 @@ def test_referrals_flows_rate_and_acknowledgement(store: ServerDB, area: dict[st
     assert rate.table.values[0] == (4, 9, 13)  # 13 decided in January, 4 inappropriate
     assert rate.rows()[0][-1] == MARK  # 4 is a small count: the rate would give it away
     ack = _section(dashboard, "acknowledgement").table
-    assert dict(zip(ack.row_labels, (v[0] for v in ack.values), strict=False))["1–2 working days"] == 5
+    assert dict(zip(ack.row_labels, (v[0] for v in ack.values), strict=False))["1–2 days"] == 5
     assert dict(zip(ack.row_labels, (v[0] for v in ack.values), strict=False))["Not acknowledged"] == 8
     _assert_protected(dashboard)
 

@@ -1,10 +1,12 @@
 """The demo's year of activity for the dashboards: hundreds of needs checks and referrals by default, spread over
 the year's months and the demo's schools, every referral a path the workflow allows with a chronology entry for
-each step and the fields the referral service writes."""
+each step and the fields the referral service writes; its directory searches keep what the directory's own search
+found for them, and some services opened."""
 
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import date
 
 from sqlalchemy import text
@@ -12,6 +14,8 @@ from sqlalchemy import text
 from casedesk.domain.referrals.workflow import INAPPROPRIATE_REASONS, ReferralStatus, check_transition
 from casedesk.services.demo import year
 from casedesk.services.demo.load import seed_demo
+from casedesk.services.directory.search import DirectoryFilter, search_services
+from casedesk.services.directory.service import DirectoryService
 from casedesk.store import referral_repo
 from casedesk.store.database import Database
 
@@ -49,3 +53,22 @@ def test_the_year_spreads_checks_and_referrals_over_months_and_schools(db: Datab
             assert bool(r.inappropriate) == (
                 r.status in ("declined", "closed") and r.decline_reason in INAPPROPRIATE_REASONS
             )
+
+
+def test_the_demo_searches_keep_what_they_found(db: Database) -> None:
+    seed_demo(db, 40, seed=2, today=TODAY, attendance=False, year_of_activity=True)
+    directory = DirectoryService(db, "tester").services()
+    with db.engine.connect() as conn:
+        kept = [
+            json.loads(c) if isinstance(c, str) else c
+            for (c,) in conn.execute(text("SELECT criteria FROM directory_searches"))
+        ]
+    searches = [c for c in kept if c["source"] == "directory"]
+    opened = [c for c in kept if c["source"] == "opened"]
+    assert searches and opened and all("found" in c for c in kept if c["source"] != "opened")
+    for c in searches:  # what the directory's own search finds for those criteria
+        asked = DirectoryFilter(domain=c.get("need"), level=c.get("level"), district=c.get("district"))
+        ids = [s.id for s in search_services(directory, "", asked)]
+        assert c["found"] == len(ids) and c["services"] == ids[:10]
+    listed = {s for c in searches for s in c["services"][:3]}
+    assert {c["service"] for c in opened} <= listed

@@ -34,14 +34,7 @@ TOP_SERVICES = 8
 OTHER = "Other services"
 DECIDED = (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.CLOSED)
 STATUSES = tuple(s for s in ReferralStatus if s != ReferralStatus.DRAFT)
-ACK_BUCKETS = (
-    "Same day",
-    "1–2 working days",
-    "3–5 working days",
-    "6–10 working days",
-    "Over 10 working days",
-    "Not acknowledged",
-)
+ACK_BUCKETS = ("Same day", "1–2 days", "3–5 days", "6–10 days", "Over 10 days", "Not acknowledged")  # working days
 OTHER_STATUS = "Another status"
 
 
@@ -124,7 +117,7 @@ def build(conn: Connection, period: Period, audience: Audience) -> Dashboard:
             ),
             Spec(
                 "acknowledgement",
-                "Time from sending to the service's acknowledgement",
+                "Working days from sending to the service's acknowledgement",
                 "bar",
                 Part([[ack[b]] for b in ACK_BUCKETS], list(ACK_BUCKETS), ["Referrals"], row_totals=False),
                 note=f"Working days from sending: weekends and {source} not counted (sent on a Friday and "

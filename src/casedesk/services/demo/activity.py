@@ -37,8 +37,11 @@ def _district(postcode: str | None) -> str | None:
     return text.split(" ")[0] if " " in text else None
 
 
-def seed_demo_searches(db: Database, seed: int, today: date, author: str = "casedesk-demo") -> int:
-    """Write the searches; returns how many."""
+def seed_demo_searches(
+    db: Database, seed: int, today: date, author: str = "casedesk-demo", *, finds: bool = False
+) -> int:
+    """Write the searches (with what each found and the services opened, when `finds`: `finds.py`); returns how
+    many."""
     rng = random.Random(seed * 15_485_863)
     with db.session() as session:
         children = {c.id: c for c in repo.list_children(session)}
@@ -67,6 +70,10 @@ def seed_demo_searches(db: Database, seed: int, today: date, author: str = "case
         if rng.random() < 0.4:
             asked["age_band"] = age_band(rng.randint(5, 16))
         rows.append((day, asked))
+    if finds:
+        from casedesk.services.demo.finds import add_finds
+
+        rows = add_finds(db, rows, seed)
     rows.sort(key=lambda row: row[0])
     for start in range(0, len(rows), 500):
         with db.unit_of_work(author) as uow:

@@ -138,7 +138,7 @@ def seed_demo(
     referral_count = seed_demo_referrals(db, seed, today or date.today(), DEMO_AUTHOR)
     from casedesk.services.demo.activity import seed_demo_searches
 
-    seed_demo_searches(db, seed, today or date.today(), DEMO_AUTHOR)  # a year of searches for the dashboards
+    seed_demo_searches(db, seed, today or date.today(), DEMO_AUTHOR, finds=year_of_activity)  # for the dashboards
     from casedesk.services.demo.meetings import seed_demo_meetings
 
     seed_demo_meetings(db, seed, today or date.today(), DEMO_AUTHOR)
