@@ -17,7 +17,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk import __version__
 from casedesk.domain import roles
-from casedesk.server import administration, audit_api, auth, client_versions, device_policy, mail, resend
+from casedesk.server import (
+    administration,
+    audit_api,
+    audit_search_api,
+    auth,
+    client_versions,
+    device_policy,
+    mail,
+    resend,
+)
 from casedesk.server.db import (
     ServerDB,
     access,
@@ -299,4 +308,5 @@ def create_app(
     reports_api.add_routes(app, store, current_device)
     audit_api.add_routes(app, store, current_device)
     audit_api.add_override_routes(app, store, current_device)
+    audit_search_api.add_routes(app, store, current_device)
     return app

@@ -30,6 +30,7 @@ from casedesk.services.administration import AdministrationService
 from casedesk.services.alerts.service import AlertsService
 from casedesk.services.attendance.service import AttendanceService
 from casedesk.services.audit import AuditService
+from casedesk.services.audit_search import AuditSearchService
 from casedesk.services.casework.care import CareService
 from casedesk.services.casework.send import SendService
 from casedesk.services.casework.youth_justice import YouthJusticeService
@@ -98,6 +99,7 @@ class Collection:
         self.children = ChildrenService(db, actor)
         self.audit = AuditService(db, actor, lambda: self.sync)  # the sync service is made below
         self.overrides = OverrideService(db, actor, lambda: self.sync)
+        self.audit_search = AuditSearchService(db, actor, lambda: self.sync)  # administrators, across children
         self.triage = TriageService(db, actor)
         self.referrals = ReferralService(db, actor)
         self.directory = DirectoryService(db, actor)
@@ -152,6 +154,7 @@ class Collection:
             author_of.author = saved.name
         for service in (
             self.audit,
+            self.audit_search,
             self.overrides,
             self.triage,
             self.referrals,

@@ -1,4 +1,5 @@
-"""The device's audit entries about one child: those about the child itself and about every record under it.
+"""The device's audit entries about one child: those about the child itself and about every record under it; and
+the whole chain in a period, each entry with its child (the administrators' audit across children).
 
 The audit chain is keyed by row id, not by child, so the child's rows are listed first (every synced table with a
 child key, deleted rows included: their audit stays) and the chain is read for those ids, a chunk at a time.
@@ -37,19 +38,20 @@ def entries_for_child(session: Session, child_id: str, limit: int = 2_000) -> li
         query = select(AuditRow).where(AuditRow.row_id.in_(ids[start : start + CHUNK]))
         rows += session.execute(query.order_by(AuditRow.seq.desc()).limit(limit)).scalars()
     rows.sort(key=lambda r: r.seq, reverse=True)
-    return [
-        DeviceEntry(
-            seq=r.seq,
-            at=r.at,
-            actor=r.actor,
-            action=r.action,
-            entity=r.entity,
-            row_id=r.row_id,
-            reason=r.reason,
-            fields=tuple(sorted(r.after or {})) if r.action == "update" else (),
-        )
-        for r in rows[:limit]
-    ]
+    return [_entry(r) for r in rows[:limit]]
+
+
+def _entry(r: AuditRow) -> DeviceEntry:
+    return DeviceEntry(
+        seq=r.seq,
+        at=r.at,
+        actor=r.actor,
+        action=r.action,
+        entity=r.entity,
+        row_id=r.row_id,
+        reason=r.reason,
+        fields=tuple(sorted(r.after or {})) if r.action == "update" else (),
+    )
 
 
 def viewed_since(session: Session, child_id: str, actor: str, since: datetime) -> bool:
@@ -61,3 +63,39 @@ def viewed_since(session: Session, child_id: str, actor: str, since: datetime) -
 
 
 VIEW_EVERY = timedelta(minutes=30)
+
+
+def entries_across(
+    session: Session,
+    since: datetime | None = None,
+    before: datetime | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    limit: int = 10_000,
+) -> list[tuple[DeviceEntry, str | None]]:
+    """The newest `limit` entries of the whole chain in a period (by one actor, of one action), each with the
+    child it is about (None for entries about no child: the directory, the database, settings)."""
+    query = select(AuditRow)
+    if since is not None:
+        query = query.where(AuditRow.at >= since)
+    if before is not None:
+        query = query.where(AuditRow.at < before)
+    if actor:
+        query = query.where(AuditRow.actor == actor)
+    if action:
+        query = query.where(AuditRow.action == action)
+    rows = list(session.execute(query.order_by(AuditRow.seq.desc()).limit(limit)).scalars())
+    children: dict[str, str] = {}
+    by_entity: dict[str, set[str]] = {}
+    for r in rows:
+        if r.entity == "children":
+            children[r.row_id] = r.row_id
+        elif r.entity in SYNCED_TABLES and CATALOGUE[r.entity].child_key is not None:
+            by_entity.setdefault(r.entity, set()).add(r.row_id)
+    for entity, ids in by_entity.items():
+        table, key = mapped_table(SYNCED_TABLES[entity]), CATALOGUE[entity].child_key or ""
+        chunk = sorted(ids)
+        for start in range(0, len(chunk), CHUNK):
+            query = select(table.c.id, table.c[key]).where(table.c.id.in_(chunk[start : start + CHUNK]))
+            children.update({str(r[0]): str(r[1]) for r in session.execute(query)})
+    return [(_entry(r), children.get(r.row_id)) for r in rows]

@@ -22,7 +22,14 @@ from casedesk.sync.wire import (
     ServerState,
     SnapshotResponse,
 )
-from casedesk.sync.wire_audit import AccessLogResponse, OverrideAsk, OverrideDecision, OverrideInfo, OverrideList
+from casedesk.sync.wire_audit import (
+    AccessLogResponse,
+    AuditSearchResponse,
+    OverrideAsk,
+    OverrideDecision,
+    OverrideInfo,
+    OverrideList,
+)
 
 
 @dataclass
@@ -103,6 +110,10 @@ class FaultyTransport:
 
     def probe(self) -> bool:
         return not self.faults.offline and self.inner.probe()
+
+    def audit_search(self, params: dict[str, str]) -> AuditSearchResponse:
+        self._check_offline("audit_search")
+        return self.inner.audit_search(params)
 
     def access_log(self, child_id: str) -> AccessLogResponse:
         self._check_offline("access_log")

@@ -53,7 +53,14 @@ from casedesk.sync.wire import (
     ServerState,
     SnapshotResponse,
 )
-from casedesk.sync.wire_audit import AccessLogResponse, OverrideAsk, OverrideDecision, OverrideInfo, OverrideList
+from casedesk.sync.wire_audit import (
+    AccessLogResponse,
+    AuditSearchResponse,
+    OverrideAsk,
+    OverrideDecision,
+    OverrideInfo,
+    OverrideList,
+)
 
 RETRY_STATUS = frozenset({429, 502, 503, 504})
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -116,6 +123,9 @@ class HttpTransport:
         """Every round starts here (`reconcile_if_needed`), so a new round id is minted here too."""
         self.round_id = str(uuid.uuid4())
         return ServerState.model_validate(self._call("GET", "/v1/state"))
+
+    def audit_search(self, params: dict[str, str]) -> AuditSearchResponse:
+        return AuditSearchResponse.model_validate(self._call("GET", "/v1/audit/search", params=params))
 
     def access_log(self, child_id: str) -> AccessLogResponse:
         return AccessLogResponse.model_validate(self._call("GET", "/v1/access-log", params={"child_id": child_id}))

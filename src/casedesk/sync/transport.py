@@ -20,7 +20,14 @@ from casedesk.sync.wire import (
     ServerState,
     SnapshotResponse,
 )
-from casedesk.sync.wire_audit import AccessLogResponse, OverrideAsk, OverrideDecision, OverrideInfo, OverrideList
+from casedesk.sync.wire_audit import (
+    AccessLogResponse,
+    AuditSearchResponse,
+    OverrideAsk,
+    OverrideDecision,
+    OverrideInfo,
+    OverrideList,
+)
 
 
 class Offline(CaseDeskError):
@@ -98,6 +105,10 @@ class Transport(Protocol):
 
     def client_versions(self) -> ClientVersions:
         """The oldest app version the server accepts and the newest there is."""
+        ...
+
+    def audit_search(self, params: dict[str, str]) -> AuditSearchResponse:
+        """The access log across children, for an administrator or auditor of the device's organisation."""
         ...
 
     def access_log(self, child_id: str) -> AccessLogResponse:

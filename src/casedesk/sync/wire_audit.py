@@ -82,3 +82,17 @@ class OverrideList(_Model):
     hours: int
     mine: list[OverrideInfo]  # asked by this device's user
     to_decide: list[OverrideInfo]  # about this organisation's records, for its safeguarding lead
+
+
+# -- the administrators' audit across children -------------------------------------------------------------------
+class AuditSearchEntry(AccessEntry):
+    """An access log entry with the child it is about (the server's name for it; "" where it holds none)."""
+
+    child_id: str
+    child: str = ""
+
+
+class AuditSearchResponse(_Model):
+    entries: list[AuditSearchEntry]
+    overrides: list[OverrideInfo] = Field(default_factory=list)  # asked by or of the organisation in the period
+    truncated: bool = False  # more entries matched than were sent (the newest were)

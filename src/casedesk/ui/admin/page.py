@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.services.administration import AdminDevice, AdminOverview
 from casedesk.ui.admin import when
+from casedesk.ui.admin.audit_dialog import audit_button
 from casedesk.ui.admin.code_dialog import CodeDialog
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import MUTED, RED
@@ -54,6 +55,8 @@ class AdminPage(QWidget):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
+        self.audit_button = audit_button(context, self)
+        top.addWidget(self.audit_button)
         top.addWidget(self.refresh_button)
         layout.addLayout(top)
         layout.addWidget(intro)
