@@ -10,6 +10,7 @@ from casedesk.services.sharing import SharingService
 from casedesk.store import audit_trail, sharing_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
+from casedesk.store.journal import tallies
 
 
 def test_the_demo_shows_agreements_and_what_they_withhold(db: Database) -> None:
@@ -52,3 +53,15 @@ def test_the_demo_shows_an_emergency_override_granted_and_expired_in_a_childs_au
     withheld_from = {n.split(" from ")[1].split(" are ")[0].split(" is ")[0] for n in sharing.notices}
     service = next(o.name for o in orgs.values() if o.kind == "youth_justice" and o.name in withheld_from)
     assert all(f"override of {service}'s records (youth_justice)" in r for r in reasons)  # what the notice withholds
+
+
+def test_the_demos_agreements_move_the_kept_sync_digest(db: Database) -> None:
+    """The demo holds agreements as a pull would; its kept digest must count them, or the first sync of a demo
+    device reports a drifted digest."""
+    seed_demo(db, 30, seed=3, attendance=False)
+    with db.engine.connect() as conn:
+        kept = tallies.kept(conn)
+        assert kept is not None
+        assert {e: t.to_json() for e, t in kept.items()} == {
+            e: t.to_json() for e, t in tallies.recount_all(conn).items()
+        }

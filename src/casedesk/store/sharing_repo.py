@@ -21,6 +21,7 @@ from casedesk import config
 from casedesk.domain.agreements import Agreement
 from casedesk.store import settings
 from casedesk.store.database import Database
+from casedesk.store.journal import tallies
 from casedesk.store.models import ConsentRow, RowOwnerRow, SharingAgreementRow, WithheldRow
 from casedesk.store.tables import mapped_table
 
@@ -125,8 +126,10 @@ def hold_agreements(conn: Connection, agreements: Iterable[Agreement]) -> None:
 
 def hold(db: Database, agreements: Iterable[Agreement], notices: Iterable[dict[str, Any]]) -> None:
     """Agreements and withheld notices written as a pull writes them, in one transaction (the demo's)."""
+    agreements = list(agreements)
     with db._write_lock, db.engine.begin() as conn:
-        hold_agreements(conn, agreements)
+        with tallies.moving(conn, "sharing_agreements", [a.id for a in agreements]):  # as a pull moves them
+            hold_agreements(conn, agreements)
         hold_withheld(conn, notices)
 
 
