@@ -46,6 +46,7 @@ from casedesk.server.db import (
 from casedesk.server.feed import api as feed_api
 from casedesk.server.limits import MAX_BODY, BodyLimitMiddleware
 from casedesk.server.reports import api as reports_api
+from casedesk.server.transfer import api as transfer_api
 from casedesk.sync.wire import (
     MAX_PAGE,
     PROTOCOL,
@@ -309,4 +310,5 @@ def create_app(
     audit_api.add_routes(app, store, current_device)
     audit_api.add_override_routes(app, store, current_device)
     audit_search_api.add_routes(app, store, current_device)
+    transfer_api.add_routes(app, store, current_device)
     return app

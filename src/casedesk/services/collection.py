@@ -55,6 +55,7 @@ from casedesk.services.profile import ProfileService
 from casedesk.services.referrals.service import ReferralService
 from casedesk.services.sharing import SharingService
 from casedesk.services.sync import SyncService
+from casedesk.services.transfer.service import TransferService
 from casedesk.services.triage.service import TriageService
 from casedesk.site_profile import Policy
 from casedesk.store.database import Database
@@ -122,6 +123,7 @@ class Collection:
         self.enrolment = EnrolmentService(self.sync)
         self.administration = AdministrationService(self.sync)
         self.dataquality = DataQualityService(self.sync)
+        self.transfer = TransferService(self.sync)
         self.dashboards = DashboardsService(self.sync, actor)
         self.diagnostics = Diagnostics(db, self.sync)
         self._closed = False

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from casedesk import __version__
 from casedesk.sync.feed_wire import QualityReport, ReviewDecision, ReviewOutcome, ReviewQueue
+from casedesk.sync.transfer_wire import TransferExport, TransferImport, TransferImported
 from casedesk.sync.transport import (
     CertificateRefused,
     CredentialsRefused,
@@ -175,6 +176,13 @@ class HttpTransport:
 
     def admin_code(self, request: CodeRequest) -> CodeIssued:
         return CodeIssued.model_validate(self._call("POST", "/v1/admin/enrolment-codes", body=request))
+
+    def transfer_export(self, request: TransferExport) -> bytes:
+        """A child's case-transfer package sealed for another area (the bytes of a .transfer file)."""
+        return bytes(self._call("POST", "/v1/transfer/export", body=request, raw=True))
+
+    def transfer_import(self, request: TransferImport) -> TransferImported:
+        return TransferImported.model_validate(self._call("POST", "/v1/transfer/import", body=request))
 
     def admin_data_quality(self) -> QualityReport:
         return QualityReport.model_validate(self._call("GET", "/v1/admin/data-quality"))

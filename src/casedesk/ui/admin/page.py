@@ -21,6 +21,7 @@ from casedesk.ui.admin.audit_dialog import audit_button
 from casedesk.ui.admin.code_dialog import CodeDialog
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import MUTED, RED
+from casedesk.ui.transfer.dialogs import import_button
 from casedesk.ui.widgets import read_only_table
 
 INTRO = (
@@ -57,6 +58,7 @@ class AdminPage(QWidget):
         top.addWidget(self.heading, 1)
         self.audit_button = audit_button(context, self)
         top.addWidget(self.audit_button)
+        top.addWidget(import_button(context, self))
         top.addWidget(self.refresh_button)
         layout.addLayout(top)
         layout.addWidget(intro)

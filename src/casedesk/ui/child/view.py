@@ -55,6 +55,7 @@ from casedesk.ui.child.youth_justice_tab import YouthJusticeTab
 from casedesk.ui.context import AppContext
 from casedesk.ui.discrepancies.dialog import discrepancy_button
 from casedesk.ui.meetings.child_tab import ChildMeetingsTab
+from casedesk.ui.transfer.dialogs import transfer_button
 from casedesk.ui.widgets import date_input, picked_date
 
 EDUCATION_ENTITIES = (
@@ -98,6 +99,11 @@ class ChildPage(QWidget):
         top.addWidget(export_json)
         top.addWidget(export_pdf)
         top.addWidget(discrepancy_button(context, lambda: self.child_id, self))
+        top.addWidget(
+            transfer_button(
+                context, lambda: (self.view.child.id, self.view.child.display_name) if self.view else None, self
+            )
+        )
         header.addLayout(top)
         self.withheld = QLabel()  # what the server did not send this device, in one line (see the Sharing tab)
         self.withheld.setWordWrap(True)
@@ -184,6 +190,9 @@ class ChildPage(QWidget):
         for tab in self.casework_tabs:
             tab.message.connect(self.message.setText)
         context.runner.changes_applied.connect(self._on_changes)
+
+    def _shown_child(self) -> tuple[str, str] | None:
+        return (self.view.child.id, self.view.child.display_name) if self.view else None
 
     # -- loading -----------------------------------------------------------------------------------------------
     def show_child(self, child_id: str) -> None:
