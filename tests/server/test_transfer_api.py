@@ -15,7 +15,7 @@ from casedesk.server.transfer.api import KEY_VARIABLE
 from casedesk.services.administration import AdministrationFailed
 from casedesk.services.transfer.service import TransferService
 from casedesk.store import repositories as repo
-from tests.server.test_transfer import _cli, _count, areas  # noqa: F401
+from tests.server.transfer_areas import _cli, _count
 from tests.sync.harness import Peer, make_device
 
 
@@ -26,7 +26,7 @@ def _service(tmp_path: Path, server, username: str, org: str) -> TransferService
 
 
 def test_a_child_moves_area_from_the_app(
-    areas: dict,  # noqa: F811
+    areas: dict,
     tmp_path: Path,
     monkeypatch,
     capsys,
@@ -56,7 +56,7 @@ def test_a_child_moves_area_from_the_app(
 
 
 def test_refused_packages_and_people_change_nothing(
-    areas: dict,  # noqa: F811
+    areas: dict,
     tmp_path: Path,
     monkeypatch,
     capsys,

@@ -15,7 +15,7 @@ from casedesk.ui.context import AppContext, Profile
 from casedesk.ui.tasks import TaskRunner
 from casedesk.ui.transfer.dialogs import ImportDialog, TransferDialog
 from tests.factories import opened
-from tests.server.test_transfer import areas  # noqa: F401
+from tests.server.transfer_areas import areas  # noqa: F401
 from tests.sync.fixtures import fast_passwords, server  # noqa: F401
 from tests.sync.harness import make_device
 
