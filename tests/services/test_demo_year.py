@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import text
 
@@ -72,3 +72,17 @@ def test_the_demo_searches_keep_what_they_found(db: Database) -> None:
         assert c["found"] == len(ids) and c["services"] == ids[:10]
     listed = {s for c in searches for s in c["services"][:3]}
     assert {c["service"] for c in opened} <= listed
+
+
+def test_no_referral_step_happens_after_today_and_support_takes_weeks(db: Database) -> None:
+    """A referral drafted days ago is still on its way, not sent, accepted and closed in the same minute."""
+    seed_demo(db, 60, seed=3, today=TODAY, attendance=False, year_of_activity=True)
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, status, sent_at, status_changed_at FROM referrals")).all()
+    with db.session() as session:
+        latest = max(e.occurred_at for r in rows for e in referral_repo.referral_timeline(session, r.id))
+    assert latest.date() <= TODAY
+    closed = [r for r in rows if r.status == ReferralStatus.CLOSED]
+    assert closed, "a year of referrals closes some"
+    for r in closed:
+        assert str(r.status_changed_at)[:10] >= str(date.fromisoformat(str(r.sent_at)[:10]) + timedelta(days=28))

@@ -44,6 +44,7 @@ MAX_CHECKS = 1_500
 MAX_REFERRALS = 600
 DAYS = 365
 BATCH = 100
+CLOSED_AFTER_DAYS = 28  # a referral closes as "support completed" after weeks of support, not minutes
 
 
 def seed_demo_year(db: Database, seed: int, today: date, author: str = "casedesk-demo") -> tuple[int, int]:
@@ -109,6 +110,7 @@ def _referrals(db: Database, rng: random.Random, children: list[Any], today: dat
     paths, weights = zip(*PATHS[1:], strict=True)  # sent, at least: a year of referrals made
     wanted = min(MAX_REFERRALS, round(len(children) * REFERRALS_PER_CHILD))
     fitting: dict[str, list[str]] = {}
+    until = min(datetime.now(UTC), datetime.combine(today, time(17, 0), UTC))  # nothing happens after "today"
     for start in range(0, wanted, BATCH):
         with db.unit_of_work(author) as uow:
             for _ in range(min(BATCH, wanted - start)):
@@ -133,6 +135,7 @@ def _referrals(db: Database, rng: random.Random, children: list[Any], today: dat
                     rng.choices(paths, chances)[0],
                     service_id not in fitting[child.id],
                     author,
+                    until,
                 )
     return wanted
 
@@ -149,7 +152,10 @@ def _refer(
     path: tuple[str, ...],
     unfitting: bool,
     author: str,
+    until: datetime,
 ) -> None:
+    """One referral along `path`, as far as it has got by `until`: a step that would fall later has not happened
+    yet, so a recent referral is still waiting where a year-old one has closed (support runs for weeks first)."""
     reason = rng.choice(REASONS)
     sharing = SharingDecision(
         consent=True,
@@ -178,9 +184,14 @@ def _refer(
     when = drafted
     for step in path:
         check_transition(fields["status"], step)
-        when = min(
-            when + timedelta(days=rng.choice((0, 1, 1, 2, 3, 4, 6, 9, 14)), hours=rng.randint(0, 5)), datetime.now(UTC)
-        )
+        gap = timedelta(days=rng.choice((0, 1, 1, 2, 3, 4, 6, 9, 14)), hours=rng.randint(0, 5))
+        if step == ReferralStatus.CLOSED:
+            gap += timedelta(days=rng.randint(CLOSED_AFTER_DAYS, 4 * CLOSED_AFTER_DAYS))
+        if when + gap > until:
+            if step != ReferralStatus.SENT:
+                break  # the rest of its path is still to come
+            gap = timedelta(0)  # every referral of the year was at least sent
+        when += gap
         fields.update(status=step, status_changed_at=when)
         detail = ""
         if step == ReferralStatus.SENT:
