@@ -21,6 +21,7 @@ SCRIPTS = [
     "attendance_sync.py",
     "attendance_caseload.py",
     "feed_import.py",
+    "referrals_page.py",
 ]
 
 

@@ -31,7 +31,7 @@ from casedesk.ui.context import AppContext
 from casedesk.ui.palette import RED
 from casedesk.ui.referrals.actions import PackActions
 from casedesk.ui.referrals.analytics_tab import AnalyticsTab
-from casedesk.ui.widgets import EmptyState, narrow, read_only_table
+from casedesk.ui.widgets import EmptyState, filling, narrow, read_only_table
 
 HEADERS = ("Date", "Child", "Service", "Status", "Outcome", "Urgency", "Acknowledge by")
 SERVICE, OUTCOME, ACK = 2, 4, 6
@@ -193,14 +193,14 @@ class ReferralsPage(QWidget):
             key=lambda i: (i.referral.dated, i.referral.id),
             reverse=True,
         )
-        self.table.setRowCount(len(self.shown))
-        for row, item in enumerate(self.shown):
-            for column, (text, tip) in enumerate(row_cells(item)):
-                cell = QTableWidgetItem(text)
-                cell.setToolTip(tip or text)
-                if item.overdue and column == ACK:
-                    cell.setForeground(RED_FLAG)
-                self.table.setItem(row, column, cell)
+        with filling(self.table, len(self.shown)):
+            for row, item in enumerate(self.shown):
+                for column, (text, tip) in enumerate(row_cells(item)):
+                    cell = QTableWidgetItem(text)
+                    cell.setToolTip(tip or text)
+                    if item.overdue and column == ACK:
+                        cell.setForeground(RED_FLAG)
+                    self.table.setItem(row, column, cell)
         self.empty.set_empty(not self.shown, NO_REFERRALS if not self.items else NO_FILTER_MATCH)
         overdue_count = sum(i.overdue for i in self.items)
         self.count.setText(
