@@ -103,43 +103,39 @@ def _named(conn: Connection, entity: str, ids: set[str]) -> dict[str, str]:
     return {k: str(v.get("name") or "") for k, v in _rows(conn, entity, ids).items()}
 
 
+def _words(value: Any) -> str:
+    return str(value).replace("_", " ")
+
+
+def _school(s: dict[str, Any]) -> str:
+    return (
+        f"{s.get('school')} from {s.get('start_date')}"
+        + (f" to {s['end_date']}" if s.get("end_date") else " (current)")
+        + (f", left: {_words(s['leaving_reason'])}" if s.get("leaving_reason") else "")
+    )
+
+
+def _meeting(m: dict[str, Any]) -> str:
+    return (
+        f"{_words(m.get('kind') or 'meeting')} on {m.get('held_on')}"
+        + (f", decision: {_words(m['decision'])}" if m.get("decision") else "")
+        + (f" ({m['decision_text']})" if m.get("decision_text") else "")
+    )
+
+
+def _attendance_year(a: dict[str, Any]) -> str:
+    return (
+        f"{a['year']}: {100.0 * a['attended'] / a['possible']:.1f}% of {a['possible']} possible sessions "
+        f"({a['authorised']} authorised, {a['unauthorised']} unauthorised absences)"
+    )
+
+
 def describe(payload: dict[str, Any], area: str) -> list[str]:
-    """The history in words, for the transfer's chronology entry in the receiving area."""
-    lines = []
-    schools = payload.get("school_history") or []
-    if schools:
-        lines.append(
-            f"School history in {area}: "
-            + "; ".join(
-                f"{s.get('school')} from {s.get('start_date')}"
-                + (f" to {s['end_date']}" if s.get("end_date") else " (current)")
-                + (f", left: {str(s['leaving_reason']).replace('_', ' ')}" if s.get("leaving_reason") else "")
-                for s in schools
-            )
-            + "."
-        )
-    meetings = payload.get("meetings") or []
-    if meetings:
-        lines.append(
-            f"Meetings in {area}: "
-            + "; ".join(
-                f"{str(m.get('kind') or 'meeting').replace('_', ' ')} on {m.get('held_on')}"
-                + (f", decision: {str(m['decision']).replace('_', ' ')}" if m.get("decision") else "")
-                + (f" ({m['decision_text']})" if m.get("decision_text") else "")
-                for m in meetings
-            )
-            + "."
-        )
-    attendance = payload.get("attendance") or []
-    if attendance:
-        lines.append(
-            f"Attendance in {area}: "
-            + "; ".join(
-                f"{a['year']}: {100.0 * a['attended'] / a['possible']:.1f}% of {a['possible']} possible sessions "
-                f"({a['authorised']} authorised, {a['unauthorised']} unauthorised absences)"
-                for a in attendance
-                if a.get("possible")
-            )
-            + "."
-        )
-    return lines
+    """The history in words, for the transfer's chronology entry in the receiving area: a sentence for each part
+    the package holds."""
+    parts = (
+        ("School history", payload.get("school_history") or [], _school),
+        ("Meetings", payload.get("meetings") or [], _meeting),
+        ("Attendance", [a for a in payload.get("attendance") or [] if a.get("possible")], _attendance_year),
+    )
+    return [f"{title} in {area}: " + "; ".join(map(say, items)) + "." for title, items, say in parts if items]

@@ -14,12 +14,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from casedesk.domain.triage.engine import evaluate, visible_sections
-from casedesk.domain.triage.model import Question, Questionnaire
+from casedesk.domain.triage.model import Question, Questionnaire, TriageOutcome
 from casedesk.domain.triage.result import DRAFT
 from casedesk.services.triage.questionnaires import bundled_questionnaires
 from casedesk.services.triage.service import completion_values
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
+from casedesk.store.uow import UnitOfWork
 
 SHARE_RECORDED = 0.25  # children with at least one recorded check
 SHARE_DRAFT = 0.06  # children with a check left half-done
@@ -106,21 +107,7 @@ def seed_demo_triage(db: Database, seed: int, today: date, author: str = "casede
                     if not outcome.complete:
                         continue
                     result_id, who = _id(rng, done_at), rng.choice(names)
-                    fields, event = completion_values(q, outcome, child.id, result_id, done_at, who)
-                    uow.insert(
-                        "triage_results",
-                        {
-                            "id": result_id,
-                            "child_id": child.id,
-                            "questionnaire_id": q.id,
-                            "questionnaire_version": q.version,
-                            "answers": dict(outcome.answers),
-                            "author": who,
-                            "started_at": done_at - timedelta(minutes=rng.randint(6, 40)),
-                            **fields,
-                        },
-                    )
-                    uow.insert("events", {"id": _id(rng, done_at), **event})
+                    write_completed_check(uow, rng, q, outcome, child.id, result_id, done_at, who)
                     recorded += 1
                     intensity = min(0.9, intensity + rng.uniform(-0.15, 0.2))  # needs drift between checks
                 if child.id in drafted:
@@ -141,6 +128,35 @@ def seed_demo_triage(db: Database, seed: int, today: date, author: str = "casede
                     )
                     drafts += 1
     return recorded, drafts
+
+
+def write_completed_check(
+    uow: UnitOfWork,
+    rng: random.Random,
+    q: Questionnaire,
+    outcome: TriageOutcome,
+    child_id: str,
+    result_id: str,
+    done_at: datetime,
+    who: str,
+) -> None:
+    """A completed needs check and its chronology entry, with the values the triage service writes on completion
+    (the demo's own checks and its year of activity write them the same way)."""
+    fields, event = completion_values(q, outcome, child_id, result_id, done_at, who)
+    uow.insert(
+        "triage_results",
+        {
+            "id": result_id,
+            "child_id": child_id,
+            "questionnaire_id": q.id,
+            "questionnaire_version": q.version,
+            "answers": dict(outcome.answers),
+            "author": who,
+            "started_at": done_at - timedelta(minutes=rng.randint(6, 40)),
+            **fields,
+        },
+    )
+    uow.insert("events", {"id": _id(rng, done_at), **event})
 
 
 def _worked_draft(q: Questionnaire, rng: random.Random, intensity: float) -> dict[str, Any]:

@@ -28,11 +28,10 @@ from casedesk.domain.referrals.workflow import (
 from casedesk.domain.triage.engine import evaluate
 from casedesk.domain.vocab import Significance
 from casedesk.services.demo.referrals import OVERRIDE, PATHS, REASONS, _fitting
-from casedesk.services.demo.triage import INTENSITIES, _answers, _id, _working_moment
+from casedesk.services.demo.triage import INTENSITIES, _answers, _id, _working_moment, write_completed_check
 from casedesk.services.directory.service import DirectoryService
 from casedesk.services.referrals.service import _record
 from casedesk.services.triage.questionnaires import bundled_questionnaires
-from casedesk.services.triage.service import completion_values
 from casedesk.store import directory_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
@@ -77,21 +76,7 @@ def _checks(db: Database, rng: random.Random, children: list[Any], people: list[
                     continue
                 result_id = _id(rng, done_at)
                 who = rng.choice(by_org.get(child.current_school_id or "") or [author])
-                fields, event = completion_values(q, outcome, child.id, result_id, done_at, who)
-                uow.insert(
-                    "triage_results",
-                    {
-                        "id": result_id,
-                        "child_id": child.id,
-                        "questionnaire_id": q.id,
-                        "questionnaire_version": q.version,
-                        "answers": dict(outcome.answers),
-                        "author": who,
-                        "started_at": done_at - timedelta(minutes=rng.randint(6, 40)),
-                        **fields,
-                    },
-                )
-                uow.insert("events", {"id": _id(rng, done_at), **event})
+                write_completed_check(uow, rng, q, outcome, child.id, result_id, done_at, who)
                 written += 1
     return written
 

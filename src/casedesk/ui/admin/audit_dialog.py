@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from casedesk.services.audit_search import ACTIONS, AuditFilters, AuditSelection
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import MUTED
-from casedesk.ui.widgets import read_only_table
+from casedesk.ui.widgets import filling, read_only_table
 
 HEADERS = ("When (UTC)", "Source", "Child", "Organisation", "User", "Action", "Detail")
 
@@ -139,21 +139,21 @@ class AuditSearchDialog(QDialog):
 
     def show_selection(self, selection: AuditSelection) -> None:
         self.selection = selection
-        self.table.setRowCount(len(selection.rows))
-        for r, row in enumerate(selection.rows):
-            cells = (
-                f"{row.at:%d %b %Y %H:%M}",
-                row.source,
-                row.child or row.child_id,
-                row.organisation,
-                row.user,
-                ACTIONS.get(row.action, row.action),
-                row.detail,
-            )
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.table.setItem(r, c, item)
+        with filling(self.table, len(selection.rows)):
+            for r, row in enumerate(selection.rows):
+                cells = (
+                    f"{row.at:%d %b %Y %H:%M}",
+                    row.source,
+                    row.child or row.child_id,
+                    row.organisation,
+                    row.user,
+                    ACTIONS.get(row.action, row.action),
+                    row.detail,
+                )
+                for c, text in enumerate(cells):
+                    item = QTableWidgetItem(text)
+                    item.setToolTip(text)
+                    self.table.setItem(r, c, item)
         overrides = f"; {len(selection.overrides)} break-glass override(s) in the period" if selection.overrides else ""
         words = f"{len(selection.rows):,} entries ({selection.selection}){overrides}."
         self.summary.setText(words + (f" {selection.note}" if selection.note else ""))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from casedesk.domain.audit_trail import KINDS, ChildAudit
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import MUTED
-from casedesk.ui.widgets import EmptyState, read_only_table
+from casedesk.ui.widgets import EmptyState, filling, read_only_table
 
 HEADERS = ("When", "What", "Who", "Where", "Detail")
 EVERYTHING = "Everything"
@@ -95,12 +95,12 @@ class AuditTab(QWidget):
             return
         choice = self.what.currentText()
         lines = self.audit.only(None if choice == EVERYTHING else choice)
-        self.table.setRowCount(len(lines))
-        for row, line in enumerate(lines):
-            cells = (f"{line.at.astimezone():%d %b %Y %H:%M}", line.what, line.who, line.where, line.detail)
-            for column, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
-                self.table.setItem(row, column, cell)
+        with filling(self.table, len(lines)):
+            for row, line in enumerate(lines):
+                cells = (f"{line.at.astimezone():%d %b %Y %H:%M}", line.what, line.who, line.where, line.detail)
+                for column, text in enumerate(cells):
+                    cell = QTableWidgetItem(text)
+                    cell.setToolTip(text)
+                    self.table.setItem(row, column, cell)
         message = NOTHING_YET if not self.audit.lines else f"Nothing of this kind ({choice.lower()}) is recorded."
         self.empty.set_empty(not lines, message)

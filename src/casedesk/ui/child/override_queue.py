@@ -26,7 +26,7 @@ from casedesk.ui.child.override_dialog import category_label
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import MUTED
 from casedesk.ui.sync.controller import SyncController
-from casedesk.ui.widgets import EmptyState, read_only_table, resize_to_fit
+from casedesk.ui.widgets import EmptyState, filling, read_only_table, resize_to_fit
 
 HEADERS = ("Child", "Asked by", "Records of", "What", "Why", "State", "Asked", "Until")
 
@@ -55,12 +55,12 @@ def queue_table(accessible_name: str) -> QTableWidget:
 
 def fill(table: QTableWidget, rows: list[OverrideInfo]) -> None:
     table.clearSelection()
-    table.setRowCount(len(rows))
-    for r, info in enumerate(rows):
-        for c, text in enumerate(row_cells(info)):
-            cell = QTableWidgetItem(text)
-            cell.setToolTip(text)
-            table.setItem(r, c, cell)
+    with filling(table, len(rows)):
+        for r, info in enumerate(rows):
+            for c, text in enumerate(row_cells(info)):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                table.setItem(r, c, cell)
 
 
 class OverrideQueueDialog(QDialog):

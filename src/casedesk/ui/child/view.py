@@ -99,11 +99,7 @@ class ChildPage(QWidget):
         top.addWidget(export_json)
         top.addWidget(export_pdf)
         top.addWidget(discrepancy_button(context, lambda: self.child_id, self))
-        top.addWidget(
-            transfer_button(
-                context, lambda: (self.view.child.id, self.view.child.display_name) if self.view else None, self
-            )
-        )
+        top.addWidget(transfer_button(context, self._shown_child, self))
         header.addLayout(top)
         self.withheld = QLabel()  # what the server did not send this device, in one line (see the Sharing tab)
         self.withheld.setWordWrap(True)

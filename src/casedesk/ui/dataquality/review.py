@@ -22,10 +22,22 @@ from PySide6.QtWidgets import (
 from casedesk.services.dataquality import ReviewItem, ReviewOffer, ReviewQueue
 from casedesk.ui.context import AppContext
 from casedesk.ui.palette import MUTED
-from casedesk.ui.widgets import read_only_table
+from casedesk.ui.widgets import filling, read_only_table
 
 NO_OFFERS = "The server holds no similar child: create a new child, or reject it."
 TITLES = {"match": "Match to the selected child", "create": "Create a new child", "reject": "Reject"}
+
+
+def _waiting_cells(item: ReviewItem) -> tuple[str, ...]:
+    ids = ", ".join(f"{k} {v}" for k, v in (("UPN", item.upn), ("NHS", item.nhs_number)) if v) or "none"
+    offered = f"{len(item.offers)} possible match(es)" if item.offers else "none on the server"
+    return (
+        f"{item.name} ({item.source} {item.la_child_id})",
+        item.date_of_birth or "",
+        item.postcode or "",
+        ids,
+        offered,
+    )
 
 
 class ReviewPanel(QWidget):
@@ -76,13 +88,10 @@ class ReviewPanel(QWidget):
     def fill(self, queue: ReviewQueue | None) -> None:
         self.queue = queue
         items = queue.items if queue is not None else []
-        self.waiting.setRowCount(len(items))
-        for row, item in enumerate(items):
-            ids = ", ".join(f"{k} {v}" for k, v in (("UPN", item.upn), ("NHS", item.nhs_number)) if v) or "none"
-            offered = f"{len(item.offers)} possible match(es)" if item.offers else "none on the server"
-            cells = (f"{item.name} ({item.source} {item.la_child_id})", item.date_of_birth or "", item.postcode or "")
-            for column, text in enumerate((*cells, ids, offered)):
-                self.waiting.setItem(row, column, QTableWidgetItem(text))
+        with filling(self.waiting, len(items)):
+            for row, item in enumerate(items):
+                for column, text in enumerate(_waiting_cells(item)):
+                    self.waiting.setItem(row, column, QTableWidgetItem(text))
         if items:
             self.waiting.selectRow(0)
         self._show_offers()
@@ -103,20 +112,20 @@ class ReviewPanel(QWidget):
     def _show_offers(self) -> None:
         item = self.selected_item()
         offers = item.offers if item is not None else []
-        self.offers.setRowCount(len(offers))
-        for row, offer in enumerate(offers):
-            cells = (
-                offer.name or f"child {offer.child_id[:8]}…",
-                offer.date_of_birth or "",
-                offer.postcode or "",
-                offer.held_by or "",
-                str(offer.score),
-                offer.evidence,
-            )
-            for column, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                cell.setToolTip(text)
-                self.offers.setItem(row, column, cell)
+        with filling(self.offers, len(offers)):
+            for row, offer in enumerate(offers):
+                cells = (
+                    offer.name or f"child {offer.child_id[:8]}…",
+                    offer.date_of_birth or "",
+                    offer.postcode or "",
+                    offer.held_by or "",
+                    str(offer.score),
+                    offer.evidence,
+                )
+                for column, text in enumerate(cells):
+                    cell = QTableWidgetItem(text)
+                    cell.setToolTip(text)
+                    self.offers.setItem(row, column, cell)
         if item is None:
             self.hint.setText("")
         elif offers:
