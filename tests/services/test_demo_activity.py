@@ -37,3 +37,19 @@ def test_the_demo_searches_and_referrals_span_the_year(db: Database) -> None:
     older = [bad for sent, bad in referrals if (TODAY - date.fromisoformat(str(sent)[:10])).days > 180]
     newer = [bad for sent, bad in referrals if (TODAY - date.fromisoformat(str(sent)[:10])).days <= 180]
     assert sum(older) / len(older) > sum(newer) / len(newer)  # the rate falls over the year
+
+
+def test_no_demo_referral_moves_after_the_demos_today(db: Database) -> None:
+    """A referral drafted last week is still waiting: none is sent, answered or closed after "today" (a demo made
+    for a day in the past included), where steps that would have fallen later were all stamped with the moment
+    the demo was made."""
+    seed_demo(db, 200, seed=5, today=TODAY, attendance=False)
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT status, status_changed_at, sent_at, acknowledged_at FROM referrals WHERE deleted = 0")
+        ).all()
+    assert {status for status, *_ in rows} >= {"draft", "sent", "acknowledged", "accepted", "declined", "closed"}
+    latest = f"{TODAY.isoformat()} 17:00:00"
+    for status, *moments in rows:
+        for moment in moments:
+            assert moment is None or str(moment)[:19].replace("T", " ") <= latest, (status, moment)

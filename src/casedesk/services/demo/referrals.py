@@ -2,7 +2,8 @@
 
 Written through the referral service (each step a unit of work with its chronology entry), with past dates:
 drafted up to a year ago, sent a day later, then acknowledged, accepted, declined, withdrawn or closed — and
-some sent and never acknowledged, so the overdue reminder shows.
+some sent and never acknowledged, so the overdue reminder shows. A step that would fall after "today" has not
+happened yet: a referral drafted last week is still waiting where a year-old one has closed.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ PATHS = (
 )
 
 
+WHOLE_PATH_DAYS = 4 * 10  # the longest path's steps, each at most nine days and five hours after the last
+
 OVERRIDE = "The family asked for this service by name after using it before."
 
 
@@ -75,9 +78,13 @@ def seed_demo_referrals(db: Database, seed: int, today: date, author: str = "cas
     chosen = sorted(children)[:: max(1, round(1 / SHARE_OF_CHILDREN))][:MAX_REFERRALS]
     paths, weights = zip(*PATHS, strict=True)
     directory = DirectoryService(db, author).services()
+    until = min(datetime.now(UTC), datetime.combine(today, time(17, 0), UTC))  # nothing happens after "today"
     for number, child_id in enumerate(chosen):
         service_id = rng.choice(_fitting(db, directory, triage.get(child_id), today) or service_ids)
-        start = datetime.combine(today - timedelta(days=rng.randint(2, DAYS)), time(10), UTC)
+        days_ago = rng.randint(2, DAYS)
+        if number < len(PATHS):
+            days_ago = max(days_ago, WHOLE_PATH_DAYS)  # old enough for its whole path to have happened
+        start = datetime.combine(today - timedelta(days=days_ago), time(10), UTC)
         age = (today - start.date()).days / DAYS  # 1 a year ago, 0 now: referrals fitted services better lately
         consent = rng.random() < 0.85
         sharing = SharingDecision(
@@ -106,7 +113,9 @@ def seed_demo_referrals(db: Database, seed: int, today: date, author: str = "cas
         # the first few walk every path, so even a small demo has a referral in every state
         chances = [w * (1 + 2 * age if "declined" in path else 1) for path, w in zip(paths, weights, strict=True)]
         for step in paths[number] if number < len(paths) else rng.choices(paths, chances)[0]:
-            when = min(when + timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 5)), datetime.now(UTC))
+            when += timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 5))
+            if when > until:
+                break  # the rest of its path is still to come
             unfit = rng.random() < 0.3 + 0.5 * age
             reason = (
                 rng.choice(sorted(INAPPROPRIATE_REASONS) if unfit else DECLINE_REASONS)
