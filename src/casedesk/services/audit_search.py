@@ -1,6 +1,7 @@
-"""The administrators' audit across children in the app: the server's access log for the organisation joined with
-this device's own audit chain, chosen by child, user, organisation, action and dates, and exported as a CSV file
-(formula-safe) or a PDF for a subject access request or an information-governance review.
+"""The audit across children in the app, for administrators, auditors and managers: the server's access log for
+the organisation joined with this device's own audit chain, chosen by child, user, organisation, action and dates,
+and exported as a CSV file (formula-safe) or a PDF for a subject access request or an information-governance
+review.
 
     col.audit_search.search(filters) -> AuditSelection        # network pool: asks the server, reads the chain
     col.audit_search.write_csv(selection, path) / write_pdf(selection, path)   # each export audited
@@ -18,10 +19,12 @@ from pathlib import Path
 
 from casedesk import config
 from casedesk.domain import audit_search as model
+from casedesk.domain import roles
 from casedesk.domain.audit_search import ACTIONS, AuditFilters, AuditRow
 from casedesk.domain.records import Changes
 from casedesk.domain.spreadsheet import write_csv
 from casedesk.errors import CaseDeskError
+from casedesk.services.alerts import access
 from casedesk.services.sync import NotEnrolled, SyncService
 from casedesk.store import audit_trail as store_trail
 from casedesk.store import repositories as repo
@@ -54,6 +57,11 @@ class AuditSearchService:
     @property
     def sync(self) -> SyncService:
         return self._sync()
+
+    def may_search(self) -> bool:
+        """Whether this user's role may read the audit (auditors and managers; the app shows them the Audit page,
+        administrators have the same search on theirs). The server decides again on every search."""
+        return access.may(self.db, roles.Action.READ_AUDIT)
 
     def organisations(self) -> dict[str, str]:
         with self.db.session() as session:

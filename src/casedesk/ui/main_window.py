@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from casedesk.config import Profile
 from casedesk.ui.admin import hook as admin_hook
+from casedesk.ui.admin.audit_page import AuditPage
 from casedesk.ui.admin.page import AdminPage
 from casedesk.ui.caseload.new_child_dialog import NewChildDialog
 from casedesk.ui.caseload.view import CaseloadView
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self.key_watch.gone.connect(self._key_file_gone)
         self.help_menu = install_help_menu(self, context, self.ask)
         self.admin_page = AdminPage(context)
+        self.audit_page = AuditPage(context)
         self.dataquality_page = dataquality_hook.build(context, self.open_child)
         admin_hook.install(
             self.nav,
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow):
             self.sync,
             context,
             [(admin_hook.TITLE, self.admin_page), (dataquality_hook.TITLE, self.dataquality_page)],
+            self.audit_page,
         )
         self.dashboards_page = install_dashboards_page(self.nav, self.stack, self.sync, context)
         self.resize(1366, 768)

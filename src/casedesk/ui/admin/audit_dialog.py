@@ -1,7 +1,8 @@
-"""The administrators' audit across children: choose by child, user, organisation, action and dates; see the
-server's access log joined with this computer's audit; export the selection as CSV or PDF (each export audited).
+"""The audit across children: choose by child, user, organisation, action and dates; see the server's access log
+joined with this computer's audit; export the selection as CSV or PDF (each export audited).
 
-Opened from the Administration page ("Audit across children…"); the search runs on the network pool.
+Opened ("Audit across children…") from the Administration page, or from the Audit page by auditors and managers
+who do not administer; the search runs on the network pool.
 """
 
 from __future__ import annotations
