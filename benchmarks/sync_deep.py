@@ -11,8 +11,8 @@ check with 25 answers and a referral (69 synced rows, about 45 KB of row JSON). 
 - server peak memory during the first sync (its VmHWM, reset just before), and the benchmark process's own peak
   (which holds the receiving device) during it.
 
-The ceiling is a raw `executemany` of the receiving device's rows into a fresh SQLCipher file with the same schema;
-every timed step is also given as a multiple of it.
+The ceiling is a raw `executemany` of the receiving device's rows into a fresh SQLCipher file with the same schema
+and the page cache the device applies pulled pages with; every timed step is also given as a multiple of it.
 
     .venv/bin/python benchmarks/sync_deep.py [--children 1000] [--backend sqlite|postgres|both] [--rounds 5]
         [--keep FOLDER]
@@ -49,7 +49,7 @@ from sync_bench import PG_BIN, SRC, device, free_port, postgres, timed_round
 from casedesk.server.db import ServerDB, migrate
 from casedesk.server.db import accounts as admin
 from casedesk.store.database import Database
-from casedesk.store.engine import connect_raw
+from casedesk.store.engine import BULK_CACHE_KIB, connect_raw
 from casedesk.store.journal import outbox as sync_outbox
 from casedesk.sync.entities import ENTITIES
 from casedesk.sync.http import HttpTransport
@@ -225,6 +225,7 @@ def ceiling(tmp: Path, source: Database) -> tuple[float, int]:
             data[t] = (list(result.keys()), result.fetchall())
     raw = connect_raw(path, key)
     raw.execute("PRAGMA foreign_keys = OFF")
+    raw.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")  # the page cache the device applies pulled pages with
     start = time.perf_counter()
     raw.execute("BEGIN")
     for t, (columns, rows) in data.items():

@@ -8,12 +8,13 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from casedesk.domain.ids import new_id
 from casedesk.domain.schema import CATALOGUE
 from casedesk.services.children import ChildrenService
 from casedesk.store.database import Database
+from casedesk.store.engine import BULK_CACHE_KIB
 from casedesk.store.field_versions import versions_json
 from casedesk.store.journal import outbox, tallies
 from casedesk.store.journal.apply import apply_page, table_of
@@ -100,3 +101,19 @@ def test_bulk_inserted_rows_number_as_their_stored_copies_do(db: Database) -> No
     assert _held(db, "events", note)["occurred_at"].isoformat() == "2025-01-06T09:00:00+00:00"
     with db.engine.connect() as conn:
         assert tallies.kept(conn) == tallies.recount_all(conn)
+
+
+def test_a_page_is_applied_with_the_bulk_page_cache_and_the_connection_gets_the_usual_one_back(db: Database) -> None:
+    with db.engine.connect() as conn:
+        usual = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    assert usual != -BULK_CACHE_KIB
+    seen: list[int] = []
+
+    @event.listens_for(db.engine, "commit")
+    def _at_commit(conn: Any) -> None:
+        seen.append(conn.exec_driver_sql("PRAGMA cache_size").scalar())
+
+    apply_page(db, [_row("children", new_id(), _child_fields(), dict.fromkeys(_child_fields(), 3))], 3)
+    assert seen == [-BULK_CACHE_KIB]
+    with db.engine.connect() as conn:  # the pool hands back the same connection, its cache as usual again
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == usual

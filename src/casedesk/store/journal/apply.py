@@ -24,6 +24,7 @@ from casedesk.domain.schema.education import EDUCATION_ORDER
 from casedesk.domain.schema.meetings import MEETING_CHILD_ORDER
 from casedesk.store import attendance_repo, merges, settings, sharing_repo
 from casedesk.store.database import Database
+from casedesk.store.engine import bulk_cache
 from casedesk.store.journal import tallies, unapplied
 from casedesk.store.journal.outbox import forget_rows, pending_fields
 from casedesk.store.journal.pulled_rows import apply_rows, table_of
@@ -116,7 +117,7 @@ def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
     """Apply one pulled page and store `cursor`, all or nothing — except rows this device cannot store, which
     are set aside with their reason (`unapplied`) so they never hold the rest back."""
     stats = PageStats()
-    with db._write_lock, db.engine.begin() as conn:
+    with db._write_lock, bulk_cache(db.engine) as conn, conn.begin():
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         items = _apply_items(conn, items, stats)
         settings.write(conn, config.CURSOR, int(cursor))
