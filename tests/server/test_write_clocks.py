@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from casedesk.server.db import SQLITE_PAGE_SIZE, ServerDB, conflicts, migrate
+from casedesk.domain.ids import new_id
+from casedesk.server.db import SQLITE_PAGE_SIZE, ServerDB, conflicts, migrate, records
 from casedesk.server.db.compact import group, pack_writes, ungroup, unpack_writes
 from casedesk.server.db.push import Pusher
 from tests.server.storage_steps import alembic_step, casework
-from tests.sync.harness import Server
+from tests.sync.harness import Server, wire_change
 
 BEFORE = "0014"
 PER_FIELD = sa.table(
@@ -144,6 +145,40 @@ def test_a_conflict_names_the_clock_and_author_the_server_held(any_server: Serve
     with any_server.store.engine.connect() as conn:
         (candidates,) = conn.execute(sa.select(conflicts.c.candidates).where(conflicts.c.row_id == child)).one()
     assert {"value": "Leeds", "hlc": held_hlc, "device_id": a.db.device_id, "author": "ann"} in candidates
+    a.close()
+
+
+def test_a_pushed_insert_stores_its_one_write_and_an_edit_in_the_same_batch_its_own(
+    any_server: Server, tmp_path: Path
+) -> None:
+    """An insert's clock and author are stored straight from the change (not worked out from per-field maps);
+    a record the same batch edits again is stored as `pack_writes` makes of it."""
+    a, org = casework(any_server, tmp_path)
+    child, other = new_id(), new_id()
+    device = a.db.device_id
+    inserted = {"given_name": "Ada", "family_name": "Lovelace", "date_of_birth": "2015-03-01"}
+    with any_server.store.write(ordered=True) as conn:
+        results = Pusher(conn, device, org).push(
+            [
+                {**wire_change(device, "children", child, "insert", inserted), "author": "ann"},
+                {**wire_change(device, "children", other, "insert", inserted), "author": "ann"},
+                {**wire_change(device, "children", other, "update", {"town": "York"}), "author": "ben"},
+            ]
+        )
+    assert [r.status for r in results] == ["applied"] * 3
+    with any_server.store.engine.connect() as conn:
+        stored = {
+            r.row_id: (ungroup(r.versions), r.writes)
+            for r in conn.execute(sa.select(records).where(records.c.row_id.in_([child, other])))
+        }
+    versions, writes = stored[child]
+    (seq,) = set(versions.values())
+    assert list(writes) == [str(seq)] and writes[str(seq)][1] == "ann" and writes[str(seq)][0].endswith(device)
+    versions, writes = stored[other]
+    hlcs, authors = unpack_writes(versions, writes)
+    assert authors["town"] == "ben" and authors["given_name"] == "ann"
+    assert versions["town"] > versions["given_name"] and hlcs["town"] > hlcs["given_name"]
+    assert writes == pack_writes(versions, hlcs, authors)
     a.close()
 
 

@@ -23,6 +23,7 @@ from casedesk.server import (
     audit_search_api,
     auth,
     client_versions,
+    collector,
     device_policy,
     mail,
     resend,
@@ -73,7 +74,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code i
 
 def app_from_environment() -> FastAPI:
     """The app for `uvicorn --factory` worker processes: the database URL comes from CASEDESK_DATABASE_URL."""
-    return create_app(ServerDB(os.environ["CASEDESK_DATABASE_URL"]))
+    app = create_app(ServerDB(os.environ["CASEDESK_DATABASE_URL"]))
+    collector.tune()
+    return app
 
 
 def create_app(

@@ -228,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return casework.run(store, args)
         import uvicorn
 
+        from casedesk.server import collector
         from casedesk.server.app import create_app
 
         if args.site_profile is not None:  # checked now; worker processes read it from the environment
@@ -247,7 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log_level="info",
             )
         else:
-            uvicorn.run(create_app(store), host=args.host, port=args.port, log_level="info")
+            app = create_app(store)
+            collector.tune()
+            uvicorn.run(app, host=args.host, port=args.port, log_level="info")
         return 0
     except (admin.AdminError, DatabaseRefused, mail.MailError, SiteProfileError) as exc:
         print(f"casedesk-server: {exc}", file=sys.stderr)

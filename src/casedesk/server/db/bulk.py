@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Column, Connection, Table
 
 
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -22,24 +22,41 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     if not rows:
         return
     columns = list(table.columns)
-    processors = [column.type._cached_bind_processor(conn.dialect) for column in columns]
-    defaults = [
-        getattr(column.default, "arg", None) if column.default is not None and column.default.is_scalar else None
-        for column in columns
-    ]
-    values = []
-    for row in rows:
-        converted = []
-        for column, process, default in zip(columns, processors, defaults, strict=True):
-            value = row.get(column.name, default)
-            converted.append(value if value is None or process is None else process(value))
-        values.append(converted)
+    by_column = [_converted(column, conn, rows) for column in columns]
     quote = conn.dialect.identifier_preparer
     into = f"{quote.format_table(table)} ({', '.join(quote.quote(column.name) for column in columns)})"
     if conn.dialect.name == "postgresql":
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]  # psycopg's own connection
         with cursor.copy(f"COPY {into} FROM STDIN") as copy:
-            for converted in values:
+            for converted in zip(*by_column, strict=True):
                 copy.write_row(converted)
     else:
-        conn.exec_driver_sql(f"INSERT INTO {into} VALUES ({', '.join('?' * len(columns))})", [tuple(v) for v in values])
+        marks = ", ".join("?" * len(columns))
+        conn.exec_driver_sql(f"INSERT INTO {into} VALUES ({marks})", list(zip(*by_column, strict=True)))
+
+
+_UNSET = object()
+
+
+def _converted(column: Column[Any], conn: Connection, rows: list[dict[str, Any]]) -> list[Any]:
+    """One column of every row, converted as its bind processor converts it, column by column (one loop per
+    column, not a loop over columns per row). A value that is the very object the row before held (a batch's one
+    time, None, False) is converted once."""
+    name = column.name
+    default = getattr(column.default, "arg", None) if column.default is not None and column.default.is_scalar else None
+    values = [row.get(name, default) for row in rows]
+    process = column.type._cached_bind_processor(conn.dialect)
+    if process is None:
+        return values
+    out: list[Any] = []
+    last: Any = _UNSET
+    done: Any = None
+    for value in values:
+        if value is None:
+            out.append(None)
+        elif value is last:
+            out.append(done)
+        else:
+            last, done = value, process(value)
+            out.append(done)
+    return out

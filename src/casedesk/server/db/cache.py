@@ -12,7 +12,7 @@ so numbering in memory is as safe as a database sequence and lets the feed be wr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
@@ -32,15 +32,27 @@ def next_seq(conn: Connection) -> int:
 
 def as_held(row: Any) -> dict[str, Any]:
     """A stored record as the push code works on it: per-field clocks and authors as `{field: value}` maps."""
-    held = dict(row._mapping)
+    return _held(dict(row._mapping))
+
+
+def held_rows(result: Any) -> Iterator[dict[str, Any]]:
+    """`as_held` for every row of a query's result, naming the columns once: a row's own mapping built a key
+    view per row, which took longer than reading it."""
+    keys = list(result.keys())
+    for row in result:
+        yield _held(dict(zip(keys, row, strict=True)))
+
+
+def _held(held: dict[str, Any]) -> dict[str, Any]:
     held["hlcs"], held["authors"] = unpack_writes(held["versions"], held.pop("writes"))
     return held
 
 
-def as_stored(row: dict[str, Any]) -> dict[str, Any]:
-    """A record's columns as stored: the per-field clocks and authors kept once per write."""
+def as_stored(row: dict[str, Any], writes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A record's columns as stored: the per-field clocks and authors kept once per write (`writes` when the
+    caller knows them already: an insert is one write)."""
     stored = {k: v for k, v in row.items() if k not in ("hlcs", "authors")}
-    stored["writes"] = pack_writes(row["versions"], row["hlcs"], row["authors"])
+    stored["writes"] = pack_writes(row["versions"], row["hlcs"], row["authors"]) if writes is None else writes
     return stored
 
 
@@ -50,11 +62,13 @@ class BatchCache:
         self.records: dict[Key, dict[str, Any] | None] = {}
         self.loaded: set[Key] = set()  # (entity, row id) pairs looked up: absent means absent
         self.new_records: set[Key] = set()
+        self.one_write: dict[Key, dict[str, Any]] = {}  # new records written once: their stored `writes`
         self.dirty_records: set[Key] = set()
         self.involvements: dict[str, set[str]] = defaultdict(set)  # child id -> involvement row ids
         self.scope: dict[tuple[str, str], dict[str, Any]] = {}
         self.orgs_of: dict[str, set[str]] = defaultdict(set)  # child id -> organisations with a scope row
         self.scope_loaded: set[str] = set()
+        self.involvements_loaded: set[str] = set()
         self.new_scope: set[tuple[str, str]] = set()
         self.dirty_scope: set[tuple[str, str]] = set()
         self.feed_rows: list[dict[str, Any]] = []
@@ -79,25 +93,31 @@ class BatchCache:
         for entity, row_ids in sorted(by_entity.items()):
             for chunk in self._chunks(row_ids):
                 query = select(records).where(records.c.entity == entity, records.c.row_id.in_(chunk))
-                for row in self.conn.execute(query):
-                    self._remember(as_held(row))
+                for held in held_rows(self.conn.execute(query)):
+                    self._remember(held)
                 self.loaded.update((entity, row_id) for row_id in chunk)
 
     def load_children(self, child_ids: Iterable[str]) -> None:
-        """Involvements and scope rows of these children (for visibility decisions)."""
+        """The scope rows of these children (who sees them: every change's visibility decision)."""
         fresh = [c for c in set(child_ids) if c and c not in self.scope_loaded]
         if not fresh:
             return
         for chunk in self._chunks(fresh):
-            for row in self.conn.execute(
-                select(records).where(records.c.entity == "involvements", records.c.child_id.in_(chunk))
-            ):
-                self._remember(as_held(row))
             for row in self.conn.execute(select(org_scope).where(org_scope.c.child_id.in_(chunk))):
                 self.scope[(row.org_id, row.child_id)] = {"visible": bool(row.visible), "since_seq": row.since_seq}
                 self.orgs_of[row.child_id].add(row.org_id)
                 self.scope_stored[(row.org_id, row.child_id)] = bool(row.visible)
         self.scope_loaded.update(fresh)
+
+    def load_involvements(self, child_ids: Iterable[str]) -> None:
+        """The involvement records of these children, for a rescope (who sees a child follows from them). Read
+        only for the children whose visibility may change: every other change needs the scope rows alone."""
+        fresh = [c for c in set(child_ids) if c and c not in self.involvements_loaded]
+        for chunk in self._chunks(fresh):
+            query = select(records).where(records.c.entity == "involvements", records.c.child_id.in_(chunk))
+            for held in held_rows(self.conn.execute(query)):
+                self._remember(held)
+        self.involvements_loaded.update(fresh)
 
     def _remember(self, row: dict[str, Any]) -> None:
         key = (row["entity"], row["row_id"])
@@ -122,7 +142,7 @@ class BatchCache:
         return self.records[key]
 
     def child_involvements(self, child_id: str) -> list[dict[str, Any]]:
-        self.load_children([child_id])
+        self.load_involvements([child_id])
         return [r for i in self.involvements[child_id] if (r := self.records.get(("involvements", i)))]
 
     def scope_of(self, child_id: str) -> dict[str, dict[str, Any]]:
@@ -143,14 +163,19 @@ class BatchCache:
         self.feed_rows.append({"seq": seq, "audience_org": None, "deleted": False, "hlc": "", **item})
         return seq
 
-    def add_record(self, row: dict[str, Any]) -> None:
+    def add_record(self, row: dict[str, Any], writes: dict[str, Any] | None = None) -> None:
+        """A new record; `writes` is its stored clocks and authors when one write gave every field (an insert),
+        so they need not be worked out again from per-field maps, unless the batch changes the record again."""
         key = (row["entity"], row["row_id"])
         self.records[key] = row
         self.new_records.add(key)
+        if writes is not None:
+            self.one_write[key] = writes
         if row["entity"] == "involvements" and row["child_id"]:
             self.involvements[row["child_id"]].add(row["row_id"])
 
     def touch_record(self, entity: str, row_id: str) -> None:
+        self.one_write.pop((entity, row_id), None)
         if (entity, row_id) not in self.new_records:
             self.dirty_records.add((entity, row_id))
 
@@ -199,8 +224,8 @@ class BatchCache:
         if self.feed_rows:
             insert_rows(c, feed, self.feed_rows)
         if self.new_records:
-            added = [self.records[k] for k in sorted(self.new_records)]  # never None: that marks a known-absent row
-            insert_rows(c, records, [as_stored(row) for row in added if row is not None])
+            added = [(k, self.records[k]) for k in sorted(self.new_records)]  # never None: a known-absent row
+            insert_rows(c, records, [as_stored(row, self.one_write.get(k)) for k, row in added if row is not None])
         if self.dirty_records:
             c.execute(
                 update(records)

@@ -113,7 +113,7 @@ class Pusher(ConflictRules, MergedInserts):
                 continue
             result = self._one(change_id, raw)
             if result.status != "rejected":  # a refusal wrote nothing: a retried one is judged afresh
-                answer = pack_answer(result.model_dump())
+                answer = pack_answer({"status": result.status, "versions": result.versions, "reason": result.reason})
                 answers.append({"change_id": change_id, "device_id": self.device_id, "result": answer, "at": self.now})
                 done[change_id] = result
             results.append(result)
@@ -310,7 +310,8 @@ class Pusher(ConflictRules, MergedInserts):
                 "hlcs": dict.fromkeys(fields, change.hlc),
                 "authors": dict.fromkeys(fields, change.author),
                 "deleted": False,
-            }
+            },
+            writes={str(seq): [change.hlc, change.author]} if fields else {},  # what `pack_writes` makes of one write
         )
         if change.recovered and change.entity == "mail_requests":
             put_in_doubt(self.conn, change.row_id, self.now)
@@ -390,7 +391,9 @@ class Pusher(ConflictRules, MergedInserts):
 
     def rescope_all(self) -> None:
         # the children's own records in one query, not one round trip each (an edit of involvements names many)
-        self.cache.load_rows(("children", child_id) for child_id in self.rescope_due if _UUID.match(child_id))
+        due = [child_id for child_id in self.rescope_due if _UUID.match(child_id)]
+        self.cache.load_rows(("children", child_id) for child_id in due)
+        self.cache.load_involvements(due)
         for child_id, also in sorted(self.rescope_due.items()):
             targets: list[str | None] = [*sorted(also)] or [None]
             for org in targets:
