@@ -178,6 +178,15 @@ SERVER_POLICY: Setting[dict[str, Any]] = Setting(
     "The policy the server sent at the last sync (the site profile schema's policy object; empty: none).",
 )
 
+BANK_HOLIDAYS: Setting[dict[str, Any]] = Setting(
+    "policy.bank_holidays",
+    dict,
+    {},
+    Scope.POLICY,
+    "England's bank holidays as the server last gave them ({'asked_on': ISO date, 'days': [ISO dates], "
+    "'source': words}), asked once a day after a round: due dates in working days skip them (empty: weekdays only).",
+)
+
 # -- sync state ------------------------------------------------------------------------------------------------
 CURSOR = Setting(
     "sync.cursor", int, 0, Scope.DEVICE, "Where in the server's change feed the next pull starts.", parse=_int

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from casedesk.domain.dashboards.working_days import WorkingDays, parse_govuk
+from casedesk.domain.working_days import WorkingDays, parse_govuk
 from casedesk.server.cli import main
 from casedesk.server.db import ServerDB, migrate
 from casedesk.server.reports import holidays, run

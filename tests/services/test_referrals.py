@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from casedesk.domain.referrals.workflow import SharingDecision, acknowledgement_due, add_working_days
+from casedesk.domain.referrals.workflow import SharingDecision, acknowledgement_due
+from casedesk.domain.working_days import WEEKDAYS
 from casedesk.errors import ValidationError
 from casedesk.paths import resource_path
 from casedesk.services.referrals.pack import build_pack, write_pack_pdf
 from casedesk.services.referrals.service import NewReferral, ReferralService
+from casedesk.store import calendar
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 from tests.factories import CONSENT, REFERRER
@@ -113,15 +115,34 @@ def test_an_incomplete_referral_or_sharing_decision_is_refused_with_every_proble
 
 
 def test_overdue_when_not_acknowledged_in_working_days(db: Database, child) -> None:  # type: ignore[no-untyped-def]
-    assert add_working_days(date(2026, 11, 20), 5) == date(2026, 11, 27)  # Friday + 5 working days
+    assert WEEKDAYS.after(date(2026, 11, 20), 5) == date(2026, 11, 27)  # Friday + 5 working days
     sent = datetime(2026, 11, 2, 10, tzinfo=UTC)
     referral_id, _ = ReferralService(db, "Sam Patel").create(_new(child), now=sent)
     ReferralService(db, "Sam Patel").transition(referral_id, "sent", now=sent)
-    assert acknowledgement_due(sent, 5) == date(2026, 11, 9)
+    assert acknowledgement_due(sent, 5, WEEKDAYS) == date(2026, 11, 9)
     assert ReferralService(db, "tester").overdue(today=date(2026, 11, 9)) == []
     assert [r.id for r in ReferralService(db, "tester").overdue(today=date(2026, 11, 10))] == [referral_id]
     ReferralService(db, "Sam Patel").transition(referral_id, "acknowledged", now=sent + timedelta(days=9))
     assert ReferralService(db, "tester").overdue(today=date(2026, 11, 10)) == []
+
+
+def test_bank_holidays_the_server_gave_are_not_working_days(db: Database, child) -> None:  # type: ignore[no-untyped-def]
+    """Sent on Tuesday 22 December 2026 with five working days: Christmas Day and the substitute Boxing Day
+    (Monday 28th) do not count, so it is due on the 31st, not the 29th, and is not overdue on the 30th."""
+    sent = datetime(2026, 12, 22, 10, tzinfo=UTC)
+    referral_id, _ = ReferralService(db, "Sam Patel").create(_new(child), now=sent)
+    ReferralService(db, "Sam Patel").transition(referral_id, "sent", now=sent)
+    assert [item.due for item in ReferralService(db, "tester").listing(today=date(2026, 12, 30))] == [
+        date(2026, 12, 29)
+    ]
+    calendar.keep(db, [date(2026, 12, 25), date(2026, 12, 28)], "test list", date(2026, 12, 1))
+    assert [item.due for item in ReferralService(db, "tester").listing(today=date(2026, 12, 30))] == [
+        date(2026, 12, 31)
+    ]
+    assert ReferralService(db, "tester").overdue(today=date(2026, 12, 30)) == []
+    assert [r.id for r in ReferralService(db, "tester").overdue(today=date(2027, 1, 1))] == [referral_id]
+    calendar.keep(db, [], "an empty list", date(2026, 12, 2))  # never loses a list held to an empty answer
+    assert calendar.working_days(db).holidays == {date(2026, 12, 25), date(2026, 12, 28)}
 
 
 def _pdf_text(path: Path) -> str:

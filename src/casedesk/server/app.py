@@ -25,6 +25,7 @@ from casedesk.server import (
     client_versions,
     collector,
     device_policy,
+    holidays_api,
     mail,
     resend,
 )
@@ -313,5 +314,6 @@ def create_app(
     audit_api.add_routes(app, store, current_device)
     audit_api.add_override_routes(app, store, current_device)
     audit_search_api.add_routes(app, store, current_device)
+    holidays_api.add_routes(app, store, current_device)
     transfer_api.add_routes(app, store, current_device)
     return app

@@ -25,12 +25,13 @@ from casedesk.domain.records import (
 )
 from casedesk.domain.validation import normalise_child, validate_child
 from casedesk.domain.vocab import InvolvementRole
+from casedesk.domain.working_days import WEEKDAYS, WorkingDays
 from casedesk.errors import Conflict, ValidationError
 from casedesk.services import export
 from casedesk.services.caseload import CaseloadData, indexed_matches, load_caseload_data
 from casedesk.services.casework.chronicle import chronicle_involvement, chronicle_status
 from casedesk.services.import_children import ImportReport, import_children_op
-from casedesk.store import casework_repo
+from casedesk.store import calendar, casework_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
@@ -69,6 +70,7 @@ class ChildView:
     ehc_plans: list[EhcPlan] = field(default_factory=list)
     peps: list[Pep] = field(default_factory=list)
     youth_justice: list[YouthJusticeOutcome] = field(default_factory=list)
+    calendar: WorkingDays = WEEKDAYS  # the working days due dates are counted in (bank holidays the server gave)
 
 
 class ChildrenService:
@@ -142,7 +144,8 @@ class ChildrenService:
             peps = casework_repo.for_child(session, Pep, child_id)
             outcomes = casework_repo.for_child(session, YouthJusticeOutcome, child_id)
         amended = frozenset(e.amends_id for e in events if e.amends_id)
-        return ChildView(child, statuses, involvements, events, orgs, people, amended, plans, peps, outcomes)
+        days = calendar.working_days(self.db)
+        return ChildView(child, statuses, involvements, events, orgs, people, amended, plans, peps, outcomes, days)
 
     def caseload(self) -> CaseloadData:
         """Every child with badges and named workers, and the filter lists, for the Caseload page."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -30,7 +30,7 @@ from casedesk.domain import versions
 from casedesk.domain.records import Changes
 from casedesk.errors import AuthError, Cancelled, CaseDeskError
 from casedesk.services.failures import for_user
-from casedesk.store import maintenance
+from casedesk.store import calendar, maintenance
 from casedesk.store.database import Database
 from casedesk.store.journal import apply as sync_apply
 from casedesk.store.journal import conflicts as sync_conflicts
@@ -251,7 +251,22 @@ class SyncService:
             raise
         self.on_db(partial(self._record_success, report))
         log.info("sync round finished: %s", _counts(report))
+        self._refresh_bank_holidays()
         return report
+
+    def _refresh_bank_holidays(self) -> None:
+        """Once a day, after a round, ask the server for the bank holidays due dates skip. A failure here never
+        fails the round: the list kept from before (or weekdays only) stays in use and the next round asks again."""
+        today = date.today()
+        if self.on_db(partial(calendar.asked_on, self.db)) == today:
+            return
+        try:
+            given = self.transport.bank_holidays()
+        except (Offline, CaseDeskError) as exc:
+            log.info("bank holidays not refreshed: %s", type(exc).__name__)
+            return
+        days, source = (given.days, given.source) if given is not None else ([], "")  # None: a server from before
+        self.on_db(partial(calendar.keep, self.db, days, source, today))
 
     def _check_version(self) -> None:
         """Ask which app versions the server accepts (kept for the status and the About dialog); an app older

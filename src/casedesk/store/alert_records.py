@@ -19,7 +19,7 @@ from casedesk.domain.attendance.summary import academic_year_of, year_label
 from casedesk.domain.education.vocab import EXCLUSION_REASONS, ExclusionKind, LeavingReason
 from casedesk.domain.referrals.workflow import acknowledgement_due
 from casedesk.domain.vocab import label_of
-from casedesk.store import condition_sql
+from casedesk.store import calendar, condition_sql
 from casedesk.store.alert_conditions import _day, _quoted, _scope
 
 
@@ -276,9 +276,10 @@ def referral_not_acknowledged(session: Session, rule: Rule, today: date, dirty_o
         {"today": today.isoformat()},
     ).all()
     hits = []
+    days = calendar.working_days_on(session.connection())
     for row_id, child_id, service, sent, within in rows:
         sent_at = datetime.fromisoformat(str(sent))
-        due = acknowledgement_due(sent_at, int(within)) + timedelta(days=grace)
+        due = acknowledgement_due(sent_at, int(within), days) + timedelta(days=grace)
         if today <= due:
             continue
         summary = f"Referral to {service} sent {sent_at:%d %b %Y}, not acknowledged by {due:%d %b %Y}"[:300]

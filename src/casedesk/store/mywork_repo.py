@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from casedesk.domain.referrals.workflow import acknowledgement_due
+from casedesk.store import calendar
 from casedesk.store.alert_conditions import _day, _quoted
 
 NAME = "coalesce(nullif(c.preferred_name, ''), c.given_name) || ' ' || c.family_name"
@@ -73,11 +74,11 @@ def referrals_awaiting(session: Session, children: set[str] | None, referrer: st
         {"me": referrer},
     ).all()
     out = []
+    days = calendar.working_days_on(session.connection())
     for child_id, name, row_id, sent, service, within in rows:
         sent_at = datetime.fromisoformat(sent)
-        out.append(
-            Due(child_id, name, row_id, acknowledgement_due(sent_at, int(within)), f"{service}|{sent_at:%d %b %Y}")
-        )
+        due = acknowledgement_due(sent_at, int(within), days)
+        out.append(Due(child_id, name, row_id, due, f"{service}|{sent_at:%d %b %Y}"))
     return out
 
 

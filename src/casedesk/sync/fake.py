@@ -30,6 +30,7 @@ from casedesk.sync.wire_audit import (
     OverrideInfo,
     OverrideList,
 )
+from casedesk.sync.wire_calendar import BankHolidays
 
 
 @dataclass
@@ -103,6 +104,10 @@ class FaultyTransport:
     def policy(self) -> dict[str, Any]:
         self._check_offline("policy")
         return self.inner.policy()
+
+    def bank_holidays(self) -> BankHolidays | None:
+        self._check_offline("bank_holidays")
+        return self.inner.bank_holidays()
 
     def client_versions(self) -> ClientVersions:
         self._check_offline("client_versions")

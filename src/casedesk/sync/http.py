@@ -62,6 +62,7 @@ from casedesk.sync.wire_audit import (
     OverrideInfo,
     OverrideList,
 )
+from casedesk.sync.wire_calendar import BankHolidays
 
 RETRY_STATUS = frozenset({429, 502, 503, 504})
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -153,6 +154,14 @@ class HttpTransport:
         except Refused as exc:
             if exc.status == 404:  # a server from before policies: it sets none
                 return {}
+            raise
+
+    def bank_holidays(self) -> BankHolidays | None:
+        try:
+            return BankHolidays.model_validate(self._call("GET", "/v1/bank-holidays"))
+        except Refused as exc:
+            if exc.status == 404:  # a server from before it gave them: Monday to Friday, as before
+                return None
             raise
 
     def client_versions(self) -> ClientVersions:

@@ -28,6 +28,7 @@ from casedesk.sync.wire_audit import (
     OverrideInfo,
     OverrideList,
 )
+from casedesk.sync.wire_calendar import BankHolidays
 
 
 class Offline(CaseDeskError):
@@ -99,6 +100,10 @@ class Transport(Protocol):
 
     def policy(self) -> dict[str, Any]:
         """The policy the server sends its devices ({} when it sets none, or is too old to say)."""
+        ...
+
+    def bank_holidays(self) -> BankHolidays | None:
+        """The bank holidays the server counts working days with (None from a server too old to say)."""
         ...
 
     def probe(self) -> bool: ...

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from casedesk.domain.vocab import StatusKind
+from casedesk.domain.working_days import WorkingDays
 from casedesk.paths import resource_path
 
 FIRST_PEP_WORKING_DAYS = 10
@@ -41,20 +42,12 @@ def next_pep_due(held_on: date) -> date:
     return term_end(term_end(held_on) + timedelta(days=1))
 
 
-def add_working_days(day: date, count: int) -> date:
-    while count:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
+def first_pep_due(entered_care: date, calendar: WorkingDays) -> date:
+    return calendar.after(entered_care, FIRST_PEP_WORKING_DAYS)
 
 
-def first_pep_due(entered_care: date) -> date:
-    return add_working_days(entered_care, FIRST_PEP_WORKING_DAYS)
-
-
-def pep_due(entered_care: date, latest_held: date | None, latest_next_due: date | None) -> date:
+def pep_due(entered_care: date, latest_held: date | None, latest_next_due: date | None, calendar: WorkingDays) -> date:
     """When this looked-after child's next PEP is due: the latest PEP's own next date, or the first PEP's."""
     if latest_held is None or latest_held < entered_care:
-        return first_pep_due(entered_care)
+        return first_pep_due(entered_care, calendar)
     return latest_next_due or next_pep_due(latest_held)

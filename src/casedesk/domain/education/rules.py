@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from casedesk.domain.education.records import EheCase, Exclusion, Provision
 from casedesk.domain.education.vocab import (
@@ -53,15 +53,6 @@ def year_label(year: int) -> str:
     if year > 13:
         return "Beyond Year 13"
     return f"Year {year}"
-
-
-def add_working_days(start: date, days: int) -> date:
-    day = start
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
 
 
 @dataclass(frozen=True, slots=True)

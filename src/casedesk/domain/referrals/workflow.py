@@ -8,9 +8,11 @@ it, a lawful basis *and* the reason — every decision and its reason is recorde
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+
+from casedesk.domain.working_days import WorkingDays
 
 
 class ReferralStatus(StrEnum):
@@ -189,23 +191,14 @@ def chosen_sections(sections: list[str] | tuple[str, ...]) -> list[str]:
     return [s for s in SECTIONS if s in set(sections) | ALWAYS_SHARED]
 
 
-def add_working_days(start: date, days: int) -> date:
-    """Monday–Friday only (bank holidays vary by year and area, so they are not guessed)."""
-    day = start
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
+def acknowledgement_due(sent_at: datetime, within_days: int, calendar: WorkingDays) -> date:
+    """The service's stated working days after the day it was sent (weekends and bank holidays not counted)."""
+    return calendar.after(sent_at.date(), within_days)
 
 
-def acknowledgement_due(sent_at: datetime, within_days: int) -> date:
-    return add_working_days(sent_at.date(), within_days)
-
-
-def is_overdue(status: str, sent_at: datetime | None, within_days: int, today: date) -> bool:
+def is_overdue(status: str, sent_at: datetime | None, within_days: int, today: date, calendar: WorkingDays) -> bool:
     """Sent, not yet acknowledged (or accepted or declined), and past the service's stated time."""
-    return status == S.SENT and sent_at is not None and today > acknowledgement_due(sent_at, within_days)
+    return status == S.SENT and sent_at is not None and today > acknowledgement_due(sent_at, within_days, calendar)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +230,8 @@ class Referral:
         record holds, as a row copied in from elsewhere is stamped when it arrives)."""
         return self.sent_at or min(self.created_at, self.status_changed_at)
 
-    def overdue(self, today: date) -> bool:
-        return is_overdue(self.status, self.sent_at, self.ack_within_days, today)
+    def overdue(self, today: date, calendar: WorkingDays) -> bool:
+        return is_overdue(self.status, self.sent_at, self.ack_within_days, today, calendar)
 
     @property
     def sharing_decision(self) -> SharingDecision:

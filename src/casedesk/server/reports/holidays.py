@@ -1,4 +1,4 @@
-"""The bank holidays the server counts working days with (`casedesk.domain.dashboards.working_days`).
+"""The bank holidays the server counts working days with (`casedesk.domain.working_days`).
 
 `govuk-bank-holidays`, the sector's library, bundles GOV.UK's list as it stood at its release, so it runs out
 within a year or two. The server keeps the newest list it was given (`casedesk-server report … --bank-holidays
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, delete, insert, select
 
-from casedesk.domain.dashboards.working_days import WorkingDays, parse_govuk
+from casedesk.domain.working_days import WorkingDays, parse_govuk
 from casedesk.server.db import ServerDB, meta
 from casedesk.server.reports.model import ReportError
 

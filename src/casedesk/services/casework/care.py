@@ -16,9 +16,10 @@ from casedesk.domain.coherence import Period, pep_warnings
 from casedesk.domain.records import Changes, StatusPeriod
 from casedesk.domain.schema import STATUS_CATEGORIES, Category
 from casedesk.domain.vocab import EventKind, Significance, StatusKind
+from casedesk.domain.working_days import WorkingDays
 from casedesk.services.casework.checks import known, not_future, raise_if, worker_name
 from casedesk.services.casework.chronicle import chronicle
-from casedesk.store import casework_repo
+from casedesk.store import calendar, casework_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
@@ -184,15 +185,15 @@ class CareService:
         with self.db.session() as session:
             statuses = repo.statuses_for_child(session, child_id)
             peps = casework_repo.for_child(session, Pep, child_id)
-        return pep_state(statuses, peps, today)
+        return pep_state(statuses, peps, today, calendar.working_days(self.db))
 
 
-def pep_state(statuses: list[StatusPeriod], peps: list[Pep], today: date) -> PepState:
+def pep_state(statuses: list[StatusPeriod], peps: list[Pep], today: date, days: WorkingDays) -> PepState:
     """The PEP position of a child from their status periods and PEPs (also used by the Overview)."""
     current = [p for p in statuses if p.kind == StatusKind.LOOKED_AFTER and p.is_current(today)]
     if not current:
         return PepState(None, peps[-1] if peps else None, None, False)
     since = min(p.start_date for p in current)
     latest = max(peps, key=lambda p: p.held_on) if peps else None
-    due = rules.pep_due(since, latest.held_on if latest else None, latest.next_due_on if latest else None)
+    due = rules.pep_due(since, latest.held_on if latest else None, latest.next_due_on if latest else None, days)
     return PepState(since, latest, due, today > due)

@@ -15,6 +15,7 @@ from casedesk.domain.casework import care, send
 from casedesk.domain.casework.youth_justice import ORDERS, OutcomeKind
 from casedesk.domain.schema import Category
 from casedesk.domain.vocab import SEN_PRIMARY_NEEDS, EventKind, OrgKind, Significance, StatusKind
+from casedesk.domain.working_days import WEEKDAYS
 
 Row = dict[str, Any]
 # Categories of abuse on child protection plans, roughly as the national CIN census splits them.
@@ -138,7 +139,7 @@ class CaseworkGenerator:
         officer = self._worker(virtual_school["id"], staff[virtual_school["id"]]) if virtual_school else None
         teacher = self._worker(school["id"], staff[school["id"]])["name"] if school else None
         end: date = period["end_date"] or self.today
-        held = care.first_pep_due(period["start_date"]) - timedelta(days=self.rng.randint(0, 5))
+        held = care.first_pep_due(period["start_date"], WEEKDAYS) - timedelta(days=self.rng.randint(0, 5))
         while held <= end and held <= self.today:
             due = care.next_pep_due(held)
             pep = {"id": self.new_id(), "child_id": child["id"], "held_on": held, "next_due_on": due}

@@ -26,9 +26,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from casedesk.domain.education.gias import parse_gias
-from casedesk.domain.education.rules import FIRST_CONTACT_WORKING_DAYS, add_working_days, national_curriculum_year
+from casedesk.domain.education.rules import FIRST_CONTACT_WORKING_DAYS, national_curriculum_year
 from casedesk.domain.education.vocab import EXCLUSION_REASONS
 from casedesk.domain.vocab import EventKind, Significance, StatusKind
+from casedesk.domain.working_days import WEEKDAYS
 from casedesk.paths import resource_path
 from casedesk.services.demo import text
 
@@ -356,7 +357,7 @@ class _Education:
             None,
         )
         officer = officer or rng.choice(self.workers[self.ehe_team["id"]])["id"]
-        due = add_working_days(left, FIRST_CONTACT_WORKING_DAYS)
+        due = WEEKDAYS.after(left, FIRST_CONTACT_WORKING_DAYS)
         contact = left + timedelta(days=rng.randint(3, 14))
         case = {
             "id": self.new_id(),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from casedesk.domain.education.records import CmeEnquiry, EheCase, Enrolment
-from casedesk.domain.education.rules import FIRST_CONTACT_WORKING_DAYS, add_working_days
+from casedesk.domain.education.rules import FIRST_CONTACT_WORKING_DAYS
 from casedesk.domain.education.vocab import (
     CmeOutcome,
     CmeReason,
@@ -33,7 +33,7 @@ from casedesk.services.education.base import clean, require
 from casedesk.services.education.chronicle import chronicle
 from casedesk.services.education.school import SchoolHistory
 from casedesk.services.education.summary import EducationSummary, EducationView, load_view, summarise
-from casedesk.store import education_repo
+from casedesk.store import calendar, education_repo
 from casedesk.store import repositories as repo
 
 
@@ -88,7 +88,7 @@ class HomeEducation(SchoolHistory):
                     "officer_id": officer_id,
                     "previous_school_id": previous,
                     "notified_on": notified,
-                    "first_contact_due": add_working_days(notified, FIRST_CONTACT_WORKING_DAYS),
+                    "first_contact_due": calendar.working_days(self.db).after(notified, FIRST_CONTACT_WORKING_DAYS),
                     "status": EheStatus.OPEN.value,
                     "note": clean(note),
                 },

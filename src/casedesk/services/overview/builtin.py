@@ -91,7 +91,7 @@ def care_card(source: OverviewSource) -> Card:
         lines.append(words + (f" — social worker {worker}" if worker else " — no social worker allocated"))
         if worker is None:
             flags.append(f"{label_of(StatusKind, p.kind)}: no allocated social worker")
-    state = pep_state(source.view.statuses, source.view.peps, today)
+    state = pep_state(source.view.statuses, source.view.peps, today, source.view.calendar)
     if state.looked_after_since is not None:
         held = f"last PEP {state.latest.held_on:%d %b %Y}" if state.latest else "no PEP yet"
         lines.append(f"PEP: {held}; next due {state.due:%d %b %Y}")
@@ -138,7 +138,7 @@ def referrals_card(source: OverviewSource) -> Card:
         referrals = referral_repo.list_referrals(session, source.child_id)
     open_ones = [r for r in referrals if r.status in _OPEN_REFERRALS]
     lines = [f"{r.service_name} — {label_of(ReferralStatus, r.status).lower()} {r.dated:%d %b %Y}" for r in open_ones]
-    flags = [f"{r.service_name}: no answer in time" for r in open_ones if r.overdue(source.today)]
+    flags = [f"{r.service_name}: no answer in time" for r in open_ones if r.overdue(source.today, source.view.calendar)]
     latest = max(referrals, key=lambda r: r.status_changed_at) if referrals else None
     return Card(
         "referrals",

@@ -17,7 +17,7 @@ from casedesk.domain.schema import Category
 from casedesk.domain.vocab import EventKind, InvolvementRole, StatusKind, label_of
 from casedesk.errors import NotFound
 from casedesk.services import onward, policy
-from casedesk.store import directory_repo, referral_repo, triage_repo
+from casedesk.store import calendar, directory_repo, referral_repo, triage_repo
 from casedesk.store import repositories as repo
 from casedesk.store.database import Database
 
@@ -98,7 +98,7 @@ def build_pack(db: Database, referral_id: str, today: date | None = None) -> Ref
         full_name=child.full_name,
         date_of_birth=child.date_of_birth,
         age=child.age_on(today),
-        acknowledgement_due=acknowledgement_due(referral.sent_at, referral.ack_within_days)
+        acknowledgement_due=acknowledgement_due(referral.sent_at, referral.ack_within_days, calendar.working_days(db))
         if referral.sent_at
         else None,
         sections=tuple(s for s in referral.shared_sections),

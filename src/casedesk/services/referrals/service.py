@@ -33,7 +33,7 @@ from casedesk.errors import ValidationError
 from casedesk.services.referrals import analytics, mail, pack
 from casedesk.services.referrals.analytics import ReferralAnalytics
 from casedesk.services.referrals.fit import fit_problems, override_problem
-from casedesk.store import referral_repo
+from casedesk.store import calendar, referral_repo
 from casedesk.store.database import Database
 from casedesk.store.uow import UnitOfWork
 
@@ -229,7 +229,8 @@ class ReferralService:
     def overdue(self, today: date | None = None) -> list[Referral]:
         """Sent and not acknowledged within the service's stated working days."""
         today = today or date.today()
-        return [r for r in self.all() if r.overdue(today)]
+        days = calendar.working_days(self.db)
+        return [r for r in self.all() if r.overdue(today, days)]
 
     def timeline(self, referral_id: str) -> list[Any]:
         with self.db.session() as session:
@@ -241,12 +242,13 @@ class ReferralService:
         with self.db.session() as session:
             found = referral_repo.list_referrals(session, child_id)
             names = referral_repo.child_names(session, sorted({r.child_id for r in found}))
+        days = calendar.working_days(self.db)
         return [
             ReferralListItem(
                 referral=r,
                 child_name=names.get(r.child_id, "(child not held)"),
-                overdue=r.overdue(today),
-                due=acknowledgement_due(r.sent_at, r.ack_within_days) if r.sent_at else None,
+                overdue=r.overdue(today, days),
+                due=acknowledgement_due(r.sent_at, r.ack_within_days, days) if r.sent_at else None,
             )
             for r in found
         ]

@@ -97,7 +97,7 @@ class CareTab(CaseworkTab):
                 for p in peps
             ],
         )
-        state = pep_state(view.statuses, view.peps, today)
+        state = pep_state(view.statuses, view.peps, today, view.calendar)
         if state.looked_after_since is None:
             self.pep_summary.setText("Not looked after now: PEPs are for looked-after children.")
         else:

@@ -1,9 +1,11 @@
-"""Working days: Monday to Friday, less England's bank holidays, for how long services take to acknowledge.
+"""Working days: Monday to Friday, less England's bank holidays, for when a referral must be acknowledged, a home
+educator first contacted or a first PEP held, and for how long services took to acknowledge.
 
 A referral sent on a Friday and acknowledged on the Monday took one working day, not three calendar days; over
 Christmas the bank holidays do not count either. The holidays come from GOV.UK's list (`parse_govuk` reads its
 JSON, https://www.gov.uk/bank-holidays.json); the server keeps the newest one it was given and falls back to the
-list bundled with the sector's library (`casedesk.server.reports.holidays`).
+list bundled with the sector's library (`casedesk.server.reports.holidays`), and devices keep the list the server
+gives them (`casedesk.store.calendar`). A device that has never been given one counts Monday to Friday only.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 DIVISION = "england-and-wales"  # England's bank holidays (GOV.UK lists England and Wales together)
@@ -32,6 +34,16 @@ class WorkingDays:
     def is_working(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self.holidays
 
+    def after(self, start: date, days: int) -> date:
+        """The day `days` working days after `start` (0: `start` itself): two working days after a Friday is the
+        Tuesday, or the Wednesday when the Monday is a bank holiday."""
+        day = start
+        while days > 0:
+            day += timedelta(days=1)
+            if self.is_working(day):
+                days -= 1
+        return day
+
     def between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end`: the same day is 0, Friday to Monday is 1.
         Negative when `end` is before `start`."""
@@ -50,6 +62,9 @@ class WorkingDays:
         """Holidays on a weekday after `start`, up to and including `end`."""
         low, high = bisect_right(self._sorted, start), bisect_right(self._sorted, end)
         return sum(1 for day in self._sorted[low:high] if day.weekday() < 5)
+
+
+WEEKDAYS = WorkingDays(frozenset())  # Monday to Friday, before a device has been given the bank holidays
 
 
 def parse_govuk(document: Mapping[str, Any]) -> frozenset[date]:
