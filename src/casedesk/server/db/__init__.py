@@ -414,6 +414,8 @@ class ServerDB:
         self.engine = make_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._lock = threading.Lock()
+        self._unsynced: Engine | None = None
+        self._unsynced_lock = threading.Lock()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -429,8 +431,27 @@ class ServerDB:
                 conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
             yield conn
 
+    def unsynced(self) -> Engine:
+        """PostgreSQL connections for bookkeeping a crash may lose the last moment of (the rate limits' counters):
+        each statement its own transaction (no BEGIN and COMMIT round trips), committed without waiting for the
+        disk (`synchronous_commit` off). Never for records, answers or the feed."""
+        if self._unsynced is None:
+            with self._unsynced_lock:
+                if self._unsynced is None:
+                    self._unsynced = create_engine(
+                        self.engine.url,
+                        pool_size=5,
+                        max_overflow=20,
+                        pool_pre_ping=True,
+                        isolation_level="AUTOCOMMIT",
+                        connect_args={"options": "-c synchronous_commit=off"},
+                    )
+        return self._unsynced
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._unsynced is not None:
+            self._unsynced.dispose()
 
 
 @contextmanager
