@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
+from datetime import date
 
-from casedesk.domain.tally import Tally, recount, row_number
+from casedesk.domain.tally import Tally, canonical_number, recount, row_number
 
 FIELDS = ("family_name", "given_name")
 
@@ -43,3 +46,19 @@ def test_tallies_merge_and_round_trip_through_their_stored_form() -> None:
     both.merge(b, -1)
     assert both == a
     assert Tally.from_parts(*both.to_json()) == both and len(both.hash) == 64
+
+
+def test_a_number_hashes_the_canonical_json_the_json_module_writes() -> None:
+    """The encoder built once writes what `json.dumps` with the digest's options writes, so both sides' numbers
+    stay equal: keys sorted at every depth, text unescaped but for quotes, backslashes and control characters."""
+    values = {
+        "body": 'Zoë said "no" \\ then\nleft\t\x01 — 😀',
+        "answers": {"q2": [1, 2.5, None, True], "q1": {"b": 1e16, "a": -0.0}},
+        "count": 2**70,
+        "deleted": False,
+        "missing": None,
+        "on": date(2025, 1, 6),  # not JSON: written as its text, as `default=str` writes it
+    }
+    text = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    expected = int.from_bytes(hashlib.sha256(f"row-1:{text}".encode()).digest(), "big")
+    assert canonical_number("row-1", values) == expected

@@ -232,3 +232,14 @@ def test_command_line_import(
     assert "long layout: 6 marks for 2 children — 6 new" in out and "code H is withdrawn" in out
     assert main(["import", "attendance", str(good), "--school", "999999", "--db", str(db_path)]) == 1
     assert "no school with URN '999999'" in capsys.readouterr().err
+
+
+def test_counts_leave_out_sessions_after_today(db: Database, pupils: tuple[str, str], tmp_path: Path) -> None:
+    AttendanceService(db, "tester").import_file(_file(tmp_path, LONG), today=TODAY)
+    a, _ = pupils
+    for today, possible, absent in ((date(2024, 10, 7), 2, 0), (date(2024, 10, 8), 3, 1), (TODAY, 4, 2)):
+        with db.engine.begin() as conn:
+            attendance_repo.refresh_totals(conn, [a], today=today)
+        with db.session() as session:
+            totals = attendance_repo.all_totals(session)[a]
+        assert (totals.possible, totals.absent) == (possible, absent), today

@@ -86,18 +86,22 @@ def refresh_totals(conn: Any, child_ids: Iterable[str], today: date | None = Non
         return
     until = today or date.today()
     codes: dict[str, list[tuple[date, str]]] = {}
+    days: dict[str, tuple[date, ...]] = {}  # Monday as stored → its sessions' days up to `until` (shared by all)
     cursor = _driver(conn).cursor()
     try:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            for row in cursor.execute(_WEEK_CODES.format(marks=",".join("?" * len(chunk))), chunk):
-                monday = date.fromisoformat(row[1])
-                out = codes.setdefault(row[0], [])
-                for offset, value in zip(_OFFSETS, row[2:], strict=True):
+            for child_id, week_start, *sessions in cursor.execute(
+                _WEEK_CODES.format(marks=",".join("?" * len(chunk))), chunk
+            ):
+                week = days.get(week_start)
+                if week is None:
+                    monday = date.fromisoformat(week_start)
+                    week = days[week_start] = tuple(d for d in (monday + o for o in _OFFSETS) if d <= until)
+                out = codes.setdefault(child_id, [])
+                for day, value in zip(week, sessions, strict=False):  # sessions after `until` left out
                     if value:
-                        day = monday + offset
-                        if day <= until:
-                            out.append((day, value.split("|", 1)[0]))
+                        out.append((day, value.split("|", 1)[0]))
     finally:
         cursor.close()
     rows = []

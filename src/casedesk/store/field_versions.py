@@ -36,10 +36,11 @@ def versions_json(entity: str, versions: Mapping[str, int]) -> str:
     fields, `[version, "entity", [field, …]]` when it covers all of them but those listed (fields the row never
     had), else the map itself. A first sync writes one a row: the compact text is put together from a cached
     tail rather than encoded each time."""
-    if versions and len(set(versions.values())) == 1:
+    numbers = list(versions.values())
+    if numbers and numbers.count(numbers[0]) == len(numbers):
         tail = _tail(entity, tuple(versions))
         if tail is not None:
-            return f"[{int(next(iter(versions.values())))},{tail}"
+            return f"[{int(numbers[0])},{tail}"
     return json.dumps(versions)
 
 

@@ -10,12 +10,13 @@ from the same values. Rows the device holds take the general path: fetched whole
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Date, Table, select, update
+from sqlalchemy import Boolean, Connection, Date, Table, select, update
 
 from casedesk.domain.tally import canonical_number
 from casedesk.store.field_versions import versions_json
@@ -46,6 +47,39 @@ def _to_date(value: Any) -> Any:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+# The wire's usual spellings of a UTC time to the second and of a date, which the column stores and the digest
+# hashes with no conversion but the time's microseconds: such a value is only checked (`fromisoformat`), not
+# converted and formatted twice. Any other spelling (an offset, fractions of a second) takes the general path.
+_UTC_SECOND = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\+00:00")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _time_as_sent(value: Any) -> tuple[str, str] | None:
+    """(stored text, digest's canonical text) of a time sent in UTC to the second, else None."""
+    if type(value) is not str or _UTC_SECOND.fullmatch(value) is None:
+        return None
+    datetime.fromisoformat(value)  # a real time (refused as the general path would refuse it)
+    return f"{value[:19]}.000000+00:00", value
+
+
+def _date_as_sent(value: Any) -> tuple[str, str] | None:
+    """(stored text, digest's canonical text) of a date sent as YYYY-MM-DD, else None."""
+    if type(value) is not str or _DAY.fullmatch(value) is None:
+        return None
+    date.fromisoformat(value)
+    return value, value
+
+
+def _flag_as_sent(bind: Any) -> Any:
+    """For a flag column: (stored value, canonical value) of true or false sent as such, else None."""
+    stored = {True: bind(True), False: bind(False)}
+
+    def as_sent(value: Any) -> tuple[Any, bool] | None:
+        return (stored[value], value) if type(value) is bool else None
+
+    return as_sent
+
+
 @cache
 def _converters(table: Any) -> dict[str, Any]:
     """Per column, how a JSON value becomes what the column stores (dates and times arrive as ISO text)."""
@@ -72,10 +106,11 @@ class _Plan:
     # data columns whose JSON value is what is bound and digested as it is (text, numbers): (name, default)
     plain: tuple[tuple[str, Any], ...]
     # the other data columns: (name, scalar default, from JSON, bind processor, to the digest's canonical value,
-    # whether the column is digested); None: the value goes as it is
-    steps: tuple[tuple[str, Any, Any, Any, Any, bool], ...]
+    # whether the column is digested, a shortcut from the text sent to the stored and canonical values or None);
+    # None: the value goes as it is
+    steps: tuple[tuple[str, Any, Any, Any, Any, bool, Any], ...]
     undigested: dict[str, None]  # digested fields the table has no column for: None in every row's number
-    deleted: Any  # the bind processor of `deleted`
+    deleted: Any  # `deleted` as stored and canonical (`_flag_as_sent`)
     stamps: tuple[Any, ...]  # bind processors of the row stamps
     required: tuple[str, ...]  # fields a new row cannot be stored without
 
@@ -89,15 +124,17 @@ def _plan(entity: str, dialect: Any) -> _Plan:
     for c in table.c:
         if c.name in _STAMPS or c.name in _OWN:
             continue
+        convert = converters.get(c.name)
         step = (
             c.name,
             _column_default(c),
-            converters.get(c.name),
+            convert,
             c.type.bind_processor(dialect),
             canonical.get(c.name),
             c.name in canonical,
+            _as_sent(c, convert, dialect),
         )
-        if step[2:] == (None, None, None, True):
+        if step[2:] == (None, None, None, True, None):
             plain.append((c.name, step[1]))
         else:
             steps.append(step)
@@ -109,10 +146,22 @@ def _plan(entity: str, dialect: Any) -> _Plan:
         plain=tuple(plain),
         steps=tuple(steps),
         undigested=dict.fromkeys(name for name in canonical if name not in table.c),
-        deleted=table.c.deleted.type.bind_processor(dialect) or _same,
+        deleted=_flag_as_sent(table.c.deleted.type.bind_processor(dialect) or _same),
         stamps=tuple(table.c[name].type.bind_processor(dialect) for name in _STAMPS),
         required=_required(table),
     )
+
+
+def _as_sent(column: Any, convert: Any, dialect: Any) -> Any:
+    """The column's shortcut from a value as sent to its stored and canonical values (None: none)."""
+    if convert is _to_datetime:
+        return _time_as_sent
+    if convert is _to_date:
+        return _date_as_sent
+    if isinstance(column.type, Boolean) and convert is None:
+        bind = column.type.bind_processor(dialect)
+        return _flag_as_sent(bind or _same)
+    return None
 
 
 def _column_default(column: Any) -> Any:
@@ -134,10 +183,15 @@ def _required(table: Any) -> tuple[str, ...]:
 class _New:
     """A row the device lacks, as its page's items build it: values as the columns store them, field versions."""
 
-    __slots__ = ("deleted", "values", "versions")
+    __slots__ = ("deleted", "shared", "values", "versions")
 
     def __init__(self, values: dict[str, Any], versions: dict[str, int], deleted: bool) -> None:
         self.values, self.versions, self.deleted = values, versions, deleted
+        self.shared = True  # still the item's own maps: copied before a later item of the page changes them
+
+    def own(self) -> None:
+        if self.shared:
+            self.values, self.versions, self.shared = dict(self.values), dict(self.versions), False
 
 
 def apply_rows(conn: Connection, items: list[Any], pending: dict[tuple[str, str], set[str]]) -> int:
@@ -179,13 +233,14 @@ def _apply_entity(
             fields = item.fields
             if None in map(fields.get, plan.required):
                 continue  # a partial row for something this device never had (it arrives whole with its child)
-            values = dict(fields)  # as sent: converted once at insert, which reads the table's columns only
-            fresh[row_id] = _New(values, dict(item.versions), bool(item.deleted))
+            # as sent: converted once at insert, which reads the table's columns only
+            fresh[row_id] = _New(fields, item.versions, bool(item.deleted))
             continue
         if new is None and entity in APPEND_ONLY_TABLES:
             continue  # append-only: the row never changes once written
         held: dict[str, Any] | None = None
         if new is not None:
+            new.own()
             versions, changes, deleted = new.versions, new.values, new.deleted
         else:
             held = merged.get(row_id)
@@ -252,7 +307,7 @@ def _insert(conn: Connection, entity: str, plan: _Plan, fresh: dict[str, _New], 
     `tallies.number_of` gives the stored row)."""
     stamp = tuple(now if convert is None else convert(now) for convert in plan.stamps)
     plain_names = [name for name, _ in plan.plain]
-    plain, steps, undigested, deleted_bind = plan.plain, plan.steps, plan.undigested, plan.deleted
+    plain, steps, undigested, deleted_as = plan.plain, plan.steps, plan.undigested, plan.deleted
     tally = delta[entity]
     params = []
     for row_id, new in fresh.items():
@@ -260,11 +315,16 @@ def _insert(conn: Connection, entity: str, plan: _Plan, fresh: dict[str, _New], 
         values = [get(name, default) for name, default in plain]
         canonical = dict(zip(plain_names, values, strict=True))
         canonical.update(undigested)
-        row: list[Any] = [row_id, deleted_bind(new.deleted), versions_json(entity, new.versions), *values]
-        for name, default, convert, bind, digest, digested in steps:
+        row: list[Any] = [row_id, deleted_as(new.deleted)[0], versions_json(entity, new.versions), *values]
+        for name, default, convert, bind, digest, digested, as_sent in steps:
             value = get(name, _ABSENT)
             if value is _ABSENT:
                 value = default  # as the column default gives it, unconverted
+            elif as_sent is not None and (both := as_sent(value)) is not None:
+                row.append(both[0])
+                if digested:
+                    canonical[name] = both[1]
+                continue
             elif convert is not None and value is not None:
                 value = convert(value)
             row.append(value if bind is None else bind(value))

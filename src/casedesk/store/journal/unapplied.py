@@ -155,6 +155,8 @@ def sort_page(conn: Connection, items: list[Any]) -> tuple[list[Any], list[Unapp
     for item in items:
         if item.kind != "row" or item.entity not in CATALOGUE:
             ready.append(item)
+        elif not holding and problem(item) is None:
+            ready.append(item)  # nothing held to merge or wait for, nothing to refuse: a first sync's every row
         else:
             consider(item)
     while released:  # rows that waited for a row now stored go with it
