@@ -199,6 +199,14 @@ DEFERRED_PURGES: Setting[list[str]] = Setting(
     "Children that left the user's view while changes for them waited: purged after the next push.",
     parse=_str_list,
 )
+RECORDED_UNTOLD: Setting[list[str]] = Setting(
+    "sync.recorded_untold",
+    list,
+    [],
+    Scope.DEVICE,
+    "Pushed changes whose answers are recorded here but not yet said so to the server (`casedesk.sync.acks`).",
+    parse=_str_list,
+)
 LAST_SUCCESS = Setting("sync.last_success", str, "", Scope.DEVICE, "When a round last finished (ISO time).")
 LAST_ERROR = Setting("sync.last_error", str, "", Scope.DEVICE, "The last round's error, if it failed.")
 LAST_REPORT = Setting("sync.last_report", str, "", Scope.DEVICE, "What the last round did, in words.")

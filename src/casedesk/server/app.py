@@ -206,7 +206,7 @@ def create_app(
                 role=device.role,
                 manages_directory=auth.may_manage_directory(device),
                 user=device.username,
-            ).push(body.changes)
+            ).push(body.changes, recorded=body.recorded)
         if smtp is not None and any(change.get("entity") == "mail_requests" for change in body.changes):
             background.add_task(mail.deliver_pending, store, smtp)  # after the answer: sync never waits on SMTP
         return PushResponse(results=results)

@@ -43,8 +43,8 @@ from casedesk.store.journal import apply as sync_apply
 from casedesk.store.journal import digest as sync_digest
 from casedesk.store.journal import outbox as sync_outbox
 from casedesk.store.journal import unapplied as sync_unapplied
+from casedesk.sync import acks, reconcile
 from casedesk.sync import mismatch as sync_mismatch
-from casedesk.sync import reconcile
 from casedesk.sync.entities import ENTITIES, row_digest
 from casedesk.sync.policy import keep_server_policy
 from casedesk.sync.transport import Offline, Refused, Transport
@@ -161,7 +161,9 @@ class SyncEngine:
         works while the device does. Batches still reach the server one at a time and in order: a batch is sent
         only once the one before it was answered, and never if that one failed."""
         after = 0
-        flights: list[tuple[list[dict[str, Any]], Future[Any]]] = []
+        flights: list[tuple[list[dict[str, Any]], Future[Any], list[str]]] = []
+        held = self.on_db(partial(self.db.get, config.RECORDED_UNTOLD))
+        untold = acks.Untold(held)
         sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casedesk-net-push")
         try:
             while True:
@@ -172,13 +174,16 @@ class SyncEngine:
                 if not sendable:
                     continue
                 before = flights[-1][1] if flights else None
-                flights.append((sendable, sender.submit(self._send_after, before, sendable)))
+                named = untold.take()
+                flights.append((sendable, sender.submit(self._send_after, before, sendable, named), named))
                 if len(flights) > 1:
-                    self._record(*flights.pop(0), report)
+                    self._record(*flights.pop(0), report, untold)
             while flights:
-                self._record(*flights.pop(0), report)
+                self._record(*flights.pop(0), report, untold)
         finally:
             sender.shutdown(wait=False, cancel_futures=True)
+            if untold.held() != held:
+                self.on_db(partial(self.db.put, config.RECORDED_UNTOLD, untold.held()))
 
     def _sendable(self, batch: list[dict[str, Any]], report: SyncReport) -> list[dict[str, Any]]:
         """The changes that can go on the wire; one that cannot is set aside here and the rest go on."""
@@ -194,14 +199,17 @@ class SyncEngine:
             report.set_aside += len(unsendable)
         return sendable
 
-    def _send_after(self, before: Future[Any] | None, changes: list[dict[str, Any]]) -> Any:
+    def _send_after(self, before: Future[Any] | None, changes: list[dict[str, Any]], recorded: list[str]) -> Any:
         if before is not None:
             before.result()  # the batch before this one failed: do not send this one out of order
-        return self.transport.push(changes)
+        return self.transport.push(changes, recorded) if recorded else self.transport.push(changes)
 
-    def _record(self, sent: list[dict[str, Any]], answer: Future[Any], report: SyncReport) -> None:
+    def _record(
+        self, sent: list[dict[str, Any]], answer: Future[Any], named: list[str], report: SyncReport, untold: acks.Untold
+    ) -> None:
         results = answer.result().results
         counts = self.on_db(partial(sync_outbox.record_results, self.db, sent, results))
+        untold.told(named, (r.change_id for r in results if r.status != "rejected"))  # a refusal is not kept there
         report.pushed += counts["applied"]
         report.conflicts += counts["conflict"]
         report.set_aside += counts["rejected"]

@@ -7,6 +7,7 @@ answer arrives, or after a number of pulled pages — the failures that lose dat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,14 +59,14 @@ class FaultyTransport:
         self._check_offline("enrol")
         return self.inner.enrol(request)
 
-    def push(self, changes: list[dict[str, Any]]) -> PushResponse:
+    def push(self, changes: list[dict[str, Any]], recorded: Sequence[str] = ()) -> PushResponse:
         self._check_offline("push")
         f = self.faults
         if f.push_lost_before == 0:
             f.push_lost_before = -1
             raise Offline("Connection dropped before the push arrived (simulated).")
         f.push_lost_before -= 1 if f.push_lost_before > 0 else 0
-        response = self.inner.push(changes)
+        response = self.inner.push(changes, recorded)
         if f.push_lost_after == 0:
             f.push_lost_after = -1
             raise Offline("Connection dropped before the answer arrived (simulated).")

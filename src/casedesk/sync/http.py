@@ -14,7 +14,7 @@ import random
 import ssl
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -93,6 +93,7 @@ class HttpTransport:
         self.bytes_sent = 0
         self.bytes_received = 0
         self.round_id = ""  # sent with every request, so the server logs a round's deliveries once per child
+        self.tells_recorded = True  # whether pushes name recorded answers (not to a server from before)
 
     def close(self) -> None:
         self.client.close()
@@ -101,7 +102,17 @@ class HttpTransport:
     def enrol(self, request: EnrolRequest) -> EnrolResponse:
         return EnrolResponse.model_validate(self._call("POST", "/v1/enrol", body=request, auth=False))
 
-    def push(self, changes: list[dict[str, Any]]) -> PushResponse:
+    def push(self, changes: list[dict[str, Any]], recorded: Sequence[str] = ()) -> PushResponse:
+        """A batch, naming the earlier changes whose answers are recorded here; a server from before refuses that
+        (HTTP 422), and is then sent batches alone (it keeps every answer whole, as it always has)."""
+        if recorded and self.tells_recorded:
+            try:
+                body = {"changes": changes, "recorded": list(recorded)}
+                return _parsed(PushResponse, self._call("POST", "/v1/push", body=body, raw=True))
+            except Refused as exc:
+                if exc.status != 422:
+                    raise
+                self.tells_recorded = False
         return _parsed(PushResponse, self._call("POST", "/v1/push", body={"changes": changes}, raw=True))
 
     def pull(self, cursor: int, limit: int) -> PullResponse:

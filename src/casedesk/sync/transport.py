@@ -6,6 +6,7 @@ and the desktop app can swap the network stack without touching the sync rules.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from casedesk.errors import AuthError, CaseDeskError
@@ -79,7 +80,8 @@ class DeviceRevoked(AuthError):
 class Transport(Protocol):
     def enrol(self, request: EnrolRequest) -> EnrolResponse: ...
 
-    def push(self, changes: list[dict[str, object]]) -> PushResponse: ...
+    def push(self, changes: list[dict[str, object]], recorded: Sequence[str] = ()) -> PushResponse:
+        """Push a batch; `recorded` names earlier changes whose answers this device has recorded."""
 
     def pull(self, cursor: int, limit: int) -> PullResponse: ...
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_BATCH = 500
+MAX_RECORDED = 5000  # recorded answers a push may acknowledge (ten batches' worth; more wait for the next push)
 MAX_PAGE = 5000  # items a pull page may hold: a first sync moves hundreds of thousands (each page a commit)
 PROTOCOL = 1
 HLC_PATTERN = re.compile(r"^\d{13}-\d{6}-[0-9A-Za-z-]{1,40}$")
@@ -173,6 +174,11 @@ class WireChange(_Model):
 class PushRequest(_Model):
     # Items are validated one by one on the server, so one malformed change is rejected on its own.
     changes: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+    # Changes (of earlier batches) whose answers this device has recorded: the server keeps only their status
+    # (`casedesk.server.db.answers`). Devices from before do not send it; servers from before refuse it (422).
+    recorded: list[Annotated[str, Field(pattern=UUID_PATTERN, max_length=36)]] = Field(
+        default_factory=list, max_length=MAX_RECORDED
+    )
 
 
 class ChangeResult(_Model):

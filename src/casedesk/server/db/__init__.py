@@ -323,6 +323,7 @@ def json_dumps(value: Any) -> str:
 
 
 SQLITE_PAGE_SIZE = 16384
+WAL_BYTES = 4 * 1024 * 1024  # how far an SQLite server's write-ahead log grows before it is folded in and cut back
 
 
 def make_engine(url: str) -> Engine:
@@ -343,6 +344,11 @@ def make_engine(url: str) -> Engine:
             dbapi_conn.execute(f"PRAGMA page_size = {SQLITE_PAGE_SIZE}")
             dbapi_conn.execute("PRAGMA journal_mode = WAL")
             dbapi_conn.execute("PRAGMA synchronous = NORMAL")
+            # The write-ahead log is folded into the file every 4 MB and, once folded, cut back to 4 MB: it kept
+            # the size of the largest push since the server started (20 MB beside a 121 MB file at 1,000 deep
+            # children), disk the server used for nothing.
+            dbapi_conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_BYTES // SQLITE_PAGE_SIZE}")
+            dbapi_conn.execute(f"PRAGMA journal_size_limit = {WAL_BYTES}")
 
         return engine
     return create_engine(

@@ -14,6 +14,7 @@ Everything runs in the caller's transaction, under the feed lock (see `ServerDB.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from sqlalchemy import Connection, select
 from casedesk.domain import roles, sharing
 from casedesk.server import policy
 from casedesk.server.db import agreement_admin, applied_changes, merges, policies
+from casedesk.server.db.answers import acknowledge
 from casedesk.server.db.bulk import insert_rows
 from casedesk.server.db.cache import BatchCache, next_seq
 from casedesk.server.db.compact import pack_answer, unpack_answer
@@ -86,7 +88,8 @@ class Pusher(ConflictRules, MergedInserts):
         self.cache.load_children(c for c in child_ids if _UUID.match(c))
 
     # -- the batch ---------------------------------------------------------------------------------------------
-    def push(self, raw_changes: list[dict[str, Any]]) -> list[ChangeResult]:
+    def push(self, raw_changes: list[dict[str, Any]], recorded: Sequence[str] = ()) -> list[ChangeResult]:
+        """Apply a batch; `recorded` names changes whose answers the device has recorded (see `answers`)."""
         ids = [str(raw.get("change_id", "")) for raw in raw_changes]
         # Only well-formed ids are looked up: anything else is refused by `_one`, and a NUL in a query is an error
         # on PostgreSQL, not a miss.
@@ -118,10 +121,14 @@ class Pusher(ConflictRules, MergedInserts):
                 done[change_id] = result
             results.append(result)
         self.rescope_all()
+        self.write_conflicts()
         self._flush()
         merges.apply_merges(self)
+        self.write_conflicts()
         if answers:
             insert_rows(self.conn, applied_changes, answers)
+        if recorded:
+            acknowledge(self.conn, self.device_id, recorded)
         return results
 
     def _flush(self) -> None:
