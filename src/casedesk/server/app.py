@@ -197,7 +197,7 @@ def create_app(
         )
 
     @app.post("/v1/push", response_model=PushResponse)
-    def push_changes(body: PushRequest, device: Device, background: BackgroundTasks) -> PushResponse:
+    def push_changes(body: PushRequest, device: Device, background: BackgroundTasks) -> Response:
         with store.write(ordered=True) as conn:
             results = push.Pusher(
                 conn,
@@ -209,7 +209,8 @@ def create_app(
             ).push(body.changes, recorded=body.recorded)
         if smtp is not None and any(change.get("entity") == "mail_requests" for change in body.changes):
             background.add_task(mail.deliver_pending, store, smtp)  # after the answer: sync never waits on SMTP
-        return PushResponse(results=results)
+        # written once to JSON: returning the model had the framework dump, validate and dump its answers again
+        return Response(PushResponse(results=results).model_dump_json(), media_type="application/json")
 
     @app.get("/v1/state", response_model=ServerState)
     def server_state(device: Device) -> ServerState:

@@ -1,4 +1,5 @@
-"""Many rows into one table at once: one `executemany` on SQLite, one `COPY` on PostgreSQL.
+"""Many rows into one table at once: one `executemany` on SQLite, one `COPY` on PostgreSQL; many updates as one
+`executemany`.
 
 A push writes a feed item, a record and a stored answer per change, a thousand changes a batch. Through psycopg
 every row of an `executemany` is a statement of its own that PostgreSQL parses, binds and executes (pipelined,
@@ -33,6 +34,23 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     else:
         marks = ", ".join("?" * len(columns))
         conn.exec_driver_sql(f"INSERT INTO {into} VALUES ({marks})", list(zip(*by_column, strict=True)))
+
+
+def update_rows(conn: Connection, table: Table, keys: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+    """Update the rows of `table` whose `keys` columns hold each row's values there, setting the other columns
+    the rows name (every row names the same ones): one `executemany` of one statement, each value converted by
+    its column's bind processor as `insert_rows` converts it, without SQLAlchemy's per-row parameter work."""
+    if not rows:
+        return
+    names = [name for name in rows[0] if name not in keys]
+    columns = [table.c[name] for name in (*names, *keys)]
+    by_column = [_converted(column, conn, rows) for column in columns]
+    mark = "%s" if conn.dialect.paramstyle in ("format", "pyformat") else "?"
+    quote = conn.dialect.identifier_preparer
+    assign = ", ".join(f"{quote.quote(name)} = {mark}" for name in names)
+    where = " AND ".join(f"{quote.quote(name)} = {mark}" for name in keys)
+    statement = f"UPDATE {quote.format_table(table)} SET {assign} WHERE {where}"
+    conn.exec_driver_sql(statement, list(zip(*by_column, strict=True)))
 
 
 _UNSET = object()

@@ -15,11 +15,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, func, select
 
 from casedesk.domain import sharing
 from casedesk.server.db import feed, org_scope, records, tallies
-from casedesk.server.db.bulk import insert_rows
+from casedesk.server.db.bulk import insert_rows, update_rows
 from casedesk.server.db.compact import pack_writes, unpack_writes
 
 Key = tuple[str, str]
@@ -227,45 +227,22 @@ class BatchCache:
             added = [(k, self.records[k]) for k in sorted(self.new_records)]  # never None: a known-absent row
             insert_rows(c, records, [as_stored(row, self.one_write.get(k)) for k, row in added if row is not None])
         if self.dirty_records:
-            c.execute(
-                update(records)
-                .where(records.c.entity == bindparam("k_entity"), records.c.row_id == bindparam("k_row"))
-                .values(
-                    data=bindparam("b_data"),
-                    versions=bindparam("b_versions"),
-                    writes=bindparam("b_writes"),
-                    deleted=bindparam("b_deleted"),
-                ),
-                [
-                    {
-                        "k_entity": e,
-                        "k_row": r,
-                        "b_data": row["data"],
-                        "b_versions": row["versions"],
-                        "b_writes": pack_writes(row["versions"], row["hlcs"], row["authors"]),
-                        "b_deleted": row["deleted"],
-                    }
-                    for (e, r) in sorted(self.dirty_records)
-                    if (row := self.records[(e, r)]) is not None
-                ],
-            )
+            changed = [
+                {
+                    "entity": e,
+                    "row_id": r,
+                    "data": row["data"],
+                    "versions": row["versions"],
+                    "writes": pack_writes(row["versions"], row["hlcs"], row["authors"]),
+                    "deleted": row["deleted"],
+                }
+                for (e, r) in sorted(self.dirty_records)
+                if (row := self.records[(e, r)]) is not None
+            ]
+            update_rows(c, records, ("entity", "row_id"), changed)
         if self.new_scope:
-            c.execute(
-                insert(org_scope),
-                [{"org_id": o, "child_id": ch, **self.scope[(o, ch)]} for (o, ch) in sorted(self.new_scope)],
-            )
+            added_scope = [{"org_id": o, "child_id": ch, **self.scope[(o, ch)]} for (o, ch) in sorted(self.new_scope)]
+            insert_rows(c, org_scope, added_scope)
         if self.dirty_scope:
-            c.execute(
-                update(org_scope)
-                .where(org_scope.c.org_id == bindparam("k_org"), org_scope.c.child_id == bindparam("k_child"))
-                .values(visible=bindparam("b_visible"), since_seq=bindparam("b_since")),
-                [
-                    {
-                        "k_org": o,
-                        "k_child": ch,
-                        "b_visible": self.scope[(o, ch)]["visible"],
-                        "b_since": self.scope[(o, ch)]["since_seq"],
-                    }
-                    for (o, ch) in sorted(self.dirty_scope)
-                ],
-            )
+            moved = [{"org_id": o, "child_id": ch, **self.scope[(o, ch)]} for (o, ch) in sorted(self.dirty_scope)]
+            update_rows(c, org_scope, ("org_id", "child_id"), moved)

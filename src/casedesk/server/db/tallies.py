@@ -22,11 +22,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, select
 
 from casedesk.domain import sharing
 from casedesk.domain.tally import Tally, row_number
-from casedesk.server.db import meta, org_scope, org_tallies, policies, records, scope_tallies
+from casedesk.server.db import (
+    meta,
+    org_scope,
+    org_tallies,
+    policies,
+    records,
+    scope_tallies,
+)
+from casedesk.server.db.bulk import insert_rows, update_rows
 from casedesk.sync.entities import ENTITIES
 
 BUILT_KEY = "tallies_built"
@@ -124,11 +132,19 @@ def _tally(row: Any) -> Tally:
     return Tally.from_parts(values["count"], values["hash"])
 
 
-def _load(conn: Connection, table: Any, owner: Any, owners: Iterable[str]) -> dict[tuple[str, str], Tally]:
+def _load_scopes(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Tally]:
+    """The kept tallies of these (scope, entity) pairs alone: an edit of one field of many rows touches one
+    entity of each child, and reading every entity of each child read several times the rows needed."""
+    by_entity: dict[str, set[str]] = defaultdict(set)
+    for scope, entity in keys:
+        by_entity[entity].add(scope)
     out: dict[tuple[str, str], Tally] = {}
-    for chunk in _chunks(owners):
-        for row in conn.execute(select(table).where(owner.in_(chunk))):
-            out[(row[0], row.entity)] = _tally(row)
+    columns = (scope_tallies.c.scope, scope_tallies.c.count, scope_tallies.c.hash)
+    for entity, scopes in sorted(by_entity.items()):
+        for chunk in _chunks(scopes):
+            query = select(*columns).where(scope_tallies.c.entity == entity, scope_tallies.c.scope.in_(chunk))
+            for scope, count, hash_hex in conn.execute(query):
+                out[(scope, entity)] = Tally.from_parts(count, hash_hex)
     return out
 
 
@@ -136,26 +152,16 @@ def _store(
     conn: Connection, table: Any, owner_name: str, held: dict[tuple[str, str], Tally], new: dict[tuple[str, str], Tally]
 ) -> None:
     """Write tallies back: update the ones that were there, insert the others."""
-    owner = table.c[owner_name]
     updates = [
-        {"k_owner": o, "k_entity": e, "b_count": t.count, "b_hash": t.hash}
-        for (o, e), t in new.items()
-        if (o, e) in held
+        {owner_name: o, "entity": e, "count": t.count, "hash": t.hash} for (o, e), t in new.items() if (o, e) in held
     ]
     inserts = [
         {owner_name: o, "entity": e, "count": t.count, "hash": t.hash}
         for (o, e), t in new.items()
         if (o, e) not in held
     ]
-    if updates:
-        conn.execute(
-            update(table)
-            .where(owner == bindparam("k_owner"), table.c.entity == bindparam("k_entity"))
-            .values(count=bindparam("b_count"), hash=bindparam("b_hash")),
-            updates,
-        )
-    if inserts:
-        conn.execute(insert(table), inserts)
+    update_rows(conn, table, (owner_name, "entity"), updates)
+    insert_rows(conn, table, inserts)
 
 
 def stored_rows(conn: Connection, child_ids: Iterable[str]) -> dict[str, list[Row]]:
@@ -185,7 +191,7 @@ def apply(conn: Connection, changes: Changes, policy: sharing.Policy | None = No
     moved = {c for c in changes.visible_after if changes.visible_after[c] != changes.visible_before.get(c, set())}
     if not delta and not moved:
         return
-    held = _load(conn, scope_tallies, scope_tallies.c.scope, {s for s, _ in delta})
+    held = _load_scopes(conn, delta)
     after = {key: Tally(t.count, t.total) for key, t in held.items()}
     for key, t in delta.items():
         after.setdefault(key, Tally()).merge(t)
@@ -247,31 +253,16 @@ def move_orgs(conn: Connection, org_delta: dict[tuple[str, str, str], Tally]) ->
     for chunk in _chunks({o for o, _, _ in org_delta}):
         for row in conn.execute(select(org_tallies).where(org_tallies.c.org_id.in_(chunk))):
             held[(row.org_id, row.view, row.entity)] = _tally(row)
-    updates, inserts = [], []
+    updates: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
     for key, t in org_delta.items():
         total = held[key].copy() if key in held else Tally()
         total.merge(t)
         org, view, entity = key
-        values = {"count": total.count, "hash": total.hash}
-        if key in held:
-            updates.append(
-                {"k_org": org, "k_view": view, "k_entity": entity, **{f"b_{k}": v for k, v in values.items()}}
-            )
-        else:
-            inserts.append({"org_id": org, "view": view, "entity": entity, **values})
-    if updates:
-        conn.execute(
-            update(org_tallies)
-            .where(
-                org_tallies.c.org_id == bindparam("k_org"),
-                org_tallies.c.view == bindparam("k_view"),
-                org_tallies.c.entity == bindparam("k_entity"),
-            )
-            .values(count=bindparam("b_count"), hash=bindparam("b_hash")),
-            updates,
-        )
-    if inserts:
-        conn.execute(insert(org_tallies), inserts)
+        moved = {"org_id": org, "view": view, "entity": entity, "count": total.count, "hash": total.hash}
+        (updates if key in held else inserts).append(moved)
+    update_rows(conn, org_tallies, ("org_id", "view", "entity"), updates)
+    insert_rows(conn, org_tallies, inserts)
 
 
 def org_digest(conn: Connection, org_id: str, view: str = "") -> dict[str, Tally]:

@@ -7,11 +7,13 @@ A change that cannot even be put on the wire is set aside here, before it is sen
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import pydantic_core
 from sqlalchemy import bindparam, delete, func, select, update
 
 from casedesk.store.database import Database
@@ -54,17 +56,40 @@ def pending_batch(db: Database, limit: int) -> list[dict[str, Any]]:
     return pending_after(db, limit, 0)[0]
 
 
+_PENDING = (
+    "SELECT seq, change_id, entity, row_id, op, fields, base_versions, hlc, device_id, author FROM outbox"
+    " WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?"
+)
+
+
 def pending_after(db: Database, limit: int, after: int) -> tuple[list[dict[str, Any]], int]:
     """The oldest pending changes made after outbox position `after`, in the order they were made, as wire
-    dictionaries; and the position of the last one (to read the next batch while this one is in flight)."""
-    with db.session() as session:
-        rows = session.execute(
-            select(_outbox)
-            .where(_outbox.c.state == "pending", _outbox.c.seq > after)
-            .order_by(_outbox.c.seq)
-            .limit(limit)
-        ).all()
-    return [wire_dict(r) for r in rows], (int(rows[-1].seq) if rows else after)
+    dictionaries; and the position of the last one (to read the next batch while this one is in flight).
+
+    Read through the driver's cursor, only the columns the wire needs: reading whole outbox rows through
+    SQLAlchemy (times converted, every value processed) took as long as the server took to apply them."""
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql(_PENDING, (after, limit)).fetchall()
+    batch = [
+        {
+            "change_id": change_id,
+            "entity": entity,
+            "row_id": row_id,
+            "op": op,
+            "fields": _json(fields),
+            "base_versions": _json(base_versions),
+            "hlc": hlc,
+            "device_id": device_id,
+            "author": author,
+        }
+        for _, change_id, entity, row_id, op, fields, base_versions, hlc, device_id, author in rows
+    ]
+    return batch, (int(rows[-1][0]) if rows else after)
+
+
+def _json(text: str | None) -> Any:
+    """A JSON column's value, read as the column type reads it (see `_loads`)."""
+    return None if text is None else _loads(text)
 
 
 def set_aside_locally(db: Database, change_id: str, reason: str) -> None:
@@ -72,6 +97,13 @@ def set_aside_locally(db: Database, change_id: str, reason: str) -> None:
         conn.execute(
             update(_outbox).where(_outbox.c.change_id == change_id).values(state="rejected", last_error=reason)
         )
+
+
+_MARK = "UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1 WHERE change_id = ?"
+_MARK_COMPACTED = (
+    "UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1, fields = '{}', base_versions = '{}'"
+    " WHERE change_id = ?"
+)
 
 
 def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[Any]) -> dict[str, int]:
@@ -99,14 +131,13 @@ def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[A
             for name, version in result.versions.items():
                 seen[name] = max(int(version), seen.get(name, 0))
     with db._write_lock, db.engine.begin() as conn:
-        if marks:
-            conn.execute(
-                update(_outbox)
-                .where(_outbox.c.change_id == bindparam("cid"))
-                .values(state=bindparam("st"), last_error=bindparam("err"), attempts=_outbox.c.attempts + 1),
-                marks,
-            )
-            compact(conn, [m["cid"] for m in marks if m["st"] in ("applied", "conflict")])
+        # one statement marks and compacts an acknowledged change (see `compact`), one marks a refused one
+        acknowledged = [(m["st"], m["err"], m["cid"]) for m in marks if m["st"] in ("applied", "conflict")]
+        refused = [(m["st"], m["err"], m["cid"]) for m in marks if m["st"] not in ("applied", "conflict")]
+        if acknowledged:
+            conn.exec_driver_sql(_MARK_COMPACTED, acknowledged)
+        if refused:
+            conn.exec_driver_sql(_MARK, refused)
         for entity in {e for e, _ in versions_by_row}:
             table = mapped_table(SYNCED_TABLES[entity])
             wanted = {row_id: v for (e, row_id), v in versions_by_row.items() if e == entity}
@@ -197,3 +228,13 @@ def forget_rows(conn: Any, row_ids: Iterable[str]) -> None:
                 _outbox.c.row_id.in_(ids[start : start + 500]), _outbox.c.state.in_(("applied", "conflict"))
             )
         )
+
+
+def _loads(text: str) -> Any:
+    """pydantic's JSON parser, about twice the json module's speed, giving the same values (integers of any size,
+    NaN and infinities, the last of repeated keys); text it refuses (a lone surrogate the json module wrote as an
+    escape) is read by the json module, so nothing is read otherwise than the column type reads it."""
+    try:
+        return pydantic_core.from_json(text)
+    except ValueError:
+        return json.loads(text)
