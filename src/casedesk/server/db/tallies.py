@@ -18,7 +18,7 @@ organisation's view, for the periodic check that the kept sums still match the d
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,18 +132,18 @@ def _tally(row: Any) -> Tally:
     return Tally.from_parts(values["count"], values["hash"])
 
 
-def _load_scopes(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Tally]:
-    """The kept tallies of these (scope, entity) pairs alone: an edit of one field of many rows touches one
-    entity of each child, and reading every entity of each child read several times the rows needed."""
-    by_entity: dict[str, set[str]] = defaultdict(set)
-    for scope, entity in keys:
-        by_entity[entity].add(scope)
+def _load_scopes(conn: Connection, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], Tally]:
+    """The kept tallies of these (scope, entity) pairs, read for the entities they name alone: an edit of one
+    field of many rows touches one entity of each child, and reading every entity of each child read several
+    times the rows needed. One query per chunk of scopes (a round trip each on PostgreSQL); the pair's primary
+    key serves both lists, where SQLite scans the table for a list of pairs."""
+    entities = sorted({entity for _, entity in keys})
     out: dict[tuple[str, str], Tally] = {}
-    columns = (scope_tallies.c.scope, scope_tallies.c.count, scope_tallies.c.hash)
-    for entity, scopes in sorted(by_entity.items()):
-        for chunk in _chunks(scopes):
-            query = select(*columns).where(scope_tallies.c.entity == entity, scope_tallies.c.scope.in_(chunk))
-            for scope, count, hash_hex in conn.execute(query):
+    columns = (scope_tallies.c.scope, scope_tallies.c.entity, scope_tallies.c.count, scope_tallies.c.hash)
+    for chunk in _chunks(scope for scope, _ in keys):
+        query = select(*columns).where(scope_tallies.c.scope.in_(chunk), scope_tallies.c.entity.in_(entities))
+        for scope, entity, count, hash_hex in conn.execute(query):
+            if (scope, entity) in keys:
                 out[(scope, entity)] = Tally.from_parts(count, hash_hex)
     return out
 
