@@ -96,7 +96,9 @@ def _needs_check_and_matches(app: QApplication, context: AppContext, window: Mai
 
 
 def _dialogs(app: QApplication, context: AppContext, window: MainWindow, child_id: str, name: str) -> None:
-    """The forms a new user fills in first: a new child, a home visit, a referral."""
+    """The forms a new user fills in first: a new child, a home visit, a referral (over the child they are about,
+    opened again: the overviews before showed other children)."""
+    window.open_child(child_id)
     new_child = NewChildDialog(context, window)
     new_child.show()
     _save(app, new_child, "new-child.png", window)
