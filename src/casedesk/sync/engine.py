@@ -63,12 +63,12 @@ def _collector_paused() -> Iterator[None]:
     Those objects are freed by their reference counts, not by the collector; the pull collects the youngest
     generation itself after each page, so a cycle made while a page is applied does not outlive the pull.
     """
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()  # another pause (the caseload's) may be under way: leave it to end its own
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 

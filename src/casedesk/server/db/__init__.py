@@ -40,6 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.pool import NullPool
 
+from casedesk import jsontext
 from casedesk.paths import migrations_dir
 from casedesk.server.db.compact import FieldMeta
 from casedesk.server.feed.tables import metadata as feed_metadata
@@ -302,13 +303,8 @@ DEFAULT_SQLITE_NAME = "casedesk-server.db"
 
 
 def json_loads(text: str | bytes) -> Any:
-    """The JSON columns' reader: pydantic's parser, about twice as fast as the json module (every pulled row
-    reads the record's data and its feed item), with integers of any size kept exact. Text it refuses (a lone
-    surrogate the json module wrote as an escape) is read by the json module, so nothing stored reads otherwise."""
-    try:
-        return pydantic_core.from_json(text)
-    except ValueError:
-        return json.loads(text)
+    """The JSON columns' reader (every pulled row reads the record's data and its feed item): see `jsontext`."""
+    return jsontext.loads(text)
 
 
 def json_dumps(value: Any) -> str:

@@ -16,7 +16,6 @@ answers are kept whole, as before.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import Connection, delete
 
@@ -24,10 +23,6 @@ from casedesk.server.db import applied_changes
 from casedesk.server.db.bulk import insert_rows
 
 CHUNK = 500
-
-
-def _marker(result: dict[str, Any]) -> dict[str, Any]:
-    return {"status": result["status"]}
 
 
 def acknowledge(conn: Connection, device_id: str, change_ids: Iterable[str]) -> int:

@@ -7,15 +7,14 @@ A change that cannot even be put on the wire is set aside here, before it is sen
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import pydantic_core
 from sqlalchemy import bindparam, delete, func, select, update
 
+from casedesk import jsontext
 from casedesk.store.database import Database
 from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, OutboxRow
 from casedesk.store.tables import mapped_table
@@ -35,20 +34,6 @@ class SetAside:
     author: str
     created_at: datetime
     reason: str
-
-
-def wire_dict(row: Any) -> dict[str, Any]:
-    return {
-        "change_id": row.change_id,
-        "entity": row.entity,
-        "row_id": row.row_id,
-        "op": row.op,
-        "fields": row.fields,
-        "base_versions": row.base_versions,
-        "hlc": row.hlc,
-        "device_id": row.device_id,
-        "author": row.author,
-    }
 
 
 def pending_batch(db: Database, limit: int) -> list[dict[str, Any]]:
@@ -88,8 +73,8 @@ def pending_after(db: Database, limit: int, after: int) -> tuple[list[dict[str, 
 
 
 def _json(text: str | None) -> Any:
-    """A JSON column's value, read as the column type reads it (see `_loads`)."""
-    return None if text is None else _loads(text)
+    """A JSON column's value, read as the column type reads it."""
+    return None if text is None else jsontext.loads(text)
 
 
 def set_aside_locally(db: Database, change_id: str, reason: str) -> None:
@@ -100,6 +85,11 @@ def set_aside_locally(db: Database, change_id: str, reason: str) -> None:
 
 
 _MARK = "UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1 WHERE change_id = ?"
+# An acknowledged change is marked and compacted at once: its values and base versions are dropped, the entry kept
+# (id, record, operation, clock, author, state). Nothing sends them again: a push retried after a lost answer still
+# holds them (it was never marked), the server answers a repeated change id from its own record of it, and the
+# values live on in the rows and the audit log. Without this a recording device kept a second copy of everything
+# it ever wrote. Set-aside changes keep theirs, to be shown and retried.
 _MARK_COMPACTED = (
     "UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1, fields = '{}', base_versions = '{}'"
     " WHERE change_id = ?"
@@ -113,7 +103,7 @@ def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[A
     base, or it would look stale. Fields the server did not take (a lost conflict) keep their old version, so
     the winning value still arrives on the next pull.
 
-    An acknowledged change is compacted in the same transaction (`compact`): it will never be sent again.
+    An acknowledged change is compacted in the same transaction (`_MARK_COMPACTED`): it will never be sent again.
     """
     by_id = {c["change_id"]: c for c in sent}
     counts = {"applied": 0, "conflict": 0, "rejected": 0}
@@ -131,7 +121,7 @@ def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[A
             for name, version in result.versions.items():
                 seen[name] = max(int(version), seen.get(name, 0))
     with db._write_lock, db.engine.begin() as conn:
-        # one statement marks and compacts an acknowledged change (see `compact`), one marks a refused one
+        # one statement marks and compacts an acknowledged change (`_MARK_COMPACTED`), one marks a refused one
         acknowledged = [(m["st"], m["err"], m["cid"]) for m in marks if m["st"] in ("applied", "conflict")]
         refused = [(m["st"], m["err"], m["cid"]) for m in marks if m["st"] not in ("applied", "conflict")]
         if acknowledged:
@@ -157,17 +147,6 @@ def record_results(db: Database, sent: list[dict[str, Any]], results: Iterable[A
                     update(table).where(table.c.id == bindparam("rid")).values(versions=bindparam("v")), updates
                 )
     return counts
-
-
-def compact(conn: Any, change_ids: list[str]) -> None:
-    """Drop the values and base versions of these changes, which the server has acknowledged, keeping the entry
-    (id, record, operation, clock, author, state). Nothing sends them again: a push retried after a lost answer
-    still holds them (it was never marked), the server answers a repeated change id from its own record of it,
-    and the values live on in the rows and the audit log. Without this a recording device kept a second copy of
-    everything it ever wrote. Set-aside changes keep theirs, to be shown and retried."""
-    for start in range(0, len(change_ids), 500):  # by change id alone, so SQLite uses its unique index
-        chunk = change_ids[start : start + 500]
-        conn.execute(update(_outbox).where(_outbox.c.change_id.in_(chunk)).values(fields={}, base_versions={}))
 
 
 def count_by_state(db: Database) -> dict[str, int]:
@@ -228,13 +207,3 @@ def forget_rows(conn: Any, row_ids: Iterable[str]) -> None:
                 _outbox.c.row_id.in_(ids[start : start + 500]), _outbox.c.state.in_(("applied", "conflict"))
             )
         )
-
-
-def _loads(text: str) -> Any:
-    """pydantic's JSON parser, about twice the json module's speed, giving the same values (integers of any size,
-    NaN and infinities, the last of repeated keys); text it refuses (a lone surrogate the json module wrote as an
-    escape) is read by the json module, so nothing is read otherwise than the column type reads it."""
-    try:
-        return pydantic_core.from_json(text)
-    except ValueError:
-        return json.loads(text)
