@@ -25,6 +25,10 @@ COMMAND_LINE = "(command line)"
 NOT_ADMINISTRATOR = "Only your organisation's CaseDesk administrators can do this."
 
 
+def not_administrator() -> AuthFailure:
+    return AuthFailure("not_administrator", NOT_ADMINISTRATOR, 403)
+
+
 def record(
     conn: Connection,
     *,
@@ -48,6 +52,37 @@ def record(
             outcome=outcome,
         )
     )
+
+
+def audited(conn: Connection, device: Any, action: str, target: str = "", outcome: str = "done") -> None:
+    """`record` for a call an enrolled device made, in its user's name."""
+    record(
+        conn,
+        org_id=device.org_id,
+        actor=device.username,
+        device_id=device.device_id,
+        action=action,
+        target=target,
+        outcome=outcome,
+    )
+
+
+def require(
+    store: ServerDB,
+    device: Any,
+    action: str,
+    may: Callable[[Any], bool],
+    refusal: AuthFailure,
+    target: str = "",
+) -> None:
+    """Let the call on when `may(user)` holds for the device's user; otherwise audit the refusal and raise it."""
+    with store.read() as conn:
+        user = conn.execute(select(users).where(users.c.id == device.user_id)).first()
+    if user is not None and may(user):
+        return
+    with store.write() as conn:
+        audited(conn, device, action, target, "refused")
+    raise refusal
 
 
 def audit_log(store: ServerDB, org_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
@@ -134,26 +169,7 @@ def add_routes(app: FastAPI, store: ServerDB, current_device: Callable[..., Any]
 
     def administrator(device: Any, action: str, target: str = "") -> None:
         """Refuse (and audit the refusal) unless the device's user administers their organisation."""
-        with store.read() as conn:
-            user = conn.execute(select(users).where(users.c.id == device.user_id)).first()
-        if user is not None and is_administrator(user):
-            return
-        with store.write() as conn:
-            record(
-                conn,
-                org_id=device.org_id,
-                actor=device.username,
-                device_id=device.device_id,
-                action=action,
-                target=target,
-                outcome="refused",
-            )
-        raise AuthFailure("not_administrator", NOT_ADMINISTRATOR, 403)
-
-    def audited(conn: Connection, device: Any, action: str, target: str = "") -> None:
-        record(
-            conn, org_id=device.org_id, actor=device.username, device_id=device.device_id, action=action, target=target
-        )
+        require(store, device, action, is_administrator, not_administrator(), target)
 
     @app.get("/v1/me", response_model=Account)
     def me(device: Device) -> Account:

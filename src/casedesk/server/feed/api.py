@@ -9,12 +9,11 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
-from sqlalchemy import select
 
 from casedesk.domain.feed.quality import Kind
-from casedesk.server.administration import NOT_ADMINISTRATOR, record
+from casedesk.server.administration import audited, not_administrator, require
 from casedesk.server.auth import AuthFailure, is_administrator
-from casedesk.server.db import ServerDB, users
+from casedesk.server.db import ServerDB
 from casedesk.server.feed import quality, review
 from casedesk.server.feed.identities import FeedRefused
 from casedesk.sync.feed_wire import (
@@ -32,20 +31,10 @@ def add_routes(app: FastAPI, store: ServerDB, current_device: Callable[..., Any]
     Device = Annotated[Any, Depends(current_device)]
 
     def administrator(device: Any, action: str) -> None:
-        with store.read() as conn:
-            user = conn.execute(select(users).where(users.c.id == device.user_id)).first()
-        allowed = user is not None and is_administrator(user)
+        """Refuse (and audit the refusal) unless the device's user administers; audit the call when they do."""
+        require(store, device, action, is_administrator, not_administrator())
         with store.write() as conn:
-            record(
-                conn,
-                org_id=device.org_id,
-                actor=device.username,
-                device_id=device.device_id,
-                action=action,
-                outcome="done" if allowed else "refused",
-            )
-        if not allowed:
-            raise AuthFailure("not_administrator", NOT_ADMINISTRATOR, 403)
+            audited(conn, device, action)
 
     @app.get("/v1/admin/data-quality", response_model=QualityReport)
     def data_quality(device: Device) -> QualityReport:

@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Response
-from sqlalchemy import select
 
 from casedesk.domain import roles
 from casedesk.domain.transfer.package import MAX_PACKAGE, AreaKeys, AreaPublic, PackageRefused, open_package, seal
-from casedesk.server.administration import record
+from casedesk.server.administration import audited, require
 from casedesk.server.auth import AuthFailure, is_administrator
-from casedesk.server.db import ServerDB, users
+from casedesk.server.db import ServerDB
 from casedesk.server.transfer.export import TransferError, export_payload
 from casedesk.server.transfer.receive import import_payload
 from casedesk.sync.transfer_wire import TransferExport, TransferImport, TransferImported
@@ -53,22 +52,11 @@ def area_keys() -> AreaKeys:
 def add_routes(app: FastAPI, store: ServerDB, current_device: Callable[..., Any]) -> None:
     Device = Annotated[Any, Depends(current_device)]
 
+    def may_transfer(user: Any) -> bool:
+        return is_administrator(user) or roles.parse(user.role) in TRANSFER_ROLES
+
     def allowed(device: Any, action: str, target: str = "") -> None:
-        with store.read() as conn:
-            user = conn.execute(select(users).where(users.c.id == device.user_id)).first()
-        ok = user is not None and (is_administrator(user) or roles.parse(user.role) in TRANSFER_ROLES)
-        if not ok:
-            with store.write() as conn:
-                record(
-                    conn,
-                    org_id=device.org_id,
-                    actor=device.username,
-                    device_id=device.device_id,
-                    action=action,
-                    target=target,
-                    outcome="refused",
-                )
-            raise AuthFailure("not_allowed", NOT_ALLOWED, 403)
+        require(store, device, action, may_transfer, AuthFailure("not_allowed", NOT_ALLOWED, 403), target)
 
     @app.post("/v1/transfer/export", response_class=Response)
     def transfer_export(body: TransferExport, device: Device) -> Response:
@@ -78,14 +66,7 @@ def add_routes(app: FastAPI, store: ServerDB, current_device: Callable[..., Any]
             keys, receiver = area_keys(), AreaPublic.from_json(body.to_key)
             with store.write() as conn:
                 payload = export_payload(conn, body.child_id, body.to_org, keys.area)
-                record(
-                    conn,
-                    org_id=device.org_id,
-                    actor=device.username,
-                    device_id=device.device_id,
-                    action="transfer_export",
-                    target=body.child_id,
-                )
+                audited(conn, device, "transfer_export", body.child_id)
             package = seal(payload, keys, receiver)
         except (TransferError, PackageRefused) as exc:
             raise _refused(exc) from exc
@@ -108,14 +89,7 @@ def add_routes(app: FastAPI, store: ServerDB, current_device: Callable[..., Any]
                 done = import_payload(
                     conn, opened.header, opened.payload, device.org_id, into_child=body.into_child, new=body.new
                 )
-                record(
-                    conn,
-                    org_id=device.org_id,
-                    actor=device.username,
-                    device_id=device.device_id,
-                    action="transfer_import",
-                    target=done.child_id,
-                )
+                audited(conn, device, "transfer_import", done.child_id)
         except (TransferError, PackageRefused) as exc:
             raise _refused(exc) from exc
         return TransferImported(
