@@ -188,3 +188,37 @@ def test_methods_an_endpoint_does_not_allow_get_405_with_allow(api: Api) -> None
             response = api.client.request(method, path, headers=api.headers)
             assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"
             assert set(response.headers["Allow"].replace(" ", "").split(",")) >= allowed, (method, path)
+
+
+def test_refusals_naming_what_is_not_there_are_declared(any_server: Server) -> None:
+    """Each endpoint that answers "not found" or "conflict" lists it, so such an answer is never undeclared (the
+    fuzz meets these only when it happens to draw a well-formed id nobody holds)."""
+    from casedesk.server.administration import set_administrator
+
+    api = Api(any_server)
+    try:
+        set_administrator(any_server.store, "ann", True)
+        nobody = new_id()
+        asked = [
+            ("GET", "/v1/access-log", "/v1/access-log", {"params": {"child_id": nobody}}),
+            ("POST", "/v1/overrides/{override_id}/end", f"/v1/overrides/{nobody}/end", {}),
+            (
+                "POST",
+                "/v1/overrides/{override_id}/decision",
+                f"/v1/overrides/{nobody}/decision",
+                {"json": {"approve": True, "note": "checked"}},
+            ),
+            ("POST", "/v1/admin/devices/{device_id}/revoke", f"/v1/admin/devices/{nobody}/revoke", {}),
+            (
+                "POST",
+                "/v1/admin/enrolment-codes",
+                "/v1/admin/enrolment-codes",
+                {"json": {"username": "nobody", "hours": 24}},
+            ),
+        ]
+        for method, template, path, kwargs in asked:
+            response = api.client.request(method, path, headers=api.headers, **kwargs)
+            assert response.status_code == 404, f"{method} {path}: {response.status_code} {response.text}"
+            api.check(method, template, response)
+    finally:
+        api.client.close()

@@ -16,7 +16,7 @@ from fastapi import Depends, FastAPI
 from sqlalchemy import Connection, insert, select, update
 
 from casedesk.domain.ids import new_id
-from casedesk.server.auth import AuthFailure, is_administrator
+from casedesk.server.auth import AuthFailure, answers, is_administrator
 from casedesk.server.db import ServerDB, admin_audit, devices, orgs, users
 from casedesk.server.db.accounts import AdminError, issue_code
 from casedesk.sync.wire import Account, AdminDevice, AdminOverview, AdminUser, CodeIssued, CodeRequest
@@ -190,7 +190,7 @@ def add_routes(app: FastAPI, store: ServerDB, current_device: Callable[..., Any]
             audited(conn, device, "list")
             return overview(conn, device.org_id)
 
-    @app.post("/v1/admin/devices/{device_id}/revoke", response_model=AdminDevice)
+    @app.post("/v1/admin/devices/{device_id}/revoke", response_model=AdminDevice, responses=answers(404))
     def admin_revoke(device_id: str, device: Device) -> AdminDevice:
         administrator(device, "revoke_device", device_id)
         with store.write() as conn:
@@ -198,7 +198,7 @@ def add_routes(app: FastAPI, store: ServerDB, current_device: Callable[..., Any]
             audited(conn, device, "revoke_device", device_id)
             return revoked
 
-    @app.post("/v1/admin/enrolment-codes", response_model=CodeIssued)
+    @app.post("/v1/admin/enrolment-codes", response_model=CodeIssued, responses=answers(404))
     def admin_code(body: CodeRequest, device: Device) -> CodeIssued:
         administrator(device, "enrolment_code", body.username)
         with store.write() as conn:

@@ -58,7 +58,6 @@ from casedesk.sync.wire import (
     EnrolRequest,
     EnrolResponse,
     EntityName,
-    ErrorBody,
     PolicyResponse,
     ProblemReport,
     PullResponse,
@@ -70,7 +69,7 @@ from casedesk.sync.wire import (
 
 log = logging.getLogger(__name__)
 MAX_CURSOR = 2**63 - 1
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 403, 413, 422, 429)}
+ERRORS = auth.answers(400, 401, 403, 413, 422, 429)  # what any endpoint may answer; an endpoint adds its own
 
 
 def app_from_environment() -> FastAPI:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query
 
-from casedesk.server.auth import AuthFailure
+from casedesk.server.auth import AuthFailure, answers
 from casedesk.server.db import ServerDB, access, breakglass
 from casedesk.sync.wire import UUID_PATTERN
 from casedesk.sync.wire_audit import (
@@ -48,7 +48,7 @@ def entry(row: dict[str, Any]) -> AccessEntry:
 def add_routes(app: FastAPI, store: ServerDB, current_device: Callable[..., Any]) -> None:
     Device = Annotated[Any, Depends(current_device)]
 
-    @app.get("/v1/access-log", response_model=AccessLogResponse)
+    @app.get("/v1/access-log", response_model=AccessLogResponse, responses=answers(404))
     def access_log(
         device: Device,
         child_id: Annotated[str, Query(pattern=UUID_PATTERN, description="the child whose log to read")],
@@ -124,19 +124,19 @@ def add_override_routes(app: FastAPI, store: ServerDB, current_device: Callable[
         organisation's records, with the server's override policy in words."""
         return listed(device, child_id)
 
-    @app.post("/v1/overrides/ask", response_model=OverrideInfo)
+    @app.post("/v1/overrides/ask", response_model=OverrideInfo, responses=answers(404, 409))
     def ask_override(body: OverrideAsk, device: Device) -> OverrideInfo:
         """Ask for what is withheld of one child: granted at once or queued for the owning lead, by policy."""
         return one(device, breakglass.ask(store, device, body, rules))
 
-    @app.post("/v1/overrides/{override_id}/decision", response_model=OverrideInfo)
+    @app.post("/v1/overrides/{override_id}/decision", response_model=OverrideInfo, responses=answers(404, 409))
     def decide_override(
         override_id: Annotated[str, Path(pattern=UUID_PATTERN)], body: OverrideDecision, device: Device
     ) -> OverrideInfo:
         breakglass.decide(store, device, override_id, body.approve, body.note, rules)
         return one(device, override_id)
 
-    @app.post("/v1/overrides/{override_id}/end", response_model=OverrideInfo)
+    @app.post("/v1/overrides/{override_id}/end", response_model=OverrideInfo, responses=answers(404, 409))
     def end_override(override_id: Annotated[str, Path(pattern=UUID_PATTERN)], device: Device) -> OverrideInfo:
         breakglass.end(store, device, override_id)
         return one(device, override_id)

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from casedesk.domain import roles
+from casedesk.sync.wire import ErrorBody
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password")
@@ -30,6 +31,12 @@ class AuthFailure(Exception):
         self.code = code
         self.detail = detail
         self.status = status
+
+
+def answers(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """These refusals declared as an endpoint's answers (`responses=`), each with the error body every refusal
+    has: a client, and the API's own fuzz test, may rely on every status a call can answer with being listed."""
+    return {status: {"model": ErrorBody} for status in statuses}
 
 
 def is_administrator(user: Any) -> bool:

@@ -51,7 +51,7 @@ def add_routes(app: FastAPI, store: ServerDB, current_device: Any) -> None:
             "schools": _schools(store, audience),
         }
 
-    @app.get("/v1/reports/{name}")
+    @app.get("/v1/reports/{name}", responses=auth.answers(404))
     def report(
         name: str,
         device: Any = caller,
