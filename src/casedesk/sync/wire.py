@@ -69,11 +69,21 @@ EntityName = Literal[
 
 
 class _Model(BaseModel):
+    """What a device sends: the server refuses anything it does not know."""
+
     model_config = ConfigDict(extra="forbid")
 
 
+class ServerAnswer(BaseModel):
+    """What the server sends: a device ignores fields it does not know, so a server that adds one (as
+    `PullItem.owner` and `ServerState.sharing_default` were added) does not cut off the apps already installed;
+    a change an older app could not safely ignore raises the minimum app version instead (`client_versions`)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
 # -- errors --------------------------------------------------------------------------------------------------
-class ErrorBody(_Model):
+class ErrorBody(ServerAnswer):
     """Every error the server returns: a stable code for programs and a sentence for people."""
 
     error: str
@@ -89,7 +99,7 @@ class EnrolRequest(_Model):
     device_name: str = Field(default="", max_length=200)
 
 
-class EnrolResponse(_Model):
+class EnrolResponse(ServerAnswer):
     device_token: str
     username: str
     organisation_id: str
@@ -99,7 +109,7 @@ class EnrolResponse(_Model):
 
 
 # -- app versions --------------------------------------------------------------------------------------------
-class ClientVersions(_Model):
+class ClientVersions(ServerAnswer):
     """What the server publishes about app versions: the oldest it accepts (older apps must update before they
     sync again) and the newest there is. Either may be unset."""
 
@@ -108,7 +118,7 @@ class ClientVersions(_Model):
 
 
 # -- the account and administration --------------------------------------------------------------------------
-class Account(_Model):
+class Account(ServerAnswer):
     """Who a device acts for, and whether they administer their organisation."""
 
     username: str
@@ -116,7 +126,7 @@ class Account(_Model):
     administrator: bool
 
 
-class AdminUser(_Model):
+class AdminUser(ServerAnswer):
     username: str
     administrator: bool
     created_at: str
@@ -124,7 +134,7 @@ class AdminUser(_Model):
     last_sync: str | None  # the latest contact of any of their devices (ISO time)
 
 
-class AdminDevice(_Model):
+class AdminDevice(ServerAnswer):
     device_id: str
     name: str
     username: str
@@ -133,7 +143,7 @@ class AdminDevice(_Model):
     revoked_at: str | None
 
 
-class AdminOverview(_Model):
+class AdminOverview(ServerAnswer):
     organisation: str
     users: list[AdminUser]
     devices: list[AdminDevice]
@@ -144,7 +154,7 @@ class CodeRequest(_Model):
     hours: float = Field(default=24.0, gt=0, le=24 * 14)  # at most two weeks: a code is a password for a while
 
 
-class CodeIssued(_Model):
+class CodeIssued(ServerAnswer):
     username: str
     code: str
     expires_at: str
@@ -181,26 +191,26 @@ class PushRequest(_Model):
     )
 
 
-class ChangeResult(_Model):
+class ChangeResult(ServerAnswer):
     change_id: str
     status: Literal["applied", "conflict", "rejected"]
     versions: dict[str, int] = Field(default_factory=dict)
     reason: str | None = None
 
 
-class PushResponse(_Model):
+class PushResponse(ServerAnswer):
     results: list[ChangeResult]
 
 
 # -- pull ----------------------------------------------------------------------------------------------------
-class Candidate(_Model):
+class Candidate(ServerAnswer):
     value: Any
     hlc: str
     device_id: str
     author: str
 
 
-class ConflictInfo(_Model):
+class ConflictInfo(ServerAnswer):
     conflict_id: str
     entity: str
     row_id: str
@@ -214,7 +224,7 @@ class ConflictInfo(_Model):
     resolved_by: str | None = None
 
 
-class PullItem(_Model):
+class PullItem(ServerAnswer):
     """A row's fields as written (with their versions), a conflict, a purge of a child leaving scope, or the notice
     that a row of a child is withheld from this device (under an opaque id: its category, owner and why)."""
 
@@ -231,14 +241,14 @@ class PullItem(_Model):
     owner: str | None = None
 
 
-class PullResponse(_Model):
+class PullResponse(ServerAnswer):
     items: list[PullItem]
     cursor: int
     has_more: bool
 
 
 # -- generations (server restores) ---------------------------------------------------------------------------
-class GenerationInfo(_Model):
+class GenerationInfo(ServerAnswer):
     """One history of the server database: a restore from backup starts a new one at `base_seq`."""
 
     id: str
@@ -247,7 +257,7 @@ class GenerationInfo(_Model):
     reason: str = ""
 
 
-class ServerState(_Model):
+class ServerState(ServerAnswer):
     """Which history the server holds and where its feed ends: how a device tells the server went back in time."""
 
     server_id: str
@@ -260,7 +270,7 @@ class ServerState(_Model):
 
 
 # -- the policy a server sends its devices (casedesk.server.device_policy) ------------------------------------
-class PolicyResponse(_Model):
+class PolicyResponse(ServerAnswer):
     """The schema's `policy` object (resources/site/site-profile.schema.json): only the settings the server sets."""
 
     policy: dict[str, Any] = Field(default_factory=dict)
@@ -279,7 +289,7 @@ class ProblemReport(_Model):
 
 
 # -- digest and targeted resync ------------------------------------------------------------------------------
-class EntityDigest(_Model):
+class EntityDigest(ServerAnswer):
     count: int
     hash: str
 
@@ -299,12 +309,12 @@ class DigestRequest(_Model):
     recount: bool = False
 
 
-class DigestResponse(_Model):
+class DigestResponse(ServerAnswer):
     entities: dict[str, EntityDigest]
     current: bool = True  # False: the device is behind the feed; pull, then compare again
 
 
-class SnapshotResponse(_Model):
+class SnapshotResponse(ServerAnswer):
     items: list[PullItem]
     next_after: str | None
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from casedesk.sync.wire import NO_NUL_PATTERN, UUID_PATTERN
+from casedesk.sync.wire import NO_NUL_PATTERN, UUID_PATTERN, ServerAnswer
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class AccessEntry(_Model):
+class AccessEntry(ServerAnswer):
     """One device's receipt of one child's records in one sync round."""
 
     at: str  # ISO 8601, UTC: the round's first delivery of the child
@@ -44,7 +44,7 @@ class OverrideDecision(_Model):
     note: str = Field(default="", max_length=2000, pattern=NO_NUL_PATTERN)
 
 
-class OverrideInfo(_Model):
+class OverrideInfo(ServerAnswer):
     """One override as the server holds it, with every point the break-the-glass audit asks for."""
 
     id: str
@@ -70,13 +70,13 @@ class OverrideInfo(_Model):
     ended_at: str | None = None
 
 
-class AccessLogResponse(_Model):
+class AccessLogResponse(ServerAnswer):
     child_id: str
     entries: list[AccessEntry]
     overrides: list[OverrideInfo] = Field(default_factory=list)  # on this child, asked or owned here
 
 
-class OverrideList(_Model):
+class OverrideList(ServerAnswer):
     policy: str  # the policy in words: granted at once or after approval, and for how long
     mode: str
     hours: int
@@ -92,7 +92,7 @@ class AuditSearchEntry(AccessEntry):
     child: str = ""
 
 
-class AuditSearchResponse(_Model):
+class AuditSearchResponse(ServerAnswer):
     entries: list[AuditSearchEntry]
     overrides: list[OverrideInfo] = Field(default_factory=list)  # asked by or of the organisation in the period
     truncated: bool = False  # more entries matched than were sent (the newest were)
