@@ -8,7 +8,6 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from casedesk.server.db import accounts
-from casedesk.ui.admin.audit_dialog import AuditSearchDialog
 from casedesk.ui.admin.audit_page import TITLE
 from casedesk.ui.admin.hook import TITLE as ADMINISTRATION
 from casedesk.ui.context import AppContext, Profile
@@ -45,16 +44,27 @@ def test_an_auditor_reaches_the_audit_across_children_and_a_practitioner_does_no
     accounts.create_user(server.store, org, "pat", PASSWORD, "practitioner")
     auditor = make_device(tmp_path, "aud", server, "aud", base_url=url)
     practitioner = make_device(tmp_path, "pat", server, "pat", base_url=url)
+    accounts.create_user(server.store, org, "sam", PASSWORD, "practitioner")
+    colleague = make_device(tmp_path, "sam", server, "sam", base_url=url)
+    practitioner.add_child("Ada", "Okafor", org)
+    practitioner.sync()
+    colleague.sync()  # the colleague's computer receives Ada's records: the server's access log says so
 
     window = _window_after_a_round(qtbot, runner, auditor.db, "Aud Itor")
     qtbot.waitUntil(lambda: TITLE in _shown(window))
     assert ADMINISTRATION not in _shown(window)
     window.nav.setCurrentRow([window.nav.item(r).text() for r in range(window.nav.count())].index(TITLE))
     assert window.stack.currentWidget() is window.audit_page
-    window.audit_page.audit_button.click()
-    dialogs = window.audit_page.findChildren(AuditSearchDialog)
-    assert len(dialogs) == 1 and dialogs[0].isVisible()
-    dialogs[0].reject()
+    panel = window.audit_page.panel
+    assert panel.isVisibleTo(window)
+    qtbot.waitUntil(lambda: panel.organisation.count() > 1)  # the organisations, asked for when the page was chosen
+    panel.search()
+    qtbot.waitUntil(lambda: panel.selection is not None)
+    rows = [
+        [panel.table.item(r, c).text() for c in range(panel.table.columnCount())] for r in range(panel.table.rowCount())
+    ]
+    assert ["Ada Okafor", "Riverside Academy", "sam", "Received by a device (sync)"] in [row[2:6] for row in rows]
+    window.grab().save(str(tmp_path / "audit-page.png"))
 
     other = _window_after_a_round(qtbot, runner, practitioner.db, "Pat Smith")
     assert not other.context.col.audit_search.may_search()

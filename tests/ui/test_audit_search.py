@@ -99,20 +99,21 @@ def test_an_administrator_searches_across_children_and_exports_the_selection(  #
     assert page.audit_button.text() == "Audit across children…"
     dialog = AuditSearchDialog(page, context)
     qtbot.addWidget(dialog)
-    dialog.load_organisations()
-    dialog.action.setCurrentIndex(dialog.action.findData("received"))
-    dialog.search()
-    assert dialog.table.rowCount() == len([r for r in every.rows if r.action == "received"])
-    assert "action: received by a device" in dialog.summary.text()
-    dialog.action.setCurrentIndex(0)
-    dialog.search()
+    panel = dialog.panel
+    panel.load_organisations()
+    panel.action.setCurrentIndex(panel.action.findData("received"))
+    panel.search()
+    assert panel.table.rowCount() == len([r for r in every.rows if r.action == "received"])
+    assert "action: received by a device" in panel.summary.text()
+    panel.action.setCurrentIndex(0)
+    panel.search()
     dialog.grab().save(str(tmp_path / "audit-across-children.png"))
-    dialog.export("csv", tmp_path / "audit.csv")
-    dialog.export("pdf", tmp_path / "audit.pdf")
-    assert "Saved" in dialog.summary.text()
+    panel.export("csv", tmp_path / "audit.csv")
+    panel.export("pdf", tmp_path / "audit.pdf")
+    assert "Saved" in panel.summary.text()
     with (tmp_path / "audit.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0][:3] == ["When (UTC)", "Source", "Child"] and len(rows) == dialog.table.rowCount() + 1
+    assert rows[0][:3] == ["When (UTC)", "Source", "Child"] and len(rows) == panel.table.rowCount() + 1
     assert all(not cell.startswith("=") for row in rows for cell in row)  # formula-safe
     printed = _pdf_text(tmp_path / "audit.pdf")
     assert "Audit across children" in printed and "Ada Okafor" in printed and "4 entries · from " in printed

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStackedWidget,
     QTableWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -30,6 +31,42 @@ def narrow(combo: QComboBox, letters: int = 12) -> QComboBox:
     combo.setMinimumContentsLength(letters)
     combo.view().setTextElideMode(Qt.TextElideMode.ElideNone)
     return combo
+
+
+class ElidedLabel(QLabel):
+    """One line (a heading) that shortens itself with "…" when the window leaves it too little room, the whole text
+    in its tooltip. A long heading would otherwise set its page's least width (and every page shares the window's
+    scroll area), and wrapping it instead makes the page taller than a 1366×768 screen."""
+
+    LEAST = 120  # px: the shortest it gets before its row itself must grow
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self._whole = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._whole = text
+        self.setToolTip(text)
+        self._fit()
+
+    def text(self) -> str:
+        return self._whole
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._whole) + 4, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(min(self.LEAST, self.sizeHint().width()), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(self._whole, Qt.TextElideMode.ElideRight, max(1, self.width()))
+        super().setText(shown if self.isVisible() else self._whole)
 
 
 def filter_combo(any_label: str, items: Iterable[tuple[str, object]]) -> QComboBox:
@@ -131,6 +168,22 @@ def scroll_body(content: QWidget) -> QScrollArea:
     return area
 
 
+class _PageHolder(QWidget):
+    """Holds the window's pages in the scroll area without a height-for-width: a scroll area takes that height as
+    the page's least, and for a page with wrapped text it is the height the page would like (the child page with
+    its chronology table: more than a laptop screen), so the window scrolled at normal text sizes and the
+    chronology lost its last lines below the window. The pages' least sizes still decide when it scrolls."""
+
+    def __init__(self, pages: QWidget) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(pages)
+
+    def heightForWidth(self, width: int) -> int:
+        return -1
+
+
 def page_scroller(pages: QWidget) -> QScrollArea:
     """The window's pages in a frameless scroll area: at normal text sizes it never scrolls (the pages fill it), but
     with text at 200% a page wider or taller than a laptop screen scrolls instead of pushing the window (and its
@@ -138,7 +191,7 @@ def page_scroller(pages: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(pages)
+    area.setWidget(_PageHolder(pages))
     return area
 
 

@@ -56,7 +56,7 @@ from casedesk.ui.context import AppContext
 from casedesk.ui.discrepancies.dialog import discrepancy_button
 from casedesk.ui.meetings.child_tab import ChildMeetingsTab
 from casedesk.ui.transfer.dialogs import transfer_button
-from casedesk.ui.widgets import date_input, picked_date
+from casedesk.ui.widgets import ElidedLabel, date_input, picked_date
 
 EDUCATION_ENTITIES = (
     "enrolments",
@@ -78,7 +78,7 @@ class ChildPage(QWidget):
         self.context = context
         self.child_id: str | None = None
         self.view: ChildView | None = None
-        self.title = QLabel("Choose a child from the caseload.")
+        self.title = ElidedLabel("Choose a child from the caseload.")
         self.title.setStyleSheet("font-size: 18pt; font-weight: 600;")
         self.title.setAccessibleName("Child name")
         self.facts = QLabel()
