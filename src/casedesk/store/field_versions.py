@@ -51,7 +51,7 @@ def _tail(entity: str, keys: tuple[str, ...]) -> str | None:
     if not set(keys) <= names or len(set(keys)) != len(keys):
         return None
     missing = sorted(names.difference(keys))
-    return json.dumps([entity, missing] if missing else [entity])[1:]
+    return json.dumps([entity, missing] if missing else [entity], separators=(",", ":"))[1:]
 
 
 class FieldVersions(TypeDecorator[dict[str, int]]):

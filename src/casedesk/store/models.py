@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, TypeDecorator, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from casedesk.store.field_versions import FieldVersions
@@ -127,6 +127,11 @@ class EventRow(SyncedMixin, Base):
     __table_args__ = (
         Index("ix_events_child_occurred", "child_id", "occurred_at"),
         Index("ix_events_kind_occurred", "kind", "occurred_at"),  # schema v12: entries of one kind, by date
+        # Schema v17: only the entries that amend or record something are indexed by it (a lookup by a value,
+        # `amends_id = ?`, uses such an index); most entries have neither, and a first sync wrote an index
+        # entry of nothing for each.
+        Index("ix_events_amends_id", "amends_id", sqlite_where=text("amends_id IS NOT NULL")),
+        Index("ix_events_related_id", "related_id", sqlite_where=text("related_id IS NOT NULL")),
     )
     child_id: Mapped[str] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
@@ -138,9 +143,9 @@ class EventRow(SyncedMixin, Base):
     significance: Mapped[str] = mapped_column(String(20), default="routine")
     summary: Mapped[str] = mapped_column(String(300))
     body: Mapped[str | None] = mapped_column(Text)
-    amends_id: Mapped[str | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    amends_id: Mapped[str | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     # The triage result or referral this entry records (schema v2), so a referral's timeline is its events.
-    related_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    related_id: Mapped[str | None] = mapped_column(String(36))
     restricted: Mapped[bool | None] = mapped_column(Boolean)  # third-party information: stays in its organisation
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Connection, Date, Table, select, update
 
-from casedesk.domain.tally import canonical_number
+from casedesk.domain.tally import MODULUS, canonical_number
 from casedesk.store.field_versions import versions_json
 from casedesk.store.journal import tallies
 from casedesk.store.models import APPEND_ONLY_TABLES, SYNCED_TABLES, UTCDateTime
@@ -308,7 +308,7 @@ def _insert(conn: Connection, entity: str, plan: _Plan, fresh: dict[str, _New], 
     stamp = tuple(now if convert is None else convert(now) for convert in plan.stamps)
     plain_names = [name for name, _ in plan.plain]
     plain, steps, undigested, deleted_as = plan.plain, plan.steps, plan.undigested, plan.deleted
-    tally = delta[entity]
+    total = 0  # the rows' numbers summed here and moved into the kept digest once (the sum is the same)
     params = []
     for row_id, new in fresh.items():
         get = new.values.get
@@ -331,9 +331,10 @@ def _insert(conn: Connection, entity: str, plan: _Plan, fresh: dict[str, _New], 
             if digested:
                 canonical[name] = value if digest is None else digest(value)
         canonical["deleted"] = new.deleted
-        tally.add(canonical_number(row_id, canonical))
+        total += canonical_number(row_id, canonical)
         row += stamp
         params.append(row)
+    delta[entity].add(total % MODULUS, len(params))
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(plan.statement, params)
