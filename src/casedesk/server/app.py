@@ -22,6 +22,7 @@ from casedesk.server import (
     audit_api,
     audit_search_api,
     auth,
+    caller,
     client_versions,
     collector,
     device_policy,
@@ -140,18 +141,7 @@ def create_app(
         x_casedesk_version: Annotated[str, Header()] = "",
     ) -> Any:
         address = request.client.host if request.client else "?"
-        scheme, _, token = authorization.partition(" ")
-        try:
-            if scheme.lower() != "bearer" or not token:
-                raise auth.AuthFailure("invalid_token", "A device token is required; enrol this device first.")
-            device = accounts.authenticate(store, token.strip(), x_casedesk_device)
-        except auth.AuthFailure:
-            limiter.sync_request(address, None)  # refused tokens count against their address
-            raise
-        limiter.sync_request(address, device.device_id)
-        with store.read() as conn:  # after the token: a revoked device is told so (and erases), whatever its age
-            client_versions.check(conn, x_casedesk_version)
-        return device
+        return caller.device(store, limiter, address, authorization, x_casedesk_device, x_casedesk_version)
 
     Device = Annotated[Any, Depends(current_device)]
 
@@ -236,9 +226,9 @@ def create_app(
             raise auth.AuthFailure("invalid_cursor", f"The cursor must be between 0 and {MAX_CURSOR}.", status=400)
         daily_sweep()  # involvements whose end date has passed take their child out of view before this page
         resync_from = device.resync_from
-        breakglass.expire_due(store)  # an override ran out: its user's devices take its child again (below)
+        expired = breakglass.expire_due(store)  # an override ran out: its user's devices take its child again
         delivered: Counter[str] = Counter()  # each child's records this page holds, for the access log
-        again = child_resends.take(store, device.device_id)  # an override for these began or ended
+        again = child_resends.take(store, device, expired > 0)  # an override for these began or ended
         if again:
             with store.read() as conn:
                 items = resend.resend(conn, receiver(conn, device), again, delivered).items

@@ -10,6 +10,8 @@ it is older than any minimum.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, delete, insert, select
 
 from casedesk.domain import versions
@@ -44,7 +46,17 @@ def publish(store: ServerDB, minimum: str | None, latest: str | None) -> ClientV
 
 def check(conn: Connection, app_version: str) -> None:
     """Refuse an app older than the minimum, with what to do, as `update_required` (HTTP 426)."""
-    minimum = read(conn).minimum
+    require(read(conn).minimum, app_version)
+
+
+def minimum_column() -> Any:
+    """The minimum as a column another query reads in the same statement (the device's token: one round trip to
+    PostgreSQL for both; see `casedesk.server.caller`)."""
+    return select(meta.c.value).where(meta.c.key == MINIMUM).scalar_subquery().label("client_minimum")
+
+
+def require(minimum: str | None, app_version: str) -> None:
+    """Refuse an app older than `minimum` (none: any is accepted), as `check` does."""
     if versions.needs_update(app_version, minimum):
         raise AuthFailure("update_required", versions.update_needed(app_version, minimum or ""), UPDATE_REQUIRED)
 

@@ -421,7 +421,12 @@ class ServerDB:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        """A connection for reading. On PostgreSQL in autocommit: at READ COMMITTED (its default, and this
+        server's) every statement sees its own snapshot whether or not a transaction is open, so the BEGIN and
+        ROLLBACK around each read were two round trips to another process that bought nothing."""
         with self.engine.connect() as conn:
+            if not self.is_sqlite:
+                conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
 
     @contextmanager

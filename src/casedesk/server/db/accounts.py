@@ -8,6 +8,7 @@ working; a token only works together with its own device id.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -180,8 +181,9 @@ def enrol(conn: Connection, username: str, password: str, code: str, device_id: 
     return token, user
 
 
-def device_for_token(conn: Connection, token: str, device_id: str) -> Any:
-    """The device row and its user's organisation, or AuthFailure. A token only works with its own device id."""
+def device_for_token(conn: Connection, token: str, device_id: str, also: Sequence[Any] = ()) -> Any:
+    """The device row and its user's organisation, or AuthFailure. A token only works with its own device id.
+    `also`: more (scalar) columns read in the same statement (see `casedesk.server.caller`)."""
     row = conn.execute(
         select(
             devices,
@@ -191,6 +193,7 @@ def device_for_token(conn: Connection, token: str, device_id: str) -> Any:
             users.c.is_admin,
             users.c.manages_directory,
             orgs.c.kind.label("org_kind"),
+            *also,
         )
         .join(users, users.c.id == devices.c.user_id)
         .outerjoin(orgs, orgs.c.id == users.c.org_id)
@@ -217,10 +220,8 @@ def server_id(store: ServerDB) -> str:
     return str(value)
 
 
-def authenticate(store: ServerDB, token: str, device_id: str) -> Any:
-    """The device behind a token (noting when it was last seen, at most once a minute), or AuthFailure."""
-    with store.read() as conn:
-        device = device_for_token(conn, token, device_id)
+def note_seen(store: ServerDB, device: Any) -> None:
+    """Note when a device (a `device_for_token` row) was last seen, at most once a minute."""
     seen = device.last_seen_at
     if seen is not None and seen.tzinfo is None:
         seen = seen.replace(tzinfo=UTC)
@@ -229,4 +230,3 @@ def authenticate(store: ServerDB, token: str, device_id: str) -> Any:
             conn.execute(
                 update(devices).where(devices.c.device_id == device.device_id).values(last_seen_at=datetime.now(UTC))
             )
-    return device

@@ -10,6 +10,8 @@ counts what the grants in force bring — finds the difference and repairs it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, select, update
 
 from casedesk.server.db import ServerDB, devices, users
@@ -33,12 +35,15 @@ def mark(conn: Connection, username: str, child_id: str) -> int:
     return len(live)
 
 
-def take(store: ServerDB, device_id: str) -> list[str]:
-    """The children queued for this device, emptying its queue (one indexed read when nothing is queued)."""
+def take(store: ServerDB, device: Any, queued_since: bool = False) -> list[str]:
+    """The children queued for this device, emptying its queue. `device` is its `devices` row read for this
+    request, holding the queue as it stood then: when that was empty nothing more is read, unless `queued_since`
+    (this request itself may have queued some since: an override it expired). A child queued by another request
+    after that read is taken by the next pull."""
+    if not device.resend_children and not queued_since:
+        return []
+    device_id = device.device_id
     query = select(devices.c.resend_children).where(devices.c.device_id == device_id)
-    with store.read() as conn:
-        if not conn.execute(query).scalar():
-            return []
     with store.write() as conn:
         children = list(conn.execute(query).scalar() or [])
         if children:

@@ -92,10 +92,14 @@ class DatabaseCounter:
         self.store = store
         self.clock = clock
 
-    def hit(self, hits: Sequence[Hit]) -> list[int]:
+    def hit(self, hits: Sequence[Hit], unsynced: Connection | None = None) -> list[int]:
+        """Count `hits`; on PostgreSQL on `unsynced` when the caller holds one of `ServerDB.unsynced`'s
+        connections already (the request's token was read on it), else on one of them."""
         now = self.clock()
         keys = [(_hashed(key), _window(now, seconds)) for key, _limit, seconds in hits]
         if not self.store.is_sqlite and len({k for k, _ in keys}) == len(keys):
+            if unsynced is not None:
+                return _upsert_all(unsynced, keys)
             with self.store.unsynced().connect() as conn:
                 return _upsert_all(conn, keys)
         with self.store.engine.begin() as conn:  # one row per key: no feed lock needed
@@ -121,7 +125,7 @@ class MemoryCounter:
         self._counts: dict[str, tuple[int, int]] = {}
         self._lock = threading.Lock()
 
-    def hit(self, hits: Sequence[Hit]) -> list[int]:
+    def hit(self, hits: Sequence[Hit], unsynced: Connection | None = None) -> list[int]:
         now = self.clock()
         out = []
         with self._lock:
@@ -168,12 +172,13 @@ class Limiter:
     def enrolment_failed(self, address: str, username: str) -> None:
         self.failures.hit(self._failure_keys(address, username))
 
-    def sync_request(self, address: str, device_id: str | None) -> None:
+    def sync_request(self, address: str, device_id: str | None, unsynced: Connection | None = None) -> None:
+        """Count a sync request (and refuse it past a limit); `unsynced`: see `DatabaseCounter.hit`."""
         lim = self.limits
         hits = [(f"req:addr:{address}", lim.address_requests, lim.request_window)]
         if device_id:
             hits.append((f"req:dev:{device_id}", lim.device_requests, lim.request_window))
-        for (_key, limit, seconds), count in zip(hits, self.requests.hit(hits), strict=True):
+        for (_key, limit, seconds), count in zip(hits, self.requests.hit(hits, unsynced), strict=True):
             if count > limit:
                 raise self._refuse("Too many requests; the device will try again shortly.", seconds)
 
