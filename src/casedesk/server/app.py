@@ -250,7 +250,7 @@ def create_app(
     @app.post("/v1/digest", response_model=DigestResponse)
     def digest(body: DigestRequest, device: Device) -> DigestResponse:
         drifted = False
-        with store.read() as conn:
+        with store.read(streaming=body.recount) as conn:  # a recount streams the records
             who = receiver(conn, device)
             if body.form == "sums":
                 answer, drifted = pulls.digest_sums(conn, who, set(body.exclude), recount=body.recount)

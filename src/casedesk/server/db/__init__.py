@@ -420,12 +420,14 @@ class ServerDB:
         self._unsynced_lock = threading.Lock()
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self, *, streaming: bool = False) -> Iterator[Connection]:
         """A connection for reading. On PostgreSQL in autocommit: at READ COMMITTED (its default, and this
         server's) every statement sees its own snapshot whether or not a transaction is open, so the BEGIN and
-        ROLLBACK around each read were two round trips to another process that bought nothing."""
+        ROLLBACK around each read were two round trips to another process that bought nothing. `streaming`:
+        a read streams a large result through a server-side cursor (`yield_per`: the digest's recount), which
+        PostgreSQL holds only inside a transaction."""
         with self.engine.connect() as conn:
-            if not self.is_sqlite:
+            if not self.is_sqlite and not streaming:
                 conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
 
