@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
@@ -31,3 +32,18 @@ def alembic_step(server: Server, action: str, revision: str) -> None:
         config.attributes["connection"] = conn
         getattr(command, action)(config, revision)
         conn.commit()
+
+
+def first_sync(server: Server, tmp_path: Path, name: str) -> dict[str, Any]:
+    server.user(_org_of(server), name)
+    device = make_device(tmp_path, name, server, name)
+    report = device.sync()
+    assert report.digest_ok
+    exported = device.export()
+    device.close()
+    return exported
+
+
+def _org_of(server: Server) -> str:
+    with server.store.engine.connect() as conn:
+        return str(conn.execute(sa.text("select id from orgs where name = 'Riverside Academy'")).scalar_one())

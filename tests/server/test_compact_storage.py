@@ -12,8 +12,8 @@ from casedesk.server.db import migrate
 from casedesk.server.db.compact import group, ungroup
 from casedesk.server.db.push import Pusher
 from casedesk.sync.wire import ChangeResult
-from tests.server.storage_steps import alembic_step, casework
-from tests.sync.harness import Server, make_device
+from tests.server.storage_steps import alembic_step, casework, first_sync
+from tests.sync.harness import Server
 
 RECORDS = sa.table(  # as schema v8 to v14 stored records (v15 keeps clocks and authors per write: `writes`)
     "records",
@@ -43,21 +43,6 @@ def stored(server: Server) -> dict[str, Any]:
         feed = {r.seq: (r.kind, r.row_id, r.fields) for r in conn.execute(sa.select(FEED))}
         answers = {r.change_id: r.result for r in conn.execute(sa.select(ANSWERS))}
     return {"records": records, "feed": feed, "answers": answers}
-
-
-def first_sync(server: Server, tmp_path: Path, name: str) -> dict[str, Any]:
-    server.user(_org_of(server), name)
-    device = make_device(tmp_path, name, server, name)
-    report = device.sync()
-    assert report.digest_ok
-    exported = device.export()
-    device.close()
-    return exported
-
-
-def _org_of(server: Server) -> str:
-    with server.store.engine.connect() as conn:
-        return str(conn.execute(sa.text("select id from orgs where name = 'Riverside Academy'")).scalar_one())
 
 
 def test_grouping_gives_every_map_back_exactly() -> None:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from casedesk.domain.ids import new_id
 from casedesk.server.db import SQLITE_PAGE_SIZE, ServerDB, conflicts, migrate, records
-from casedesk.server.db.compact import group, pack_writes, ungroup, unpack_writes
+from casedesk.server.db.compact import group, pack_writes, ungroup, unpack_versions, unpack_writes
 from casedesk.server.db.push import Pusher
 from tests.server.storage_steps import alembic_step, casework
 from tests.sync.harness import Server, wire_change
@@ -168,7 +168,7 @@ def test_a_pushed_insert_stores_its_one_write_and_an_edit_in_the_same_batch_its_
     assert [r.status for r in results] == ["applied"] * 3
     with any_server.store.engine.connect() as conn:
         stored = {
-            r.row_id: (ungroup(r.versions), r.writes)
+            r.row_id: (unpack_versions(r.versions, r.data), r.writes)
             for r in conn.execute(sa.select(records).where(records.c.row_id.in_([child, other])))
         }
     versions, writes = stored[child]

@@ -58,7 +58,7 @@ def create_org(store: ServerDB, name: str, kind: str = "school", la_code: str | 
                 created_by_org=org_id,
                 created_seq=seq,
                 data=fields,
-                versions=dict.fromkeys(fields, seq),
+                versions=seq if fields else {},  # one write: every field holds its version (`compact.pack_versions`)
                 writes={str(seq): [hlc, "server"]},  # one write: every field's clock and author
                 deleted=False,
             )

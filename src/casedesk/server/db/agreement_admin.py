@@ -23,7 +23,7 @@ from casedesk.domain.tally import Tally
 from casedesk.server.db import ServerDB, agreements, feed, org_scope, orgs, policies, records, tallies
 from casedesk.server.db.accounts import AdminError
 from casedesk.server.db.cache import next_seq
-from casedesk.server.db.compact import pack_writes, unpack_writes
+from casedesk.server.db.compact import pack_versions, pack_writes, unpack_versions, unpack_writes
 from casedesk.server.db.rules import check_values
 from casedesk.sync.entities import ENTITIES
 
@@ -54,21 +54,22 @@ def _publish(conn: Connection, agreement: model.Agreement) -> None:
                 created_by_org=None,
                 created_seq=seq,
                 data=fields,
-                versions=dict.fromkeys(fields, seq),
+                versions=seq if fields else {},  # one write: every field holds its version (`compact.pack_versions`)
                 writes={str(seq): [hlc, "server"]},  # one write: every field's clock and author
                 deleted=False,
             )
         )
     else:
         changed = [k for k, v in fields.items() if held.data.get(k) != v]
-        hlcs, authors = unpack_writes(held.versions, held.writes)
-        versions = {**held.versions, **dict.fromkeys(changed, seq)}
+        held_versions = unpack_versions(held.versions, held.data)
+        hlcs, authors = unpack_writes(held_versions, held.writes)
+        versions = {**held_versions, **dict.fromkeys(changed, seq)}
         conn.execute(
             update(records)
             .where(records.c.entity == ENTITY, records.c.row_id == agreement.id)
             .values(
                 data=fields,
-                versions=versions,
+                versions=pack_versions(versions, fields),
                 writes=pack_writes(
                     versions, {**hlcs, **dict.fromkeys(changed, hlc)}, {**authors, **dict.fromkeys(changed, "server")}
                 ),

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, func, select
 from casedesk.domain import sharing
 from casedesk.server.db import feed, org_scope, records, tallies
 from casedesk.server.db.bulk import insert_rows, update_rows
-from casedesk.server.db.compact import pack_writes, unpack_writes
+from casedesk.server.db.compact import pack_versions, pack_writes, unpack_versions, unpack_writes
 
 Key = tuple[str, str]
 _CHUNK = 500
@@ -44,14 +44,16 @@ def held_rows(result: Any) -> Iterator[dict[str, Any]]:
 
 
 def _held(held: dict[str, Any]) -> dict[str, Any]:
+    held["versions"] = unpack_versions(held["versions"], held["data"])
     held["hlcs"], held["authors"] = unpack_writes(held["versions"], held.pop("writes"))
     return held
 
 
 def as_stored(row: dict[str, Any], writes: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A record's columns as stored: the per-field clocks and authors kept once per write (`writes` when the
-    caller knows them already: an insert is one write)."""
+    """A record's columns as stored: versions against the data, the per-field clocks and authors kept once per
+    write (`writes` when the caller knows them already: an insert is one write)."""
     stored = {k: v for k, v in row.items() if k not in ("hlcs", "authors")}
+    stored["versions"] = pack_versions(row["versions"], row["data"])
     stored["writes"] = pack_writes(row["versions"], row["hlcs"], row["authors"]) if writes is None else writes
     return stored
 
@@ -232,7 +234,7 @@ class BatchCache:
                     "entity": e,
                     "row_id": r,
                     "data": row["data"],
-                    "versions": row["versions"],
+                    "versions": pack_versions(row["versions"], row["data"]),
                     "writes": pack_writes(row["versions"], row["hlcs"], row["authors"]),
                     "deleted": row["deleted"],
                 }

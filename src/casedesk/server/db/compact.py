@@ -13,6 +13,13 @@ field's version (`unpack_writes` gives the code its `{field: clock}` and `{field
 clock or author is not its version's (never written so by this server, but kept exactly if a database holds one)
 is listed under "fields" with its own.
 
+A record's versions are stored against its data (`pack_versions`): most records were written by one change, so
+every field of the data holds the same version and the stored form is that version alone (`9`); a record edited
+since is stored as the version most of its fields hold and the exceptions, grouped (`[9, [[120, ["body"]]]]`),
+with a third element listing the data's fields that hold no version, if any. The data's own keys name the fields
+(`unpack_versions`), so the field names, stored once in the data, are not stored again with their version. The
+grouped and plain forms from before still read.
+
 The stored answer to each pushed change (what a retried push is told again) drops what the row already holds
 (its change id) and an empty reason, and groups its versions the same way (`pack_answer`, `unpack_answer`).
 """
@@ -46,7 +53,8 @@ def ungroup(stored: Any) -> Any:
 
 
 class FieldMeta(TypeDecorator[Any]):
-    """A JSON column holding a `{field: value}` map, stored grouped by value (see the module docstring)."""
+    """A record's versions: a `{field: version}` map is stored grouped by value; a form `pack_versions` made is
+    stored as it is, and read as it is stored (`unpack_versions` gives the map back, with the record's data)."""
 
     impl = JSON
     cache_ok = True
@@ -54,8 +62,46 @@ class FieldMeta(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
         return group(value) if isinstance(value, dict) else value
 
-    def process_result_value(self, value: Any, dialect: Any) -> Any:
-        return ungroup(value)
+
+def pack_versions(versions: dict[str, Any], data: dict[str, Any]) -> Any:
+    """A record's `{field: version}` as stored beside its data: the version alone when every field of the data
+    holds it (and nothing else has one), else `[base, grouped exceptions]` (and the data's fields without a
+    version, if any). Versions that are not all whole numbers are stored grouped, as before."""
+    values = list(versions.values())
+    if not values:
+        return group(versions)
+    first = values[0]
+    if type(first) is int and values.count(first) == len(values) and versions.keys() == data.keys():
+        return first  # one change wrote every field: the common case, worked out without counting
+    if any(type(v) is not int for v in values):
+        return group(versions)
+    counts: dict[int, int] = {}
+    for name in data:
+        if name in versions:
+            counts[versions[name]] = counts.get(versions[name], 0) + 1
+    if not counts:
+        return group(versions)
+    base = max(counts, key=counts.__getitem__)  # the first of the most held, in the data's order
+    exceptions = {name: v for name, v in versions.items() if v != base or name not in data}
+    unversioned = [name for name in data if name not in versions]
+    packed: list[Any] = [base, group(exceptions)]
+    if unversioned:
+        packed.append(unversioned)
+    return packed
+
+
+def unpack_versions(stored: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The `{field: version}` map back from what `pack_versions` stored beside `data` (or from a grouped or
+    plain map stored before)."""
+    if type(stored) is int:
+        return dict.fromkeys(data, stored)
+    if isinstance(stored, list) and stored and not isinstance(stored[0], list):
+        base, exceptions, *rest = stored
+        unversioned = set(rest[0]) if rest else ()
+        out = {name: base for name in data if name not in unversioned}
+        out.update(ungroup(exceptions))
+        return out
+    return dict(ungroup(stored) or {})
 
 
 def pack_answer(result: dict[str, Any]) -> dict[str, Any]:

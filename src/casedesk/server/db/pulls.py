@@ -31,7 +31,7 @@ from sqlalchemy import Connection, String, and_, false, func, or_, select, true,
 from casedesk.domain import roles, sharing
 from casedesk.domain.schema import CATALOGUE
 from casedesk.server.db import conflicts, feed, json_loads, org_scope, policies, records, tallies
-from casedesk.server.db.compact import ungroup
+from casedesk.server.db.compact import unpack_versions
 from casedesk.sync.entities import ENTITIES, ENTITY_ORDER, SERVER_ONLY, entity_digest, row_digest
 from casedesk.sync.wire import ConflictInfo, DigestResponse, EntityDigest, PullItem, PullResponse, SnapshotResponse
 
@@ -110,7 +110,7 @@ def _row_item(who: Receiver, row: Any) -> PullItem | None:
         entity=row.entity,
         row_id=row.row_id,
         fields=fields,
-        versions={k: v for k, v in row.versions.items() if k in fields or k == "deleted"},
+        versions={k: v for k, v in unpack_versions(row.versions, row.data).items() if k in fields or k == "deleted"},
         deleted=bool(row.deleted),
         owner=row.created_by_org if row.child_id else None,
     )
@@ -170,7 +170,7 @@ def _pullable(org_id: str, cursor: int, device_id: str, records_too: bool = True
             current.c.created_by_org.label("owner"),
             type_coerce(current.c.data, String).label("current"),  # decoded here, without three layers a row
             current.c.created_seq.label("created_seq"),
-            type_coerce(current.c.versions, String).label("current_versions"),  # as stored: grouped
+            type_coerce(current.c.versions, String).label("current_versions"),  # as stored: against the data
         ]
         joined = joined.outerjoin(
             current, and_(current.c.entity == feed.c.entity, current.c.row_id == feed.c.row_id, feed.c.kind == "row")
@@ -270,7 +270,7 @@ def _page(
                 # each with its own version (a device takes a field only when its version is newer, so the later
                 # items that wrote them change nothing twice)
                 fields = shown  # the current values this receiver may see (a copy: `view_values` makes one)
-                versions = _versions_of(_json(row.current_versions), fields, row.seq)
+                versions = _versions_of(_json(row.current_versions), record, fields, row.seq)
             else:
                 fields = {k: v for k, v in _json(row.fields).items() if k in shown}
                 versions = dict.fromkeys(fields, row.seq)
@@ -344,14 +344,13 @@ def _json(value: Any) -> Any:
     return json_loads(value) if isinstance(value, str | bytes) else value
 
 
-def _versions_of(held: Any, fields: dict[str, Any], seq: int) -> dict[str, int]:
-    """Each sent field's version: the record's (stored grouped, `[[version, [field, …]], …]`, or as a map), or
-    `seq` for a field it has none for. Most records were written by one change: one group covering every field."""
-    if isinstance(held, list):
-        if len(held) == 1 and fields.keys() <= set(held[0][1]):
-            return dict.fromkeys(fields, held[0][0])
-        held = ungroup(held)
-    return {k: held.get(k, seq) for k in fields}
+def _versions_of(held: Any, data: dict[str, Any], fields: dict[str, Any], seq: int) -> dict[str, int]:
+    """Each sent field's version: the record's (stored against its `data`, see `compact.pack_versions`), or `seq`
+    for a field it has none for. Most records were written by one change: one version for every field."""
+    if type(held) is int and fields.keys() <= data.keys():
+        return dict.fromkeys(fields, held)
+    versions = unpack_versions(held, data)
+    return {k: versions.get(k, seq) for k in fields}
 
 
 def count_records(delivered: Counter[str], child_id: str, items: list[PullItem]) -> None:

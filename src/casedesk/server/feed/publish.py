@@ -28,6 +28,7 @@ from casedesk.domain.ids import new_id
 from casedesk.domain.vocab import InvolvementRole
 from casedesk.server import policy
 from casedesk.server.db import records
+from casedesk.server.db.compact import unpack_versions
 from casedesk.server.db.push import Pusher
 from casedesk.server.feed.identities import FeedRefused
 from casedesk.server.feed.tables import feed_children
@@ -181,7 +182,8 @@ def _apply(
             continue  # withdrawn by a person's decision; never brought back behind their back
         differs = {k: v for k, v in fields.items() if current.data.get(k) != v}
         if differs:
-            bases = {k: int(current.versions.get(k, 0)) for k in differs}
+            versions = unpack_versions(current.versions, current.data)
+            bases = {k: int(versions.get(k, 0)) for k in differs}
             changes.append(_change(entity, rid, "update", differs, bases, clock, len(changes), actor))
             ended = "end_date" in differs and differs["end_date"] and not current.data.get("end_date")
             what = f"{label} ended" if ended else f"{label} updated"
