@@ -4,6 +4,7 @@ still never applied twice; a device cannot compact another's answers; a device f
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +12,19 @@ import sqlalchemy as sa
 
 from casedesk import config
 from casedesk.domain.ids import new_id
-from casedesk.server.db import applied_changes, feed
+from casedesk.server.db import applied_changes, feed, recorded_changes
+from casedesk.server.db.answers import STATUSES
+from tests.server.storage_steps import alembic_step
 from tests.sync.harness import CHILD, Peer, Server, make_device
 
 
 def _stored(server: Server) -> dict[str, Any]:
+    """Every stored answer: whole ones, and recorded ones as the status they keep."""
     with server.store.engine.connect() as conn:
-        return dict(conn.execute(sa.select(applied_changes.c.change_id, applied_changes.c.result)).all())
+        whole = dict(conn.execute(sa.select(applied_changes.c.change_id, applied_changes.c.result)).all())
+        marked = conn.execute(sa.select(recorded_changes.c.change_id, recorded_changes.c.status)).all()
+    assert not whole.keys() & {change_id for change_id, _ in marked}  # an answer is whole or recorded, never both
+    return whole | {change_id: {"status": STATUSES[status]} for change_id, status in marked}
 
 
 def _feed_end(server: Server) -> int:
@@ -89,3 +96,40 @@ def test_the_app_says_which_answers_it_recorded_in_its_next_push(any_server: Ser
     (latest,) = a.db.get(config.RECORDED_UNTOLD)
     assert stored[latest] != {"status": "applied"}
     a.close()
+
+
+def test_a_recorded_answer_keeps_its_status_and_owner_in_a_few_bytes_and_migrates_both_ways(
+    any_server: Server,
+) -> None:
+    """Migration 0017 moves recorded answers out of `applied_changes` (and back); either way a change sent again
+    is answered with its status and applied nothing twice, and another device's reuse of its id is refused."""
+    org = any_server.org("Riverside Academy")
+    any_server.user(org, "ann")
+    any_server.user(org, "ben")
+    ann, ben = Peer(any_server, "ann"), Peer(any_server, "ben")
+    child = new_id()
+    insert = ann.change("children", child, "insert", CHILD)
+    edit = ann.change("children", child, "update", {"preferred_name": "Addie"})
+    first = _push(ann, [insert, edit])
+    _push(ann, [], recorded=[insert["change_id"]])
+    end = _feed_end(any_server)
+    if any_server.store.is_sqlite:
+        with any_server.store.engine.connect() as conn:
+            held = conn.execute(sa.text("select typeof(change_id), length(change_id), status from recorded_changes"))
+            assert held.all() == [("blob", 16, 0)]  # the id's 16 bytes; "applied" as 0
+
+    alembic_step(any_server, "downgrade", "0016")
+    with any_server.store.engine.connect() as conn:
+        answers = {r.change_id: (r.device_id, r.result) for r in conn.execute(sa.text("select * from applied_changes"))}
+    assert {k: (d, json.loads(r) if isinstance(r, str) else r) for k, (d, r) in answers.items()} == {
+        insert["change_id"]: (ann.device_id, {"status": "applied"}),
+        edit["change_id"]: (ann.device_id, {"status": "applied", "versions": [[end, ["preferred_name"]]]}),
+    }
+    alembic_step(any_server, "upgrade", "head")
+    assert _stored(any_server)[insert["change_id"]] == {"status": "applied"}
+    again = _push(ann, [insert, edit])
+    assert again == [{"change_id": insert["change_id"], "status": "applied", "versions": {}, "reason": None}, first[1]]
+    (reused,) = _push(ben, [ben.change("children", child, "update", {"town": "York"}, change_id=insert["change_id"])])
+    assert reused["status"] == "rejected" and "another device" in reused["reason"]
+    assert _feed_end(any_server) == end  # nothing applied twice
+    ann.close(), ben.close()

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -42,7 +43,7 @@ from sqlalchemy.pool import NullPool
 
 from casedesk import jsontext
 from casedesk.paths import migrations_dir
-from casedesk.server.db.compact import FieldMeta
+from casedesk.server.db.compact import CompactId, FieldMeta
 from casedesk.server.feed.tables import metadata as feed_metadata
 
 metadata = MetaData(
@@ -139,6 +140,14 @@ applied_changes = Table(
     Column("device_id", String(36), nullable=False),
     Column("result", JSON, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+)
+recorded_changes = Table(  # answers the device has recorded: what idempotency needs of them (`answers`)
+    "recorded_changes",
+    metadata,
+    Column("change_id", CompactId, primary_key=True),
+    Column("device_id", CompactId, nullable=False),
+    Column("status", SmallInteger, nullable=False),  # `answers.STATUSES`: 0 applied, 1 conflict
+    sqlite_with_rowid=False,  # the change id is the key: no second copy of it in an index
 )
 conflicts = Table(
     "conflicts",

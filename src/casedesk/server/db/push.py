@@ -19,15 +19,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pydantic
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from casedesk.domain import roles, sharing
 from casedesk.server import policy
 from casedesk.server.db import agreement_admin, applied_changes, merges, policies
-from casedesk.server.db.answers import acknowledge
+from casedesk.server.db.answers import acknowledge, given
 from casedesk.server.db.bulk import insert_rows
 from casedesk.server.db.cache import BatchCache, next_seq
-from casedesk.server.db.compact import pack_answer, unpack_answer
+from casedesk.server.db.compact import pack_answer
 from casedesk.server.db.decisions import ConflictRules
 from casedesk.server.db.merged_inserts import MERGES, MergedInserts
 from casedesk.server.db.recovered import put_in_doubt
@@ -95,18 +95,7 @@ class Pusher(ConflictRules, MergedInserts):
         # on PostgreSQL, not a miss.
         well_formed = [i for i in ids if _UUID.match(i)]
         self.high_water = next_seq(self.conn) - 1  # the newest version this server has issued
-        done: dict[str, ChangeResult] = {}
-        for row in self.conn.execute(
-            select(applied_changes.c.change_id, applied_changes.c.device_id, applied_changes.c.result).where(
-                applied_changes.c.change_id.in_(well_formed)
-            )
-        ):
-            if row.device_id == self.device_id:
-                done[row.change_id] = ChangeResult.model_validate(unpack_answer(row.change_id, row.result))
-            else:  # a change id is its device's: another device's reuse must not pick up that answer
-                done[row.change_id] = ChangeResult(
-                    change_id=row.change_id, status="rejected", reason="this change id belongs to another device"
-                )
+        done = given(self.conn, self.device_id, well_formed)
         self._prefetch([raw for raw, cid in zip(raw_changes, ids, strict=True) if cid not in done])
         results = []
         answers = []
