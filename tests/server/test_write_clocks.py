@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from casedesk.domain.ids import new_id
 from casedesk.server.db import SQLITE_PAGE_SIZE, ServerDB, conflicts, migrate, records
+from casedesk.server.db.clocks import borrowed, feed_clocks, restore
 from casedesk.server.db.compact import group, pack_writes, ungroup, unpack_versions, unpack_writes
 from casedesk.server.db.push import Pusher
 from tests.server.storage_steps import alembic_step, casework
@@ -28,7 +29,12 @@ PER_FIELD = sa.table(
     sa.column("authors", sa.JSON),
 )
 PER_WRITE = sa.table(
-    "records", sa.column("entity", sa.String), sa.column("row_id", sa.String), sa.column("writes", sa.JSON)
+    "records",
+    sa.column("entity", sa.String),
+    sa.column("row_id", sa.String),
+    sa.column("data", sa.JSON),
+    sa.column("versions", sa.JSON),
+    sa.column("writes", sa.JSON),
 )
 
 
@@ -65,8 +71,12 @@ def _per_field(server: Server) -> dict[tuple[str, str], Any]:
 
 
 def _per_write(server: Server) -> dict[tuple[str, str], Any]:
+    """Each record's writes as `pack_writes` makes them (the clocks left to the feed taken back from it)."""
     with server.store.engine.connect() as conn:
-        return {(r.entity, r.row_id): r.writes for r in conn.execute(sa.select(PER_WRITE))}
+        rows = conn.execute(sa.select(PER_WRITE)).all()
+        versions = {(r.entity, r.row_id): unpack_versions(r.versions, r.data) for r in rows}
+        clocks = feed_clocks(conn, set().union(*(borrowed(versions[r.entity, r.row_id], r.writes) for r in rows)))
+    return {(r.entity, r.row_id): restore(versions[r.entity, r.row_id], r.writes, clocks) for r in rows}
 
 
 def test_migration_converts_clocks_and_authors_both_ways(any_server: Server, tmp_path: Path) -> None:
@@ -171,10 +181,14 @@ def test_a_pushed_insert_stores_its_one_write_and_an_edit_in_the_same_batch_its_
             r.row_id: (unpack_versions(r.versions, r.data), r.writes)
             for r in conn.execute(sa.select(records).where(records.c.row_id.in_([child, other])))
         }
-    versions, writes = stored[child]
-    (seq,) = set(versions.values())
-    assert list(writes) == [str(seq)] and writes[str(seq)][1] == "ann" and writes[str(seq)][0].endswith(device)
-    versions, writes = stored[other]
+        versions, writes = stored[child]
+        assert writes == "ann"  # one write, its clock the feed item's: the author alone
+        (seq,) = set(versions.values())
+        writes = restore(versions, writes, feed_clocks(conn, [seq]))
+        assert list(writes) == [str(seq)] and writes[str(seq)][1] == "ann" and writes[str(seq)][0].endswith(device)
+        versions, writes = stored[other]
+        assert sorted(writes.values()) == ["ann", "ben"]  # two writes, each its author alone
+        writes = restore(versions, writes, feed_clocks(conn, borrowed(versions, writes)))
     hlcs, authors = unpack_writes(versions, writes)
     assert authors["town"] == "ben" and authors["given_name"] == "ann"
     assert versions["town"] > versions["given_name"] and hlcs["town"] > hlcs["given_name"]

@@ -59,7 +59,7 @@ def create_org(store: ServerDB, name: str, kind: str = "school", la_code: str | 
                 created_seq=seq,
                 data=fields,
                 versions=seq if fields else {},  # one write: every field holds its version (`compact.pack_versions`)
-                writes={str(seq): [hlc, "server"]},  # one write: every field's clock and author
+                writes="server",  # one write, its clock its feed item's: the author alone (`clocks.lend`)
                 deleted=False,
             )
         )

@@ -22,8 +22,8 @@ from casedesk.domain.ids import new_id
 from casedesk.domain.tally import Tally
 from casedesk.server.db import ServerDB, agreements, feed, org_scope, orgs, policies, records, tallies
 from casedesk.server.db.accounts import AdminError
-from casedesk.server.db.cache import next_seq
-from casedesk.server.db.compact import pack_versions, pack_writes, unpack_versions, unpack_writes
+from casedesk.server.db.cache import held_rows, next_seq
+from casedesk.server.db.compact import pack_versions, pack_writes
 from casedesk.server.db.rules import check_values
 from casedesk.sync.entities import ENTITIES
 
@@ -35,7 +35,8 @@ def _publish(conn: Connection, agreement: model.Agreement) -> None:
     feed item and the directory's digest tally, as an organisation is written."""
     spec = ENTITIES[ENTITY]
     fields = check_values(spec, ENTITY, {k: v for k, v in agreement.to_json().items() if k in spec.fields})
-    held = conn.execute(select(records).where(records.c.entity == ENTITY, records.c.row_id == agreement.id)).first()
+    query = select(records).where(records.c.entity == ENTITY, records.c.row_id == agreement.id)
+    held = next(iter(held_rows(conn, conn.execute(query), {})), None)
     hlc = f"{int(datetime.now(UTC).timestamp() * 1000):013d}-000000-server"
     seq = next_seq(conn)
     conn.execute(
@@ -43,7 +44,7 @@ def _publish(conn: Connection, agreement: model.Agreement) -> None:
             seq=seq, kind="row", entity=ENTITY, row_id=agreement.id, child_id=None, fields=fields, hlc=hlc
         )
     )
-    before = None if held is None else (held.data, bool(held.deleted))
+    before = None if held is None else (held["data"], bool(held["deleted"]))
     tallies.apply(conn, tallies.Changes(rows=[(ENTITY, agreement.id, None, None, before, (fields, False))]))
     if held is None:
         conn.execute(
@@ -55,15 +56,14 @@ def _publish(conn: Connection, agreement: model.Agreement) -> None:
                 created_seq=seq,
                 data=fields,
                 versions=seq if fields else {},  # one write: every field holds its version (`compact.pack_versions`)
-                writes={str(seq): [hlc, "server"]},  # one write: every field's clock and author
+                writes="server",  # one write, its clock its feed item's: the author alone (`clocks.lend`)
                 deleted=False,
             )
         )
     else:
-        changed = [k for k, v in fields.items() if held.data.get(k) != v]
-        held_versions = unpack_versions(held.versions, held.data)
-        hlcs, authors = unpack_writes(held_versions, held.writes)
-        versions = {**held_versions, **dict.fromkeys(changed, seq)}
+        changed = [k for k, v in fields.items() if held["data"].get(k) != v]
+        hlcs, authors = held["hlcs"], held["authors"]
+        versions = {**held["versions"], **dict.fromkeys(changed, seq)}
         conn.execute(
             update(records)
             .where(records.c.entity == ENTITY, records.c.row_id == agreement.id)

@@ -12,7 +12,7 @@ so numbering in memory is as safe as a database sequence and lets the feed be wr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -20,6 +20,7 @@ from sqlalchemy import Connection, func, select
 from casedesk.domain import sharing
 from casedesk.server.db import feed, org_scope, records, tallies
 from casedesk.server.db.bulk import insert_rows, update_rows
+from casedesk.server.db.clocks import borrowed, feed_clocks, lend, restore
 from casedesk.server.db.compact import pack_versions, pack_writes, unpack_versions, unpack_writes
 
 Key = tuple[str, str]
@@ -30,31 +31,35 @@ def next_seq(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(feed.c.seq), 0))).scalar_one()) + 1
 
 
-def as_held(row: Any) -> dict[str, Any]:
-    """A stored record as the push code works on it: per-field clocks and authors as `{field: value}` maps."""
-    return _held(dict(row._mapping))
-
-
-def held_rows(result: Any) -> Iterator[dict[str, Any]]:
-    """`as_held` for every row of a query's result, naming the columns once: a row's own mapping built a key
-    view per row, which took longer than reading it."""
+def held_rows(conn: Connection, result: Any, clocks: dict[int, str]) -> list[dict[str, Any]]:
+    """A query's records as the push code works on them: versions, and per-field clocks and authors, as
+    `{field: value}` maps. The clocks the records' writes leave to the feed (`clocks.lend`) are read from it once
+    for all of them, and kept in `clocks` (feed item number → clock). The columns are named once: a row's own
+    mapping built a key view per row, which took longer than reading it."""
     keys = list(result.keys())
-    for row in result:
-        yield _held(dict(zip(keys, row, strict=True)))
+    rows = [dict(zip(keys, row, strict=True)) for row in result]
+    wanted: set[int] = set()
+    for held in rows:
+        held["versions"] = unpack_versions(held["versions"], held["data"])
+        wanted |= borrowed(held["versions"], held["writes"])
+    wanted -= clocks.keys()
+    if wanted:
+        clocks.update(feed_clocks(conn, wanted))
+    for held in rows:
+        writes = restore(held["versions"], held.pop("writes"), clocks)
+        held["hlcs"], held["authors"] = unpack_writes(held["versions"], writes)
+    return rows
 
 
-def _held(held: dict[str, Any]) -> dict[str, Any]:
-    held["versions"] = unpack_versions(held["versions"], held["data"])
-    held["hlcs"], held["authors"] = unpack_writes(held["versions"], held.pop("writes"))
-    return held
-
-
-def as_stored(row: dict[str, Any], writes: dict[str, Any] | None = None) -> dict[str, Any]:
+def as_stored(row: dict[str, Any], clocks: dict[int, str], writes: dict[str, Any] | None = None) -> dict[str, Any]:
     """A record's columns as stored: versions against the data, the per-field clocks and authors kept once per
-    write (`writes` when the caller knows them already: an insert is one write)."""
+    write (`writes` when the caller knows them already: an insert is one write), without the clocks the feed
+    holds (`clocks`: those of the feed items this batch knows)."""
     stored = {k: v for k, v in row.items() if k not in ("hlcs", "authors")}
     stored["versions"] = pack_versions(row["versions"], row["data"])
-    stored["writes"] = pack_writes(row["versions"], row["hlcs"], row["authors"]) if writes is None else writes
+    if writes is None:
+        writes = pack_writes(row["versions"], row["hlcs"], row["authors"])
+    stored["writes"] = lend(row["versions"], writes, clocks)
     return stored
 
 
@@ -78,6 +83,7 @@ class BatchCache:
         # as read from the database, for the digest tallies: each record's (data, deleted), each scope's visibility
         self.stored: dict[Key, tuple[dict[str, Any], bool]] = {}
         self.scope_stored: dict[tuple[str, str], bool] = {}
+        self.clocks: dict[int, str] = {}  # feed item number -> clock, of the items this batch knows (`clocks`)
 
     # -- loading -----------------------------------------------------------------------------------------------
     def _chunks(self, values: Iterable[str]) -> Iterable[list[str]]:
@@ -95,7 +101,7 @@ class BatchCache:
         for entity, row_ids in sorted(by_entity.items()):
             for chunk in self._chunks(row_ids):
                 query = select(records).where(records.c.entity == entity, records.c.row_id.in_(chunk))
-                for held in held_rows(self.conn.execute(query)):
+                for held in held_rows(self.conn, self.conn.execute(query), self.clocks):
                     self._remember(held)
                 self.loaded.update((entity, row_id) for row_id in chunk)
 
@@ -117,7 +123,7 @@ class BatchCache:
         fresh = [c for c in set(child_ids) if c and c not in self.involvements_loaded]
         for chunk in self._chunks(fresh):
             query = select(records).where(records.c.entity == "involvements", records.c.child_id.in_(chunk))
-            for held in held_rows(self.conn.execute(query)):
+            for held in held_rows(self.conn, self.conn.execute(query), self.clocks):
                 self._remember(held)
         self.involvements_loaded.update(fresh)
 
@@ -135,12 +141,11 @@ class BatchCache:
         if key not in self.records and key in self.loaded:
             return None
         if key not in self.records:
-            row = self.conn.execute(
-                select(records).where(records.c.entity == entity, records.c.row_id == row_id)
-            ).first()
-            self.records[key] = None if row is None else as_held(row)
-            if row is not None:
-                self.stored[key] = (row.data, bool(row.deleted))
+            query = select(records).where(records.c.entity == entity, records.c.row_id == row_id)
+            found = held_rows(self.conn, self.conn.execute(query), self.clocks)
+            self.records[key] = found[0] if found else None
+            if found:
+                self.stored[key] = (found[0]["data"], bool(found[0]["deleted"]))
         return self.records[key]
 
     def child_involvements(self, child_id: str) -> list[dict[str, Any]]:
@@ -162,7 +167,8 @@ class BatchCache:
         if self._seq is None:
             self._seq = next_seq(self.conn)
         seq, self._seq = self._seq, self._seq + 1
-        self.feed_rows.append({"seq": seq, "audience_org": None, "deleted": False, "hlc": "", **item})
+        self.feed_rows.append(row := {"seq": seq, "audience_org": None, "deleted": False, "hlc": "", **item})
+        self.clocks[seq] = row["hlc"]
         return seq
 
     def add_record(self, row: dict[str, Any], writes: dict[str, Any] | None = None) -> None:
@@ -227,7 +233,9 @@ class BatchCache:
             insert_rows(c, feed, self.feed_rows)
         if self.new_records:
             added = [(k, self.records[k]) for k in sorted(self.new_records)]  # never None: a known-absent row
-            insert_rows(c, records, [as_stored(row, self.one_write.get(k)) for k, row in added if row is not None])
+            insert_rows(
+                c, records, [as_stored(row, self.clocks, self.one_write.get(k)) for k, row in added if row is not None]
+            )
         if self.dirty_records:
             changed = [
                 {
@@ -235,7 +243,9 @@ class BatchCache:
                     "row_id": r,
                     "data": row["data"],
                     "versions": pack_versions(row["versions"], row["data"]),
-                    "writes": pack_writes(row["versions"], row["hlcs"], row["authors"]),
+                    "writes": lend(
+                        row["versions"], pack_writes(row["versions"], row["hlcs"], row["authors"]), self.clocks
+                    ),
                     "deleted": row["deleted"],
                 }
                 for (e, r) in sorted(self.dirty_records)
