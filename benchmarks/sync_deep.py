@@ -37,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -197,6 +198,34 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process, the children it has reaped and those still running (a PostgreSQL cluster: its
+    postmaster, the backends of connections since closed and the live ones)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(p: int | str) -> list[str]:
+        return Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+
+    total = sum(int(x) for x in fields(pid)[11:15])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with suppress(OSError):
+                child = fields(entry.name)
+                if int(child[1]) == pid:
+                    total += sum(int(x) for x in child[11:15])
+    return total / tick
+
+
+def postgres_cpu(store: ServerDB) -> Callable[[], float]:
+    """CPU seconds of the benchmark's own PostgreSQL so far (0 for SQLite, which runs inside the server)."""
+    if store.is_sqlite:
+        return lambda: 0.0
+    with store.read() as conn:
+        backend = conn.execute(text("select pg_backend_pid()")).scalar_one()
+    postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return lambda: tree_cpu_seconds(postmaster)
+
+
 def reset_peak(pid: int | str) -> None:
     with suppress(OSError):
         Path(f"/proc/{pid}/clear_refs").write_text("5")
@@ -267,38 +296,40 @@ def run_backend(url: str, children: int, rounds: int, tmp: Path, keep: Path | No
         a, ta = device(tmp, "a", store, base)
         timed_round(a, ta)
         changes = deep_caseload(a, org, children)
-        cpu, mine = cpu_seconds(pid), time.process_time()
+        pg_cpu = postgres_cpu(store)
+        cpu, mine, pg = cpu_seconds(pid), time.process_time(), pg_cpu()
         secs, up, _, report = timed_round(a, ta)
         steps["push the whole caseload"] = secs
         out["push the whole caseload"] = (
             f"{secs:.1f} s for {changes:,} changes ({changes / secs:,.0f}/s), CPU server {cpu_seconds(pid) - cpu:.1f}"
-            f" s / device {time.process_time() - mine:.1f} s, {up / 1e6:.1f} MB up, {report.set_aside} set aside, "
-            f"digest {'ok' if report.digest_ok else 'BAD'}"
+            f" s / device {time.process_time() - mine:.1f} s / postgres {pg_cpu() - pg:.1f} s, {up / 1e6:.1f} MB up, "
+            f"{report.set_aside} set aside, digest {'ok' if report.digest_ok else 'BAD'}, load {os.getloadavg()[0]:.1f}"
         )
         if keep is not None and store.is_sqlite:
             keep_server(tmp / "server.db", keep)
         b, tb = device(tmp, "b", store, base)
         reset_peak(pid)
         reset_peak("self")
-        cpu, mine = cpu_seconds(pid), time.process_time()
+        cpu, mine, pg = cpu_seconds(pid), time.process_time(), pg_cpu()
         secs, _, down, report = timed_round(b, tb)
         steps["first sync onto a new device"] = secs
         out["first sync onto a new device"] = (
             f"{secs:.1f} s for {report.pulled_rows:,} rows ({report.pulled_rows / secs:,.0f}/s), CPU server "
-            f"{cpu_seconds(pid) - cpu:.1f} s / device {time.process_time() - mine:.1f} s, {down / 1e6:.1f} MB down, "
-            f"{report.pages} pages, "
-            f"digest {'ok' if report.digest_ok else 'BAD'}"
+            f"{cpu_seconds(pid) - cpu:.1f} s / device {time.process_time() - mine:.1f} s / postgres "
+            f"{pg_cpu() - pg:.1f} s, {down / 1e6:.1f} MB down, {report.pages} pages, "
+            f"digest {'ok' if report.digest_ok else 'BAD'}, load {os.getloadavg()[0]:.1f}"
         )
         out["peak memory during the first sync: server / benchmark process"] = (
             f"{peak_mb(pid):.0f} MB / {peak_mb('self'):.0f} MB"
         )
         edited = edit_fields(a, 10_000, "x")
-        cpu, mine = cpu_seconds(pid), time.process_time()
+        cpu, mine, pg = cpu_seconds(pid), time.process_time(), pg_cpu()
         secs, up, _, report = timed_round(a, ta)
         steps["push 10,000 changed fields"] = secs
         out["push 10,000 changed fields"] = (
             f"{secs:.2f} s for {edited:,} changes, CPU server {cpu_seconds(pid) - cpu:.2f} s / device "
-            f"{time.process_time() - mine:.2f} s, {up / 1e6:.2f} MB up"
+            f"{time.process_time() - mine:.2f} s / postgres {pg_cpu() - pg:.2f} s, {up / 1e6:.2f} MB up, "
+            f"load {os.getloadavg()[0]:.1f}"
         )
         timed_round(b, tb)
         push_only, both_ways, round_cpu = [], [], []
@@ -306,9 +337,9 @@ def run_backend(url: str, children: int, rounds: int, tmp: Path, keep: Path | No
             edit_fields(b, 100, f"b{r}", from_end=True)
             push_only.append(timed_round(b, tb)[0])
             edit_fields(a, 100, f"a{r}")
-            cpu, mine = cpu_seconds(pid), time.process_time()
+            cpu, mine, pg = cpu_seconds(pid), time.process_time(), pg_cpu()
             secs, _, _, report = timed_round(a, ta)
-            round_cpu.append((cpu_seconds(pid) - cpu, time.process_time() - mine))
+            round_cpu.append((cpu_seconds(pid) - cpu, time.process_time() - mine, pg_cpu() - pg))
             assert report.digest_ok, "digest mismatch in an incremental round"
             both_ways.append(secs)
         steps["round pushing 100 and pulling 100"] = min(both_ways)
@@ -318,7 +349,8 @@ def run_backend(url: str, children: int, rounds: int, tmp: Path, keep: Path | No
         server_cpu, device_cpu = min(c[0] for c in round_cpu), min(c[1] for c in round_cpu)
         out["round pushing 100 and pulling 100"] = (
             f"min {min(both_ways) * 1000:.0f} ms, median {statistics.median(both_ways) * 1000:.0f} ms "
-            f"({rounds} rounds); least CPU server {server_cpu * 1000:.0f} ms / device {device_cpu * 1000:.0f} ms"
+            f"({rounds} rounds); least CPU server {server_cpu * 1000:.0f} ms / device {device_cpu * 1000:.0f} ms / "
+            f"postgres {min(c[2] for c in round_cpu) * 1000:.0f} ms, load {os.getloadavg()[0]:.1f}"
         )
         raw_secs, rows = ceiling(tmp, b)
         out["ceiling: raw executemany of the receiving device's rows"] = (

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Select, insert, select, update
 
 from casedesk.domain.ids import new_id
 from casedesk.server.db import ServerDB, access_log, devices, org_scope, orgs, policies, records, users
+from casedesk.server.db.bulk import one_of
 
 ROUND_ID = re.compile(r"^[0-9A-Za-z-]{8,36}$")
 
@@ -36,7 +37,8 @@ def bases(conn: Connection, device: Any, child_ids: list[str]) -> dict[str, tupl
     owners: dict[str, set[str]] = {c: set() for c in child_ids}
     for start in range(0, len(child_ids), 500):
         chunk = child_ids[start : start + 500]
-        query = select(records.c.child_id, records.c.created_by_org).where(records.c.child_id.in_(chunk)).distinct()
+        owned = select(records.c.child_id, records.c.created_by_org)
+        query = owned.where(one_of(conn, records.c.child_id, chunk)).distinct()
         for child_id, owner in conn.execute(query):
             if owner and owner != device.org_id:
                 owners[child_id].add(owner)
@@ -86,7 +88,7 @@ def record(
         reasons = bases(conn, device, children)
         log = access_log.c
         earlier = select(log.id, log.child_id, log.kind, log.basis, log["items"]).where(
-            log.device_id == device.device_id, log.round_id == round_id, log.child_id.in_(children)
+            log.device_id == device.device_id, log.round_id == round_id, one_of(conn, log.child_id, children)
         )
         existing = {(r[1], r[2], r[3]): (r[0], r[4]) for r in conn.execute(earlier)}
         fresh = []

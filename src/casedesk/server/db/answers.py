@@ -23,7 +23,7 @@ from typing import Literal
 from sqlalchemy import Connection, delete, select
 
 from casedesk.server.db import applied_changes, recorded_changes
-from casedesk.server.db.bulk import insert_rows
+from casedesk.server.db.bulk import insert_rows, one_of
 from casedesk.server.db.compact import unpack_answer
 from casedesk.sync.wire import ChangeResult
 
@@ -41,7 +41,7 @@ def given(conn: Connection, device_id: str, change_ids: Sequence[str]) -> dict[s
     done: dict[str, ChangeResult] = {}
     stored = applied_changes.c
     for row in conn.execute(
-        select(stored.change_id, stored.device_id, stored.result).where(stored.change_id.in_(change_ids))
+        select(stored.change_id, stored.device_id, stored.result).where(one_of(conn, stored.change_id, change_ids))
     ):
         if row.device_id == device_id:
             done[row.change_id] = ChangeResult.model_validate(unpack_answer(row.change_id, row.result))
@@ -70,7 +70,7 @@ def acknowledge(conn: Connection, device_id: str, change_ids: Iterable[str]) -> 
         chunk = ids[start : start + CHUNK]
         gone = conn.execute(
             delete(applied_changes)
-            .where(table.change_id.in_(chunk), table.device_id == device_id)
+            .where(one_of(conn, table.change_id, chunk), table.device_id == device_id)
             .returning(table.change_id, table.result)
         ).all()
         markers = [

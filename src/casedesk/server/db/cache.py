@@ -19,7 +19,7 @@ from sqlalchemy import Connection, func, select
 
 from casedesk.domain import sharing
 from casedesk.server.db import feed, org_scope, records, tallies
-from casedesk.server.db.bulk import insert_rows, update_rows
+from casedesk.server.db.bulk import insert_rows, one_of, probed, update_rows
 from casedesk.server.db.clocks import borrowed, feed_clocks, lend, restore
 from casedesk.server.db.compact import pack_versions, pack_writes, unpack_versions, unpack_writes
 
@@ -100,7 +100,7 @@ class BatchCache:
                 by_entity[entity].add(row_id)
         for entity, row_ids in sorted(by_entity.items()):
             for chunk in self._chunks(row_ids):
-                query = select(records).where(records.c.entity == entity, records.c.row_id.in_(chunk))
+                query = probed(self.conn, select(records).where(records.c.entity == entity), records.c.row_id, chunk)
                 for held in held_rows(self.conn, self.conn.execute(query), self.clocks):
                     self._remember(held)
                 self.loaded.update((entity, row_id) for row_id in chunk)
@@ -111,7 +111,7 @@ class BatchCache:
         if not fresh:
             return
         for chunk in self._chunks(fresh):
-            for row in self.conn.execute(select(org_scope).where(org_scope.c.child_id.in_(chunk))):
+            for row in self.conn.execute(select(org_scope).where(one_of(self.conn, org_scope.c.child_id, chunk))):
                 self.scope[(row.org_id, row.child_id)] = {"visible": bool(row.visible), "since_seq": row.since_seq}
                 self.orgs_of[row.child_id].add(row.org_id)
                 self.scope_stored[(row.org_id, row.child_id)] = bool(row.visible)
@@ -122,7 +122,8 @@ class BatchCache:
         only for the children whose visibility may change: every other change needs the scope rows alone."""
         fresh = [c for c in set(child_ids) if c and c not in self.involvements_loaded]
         for chunk in self._chunks(fresh):
-            query = select(records).where(records.c.entity == "involvements", records.c.child_id.in_(chunk))
+            involved = one_of(self.conn, records.c.child_id, chunk)
+            query = select(records).where(records.c.entity == "involvements", involved)
             for held in held_rows(self.conn, self.conn.execute(query), self.clocks):
                 self._remember(held)
         self.involvements_loaded.update(fresh)

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from casedesk.domain.ids import new_id
 from casedesk.server.db import conflicts
-from casedesk.server.db.bulk import insert_rows
+from casedesk.server.db.bulk import insert_rows, one_of
 from casedesk.server.db.rules import NOT_VISIBLE, SCOPE_FIELDS, Rejected, check_values, device_of
 from casedesk.sync.entities import ENTITIES, is_critical
 from casedesk.sync.wire import ChangeResult, WireChange
@@ -104,9 +104,8 @@ class ConflictRules:
             row_ids = sorted({r for _, r in wanted - read} | {row_id})
             for start in range(0, len(row_ids), 500):
                 chunk = row_ids[start : start + 500]
-                query = select(conflicts).where(
-                    conflicts.c.entity == entity, conflicts.c.row_id.in_(chunk), conflicts.c.state == "open"
-                )
+                among = one_of(self.conn, conflicts.c.row_id, chunk)
+                query = select(conflicts).where(conflicts.c.entity == entity, among, conflicts.c.state == "open")
                 for found in self.conn.execute(query):
                     held.setdefault((found.entity, found.row_id, found.field), SimpleNamespace(**found._mapping))
             read.update(wanted | {(entity, row_id)})

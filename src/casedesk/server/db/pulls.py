@@ -31,6 +31,7 @@ from sqlalchemy import Connection, String, and_, false, func, or_, select, true,
 from casedesk.domain import roles, sharing
 from casedesk.domain.schema import CATALOGUE
 from casedesk.server.db import conflicts, feed, json_loads, org_scope, policies, records, tallies
+from casedesk.server.db.bulk import one_of
 from casedesk.server.db.compact import unpack_versions
 from casedesk.sync.entities import ENTITIES, ENTITY_ORDER, SERVER_ONLY, entity_digest, row_digest
 from casedesk.sync.wire import ConflictInfo, DigestResponse, EntityDigest, PullItem, PullResponse, SnapshotResponse
@@ -320,7 +321,7 @@ def _page_conflicts(conn: Connection, rows: Sequence[Any]) -> tuple[dict[str, An
     found: dict[str, Any] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        found.update((c.id, c) for c in conn.execute(select(conflicts).where(conflicts.c.id.in_(chunk))))
+        found.update((c.id, c) for c in conn.execute(select(conflicts).where(one_of(conn, conflicts.c.id, chunk))))
     by_entity: dict[str, set[str]] = {}
     for c in found.values():
         by_entity.setdefault(c.entity, set()).add(c.row_id)

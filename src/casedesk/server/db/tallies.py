@@ -34,7 +34,7 @@ from casedesk.server.db import (
     records,
     scope_tallies,
 )
-from casedesk.server.db.bulk import insert_rows, update_rows
+from casedesk.server.db.bulk import insert_rows, one_of, update_rows
 from casedesk.sync.entities import ENTITIES
 
 BUILT_KEY = "tallies_built"
@@ -141,7 +141,7 @@ def _load_scopes(conn: Connection, keys: Collection[tuple[str, str]]) -> dict[tu
     out: dict[tuple[str, str], Tally] = {}
     columns = (scope_tallies.c.scope, scope_tallies.c.entity, scope_tallies.c.count, scope_tallies.c.hash)
     for chunk in _chunks(scope for scope, _ in keys):
-        query = select(*columns).where(scope_tallies.c.scope.in_(chunk), scope_tallies.c.entity.in_(entities))
+        query = select(*columns).where(one_of(conn, scope_tallies.c.scope, chunk), scope_tallies.c.entity.in_(entities))
         for scope, entity, count, hash_hex in conn.execute(query):
             if (scope, entity) in keys:
                 out[(scope, entity)] = Tally.from_parts(count, hash_hex)
@@ -169,7 +169,7 @@ def stored_rows(conn: Connection, child_ids: Iterable[str]) -> dict[str, list[Ro
     out: dict[str, list[Row]] = defaultdict(list)
     columns = (records.c.entity, records.c.row_id, records.c.child_id, records.c.created_by_org, records.c.data)
     for chunk in _chunks(child_ids):
-        for r in conn.execute(select(*columns, records.c.deleted).where(records.c.child_id.in_(chunk))):
+        for r in conn.execute(select(*columns, records.c.deleted).where(one_of(conn, records.c.child_id, chunk))):
             out[r.child_id].append(Row(r.entity, r.row_id, r.child_id, r.created_by_org, r.data, bool(r.deleted)))
     return out
 
@@ -251,7 +251,7 @@ def move_orgs(conn: Connection, org_delta: dict[tuple[str, str, str], Tally]) ->
         return
     held: dict[tuple[str, str, str], Tally] = {}
     for chunk in _chunks({o for o, _, _ in org_delta}):
-        for row in conn.execute(select(org_tallies).where(org_tallies.c.org_id.in_(chunk))):
+        for row in conn.execute(select(org_tallies).where(one_of(conn, org_tallies.c.org_id, chunk))):
             held[(row.org_id, row.view, row.entity)] = _tally(row)
     updates: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
