@@ -33,6 +33,7 @@ from casedesk.errors import Conflict, DatabaseDamaged, KeyFileError, NotADatabas
 from casedesk.store import anchor, health, keyfile, settings, staging
 from casedesk.store.audit import ChainReport, verify_chain
 from casedesk.store.engine import CASEDESK_APPLICATION_ID, connect_raw, make_engine
+from casedesk.store.journal import bulk_indexes
 from casedesk.store.migrate import upgrade_if_needed
 from casedesk.store.models import AuditRow
 from casedesk.store.uow import UnitOfWork
@@ -191,6 +192,7 @@ class Database:
             damage = health.quick_check(engine)
             if not damage:
                 upgrade_if_needed(engine)
+                bulk_indexes.restore(engine)  # a first sync the process did not survive set it aside
         except BaseException:
             engine.dispose()
             raise

@@ -91,6 +91,8 @@ def record_merge(conn: Connection, row: dict[str, Any]) -> None:
 def settle(conn: Connection, items: Iterable[Any]) -> None:
     """After a pulled page: apply the merges it brought, and re-point rows it brought for a merged child (another
     device recorded them before it heard of the merge). Idempotent, so a page applied again changes nothing."""
+    if conn.execute(select(MERGES.c.id).limit(1)).first() is None:
+        return  # no merge held here, the page's own included (applied by now): nothing to re-point
     named: set[str] = set()
     for item in items:
         if getattr(item, "kind", "") != "row":

@@ -72,6 +72,15 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _then(finish: Callable[[], Any]) -> Iterator[None]:
+    """Run `finish` when the block ends, however it ends."""
+    try:
+        yield
+    finally:
+        finish()
+
+
 def run_here(fn: Callable[[], Any]) -> Any:
     """The default `on_db`: run on the calling thread (the command line has no other)."""
     return fn()
@@ -236,7 +245,8 @@ class SyncEngine:
         report.pulled_rows += retried.rows
         cursor = self.on_db(partial(self.db.get, config.CURSOR))
         unapplied: list[tuple[str, str, str]] = []
-        with _collector_paused():
+        self.on_db(partial(sync_apply.begin_pull, self.db))
+        with _collector_paused(), _then(lambda: self.on_db(partial(sync_apply.end_pull, self.db))):
             fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casedesk-net-pull")
             try:
                 ahead = fetcher.submit(self._fetch, cursor)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from casedesk.sync.pulled_page import PulledPage
 from casedesk.sync.transport import Offline, Transport
 from casedesk.sync.wire import (
     ClientVersions,
@@ -73,7 +74,7 @@ class FaultyTransport:
         f.push_lost_after -= 1 if f.push_lost_after > 0 else 0
         return response
 
-    def pull(self, cursor: int, limit: int) -> PullResponse:
+    def pull(self, cursor: int, limit: int) -> PullResponse | PulledPage:
         self._check_offline("pull")
         f = self.faults
         if f.pull_cut_after_pages == 0:

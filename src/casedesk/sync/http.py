@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from casedesk import __version__
 from casedesk.sync.feed_wire import QualityReport, ReviewDecision, ReviewOutcome, ReviewQueue
+from casedesk.sync.pulled_page import PulledPage
 from casedesk.sync.transfer_wire import TransferExport, TransferImport, TransferImported
 from casedesk.sync.transport import (
     CertificateRefused,
@@ -115,9 +116,9 @@ class HttpTransport:
                 self.tells_recorded = False
         return _parsed(PushResponse, self._call("POST", "/v1/push", body={"changes": changes}, raw=True))
 
-    def pull(self, cursor: int, limit: int) -> PullResponse:
+    def pull(self, cursor: int, limit: int) -> PulledPage:
         params = {"cursor": cursor, "limit": limit}
-        return _parsed(PullResponse, self._call("GET", "/v1/pull", params=params, raw=True))
+        return _parsed(PulledPage, self._call("GET", "/v1/pull", params=params, raw=True))
 
     def digest(self, exclude: list[str], cursor: int | None = None, *, recount: bool = False) -> DigestResponse:
         body = DigestRequest(exclude=exclude, cursor=cursor, form="sums", recount=recount)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from casedesk.errors import AuthError, CaseDeskError
+from casedesk.sync.pulled_page import PulledPage
 from casedesk.sync.wire import (
     ClientVersions,
     DigestResponse,
@@ -83,7 +84,7 @@ class Transport(Protocol):
     def push(self, changes: list[dict[str, object]], recorded: Sequence[str] = ()) -> PushResponse:
         """Push a batch; `recorded` names earlier changes whose answers this device has recorded."""
 
-    def pull(self, cursor: int, limit: int) -> PullResponse: ...
+    def pull(self, cursor: int, limit: int) -> PullResponse | PulledPage: ...
 
     def digest(self, exclude: list[str], cursor: int | None = None, *, recount: bool = False) -> DigestResponse:
         """The server's kept digest (`recount`: counted from its records) less `exclude`; `cursor` is the feed

@@ -25,7 +25,7 @@ from casedesk.domain.schema.meetings import MEETING_CHILD_ORDER
 from casedesk.store import attendance_repo, merges, settings, sharing_repo
 from casedesk.store.database import Database
 from casedesk.store.engine import bulk_cache
-from casedesk.store.journal import tallies, unapplied
+from casedesk.store.journal import bulk_indexes, tallies, unapplied
 from casedesk.store.journal.outbox import forget_rows, pending_fields
 from casedesk.store.journal.pulled_rows import apply_rows, table_of
 from casedesk.store.models import SYNCED_TABLES
@@ -111,6 +111,19 @@ def store_conflict(conn: Connection, info: Any) -> None:
     if held and held.get("state") == "resolved" and record["state"] == "open":
         record["state"], record["resolution"] = "resolved", held.get("resolution")  # resolved here, not yet heard
     settings.write_member(conn, config.CONFLICTS, info.conflict_id, record)
+
+
+def begin_pull(db: Database) -> None:
+    """Before a pull's pages: onto a device with no chronology yet, set aside the index it would write all over
+    (`bulk_indexes`)."""
+    with db._write_lock, db.engine.begin() as conn:
+        bulk_indexes.set_aside(conn)
+
+
+def end_pull(db: Database) -> None:
+    """After a pull's pages, however it ended: build what `begin_pull` set aside."""
+    with db._write_lock:
+        bulk_indexes.restore(db.engine)
 
 
 def apply_page(db: Database, items: list[Any], cursor: int) -> PageStats:
