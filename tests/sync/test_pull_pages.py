@@ -70,6 +70,7 @@ def test_pages_are_applied_with_the_collector_held_back_and_it_runs_again_after(
         with pytest.raises(Refused):
             engine.pull(SyncReport())
     pages = 3 if fail_at is None else 2
-    # retry, cursor, the pages, and the report of set-aside rows: only the pages' work runs without the collector
-    assert collecting == [True, True, *([False] * pages)] and gc.isenabled()
+    # retry, cursor, setting an index aside, the pages, building it (however the pull ended), and the report of
+    # set-aside rows: only the pages' work runs without the collector
+    assert collecting == [True, True, True, *([False] * pages), True] and gc.isenabled()
     assert db.get(config.CURSOR) == pages

@@ -246,7 +246,7 @@ class SyncEngine:
         cursor = self.on_db(partial(self.db.get, config.CURSOR))
         unapplied: list[tuple[str, str, str]] = []
         self.on_db(partial(sync_apply.begin_pull, self.db))
-        with _collector_paused(), _then(lambda: self.on_db(partial(sync_apply.end_pull, self.db))):
+        with _then(lambda: self.on_db(partial(sync_apply.end_pull, self.db))), _collector_paused():
             fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casedesk-net-pull")
             try:
                 ahead = fetcher.submit(self._fetch, cursor)
