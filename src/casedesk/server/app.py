@@ -39,6 +39,7 @@ from casedesk.server.db import (
     expiry,
     generation,
     migrate,
+    planner_stats,
     policies,
     pulls,
     push,
@@ -98,6 +99,7 @@ def create_app(
     server_id = accounts.server_id(store)
     generation.ensure(store)
     limiter = ratelimits.Limiter(store, limits)
+    growth = planner_stats.GrowthWatch(store)
     daily_sweep = expiry.DailySweep(store)
     app = FastAPI(title="CaseDesk sync server", version=__version__, responses=ERRORS)
     # Level 1: at the default 9, compressing pull pages took a quarter of the server's time in a first sync, for
@@ -196,6 +198,8 @@ def create_app(
                 manages_directory=auth.may_manage_directory(device),
                 user=device.username,
             ).push(body.changes, recorded=body.recorded)
+        if growth.due(results):
+            background.add_task(growth.analyse)  # after the answer: fresh statistics for the pulls to come
         if smtp is not None and any(change.get("entity") == "mail_requests" for change in body.changes):
             background.add_task(mail.deliver_pending, store, smtp)  # after the answer: sync never waits on SMTP
         # written once to JSON: returning the model had the framework dump, validate and dump its answers again
