@@ -216,7 +216,7 @@ def test_devices_receive_exactly_what_the_agreements_and_roles_allow(
         if a["ended"]:
             agreement_admin.end(server.store, made.id, "ended in the example")
     agreement_admin.set_default(server.store, default)
-    with server.store.read() as conn:
+    with server.store.read(streaming=True) as conn:  # the recount below streams the records
         rows = [dict(r._mapping) for r in conn.execute(select(records).where(records.c.child_id.is_not(None)))]
         seen = {(r.org_id, r.child_id) for r in conn.execute(select(org_scope).where(org_scope.c.visible.is_(True)))}
         for name, view in itertools.product(ORGS, (roles.FULL, roles.LIMITED, None)):
